@@ -1,0 +1,83 @@
+import "server-only";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import type { Adapter, AdapterUser } from "next-auth/adapters";
+import GitHub from "next-auth/providers/github";
+import { createElement } from "react";
+import MagicLinkEmail from "@/emails/magic-link";
+import { getDb } from "@/lib/db";
+import { sendEmail } from "@/lib/email";
+
+const MAGIC_LINK_MAX_AGE_SECONDS = 60 * 60;
+
+declare module "next-auth" {
+  interface User {
+    active?: boolean;
+  }
+}
+
+/**
+ * The Prisma adapter, plus: emails are stored lower-cased (the users table
+ * checks it), and a deactivated user's session is never honoured even if a
+ * row survived (the database deletes them on deactivation).
+ */
+function tenantryAdapter(): Adapter {
+  const base = PrismaAdapter(getDb() as unknown as Parameters<typeof PrismaAdapter>[0]);
+  return {
+    ...base,
+    createUser: (user) => base.createUser!({ ...user, email: user.email.toLowerCase() }),
+    getUserByEmail: (email) => base.getUserByEmail!(email.toLowerCase()),
+    async getSessionAndUser(sessionToken) {
+      const found = await base.getSessionAndUser!(sessionToken);
+      if (!found) return null;
+      if ((found.user as AdapterUser & { active?: boolean }).active === false) {
+        await base.deleteSession!(sessionToken);
+        return null;
+      }
+      return found;
+    },
+  };
+}
+
+export const githubConfigured = Boolean(process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET);
+
+const config: NextAuthConfig = {
+  adapter: tenantryAdapter(),
+  session: { strategy: "database" },
+  trustHost: true,
+  pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in/error" },
+  providers: [
+    {
+      id: "email",
+      type: "email",
+      name: "Email",
+      maxAge: MAGIC_LINK_MAX_AGE_SECONDS,
+      normalizeIdentifier: (identifier: string) => identifier.trim().toLowerCase(),
+      async sendVerificationRequest({ identifier, url }) {
+        const result = await sendEmail({
+          to: identifier,
+          subject: "Your Tenantry sign-in link",
+          react: createElement(MagicLinkEmail, {
+            url,
+            host: new URL(url).host,
+            expiresInMinutes: MAGIC_LINK_MAX_AGE_SECONDS / 60,
+          }),
+        });
+        if (!result.delivered) throw new Error(`Sign-in email not sent: ${result.error}`);
+      },
+    },
+    ...(githubConfigured ? [GitHub] : []),
+  ],
+  callbacks: {
+    signIn({ user }) {
+      // A deactivated user cannot start a new session by any provider.
+      return user.active !== false;
+    },
+    session({ session, user }) {
+      session.user.id = user.id;
+      return session;
+    },
+  },
+};
+
+export const { handlers, auth, signIn, signOut } = NextAuth(config);

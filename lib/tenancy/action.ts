@@ -1,0 +1,68 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { DomainError } from "@/lib/errors";
+import { getTenantContext, type TenantContext } from "./context";
+import { can, type Permission } from "./permissions";
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+
+export type ActionState<T = undefined> = ActionResult<T> | null;
+
+export function formDataToObject(formData: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    if (typeof value === "string") out[key] = value;
+  }
+  return out;
+}
+
+export function validationFailure(error: z.ZodError): ActionResult<never> {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    fieldErrors[field] ??= issue.message;
+  }
+  return { ok: false, error: Object.values(fieldErrors)[0] ?? "Check the form and try again.", fieldErrors };
+}
+
+/** Turns what a handler threw into something the form can show; bugs are logged, not leaked. */
+export function failureFrom(error: unknown): ActionResult<never> {
+  unstable_rethrow(error);
+  if (error instanceof DomainError) {
+    return { ok: false, error: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
+  }
+  console.error("[action] unexpected failure", error);
+  return { ok: false, error: "Something went wrong and nothing was changed. Try again." };
+}
+
+/**
+ * The one wrapper every tenant-scoped server action goes through:
+ * parse the form with zod → resolve the session and active tenant →
+ * check the permission in the roles matrix → run the handler (which does its
+ * writes inside withTenant). Errors come back as typed results, never a 500.
+ */
+export function tenantAction<S extends z.ZodType, T = undefined>(
+  config: { schema: S; permission: Permission },
+  handler: (input: z.output<S>, ctx: TenantContext) => Promise<ActionResult<T>>,
+) {
+  return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
+    const parsed = config.schema.safeParse(formDataToObject(formData));
+    if (!parsed.success) return validationFailure(parsed.error);
+    const resolved = await getTenantContext();
+    if (resolved.kind !== "tenant") {
+      return { ok: false, error: "Your session has ended or you no longer belong to this workspace. Reload the page." };
+    }
+    if (!can(resolved.role, config.permission)) {
+      return { ok: false, error: "Your role in this workspace does not allow that." };
+    }
+    try {
+      return await handler(parsed.data, resolved);
+    } catch (error) {
+      return failureFrom(error);
+    }
+  };
+}

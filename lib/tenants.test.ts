@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { DomainError } from "@/lib/errors";
+import { createTenant, createTenantSchema, slugify, switchTenant } from "@/lib/tenants";
+import { addMember, auditRows, createTenantRow, createUser, memberRole, owner, uniqueSlug } from "@/test/fixtures";
+
+describe("slugify", () => {
+  it("derives a lowercase hyphenated slug from a name", () => {
+    expect(slugify("Acme Production!")).toBe("acme-production");
+    expect(slugify("  Ünïcödé  Straße ")).toBe("unicode-strasse");
+    expect(slugify("A")).toBe("a-workspace");
+    expect(slugify("!!!")).toBe("workspace");
+    expect(slugify("x".repeat(100))).toHaveLength(48);
+  });
+});
+
+describe("createTenantSchema", () => {
+  const parse = (input: Record<string, unknown>) => createTenantSchema.safeParse(input);
+
+  it("derives the slug when none is given", () => {
+    expect(parse({ name: "Acme Production" })).toMatchObject({ success: true, data: { slug: "acme-production" } });
+  });
+
+  it.each([
+    [{ name: "" }, "name", "Enter a workspace name."],
+    [{ name: "   " }, "name", "Enter a workspace name."],
+    [{ name: "x".repeat(81) }, "name", "Keep the name to 80 characters or fewer."],
+    [{ name: "Acme", slug: "ab" }, "slug", "The slug needs at least 3 characters."],
+    [{ name: "Acme", slug: "-acme" }, "slug", "Use lowercase letters"],
+    [{ name: "Acme", slug: "ac--me" }, "slug", "Use lowercase letters"],
+    [{ name: "Acme", slug: "acme_prod" }, "slug", "Use lowercase letters"],
+    [{ name: "Acme", slug: "a".repeat(49) }, "slug", "Keep the slug to 48 characters or fewer."],
+  ])("rejects %j on %s", (input, field, message) => {
+    const result = parse(input);
+    expect(result.success).toBe(false);
+    const issue = result.error!.issues[0]!;
+    expect(String(issue.path[0])).toBe(field);
+    expect(issue.message).toContain(message);
+  });
+
+  it("accepts exactly 80 characters and lower-cases the slug", () => {
+    expect(parse({ name: "x".repeat(80), slug: "ACME-Prod" })).toMatchObject({ success: true, data: { slug: "acme-prod" } });
+  });
+});
+
+describe("createTenant", () => {
+  it("creates the workspace, makes the creator its owner and audits it, in one transaction", async () => {
+    const user = await createUser();
+    const slug = uniqueSlug();
+    const { id } = await createTenant(user, { name: "Acme", slug }, { ip: "203.0.113.9", userAgent: "vitest" });
+    const { rows } = await owner().query("SELECT name, slug, status FROM tenants WHERE id = $1", [id]);
+    expect(rows).toEqual([{ name: "Acme", slug, status: "active" }]);
+    expect(await memberRole(id, user.id)).toBe("owner");
+    const audit = await auditRows(id, "tenant.create");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_user_id: user.id, actor_email: user.email, target_id: id, ip: "203.0.113.9" });
+  });
+
+  it("refuses a duplicate slug with a field error and writes nothing", async () => {
+    const existing = await createTenantRow();
+    const user = await createUser();
+    const error = await createTenant(user, { name: "Copycat", slug: existing.slug }).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "slug_taken", field: "slug" });
+    const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_members WHERE user_id = $1", [user.id]);
+    expect(rows[0].n).toBe(0);
+    const tenants = await owner().query("SELECT count(*)::int AS n FROM tenants WHERE name = 'Copycat'");
+    expect(tenants.rows[0].n).toBe(0);
+  });
+});
+
+describe("switchTenant", () => {
+  it("re-verifies membership, audits the switch and remembers it when asked", async () => {
+    const user = await createUser();
+    const tenant = await createTenantRow();
+    await addMember(tenant.id, user.id, "member");
+    const membership = await switchTenant(user, tenant.id, { remember: true });
+    expect(membership).toMatchObject({ tenantId: tenant.id, role: "member", tenantSlug: tenant.slug });
+    const { rows } = await owner().query("SELECT last_tenant_id FROM users WHERE id = $1", [user.id]);
+    expect(rows[0].last_tenant_id).toBe(tenant.id);
+    expect(await auditRows(tenant.id, "tenant.switch")).toHaveLength(1);
+  });
+
+  it("does not remember the choice unless asked", async () => {
+    const user = await createUser();
+    const tenant = await createTenantRow();
+    await addMember(tenant.id, user.id, "admin");
+    await switchTenant(user, tenant.id, { remember: false });
+    const { rows } = await owner().query("SELECT last_tenant_id FROM users WHERE id = $1", [user.id]);
+    expect(rows[0].last_tenant_id).toBeNull();
+  });
+
+  it("refuses a workspace the user does not belong to, and a blocked one, without writing", async () => {
+    const user = await createUser();
+    const foreign = await createTenantRow();
+    const blocked = await createTenantRow({ status: "blocked" });
+    await addMember(blocked.id, user.id, "owner");
+    for (const tenant of [foreign, blocked]) {
+      await expect(switchTenant(user, tenant.id, { remember: true })).rejects.toMatchObject({ code: "not_member" });
+      expect(await auditRows(tenant.id)).toHaveLength(0);
+    }
+    const { rows } = await owner().query("SELECT last_tenant_id FROM users WHERE id = $1", [user.id]);
+    expect(rows[0].last_tenant_id).toBeNull();
+  });
+});

@@ -1,0 +1,157 @@
+// Test fixtures. Setup rows are written through the owner connection (a
+// superuser in tests, so row-level security does not stand in the way of
+// arranging a scenario); probes of what the app may do go through the app
+// role, exactly as the app connects.
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+
+let ownerPool: pg.Pool | undefined;
+export function owner(): pg.Pool {
+  ownerPool ??= new pg.Pool({ connectionString: inject("ownerDatabaseUrl"), max: 4 });
+  return ownerPool;
+}
+
+export const unique = () => randomBytes(5).toString("hex");
+export const uniqueEmail = (prefix = "user") => `${prefix}-${unique()}@example.test`;
+export const uniqueSlug = (prefix = "ws") => `${prefix}-${unique()}`;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+export async function createUser(fields: { email?: string; name?: string; active?: boolean } = {}): Promise<TestUser> {
+  const email = (fields.email ?? uniqueEmail()).toLowerCase();
+  const { rows } = await owner().query<{ id: string }>(
+    "INSERT INTO users (email, name, active, email_verified) VALUES ($1, $2, $3, now()) RETURNING id",
+    [email, fields.name ?? null, fields.active ?? true],
+  );
+  return { id: rows[0]!.id, email, name: fields.name ?? null };
+}
+
+export interface TestTenant {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export async function createTenantRow(fields: { name?: string; slug?: string; status?: string } = {}): Promise<TestTenant> {
+  const slug = fields.slug ?? uniqueSlug();
+  const name = fields.name ?? `Workspace ${slug}`;
+  const { rows } = await owner().query<{ id: string }>(
+    "INSERT INTO tenants (name, slug, status) VALUES ($1, $2, $3) RETURNING id",
+    [name, slug, fields.status ?? "active"],
+  );
+  return { id: rows[0]!.id, slug, name };
+}
+
+export async function addMember(tenantId: string, userId: string, role: "owner" | "admin" | "auditor" | "member") {
+  await owner().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, $3)", [tenantId, userId, role]);
+}
+
+/** A tenant with an owner, plus one user per other role. */
+export async function createWorkspace() {
+  const tenant = await createTenantRow();
+  const [ownerUser, admin, auditor, member] = await Promise.all([
+    createUser({ name: "Olive Owner" }),
+    createUser({ name: "Adam Admin" }),
+    createUser({ name: "Audrey Auditor" }),
+    createUser({ name: "Mel Member" }),
+  ]);
+  await addMember(tenant.id, ownerUser.id, "owner");
+  await addMember(tenant.id, admin.id, "admin");
+  await addMember(tenant.id, auditor.id, "auditor");
+  await addMember(tenant.id, member.id, "member");
+  return { tenant, owner: ownerUser, admin, auditor, member };
+}
+
+export async function memberRole(tenantId: string, userId: string): Promise<string | null> {
+  const { rows } = await owner().query<{ role: string }>(
+    "SELECT role FROM tenant_members WHERE tenant_id = $1 AND user_id = $2",
+    [tenantId, userId],
+  );
+  return rows[0]?.role ?? null;
+}
+
+export async function auditRows(tenantId: string, action?: string) {
+  const { rows } = await owner().query(
+    `SELECT * FROM audit_log WHERE tenant_id = $1 ${action ? "AND action = $2" : ""} ORDER BY id`,
+    action ? [tenantId, action] : [tenantId],
+  );
+  return rows;
+}
+
+export async function insertInvitation(fields: {
+  tenantId: string;
+  email: string;
+  role?: string;
+  invitedBy?: string | null;
+  status?: string;
+  expiresAt?: Date;
+  tokenHash?: string;
+}) {
+  const tokenHash = fields.tokenHash ?? randomBytes(32).toString("hex");
+  const { rows } = await owner().query<{ id: string }>(
+    `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, invited_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [
+      fields.tenantId,
+      fields.email.toLowerCase(),
+      fields.role ?? "member",
+      tokenHash,
+      fields.status ?? "pending",
+      fields.expiresAt ?? new Date(Date.now() + 7 * 86_400_000),
+      fields.invitedBy ?? null,
+    ],
+  );
+  return { id: rows[0]!.id, tokenHash };
+}
+
+export async function insertAuditRow(tenantId: string, actorUserId: string | null, action = "test.event") {
+  await owner().query(
+    "INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action) VALUES ($1, $2, 'fixture@example.test', $3)",
+    [tenantId, actorUserId, action],
+  );
+}
+
+/**
+ * Runs `fn` on a connection as the app role, inside a transaction whose RLS
+ * context is set the way withTenant sets it; always rolled back.
+ */
+export async function asApp<T>(
+  settings: { tenantId?: string | null; userId?: string | null; inviteTokenHash?: string | null },
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await appPool().connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.invite_token_hash', $3, true)",
+      [settings.tenantId ?? "", settings.userId ?? "", settings.inviteTokenHash ?? ""],
+    );
+    return await fn(client);
+  } finally {
+    await client.query("ROLLBACK").catch(() => {});
+    client.release();
+  }
+}
+
+let appPoolInstance: pg.Pool | undefined;
+function appPool(): pg.Pool {
+  appPoolInstance ??= new pg.Pool({ connectionString: process.env.APP_DATABASE_URL, max: 4 });
+  return appPoolInstance;
+}
+
+/** The Postgres error code a promise rejects with, or "ok". */
+export async function pgErrorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+export { randomUUID };

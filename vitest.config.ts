@@ -1,0 +1,19 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^server-only$/, replacement: path.resolve(import.meta.dirname, "test/empty-module.ts") },
+      { find: /^@\//, replacement: `${path.resolve(import.meta.dirname)}/` },
+    ],
+  },
+  test: {
+    include: ["{lib,app,prisma,scripts,emails,components}/**/*.test.{ts,tsx}"],
+    globalSetup: ["./test/global-setup.ts"],
+    environment: "node",
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
