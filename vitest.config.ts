@@ -13,6 +13,9 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     environment: "node",
     pool: "forks",
+    // next-auth imports "next/server" without an extension, which Node's ESM
+    // resolver refuses; let Vite resolve it instead.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

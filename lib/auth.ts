@@ -21,17 +21,28 @@ declare module "next-auth" {
  * checks it), and a deactivated user's session is never honoured even if a
  * row survived (the database deletes them on deactivation).
  */
-function tenantryAdapter(): Adapter {
-  const base = PrismaAdapter(getDb() as unknown as Parameters<typeof PrismaAdapter>[0]);
+export function tenantryAdapter(): Adapter {
+  // Created on first use, not at import: `next build` loads this module
+  // without a database.
+  let prismaAdapter: Adapter | undefined;
+  const base = () => (prismaAdapter ??= PrismaAdapter(getDb() as unknown as Parameters<typeof PrismaAdapter>[0]));
+  const methods = [
+    "createUser", "getUser", "getUserByEmail", "getUserByAccount", "updateUser", "deleteUser", "linkAccount",
+    "unlinkAccount", "getSessionAndUser", "createSession", "updateSession", "deleteSession",
+    "createVerificationToken", "useVerificationToken",
+  ] as const;
+  const adapter = Object.fromEntries(
+    methods.map((name) => [name, (...args: unknown[]) => (base()[name] as (...a: unknown[]) => unknown)(...args)]),
+  ) as Adapter;
   return {
-    ...base,
-    createUser: (user) => base.createUser!({ ...user, email: user.email.toLowerCase() }),
-    getUserByEmail: (email) => base.getUserByEmail!(email.toLowerCase()),
+    ...adapter,
+    createUser: (user) => base().createUser!({ ...user, email: user.email.toLowerCase() }),
+    getUserByEmail: (email) => base().getUserByEmail!(email.toLowerCase()),
     async getSessionAndUser(sessionToken) {
-      const found = await base.getSessionAndUser!(sessionToken);
+      const found = await base().getSessionAndUser!(sessionToken);
       if (!found) return null;
       if ((found.user as AdapterUser & { active?: boolean }).active === false) {
-        await base.deleteSession!(sessionToken);
+        await base().deleteSession!(sessionToken);
         return null;
       }
       return found;

@@ -1,50 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
+import type { CreateTenantInput } from "@/lib/validation";
 import type { Membership, RequestInfo, SignedInUser } from "@/lib/tenancy/resolve";
-import { enterTenant, withTenant, withUser } from "@/lib/tenancy/with-tenant";
-
-export const TENANT_NAME_MAX = 80;
-export const SLUG_MIN = 3;
-export const SLUG_MAX = 48;
-
-export const tenantNameSchema = z
-  .string({ error: "Enter a workspace name." })
-  .trim()
-  .min(1, "Enter a workspace name.")
-  .max(TENANT_NAME_MAX, `Keep the name to ${TENANT_NAME_MAX} characters or fewer.`);
-
-export const slugSchema = z
-  .string({ error: "Enter a URL slug." })
-  .trim()
-  .min(SLUG_MIN, `The slug needs at least ${SLUG_MIN} characters.`)
-  .max(SLUG_MAX, `Keep the slug to ${SLUG_MAX} characters or fewer.`)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Use lowercase letters, digits and single hyphens, with no hyphen at either end.");
-
-export const tenantIdSchema = z.uuid({ error: "That workspace does not exist." });
-
-/** A slug suggestion for a name: "Acme Production!" → "acme-production". */
-export function slugify(name: string): string {
-  const base = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/ß/g, "ss")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, SLUG_MAX)
-    .replace(/-+$/g, "");
-  return base.length >= SLUG_MIN ? base : `${base}${base ? "-" : ""}workspace`.slice(0, SLUG_MAX);
-}
-
-export const createTenantSchema = z
-  .object({ name: tenantNameSchema, slug: z.string().trim().toLowerCase().optional() })
-  .transform((v) => ({ name: v.name, slug: v.slug || slugify(v.name) }))
-  .pipe(z.object({ name: z.string(), slug: slugSchema }));
-
-export type CreateTenantInput = z.output<typeof createTenantSchema>;
+import { enterTenant, withTenant, withUser, type TenantScope } from "@/lib/tenancy/with-tenant";
 
 /** Creates a workspace and makes its creator the owner, audited, in one transaction. */
 export async function createTenant(user: SignedInUser, input: CreateTenantInput, request?: RequestInfo) {
@@ -110,4 +70,26 @@ export async function switchTenant(
       role: membership.role,
     };
   });
+}
+
+export interface WorkspaceOverview {
+  createdAt: Date;
+  memberCount: number;
+  pendingInvitations: number;
+}
+
+/** The dashboard's figures, read in one statement inside the tenant's transaction. */
+export async function getWorkspaceOverview(scope: TenantScope): Promise<WorkspaceOverview> {
+  const rows = await withTenant(
+    scope,
+    (tx) => tx.$queryRaw<Array<{ created_at: Date; members: number; pending: number }>>`
+      SELECT t.created_at,
+             (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = t.id) AS members,
+             (SELECT count(*)::int FROM tenant_invitations i
+               WHERE i.tenant_id = t.id AND i.status = 'pending' AND i.expires_at > now()) AS pending
+        FROM tenants t WHERE t.id = ${scope.tenantId}::uuid`,
+  );
+  const row = rows[0];
+  if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
+  return { createdAt: row.created_at, memberCount: row.members, pendingInvitations: row.pending };
 }

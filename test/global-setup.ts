@@ -1,8 +1,7 @@
 // Vitest global setup: a real Postgres (DATABASE_URL's server, or an embedded
 // one when it is unset) with a fresh, migrated `tenantry_test` database, and a
 // mail catcher for code that sends email.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../scripts/mail-catcher";
@@ -12,8 +11,10 @@ import { prepareDatabase } from "../scripts/db/prepare";
 const DATABASE = process.env.TEST_DATABASE_NAME || "tenantry_test";
 
 export default async function setup(project: TestProject) {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), "tenantry-test-"));
-  const server = await resolvePostgres(path.join(tmp, "postgres"), false);
+  // A throwaway embedded cluster when DATABASE_URL is unset.
+  const postgresDir = path.join(import.meta.dirname, "..", ".data", "test-postgres");
+  await rm(postgresDir, { recursive: true, force: true });
+  const server = await resolvePostgres(postgresDir, false);
   const db = await prepareDatabase({ serverUrl: server.adminUrl, database: DATABASE, recreate: true });
   const mail = await startMailCatcher();
   project.provide("ownerDatabaseUrl", db.ownerUrl);
@@ -28,7 +29,6 @@ export default async function setup(project: TestProject) {
     await mail.stop();
     await dropDatabase(server.adminUrl, DATABASE).catch(() => {});
     await server.stop();
-    await rm(tmp, { recursive: true, force: true });
   };
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { DomainError } from "@/lib/errors";
-import { getTenantContext, type TenantContext } from "./context";
+import { getTenantContext, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
 import { can, type Permission } from "./permissions";
 
 export type ActionResult<T = undefined> =
@@ -61,6 +61,29 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
     }
     try {
       return await handler(parsed.data, resolved);
+    } catch (error) {
+      return failureFrom(error);
+    }
+  };
+}
+
+/**
+ * For actions of a signed-in user that need no active tenant (creating a
+ * workspace, switching, accepting an invitation): parse → session → handler.
+ */
+export function userAction<S extends z.ZodType, T = undefined>(
+  config: { schema: S },
+  handler: (input: z.output<S>, who: { user: SignedInUser; request: RequestInfo }) => Promise<ActionResult<T>>,
+) {
+  return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
+    const parsed = config.schema.safeParse(formDataToObject(formData));
+    if (!parsed.success) return validationFailure(parsed.error);
+    const resolved = await getTenantContext();
+    if (resolved.kind === "signed-out" || resolved.kind === "inactive") {
+      return { ok: false, error: "Your session has ended. Sign in again." };
+    }
+    try {
+      return await handler(parsed.data, { user: resolved.user, request: resolved.request });
     } catch (error) {
       return failureFrom(error);
     }

@@ -1,0 +1,19 @@
+import { NextResponse } from "next/server";
+import { getTenantContext } from "@/lib/tenancy";
+
+/** The signed-in user and every workspace they belong to, with their role in each (seeds 000, 003). */
+export async function GET() {
+  const resolved = await getTenantContext();
+  if (resolved.kind === "signed-out" || resolved.kind === "inactive") {
+    return NextResponse.json({ error: "unauthenticated" }, { status: 401 });
+  }
+  const memberships = resolved.kind === "tenant" ? resolved.memberships : [];
+  return NextResponse.json(
+    {
+      user: resolved.user,
+      activeTenantId: resolved.kind === "tenant" ? resolved.tenantId : null,
+      tenants: memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, slug: m.tenantSlug, role: m.role })),
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}

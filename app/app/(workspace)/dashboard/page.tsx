@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, PageHeader, RoleBadge } from "@/components/ui";
+import { PERMISSIONS, can, requireTenant, type Permission } from "@/lib/tenancy";
+import { getWorkspaceOverview } from "@/lib/tenants";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+const PERMISSION_LABELS: Record<Permission, string> = {
+  "dashboard.read": "See the dashboard",
+  "members.read": "See who belongs to the workspace",
+  "audit.read": "Read the audit log",
+  "audit.export": "Export the audit log",
+  "apikeys.manage": "Manage API keys",
+  "members.manage": "Invite, remove and change the roles of members",
+  "tenant.rename": "Rename the workspace",
+  "tenant.delete": "Delete the workspace",
+  "ownership.transfer": "Transfer ownership",
+};
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
+
+export default async function DashboardPage() {
+  const ctx = await requireTenant();
+  const overview = await getWorkspaceOverview(ctx);
+  const allowed = PERMISSIONS.filter((p) => can(ctx.role, p));
+
+  return (
+    <>
+      <PageHeader title={ctx.tenant.name} description={<>Workspace dashboard · created {dateFormat.format(overview.createdAt)}</>} />
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Card className="p-5">
+          <p className="text-xs font-medium text-zinc-500 uppercase">Your role</p>
+          <p className="mt-2" data-testid="dashboard-role">
+            <RoleBadge role={ctx.role} />
+          </p>
+        </Card>
+        <Card className="p-5">
+          <p className="text-xs font-medium text-zinc-500 uppercase">Members</p>
+          <p className="mt-1 text-2xl font-semibold">{overview.memberCount}</p>
+          <Link href="/app/settings" className="text-sm text-zinc-600 underline">
+            View members
+          </Link>
+        </Card>
+        <Card className="p-5">
+          <p className="text-xs font-medium text-zinc-500 uppercase">Pending invitations</p>
+          <p className="mt-1 text-2xl font-semibold">{overview.pendingInvitations}</p>
+        </Card>
+      </div>
+      <Card className="mt-6 p-5">
+        <h2 className="text-sm font-semibold">Workspace</h2>
+        <dl className="mt-3 grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+          <dt className="text-zinc-500">Name</dt>
+          <dd data-testid="dashboard-workspace-name">{ctx.tenant.name}</dd>
+          <dt className="text-zinc-500">Slug</dt>
+          <dd className="font-mono">{ctx.tenant.slug}</dd>
+        </dl>
+        <h2 className="mt-6 text-sm font-semibold">What you can do here</h2>
+        <ul className="mt-2 list-inside list-disc text-sm text-zinc-700">
+          {allowed.map((p) => (
+            <li key={p}>{PERMISSION_LABELS[p]}</li>
+          ))}
+        </ul>
+      </Card>
+    </>
+  );
+}

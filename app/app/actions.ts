@@ -1,0 +1,36 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { signOut } from "@/lib/auth";
+import { TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
+import { createTenant, switchTenant } from "@/lib/tenants";
+import { safeNextPath } from "@/lib/urls";
+import { createTenantSchema, uuidSchema } from "@/lib/validation";
+
+const switchSchema = z.object({
+  tenantId: uuidSchema("That workspace does not exist."),
+  remember: z.literal("on").optional(),
+  returnTo: z.string().max(2048).optional(),
+});
+
+/** Re-verifies membership, sets the active-tenant cookie, and reloads the page on the new workspace. */
+export const switchWorkspace = userAction({ schema: switchSchema }, async (input, { user, request }) => {
+  await switchTenant(user, input.tenantId, { remember: input.remember === "on", request });
+  (await cookies()).set(TENANT_COOKIE, input.tenantId, tenantCookieOptions());
+  const returnTo = safeNextPath(input.returnTo);
+  redirect(returnTo.startsWith("/app/") ? returnTo : "/app/dashboard");
+});
+
+/** Creates a workspace, makes the caller its owner and opens it. */
+export const createWorkspace = userAction({ schema: createTenantSchema }, async (input, { user, request }) => {
+  const created = await createTenant(user, input, request);
+  (await cookies()).set(TENANT_COOKIE, created.id, tenantCookieOptions());
+  redirect("/app/dashboard");
+});
+
+export async function signOutAction() {
+  (await cookies()).delete(TENANT_COOKIE);
+  await signOut({ redirectTo: "/sign-in" });
+}

@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { CreateWorkspaceForm } from "@/components/create-workspace-form";
+import { Button, Card } from "@/components/ui";
+import { requireUser } from "@/lib/tenancy";
+import { signOutAction } from "../actions";
+
+export const metadata: Metadata = { title: "Welcome" };
+
+export default async function OnboardingPage() {
+  const { user, context } = await requireUser();
+  if (context) redirect("/app/dashboard");
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4 py-12">
+      <div className="w-full max-w-md space-y-6">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Welcome to Tenantry</h1>
+          <p className="mt-1 text-sm text-zinc-600">
+            Signed in as {user.email}. You do not belong to a workspace yet: create one, or accept an invitation
+            sent to this address.
+          </p>
+        </div>
+        <Card className="p-6">
+          <h2 className="mb-4 text-sm font-semibold">Create a workspace</h2>
+          <CreateWorkspaceForm />
+        </Card>
+        <form action={signOutAction} className="text-center">
+          <Button type="submit" variant="ghost" size="sm">
+            Sign out
+          </Button>
+        </form>
+      </div>
+    </main>
+  );
+}

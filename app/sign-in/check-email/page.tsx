@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { Card } from "@/components/ui";
+
+export const metadata: Metadata = { title: "Check your email" };
+
+export default async function CheckEmailPage() {
+  // Read at request time: the mail catcher's address is known only at run time.
+  await connection();
+  const mailCatcher = process.env.MAIL_CATCHER_URL;
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4 py-12">
+      <Card className="w-full max-w-sm space-y-3 p-6 text-center">
+        <h1 className="text-xl font-semibold">Check your email</h1>
+        <p className="text-sm text-zinc-600">
+          We sent you a sign-in link. It works once and expires in an hour. You can close this tab.
+        </p>
+        {mailCatcher ? (
+          <p className="text-sm">
+            Running locally: read it in the{" "}
+            <a className="font-medium underline" href={mailCatcher} target="_blank" rel="noreferrer">
+              mail catcher
+            </a>
+            .
+          </p>
+        ) : null}
+        <p className="text-sm">
+          <Link className="text-zinc-600 underline" href="/sign-in">
+            Use a different address
+          </Link>
+        </p>
+      </Card>
+    </main>
+  );
+}

@@ -1,0 +1,140 @@
+import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+
+export function cx(...classes: Array<string | false | null | undefined>): string {
+  return classes.filter(Boolean).join(" ");
+}
+
+type Variant = "primary" | "secondary" | "danger" | "ghost";
+const VARIANTS: Record<Variant, string> = {
+  primary: "bg-zinc-900 text-white hover:bg-zinc-700 disabled:bg-zinc-400",
+  secondary: "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-100 disabled:text-zinc-400",
+  danger: "bg-red-600 text-white hover:bg-red-500 disabled:bg-red-300",
+  ghost: "text-zinc-700 hover:bg-zinc-200/60 disabled:text-zinc-400",
+};
+
+export function buttonClass(variant: Variant = "primary", size: "sm" | "md" = "md") {
+  return cx(
+    "inline-flex items-center justify-center gap-2 rounded-md font-medium transition-colors disabled:cursor-not-allowed",
+    size === "sm" ? "h-8 px-3 text-sm" : "h-10 px-4 text-sm",
+    VARIANTS[variant],
+  );
+}
+
+export function Button({
+  variant = "primary",
+  size = "md",
+  className,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: "sm" | "md" }) {
+  return <button className={cx(buttonClass(variant, size), className)} {...props} />;
+}
+
+export function Input({ className, invalid, ...props }: InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }) {
+  return (
+    <input
+      aria-invalid={invalid || undefined}
+      className={cx(
+        "h-10 w-full rounded-md border bg-white px-3 text-sm shadow-xs placeholder:text-zinc-400 focus:border-zinc-900 focus:outline-none",
+        invalid ? "border-red-500" : "border-zinc-300",
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
+export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <select
+      className={cx(
+        "h-10 rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-xs focus:border-zinc-900 focus:outline-none",
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
+export function Field({
+  label,
+  htmlFor,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  error?: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="space-y-1.5">
+      <label htmlFor={htmlFor} className="block text-sm font-medium text-zinc-800">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <p id={`${htmlFor}-error`} className="text-sm text-red-600">
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="text-xs text-zinc-500">{hint}</p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Card({ className, children }: { className?: string; children: ReactNode }) {
+  return <div className={cx("rounded-lg border border-zinc-200 bg-white shadow-xs", className)}>{children}</div>;
+}
+
+const ALERTS = {
+  error: "border-red-200 bg-red-50 text-red-800",
+  success: "border-emerald-200 bg-emerald-50 text-emerald-800",
+  info: "border-sky-200 bg-sky-50 text-sky-900",
+  warning: "border-amber-200 bg-amber-50 text-amber-900",
+};
+
+export function Alert({
+  variant = "info",
+  children,
+  className,
+}: {
+  variant?: keyof typeof ALERTS;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <div role={variant === "error" ? "alert" : "status"} className={cx("rounded-md border px-3 py-2 text-sm", ALERTS[variant], className)}>
+      {children}
+    </div>
+  );
+}
+
+const ROLE_BADGES: Record<string, string> = {
+  owner: "bg-violet-100 text-violet-800",
+  admin: "bg-sky-100 text-sky-800",
+  auditor: "bg-amber-100 text-amber-900",
+  member: "bg-zinc-100 text-zinc-700",
+};
+
+export function RoleBadge({ role }: { role: string }) {
+  return (
+    <span className={cx("inline-flex rounded-full px-2 py-0.5 text-xs font-medium capitalize", ROLE_BADGES[role] ?? ROLE_BADGES.member)}>
+      {role}
+    </span>
+  );
+}
+
+export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {description ? <p className="mt-1 text-sm text-zinc-600">{description}</p> : null}
+      </div>
+      {actions}
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useActionState, useEffect, useRef, useState } from "react";
+import { switchWorkspace } from "@/app/app/actions";
+import { Alert, RoleBadge, cx } from "@/components/ui";
+
+export interface SwitcherWorkspace {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWorkspace; workspaces: SwitcherWorkspace[] }) {
+  const [open, setOpen] = useState(false);
+  const [state, action, pending] = useActionState(switchWorkspace, null);
+  const pathname = usePathname();
+  const panel = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: MouseEvent | KeyboardEvent) => {
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : !panel.current?.contains(event.target as Node)) {
+        setOpen(false);
+      }
+    };
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, [open]);
+
+  return (
+    <div className="relative" ref={panel}>
+      <button
+        type="button"
+        onClick={() => setOpen((o) => !o)}
+        aria-expanded={open}
+        aria-haspopup="true"
+        data-testid="workspace-switcher"
+        className="flex w-full items-center gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-left shadow-xs hover:bg-zinc-50"
+      >
+        <span className="flex size-8 shrink-0 items-center justify-center rounded-md bg-zinc-900 text-sm font-semibold text-white">
+          {current.name.slice(0, 1).toUpperCase()}
+        </span>
+        <span className="min-w-0 flex-1">
+          <span className="block truncate text-sm font-semibold" data-testid="active-workspace">
+            {current.name}
+          </span>
+          <span className="block text-xs text-zinc-500 capitalize">{current.role}</span>
+        </span>
+        <span aria-hidden className="text-zinc-400">
+          ⇅
+        </span>
+      </button>
+      {open ? (
+        <div className="absolute inset-x-0 top-full z-20 mt-1 rounded-md border border-zinc-200 bg-white p-2 shadow-lg">
+          <form action={action} aria-busy={pending || undefined}>
+            <input type="hidden" name="returnTo" value={pathname} />
+            <p className="px-2 pt-1 pb-2 text-xs font-medium text-zinc-500 uppercase">Switch workspace</p>
+            <ul className="max-h-72 space-y-0.5 overflow-y-auto">
+              {workspaces.map((w) => (
+                <li key={w.id}>
+                  <button
+                    type="submit"
+                    name="tenantId"
+                    value={w.id}
+                    disabled={pending}
+                    aria-current={w.id === current.id ? "true" : undefined}
+                    className={cx(
+                      "flex w-full items-center justify-between gap-2 rounded px-2 py-1.5 text-left text-sm hover:bg-zinc-100 disabled:opacity-60",
+                      w.id === current.id && "bg-zinc-100 font-medium",
+                    )}
+                  >
+                    <span className="truncate">{w.name}</span>
+                    <RoleBadge role={w.role} />
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <label className="mt-2 flex items-center gap-2 border-t border-zinc-100 px-2 pt-2 text-xs text-zinc-600">
+              <input type="checkbox" name="remember" className="size-3.5" />
+              Remember my choice (open it when I sign in)
+            </label>
+          </form>
+          {state && !state.ok ? (
+            <Alert variant="error" className="mt-2">
+              {state.error}
+            </Alert>
+          ) : null}
+          <Link
+            href="/app/workspaces/new"
+            className="mt-2 block rounded px-2 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100"
+            onClick={() => setOpen(false)}
+          >
+            + Create workspace
+          </Link>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { resolveTenantContext } from "@/lib/tenancy/resolve";
+import { addMember, createTenantRow, createUser, owner } from "@/test/fixtures";
+
+async function userInTwoWorkspaces() {
+  const user = await createUser();
+  const alpha = await createTenantRow({ name: "Alpha" });
+  const beta = await createTenantRow({ name: "Beta" });
+  await addMember(alpha.id, user.id, "owner");
+  await addMember(beta.id, user.id, "auditor");
+  return { user, alpha, beta };
+}
+
+const remember = (userId: string, tenantId: string | null) =>
+  owner().query("UPDATE users SET last_tenant_id = $2 WHERE id = $1", [userId, tenantId]);
+
+describe("resolveTenantContext: which workspace a request acts in", () => {
+  it("uses a valid cookie", async () => {
+    const { user, beta } = await userInTwoWorkspaces();
+    const ctx = await resolveTenantContext(user.id, beta.id);
+    expect(ctx).toMatchObject({ kind: "tenant", tenantId: beta.id, role: "auditor", source: "cookie" });
+  });
+
+  it("without a cookie, uses the remembered last tenant, else the first membership", async () => {
+    const { user, alpha, beta } = await userInTwoWorkspaces();
+    expect(await resolveTenantContext(user.id, undefined)).toMatchObject({ tenantId: alpha.id, source: "first" });
+    await remember(user.id, beta.id);
+    expect(await resolveTenantContext(user.id, undefined)).toMatchObject({ tenantId: beta.id, source: "remembered" });
+  });
+
+  it("ignores a foreign cookie (a workspace the user is not in) and falls back", async () => {
+    const { user, beta } = await userInTwoWorkspaces();
+    const foreign = await createTenantRow({ name: "Someone else's" });
+    await remember(user.id, beta.id);
+    const ctx = await resolveTenantContext(user.id, foreign.id);
+    expect(ctx).toMatchObject({ kind: "tenant", tenantId: beta.id, source: "remembered" });
+    expect(ctx.kind === "tenant" && ctx.memberships.map((m) => m.tenantId)).not.toContain(foreign.id);
+  });
+
+  it("ignores a stale cookie once the membership is removed", async () => {
+    const { user, alpha, beta } = await userInTwoWorkspaces();
+    expect(await resolveTenantContext(user.id, beta.id)).toMatchObject({ tenantId: beta.id, source: "cookie" });
+    await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [beta.id, user.id]);
+    expect(await resolveTenantContext(user.id, beta.id)).toMatchObject({ tenantId: alpha.id, source: "first" });
+  });
+
+  it("ignores a remembered tenant the user has since left", async () => {
+    const { user, alpha, beta } = await userInTwoWorkspaces();
+    await remember(user.id, beta.id);
+    await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [beta.id, user.id]);
+    expect(await resolveTenantContext(user.id, undefined)).toMatchObject({ tenantId: alpha.id, source: "first" });
+  });
+
+  it("treats a malformed cookie like a missing one", async () => {
+    const { user, alpha } = await userInTwoWorkspaces();
+    for (const cookie of ["", "not-a-uuid", "'; DROP TABLE tenants; --", "0".repeat(5000)]) {
+      expect(await resolveTenantContext(user.id, cookie)).toMatchObject({ tenantId: alpha.id, source: "first" });
+    }
+  });
+
+  it("skips blocked and deleted workspaces", async () => {
+    const { user, alpha, beta } = await userInTwoWorkspaces();
+    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [beta.id]);
+    const ctx = await resolveTenantContext(user.id, beta.id);
+    expect(ctx).toMatchObject({ tenantId: alpha.id });
+    expect(ctx.kind === "tenant" && ctx.memberships.map((m) => m.tenantId)).toEqual([alpha.id]);
+  });
+
+  it("sends a user with no membership to onboarding", async () => {
+    const user = await createUser();
+    const someone = await createTenantRow();
+    expect(await resolveTenantContext(user.id, someone.id)).toMatchObject({ kind: "no-tenant", user: { id: user.id } });
+  });
+
+  it("refuses a deactivated user", async () => {
+    const { user, alpha } = await userInTwoWorkspaces();
+    await owner().query("UPDATE users SET active = false WHERE id = $1", [user.id]);
+    expect(await resolveTenantContext(user.id, alpha.id)).toEqual({ kind: "inactive" });
+  });
+
+  it("lists every active membership with its role, in name order", async () => {
+    const { user, alpha, beta } = await userInTwoWorkspaces();
+    const ctx = await resolveTenantContext(user.id, undefined);
+    expect(ctx.kind === "tenant" && ctx.memberships).toEqual([
+      { tenantId: alpha.id, tenantName: "Alpha", tenantSlug: alpha.slug, role: "owner" },
+      { tenantId: beta.id, tenantName: "Beta", tenantSlug: beta.slug, role: "auditor" },
+    ]);
+  });
+});

@@ -1,0 +1,10 @@
+/**
+ * A post-sign-in destination from a query string, kept on this site: a path
+ * that starts with one slash (not `//host` or `/\host`), else the dashboard.
+ */
+export function safeNextPath(next: string | null | undefined, fallback = "/app/dashboard"): string {
+  if (!next || typeof next !== "string") return fallback;
+  if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
+  if (/[\u0000-\u001f]/.test(next)) return fallback;
+  return next;
+}

@@ -1,0 +1,52 @@
+// Input rules shared by forms (client-side hints) and server actions (the
+// authority). Pure: no server-only imports.
+import { z } from "zod";
+
+export const EMAIL_MAX = 254;
+export const TENANT_NAME_MAX = 80;
+export const SLUG_MIN = 3;
+export const SLUG_MAX = 48;
+
+export const emailSchema = z
+  .string({ error: "Enter an email address." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter an email address.")
+  .max(EMAIL_MAX, `An email address has at most ${EMAIL_MAX} characters.`)
+  .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }));
+
+export const tenantNameSchema = z
+  .string({ error: "Enter a workspace name." })
+  .trim()
+  .min(1, "Enter a workspace name.")
+  .max(TENANT_NAME_MAX, `Keep the name to ${TENANT_NAME_MAX} characters or fewer.`);
+
+export const slugSchema = z
+  .string({ error: "Enter a URL slug." })
+  .trim()
+  .min(SLUG_MIN, `The slug needs at least ${SLUG_MIN} characters.`)
+  .max(SLUG_MAX, `Keep the slug to ${SLUG_MAX} characters or fewer.`)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Use lowercase letters, digits and single hyphens, with no hyphen at either end.");
+
+export const uuidSchema = (message: string) => z.uuid({ error: message });
+
+/** A slug suggestion for a name: "Acme Production!" → "acme-production". */
+export function slugify(name: string): string {
+  const base = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/ß/g, "ss")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, SLUG_MAX)
+    .replace(/-+$/g, "");
+  return base.length >= SLUG_MIN ? base : `${base}${base ? "-" : ""}workspace`.slice(0, SLUG_MAX);
+}
+
+export const createTenantSchema = z
+  .object({ name: tenantNameSchema, slug: z.string().trim().toLowerCase().optional() })
+  .transform((v) => ({ name: v.name, slug: v.slug || slugify(v.name) }))
+  .pipe(z.object({ name: z.string(), slug: slugSchema }));
+
+export type CreateTenantInput = z.output<typeof createTenantSchema>;

@@ -1,0 +1,60 @@
+// The server the browser suite runs against: a fresh `tenantry_e2e` database,
+// a mail catcher, and a production build of the app (`next build` into
+// .next-e2e, then `next start`). Playwright starts it and stops it with
+// SIGTERM; everything it started is stopped with it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { dropDatabase } from "./db/postgres";
+import { DATA_DIR, ROOT, startServices } from "./services";
+
+export const E2E_RUNTIME_FILE = path.join(DATA_DIR, "e2e-runtime.json");
+const port = Number(process.env.E2E_PORT || 3100);
+const DATABASE = "tenantry_e2e";
+
+// A throwaway embedded cluster when DATABASE_URL is unset, wiped first in
+// case an earlier run was killed before it could clean up.
+const postgresDir = path.join(DATA_DIR, "e2e-postgres");
+await rm(postgresDir, { recursive: true, force: true });
+const services = await startServices({
+  port,
+  postgresDir,
+  persistent: false,
+  database: DATABASE,
+  recreate: true,
+  mailPorts: {},
+});
+if (!services.mail) throw new Error("The browser suite reads emails from the mail catcher: unset RESEND_API_KEY and SMTP_URL.");
+await mkdir(DATA_DIR, { recursive: true });
+await writeFile(
+  E2E_RUNTIME_FILE,
+  JSON.stringify({ ownerDatabaseUrl: services.env.DATABASE_URL, mailApiUrl: services.mail.webUrl, baseUrl: `http://localhost:${port}` }),
+);
+
+const env = { ...process.env, ...services.env, NEXT_DIST_DIR: ".next-e2e" };
+const nextBin = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+let child: ChildProcess | null = null;
+
+async function shutdown(code: number) {
+  child?.kill("SIGTERM");
+  if (!services.embeddedPostgres) await dropDatabase(services.env.DATABASE_URL!, DATABASE).catch(() => {});
+  await services.stop();
+  process.exit(code);
+}
+process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGINT", () => void shutdown(0));
+
+function run(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const started = spawn(process.execPath, [nextBin, ...args], { cwd: ROOT, env, stdio: "inherit" });
+    child = started;
+    started.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+if (process.env.E2E_SKIP_BUILD !== "1") {
+  const built = await run(["build"]);
+  if (built !== 0) await shutdown(built);
+}
+const exitCode = await run(["start", "-p", String(port)]);
+await shutdown(exitCode);
