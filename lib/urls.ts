@@ -8,3 +8,8 @@ export function safeNextPath(next: string | null | undefined, fallback = "/app/d
   if (/[\u0000-\u001f]/.test(next)) return fallback;
   return next;
 }
+
+/** The app's public base URL (links in emails). */
+export function appBaseUrl(): string {
+  return (process.env.AUTH_URL || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, "");
+}

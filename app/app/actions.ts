@@ -4,7 +4,9 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/lib/auth";
+import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
 import { TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
+import { acceptInvitationById } from "@/lib/invitations";
 import { createTenant, switchTenant } from "@/lib/tenants";
 import { safeNextPath } from "@/lib/urls";
 import { createTenantSchema, uuidSchema } from "@/lib/validation";
@@ -29,6 +31,17 @@ export const createWorkspace = userAction({ schema: createTenantSchema }, async 
   (await cookies()).set(TENANT_COOKIE, created.id, tenantCookieOptions());
   redirect("/app/dashboard");
 });
+
+/** Accepts, from onboarding, an invitation addressed to the signed-in user's email. */
+export const acceptInvitationAction = userAction(
+  { schema: z.object({ invitationId: uuidSchema("That invitation does not exist.") }) },
+  async (input, { user, request }) => {
+    const outcome = await acceptInvitationById(user, input.invitationId, request);
+    if (!outcome.ok) return { ok: false, error: INVITE_MESSAGES[outcome.reason] };
+    (await cookies()).set(TENANT_COOKIE, outcome.tenantId, tenantCookieOptions());
+    redirect("/app/dashboard");
+  },
+);
 
 export async function signOutAction() {
   (await cookies()).delete(TENANT_COOKIE);

@@ -31,6 +31,9 @@ export async function signInWithGitHub(formData: FormData) {
   await signIn("github", { redirectTo: safeNextPath(typeof next === "string" ? next : null) });
 }
 
-export async function signOutForSwitch() {
-  await signOut({ redirectTo: "/sign-in" });
+/** Signs out so another address can sign in, keeping where they were headed (an invitation link, say). */
+export async function signOutForSwitch(formData: FormData) {
+  const next = formData.get("next");
+  const keep = typeof next === "string" && safeNextPath(next, "") ? `?next=${encodeURIComponent(next)}` : "";
+  await signOut({ redirectTo: `/sign-in${keep}` });
 }

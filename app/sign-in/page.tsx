@@ -41,6 +41,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
                 You are signed in as <strong>{session.user.email}</strong>.
               </p>
               <form action={signOutForSwitch}>
+                {next ? <input type="hidden" name="next" value={next} /> : null}
                 <Button type="submit" variant="secondary" className="w-full">
                   Sign out to use another address
                 </Button>

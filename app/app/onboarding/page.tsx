@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CreateWorkspaceForm } from "@/components/create-workspace-form";
+import { PendingInvitations } from "@/components/pending-invitations";
 import { Button, Card } from "@/components/ui";
+import { listInvitationsForUser } from "@/lib/invitations";
 import { requireUser } from "@/lib/tenancy";
 import { signOutAction } from "../actions";
 
@@ -10,6 +12,7 @@ export const metadata: Metadata = { title: "Welcome" };
 export default async function OnboardingPage() {
   const { user, context } = await requireUser();
   if (context) redirect("/app/dashboard");
+  const invitations = await listInvitationsForUser(user);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">
@@ -20,6 +23,14 @@ export default async function OnboardingPage() {
             sent to this address.
           </p>
         </div>
+        {invitations.length > 0 ? (
+          <Card className="p-6">
+            <h2 className="mb-1 text-sm font-semibold">Invitations for {user.email}</h2>
+            <PendingInvitations
+              invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))}
+            />
+          </Card>
+        ) : null}
         <Card className="p-6">
           <h2 className="mb-4 text-sm font-semibold">Create a workspace</h2>
           <CreateWorkspaceForm />

@@ -1,0 +1,54 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { invitationIdSchema, inviteMember, inviteSchema, resendInvitation, revokeInvitation, type InviteResult } from "@/lib/invitations";
+import { changeMemberRole, changeRoleSchema, leaveTenant, memberTargetSchema, removeMember } from "@/lib/members";
+import { TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
+
+const SETTINGS = "/app/settings";
+
+function invitedMessage(result: InviteResult, verb: string) {
+  return result.emailDispatched
+    ? `${verb} ${result.email}. The link is valid for 7 days.`
+    : `The invitation for ${result.email} was created, but the email could not be sent. Copy the link below and send it yourself.`;
+}
+
+export const inviteMemberAction = tenantAction({ schema: inviteSchema, permission: "members.manage" }, async (input, ctx) => {
+  const result = await inviteMember(ctx, input);
+  revalidatePath(SETTINGS);
+  return { ok: true, data: result, message: invitedMessage(result, "Invitation sent to") };
+});
+
+export const resendInvitationAction = tenantAction({ schema: invitationIdSchema, permission: "members.manage" }, async (input, ctx) => {
+  const result = await resendInvitation(ctx, input.invitationId);
+  revalidatePath(SETTINGS);
+  return { ok: true, data: result, message: invitedMessage(result, "A new invitation link was sent to") };
+});
+
+export const revokeInvitationAction = tenantAction({ schema: invitationIdSchema, permission: "members.manage" }, async (input, ctx) => {
+  const { email } = await revokeInvitation(ctx, input.invitationId);
+  revalidatePath(SETTINGS);
+  return { ok: true, data: undefined, message: `The invitation for ${email} was revoked.` };
+});
+
+export const changeRoleAction = tenantAction({ schema: changeRoleSchema, permission: "members.manage" }, async (input, ctx) => {
+  const change = await changeMemberRole(ctx, input.userId, input.role);
+  revalidatePath(SETTINGS);
+  return { ok: true, data: change, message: `Role changed from ${change.from} to ${change.to}.` };
+});
+
+export const removeMemberAction = tenantAction({ schema: memberTargetSchema, permission: "members.manage" }, async (input, ctx) => {
+  const { email } = await removeMember(ctx, input.userId);
+  revalidatePath(SETTINGS);
+  return { ok: true, data: undefined, message: `${email} was removed from the workspace.` };
+});
+
+/** Anyone may leave (except a workspace's last owner); they land in another workspace or onboarding. */
+export const leaveWorkspaceAction = tenantAction({ schema: z.object({}), permission: "members.read" }, async (_input, ctx) => {
+  await leaveTenant(ctx);
+  (await cookies()).delete(TENANT_COOKIE);
+  redirect("/app/dashboard");
+});

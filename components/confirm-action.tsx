@@ -1,0 +1,88 @@
+"use client";
+
+import { useActionState, useCallback, useRef, type ReactNode } from "react";
+import type { ActionResult, ActionState } from "@/lib/tenancy/action";
+import { SubmitButton } from "./submit-button";
+import { Alert, Button } from "./ui";
+
+/**
+ * A button that asks before it acts: it opens a modal dialog whose form posts
+ * `fields` (and whatever `children` add) to a server action, shows progress
+ * while it runs and the error if it is refused, and closes on success.
+ */
+export function ConfirmAction<T>({
+  action,
+  fields,
+  trigger,
+  title,
+  description,
+  confirmLabel,
+  pendingLabel = "Working…",
+  variant = "danger",
+  triggerVariant = "secondary",
+  children,
+  onDone,
+  testId,
+}: {
+  action: (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
+  fields: Record<string, string>;
+  trigger: string;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  pendingLabel?: string;
+  variant?: "danger" | "primary";
+  triggerVariant?: "secondary" | "ghost" | "danger";
+  children?: ReactNode;
+  onDone?: (result: ActionResult<T>) => void;
+  testId?: string;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  // Reports the outcome as soon as the action returns: on success the row
+  // this button sits in may be gone from the next render.
+  const run = useCallback(
+    async (previous: ActionState<T>, formData: FormData) => {
+      const result = await action(previous, formData);
+      if (result.ok) {
+        dialog.current?.close();
+        onDone?.(result);
+      }
+      return result;
+    },
+    [action, onDone],
+  );
+  const [state, formAction] = useActionState(run, null);
+
+  return (
+    <>
+      <Button type="button" variant={triggerVariant} size="sm" onClick={() => dialog.current?.showModal()} data-testid={testId}>
+        {trigger}
+      </Button>
+      <dialog
+        ref={dialog}
+        aria-labelledby={`${testId ?? trigger}-title`}
+        className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
+      >
+        <form action={formAction} className="space-y-4 p-5">
+          {Object.entries(fields).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <h2 id={`${testId ?? trigger}-title`} className="text-lg font-semibold">
+            {title}
+          </h2>
+          <div className="text-sm text-zinc-600">{description}</div>
+          {children}
+          {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
+              Cancel
+            </Button>
+            <SubmitButton variant={variant} pendingLabel={pendingLabel}>
+              {confirmLabel}
+            </SubmitButton>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { resendInvitationAction, revokeInvitationAction } from "@/app/app/(workspace)/settings/actions";
+import { ConfirmAction } from "@/components/confirm-action";
+import { CopyLink } from "@/components/copy-link";
+import { LocalTime } from "@/components/local-time";
+import { SubmitButton } from "@/components/submit-button";
+import { Alert, RoleBadge } from "@/components/ui";
+
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: string;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+}
+
+export function InvitationsTable({ invitations, canManage }: { invitations: InvitationView[]; canManage: boolean }) {
+  const [notice, setNotice] = useState<string | null>(null);
+  // Held here, not per row: a resend replaces the row, and its outcome (a
+  // link to copy when the email failed) must outlive it.
+  const [resent, resend] = useActionState(resendInvitationAction, null);
+  return (
+    <div className="space-y-3">
+      {notice ? <Alert variant="success">{notice}</Alert> : null}
+      {resent && !resent.ok ? <Alert variant="error">{resent.error}</Alert> : null}
+      {resent?.ok && resent.data.emailDispatched ? <Alert variant="success">{resent.message}</Alert> : null}
+      {resent?.ok && !resent.data.emailDispatched && resent.data.link ? (
+        <Alert variant="warning" className="space-y-2">
+          <p>{resent.message}</p>
+          <CopyLink link={resent.data.link} />
+        </Alert>
+      ) : null}
+      {invitations.length === 0 ? <p className="text-sm text-zinc-500">No pending invitations.</p> : null}
+      {invitations.length > 0 ? (
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+        <table className="w-full text-left text-sm" data-testid="invitations-table">
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500 uppercase">
+            <tr>
+              <th className="px-4 py-2 font-medium">Email</th>
+              <th className="px-4 py-2 font-medium">Role</th>
+              <th className="px-4 py-2 font-medium">Invited by</th>
+              <th className="px-4 py-2 font-medium">Sent</th>
+              <th className="px-4 py-2 font-medium">Expires</th>
+              {canManage ? <th className="px-4 py-2"><span className="sr-only">Actions</span></th> : null}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {invitations.map((inv) => (
+              <tr key={inv.id} data-testid="invitation-row" data-email={inv.email}>
+                <td className="px-4 py-2.5">{inv.email}</td>
+                <td className="px-4 py-2.5"><RoleBadge role={inv.role} /></td>
+                <td className="px-4 py-2.5">{inv.invitedBy ?? "—"}</td>
+                <td className="px-4 py-2.5"><LocalTime iso={inv.createdAt} dateOnly /></td>
+                <td className="px-4 py-2.5">
+                  {inv.expired ? <span className="font-medium text-amber-700">Expired</span> : <LocalTime iso={inv.expiresAt} dateOnly />}
+                </td>
+                {canManage ? (
+                  <td className="px-4 py-2.5">
+                    <div className="flex items-start justify-end gap-2">
+                      <form action={resend}>
+                        <input type="hidden" name="invitationId" value={inv.id} />
+                        <SubmitButton variant="secondary" size="sm" pendingLabel="Sending…">
+                          Resend
+                        </SubmitButton>
+                      </form>
+                      <ConfirmAction
+                        action={revokeInvitationAction}
+                        fields={{ invitationId: inv.id }}
+                        trigger="Revoke"
+                        triggerVariant="ghost"
+                        title="Revoke this invitation?"
+                        description={<>The link sent to <strong>{inv.email}</strong> stops working at once.</>}
+                        confirmLabel="Revoke invitation"
+                        pendingLabel="Revoking…"
+                        testId={`revoke-${inv.email}`}
+                        onDone={(r) => r.ok && setNotice(r.message ?? "Invitation revoked.")}
+                      />
+                    </div>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      ) : null}
+    </div>
+  );
+}

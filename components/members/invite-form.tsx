@@ -1,0 +1,48 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { inviteMemberAction } from "@/app/app/(workspace)/settings/actions";
+import { CopyLink } from "@/components/copy-link";
+import { SubmitButton } from "@/components/submit-button";
+import { Alert, Field, Input, Select } from "@/components/ui";
+
+export function InviteForm() {
+  const [state, action] = useActionState(inviteMemberAction, null);
+  const [formKey, setFormKey] = useState(0);
+  const [seen, setSeen] = useState(state);
+  if (state !== seen) {
+    setSeen(state);
+    // A fresh, empty form after each invitation that went through.
+    if (state?.ok) setFormKey((k) => k + 1);
+  }
+  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  return (
+    <div className="space-y-3">
+      <form key={formKey} action={action} className="flex flex-wrap items-start gap-3" noValidate data-testid="invite-form">
+        <div className="min-w-64 flex-1">
+          <Field label="Email address" htmlFor="invite-email" error={errors.email}>
+            <Input id="invite-email" name="email" type="email" placeholder="colleague@company.com" invalid={Boolean(errors.email)} required />
+          </Field>
+        </div>
+        <Field label="Role" htmlFor="invite-role" error={errors.role}>
+          <Select id="invite-role" name="role" defaultValue="member">
+            <option value="member">Member</option>
+            <option value="auditor">Auditor</option>
+            <option value="admin">Admin</option>
+          </Select>
+        </Field>
+        <div className="pt-6">
+          <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
+        </div>
+      </form>
+      {state?.ok && state.data.emailDispatched ? <Alert variant="success">{state.message}</Alert> : null}
+      {state?.ok && !state.data.emailDispatched && state.data.link ? (
+        <Alert variant="warning" className="space-y-2">
+          <p>{state.message}</p>
+          <CopyLink link={state.data.link} />
+        </Alert>
+      ) : null}
+      {state && !state.ok && !errors.email && !errors.role ? <Alert variant="error">{state.error}</Alert> : null}
+    </div>
+  );
+}

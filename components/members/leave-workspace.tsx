@@ -1,0 +1,30 @@
+"use client";
+
+import { leaveWorkspaceAction } from "@/app/app/(workspace)/settings/actions";
+import { ConfirmAction } from "@/components/confirm-action";
+
+export function LeaveWorkspace({ workspaceName, lastOwner }: { workspaceName: string; lastOwner: boolean }) {
+  return (
+    <div className="flex flex-wrap items-center justify-between gap-4">
+      <div className="text-sm">
+        <p className="font-medium">Leave {workspaceName}</p>
+        <p className="text-zinc-600">
+          {lastOwner
+            ? "You are this workspace's only owner: make someone else an owner before you leave."
+            : "You lose access at once. Someone with the right role can invite you again."}
+        </p>
+      </div>
+      <ConfirmAction
+        action={leaveWorkspaceAction}
+        fields={{}}
+        trigger="Leave workspace"
+        triggerVariant="danger"
+        title={`Leave ${workspaceName}?`}
+        description="You will lose access to this workspace immediately."
+        confirmLabel="Leave workspace"
+        pendingLabel="Leaving…"
+        testId="leave-workspace"
+      />
+    </div>
+  );
+}

@@ -1,0 +1,215 @@
+"use client";
+
+import { rowPaginationFeature, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
+import { useMemo, useState } from "react";
+import { changeRoleAction, removeMemberAction } from "@/app/app/(workspace)/settings/actions";
+import { ConfirmAction } from "@/components/confirm-action";
+import { LocalTime } from "@/components/local-time";
+import { Alert, Button, Input, RoleBadge, Select, cx } from "@/components/ui";
+import { useUrlState } from "./use-url-state";
+
+export interface MemberView {
+  userId: string;
+  name: string | null;
+  email: string;
+  role: string;
+  joinedAt: string;
+}
+
+const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
+
+interface Props {
+  rows: MemberView[];
+  total: number;
+  page: number;
+  pageSize: number;
+  query: { q: string; sort: string; dir: "asc" | "desc" };
+  viewer: { userId: string; canManage: boolean; canMakeOwner: boolean };
+}
+
+export function MembersTable({ rows, total, page, pageSize, query, viewer }: Props) {
+  const { update, pending } = useUrlState();
+  const [notice, setNotice] = useState<string | null>(null);
+  const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
+
+  const columns = useMemo<Array<ColumnDef<typeof features, MemberView>>>(() => {
+    const base: Array<ColumnDef<typeof features, MemberView>> = [
+      {
+        id: "name",
+        accessorFn: (r) => r.name ?? "",
+        header: "Name",
+        cell: ({ row }) => (
+          <span className="font-medium">
+            {row.original.name ?? <span className="text-zinc-400">—</span>}
+            {row.original.userId === viewer.userId ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
+          </span>
+        ),
+      },
+      { id: "email", accessorKey: "email", header: "Email" },
+      { id: "role", accessorKey: "role", header: "Role", cell: ({ row }) => <RoleBadge role={row.original.role} /> },
+      { id: "joined", accessorKey: "joinedAt", header: "Joined", cell: ({ row }) => <LocalTime iso={row.original.joinedAt} dateOnly /> },
+    ];
+    if (!viewer.canManage) return base;
+    return [
+      ...base,
+      {
+        id: "actions",
+        header: () => <span className="sr-only">Actions</span>,
+        enableSorting: false,
+        cell: ({ row }) => <MemberActions member={row.original} viewer={viewer} onDone={setNotice} />,
+      },
+    ];
+  }, [viewer]);
+
+  const table = useTable({
+    features,
+    columns,
+    data: rows,
+    manualSorting: true,
+    manualPagination: true,
+    rowCount: total,
+    enableSortingRemoval: false,
+    state: { sorting, pagination: { pageIndex: page - 1, pageSize } },
+    onSortingChange: (updater) => {
+      const next = typeof updater === "function" ? updater(sorting) : updater;
+      const first = next[0];
+      update({ sort: first?.id ?? null, dir: first?.desc ? "desc" : "asc", page: null });
+    },
+    onPaginationChange: (updater) => {
+      const next = typeof updater === "function" ? updater({ pageIndex: page - 1, pageSize }) : updater;
+      update({ page: next.pageIndex > 0 ? String(next.pageIndex + 1) : null });
+    },
+  });
+
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <div className="space-y-3">
+      <form
+        role="search"
+        className="flex gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const q = new FormData(e.currentTarget).get("q");
+          update({ q: typeof q === "string" ? q.trim() : null, page: null });
+        }}
+      >
+        <Input name="q" defaultValue={query.q} placeholder="Search by name or email" aria-label="Search members" maxLength={200} className="max-w-sm" />
+        <Button type="submit" variant="secondary">
+          Search
+        </Button>
+        {query.q ? (
+          <Button type="button" variant="ghost" onClick={() => update({ q: null, page: null })}>
+            Clear
+          </Button>
+        ) : null}
+      </form>
+      {notice ? <Alert variant="success">{notice}</Alert> : null}
+      <div className={cx("overflow-x-auto rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
+        <table className="w-full text-left text-sm" data-testid="members-table">
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500 uppercase">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted();
+                  return (
+                    <th key={header.id} className="px-4 py-2 font-medium" aria-sort={sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined}>
+                      {header.column.getCanSort() ? (
+                        <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 uppercase hover:text-zinc-900">
+                          <table.FlexRender header={header} />
+                          <span aria-hidden>{sorted === "asc" ? "↑" : sorted === "desc" ? "↓" : ""}</span>
+                        </button>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {table.getRowModel().rows.map((row) => (
+              <tr key={row.id} data-testid="member-row" data-email={row.original.email}>
+                {row.getAllCells().map((cell) => (
+                  <td key={cell.id} className="px-4 py-2.5 align-middle">
+                    <table.FlexRender cell={cell} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={columns.length} className="px-4 py-8 text-center text-zinc-500">
+                  {query.q ? `No member matches “${query.q}”.` : "No members on this page."}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex items-center justify-between text-sm text-zinc-600">
+        <span>
+          {total} member{total === 1 ? "" : "s"} · page {Math.min(page, pageCount)} of {pageCount}
+        </span>
+        <div className="flex gap-2">
+          <Button type="button" variant="secondary" size="sm" disabled={!table.getCanPreviousPage() || pending} onClick={() => table.previousPage()}>
+            Previous
+          </Button>
+          <Button type="button" variant="secondary" size="sm" disabled={!table.getCanNextPage() || pending} onClick={() => table.nextPage()}>
+            Next
+          </Button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function MemberActions({ member, viewer, onDone }: { member: MemberView; viewer: Props["viewer"]; onDone: (message: string) => void }) {
+  const label = member.name ?? member.email;
+  const roles = viewer.canMakeOwner ? ["owner", "admin", "auditor", "member"] : ["admin", "auditor", "member"];
+  const isSelf = member.userId === viewer.userId;
+  // Admins cannot act on owners; the server and the database refuse it too.
+  if (member.role === "owner" && !viewer.canMakeOwner) return null;
+  return (
+    <div className="flex justify-end gap-2">
+      <ConfirmAction
+        action={changeRoleAction}
+        fields={{ userId: member.userId }}
+        trigger="Change role"
+        title={`Change ${label}'s role`}
+        description="Roles decide what someone can see and do in this workspace."
+        confirmLabel="Save role"
+        pendingLabel="Saving…"
+        variant="primary"
+        testId={`change-role-${member.email}`}
+        onDone={(r) => r.ok && onDone(r.message ?? "Role changed.")}
+      >
+        <Select name="role" defaultValue={member.role} aria-label="New role" className="w-full">
+          {roles.map((role) => (
+            <option key={role} value={role}>
+              {role[0]!.toUpperCase() + role.slice(1)}
+            </option>
+          ))}
+        </Select>
+      </ConfirmAction>
+      {isSelf ? null : (
+        <ConfirmAction
+          action={removeMemberAction}
+          fields={{ userId: member.userId }}
+          trigger="Remove"
+          triggerVariant="ghost"
+          title={`Remove ${label}?`}
+          description={
+            <>
+              <strong>{member.email}</strong> loses access to this workspace at once. You can invite them again later.
+            </>
+          }
+          confirmLabel="Remove member"
+          pendingLabel="Removing…"
+          testId={`remove-${member.email}`}
+          onDone={(r) => r.ok && onDone(r.message ?? "Member removed.")}
+        />
+      )}
+    </div>
+  );
+}

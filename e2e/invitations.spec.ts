@@ -1,0 +1,110 @@
+import { expect, test } from "@playwright/test";
+import { createWorkspace, db, linkIn, signIn, uniqueEmail, waitForEmail } from "./helpers";
+
+test("an owner invites, the invitee accepts from the email, signs in and lands in the workspace; a member sees no admin forms; removal ends access", async ({ browser }) => {
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await signIn(owner, uniqueEmail("owner"));
+  await createWorkspace(owner, "Invite Co");
+
+  const inviteeEmail = uniqueEmail("invitee");
+  const sentAt = Date.now();
+  await owner.getByRole("link", { name: "Members", exact: true }).click();
+  const inviteForm = owner.getByTestId("invite-form");
+  await inviteForm.getByLabel("Email address").fill(inviteeEmail.toUpperCase());
+  await inviteForm.getByLabel("Role").selectOption("member");
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  await expect(owner.getByText(`Invitation sent to ${inviteeEmail}`)).toBeVisible();
+  await expect(owner.locator(`[data-testid=invitation-row][data-email="${inviteeEmail}"]`)).toBeVisible();
+
+  const invitation = await waitForEmail(inviteeEmail, "invited you to Invite Co", sentAt);
+  const link = linkIn(invitation, /https?:\/\/[^\s"<>]+\/invite\/[A-Za-z0-9_-]{43}/);
+
+  const inviteeContext = await browser.newContext();
+  const invitee = await inviteeContext.newPage();
+  await invitee.goto(link);
+  await expect(invitee).toHaveURL(/\/sign-in\?next=%2Finvite%2F/);
+  await expect(invitee.getByLabel("Email address")).toHaveValue(inviteeEmail);
+  const signInAt = Date.now();
+  await invitee.getByRole("button", { name: "Email me a sign-in link" }).click();
+  const magic = await waitForEmail(inviteeEmail, "sign-in link", signInAt);
+  await invitee.goto(linkIn(magic, /https?:\/\/[^\s"<>]+\/api\/auth\/callback\/email\?[^\s"<>]+/));
+
+  await expect(invitee).toHaveURL(/\/app\/dashboard$/);
+  await expect(invitee.getByTestId("active-workspace")).toHaveText("Invite Co");
+  await expect(invitee.getByTestId("dashboard-role")).toHaveText("member");
+
+  // Re-opening the accepted link is harmless.
+  await invitee.goto(link);
+  await expect(invitee).toHaveURL(/\/app\/dashboard$/);
+
+  await invitee.getByRole("link", { name: "Members", exact: true }).click();
+  await expect(invitee.getByTestId("members-table")).toBeVisible();
+  await expect(invitee.getByTestId("invite-form")).toHaveCount(0);
+  await expect(invitee.getByRole("button", { name: "Remove" })).toHaveCount(0);
+  await expect(invitee.getByRole("button", { name: "Change role" })).toHaveCount(0);
+  await expect(invitee.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await expect(invitee.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+
+  await owner.reload();
+  await expect(owner.locator(`[data-testid=member-row][data-email="${inviteeEmail}"]`)).toBeVisible();
+  await expect(owner.getByText("No pending invitations.")).toBeVisible();
+
+  await owner.getByTestId(`remove-${inviteeEmail}`).click();
+  await owner.getByRole("button", { name: "Remove member" }).click();
+  await expect(owner.getByText(`${inviteeEmail} was removed from the workspace.`)).toBeVisible();
+  await expect(owner.locator(`[data-testid=member-row][data-email="${inviteeEmail}"]`)).toHaveCount(0);
+
+  // The invitee still holds the old cookie; their next request is refused the workspace.
+  await invitee.goto("/app/dashboard");
+  await expect(invitee).toHaveURL(/\/app\/onboarding$/);
+  const me = await (await invitee.request.get("/api/me")).json();
+  expect(me.tenants).toEqual([]);
+
+  const { rows } = await db().query(
+    "SELECT action FROM audit_log a JOIN tenants t ON t.id = a.tenant_id WHERE t.name = 'Invite Co' ORDER BY a.id",
+  );
+  expect(rows.map((r) => r.action)).toEqual(
+    expect.arrayContaining(["tenant.create", "member.invite", "member.invite.accept", "member.remove"]),
+  );
+  await ownerContext.close();
+  await inviteeContext.close();
+});
+
+test("an invitation opened while signed in with another address is refused without joining", async ({ browser }) => {
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await signIn(owner, uniqueEmail("owner"));
+  await createWorkspace(owner, "Mismatch Ltd");
+  const intended = uniqueEmail("intended");
+  const sentAt = Date.now();
+  await owner.goto("/app/settings");
+  await owner.getByLabel("Email address").fill(intended);
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  await expect(owner.getByText(`Invitation sent to ${intended}`)).toBeVisible();
+  const link = linkIn(await waitForEmail(intended, "invited you to", sentAt), /https?:\/\/[^\s"<>]+\/invite\/[A-Za-z0-9_-]{43}/);
+
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signIn(other, uniqueEmail("someone-else"));
+  await other.goto(link);
+  await expect(other).toHaveURL(/\/sign-in\?invite=email_mismatch/);
+  await expect(other.getByText("That invitation was sent to a different email address.")).toBeVisible();
+  const { rows } = await db().query(
+    "SELECT status FROM tenant_invitations WHERE email = $1",
+    [intended],
+  );
+  expect(rows).toEqual([{ status: "pending" }]);
+  await ownerContext.close();
+  await otherContext.close();
+});
+
+test("malformed and unknown invitation links say so", async ({ page }) => {
+  await page.goto("/invite/not-a-token");
+  await expect(page).toHaveURL(/\/sign-in\?invite=invalid$/);
+  await expect(page.getByText("That invitation link is not valid.")).toBeVisible();
+
+  await page.goto(`/invite/${"A".repeat(43)}`);
+  await expect(page).toHaveURL(/\/sign-in\?invite=not_found$/);
+  await expect(page.getByText("We could not find that invitation.")).toBeVisible();
+});

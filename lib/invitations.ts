@@ -1,0 +1,315 @@
+import "server-only";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createElement } from "react";
+import { z } from "zod";
+import InvitationEmail from "@/emails/invitation";
+import { recordAudit } from "@/lib/audit";
+import type { Tx } from "@/lib/db";
+import { sendEmail } from "@/lib/email";
+import { DomainError } from "@/lib/errors";
+import { isInviteTokenShape } from "@/lib/invite-token";
+import { INVITABLE_ROLES, type InvitableRole, type Role } from "@/lib/tenancy/permissions";
+import type { RequestInfo, SignedInUser, TenantContext } from "@/lib/tenancy/resolve";
+import { enterTenant, lockTenant, withInvitationToken, withTenant, withUser } from "@/lib/tenancy/with-tenant";
+import { appBaseUrl } from "@/lib/urls";
+import { emailSchema, uuidSchema } from "@/lib/validation";
+
+export const INVITATION_TTL_DAYS = 7;
+
+/** Who acts on a tenant's invitations: the fields of a verified TenantContext these functions use. */
+export type TenantActor = Pick<TenantContext, "tenantId" | "userId" | "user" | "tenant"> & { request?: RequestInfo };
+
+export const inviteSchema = z.object({
+  email: emailSchema,
+  role: z.enum(INVITABLE_ROLES, { error: "Choose a role: admin, auditor or member." }),
+});
+export const invitationIdSchema = z.object({ invitationId: uuidSchema("That invitation does not exist.") });
+
+/** 32 random bytes, base64url: the token travels only in the link; the database keeps its SHA-256. */
+export function mintInviteToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString("base64url");
+  return { token, tokenHash: hashInviteToken(token) };
+}
+
+export function hashInviteToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export interface InviteResult {
+  invitationId: string;
+  email: string;
+  role: InvitableRole;
+  emailDispatched: boolean;
+  /** The invitation link, handed back only when the email could not be sent. */
+  link: string | null;
+}
+
+async function assertNotMember(tx: Tx, tenantId: string, email: string) {
+  const rows = await tx.$queryRaw<unknown[]>`
+    SELECT 1 FROM tenant_members m JOIN users u ON u.id = m.user_id
+     WHERE m.tenant_id = ${tenantId}::uuid AND u.email = ${email}`;
+  if (rows.length) throw new DomainError("already_member", `${email} is already a member of this workspace.`, "email");
+}
+
+/** Retires the live invitation for (tenant, email), if any, so a new one can take its place. */
+async function retirePending(tx: Tx, tenantId: string, email: string): Promise<string | null> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    UPDATE tenant_invitations
+       SET status = CASE WHEN expires_at <= now() THEN 'expired'::invitation_status ELSE 'revoked'::invitation_status END,
+           revoked_at = now()
+     WHERE tenant_id = ${tenantId}::uuid AND email = ${email} AND status = 'pending'
+     RETURNING id`;
+  return rows[0]?.id ?? null;
+}
+
+/** Stores a new invitation and sends its email; the caller audits it with the outcome. */
+async function issueInvitation(tx: Tx, actor: TenantActor, email: string, role: InvitableRole): Promise<InviteResult> {
+  const { token, tokenHash } = mintInviteToken();
+  const invitationId = randomUUID();
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
+  await tx.tenantInvitation.createMany({
+    data: { id: invitationId, tenantId: actor.tenantId, email, role, tokenHash, expiresAt, invitedBy: actor.userId },
+  });
+  const link = `${appBaseUrl()}/invite/${token}`;
+  const inviterName = actor.user.name || actor.user.email;
+  const sent = await sendEmail({
+    to: email,
+    subject: `${inviterName} invited you to ${actor.tenant.name} on Tenantry`,
+    react: createElement(InvitationEmail, { url: link, workspaceName: actor.tenant.name, inviterName, role, expiresAt }),
+  });
+  if (!sent.delivered) console.warn(`[invitations] email to ${email} not sent: ${sent.error}`);
+  return { invitationId, email, role, emailDispatched: sent.delivered, link: sent.delivered ? null : link };
+}
+
+/**
+ * Invites an email address to the actor's workspace with a role other than
+ * owner. Re-inviting the same address revokes its pending invitation and
+ * mints a new token, so at most one invitation per (tenant, email) is live —
+ * the database's partial unique index holds that too. If the email cannot be
+ * sent the invitation still stands; the audit row says so.
+ */
+export async function inviteMember(actor: TenantActor, input: z.output<typeof inviteSchema>): Promise<InviteResult> {
+  if (input.email === actor.user.email) {
+    throw new DomainError("self_invite", "You cannot invite yourself: you are signed in with that address.", "email");
+  }
+  return withTenant(actor, async (tx) => {
+    await lockTenant(tx, actor.tenantId);
+    await assertNotMember(tx, actor.tenantId, input.email);
+    const replaced = await retirePending(tx, actor.tenantId, input.email);
+    const result = await issueInvitation(tx, actor, input.email, input.role);
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actor: actor.user,
+      action: "member.invite",
+      target: { type: "invitation", id: result.invitationId },
+      metadata: { email: input.email, role: input.role, email_dispatched: result.emailDispatched, replaced_invitation_id: replaced },
+      request: actor.request,
+    });
+    return result;
+  });
+}
+
+interface InvitationRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  role: InvitableRole;
+  status: "pending" | "accepted" | "revoked" | "expired";
+  expired: boolean;
+  accepted_by: string | null;
+  tenant_active: boolean;
+}
+
+async function findInvitation(tx: Tx, where: { id: string } | { tokenHash: string }): Promise<InvitationRow | null> {
+  const rows =
+    "id" in where
+      ? await tx.$queryRaw<InvitationRow[]>`
+          SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.accepted_by,
+                 coalesce(t.status = 'active', false) AS tenant_active
+            FROM tenant_invitations i LEFT JOIN tenants t ON t.id = i.tenant_id
+           WHERE i.id = ${where.id}::uuid`
+      : await tx.$queryRaw<InvitationRow[]>`
+          SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.accepted_by,
+                 coalesce(t.status = 'active', false) AS tenant_active
+            FROM tenant_invitations i LEFT JOIN tenants t ON t.id = i.tenant_id
+           WHERE i.token_hash = ${where.tokenHash}`;
+  return rows[0] ?? null;
+}
+
+async function managedInvitation(tx: Tx, actor: TenantActor, invitationId: string): Promise<InvitationRow> {
+  const invitation = await findInvitation(tx, { id: invitationId });
+  if (!invitation || invitation.tenant_id !== actor.tenantId) {
+    throw new DomainError("not_found", "That invitation no longer exists. Reload the page.");
+  }
+  return invitation;
+}
+
+/** Revokes a pending invitation: its link stops working at once. */
+export async function revokeInvitation(actor: TenantActor, invitationId: string): Promise<{ email: string }> {
+  return withTenant(actor, async (tx) => {
+    await lockTenant(tx, actor.tenantId);
+    const invitation = await managedInvitation(tx, actor, invitationId);
+    if (invitation.status !== "pending") {
+      throw new DomainError("not_pending", `That invitation was already ${invitation.status}.`);
+    }
+    await tx.tenantInvitation.updateMany({ where: { id: invitation.id }, data: { status: "revoked", revokedAt: new Date() } });
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actor: actor.user,
+      action: "member.invite.revoke",
+      target: { type: "invitation", id: invitation.id },
+      metadata: { email: invitation.email, role: invitation.role, was_expired: invitation.expired },
+      request: actor.request,
+    });
+    return { email: invitation.email };
+  });
+}
+
+/**
+ * Sends a pending (or lapsed) invitation again. Only the token's hash is
+ * stored, so this revokes the old link and mints a new one with a fresh
+ * seven days.
+ */
+export async function resendInvitation(actor: TenantActor, invitationId: string): Promise<InviteResult> {
+  return withTenant(actor, async (tx) => {
+    await lockTenant(tx, actor.tenantId);
+    const previous = await managedInvitation(tx, actor, invitationId);
+    if (previous.status === "accepted" || previous.status === "revoked") {
+      throw new DomainError("not_pending", `That invitation was ${previous.status}; invite ${previous.email} again instead.`);
+    }
+    await assertNotMember(tx, actor.tenantId, previous.email);
+    await retirePending(tx, actor.tenantId, previous.email);
+    const result = await issueInvitation(tx, actor, previous.email, previous.role);
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actor: actor.user,
+      action: "member.invite.resend",
+      target: { type: "invitation", id: result.invitationId },
+      metadata: {
+        email: previous.email,
+        role: previous.role,
+        email_dispatched: result.emailDispatched,
+        previous_invitation_id: previous.id,
+      },
+      request: actor.request,
+    });
+    return result;
+  });
+}
+
+/** Where /invite/<token> sends someone it cannot enrol (seed 004's redirects). */
+export type InviteFailure = "invalid" | "not_found" | "already_used" | "revoked" | "expired" | "email_mismatch";
+
+export type AcceptOutcome =
+  | { ok: true; tenantId: string; alreadyMember: boolean }
+  | { ok: false; reason: InviteFailure };
+
+/** Why an invitation cannot enrol this user, or null when it can; "mine" when they already accepted it. */
+function classify(invitation: InvitationRow, user: SignedInUser | null): InviteFailure | "mine" | null {
+  // A blocked or deleted workspace takes no one in.
+  if (!invitation.tenant_active) return "not_found";
+  if (invitation.status === "accepted") return user && invitation.accepted_by === user.id ? "mine" : "already_used";
+  if (invitation.status === "revoked") return "revoked";
+  if (invitation.status === "expired" || invitation.expired) return "expired";
+  if (user && invitation.email !== user.email) return "email_mismatch";
+  return null;
+}
+
+/** What a visitor's link is worth before they sign in: read-only, through the token's capability. */
+export async function inspectInvitationToken(
+  token: string,
+): Promise<{ ok: true; email: string } | { ok: false; reason: InviteFailure }> {
+  if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
+  return withInvitationToken(hashInviteToken(token), null, async (tx) => {
+    const invitation = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
+    if (!invitation) return { ok: false, reason: "not_found" };
+    const failure = classify(invitation, null);
+    return failure ? { ok: false, reason: failure === "mine" ? "already_used" : failure } : { ok: true, email: invitation.email };
+  });
+}
+
+/**
+ * Joins the invitation's workspace with its role. Idempotent on
+ * (tenant_id, user_id): someone who already belongs keeps their role (it is
+ * never lowered) and the invitation is used up; re-opening a link one has
+ * accepted is harmless. Every refusal changes nothing.
+ */
+async function acceptInvitation(tx: Tx, user: SignedInUser, found: InvitationRow, request?: RequestInfo): Promise<AcceptOutcome> {
+  await enterTenant(tx, found.tenant_id);
+  await lockTenant(tx, found.tenant_id);
+  // Read again under the lock: a concurrent acceptance may have just committed.
+  const invitation = (await findInvitation(tx, { id: found.id })) ?? found;
+  const failure = classify(invitation, user);
+  if (failure === "mine") return { ok: true, tenantId: invitation.tenant_id, alreadyMember: true };
+  if (failure) return { ok: false, reason: failure };
+
+  const existing = await tx.tenantMember.findUnique({
+    where: { tenantId_userId: { tenantId: invitation.tenant_id, userId: user.id } },
+    select: { role: true },
+  });
+  if (!existing) {
+    await tx.$executeRaw`
+      INSERT INTO tenant_members (tenant_id, user_id, role) VALUES (${invitation.tenant_id}::uuid, ${user.id}::uuid, ${invitation.role}::member_role)
+      ON CONFLICT (tenant_id, user_id) DO NOTHING`;
+  }
+  await tx.tenantInvitation.updateMany({
+    where: { id: invitation.id, status: "pending" },
+    data: { status: "accepted", acceptedBy: user.id, acceptedAt: new Date() },
+  });
+  await recordAudit(tx, {
+    tenantId: invitation.tenant_id,
+    actor: user,
+    action: "member.invite.accept",
+    target: { type: "invitation", id: invitation.id },
+    metadata: {
+      email: invitation.email,
+      role: existing ? existing.role : invitation.role,
+      invited_role: invitation.role,
+      already_member: Boolean(existing),
+    },
+    request,
+  });
+  return { ok: true, tenantId: invitation.tenant_id, alreadyMember: Boolean(existing) };
+}
+
+/** Accepts the invitation a link's token names, as the signed-in user. */
+export async function acceptInvitationByToken(user: SignedInUser, token: string, request?: RequestInfo): Promise<AcceptOutcome> {
+  if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
+  const tokenHash = hashInviteToken(token);
+  return withInvitationToken(tokenHash, user.id, async (tx) => {
+    const found = await findInvitation(tx, { tokenHash });
+    if (!found) return { ok: false, reason: "not_found" };
+    return acceptInvitation(tx, user, found, request);
+  });
+}
+
+/** Accepts a pending invitation addressed to the user's email, from the onboarding page (no link needed). */
+export async function acceptInvitationById(user: SignedInUser, invitationId: string, request?: RequestInfo): Promise<AcceptOutcome> {
+  return withUser(user.id, async (tx) => {
+    const found = await findInvitation(tx, { id: invitationId });
+    if (!found) return { ok: false, reason: "not_found" };
+    return acceptInvitation(tx, user, found, request);
+  });
+}
+
+export interface PendingInvitationForUser {
+  id: string;
+  tenantName: string;
+  role: Role;
+  invitedBy: string | null;
+  expiresAt: Date;
+}
+
+/** Pending, unexpired invitations addressed to the user's email, for onboarding. */
+export async function listInvitationsForUser(user: SignedInUser): Promise<PendingInvitationForUser[]> {
+  return withUser(user.id, async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ id: string; tenant_name: string; role: Role; inviter: string | null; expires_at: Date }>>`
+      SELECT i.id, t.name AS tenant_name, i.role, coalesce(u.name, u.email) AS inviter, i.expires_at
+        FROM tenant_invitations i
+        JOIN tenants t ON t.id = i.tenant_id AND t.status = 'active'
+        LEFT JOIN users u ON u.id = i.invited_by
+       WHERE i.email = ${user.email} AND i.status = 'pending' AND i.expires_at > now()
+       ORDER BY i.created_at DESC`;
+    return rows.map((r) => ({ id: r.id, tenantName: r.tenant_name, role: r.role, invitedBy: r.inviter, expiresAt: r.expires_at }));
+  });
+}
