@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { expect, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
 import pg from "pg";
 
 interface Runtime {
@@ -72,4 +72,33 @@ let pool: pg.Pool | undefined;
 export function db(): pg.Pool {
   pool ??= new pg.Pool({ connectionString: runtime().ownerDatabaseUrl, max: 2 });
   return pool;
+}
+
+/**
+ * Signs a browser context in as a user by giving it a database session, the
+ * way Auth.js would after a magic link — for tests about what a role may do,
+ * where the sign-in flow itself is not the subject (workspaces.spec.ts covers it).
+ */
+export async function sessionFor(context: BrowserContext, user: { id: string }, tenantId: string) {
+  const token = randomBytes(32).toString("hex");
+  await db().query("INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [token, user.id]);
+  const url = runtime().baseUrl;
+  await context.addCookies([
+    { name: "authjs.session-token", value: token, url },
+    { name: "prom_tenant", value: tenantId, url },
+  ]);
+}
+
+/** A workspace with one user per role, arranged directly in the database. */
+export async function workspaceWithRoles(name: string) {
+  const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomBytes(3).toString("hex")}`;
+  const tenant = (await db().query<{ id: string }>("INSERT INTO tenants (name, slug) VALUES ($1, $2) RETURNING id", [name, slug])).rows[0]!;
+  const users: Record<"owner" | "admin" | "auditor" | "member", { id: string; email: string }> = {} as never;
+  for (const role of ["owner", "admin", "auditor", "member"] as const) {
+    const email = uniqueEmail(role);
+    const user = (await db().query<{ id: string }>("INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id", [email, `${role[0]!.toUpperCase()}${role.slice(1)} User`])).rows[0]!;
+    await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, $3)", [tenant.id, user.id, role]);
+    users[role] = { id: user.id, email };
+  }
+  return { tenantId: tenant.id, slug, users };
 }

@@ -10,7 +10,7 @@ import { DomainError } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
 import { INVITABLE_ROLES, type InvitableRole, type Role } from "@/lib/tenancy/permissions";
 import type { RequestInfo, SignedInUser, TenantContext } from "@/lib/tenancy/resolve";
-import { enterTenant, lockTenant, withInvitationToken, withTenant, withUser } from "@/lib/tenancy/with-tenant";
+import { enterTenantToJoin, lockTenant, withInvitationToken, withTenant, withUser } from "@/lib/tenancy/with-tenant";
 import { appBaseUrl } from "@/lib/urls";
 import { emailSchema, uuidSchema } from "@/lib/validation";
 
@@ -235,10 +235,13 @@ export async function inspectInvitationToken(
  * accepted is harmless. Every refusal changes nothing.
  */
 async function acceptInvitation(tx: Tx, user: SignedInUser, found: InvitationRow, request?: RequestInfo): Promise<AcceptOutcome> {
-  await enterTenant(tx, found.tenant_id);
+  await enterTenantToJoin(tx, found.tenant_id);
   await lockTenant(tx, found.tenant_id);
-  // Read again under the lock: a concurrent acceptance may have just committed.
-  const invitation = (await findInvitation(tx, { id: found.id })) ?? found;
+  // Read again under the lock: a concurrent acceptance, revocation or
+  // re-invite may have just committed. Gone from view means it is no longer
+  // pending for us (and we did not join through it).
+  const invitation = await findInvitation(tx, { id: found.id });
+  if (!invitation) return { ok: false, reason: "not_found" };
   const failure = classify(invitation, user);
   if (failure === "mine") return { ok: true, tenantId: invitation.tenant_id, alreadyMember: true };
   if (failure) return { ok: false, reason: failure };

@@ -4,13 +4,13 @@ import { recordAudit } from "@/lib/audit";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import type { CreateTenantInput } from "@/lib/validation";
 import type { Membership, RequestInfo, SignedInUser } from "@/lib/tenancy/resolve";
-import { enterTenant, withTenant, withUser, type TenantScope } from "@/lib/tenancy/with-tenant";
+import { enterTenant, withNewTenant, withTenant, withUser, type TenantScope } from "@/lib/tenancy/with-tenant";
 
 /** Creates a workspace and makes its creator the owner, audited, in one transaction. */
 export async function createTenant(user: SignedInUser, input: CreateTenantInput, request?: RequestInfo) {
   const id = randomUUID();
   try {
-    await withTenant({ tenantId: id, userId: user.id }, async (tx) => {
+    await withNewTenant({ tenantId: id, userId: user.id }, async (tx) => {
       // No RETURNING: the row is visible to its creator only once the
       // membership below exists.
       await tx.$executeRaw`INSERT INTO tenants (id, name, slug) VALUES (${id}::uuid, ${input.name}, ${input.slug})`;
@@ -51,7 +51,7 @@ export async function switchTenant(
     if (!membership || membership.tenant.status !== "active") {
       throw new DomainError("not_member", "You are not a member of that workspace.");
     }
-    await enterTenant(tx, tenantId);
+    await enterTenant(tx, { tenantId, userId: user.id });
     await recordAudit(tx, {
       tenantId,
       actor: user,

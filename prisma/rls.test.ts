@@ -220,6 +220,19 @@ describe("the app role", () => {
     expect(owned.rows[0].n).toBe(0);
   });
 
+  it("enters a tenant through app_enter_tenant only as one of its active members", async () => {
+    const enter = (tenantId: string, userId: string) =>
+      asApp({}, async (client) => {
+        const { rows } = await client.query("SELECT app_enter_tenant($1, $2)::text AS role, current_setting('app.tenant_id') AS tenant", [tenantId, userId]);
+        return rows[0];
+      });
+    expect(await enter(tenantA.id, ownerA.id)).toEqual({ role: "owner", tenant: tenantA.id });
+    expect(await pgErrorCode(enter(tenantB.id, ownerA.id))).toBe("42501");
+    const gone = await createUser({ active: false });
+    await addMember(tenantA.id, gone.id, "admin");
+    expect(await pgErrorCode(enter(tenantA.id, gone.id))).toBe("42501");
+  });
+
   it("cannot UPDATE or DELETE the audit log, not even in its own tenant as its owner", async () => {
     await insertAuditRow(tenantA.id, ownerA.id, "kept.forever");
     await asApp({ tenantId: tenantA.id, userId: ownerA.id }, async (client) => {

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
+import { DomainError } from "@/lib/errors";
 
 let ownerPool: pg.Pool | undefined;
 export function owner(): pg.Pool {
@@ -155,3 +156,93 @@ export async function pgErrorCode(promise: Promise<unknown>): Promise<string> {
 }
 
 export { randomUUID };
+
+// ---------------------------------------------------------------------------
+// Members & invitations helpers.
+// ---------------------------------------------------------------------------
+
+export const TEST_REQUEST = { ip: "203.0.113.7", userAgent: "vitest" } as const;
+
+/** The actor object the members/invitations lib functions take, for `user` acting in `tenant`. */
+export function actorFor(tenant: TestTenant, user: TestUser) {
+  return {
+    tenantId: tenant.id,
+    userId: user.id,
+    user: { id: user.id, email: user.email, name: user.name },
+    tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug },
+    request: { ...TEST_REQUEST },
+  };
+}
+
+export async function memberCount(tenantId: string): Promise<number> {
+  const { rows } = await owner().query<{ n: number }>("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [tenantId]);
+  return rows[0]!.n;
+}
+
+export async function ownerCount(tenantId: string): Promise<number> {
+  const { rows } = await owner().query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1 AND role = 'owner'",
+    [tenantId],
+  );
+  return rows[0]!.n;
+}
+
+export interface InvitationDbRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  status: string;
+  expires_at: Date;
+  invited_by: string | null;
+  accepted_by: string | null;
+  accepted_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
+}
+
+export async function invitationById(id: string): Promise<InvitationDbRow | null> {
+  const { rows } = await owner().query<InvitationDbRow>("SELECT * FROM tenant_invitations WHERE id = $1", [id]);
+  return rows[0] ?? null;
+}
+
+/** Every invitation of (tenant, email), oldest first. */
+export async function invitationsFor(tenantId: string, email: string): Promise<InvitationDbRow[]> {
+  const { rows } = await owner().query<InvitationDbRow>(
+    "SELECT * FROM tenant_invitations WHERE tenant_id = $1 AND email = $2 ORDER BY created_at, id",
+    [tenantId, email],
+  );
+  return rows;
+}
+
+export interface CaughtEmail {
+  subject: string;
+  html: string;
+  text: string;
+  to: Array<{ address: string }>;
+  time: string;
+}
+
+/** Emails the mail catcher holds for `address`, polling briefly until at least `atLeast` arrived. */
+export async function emailsTo(address: string, atLeast = 1, timeoutMs = 5_000): Promise<CaughtEmail[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${inject("mailApiUrl")}/api/email`);
+    const all = (await response.json()) as CaughtEmail[];
+    const mine = all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+    if (mine.length >= atLeast || Date.now() > deadline) return mine;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The DomainError code a promise rejects with, "ok" when it resolves, or "unexpected: …" for any other error. */
+export async function domainCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    return `unexpected: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+  }
+}

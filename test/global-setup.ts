@@ -1,21 +1,55 @@
 // Vitest global setup: a real Postgres (DATABASE_URL's server, or an embedded
-// one when it is unset) with a fresh, migrated `tenantry_test` database, and a
-// mail catcher for code that sends email.
-import { rm } from "node:fs/promises";
+// one when it is unset) with a fresh, migrated database for this run, and a
+// mail catcher for code that sends email. Each run gets its own cluster
+// directory and database, so two runs on one machine never collide; leftovers
+// of runs that were killed are removed.
+import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../scripts/mail-catcher";
-import { dropDatabase, resolvePostgres } from "../scripts/db/postgres";
+import { dropDatabase, resolvePostgres, withDatabase } from "../scripts/db/postgres";
 import { prepareDatabase } from "../scripts/db/prepare";
 
-const DATABASE = process.env.TEST_DATABASE_NAME || "tenantry_test";
+const PREFIX = "tenantry_test_";
+const CLUSTERS = path.join(import.meta.dirname, "..", ".data", "test-postgres");
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function removeStaleClusters() {
+  const entries = await readdir(CLUSTERS).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!alive(Number(entry))) await rm(path.join(CLUSTERS, entry), { recursive: true, force: true });
+  }
+}
+
+async function dropStaleDatabases(serverUrl: string) {
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${PREFIX}%`]);
+    for (const { datname } of rows) {
+      const pid = Number(datname.slice(PREFIX.length));
+      if (Number.isInteger(pid) && !alive(pid)) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
+    }
+  } finally {
+    await client.end();
+  }
+}
 
 export default async function setup(project: TestProject) {
-  // A throwaway embedded cluster when DATABASE_URL is unset.
-  const postgresDir = path.join(import.meta.dirname, "..", ".data", "test-postgres");
-  await rm(postgresDir, { recursive: true, force: true });
-  const server = await resolvePostgres(postgresDir, false);
-  const db = await prepareDatabase({ serverUrl: server.adminUrl, database: DATABASE, recreate: true });
+  await removeStaleClusters();
+  const server = await resolvePostgres(path.join(CLUSTERS, String(process.pid)), false);
+  if (!server.embedded) await dropStaleDatabases(server.adminUrl);
+  const database = process.env.TEST_DATABASE_NAME || `${PREFIX}${process.pid}`;
+  const db = await prepareDatabase({ serverUrl: server.adminUrl, database, recreate: true });
   const mail = await startMailCatcher();
   project.provide("ownerDatabaseUrl", db.ownerUrl);
   project.provide("mailApiUrl", mail.webUrl);
@@ -27,8 +61,9 @@ export default async function setup(project: TestProject) {
   process.env.AUTH_URL ??= "http://localhost:3000";
   return async () => {
     await mail.stop();
-    await dropDatabase(server.adminUrl, DATABASE).catch(() => {});
+    await dropDatabase(server.adminUrl, database).catch(() => {});
     await server.stop();
+    await rm(path.join(CLUSTERS, String(process.pid)), { recursive: true, force: true });
   };
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb, type Tx } from "@/lib/db";
+import { getDb, getPgPool, type Tx } from "@/lib/db";
+import { DomainError, findPgError } from "@/lib/errors";
 
 /** What a transaction runs as: the tenant and the user the RLS policies key on. */
 export interface TenantScope {
@@ -32,8 +33,33 @@ async function withRls<T>(settings: RlsSettings, fn: (tx: Tx) => Promise<T>): Pr
   }, TX_OPTIONS);
 }
 
-/** Runs `fn` as `scope.userId` inside `scope.tenantId`. */
+export const NOT_A_MEMBER = "You are not a member of that workspace (any more). Reload the page.";
+
+/**
+ * Enters a tenant as a user, verified by the database: app_enter_tenant()
+ * sets the context and refuses a user who is not an active member, in one
+ * statement. So no transaction ever runs inside a tenant its user does not
+ * belong to, whatever the caller passed.
+ */
+export async function enterTenant(tx: Tx, scope: TenantScope): Promise<void> {
+  try {
+    await tx.$queryRaw`SELECT app_enter_tenant(${scope.tenantId}::uuid, ${scope.userId}::uuid)::text AS role`;
+  } catch (error) {
+    if (findPgError(error)?.code === "42501") throw new DomainError("not_member", NOT_A_MEMBER);
+    throw error;
+  }
+}
+
+/** Runs `fn` as `scope.userId` inside `scope.tenantId`, which the user must belong to. */
 export function withTenant<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return getDb().$transaction(async (tx) => {
+    await enterTenant(tx, scope);
+    return fn(tx);
+  }, TX_OPTIONS);
+}
+
+/** Runs `fn` inside a tenant that does not exist yet: the one `createTenant` is about to insert. */
+export function withNewTenant<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withRls({ tenantId: scope.tenantId, userId: scope.userId }, fn);
 }
 
@@ -51,12 +77,51 @@ export function withInvitationToken<T>(tokenHash: string, userId: string | null,
   return withRls({ inviteTokenHash: tokenHash, userId }, fn);
 }
 
-/** Switches the transaction to a tenant once the invitation has named it. */
-export async function enterTenant(tx: Tx, tenantId: string): Promise<void> {
+/**
+ * Points the transaction at the tenant an invitation names, before its
+ * invitee is a member — the only unverified entry; the membership INSERT
+ * policy then admits exactly the invited role.
+ */
+export async function enterTenantToJoin(tx: Tx, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
 }
 
 /** Serialises membership changes of one tenant (the same key the last-owner trigger takes). */
 export async function lockTenant(tx: Tx, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('tenant:' || ${tenantId}, 0))`;
+}
+
+/**
+ * Streams a query's rows in batches through a server-side cursor, inside a
+ * read-only, repeatable-read transaction with the tenant's RLS context: one
+ * consistent snapshot, constant memory however many rows. Stopping early
+ * (break, return, an error) rolls back and frees the connection.
+ */
+export async function* streamWithTenant(
+  scope: TenantScope,
+  query: { text: string; values: unknown[] },
+  batchSize = 2000,
+): AsyncGenerator<unknown[][]> {
+  const { default: Cursor } = await import("pg-cursor");
+  const client = await (await getPgPool()).connect();
+  let done = false;
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query("SELECT app_enter_tenant($1::uuid, $2::uuid)", [scope.tenantId, scope.userId]);
+    const cursor = client.query(new Cursor(query.text, query.values, { rowMode: "array" }));
+    try {
+      for (;;) {
+        const rows = (await cursor.read(batchSize)) as unknown[][];
+        if (rows.length === 0) break;
+        yield rows;
+      }
+    } finally {
+      await cursor.close().catch(() => {});
+    }
+    await client.query("COMMIT");
+    done = true;
+  } finally {
+    if (!done) await client.query("ROLLBACK").catch(() => {});
+    client.release();
+  }
 }

@@ -1,0 +1,34 @@
+import type { NextRequest } from "next/server";
+import { EXPORT_FORMATS, exportAuditEvents, exportFileName, parseAuditFilters, type ExportFormat } from "@/lib/audit";
+import { can, getTenantContext } from "@/lib/tenancy";
+
+const refuse = (status: number, message: string) =>
+  new Response(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+
+/**
+ * GET /app/audit/export?format=csv|jsonl&<the page's filters>: exactly the
+ * filtered events, streamed. Owners, admins and auditors only (the RLS policy
+ * on audit_log agrees).
+ */
+export async function GET(request: NextRequest) {
+  const resolved = await getTenantContext();
+  if (resolved.kind === "signed-out" || resolved.kind === "inactive") return refuse(401, "Sign in to export the audit log.");
+  if (resolved.kind === "no-tenant") return refuse(403, "You do not belong to a workspace.");
+  if (!can(resolved.role, "audit.export")) return refuse(403, "Your role in this workspace does not allow exporting the audit log.");
+
+  const params = request.nextUrl.searchParams;
+  const format = (params.get("format") ?? "csv") as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) return refuse(400, "Choose an export format: csv or jsonl.");
+  const parsed = parseAuditFilters(params);
+  if (!parsed.ok) return refuse(400, parsed.error);
+
+  const body = exportAuditEvents(resolved, parsed.filters, format);
+  return new Response(body, {
+    headers: {
+      "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${exportFileName(resolved.tenant.slug, parsed.filters, format)}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

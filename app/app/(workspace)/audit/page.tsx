@@ -1,0 +1,153 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuditFiltersForm } from "@/components/audit/audit-filters";
+import { AuditTable } from "@/components/audit/audit-table";
+import { Alert, Card, PageHeader, buttonClass } from "@/components/ui";
+import {
+  AUDIT_ACTIONS,
+  decodeCursor,
+  describeAuditEvent,
+  encodeCursor,
+  filtersToSearchParams,
+  listAuditEvents,
+  parseAuditFilters,
+  type AuditPage,
+} from "@/lib/audit";
+import { DomainError } from "@/lib/errors";
+import { can, requireTenant } from "@/lib/tenancy";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+export default async function AuditLogPage({ searchParams }: { searchParams: Search }) {
+  const ctx = await requireTenant();
+  if (!can(ctx.role, "audit.read")) {
+    return (
+      <Card className="p-6">
+        <h1 className="text-lg font-semibold">Audit log</h1>
+        <p className="mt-2 text-sm text-zinc-600">Your role in this workspace does not include the audit log. Owners, admins and auditors can read it.</p>
+      </Card>
+    );
+  }
+
+  const params = await searchParams;
+  const parsed = parseAuditFilters(params);
+  let error = parsed.ok ? null : parsed.error;
+  let page: AuditPage | null = null;
+  if (!error) {
+    try {
+      const after = first(params.after);
+      const before = first(params.before);
+      page = await listAuditEvents(ctx, parsed.filters, {
+        after: after ? decodeCursor(after) : undefined,
+        before: before ? decodeCursor(before) : undefined,
+      });
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      error = e.message;
+    }
+  }
+
+  const filterQuery = filtersToSearchParams(parsed.filters);
+  const withParams = (extra: Record<string, string>) => {
+    const p = new URLSearchParams(filterQuery);
+    for (const [k, v] of Object.entries(extra)) p.set(k, v);
+    return `/app/audit?${p.toString()}`;
+  };
+  const exportHref = (format: string) => {
+    const p = new URLSearchParams(filterQuery);
+    p.set("format", format);
+    return `/app/audit/export?${p.toString()}`;
+  };
+  const filtered = filterQuery.toString() !== "";
+
+  return (
+    <div className="space-y-5">
+      <PageHeader
+        title="Audit log"
+        description={`Everything that changed in ${ctx.tenant.name}, newest first.`}
+        actions={
+          can(ctx.role, "audit.export") && !error ? (
+            <div className="flex gap-2">
+              <a href={exportHref("csv")} className={buttonClass("secondary", "sm")} download data-testid="export-csv">
+                Export CSV
+              </a>
+              <a href={exportHref("jsonl")} className={buttonClass("secondary", "sm")} download data-testid="export-jsonl">
+                Export JSON Lines
+              </a>
+            </div>
+          ) : null
+        }
+      />
+      <AuditFiltersForm
+        actions={AUDIT_ACTIONS}
+        values={{
+          actions: list(params.action),
+          actor: first(params.actor),
+          target: first(params.target),
+          from: first(params.from),
+          to: first(params.to),
+          q: first(params.q).slice(0, 300),
+        }}
+      />
+      {error ? (
+        <Alert variant="error">
+          {error}{" "}
+          <Link href="/app/audit" className="font-medium underline">
+            Show all events
+          </Link>
+        </Alert>
+      ) : null}
+      {page && page.events.length === 0 ? (
+        <Card className="p-8 text-center text-sm text-zinc-600" >
+          <p data-testid="audit-empty">{filtered ? "No events match these filters." : "Nothing has been recorded yet."}</p>
+          {filtered ? (
+            <Link href="/app/audit" className="mt-2 inline-block underline">
+              Clear filters
+            </Link>
+          ) : null}
+        </Card>
+      ) : null}
+      {page && page.events.length > 0 ? (
+        <>
+          <AuditTable
+            events={page.events.map((e) => ({
+              id: e.id,
+              createdAt: e.createdAt.toISOString(),
+              actorName: e.actorName,
+              actorEmail: e.actorEmail,
+              action: e.action,
+              target: e.targetType ? `${e.targetType}: ${(e.metadata.email as string | undefined) ?? e.targetId ?? ""}` : e.targetId,
+              details: describeAuditEvent(e.action, e.metadata),
+              ip: e.ip,
+            }))}
+          />
+          <nav className="flex items-center justify-between text-sm" aria-label="Audit log pages">
+            <span className="text-zinc-600">{page.events.length} events on this page</span>
+            <div className="flex gap-2">
+              {page.newer ? (
+                <>
+                  <Link href={withParams({})} className={buttonClass("ghost", "sm")}>
+                    Newest
+                  </Link>
+                  <Link href={withParams({ before: encodeCursor(page.newer) })} className={buttonClass("secondary", "sm")} rel="prev">
+                    ← Newer
+                  </Link>
+                </>
+              ) : null}
+              {page.older ? (
+                <Link href={withParams({ after: encodeCursor(page.older) })} className={buttonClass("secondary", "sm")} rel="next">
+                  Older →
+                </Link>
+              ) : null}
+            </div>
+          </nav>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { Button, Input, buttonClass } from "@/components/ui";
+
+const noSubscription = () => () => {};
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+export interface RawFilters {
+  actions: string[];
+  actor: string;
+  target: string;
+  from: string;
+  to: string;
+  q: string;
+}
+
+/**
+ * A plain GET form: submitting puts the filters in the URL, so a filtered
+ * view can be bookmarked and shared, and back/forward just work. The
+ * browser's time zone rides along, so dates mean the viewer's days.
+ */
+export function AuditFiltersForm({ actions, values }: { actions: readonly string[]; values: RawFilters }) {
+  // The browser's zone once hydrated; the server renders UTC.
+  const zone = useSyncExternalStore(noSubscription, browserTimeZone, () => "UTC");
+  const dropdown = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    // The actions list closes like a menu: on a click elsewhere or Escape.
+    const close = (event: MouseEvent | KeyboardEvent) => {
+      const d = dropdown.current;
+      if (!d?.open) return;
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : !d.contains(event.target as Node)) d.open = false;
+    };
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, []);
+  const [chosen, setChosen] = useState(() => new Set(values.actions));
+  return (
+    <form
+      method="get"
+      action="/app/audit"
+      className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4"
+      data-testid="audit-filters"
+      onSubmit={(event) => {
+        // Leave empty fields (and the time zone, when no date is set) out of the URL.
+        const form = event.currentTarget;
+        const inputs = [...form.querySelectorAll<HTMLInputElement>("input:not([type=checkbox])")];
+        const dated = inputs.some((i) => (i.name === "from" || i.name === "to") && i.value);
+        for (const input of inputs) if (!input.value || (input.name === "tz" && !dated)) input.disabled = true;
+      }}
+    >
+      <input type="hidden" name="tz" value={zone} readOnly />
+      <div className="grid gap-3 md:grid-cols-3">
+        <div className="space-y-1.5">
+          <span className="block text-sm font-medium">Actions</span>
+          <details ref={dropdown} className="relative">
+            <summary className="flex h-10 cursor-pointer list-none items-center rounded-md border border-zinc-300 bg-white px-3 text-sm">
+              {chosen.size ? `${chosen.size} selected` : "All actions"}
+            </summary>
+            <fieldset className="absolute z-10 mt-1 max-h-72 w-full space-y-1 overflow-y-auto rounded-md border border-zinc-200 bg-white p-2 shadow-lg">
+              <legend className="sr-only">Actions</legend>
+              {actions.map((action) => (
+                <label key={action} className="flex items-center gap-2 rounded px-1 py-0.5 text-sm hover:bg-zinc-50">
+                  <input
+                    type="checkbox"
+                    name="action"
+                    value={action}
+                    checked={chosen.has(action)}
+                    onChange={(e) => {
+                      const next = new Set(chosen);
+                      if (e.target.checked) next.add(action);
+                      else next.delete(action);
+                      setChosen(next);
+                    }}
+                  />
+                  <code className="text-xs">{action}</code>
+                </label>
+              ))}
+            </fieldset>
+          </details>
+        </div>
+        <label className="space-y-1.5">
+          <span className="block text-sm font-medium">Actor email</span>
+          <Input name="actor" defaultValue={values.actor} placeholder="who did it" maxLength={300} />
+        </label>
+        <label className="space-y-1.5">
+          <span className="block text-sm font-medium">Target</span>
+          <Input name="target" defaultValue={values.target} placeholder="user or invitation id, or email" maxLength={300} />
+        </label>
+        <label className="space-y-1.5">
+          <span className="block text-sm font-medium">From</span>
+          <Input type="date" name="from" defaultValue={values.from} />
+        </label>
+        <label className="space-y-1.5">
+          <span className="block text-sm font-medium">To</span>
+          <Input type="date" name="to" defaultValue={values.to} />
+        </label>
+        <label className="space-y-1.5">
+          <span className="block text-sm font-medium">Search</span>
+          <Input name="q" defaultValue={values.q} placeholder="text in target or details" />
+        </label>
+      </div>
+      <div className="flex gap-2">
+        <Button type="submit">Apply filters</Button>
+        <Link href="/app/audit" className={buttonClass("ghost")}>
+          Clear
+        </Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,76 @@
+"use client";
+
+import { tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
+import { LocalTime } from "@/components/local-time";
+
+export interface AuditEventView {
+  id: string;
+  createdAt: string;
+  actorName: string | null;
+  actorEmail: string | null;
+  action: string;
+  target: string | null;
+  details: string;
+  ip: string | null;
+}
+
+const features = tableFeatures({});
+
+const columns: Array<ColumnDef<typeof features, AuditEventView>> = [
+  {
+    id: "time",
+    header: "Time",
+    cell: ({ row }) => <span className="whitespace-nowrap"><LocalTime iso={row.original.createdAt} /></span>,
+  },
+  {
+    id: "actor",
+    header: "Actor",
+    cell: ({ row }) => {
+      const { actorName, actorEmail } = row.original;
+      if (!actorEmail) return <span className="text-zinc-400">system</span>;
+      return (
+        <Link href={`/app/audit?actor=${encodeURIComponent(actorEmail)}`} className="block hover:underline" title="Show only this actor's events">
+          {actorName ? <span className="block font-medium">{actorName}</span> : null}
+          <span className="block text-xs text-zinc-500">{actorEmail}</span>
+        </Link>
+      );
+    },
+  },
+  { id: "action", header: "Action", cell: ({ row }) => <code className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs">{row.original.action}</code> },
+  { id: "target", header: "Target", cell: ({ row }) => <span className="font-mono text-xs break-all">{row.original.target ?? "—"}</span> },
+  { id: "details", header: "Details", cell: ({ row }) => row.original.details },
+  { id: "ip", header: "IP", cell: ({ row }) => <span className="font-mono text-xs">{row.original.ip ?? "—"}</span> },
+];
+
+export function AuditTable({ events }: { events: AuditEventView[] }) {
+  const table = useTable({ features, columns, data: events });
+  return (
+    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+      <table className="w-full text-left text-sm" data-testid="audit-table">
+        <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500 uppercase">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => (
+                <th key={header.id} className="px-4 py-2 font-medium">
+                  <table.FlexRender header={header} />
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="divide-y divide-zinc-100">
+          {table.getRowModel().rows.map((row) => (
+            <tr key={row.original.id} data-testid="audit-row" data-id={row.original.id} className="align-top">
+              {row.getAllCells().map((cell) => (
+                <td key={cell.id} className="px-4 py-2.5">
+                  <table.FlexRender cell={cell} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { parse as parseCsv } from "csv-parse/sync";
+import { db, sessionFor, workspaceWithRoles } from "./helpers";
+
+async function seedEvents(tenantId: string, actorId: string, actorEmail: string) {
+  await db().query(
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, created_at)
+     SELECT $1, $2, $3,
+            (ARRAY['member.invite','member.remove','member.role.change','tenant.switch'])[1 + g % 4],
+            'user', 'target-' || g,
+            jsonb_build_object('email', 'person' || g || '@example.test', 'role', 'member', 'from', 'member', 'to', 'admin',
+                               'email_dispatched', g % 2 = 0, 'note', 'comma, "quote" and ünïcødé ' || g),
+            '192.0.2.' || (g % 250), now() - g * interval '37 minutes'
+       FROM generate_series(1, 130) g`,
+    [tenantId, actorId, actorEmail],
+  );
+}
+
+async function tableRows(page: Page) {
+  return page.getByTestId("audit-row").evaluateAll((rows) =>
+    rows.map((row) => ({ id: row.getAttribute("data-id")!, details: row.querySelectorAll("td")[4]!.textContent!.trim() })),
+  );
+}
+
+test("an auditor filters, pages back and forth, exports, and the downloaded files match the table", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Audit Corp");
+  await seedEvents(ws.tenantId, ws.users.admin.id, ws.users.admin.email);
+  const context = await browser.newContext({ acceptDownloads: true, timezoneId: "Asia/Tokyo" });
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+
+  await page.goto("/app/dashboard");
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByTestId("audit-table")).toBeVisible();
+  await expect(page.getByTestId("audit-row")).toHaveCount(50);
+
+  await page.getByText("All actions").click();
+  await page.getByLabel("member.remove").check();
+  await page.getByLabel("member.role.change").check();
+  await page.keyboard.press("Escape");
+  await expect(page.getByText("2 selected")).toBeVisible();
+  await page.getByLabel("Actor email").fill(ws.users.admin.email.toUpperCase());
+  await page.getByLabel("From").fill("2020-01-01");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/action=member.remove&action=member.role.change/);
+  await expect(page).toHaveURL(/tz=Asia%2FTokyo/);
+  expect(new URL(page.url()).searchParams.has("q")).toBe(false);
+
+  const pages: Array<Array<{ id: string; details: string }>> = [await tableRows(page)];
+  expect(pages[0]).toHaveLength(50);
+  while (await page.getByRole("link", { name: "Older →" }).isVisible()) {
+    await page.getByRole("link", { name: "Older →" }).click();
+    await expect(page.getByTestId("audit-row").first()).not.toHaveAttribute("data-id", pages.at(-1)![0]!.id);
+    pages.push(await tableRows(page));
+  }
+  const shown = pages.flat();
+  expect(shown).toHaveLength(66);
+  for (const action of await page.getByTestId("audit-row").locator("td:nth-child(3)").allTextContents()) {
+    expect(["member.remove", "member.role.change"]).toContain(action);
+  }
+
+  // Back and forward move through the pages; "Newer" returns to the first.
+  const showsPage = async (rows: Array<{ id: string; details: string }>) => {
+    await expect(page.getByTestId("audit-row").first()).toHaveAttribute("data-id", rows[0]!.id);
+    expect(await tableRows(page)).toEqual(rows);
+  };
+  await page.goBack();
+  await showsPage(pages.at(-2)!);
+  await page.goForward();
+  await showsPage(pages.at(-1)!);
+  await page.getByRole("link", { name: "← Newer" }).click();
+  await showsPage(pages.at(-2)!);
+
+  const csvDownload = page.waitForEvent("download");
+  await page.getByTestId("export-csv").click();
+  const csv = await csvDownload;
+  expect(csv.suggestedFilename()).toMatch(/^audit-audit-corp-[0-9a-f]{6}-from-2020-01-01\.csv$/);
+  const [header, ...records] = parseCsv(readFileSync((await csv.path())!, "utf8")) as string[][];
+  const idCol = header!.indexOf("id");
+  const detailsCol = header!.indexOf("details");
+  expect(records.map((r) => ({ id: r[idCol]!, details: r[detailsCol]! }))).toEqual(shown);
+
+  const jsonlDownload = page.waitForEvent("download");
+  await page.getByTestId("export-jsonl").click();
+  const jsonl = readFileSync((await (await jsonlDownload).path())!, "utf8");
+  const lines = jsonl.trimEnd().split("\n").map((line) => JSON.parse(line));
+  expect(lines.map((l) => ({ id: l.id, details: l.details }))).toEqual(shown);
+  expect(lines[0].metadata.note).toMatch(/^comma, "quote" and ünïcødé \d+$/);
+
+  const { rows } = await db().query(
+    "SELECT metadata FROM audit_log WHERE tenant_id = $1 AND action = 'audit.export' ORDER BY id",
+    [ws.tenantId],
+  );
+  expect(rows.map((r) => [r.metadata.format, r.metadata.rows, r.metadata.complete])).toEqual([
+    ["csv", 66, true],
+    ["jsonl", 66, true],
+  ]);
+  expect(rows[0].metadata.filters).toEqual({
+    actions: ["member.remove", "member.role.change"],
+    actor: ws.users.admin.email,
+    from: "2020-01-01",
+    tz: "Asia/Tokyo",
+  });
+
+  // Nothing an auditor sees can change the workspace.
+  await page.getByRole("link", { name: "Members", exact: true }).click();
+  await expect(page.getByTestId("members-table")).toBeVisible();
+  await expect(page.getByTestId("invite-form")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Change role" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Remove" })).toHaveCount(0);
+  await context.close();
+});
+
+test("owners, admins and auditors may read and export the audit log; members may not", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Access Check");
+  await seedEvents(ws.tenantId, ws.users.owner.id, ws.users.owner.email);
+  for (const role of ["owner", "admin", "auditor", "member"] as const) {
+    const context = await browser.newContext();
+    await sessionFor(context, ws.users[role], ws.tenantId);
+    const page = await context.newPage();
+    await page.goto("/app/audit");
+    // The seeded actions only: each role's export adds an audit.export row of its own.
+    const exported = await page.request.get(
+      "/app/audit/export?format=jsonl&action=member.invite&action=member.remove&action=member.role.change&action=tenant.switch",
+    );
+    if (role === "member") {
+      await expect(page.getByText("Your role in this workspace does not include the audit log.")).toBeVisible();
+      await expect(page.getByTestId("audit-table")).toHaveCount(0);
+      await expect(page.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+      expect(exported.status()).toBe(403);
+      expect(await exported.text()).toContain("does not allow exporting");
+    } else {
+      await expect(page.getByTestId("audit-row").first()).toBeVisible();
+      expect(exported.status()).toBe(200);
+      expect((await exported.text()).trimEnd().split("\n")).toHaveLength(130);
+    }
+    await context.close();
+  }
+});
+
+test("bad filters, tampered cursors and oversized input get a clear message, never an error page", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Bad Input");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  const cases: Array<[string, string]> = [
+    ["from=2026-11-20&to=2026-11-01", "The start date is after the end date."],
+    ["from=2026-02-30", "The start date is not a valid date"],
+    ["action=member.explode", "Unknown action: member.explode."],
+    [`q=${"x".repeat(10_000)}`, "Search text is limited to 200 characters."],
+    ["after=eyJmb3JnZWQiOnRydWV9.AAAAAAAAAAAAAAAAAAAAAA", "This page link is not valid any more."],
+  ];
+  for (const [query, message] of cases) {
+    const response = await page.goto(`/app/audit?${query}`);
+    expect(response?.status(), query.slice(0, 40)).toBe(200);
+    await expect(page.getByRole("alert").filter({ hasText: message })).toBeVisible();
+    const exported = await page.request.get(`/app/audit/export?format=csv&${query}`);
+    if (!query.startsWith("after=")) {
+      expect(exported.status()).toBe(400);
+      expect(await exported.text()).toContain(message);
+    }
+  }
+  expect((await page.request.get("/app/audit/export?format=xlsx")).status()).toBe(400);
+  await page.goto("/app/audit?action=member.remove");
+  await expect(page.getByTestId("audit-empty")).toHaveText("No events match these filters.");
+  await context.close();
+});

@@ -1,0 +1,49 @@
+// One readable sentence per audit event, for the audit page and exports.
+// Pure: the same text on the server, in the browser and in a CSV.
+
+type Metadata = Record<string, unknown>;
+
+const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
+const article = (role: string) => (/^[aeiou]/.test(role) ? "an" : "a");
+
+function emailNote(m: Metadata): string {
+  return m.email_dispatched === false ? " · invite email not sent" : "";
+}
+
+export function describeAuditEvent(action: string, metadata: unknown): string {
+  const m: Metadata = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? (metadata as Metadata) : {};
+  const email = str(m.email);
+  const role = str(m.role);
+  switch (action) {
+    case "tenant.create":
+      return `Created the workspace “${str(m.name)}” (${str(m.slug)})`;
+    case "tenant.switch":
+      return m.remembered ? "Switched to this workspace and made it the default" : "Switched to this workspace";
+    case "member.invite":
+      return `Invited ${email} as ${article(role)} ${role}${m.replaced_invitation_id ? ", replacing an earlier invitation" : ""}${emailNote(m)}`;
+    case "member.invite.resend":
+      return `Sent ${email} a new invitation link (the previous one was revoked)${emailNote(m)}`;
+    case "member.invite.revoke":
+      return `Revoked the invitation for ${email}${m.was_expired ? " (it had expired)" : ""}`;
+    case "member.invite.accept":
+      return m.already_member
+        ? `Accepted an invitation as ${email}, already a member (role ${role} kept)`
+        : `Joined as ${article(role)} ${role} by accepting the invitation to ${email}`;
+    case "member.remove":
+      return `Removed ${email} (${role})`;
+    case "member.role.change":
+      return `Changed ${email}'s role from ${str(m.from)} to ${str(m.to)}`;
+    case "member.leave":
+      return `Left the workspace (was ${article(role)} ${role})`;
+    case "audit.export": {
+      const filters = m.filters && typeof m.filters === "object" ? Object.keys(m.filters as object) : [];
+      const format = str(m.format).toUpperCase();
+      const rows = typeof m.rows === "number" ? m.rows.toLocaleString("en") : "?";
+      return `Exported ${rows} events as ${format}${filters.length ? ` (filtered by ${filters.join(", ")})` : ""}${m.complete === false ? " — cancelled before the end" : ""}`;
+    }
+    default:
+      return Object.entries(m)
+        .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+        .join(", ");
+  }
+}

@@ -1,0 +1,198 @@
+import { parse as parseCsv } from "csv-parse/sync";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EXPORT_COLUMNS, exportAuditEvents, exportFileName, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
+import { describeAuditEvent } from "@/lib/audit/describe";
+import { addMember, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+
+// Values that break naive CSV and JSON writers.
+const HOSTILE = [
+  'comma, inside',
+  'a "quoted" word',
+  "line one\nline two\r\nline three",
+  "non-ASCII: Zoë, 東京, Ωmega, 🚀",
+  '"starts with a quote',
+  "trailing backslash \\",
+  "  spaces around  ",
+  "=cmd|' /C calc'!A0",
+];
+
+let tenant: TestTenant;
+let auditor: TestUser;
+let member: TestUser;
+
+/** The tenant's rows as they are now (each export adds its own audit row). */
+async function currentRows(): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await owner().query(
+    `SELECT l.id::text AS id, l.created_at, l.actor_user_id::text AS actor_user_id, l.actor_email, u.name AS actor_name,
+            l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent
+       FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
+      WHERE l.tenant_id = $1 ORDER BY l.created_at DESC, l.id DESC`,
+    [tenant.id],
+  );
+  return rows;
+}
+
+beforeAll(async () => {
+  tenant = await createTenantRow({ slug: `export-${Date.now().toString(36)}` });
+  auditor = await createUser({ name: "Åsa Auditor, \"QA\"" });
+  member = await createUser();
+  await addMember(tenant.id, auditor.id, "auditor");
+  await addMember(tenant.id, member.id, "member");
+  // Enough rows to span several cursor batches (2,000 each).
+  await owner().query(
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent, created_at)
+     SELECT $1, $2, $3, CASE WHEN g % 5 = 0 THEN 'member.remove' ELSE 'tenant.switch' END, 'user', 'plain-' || g,
+            jsonb_build_object('email', 'p' || g || '@example.test', 'role', 'member'), '203.0.113.1', 'bench agent',
+            timestamptz '2026-10-01 00:00:00+00' + g * interval '1 minute'
+       FROM generate_series(1, 4500) g`,
+    [tenant.id, auditor.id, auditor.email],
+  );
+  for (const [i, value] of HOSTILE.entries()) {
+    await owner().query(
+      `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent, created_at)
+       VALUES ($1, $2, $3, 'member.invite', 'invitation', $4, $5, '2001:db8::1', $4, timestamptz '2026-11-01 12:00:00+00' + $6 * interval '1 second')`,
+      [tenant.id, auditor.id, auditor.email, value, JSON.stringify({ email: `x${i}@example.test`, role: "member", note: value, email_dispatched: i % 2 === 0 }), i],
+    );
+  }
+});
+
+const actor = (user: TestUser) => ({
+  tenantId: tenant.id,
+  userId: user.id,
+  user: { id: user.id, email: user.email, name: user.name },
+  tenant: { slug: tenant.slug },
+  request: { ip: "198.51.100.9", userAgent: "vitest" },
+});
+
+function filters(query = ""): AuditFilters {
+  const parsed = parseAuditFilters(new URLSearchParams(query));
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.filters;
+}
+
+async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text();
+}
+
+const exportsRecorded = async () =>
+  (await auditRows(tenant.id, "audit.export")).filter((r) => r.actor_user_id === auditor.id);
+
+describe("CSV export", () => {
+  it("round-trips every value exactly, quoting by csv-stringify, newest first", async () => {
+    const expectedRows = await currentRows();
+    const csv = await read(exportAuditEvents(actor(auditor), filters(), "csv"));
+    const [header, ...records] = parseCsv(csv, { relax_column_count: false }) as string[][];
+    expect(header).toEqual([...EXPORT_COLUMNS]);
+    expect(records).toHaveLength(expectedRows.length);
+    records.forEach((record, i) => {
+      const row = expectedRows[i]!;
+      const byName = Object.fromEntries(EXPORT_COLUMNS.map((c, j) => [c, record[j]]));
+      expect(byName).toEqual({
+        id: row.id,
+        time: (row.created_at as Date).toISOString(),
+        actor_user_id: row.actor_user_id,
+        actor_email: row.actor_email,
+        actor_name: row.actor_name,
+        action: row.action,
+        target_type: row.target_type,
+        target_id: row.target_id,
+        details: describeAuditEvent(row.action as string, row.metadata),
+        metadata: expect.any(String),
+        ip: row.ip,
+        user_agent: row.user_agent,
+      });
+      expect(JSON.parse(byName.metadata!)).toEqual(row.metadata);
+    });
+    const hostile = records.filter((r) => r[5] === "member.invite").map((r) => r[7]);
+    expect(hostile.sort()).toEqual([...HOSTILE].sort());
+  });
+
+  it("exports exactly the filtered set, the same rows the page shows", async () => {
+    const f = filters("action=member.remove&from=2026-10-02&to=2026-10-03");
+    const csv = await read(exportAuditEvents(actor(auditor), f, "csv"));
+    const ids = (parseCsv(csv) as string[][]).slice(1).map((r) => r[0]);
+    const shown: string[] = [];
+    let page = await listAuditEvents({ tenantId: tenant.id, userId: auditor.id }, f, {}, 100);
+    shown.push(...page.events.map((e) => e.id));
+    while (page.older) {
+      page = await listAuditEvents({ tenantId: tenant.id, userId: auditor.id }, f, { after: page.older }, 100);
+      shown.push(...page.events.map((e) => e.id));
+    }
+    expect(ids.length).toBeGreaterThan(100);
+    expect(ids).toEqual(shown);
+  });
+
+  it("writes only the header when nothing matches", async () => {
+    const csv = await read(exportAuditEvents(actor(auditor), filters("target=nothing-here"), "csv"));
+    expect(parseCsv(csv)).toEqual([[...EXPORT_COLUMNS]]);
+  });
+});
+
+describe("JSON Lines export", () => {
+  it("round-trips every value exactly, one object per line", async () => {
+    const expectedRows = await currentRows();
+    const text = await read(exportAuditEvents(actor(auditor), filters(), "jsonl"));
+    expect(text.endsWith("\n")).toBe(true);
+    const lines = text.trimEnd().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(expectedRows.length);
+    lines.forEach((line, i) => {
+      const row = expectedRows[i]!;
+      expect(line).toEqual({
+        id: row.id,
+        time: (row.created_at as Date).toISOString(),
+        actor_user_id: row.actor_user_id,
+        actor_email: row.actor_email,
+        actor_name: row.actor_name,
+        action: row.action,
+        target_type: row.target_type,
+        target_id: row.target_id,
+        details: describeAuditEvent(row.action as string, row.metadata),
+        metadata: row.metadata,
+        ip: row.ip,
+        user_agent: row.user_agent,
+      });
+    });
+  });
+});
+
+describe("the export is audited", () => {
+  it("records audit.export with its format, filters and row count once it ends", async () => {
+    const before = (await exportsRecorded()).length;
+    await read(exportAuditEvents(actor(auditor), filters("action=member.invite&q=example"), "jsonl"));
+    const after = await exportsRecorded();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({
+      action: "audit.export",
+      actor_email: auditor.email,
+      ip: "198.51.100.9",
+      metadata: { format: "jsonl", filters: { actions: ["member.invite"], q: "example" }, rows: HOSTILE.length, complete: true },
+    });
+  });
+
+  it("records a cancelled download as incomplete, with the rows sent so far", async () => {
+    const before = (await exportsRecorded()).length;
+    const reader = exportAuditEvents(actor(auditor), filters(), "csv").getReader();
+    await reader.read();
+    await reader.cancel();
+    const after = await exportsRecorded();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)!.metadata).toMatchObject({ format: "csv", complete: false, rows: 2000 });
+  });
+});
+
+describe("who may export", () => {
+  it("gives a plain member nothing, even calling the export directly (RLS)", async () => {
+    const csv = await read(exportAuditEvents(actor(member), filters(), "csv"));
+    expect(parseCsv(csv)).toEqual([[...EXPORT_COLUMNS]]);
+  });
+});
+
+describe("exportFileName", () => {
+  it("names the workspace and the date range", () => {
+    const today = new Date("2026-11-23T10:00:00Z");
+    expect(exportFileName("acme", filters("from=2026-11-01&to=2026-11-20"), "csv", today)).toBe("audit-acme-2026-11-01_to_2026-11-20.csv");
+    expect(exportFileName("acme", filters("from=2026-11-01"), "jsonl", today)).toBe("audit-acme-from-2026-11-01.jsonl");
+    expect(exportFileName("acme", filters("to=2026-11-01"), "csv", today)).toBe("audit-acme-to-2026-11-01.csv");
+    expect(exportFileName("acme", filters(), "csv", today)).toBe("audit-acme-all-to-2026-11-23.csv");
+  });
+});

@@ -1,0 +1,109 @@
+// The audit page's filters, as they travel in the URL (so a filtered view can
+// be bookmarked and shared). Parsing never throws: bad input comes back as a
+// message the page shows.
+import { z } from "zod";
+import { AUDIT_ACTIONS } from "./record";
+
+export const SEARCH_MIN = 3;
+export const SEARCH_MAX = 200;
+
+export type AuditTarget = { kind: "id"; value: string } | { kind: "email"; value: string };
+
+export interface AuditFilters {
+  actions: string[];
+  actor: string | null;
+  target: AuditTarget | null;
+  /** Calendar dates (YYYY-MM-DD) in `tz`, both ends inclusive. */
+  from: string | null;
+  to: string | null;
+  tz: string;
+  q: string | null;
+}
+
+export const EMPTY_FILTERS: AuditFilters = { actions: [], actor: null, target: null, from: null, to: null, tz: "UTC", q: null };
+
+type Params = Record<string, string | string[] | undefined> | URLSearchParams;
+
+const all = (params: Params, key: string): string[] => {
+  if (params instanceof URLSearchParams) return params.getAll(key);
+  const v = params[key];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+};
+const one = (params: Params, key: string): string => (all(params, key)[0] ?? "").trim();
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const dateSchema = z.iso.date({ error: "Dates look like 2026-11-23." });
+
+export type FiltersResult = { ok: true; filters: AuditFilters } | { ok: false; error: string; filters: AuditFilters };
+
+export function parseAuditFilters(params: Params): FiltersResult {
+  const filters: AuditFilters = { ...EMPTY_FILTERS };
+  const problems: string[] = [];
+
+  const actions = [...new Set(all(params, "action").flatMap((a) => a.split(",")).map((a) => a.trim()).filter(Boolean))];
+  const unknown = actions.filter((a) => !(AUDIT_ACTIONS as readonly string[]).includes(a));
+  if (actions.length > AUDIT_ACTIONS.length) problems.push("Too many actions.");
+  else if (unknown.length) problems.push(`Unknown action${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 3).map((a) => a.slice(0, 40)).join(", ")}.`);
+  else filters.actions = actions;
+
+  const actor = one(params, "actor").toLowerCase();
+  if (actor.length > 254) problems.push("The actor is an email address of at most 254 characters.");
+  else if (actor) filters.actor = actor;
+
+  const target = one(params, "target");
+  if (target.length > 254) problems.push("The target is an id or an email address of at most 254 characters.");
+  else if (target) filters.target = target.includes("@") ? { kind: "email", value: target.toLowerCase() } : { kind: "id", value: target };
+
+  const tz = one(params, "tz") || "UTC";
+  if (tz.length > 64 || !validTimeZone(tz)) problems.push("Unknown time zone.");
+  else filters.tz = tz;
+
+  for (const key of ["from", "to"] as const) {
+    const value = one(params, key);
+    if (!value) continue;
+    const parsed = dateSchema.safeParse(value.slice(0, 20));
+    if (!parsed.success || value.length > 10) problems.push(`The ${key === "from" ? "start" : "end"} date is not a valid date (use YYYY-MM-DD).`);
+    else filters[key] = parsed.data;
+  }
+  if (filters.from && filters.to && filters.from > filters.to) problems.push("The start date is after the end date.");
+
+  const q = one(params, "q");
+  if (q.length > SEARCH_MAX) problems.push(`Search text is limited to ${SEARCH_MAX} characters.`);
+  else if (q && q.length < SEARCH_MIN) problems.push(`Search for at least ${SEARCH_MIN} characters.`);
+  else if (q) filters.q = q;
+
+  return problems.length ? { ok: false, error: problems.join(" "), filters } : { ok: true, filters };
+}
+
+/** The filters as URL search params: the inverse of parseAuditFilters. */
+export function filtersToSearchParams(filters: AuditFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const action of filters.actions) params.append("action", action);
+  if (filters.actor) params.set("actor", filters.actor);
+  if (filters.target) params.set("target", filters.target.value);
+  if (filters.from) params.set("from", filters.from);
+  if (filters.to) params.set("to", filters.to);
+  if ((filters.from || filters.to) && filters.tz !== "UTC") params.set("tz", filters.tz);
+  if (filters.q) params.set("q", filters.q);
+  return params;
+}
+
+export function describeFilters(filters: AuditFilters): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (filters.actions.length) out.actions = filters.actions;
+  if (filters.actor) out.actor = filters.actor;
+  if (filters.target) out.target = filters.target.value;
+  if (filters.from) out.from = filters.from;
+  if (filters.to) out.to = filters.to;
+  if (filters.from || filters.to) out.tz = filters.tz;
+  if (filters.q) out.q = filters.q;
+  return out;
+}

@@ -1,0 +1,184 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
+import { addMember, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+
+// A small, fully known log: 120 events over 6 days in tenant A, by two
+// actors, over several actions and targets; tenant B has events too.
+let tenant: TestTenant;
+let other: TestTenant;
+let auditor: TestUser;
+let alice: TestUser;
+let bob: TestUser;
+interface Seeded {
+  id: string;
+  created_at: Date;
+  action: string;
+  actor_email: string;
+  target_id: string | null;
+  email: string | null;
+  note: string;
+}
+let seeded: Seeded[];
+
+const ACTIONS = ["member.invite", "member.remove", "member.role.change", "tenant.switch"] as const;
+
+beforeAll(async () => {
+  [tenant, other] = await Promise.all([createTenantRow(), createTenantRow()]);
+  [auditor, alice, bob] = await Promise.all([createUser({ name: "Audrey" }), createUser({ name: "Alice" }), createUser({ name: "Bob" })]);
+  await addMember(tenant.id, auditor.id, "auditor");
+  await addMember(tenant.id, alice.id, "owner");
+  await addMember(tenant.id, bob.id, "admin");
+  const { rows } = await owner().query<Seeded>(
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, created_at)
+     SELECT $1, CASE WHEN g % 3 = 0 THEN $2::uuid ELSE $3::uuid END,
+            CASE WHEN g % 3 = 0 THEN $4 ELSE $5 END,
+            ($6::text[])[1 + g % 4], 'user', 'target-' || (g % 10),
+            jsonb_build_object('email', 'person' || (g % 7) || '@example.test', 'note', 'row ' || g),
+            '198.51.100.' || g,
+            timestamptz '2026-11-10 00:00:00+00' + (g * interval '71 minutes')
+       FROM generate_series(1, 120) g
+     RETURNING id::text, created_at, action, actor_email, target_id, metadata->>'email' AS email, metadata->>'note' AS note`,
+    [tenant.id, alice.id, bob.id, alice.email, bob.email, ACTIONS],
+  );
+  seeded = rows.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || Number(b.id) - Number(a.id));
+  await owner().query(
+    "INSERT INTO audit_log (tenant_id, actor_email, action, created_at) SELECT $1, 'x@other.test', 'member.invite', now() FROM generate_series(1, 30)",
+    [other.id],
+  );
+});
+
+const scope = () => ({ tenantId: tenant.id, userId: auditor.id });
+
+function filters(query: string): AuditFilters {
+  const parsed = parseAuditFilters(new URLSearchParams(query));
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.filters;
+}
+
+/** Follows "older" cursors to the end and returns every id seen, in order. */
+async function walk(f: AuditFilters, pageSize: number): Promise<string[]> {
+  const ids: string[] = [];
+  let page = await listAuditEvents(scope(), f, {}, pageSize);
+  ids.push(...page.events.map((e) => e.id));
+  while (page.older) {
+    page = await listAuditEvents(scope(), f, { after: page.older }, pageSize);
+    ids.push(...page.events.map((e) => e.id));
+  }
+  return ids;
+}
+
+const expected = (keep: (row: Seeded) => boolean) => seeded.filter(keep).map((r) => r.id);
+
+describe("audit filters, alone and combined, page by page", () => {
+  it.each<[string, string, (r: Seeded) => boolean, "" | "actor" | "bob"]>([
+    ["no filter", "", () => true, ""],
+    ["one action", "action=member.remove", (r: Seeded) => r.action === "member.remove", ""],
+    ["two actions", "action=member.remove&action=tenant.switch", (r: Seeded) => ["member.remove", "tenant.switch"].includes(r.action), ""],
+    ["an actor", "", (r: Seeded) => r.actor_email === alice.email, "actor"],
+    ["an actor and an action", "action=member.invite", (r: Seeded) => r.actor_email === bob.email && r.action === "member.invite", "bob"],
+    ["a target id", "target=target-3", (r: Seeded) => r.target_id === "target-3", ""],
+    ["a target email", "target=PERSON2@example.test", (r: Seeded) => r.email === "person2@example.test", ""],
+    ["a date range (UTC days, inclusive)", "from=2026-11-11&to=2026-11-12", (r: Seeded) => r.created_at >= new Date("2026-11-11T00:00:00Z") && r.created_at < new Date("2026-11-13T00:00:00Z"), ""],
+    ["a date range in the viewer's time zone", "from=2026-11-11&to=2026-11-11&tz=America/New_York", (r: Seeded) => r.created_at >= new Date("2026-11-11T05:00:00Z") && r.created_at < new Date("2026-11-12T05:00:00Z"), ""],
+    ["free text, case-insensitive", "q=ROW 1", (r: Seeded) => r.note.startsWith("row 1"), ""],
+    ["free text with LIKE wildcards taken literally", "q=row_1", () => false, ""],
+    ["everything at once", "action=member.invite&action=member.role.change&from=2026-11-10&to=2026-11-13&q=person", (r: Seeded) => ["member.invite", "member.role.change"].includes(r.action) && r.created_at < new Date("2026-11-14T00:00:00Z") && r.actor_email === alice.email, "actor"],
+  ])("%s", async (_name, query, keep, actor) => {
+    const actorQuery = actor === "actor" ? `actor=${encodeURIComponent(alice.email.toUpperCase())}` : actor === "bob" ? `actor=${encodeURIComponent(bob.email)}` : "";
+    const f = filters([query, actorQuery].filter(Boolean).join("&"));
+    const want = expected(keep);
+    expect(await walk(f, 7)).toEqual(want);
+  });
+
+  it("says so when nothing matches", async () => {
+    const page = await listAuditEvents(scope(), filters("target=no-such-target"), {});
+    expect(page).toEqual({ events: [], newer: null, older: null });
+  });
+
+  it("returns readable rows: actor name and email, metadata, ip", async () => {
+    const page = await listAuditEvents(scope(), filters(""), {}, 1);
+    const newest = seeded[0]!;
+    expect(page.events[0]).toMatchObject({
+      id: newest.id,
+      actorEmail: newest.actor_email,
+      actorName: newest.actor_email === alice.email ? "Alice" : "Bob",
+      action: newest.action,
+      metadata: { email: newest.email, note: "row 120" },
+      ip: "198.51.100.120",
+    });
+  });
+});
+
+describe("keyset pagination", () => {
+  it("walks back with 'newer' cursors to exactly the pages it walked forward", async () => {
+    const f = filters("");
+    const forward: string[][] = [];
+    let page = await listAuditEvents(scope(), f, {}, 25);
+    forward.push(page.events.map((e) => e.id));
+    while (page.older) {
+      page = await listAuditEvents(scope(), f, { after: page.older }, 25);
+      forward.push(page.events.map((e) => e.id));
+    }
+    expect(forward.flat()).toEqual(seeded.map((r) => r.id));
+    const backward: string[][] = [forward.at(-1)!];
+    while (page.newer) {
+      page = await listAuditEvents(scope(), f, { before: page.newer }, 25);
+      backward.unshift(page.events.map((e) => e.id));
+    }
+    expect(backward).toEqual(forward);
+    expect(page.newer).toBeNull();
+  });
+
+  it("neither skips nor repeats rows when events arrive between pages", async () => {
+    const f = filters("action=member.role.change");
+    const seen: string[] = [];
+    let page = await listAuditEvents(scope(), f, {}, 6);
+    seen.push(...page.events.map((e) => e.id));
+    let arrivals = 0;
+    while (page.older) {
+      // New events land while someone is reading: newer than everything, and
+      // one with a timestamp in the middle of what is still to come.
+      await owner().query(
+        `INSERT INTO audit_log (tenant_id, actor_email, action, created_at) VALUES ($1, 'late@example.test', 'member.role.change', now())`,
+        [tenant.id],
+      );
+      arrivals++;
+      page = await listAuditEvents(scope(), f, { after: page.older }, 6);
+      seen.push(...page.events.map((e) => e.id));
+    }
+    expect(arrivals).toBeGreaterThan(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expected((r) => r.action === "member.role.change"));
+  });
+
+  it("refuses a cursor that was tampered with", () => {
+    const cursor = encodeCursor({ createdAt: new Date("2026-11-11T00:00:00Z"), id: "42" });
+    expect(decodeCursor(cursor)).toEqual({ createdAt: new Date("2026-11-11T00:00:00Z"), id: "42" });
+    const [payload, signature] = cursor.split(".");
+    const forged = Buffer.from("2030-01-01T00:00:00.000Z|1").toString("base64url");
+    for (const bad of [`${forged}.${signature}`, `${payload}.${signature!.slice(0, -2)}AA`, "garbage", "", `${payload}`, "a.b.c", "x".repeat(5000)]) {
+      expect(() => decodeCursor(bad), bad.slice(0, 30)).toThrow("This page link is not valid any more");
+    }
+  });
+});
+
+describe("who may read", () => {
+  it("shows an owner, admin and auditor the log, and a plain member nothing (RLS)", async () => {
+    const member = await createUser();
+    await addMember(tenant.id, member.id, "member");
+    for (const user of [alice, bob, auditor]) {
+      const page = await listAuditEvents({ tenantId: tenant.id, userId: user.id }, filters(""), {}, 5);
+      expect(page.events).toHaveLength(5);
+    }
+    const page = await listAuditEvents({ tenantId: tenant.id, userId: member.id }, filters(""), {}, 5);
+    expect(page.events).toEqual([]);
+  });
+
+  it("never shows another tenant's events: the database refuses to enter a tenant for a non-member", async () => {
+    await expect(listAuditEvents({ tenantId: other.id, userId: auditor.id }, filters(""), {}, 50)).rejects.toMatchObject({
+      code: "not_member",
+    });
+    const ids = await walk(filters("action=member.invite"), 50);
+    expect(ids.every((id) => seeded.some((r) => r.id === id))).toBe(true);
+  });
+});

@@ -1,0 +1,657 @@
+import net from "node:net";
+// Invitations at the lib level, against the real database and mail catcher:
+// every guardrail, with the rows and audit entries each outcome leaves (or,
+// for a refusal, does not leave).
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { DomainError } from "@/lib/errors";
+import {
+  acceptInvitationById,
+  acceptInvitationByToken,
+  hashInviteToken,
+  INVITATION_TTL_DAYS,
+  inspectInvitationToken,
+  inviteMember,
+  inviteSchema,
+  listInvitationsForUser,
+  mintInviteToken,
+  resendInvitation,
+  revokeInvitation,
+} from "@/lib/invitations";
+import { INVITE_TOKEN_LENGTH, isInviteTokenShape } from "@/lib/invite-token";
+import {
+  actorFor,
+  auditRows,
+  createTenantRow,
+  createUser,
+  createWorkspace,
+  emailsTo,
+  insertInvitation,
+  invitationById,
+  invitationsFor,
+  memberCount,
+  memberRole,
+  owner,
+  TEST_REQUEST,
+  unique,
+  uniqueEmail,
+  type TestUser,
+} from "@/test/fixtures";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const signedIn = (user: TestUser) => ({ id: user.id, email: user.email, name: user.name });
+const DAY = 86_400_000;
+
+/** A pending invitation with a known token, written directly (fast, no email). */
+async function invitationWithToken(fields: { tenantId: string; email: string; role?: string; status?: string; expiresAt?: Date; invitedBy?: string }) {
+  const { token, tokenHash } = mintInviteToken();
+  const { id } = await insertInvitation({ ...fields, tokenHash });
+  return { id, token, tokenHash };
+}
+
+/** What a refused acceptance must leave exactly as it was. */
+async function snapshot(tenantId: string, invitationId: string | null) {
+  return {
+    members: await memberCount(tenantId),
+    invitation: invitationId ? await invitationById(invitationId) : null,
+    accepts: (await auditRows(tenantId, "member.invite.accept")).length,
+  };
+}
+
+/** The /invite/<token> link of the latest invitation email to `address`. */
+async function tokenFromEmail(address: string, expectedCount = 1): Promise<string> {
+  const emails = await emailsTo(address, expectedCount);
+  expect(emails).toHaveLength(expectedCount);
+  const latest = emails.sort((a, b) => a.time.localeCompare(b.time)).at(-1)!;
+  const match = /\/invite\/([A-Za-z0-9_-]+)/.exec(latest.text);
+  expect(match, "invitation link in the email text").not.toBeNull();
+  return match![1]!;
+}
+
+async function withBrokenSmtp<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.SMTP_URL;
+  process.env.SMTP_URL = "smtp://127.0.0.1:9";
+  try {
+    return await fn();
+  } finally {
+    process.env.SMTP_URL = saved;
+  }
+}
+
+describe("inviteSchema", () => {
+  it("accepts the invitable roles and lower-cases and trims the email", () => {
+    for (const role of ["admin", "auditor", "member"] as const) {
+      expect(inviteSchema.safeParse({ email: "  Bob@Example.TEST ", role })).toEqual({
+        success: true,
+        data: { email: "bob@example.test", role },
+      });
+    }
+  });
+
+  it("refuses owner and unknown roles", () => {
+    for (const role of ["owner", "superuser", "", "Admin", undefined]) {
+      const parsed = inviteSchema.safeParse({ email: "bob@example.test", role });
+      expect(parsed.success, String(role)).toBe(false);
+      expect(parsed.error!.issues.map((i) => i.path.join("."))).toEqual(["role"]);
+    }
+  });
+
+  it("refuses malformed and over-long emails", () => {
+    const tooLong = `${"a".repeat(300 - "@example.test".length)}@example.test`;
+    expect(tooLong).toHaveLength(300);
+    for (const email of ["", "   ", "not-an-email", "bob@", "@example.test", "bob@example", "bob example@test.com", tooLong]) {
+      const parsed = inviteSchema.safeParse({ email, role: "member" });
+      expect(parsed.success, email).toBe(false);
+      expect(parsed.error!.issues.map((i) => i.path.join("."))).toContain("email");
+    }
+  });
+});
+
+describe("inviteMember", () => {
+  it("stores only the token's SHA-256, emails the link, expires in 7 days and audits the invitation", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("invitee");
+    const before = Date.now();
+    const result = await inviteMember(actorFor(ws.tenant, ws.admin), { email, role: "auditor" });
+    expect(result).toMatchObject({ email, role: "auditor", emailDispatched: true, link: null });
+
+    const row = (await invitationById(result.invitationId))!;
+    expect(row).toMatchObject({ tenant_id: ws.tenant.id, email, role: "auditor", status: "pending", invited_by: ws.admin.id });
+    expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.accepted_by).toBeNull();
+    expect(row.revoked_at).toBeNull();
+    const expectedExpiry = before + INVITATION_TTL_DAYS * DAY;
+    expect(row.expires_at.getTime()).toBeGreaterThanOrEqual(expectedExpiry - 60_000);
+    expect(row.expires_at.getTime()).toBeLessThanOrEqual(Date.now() + INVITATION_TTL_DAYS * DAY + 60_000);
+
+    const token = await tokenFromEmail(email);
+    expect(token).toHaveLength(INVITE_TOKEN_LENGTH);
+    expect(isInviteTokenShape(token)).toBe(true);
+    expect(sha256(token)).toBe(row.token_hash);
+    expect(hashInviteToken(token)).toBe(row.token_hash);
+    const [mail] = await emailsTo(email);
+    expect(mail!.subject).toContain(ws.tenant.name);
+    expect(mail!.html).toContain(`/invite/${token}`);
+
+    // The token itself is nowhere in the database.
+    const stored = await owner().query("SELECT count(*)::int AS n FROM tenant_invitations i WHERE row_to_json(i)::text LIKE $1", [`%${token}%`]);
+    expect(stored.rows[0].n).toBe(0);
+    const audited = await owner().query("SELECT count(*)::int AS n FROM audit_log a WHERE row_to_json(a)::text LIKE $1", [`%${token}%`]);
+    expect(audited.rows[0].n).toBe(0);
+
+    const audit = await auditRows(ws.tenant.id, "member.invite");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_user_id: ws.admin.id,
+      actor_email: ws.admin.email,
+      target_type: "invitation",
+      target_id: result.invitationId,
+      ip: TEST_REQUEST.ip,
+      user_agent: TEST_REQUEST.userAgent,
+      metadata: { email, role: "auditor", email_dispatched: true, replaced_invitation_id: null },
+    });
+  });
+
+  it("refuses to invite oneself, on the email field, and writes nothing", async () => {
+    const ws = await createWorkspace();
+    const error = await inviteMember(actorFor(ws.tenant, ws.owner), { email: ws.owner.email, role: "member" }).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "self_invite", field: "email" });
+    expect(await invitationsFor(ws.tenant.id, ws.owner.email)).toEqual([]);
+    expect(await auditRows(ws.tenant.id)).toEqual([]);
+  });
+
+  it("refuses to invite an existing member and writes nothing", async () => {
+    const ws = await createWorkspace();
+    const error = await inviteMember(actorFor(ws.tenant, ws.owner), { email: ws.member.email, role: "admin" }).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "already_member", field: "email" });
+    expect(await invitationsFor(ws.tenant.id, ws.member.email)).toEqual([]);
+    expect(await auditRows(ws.tenant.id, "member.invite")).toEqual([]);
+    expect(await memberRole(ws.tenant.id, ws.member.id)).toBe("member");
+  });
+
+  it("re-inviting an address revokes its pending invitation, leaving exactly one pending, case-insensitively", async () => {
+    const ws = await createWorkspace();
+    const local = `bob-${unique()}`;
+    const first = await inviteMember(actorFor(ws.tenant, ws.owner), inviteSchema.parse({ email: `${local}@example.test`, role: "member" }));
+    const second = await inviteMember(actorFor(ws.tenant, ws.owner), inviteSchema.parse({ email: `${local.toUpperCase()}@Example.TEST`, role: "admin" }));
+    expect(second.email).toBe(`${local}@example.test`);
+    expect(second.invitationId).not.toBe(first.invitationId);
+
+    const rows = await invitationsFor(ws.tenant.id, `${local}@example.test`);
+    expect(rows.map((r) => [r.id, r.status, r.role])).toEqual([
+      [first.invitationId, "revoked", "member"],
+      [second.invitationId, "pending", "admin"],
+    ]);
+    expect(rows[0]!.revoked_at).toBeInstanceOf(Date);
+    expect(rows[1]!.revoked_at).toBeNull();
+    expect(rows[0]!.token_hash).not.toBe(rows[1]!.token_hash);
+
+    const audit = await auditRows(ws.tenant.id, "member.invite");
+    expect(audit.map((a) => a.metadata)).toEqual([
+      { email: `${local}@example.test`, role: "member", email_dispatched: true, replaced_invitation_id: null },
+      { email: `${local}@example.test`, role: "admin", email_dispatched: true, replaced_invitation_id: first.invitationId },
+    ]);
+  });
+
+  it("keeps the invitation when the email cannot be sent, hands back the link and audits email_dispatched false", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("unreachable");
+    const result = await withBrokenSmtp(() => inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "member" }));
+    expect(result.emailDispatched).toBe(false);
+    expect(result.link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+    const token = result.link!.split("/invite/")[1]!;
+    const row = (await invitationById(result.invitationId))!;
+    expect(row.status).toBe("pending");
+    expect(row.token_hash).toBe(sha256(token));
+    const audit = await auditRows(ws.tenant.id, "member.invite");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.metadata).toMatchObject({ email, email_dispatched: false });
+    // The handed-back link works.
+    const invitee = await createUser({ email });
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
+  });
+
+  it("gives up on a mail server that accepts the connection and never answers, and keeps the invitation", async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const saved = process.env.SMTP_URL;
+    process.env.SMTP_URL = `smtp://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    try {
+      const ws = await createWorkspace();
+      const email = uniqueEmail("silent-server");
+      const result = await inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "auditor" });
+      expect(result).toMatchObject({ emailDispatched: false, link: expect.stringMatching(/\/invite\/[A-Za-z0-9_-]{43}$/) });
+      expect((await invitationById(result.invitationId))!.status).toBe("pending");
+      expect((await auditRows(ws.tenant.id, "member.invite"))[0]!.metadata).toMatchObject({ email_dispatched: false });
+    } finally {
+      process.env.SMTP_URL = saved;
+      silent.close();
+    }
+  }, 30_000);
+
+  it("restores SMTP after the failure test (the catcher receives mail again)", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("after");
+    const result = await inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "member" });
+    expect(result).toMatchObject({ emailDispatched: true, link: null });
+    expect(await emailsTo(email)).toHaveLength(1);
+  });
+});
+
+describe("revokeInvitation", () => {
+  it("revokes a pending invitation and audits it; revoking again is not_pending", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("revoked");
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email, role: "admin", invitedBy: ws.owner.id });
+    expect(await revokeInvitation(actorFor(ws.tenant, ws.admin), id)).toEqual({ email });
+    const row = (await invitationById(id))!;
+    expect(row.status).toBe("revoked");
+    expect(row.revoked_at).toBeInstanceOf(Date);
+    const audit = await auditRows(ws.tenant.id, "member.invite.revoke");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_user_id: ws.admin.id, target_id: id, metadata: { email, role: "admin", was_expired: false } });
+
+    const again = await revokeInvitation(actorFor(ws.tenant, ws.admin), id).catch((e) => e);
+    expect(again).toBeInstanceOf(DomainError);
+    expect(again.code).toBe("not_pending");
+    expect(await auditRows(ws.tenant.id, "member.invite.revoke")).toHaveLength(1);
+    // The link is dead.
+    const invitee = await createUser({ email });
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("cannot reach another workspace's invitation: not_found, and that invitation is untouched", async () => {
+    const [mine, theirs] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const { id } = await invitationWithToken({ tenantId: theirs.tenant.id, email: uniqueEmail("foreign") });
+    const before = await invitationById(id);
+    const error = await revokeInvitation(actorFor(mine.tenant, mine.owner), id).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error.code).toBe("not_found");
+    expect(await invitationById(id)).toEqual(before);
+    expect(before!.status).toBe("pending");
+    expect(await auditRows(mine.tenant.id, "member.invite.revoke")).toEqual([]);
+    expect(await auditRows(theirs.tenant.id, "member.invite.revoke")).toEqual([]);
+  });
+});
+
+describe("resendInvitation", () => {
+  it("revokes the old row and issues a new pending one with a fresh token, same email and role, audited", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("resend");
+    const original = await inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "auditor" });
+    const oldRow = (await invitationById(original.invitationId))!;
+    const resent = await resendInvitation(actorFor(ws.tenant, ws.admin), original.invitationId);
+    expect(resent).toMatchObject({ email, role: "auditor", emailDispatched: true, link: null });
+    expect(resent.invitationId).not.toBe(original.invitationId);
+
+    const rows = await invitationsFor(ws.tenant.id, email);
+    expect(rows.map((r) => [r.id, r.status])).toEqual([
+      [original.invitationId, "revoked"],
+      [resent.invitationId, "pending"],
+    ]);
+    const newRow = rows[1]!;
+    expect(newRow).toMatchObject({ email, role: "auditor", invited_by: ws.admin.id });
+    expect(newRow.token_hash).not.toBe(oldRow.token_hash);
+    expect(rows[0]!.revoked_at).toBeInstanceOf(Date);
+
+    const audit = await auditRows(ws.tenant.id, "member.invite.resend");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_user_id: ws.admin.id,
+      target_id: resent.invitationId,
+      metadata: { email, role: "auditor", email_dispatched: true, previous_invitation_id: original.invitationId },
+    });
+    // The second email carries the new token; the old one is revoked.
+    const newToken = await tokenFromEmail(email, 2);
+    expect(sha256(newToken)).toBe(newRow.token_hash);
+  });
+
+  it("refuses to resend an accepted invitation and changes nothing", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toMatchObject({ ok: true });
+    const error = await resendInvitation(actorFor(ws.tenant, ws.owner), id).catch((e) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error.code).toBe("not_pending");
+    const rows = await invitationsFor(ws.tenant.id, invitee.email);
+    expect(rows.map((r) => r.status)).toEqual(["accepted"]);
+    expect(await auditRows(ws.tenant.id, "member.invite.resend")).toEqual([]);
+  });
+});
+
+describe("acceptInvitationByToken", () => {
+  it("refuses malformed tokens as invalid, changing nothing", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    const before = await snapshot(ws.tenant.id, id);
+    const malformed = [
+      "",
+      "garbage",
+      token.slice(0, 42),
+      `${token}A`,
+      `${token.slice(0, 42)}+`, // wrong alphabet (base64, not base64url)
+      `${token.slice(0, 20)}/${token.slice(21)}`,
+      `${token.slice(0, 20)}=${token.slice(21)}`,
+      `${token.slice(0, 42)}B`, // right alphabet, but not a canonical 32-byte encoding
+      " ".repeat(43),
+    ];
+    for (const bad of malformed) {
+      expect(await acceptInvitationByToken(signedIn(invitee), bad), JSON.stringify(bad)).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+  });
+
+  it("refuses a well-formed token no invitation has: not_found", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    const before = await snapshot(ws.tenant.id, id);
+    const unknown = mintInviteToken().token;
+    expect(isInviteTokenShape(unknown)).toBe(true);
+    expect(await acceptInvitationByToken(signedIn(invitee), unknown)).toEqual({ ok: false, reason: "not_found" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+
+  it("refuses a revoked invitation: revoked", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, status: "revoked" });
+    const before = await snapshot(ws.tenant.id, id);
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "revoked" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+
+  it("refuses an invitation past its expiry (still marked pending): expired", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({
+      tenantId: ws.tenant.id,
+      email: invitee.email,
+      expiresAt: new Date(Date.now() - 60_000),
+    });
+    const before = await snapshot(ws.tenant.id, id);
+    expect(before.invitation!.status).toBe("pending");
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "expired" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+
+  it("refuses an invitation marked expired: expired", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, status: "expired" });
+    const before = await snapshot(ws.tenant.id, id);
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "expired" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+  });
+
+  it("refuses an invitation someone else accepted: already_used", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toMatchObject({ ok: true });
+    const latecomer = await createUser();
+    const before = await snapshot(ws.tenant.id, id);
+    expect(await acceptInvitationByToken(signedIn(latecomer), token)).toEqual({ ok: false, reason: "already_used" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(before.invitation!.accepted_by).toBe(invitee.id);
+    expect(await memberRole(ws.tenant.id, latecomer.id)).toBeNull();
+  });
+
+  it("refuses a signed-in user whose email differs from the invitation's: email_mismatch", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const stranger = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, role: "admin" });
+    const before = await snapshot(ws.tenant.id, id);
+    expect(await acceptInvitationByToken(signedIn(stranger), token)).toEqual({ ok: false, reason: "email_mismatch" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(before.invitation!.status).toBe("pending");
+    expect(await memberRole(ws.tenant.id, stranger.id)).toBeNull();
+    // The rightful invitee can still use it.
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toMatchObject({ ok: true, alreadyMember: false });
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBe("admin");
+  });
+
+  it("refuses an invitation to a blocked workspace: not_found", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [ws.tenant.id]);
+    const before = await snapshot(ws.tenant.id, id);
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "not_found" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+
+  it("enrols the invitee with the invited role, consumes the invitation and audits it", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser({ name: "Ivy Invitee" });
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, role: "auditor", invitedBy: ws.owner.id });
+    const membersBefore = await memberCount(ws.tenant.id);
+    const outcome = await acceptInvitationByToken(signedIn(invitee), token, TEST_REQUEST);
+    expect(outcome).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBe("auditor");
+    expect(await memberCount(ws.tenant.id)).toBe(membersBefore + 1);
+    const row = (await invitationById(id))!;
+    expect(row).toMatchObject({ status: "accepted", accepted_by: invitee.id });
+    expect(row.accepted_at).toBeInstanceOf(Date);
+    const audit = await auditRows(ws.tenant.id, "member.invite.accept");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_user_id: invitee.id,
+      actor_email: invitee.email,
+      target_type: "invitation",
+      target_id: id,
+      ip: TEST_REQUEST.ip,
+      metadata: { email: invitee.email, role: "auditor", invited_role: "auditor", already_member: false },
+    });
+  });
+
+  it("matches the email case-insensitively: an invite sent to Carol@Example.TEST is accepted by carol@example.test", async () => {
+    const ws = await createWorkspace();
+    const mixed = `Carol-${unique()}@Example.TEST`;
+    const invited = await inviteMember(actorFor(ws.tenant, ws.owner), inviteSchema.parse({ email: mixed, role: "member" }));
+    expect(invited.email).toBe(mixed.toLowerCase());
+    const carol = await createUser({ email: mixed });
+    expect(carol.email).toBe(mixed.toLowerCase());
+    const token = await tokenFromEmail(carol.email);
+    expect(await acceptInvitationByToken(signedIn(carol), token)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
+    expect(await memberRole(ws.tenant.id, carol.id)).toBe("member");
+    expect((await invitationById(invited.invitationId))!.status).toBe("accepted");
+  });
+
+  it("is idempotent for the same user: re-accepting is ok, alreadyMember, with no duplicate row or audit", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, role: "member" });
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
+    const after = await snapshot(ws.tenant.id, id);
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: true });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(after);
+    expect(after.accepts).toBe(1);
+    const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [
+      ws.tenant.id,
+      invitee.id,
+    ]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("never lowers an existing member's role: an admin accepting a member invitation stays admin, invitation consumed", async () => {
+    const ws = await createWorkspace();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: ws.admin.email, role: "member" });
+    const membersBefore = await memberCount(ws.tenant.id);
+    expect(await acceptInvitationByToken(signedIn(ws.admin), token)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: true });
+    expect(await memberRole(ws.tenant.id, ws.admin.id)).toBe("admin");
+    expect(await memberCount(ws.tenant.id)).toBe(membersBefore);
+    expect(await invitationById(id)).toMatchObject({ status: "accepted", accepted_by: ws.admin.id });
+    const audit = await auditRows(ws.tenant.id, "member.invite.accept");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.metadata).toEqual({ email: ws.admin.email, role: "admin", invited_role: "member", already_member: true });
+  });
+});
+
+describe("inspectInvitationToken (signed out)", () => {
+  it("returns the invited email for a valid token and changes nothing", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("visitor");
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email });
+    const before = await snapshot(ws.tenant.id, id);
+    expect(await inspectInvitationToken(token)).toEqual({ ok: true, email });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+  });
+
+  it("reports each failure reason and changes nothing", async () => {
+    const ws = await createWorkspace();
+    const blocked = await createTenantRow();
+    const acceptor = await createUser();
+    const cases = {
+      revoked: await invitationWithToken({ tenantId: ws.tenant.id, email: uniqueEmail("r"), status: "revoked" }),
+      expired: await invitationWithToken({ tenantId: ws.tenant.id, email: uniqueEmail("e"), expiresAt: new Date(Date.now() - DAY) }),
+      used: await invitationWithToken({ tenantId: ws.tenant.id, email: acceptor.email }),
+      blocked: await invitationWithToken({ tenantId: blocked.id, email: uniqueEmail("b") }),
+    };
+    expect(await acceptInvitationByToken(signedIn(acceptor), cases.used.token)).toMatchObject({ ok: true });
+    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [blocked.id]);
+    const before = await Promise.all(Object.values(cases).map((c) => invitationById(c.id)));
+    const membersBefore = await memberCount(ws.tenant.id);
+
+    expect(await inspectInvitationToken("not-a-token")).toEqual({ ok: false, reason: "invalid" });
+    expect(await inspectInvitationToken(mintInviteToken().token)).toEqual({ ok: false, reason: "not_found" });
+    expect(await inspectInvitationToken(cases.revoked.token)).toEqual({ ok: false, reason: "revoked" });
+    expect(await inspectInvitationToken(cases.expired.token)).toEqual({ ok: false, reason: "expired" });
+    expect(await inspectInvitationToken(cases.used.token)).toEqual({ ok: false, reason: "already_used" });
+    expect(await inspectInvitationToken(cases.blocked.token)).toEqual({ ok: false, reason: "not_found" });
+
+    expect(await Promise.all(Object.values(cases).map((c) => invitationById(c.id)))).toEqual(before);
+    expect(await memberCount(ws.tenant.id)).toBe(membersBefore);
+  });
+});
+
+describe("acceptInvitationById (onboarding)", () => {
+  it("enrols the invitee by invitation id", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, role: "admin" });
+    expect(await acceptInvitationById(signedIn(invitee), id, TEST_REQUEST)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBe("admin");
+    expect(await invitationById(id)).toMatchObject({ status: "accepted", accepted_by: invitee.id });
+    expect(await auditRows(ws.tenant.id, "member.invite.accept")).toHaveLength(1);
+  });
+
+  it("returns not_found to someone with another email, who cannot even see it, and changes nothing", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const stranger = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, role: "admin" });
+    const before = await snapshot(ws.tenant.id, id);
+    expect(await acceptInvitationById(signedIn(stranger), id)).toEqual({ ok: false, reason: "not_found" });
+    // Even a member of the workspace, with no tenant chosen, does not reach it by id.
+    expect(await acceptInvitationById(signedIn(ws.member), id)).toEqual({ ok: false, reason: "not_found" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, stranger.id)).toBeNull();
+  });
+});
+
+describe("an invitation revoked while an acceptance waits for the tenant lock", () => {
+  /**
+   * Holds the tenant's advisory lock (the one lockTenant takes), starts `accept`,
+   * waits until it is queued on that lock, revokes the invitation, then lets go.
+   */
+  async function revokeDuringAcceptance<T>(tenantId: string, invitationId: string, accept: () => Promise<T>) {
+    const locker = await owner().connect();
+    try {
+      const { rows } = await locker.query<{ key: string }>("SELECT hashtextextended('tenant:' || $1, 0)::text AS key", [tenantId]);
+      await locker.query("SELECT pg_advisory_lock($1::bigint)", [rows[0]!.key]);
+      let settled = false;
+      const outcome = accept().then(
+        (value) => {
+          settled = true;
+          return { value };
+        },
+        (error: unknown) => {
+          settled = true;
+          return { error };
+        },
+      );
+      // Until the acceptance queues on the lock (or, were it never to take the lock, settles).
+      for (let waiting = 0; waiting === 0 && !settled; ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const q = await owner().query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
+          [rows[0]!.key],
+        );
+        waiting = q.rows[0]!.n;
+      }
+      await owner().query("UPDATE tenant_invitations SET status = 'revoked', revoked_at = now() WHERE id = $1", [invitationId]);
+      await locker.query("SELECT pg_advisory_unlock($1::bigint)", [rows[0]!.key]);
+      return await outcome;
+    } finally {
+      locker.release();
+    }
+  }
+
+  it("by token: refused as revoked, nothing written", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    const outcome = await revokeDuringAcceptance(ws.tenant.id, id, () => acceptInvitationByToken(signedIn(invitee), token));
+    expect(outcome).toEqual({ value: { ok: false, reason: "revoked" } });
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+    expect(await auditRows(ws.tenant.id, "member.invite.accept")).toEqual([]);
+  });
+
+  it("by id (onboarding): refused with an outcome, not a database error, nothing written", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    const outcome = await revokeDuringAcceptance(ws.tenant.id, id, () => acceptInvitationById(signedIn(invitee), id));
+    expect("error" in outcome ? String(outcome.error).slice(0, 200) : null).toBeNull();
+    expect(outcome).toMatchObject({ value: { ok: false } });
+    expect(["revoked", "not_found"]).toContain((outcome as { value: { reason: string } }).value.reason);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+    expect((await invitationById(id))!.status).toBe("revoked");
+  });
+});
+
+describe("listInvitationsForUser", () => {
+  it("lists only pending, unexpired invitations to the user's email in active workspaces, with the workspace name", async () => {
+    const user = await createUser();
+    const inviter = await createUser({ name: "Ines Inviter" });
+    const [live, revoked, expired, accepted, blocked, other] = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => createTenantRow({ name: `List ${i} ${unique()}` })),
+    );
+    const liveInvitation = await invitationWithToken({ tenantId: live!.id, email: user.email, role: "auditor", invitedBy: inviter.id });
+    await invitationWithToken({ tenantId: revoked!.id, email: user.email, status: "revoked" });
+    await invitationWithToken({ tenantId: expired!.id, email: user.email, expiresAt: new Date(Date.now() - 1000) });
+    await invitationWithToken({ tenantId: accepted!.id, email: user.email, status: "accepted" });
+    await invitationWithToken({ tenantId: blocked!.id, email: user.email });
+    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [blocked!.id]);
+    await invitationWithToken({ tenantId: other!.id, email: uniqueEmail("someone-else") });
+
+    const list = await listInvitationsForUser(signedIn(user));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ id: liveInvitation.id, tenantName: live!.name, role: "auditor", invitedBy: "Ines Inviter" });
+    expect(list[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now());
+
+    // Someone else sees none of these.
+    const stranger = await createUser();
+    expect(await listInvitationsForUser(signedIn(stranger))).toEqual([]);
+  });
+
+  it("drops an invitation from the list once it is accepted", async () => {
+    const ws = await createWorkspace();
+    const user = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: user.email });
+    expect((await listInvitationsForUser(signedIn(user))).map((i) => i.id)).toEqual([id]);
+    await acceptInvitationById(signedIn(user), id);
+    expect(await listInvitationsForUser(signedIn(user))).toEqual([]);
+  });
+});

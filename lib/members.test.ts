@@ -1,0 +1,431 @@
+// Members at the lib level, against the real database: the members page
+// (pagination, search, sort, invitations, tenant isolation) and every
+// guardrail of role changes, removals and leaving.
+import { describe, expect, it } from "vitest";
+import { DomainError } from "@/lib/errors";
+import {
+  changeMemberRole,
+  getMembersPage,
+  leaveTenant,
+  MEMBERS_PAGE_SIZE,
+  memberListQuerySchema,
+  removeMember,
+  type MemberListQuery,
+} from "@/lib/members";
+import { resolveTenantContext } from "@/lib/tenancy/resolve";
+import {
+  actorFor,
+  addMember,
+  auditRows,
+  createTenantRow,
+  createUser,
+  createWorkspace,
+  insertInvitation,
+  memberRole,
+  owner,
+  TEST_REQUEST,
+  unique,
+  uniqueEmail,
+  type TestTenant,
+} from "@/test/fixtures";
+
+const query = (overrides: Partial<MemberListQuery> = {}): MemberListQuery => ({ q: "", sort: "joined", dir: "asc", page: 1, ...overrides });
+
+async function roles(tenantId: string): Promise<Record<string, string>> {
+  const { rows } = await owner().query<{ user_id: string; role: string }>(
+    "SELECT user_id, role FROM tenant_members WHERE tenant_id = $1",
+    [tenantId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.user_id, r.role]));
+}
+
+/** The refusal code, asserting it is a DomainError. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, "expected a refusal").toBeInstanceOf(DomainError);
+  return (error as DomainError).code;
+}
+
+/** Asserts `attempt` is refused with `code` and that roles and the audit log are untouched. */
+async function expectRefused(tenant: TestTenant, attempt: () => Promise<unknown>, code: string) {
+  const before = await roles(tenant.id);
+  const auditBefore = (await auditRows(tenant.id)).length;
+  expect(await refusal(attempt())).toBe(code);
+  expect(await roles(tenant.id)).toEqual(before);
+  expect(await auditRows(tenant.id)).toHaveLength(auditBefore);
+}
+
+describe("getMembersPage", () => {
+  it("pages members 20 at a time with the right total", async () => {
+    const ws = await createWorkspace();
+    const extra = await Promise.all(Array.from({ length: 21 }, (_, i) => createUser({ name: `Paged ${String(i).padStart(2, "0")}` })));
+    for (const user of extra) await addMember(ws.tenant.id, user.id, "member");
+    const scope = actorFor(ws.tenant, ws.member);
+
+    const page1 = await getMembersPage(scope, query({ sort: "email" }));
+    expect(page1).toMatchObject({ total: 25, page: 1, pageSize: MEMBERS_PAGE_SIZE });
+    expect(page1.members).toHaveLength(20);
+    const page2 = await getMembersPage(scope, query({ sort: "email", page: 2 }));
+    expect(page2.total).toBe(25);
+    expect(page2.members).toHaveLength(5);
+    const seen = [...page1.members, ...page2.members].map((m) => m.userId);
+    expect(new Set(seen).size).toBe(25);
+    expect(new Set(seen)).toEqual(new Set([ws.owner.id, ws.admin.id, ws.auditor.id, ws.member.id, ...extra.map((u) => u.id)]));
+
+    const beyond = await getMembersPage(scope, query({ page: 3 }));
+    expect(beyond.members).toEqual([]);
+    expect(beyond.total).toBe(25);
+  });
+
+  it("searches name and email case-insensitively, and treats % and _ literally", async () => {
+    const tenant = await createTenantRow();
+    const tag = unique();
+    const [percent, plain, underscore, lookalike, zelda] = await Promise.all([
+      createUser({ name: "100% Pure", email: `p1-${tag}@example.test` }),
+      createUser({ name: "1000 Pure", email: `p2-${tag}@example.test` }),
+      createUser({ name: "Under Score", email: `a_b-${tag}@example.test` }),
+      createUser({ name: "Look Alike", email: `axb-${tag}@example.test` }),
+      createUser({ name: "Zelda Zephyr", email: `zz-${tag}@example.test` }),
+    ]);
+    for (const u of [percent, plain, underscore, lookalike, zelda]) await addMember(tenant.id, u!.id, "member");
+    const scope = { tenantId: tenant.id, userId: zelda!.id };
+    const ids = async (q: string) => (await getMembersPage(scope, query({ q, sort: "email" }))).members.map((m) => m.userId);
+
+    expect(await ids("zELDA")).toEqual([zelda!.id]);
+    expect(await ids("ZZ-")).toEqual([zelda!.id]);
+    expect(await ids(`A_B-${tag.toUpperCase()}`)).toEqual([underscore!.id]);
+    expect(await ids("a_b")).toEqual([underscore!.id]);
+    expect(await ids("100%")).toEqual([percent!.id]);
+    expect(await ids("%")).toEqual([percent!.id]);
+    expect(await ids("_")).toEqual([underscore!.id]);
+    expect(await ids("Pure")).toEqual([percent!.id, plain!.id]);
+    expect(await ids("nobody-matches-this")).toEqual([]);
+    const page = await getMembersPage(scope, query({ q: "pure" }));
+    expect(page.total).toBe(2);
+    // The schema trims the query, so surrounding spaces do not change the search.
+    expect(memberListQuerySchema.parse({ q: "  zelda ", sort: "nope", dir: "sideways", page: "x" })).toEqual({
+      q: "zelda",
+      sort: "joined",
+      dir: "asc",
+      page: 1,
+    });
+  });
+
+  it("sorts by name, email, role and joined, ascending and descending", async () => {
+    const tenant = await createTenantRow();
+    const tag = unique();
+    const charlie = await createUser({ name: "Charlie", email: `b-${tag}@example.test` });
+    const alice = await createUser({ name: "alice", email: `d-${tag}@example.test` });
+    const nameless = await createUser({ email: `zed-${tag}@example.test` });
+    const bob = await createUser({ name: "Bob", email: `c-${tag}@example.test` });
+    const joined: Array<[string, string, number]> = [
+      [nameless.id, "auditor", 0],
+      [charlie.id, "member", 1],
+      [bob.id, "admin", 2],
+      [alice.id, "owner", 3],
+    ];
+    for (const [userId, role, minutes] of joined) {
+      await owner().query(
+        "INSERT INTO tenant_members (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, '2026-01-01T00:00:00Z'::timestamptz + $4 * interval '1 minute')",
+        [tenant.id, userId, role, minutes],
+      );
+    }
+    const scope = { tenantId: tenant.id, userId: bob.id };
+    const order = async (sort: MemberListQuery["sort"], dir: MemberListQuery["dir"]) =>
+      (await getMembersPage(scope, query({ sort, dir }))).members.map((m) => m.userId);
+
+    expect(await order("name", "asc")).toEqual([alice.id, bob.id, charlie.id, nameless.id]);
+    expect(await order("name", "desc")).toEqual([nameless.id, charlie.id, bob.id, alice.id]);
+    expect(await order("email", "asc")).toEqual([charlie.id, bob.id, alice.id, nameless.id]);
+    expect(await order("email", "desc")).toEqual([nameless.id, alice.id, bob.id, charlie.id]);
+    expect(await order("role", "asc")).toEqual([alice.id, bob.id, nameless.id, charlie.id]);
+    expect(await order("role", "desc")).toEqual([charlie.id, nameless.id, bob.id, alice.id]);
+    expect(await order("joined", "asc")).toEqual([nameless.id, charlie.id, bob.id, alice.id]);
+    expect(await order("joined", "desc")).toEqual([alice.id, bob.id, charlie.id, nameless.id]);
+
+    const page = await getMembersPage(scope, query({ sort: "name" }));
+    expect(page.members[0]).toEqual({
+      userId: alice.id,
+      name: "alice",
+      email: alice.email,
+      role: "owner",
+      joinedAt: new Date("2026-01-01T00:03:00Z"),
+    });
+  });
+
+  it("lists pending invitations only (flagging lapsed ones) and counts owners", async () => {
+    const ws = await createWorkspace();
+    const coOwner = await createUser();
+    await addMember(ws.tenant.id, coOwner.id, "owner");
+    const pending = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("pending"), role: "admin", invitedBy: ws.owner.id });
+    const lapsed = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("lapsed"), expiresAt: new Date(Date.now() - 60_000) });
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("revoked"), status: "revoked" });
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("accepted"), status: "accepted" });
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("expired"), status: "expired" });
+    const elsewhere = await createTenantRow();
+    await insertInvitation({ tenantId: elsewhere.id, email: uniqueEmail("elsewhere") });
+
+    const page = await getMembersPage(actorFor(ws.tenant, ws.auditor), query());
+    expect(page.ownerCount).toBe(2);
+    expect(page.total).toBe(5);
+    expect(page.invitations.map((i) => i.id).sort()).toEqual([pending.id, lapsed.id].sort());
+    expect(page.invitations.find((i) => i.id === pending.id)).toMatchObject({ role: "admin", invitedBy: "Olive Owner", expired: false });
+    expect(page.invitations.find((i) => i.id === lapsed.id)).toMatchObject({ expired: true, invitedBy: null });
+  });
+
+  it("refuses a member of A who asks for B's members: the database will not enter B for them", async () => {
+    const [a, b] = await Promise.all([createWorkspace(), createWorkspace()]);
+    await insertInvitation({ tenantId: b.tenant.id, email: uniqueEmail("b-invite"), invitedBy: b.owner.id });
+    await expect(getMembersPage({ tenantId: b.tenant.id, userId: a.member.id }, query())).rejects.toMatchObject({
+      code: "not_member",
+    });
+  });
+
+  it("refuses, at the start of the transaction, a member removed after their request began", async () => {
+    const ws = await createWorkspace();
+    await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id]);
+    await expect(getMembersPage({ tenantId: ws.tenant.id, userId: ws.member.id }, query())).rejects.toMatchObject({
+      code: "not_member",
+    });
+  });
+});
+
+describe("changeMemberRole", () => {
+  it("lets an owner make a member an admin, audited with from and to", async () => {
+    const ws = await createWorkspace();
+    expect(await changeMemberRole(actorFor(ws.tenant, ws.owner), ws.member.id, "admin")).toEqual({ from: "member", to: "admin" });
+    expect(await memberRole(ws.tenant.id, ws.member.id)).toBe("admin");
+    const audit = await auditRows(ws.tenant.id, "member.role.change");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_user_id: ws.owner.id,
+      target_type: "user",
+      target_id: ws.member.id,
+      ip: TEST_REQUEST.ip,
+      metadata: { email: ws.member.email, from: "member", to: "admin" },
+    });
+  });
+
+  it("lets an admin change a non-owner's role", async () => {
+    const ws = await createWorkspace();
+    expect(await changeMemberRole(actorFor(ws.tenant, ws.admin), ws.auditor.id, "member")).toEqual({ from: "auditor", to: "member" });
+    expect(await memberRole(ws.tenant.id, ws.auditor.id)).toBe("member");
+  });
+
+  it("refuses an admin changing an owner's role", async () => {
+    const ws = await createWorkspace();
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.owner.id, "member"), "forbidden");
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.owner.id, "admin"), "forbidden");
+  });
+
+  it("refuses an admin making someone an owner (including themselves)", async () => {
+    const ws = await createWorkspace();
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.member.id, "owner"), "forbidden");
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.admin.id, "owner"), "forbidden");
+  });
+
+  it("refuses auditors and members any role change", async () => {
+    const ws = await createWorkspace();
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.auditor), ws.member.id, "admin"), "forbidden");
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.member), ws.member.id, "admin"), "forbidden");
+  });
+
+  it("lets an owner make someone an owner", async () => {
+    const ws = await createWorkspace();
+    expect(await changeMemberRole(actorFor(ws.tenant, ws.owner), ws.admin.id, "owner")).toEqual({ from: "admin", to: "owner" });
+    expect(await memberRole(ws.tenant.id, ws.admin.id)).toBe("owner");
+    expect(await auditRows(ws.tenant.id, "member.role.change")).toHaveLength(1);
+  });
+
+  it("refuses demoting the last owner, even oneself: last_owner", async () => {
+    const ws = await createWorkspace();
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "admin"), "last_owner");
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "member"), "last_owner");
+  });
+
+  it("counts only active owners: a deactivated co-owner does not let the last active owner step down", async () => {
+    const ws = await createWorkspace();
+    const dormant = await createUser({ active: false });
+    await addMember(ws.tenant.id, dormant.id, "owner");
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "admin"), "last_owner");
+  });
+
+  it("with two owners, demotes one (oneself or the other)", async () => {
+    const ws = await createWorkspace();
+    const second = await createUser();
+    await addMember(ws.tenant.id, second.id, "owner");
+    expect(await changeMemberRole(actorFor(ws.tenant, ws.owner), second.id, "admin")).toEqual({ from: "owner", to: "admin" });
+    expect(await memberRole(ws.tenant.id, second.id)).toBe("admin");
+    // Now the sole owner again: cannot step down.
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "admin"), "last_owner");
+
+    const ws2 = await createWorkspace();
+    const other = await createUser();
+    await addMember(ws2.tenant.id, other.id, "owner");
+    expect(await changeMemberRole(actorFor(ws2.tenant, ws2.owner), ws2.owner.id, "member")).toEqual({ from: "owner", to: "member" });
+    expect(await memberRole(ws2.tenant.id, ws2.owner.id)).toBe("member");
+    expect(await memberRole(ws2.tenant.id, other.id)).toBe("owner");
+  });
+
+  it("refuses a change to the same role: no_change", async () => {
+    const ws = await createWorkspace();
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.member.id, "member"), "no_change");
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "owner"), "no_change");
+  });
+
+  it("refuses a target who is not a member: not_found", async () => {
+    const [ws, other] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const outsider = await createUser();
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), outsider.id, "admin"), "not_found");
+    // A member of another workspace is not reachable either, and keeps their role there.
+    await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), other.member.id, "admin"), "not_found");
+    expect(await memberRole(other.tenant.id, other.member.id)).toBe("member");
+  });
+
+  it("uses the actor's current role: an admin demoted meanwhile is refused", async () => {
+    const ws = await createWorkspace();
+    const staleActor = actorFor(ws.tenant, ws.admin);
+    await owner().query("UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.admin.id]);
+    await expectRefused(ws.tenant, () => changeMemberRole(staleActor, ws.auditor.id, "admin"), "forbidden");
+  });
+
+  it("refuses an actor removed meanwhile: the database will not enter the workspace for them", async () => {
+    const ws = await createWorkspace();
+    const staleActor = actorFor(ws.tenant, ws.admin);
+    await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.admin.id]);
+    await expectRefused(ws.tenant, () => changeMemberRole(staleActor, ws.member.id, "auditor"), "not_member");
+  });
+});
+
+describe("removeMember", () => {
+  it("refuses removing oneself (that is leaving) and writes nothing", async () => {
+    const ws = await createWorkspace();
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.admin), ws.admin.id), "self_removal");
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.owner), ws.owner.id), "self_removal");
+  });
+
+  it("lets an admin remove a member, audited", async () => {
+    const ws = await createWorkspace();
+    expect(await removeMember(actorFor(ws.tenant, ws.admin), ws.member.id)).toEqual({ email: ws.member.email });
+    expect(await memberRole(ws.tenant.id, ws.member.id)).toBeNull();
+    const audit = await auditRows(ws.tenant.id, "member.remove");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_user_id: ws.admin.id,
+      target_type: "user",
+      target_id: ws.member.id,
+      metadata: { email: ws.member.email, role: "member" },
+    });
+  });
+
+  it("refuses an admin removing an owner, and auditors or members removing anyone", async () => {
+    const ws = await createWorkspace();
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.admin), ws.owner.id), "forbidden");
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.auditor), ws.member.id), "forbidden");
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.member), ws.auditor.id), "forbidden");
+  });
+
+  it("lets an owner remove another owner when there are two", async () => {
+    const ws = await createWorkspace();
+    const second = await createUser();
+    await addMember(ws.tenant.id, second.id, "owner");
+    expect(await removeMember(actorFor(ws.tenant, second), ws.owner.id)).toEqual({ email: ws.owner.email });
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBeNull();
+    expect(await memberRole(ws.tenant.id, second.id)).toBe("owner");
+    expect(await auditRows(ws.tenant.id, "member.remove")).toHaveLength(1);
+  });
+
+  it("keeps the only active owner: a co-owner deactivated meanwhile cannot act at all, an admin may not remove owners", async () => {
+    const ws = await createWorkspace();
+    const second = await createUser();
+    await addMember(ws.tenant.id, second.id, "owner");
+    const staleSecond = actorFor(ws.tenant, second);
+    await owner().query("UPDATE users SET active = false WHERE id = $1", [second.id]);
+    // ws.owner is now the only active owner: whoever asks, they stay.
+    await expectRefused(ws.tenant, () => removeMember(staleSecond, ws.owner.id), "not_member");
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.admin), ws.owner.id), "forbidden");
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
+  });
+
+  it("refuses a target who is not a member of this workspace: not_found", async () => {
+    const [ws, other] = await Promise.all([createWorkspace(), createWorkspace()]);
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.owner), other.member.id), "not_found");
+    expect(await memberRole(other.tenant.id, other.member.id)).toBe("member");
+  });
+
+  it("ends access at once: the removed user's cookie no longer resolves to the workspace", async () => {
+    const ws = await createWorkspace();
+    const elsewhere = await createTenantRow();
+    await addMember(elsewhere.id, ws.member.id, "member");
+    const before = await resolveTenantContext(ws.member.id, ws.tenant.id);
+    expect(before).toMatchObject({ kind: "tenant", tenantId: ws.tenant.id, source: "cookie" });
+
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.member.id);
+    const after = await resolveTenantContext(ws.member.id, ws.tenant.id);
+    expect(after).toMatchObject({ kind: "tenant", tenantId: elsewhere.id, source: "first" });
+    expect(after.kind === "tenant" && after.memberships.map((m) => m.tenantId)).toEqual([elsewhere.id]);
+
+    // Someone with no other workspace is left with none.
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.auditor.id);
+    expect(await resolveTenantContext(ws.auditor.id, ws.tenant.id)).toMatchObject({ kind: "no-tenant" });
+  });
+});
+
+describe("leaveTenant", () => {
+  it("lets a member leave: audited, membership gone, last_tenant_id cleared", async () => {
+    const ws = await createWorkspace();
+    await owner().query("UPDATE users SET last_tenant_id = $1 WHERE id = $2", [ws.tenant.id, ws.member.id]);
+    await leaveTenant(actorFor(ws.tenant, ws.member));
+    expect(await memberRole(ws.tenant.id, ws.member.id)).toBeNull();
+    const { rows } = await owner().query("SELECT last_tenant_id FROM users WHERE id = $1", [ws.member.id]);
+    expect(rows[0].last_tenant_id).toBeNull();
+    const audit = await auditRows(ws.tenant.id, "member.leave");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_user_id: ws.member.id,
+      actor_email: ws.member.email,
+      target_type: "user",
+      target_id: ws.member.id,
+      metadata: { role: "member" },
+    });
+  });
+
+  it("leaves last_tenant_id alone when it points at another workspace", async () => {
+    const ws = await createWorkspace();
+    const other = await createTenantRow();
+    await addMember(other.id, ws.auditor.id, "member");
+    await owner().query("UPDATE users SET last_tenant_id = $1 WHERE id = $2", [other.id, ws.auditor.id]);
+    await leaveTenant(actorFor(ws.tenant, ws.auditor));
+    expect(await memberRole(ws.tenant.id, ws.auditor.id)).toBeNull();
+    const { rows } = await owner().query("SELECT last_tenant_id FROM users WHERE id = $1", [ws.auditor.id]);
+    expect(rows[0].last_tenant_id).toBe(other.id);
+  });
+
+  it("refuses the last owner leaving, changing nothing", async () => {
+    const ws = await createWorkspace();
+    await owner().query("UPDATE users SET last_tenant_id = $1 WHERE id = $2", [ws.tenant.id, ws.owner.id]);
+    await expectRefused(ws.tenant, () => leaveTenant(actorFor(ws.tenant, ws.owner)), "last_owner");
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
+    const { rows } = await owner().query("SELECT last_tenant_id FROM users WHERE id = $1", [ws.owner.id]);
+    expect(rows[0].last_tenant_id).toBe(ws.tenant.id);
+  });
+
+  it("lets an owner with a co-owner leave", async () => {
+    const ws = await createWorkspace();
+    const coOwner = await createUser();
+    await addMember(ws.tenant.id, coOwner.id, "owner");
+    await leaveTenant(actorFor(ws.tenant, ws.owner));
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBeNull();
+    expect(await memberRole(ws.tenant.id, coOwner.id)).toBe("owner");
+    expect((await auditRows(ws.tenant.id, "member.leave")).map((a) => a.metadata)).toEqual([{ role: "owner" }]);
+  });
+
+  it("refuses someone who is not a member: not_member", async () => {
+    const ws = await createWorkspace();
+    const outsider = await createUser();
+    await expectRefused(ws.tenant, () => leaveTenant(actorFor(ws.tenant, outsider)), "not_member");
+  });
+});

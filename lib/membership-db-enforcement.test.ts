@@ -1,0 +1,406 @@
+// The database enforces the membership rules by itself: raw SQL as the app
+// role, with the RLS context set the way withTenant sets it, bypassing every
+// check in lib/. Each probe is rolled back (asApp), and state is re-read via
+// the owner connection afterwards.
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
+import { mintInviteToken } from "@/lib/invitations";
+import {
+  addMember,
+  asApp,
+  createTenantRow,
+  createUser,
+  createWorkspace,
+  insertInvitation,
+  invitationById,
+  memberCount,
+  memberRole,
+  owner,
+  pgErrorCode,
+  uniqueEmail,
+  type TestUser,
+} from "@/test/fixtures";
+
+async function roles(tenantId: string): Promise<Record<string, string>> {
+  const { rows } = await owner().query<{ user_id: string; role: string }>("SELECT user_id, role FROM tenant_members WHERE tenant_id = $1", [
+    tenantId,
+  ]);
+  return Object.fromEntries(rows.map((r) => [r.user_id, r.role]));
+}
+
+/** Runs one statement in a savepoint so a failure does not poison the rest of the probe. */
+async function attempt(client: pg.PoolClient, text: string, values: unknown[] = []): Promise<{ code: string; rowCount: number | null }> {
+  await client.query("SAVEPOINT probe");
+  try {
+    const result = await client.query(text, values);
+    await client.query("RELEASE SAVEPOINT probe");
+    return { code: "ok", rowCount: result.rowCount };
+  } catch (error) {
+    await client.query("ROLLBACK TO SAVEPOINT probe");
+    return { code: (error as { code?: string }).code ?? String(error), rowCount: null };
+  }
+}
+
+/** The error a statement fails with (in a savepoint), or null. */
+async function failure(client: pg.PoolClient, text: string, values: unknown[] = []): Promise<{ code: string; message: string } | null> {
+  await client.query("SAVEPOINT probe");
+  try {
+    await client.query(text, values);
+    await client.query("RELEASE SAVEPOINT probe");
+    return null;
+  } catch (error) {
+    await client.query("ROLLBACK TO SAVEPOINT probe");
+    const e = error as { code?: string; message?: string };
+    return { code: e.code ?? "", message: e.message ?? String(error) };
+  }
+}
+
+const inviteInsert = (tenantId: string, invitedBy: string) => ({
+  text: `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at, invited_by)
+         VALUES ($1, $2, 'member', $3, now() + interval '7 days', $4)`,
+  values: [tenantId, uniqueEmail("forged"), mintInviteToken().tokenHash, invitedBy],
+});
+
+describe("a plain member or auditor, with their own tenant set", () => {
+  for (const who of ["member", "auditor"] as const) {
+    it(`as ${who}: cannot invite, change roles, remove others or revoke invitations`, async () => {
+      const ws = await createWorkspace();
+      const me: TestUser = ws[who];
+      const invitation = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("pending"), invitedBy: ws.owner.id });
+      const rolesBefore = await roles(ws.tenant.id);
+
+      await asApp({ tenantId: ws.tenant.id, userId: me.id }, async (client) => {
+        const { text, values } = inviteInsert(ws.tenant.id, me.id);
+        expect((await attempt(client, text, values)).code).toBe("42501");
+
+        expect(await attempt(client, "UPDATE tenant_members SET role = 'admin' WHERE tenant_id = $1", [ws.tenant.id])).toEqual({
+          code: "ok",
+          rowCount: 0,
+        });
+        expect(
+          await attempt(client, "DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id <> $2", [ws.tenant.id, me.id]),
+        ).toEqual({ code: "ok", rowCount: 0 });
+        expect(
+          await attempt(client, "UPDATE tenant_invitations SET status = 'revoked', revoked_at = now() WHERE tenant_id = $1", [ws.tenant.id]),
+        ).toEqual({ code: "ok", rowCount: 0 });
+        // Sanity: the rows are there to be seen (so 0 means refused, not absent).
+        const visible = await client.query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [ws.tenant.id]);
+        expect(visible.rows[0].n).toBe(4);
+      });
+
+      expect(await roles(ws.tenant.id)).toEqual(rolesBefore);
+      expect((await invitationById(invitation.id))!.status).toBe("pending");
+      const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_invitations WHERE tenant_id = $1", [ws.tenant.id]);
+      expect(rows[0].n).toBe(1);
+    });
+  }
+});
+
+describe("an admin", () => {
+  it("cannot touch an owner's row, make anyone an owner, or delete an owner", async () => {
+    const ws = await createWorkspace();
+    const rolesBefore = await roles(ws.tenant.id);
+    await asApp({ tenantId: ws.tenant.id, userId: ws.admin.id }, async (client) => {
+      expect(
+        await attempt(client, "UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.owner.id]),
+      ).toEqual({ code: "ok", rowCount: 0 });
+      const promote = await attempt(client, "UPDATE tenant_members SET role = 'owner' WHERE tenant_id = $1 AND user_id = $2", [
+        ws.tenant.id,
+        ws.member.id,
+      ]);
+      expect(promote.code === "42501" || (promote.code === "ok" && promote.rowCount === 0), JSON.stringify(promote)).toBe(true);
+      const promoteSelf = await attempt(client, "UPDATE tenant_members SET role = 'owner' WHERE tenant_id = $1 AND user_id = $2", [
+        ws.tenant.id,
+        ws.admin.id,
+      ]);
+      expect(promoteSelf.code === "42501" || (promoteSelf.code === "ok" && promoteSelf.rowCount === 0), JSON.stringify(promoteSelf)).toBe(true);
+      expect(
+        await attempt(client, "DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.owner.id]),
+      ).toEqual({ code: "ok", rowCount: 0 });
+    });
+    expect(await roles(ws.tenant.id)).toEqual(rolesBefore);
+  });
+
+  it("can change a member's role (positive control)", async () => {
+    const ws = await createWorkspace();
+    await asApp({ tenantId: ws.tenant.id, userId: ws.admin.id }, async (client) => {
+      const result = await client.query("UPDATE tenant_members SET role = 'auditor' WHERE tenant_id = $1 AND user_id = $2", [
+        ws.tenant.id,
+        ws.member.id,
+      ]);
+      expect(result.rowCount).toBe(1);
+      const { rows } = await client.query("SELECT role FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id]);
+      expect(rows[0].role).toBe("auditor");
+    });
+    // asApp rolls back.
+    expect(await memberRole(ws.tenant.id, ws.member.id)).toBe("member");
+  });
+
+  it("cannot write into another tenant by naming it while its own tenant is set", async () => {
+    const [ws, other] = await Promise.all([createWorkspace(), createWorkspace()]);
+    await asApp({ tenantId: ws.tenant.id, userId: ws.admin.id }, async (client) => {
+      expect(
+        await attempt(client, "UPDATE tenant_members SET role = 'auditor' WHERE tenant_id = $1 AND user_id = $2", [other.tenant.id, other.member.id]),
+      ).toEqual({ code: "ok", rowCount: 0 });
+      const { text, values } = inviteInsert(other.tenant.id, ws.admin.id);
+      expect((await attempt(client, text, values)).code).toBe("42501");
+    });
+    expect(await memberRole(other.tenant.id, other.member.id)).toBe("member");
+  });
+});
+
+describe("joining a tenant (self-insert into tenant_members)", () => {
+  const join = (client: pg.PoolClient, tenantId: string, userId: string, role: string) =>
+    attempt(client, "INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, $3)", [tenantId, userId, role]);
+
+  it("is refused without an invitation", async () => {
+    const ws = await createWorkspace();
+    const stranger = await createUser();
+    await asApp({ tenantId: ws.tenant.id, userId: stranger.id }, async (client) => {
+      expect((await join(client, ws.tenant.id, stranger.id, "member")).code).toBe("42501");
+    });
+    expect(await memberRole(ws.tenant.id, stranger.id)).toBeNull();
+  });
+
+  it("is refused with a role other than the invited one", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "member" });
+    await asApp({ tenantId: ws.tenant.id, userId: invitee.id }, async (client) => {
+      expect((await join(client, ws.tenant.id, invitee.id, "admin")).code).toBe("42501");
+      expect((await join(client, ws.tenant.id, invitee.id, "auditor")).code).toBe("42501");
+      expect((await join(client, ws.tenant.id, invitee.id, "owner")).code).toBe("42501");
+    });
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+
+  it("is refused with an expired, revoked or accepted invitation", async () => {
+    const ws = await createWorkspace();
+    const [expired, revoked, accepted] = await Promise.all([createUser(), createUser(), createUser()]);
+    await insertInvitation({ tenantId: ws.tenant.id, email: expired.email, expiresAt: new Date(Date.now() - 60_000) });
+    await insertInvitation({ tenantId: ws.tenant.id, email: revoked.email, status: "revoked" });
+    await insertInvitation({ tenantId: ws.tenant.id, email: accepted.email, status: "accepted" });
+    for (const user of [expired, revoked, accepted]) {
+      await asApp({ tenantId: ws.tenant.id, userId: user.id }, async (client) => {
+        expect((await join(client, ws.tenant.id, user.id, "member")).code, user.email).toBe("42501");
+      });
+    }
+    expect(await memberCount(ws.tenant.id)).toBe(4);
+  });
+
+  it("is refused for someone else's invitation, or inserting someone else", async () => {
+    const ws = await createWorkspace();
+    const [invitee, impostor] = await Promise.all([createUser(), createUser()]);
+    await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "member" });
+    await asApp({ tenantId: ws.tenant.id, userId: impostor.id }, async (client) => {
+      expect((await join(client, ws.tenant.id, impostor.id, "member")).code).toBe("42501");
+      expect((await join(client, ws.tenant.id, invitee.id, "member")).code).toBe("42501");
+    });
+    expect(await memberCount(ws.tenant.id)).toBe(4);
+  });
+
+  it("succeeds with a valid pending invitation and exactly the invited role (positive control)", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "auditor" });
+    await asApp({ tenantId: ws.tenant.id, userId: invitee.id }, async (client) => {
+      expect(await join(client, ws.tenant.id, invitee.id, "auditor")).toEqual({ code: "ok", rowCount: 1 });
+    });
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull(); // rolled back
+  });
+
+  it("refuses inserting oneself as owner into a tenant that already has members", async () => {
+    const ws = await createWorkspace();
+    const stranger = await createUser();
+    await asApp({ tenantId: ws.tenant.id, userId: stranger.id }, async (client) => {
+      expect((await join(client, ws.tenant.id, stranger.id, "owner")).code).toBe("42501");
+    });
+    const fresh = await createTenantRow();
+    const creator = await createUser();
+    await asApp({ tenantId: fresh.id, userId: creator.id }, async (client) => {
+      // Positive control: the creator of an empty tenant may become its owner.
+      expect(await join(client, fresh.id, creator.id, "owner")).toEqual({ code: "ok", rowCount: 1 });
+    });
+    expect(await memberRole(ws.tenant.id, stranger.id)).toBeNull();
+  });
+});
+
+describe("an invitee updating their invitation", () => {
+  it("may mark their own pending invitation accepted by themselves, in the order the app does it", async () => {
+    const ws = await createWorkspace();
+    const [joiner, holder] = await Promise.all([createUser(), createUser()]);
+    const { tokenHash } = mintInviteToken();
+    const joined = await insertInvitation({ tenantId: ws.tenant.id, email: joiner.email, role: "member" });
+    const held = await insertInvitation({ tenantId: ws.tenant.id, email: holder.email, role: "auditor", tokenHash });
+    const accept = "UPDATE tenant_invitations SET status = 'accepted', accepted_by = $2, accepted_at = now() WHERE id = $1";
+
+    // Onboarding path: join with the invited role first, then mark the invitation accepted.
+    await asApp({ tenantId: ws.tenant.id, userId: joiner.id }, async (client) => {
+      expect(await attempt(client, "INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [ws.tenant.id, joiner.id])).toEqual({
+        code: "ok",
+        rowCount: 1,
+      });
+      expect(await attempt(client, accept, [joined.id, joiner.id])).toEqual({ code: "ok", rowCount: 1 });
+    });
+    // Link path: holding the token, the invitee may mark it accepted.
+    await asApp({ tenantId: ws.tenant.id, userId: holder.id, inviteTokenHash: tokenHash }, async (client) => {
+      expect(await attempt(client, accept, [held.id, holder.id])).toEqual({ code: "ok", rowCount: 1 });
+    });
+    // Neither a member yet nor holding the token: the accepted row would leave what they may see,
+    // and Postgres refuses the UPDATE (the SELECT policy applies to the new row).
+    await asApp({ tenantId: ws.tenant.id, userId: holder.id }, async (client) => {
+      expect((await attempt(client, accept, [held.id, holder.id])).code).toBe("42501");
+    });
+    expect((await invitationById(joined.id))!.status).toBe("pending"); // rolled back
+    expect((await invitationById(held.id))!.status).toBe("pending");
+    expect(await memberRole(ws.tenant.id, joiner.id)).toBeNull();
+  });
+
+  it("may not record someone else as its acceptor, nor touch its role, nor accept another person's invitation", async () => {
+    const ws = await createWorkspace();
+    const [invitee, other] = await Promise.all([createUser(), createUser()]);
+    const { tokenHash } = mintInviteToken();
+    const { id } = await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "member", tokenHash });
+    const othersInvitation = await insertInvitation({ tenantId: ws.tenant.id, email: other.email, role: "member" });
+    const before = await invitationById(id);
+    // Holding the token, so the accepted row stays visible: only the policy's WITH CHECK can refuse.
+    await asApp({ tenantId: ws.tenant.id, userId: invitee.id, inviteTokenHash: tokenHash }, async (client) => {
+      await client.query("SAVEPOINT before_accept");
+      const rls = { code: "42501", message: expect.stringContaining("row-level security") };
+      expect(await failure(client, "UPDATE tenant_invitations SET status = 'accepted', accepted_by = $2 WHERE id = $1", [id, other.id])).toMatchObject(rls);
+      expect(await failure(client, "UPDATE tenant_invitations SET status = 'revoked', revoked_at = now() WHERE id = $1", [id])).toMatchObject(rls);
+      // Positive control in the same context: accepted_by = self passes.
+      expect(await attempt(client, "UPDATE tenant_invitations SET status = 'accepted', accepted_by = $2 WHERE id = $1", [id, invitee.id])).toEqual({
+        code: "ok",
+        rowCount: 1,
+      });
+      await client.query("ROLLBACK TO SAVEPOINT before_accept");
+      expect(await failure(client, "UPDATE tenant_invitations SET role = 'admin' WHERE id = $1", [id])).toMatchObject({
+        code: "42501",
+        message: expect.stringContaining("permission denied"),
+      });
+      expect((await attempt(client, "UPDATE tenant_invitations SET email = $2 WHERE id = $1", [id, uniqueEmail("x")])).code).toBe("42501");
+      expect((await attempt(client, "UPDATE tenant_invitations SET expires_at = now() + interval '1 year' WHERE id = $1", [id])).code).toBe(
+        "42501",
+      );
+      expect(
+        await attempt(client, "UPDATE tenant_invitations SET status = 'accepted', accepted_by = $2 WHERE id = $1", [othersInvitation.id, invitee.id]),
+      ).toEqual({ code: "ok", rowCount: 0 });
+    });
+    expect(await invitationById(id)).toEqual(before);
+    expect((await invitationById(othersInvitation.id))!.status).toBe("pending");
+  });
+});
+
+describe("the deferred last-owner trigger", () => {
+  it("refuses the COMMIT of the sole owner deleting their own row", async () => {
+    const ws = await createWorkspace();
+    const message = await asApp({ tenantId: ws.tenant.id, userId: ws.owner.id }, async (client) => {
+      const deleted = await client.query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.owner.id]);
+      expect(deleted.rowCount).toBe(1); // the policy lets anyone leave; the trigger has the last word at commit
+      const error = await client.query("COMMIT").then(
+        () => null,
+        (e: unknown) => e as { message: string; code: string },
+      );
+      expect(error, "COMMIT should fail").not.toBeNull();
+      expect(error!.code).toBe("P0001");
+      return error!.message;
+    });
+    expect(message).toContain("without an owner");
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
+  });
+
+  it("refuses the COMMIT of the sole owner demoting themselves", async () => {
+    const ws = await createWorkspace();
+    const message = await asApp({ tenantId: ws.tenant.id, userId: ws.owner.id }, async (client) => {
+      const updated = await client.query("UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.owner.id]);
+      expect(updated.rowCount).toBe(1);
+      const error = await client.query("COMMIT").then(
+        () => null,
+        (e: unknown) => e as { message: string },
+      );
+      expect(error, "COMMIT should fail").not.toBeNull();
+      return error!.message;
+    });
+    expect(message).toContain("without an owner");
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
+  });
+
+  it("lets the COMMIT through when another active owner remains (positive control), and holds for the owner connection too", async () => {
+    const ws = await createWorkspace();
+    const second = await createUser();
+    await addMember(ws.tenant.id, second.id, "owner");
+    const client = await owner().connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, second.id]);
+      await client.query("COMMIT");
+      await client.query("BEGIN");
+      await client.query("DELETE FROM tenant_members WHERE tenant_id = $1 AND role = 'owner'", [ws.tenant.id]);
+      expect(await pgErrorCode(client.query("COMMIT"))).toBe("P0001");
+    } finally {
+      await client.query("ROLLBACK").catch(() => {});
+      client.release();
+    }
+    expect(await memberRole(ws.tenant.id, second.id)).toBeNull();
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
+  });
+});
+
+describe("one pending invitation per (tenant, email)", () => {
+  it("rejects a second pending invitation for the same address with 23505", async () => {
+    const tenant = await createTenantRow();
+    const email = uniqueEmail("dup");
+    await insertInvitation({ tenantId: tenant.id, email });
+    expect(await pgErrorCode(insertInvitation({ tenantId: tenant.id, email }))).toBe("23505");
+    expect(await pgErrorCode(insertInvitation({ tenantId: tenant.id, email: email.toUpperCase() }))).toBe("23505");
+    const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_invitations WHERE tenant_id = $1 AND email = $2", [tenant.id, email]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("allows a pending one beside revoked ones, and the same address in another tenant", async () => {
+    const [tenant, other] = await Promise.all([createTenantRow(), createTenantRow()]);
+    const email = uniqueEmail("ok");
+    await insertInvitation({ tenantId: tenant.id, email, status: "revoked" });
+    await insertInvitation({ tenantId: tenant.id, email, status: "revoked" });
+    expect(await pgErrorCode(insertInvitation({ tenantId: tenant.id, email }))).toBe("ok");
+    expect(await pgErrorCode(insertInvitation({ tenantId: other.id, email }))).toBe("ok");
+    const { rows } = await owner().query(
+      "SELECT status, count(*)::int AS n FROM tenant_invitations WHERE tenant_id = $1 AND email = $2 GROUP BY status ORDER BY status",
+      [tenant.id, email],
+    );
+    expect(rows).toEqual([
+      { status: "pending", n: 1 },
+      { status: "revoked", n: 2 },
+    ]);
+  });
+});
+
+describe("reading an invitation by its token hash", () => {
+  it("is possible only holding exactly that hash", async () => {
+    const [mine, theirs] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const { tokenHash } = mintInviteToken();
+    const { id } = await insertInvitation({ tenantId: theirs.tenant.id, email: uniqueEmail("target"), tokenHash });
+    const select = "SELECT id FROM tenant_invitations WHERE token_hash = $1";
+
+    await asApp({ tenantId: mine.tenant.id, userId: mine.owner.id }, async (client) => {
+      expect((await client.query(select, [tokenHash])).rowCount).toBe(0);
+    });
+    await asApp({ tenantId: mine.tenant.id, userId: mine.owner.id, inviteTokenHash: mintInviteToken().tokenHash }, async (client) => {
+      expect((await client.query(select, [tokenHash])).rowCount).toBe(0);
+    });
+    await asApp({ inviteTokenHash: tokenHash.toUpperCase() }, async (client) => {
+      expect((await client.query(select, [tokenHash])).rowCount).toBe(0);
+    });
+    await asApp({ inviteTokenHash: tokenHash }, async (client) => {
+      const { rows } = await client.query(select, [tokenHash]);
+      expect(rows).toEqual([{ id }]);
+      // The capability names that one invitation only.
+      const all = await client.query("SELECT id FROM tenant_invitations");
+      expect(all.rows).toEqual([{ id }]);
+    });
+    await asApp({ tenantId: mine.tenant.id, userId: mine.owner.id, inviteTokenHash: tokenHash }, async (client) => {
+      expect((await client.query(select, [tokenHash])).rows).toEqual([{ id }]);
+    });
+  });
+});
