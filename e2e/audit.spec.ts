@@ -26,7 +26,7 @@ async function tableRows(page: Page) {
 test("an auditor filters, pages back and forth, exports, and the downloaded files match the table", async ({ browser }) => {
   const ws = await workspaceWithRoles("Audit Corp");
   await seedEvents(ws.tenantId, ws.users.admin.id, ws.users.admin.email);
-  const context = await browser.newContext({ acceptDownloads: true, timezoneId: "Asia/Tokyo" });
+  const context = await browser.newContext({ acceptDownloads: true, timezoneId: "Asia/Tokyo", locale: "en-US" });
   await sessionFor(context, ws.users.auditor, ws.tenantId);
   const page = await context.newPage();
 
@@ -34,6 +34,11 @@ test("an auditor filters, pages back and forth, exports, and the downloaded file
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByTestId("audit-table")).toBeVisible();
   await expect(page.getByTestId("audit-row")).toHaveCount(50);
+  // Times are shown in the viewer's time zone (this browser is in Tokyo).
+  const firstTime = page.getByTestId("audit-row").first().locator("time");
+  const iso = (await firstTime.getAttribute("datetime"))!;
+  const tokyo = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "Asia/Tokyo" }).format(new Date(iso));
+  await expect(firstTime).toHaveText(tokyo);
 
   await page.getByText("All actions").click();
   await page.getByLabel("member.remove").check();

@@ -108,3 +108,24 @@ test("malformed and unknown invitation links say so", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-in\?invite=not_found$/);
   await expect(page.getByText("We could not find that invitation.")).toBeVisible();
 });
+
+test("bad invitation input gets a message on the form and invites no one", async ({ page }) => {
+  const email = uniqueEmail("inviter");
+  await signIn(page, email);
+  await createWorkspace(page, "Form Checks");
+  await page.goto("/app/settings");
+  const form = page.getByTestId("invite-form");
+  const cases: Array<[string, string]> = [
+    ["not-an-email", "Enter a valid email address, like name@example.com."],
+    ["", "Enter an email address."],
+    [email.toUpperCase(), "You cannot invite yourself: you are signed in with that address."],
+  ];
+  for (const [address, message] of cases) {
+    await form.getByLabel("Email address").fill(address);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByText(message)).toBeVisible();
+    // What was typed stays there to be corrected.
+    await expect(form.getByLabel("Email address")).toHaveValue(address);
+  }
+  await expect(page.getByText("No pending invitations.")).toBeVisible();
+});

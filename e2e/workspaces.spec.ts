@@ -67,3 +67,30 @@ test("a second user cannot reach another user's workspace by forging the cookie"
   await aliceContext.close();
   await malloryContext.close();
 });
+
+test("bad workspace names and slugs get a message on the form and create nothing", async ({ page }) => {
+  const email = uniqueEmail("badinput");
+  await signIn(page, email);
+  await createWorkspace(page, "Taken Slug Co");
+  await page.goto("/app/workspaces/new");
+  const submit = () => page.getByRole("button", { name: "Create workspace" }).click();
+  const cases: Array<[string, string, string]> = [
+    ["", "", "Enter a workspace name."],
+    ["x".repeat(81), "", "Keep the name to 80 characters or fewer."],
+    ["Fine Name", "-leading-hyphen", "Use lowercase letters, digits and single hyphens"],
+    ["Fine Name", "ab", "The slug needs at least 3 characters."],
+    ["Fine Name", "taken-slug-co", "The slug “taken-slug-co” is already taken. Choose another."],
+  ];
+  for (const [name, slug, message] of cases) {
+    await page.getByLabel("Workspace name").fill(name);
+    if (slug) await page.getByLabel("Slug").fill(slug);
+    await submit();
+    await expect(page.getByText(message)).toBeVisible();
+    await expect(page).toHaveURL(/\/app\/workspaces\/new$/);
+  }
+  const { rows } = await db().query(
+    "SELECT t.name FROM tenants t JOIN tenant_members m ON m.tenant_id = t.id JOIN users u ON u.id = m.user_id WHERE u.email = $1",
+    [email],
+  );
+  expect(rows.map((r) => r.name)).toEqual(["Taken Slug Co"]);
+});

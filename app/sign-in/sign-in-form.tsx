@@ -1,12 +1,14 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Field, Input } from "@/components/ui";
 import { requestMagicLink } from "./actions";
 
 export function SignInForm({ email, next }: { email?: string; next?: string }) {
   const [state, action] = useActionState(requestMagicLink, null);
+  // Controlled, so a refused address stays in the field to be corrected.
+  const [value, setValue] = useState(email ?? "");
   const emailError = state && !state.ok ? state.fieldErrors?.email : undefined;
   return (
     <form action={action} className="space-y-4" noValidate>
@@ -18,7 +20,8 @@ export function SignInForm({ email, next }: { email?: string; next?: string }) {
           type="email"
           autoComplete="email"
           required
-          defaultValue={email}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
           placeholder="you@company.com"
           invalid={Boolean(emailError)}
           aria-describedby={emailError ? "email-error" : undefined}

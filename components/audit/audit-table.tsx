@@ -10,7 +10,9 @@ export interface AuditEventView {
   actorName: string | null;
   actorEmail: string | null;
   action: string;
-  target: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  targetEmail: string | null;
   details: string;
   ip: string | null;
 }
@@ -21,7 +23,7 @@ const columns: Array<ColumnDef<typeof features, AuditEventView>> = [
   {
     id: "time",
     header: "Time",
-    cell: ({ row }) => <span className="whitespace-nowrap"><LocalTime iso={row.original.createdAt} /></span>,
+    cell: ({ row }) => <LocalTime iso={row.original.createdAt} />,
   },
   {
     id: "actor",
@@ -38,7 +40,23 @@ const columns: Array<ColumnDef<typeof features, AuditEventView>> = [
     },
   },
   { id: "action", header: "Action", cell: ({ row }) => <code className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs">{row.original.action}</code> },
-  { id: "target", header: "Target", cell: ({ row }) => <span className="font-mono text-xs break-all">{row.original.target ?? "—"}</span> },
+  {
+    id: "target",
+    header: "Target",
+    cell: ({ row }) => {
+      const { targetType, targetId, targetEmail } = row.original;
+      if (!targetType && !targetId) return <span className="text-zinc-400">—</span>;
+      const uuid = targetId && /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(targetId);
+      return (
+        <span className="block max-w-56" title={targetId ?? undefined}>
+          {targetType ? <span className="block text-xs text-zinc-500">{targetType}</span> : null}
+          <span className="block text-xs break-words">
+            {targetEmail ?? (uuid ? <span className="font-mono">{targetId!.slice(0, 8)}…</span> : targetId)}
+          </span>
+        </span>
+      );
+    },
+  },
   { id: "details", header: "Details", cell: ({ row }) => row.original.details },
   { id: "ip", header: "IP", cell: ({ row }) => <span className="font-mono text-xs">{row.original.ip ?? "—"}</span> },
 ];
@@ -52,7 +70,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <th key={header.id} className="px-4 py-2 font-medium">
+                <th key={header.id} className="px-3 py-2 font-medium">
                   <table.FlexRender header={header} />
                 </th>
               ))}
@@ -63,7 +81,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
           {table.getRowModel().rows.map((row) => (
             <tr key={row.original.id} data-testid="audit-row" data-id={row.original.id} className="align-top">
               {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="px-4 py-2.5">
+                <td key={cell.id} className="px-3 py-2.5">
                   <table.FlexRender cell={cell} />
                 </td>
               ))}

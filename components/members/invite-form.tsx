@@ -8,24 +8,36 @@ import { Alert, Field, Input, Select } from "@/components/ui";
 
 export function InviteForm() {
   const [state, action] = useActionState(inviteMemberAction, null);
-  const [formKey, setFormKey] = useState(0);
+  // Controlled, so a refused address stays in the field to be corrected
+  // (React resets uncontrolled fields after every form action).
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState("member");
   const [seen, setSeen] = useState(state);
   if (state !== seen) {
     setSeen(state);
-    // A fresh, empty form after each invitation that went through.
-    if (state?.ok) setFormKey((k) => k + 1);
+    // An empty form after each invitation that went through.
+    if (state?.ok) setEmail("");
   }
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <div className="space-y-3">
-      <form key={formKey} action={action} className="flex flex-wrap items-start gap-3" noValidate data-testid="invite-form">
+      <form action={action} className="flex flex-wrap items-start gap-3" noValidate data-testid="invite-form">
         <div className="min-w-64 flex-1">
           <Field label="Email address" htmlFor="invite-email" error={errors.email}>
-            <Input id="invite-email" name="email" type="email" placeholder="colleague@company.com" invalid={Boolean(errors.email)} required />
+            <Input
+              id="invite-email"
+              name="email"
+              type="email"
+              placeholder="colleague@company.com"
+              invalid={Boolean(errors.email)}
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </Field>
         </div>
         <Field label="Role" htmlFor="invite-role" error={errors.role}>
-          <Select id="invite-role" name="role" defaultValue="member">
+          <Select id="invite-role" name="role" value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="member">Member</option>
             <option value="auditor">Auditor</option>
             <option value="admin">Admin</option>

@@ -2,6 +2,7 @@
 
 import { leaveWorkspaceAction } from "@/app/app/(workspace)/settings/actions";
 import { ConfirmAction } from "@/components/confirm-action";
+import { Button } from "@/components/ui";
 
 export function LeaveWorkspace({ workspaceName, lastOwner }: { workspaceName: string; lastOwner: boolean }) {
   return (
@@ -14,6 +15,11 @@ export function LeaveWorkspace({ workspaceName, lastOwner }: { workspaceName: st
             : "You lose access at once. Someone with the right role can invite you again."}
         </p>
       </div>
+      {lastOwner ? (
+        <Button type="button" variant="danger" size="sm" disabled title="Make someone else an owner first">
+          Leave workspace
+        </Button>
+      ) : (
       <ConfirmAction
         action={leaveWorkspaceAction}
         fields={{}}
@@ -25,6 +31,7 @@ export function LeaveWorkspace({ workspaceName, lastOwner }: { workspaceName: st
         pendingLabel="Leaving…"
         testId="leave-workspace"
       />
+      )}
     </div>
   );
 }

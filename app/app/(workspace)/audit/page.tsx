@@ -121,7 +121,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
               actorName: e.actorName,
               actorEmail: e.actorEmail,
               action: e.action,
-              target: e.targetType ? `${e.targetType}: ${(e.metadata.email as string | undefined) ?? e.targetId ?? ""}` : e.targetId,
+              targetType: e.targetType,
+              targetId: e.targetId,
+              targetEmail: typeof e.metadata.email === "string" ? e.metadata.email : null,
               details: describeAuditEvent(e.action, e.metadata),
               ip: e.ip,
             }))}
