@@ -26,20 +26,3 @@ export function getDb(): PrismaClient {
   globalForDb.tenantryDb ??= createClient();
   return globalForDb.tenantryDb;
 }
-
-const globalForPg = globalThis as unknown as { tenantryPgPool?: import("pg").Pool };
-
-/**
- * A plain node-postgres pool, also as the app role, for what Prisma cannot
- * do: stream a large result through a server-side cursor in constant memory.
- * Used only through streamWithTenant (lib/tenancy), which sets the RLS context.
- */
-export async function getPgPool(): Promise<import("pg").Pool> {
-  if (!globalForPg.tenantryPgPool) {
-    const { default: pg } = await import("pg");
-    const connectionString = process.env.APP_DATABASE_URL;
-    if (!connectionString) throw new Error("APP_DATABASE_URL is not set.");
-    globalForPg.tenantryPgPool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_STREAM_POOL_SIZE ?? 4) });
-  }
-  return globalForPg.tenantryPgPool;
-}

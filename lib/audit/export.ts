@@ -1,30 +1,16 @@
 import "server-only";
-import { stringify } from "csv-stringify/sync";
+import { Worker } from "node:worker_threads";
 import { Prisma } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
 import type { RequestInfo, SignedInUser } from "@/lib/tenancy/resolve";
-import { streamWithTenant, withTenant } from "@/lib/tenancy/with-tenant";
-import { describeAuditEvent } from "./describe";
+import { withTenant } from "@/lib/tenancy/with-tenant";
+import { CSV_HEADER, EXPORT_COLUMNS, EXPORT_FORMATS, type ExportFormat } from "./export-format";
+import type { ExportJob, ExportReply, ExportRequest } from "./export-worker";
 import { describeFilters, type AuditFilters } from "./filters";
 import { auditConditions } from "./query";
 import { recordAudit } from "./record";
 
-export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const EXPORT_COLUMNS = [
-  "id",
-  "time",
-  "actor_user_id",
-  "actor_email",
-  "actor_name",
-  "action",
-  "target_type",
-  "target_id",
-  "details",
-  "metadata",
-  "ip",
-  "user_agent",
-] as const;
+export { EXPORT_COLUMNS, EXPORT_FORMATS, type ExportFormat };
 
 export interface ExportActor {
   tenantId: string;
@@ -33,6 +19,12 @@ export interface ExportActor {
   tenant: { slug: string };
   request?: RequestInfo;
 }
+
+/** Rows per database round trip: per-batch costs vanish, and a batch stays a few MB. */
+const EXPORT_BATCH_ROWS = 5000;
+/** Exports running at once in this process; each holds a worker thread and a connection. */
+export const MAX_CONCURRENT_EXPORTS = 2;
+let running = 0;
 
 /** Every event under the filters, newest first — no page limit. Timestamps leave the database as ISO text. */
 export function auditExportQuery(tenantId: string, filters: AuditFilters): Prisma.Sql {
@@ -57,42 +49,67 @@ export function exportFileName(slug: string, filters: AuditFilters, format: Expo
   return `audit-${slug}-${range}.${format}`;
 }
 
-type DbRow = [string, string, string | null, string | null, string | null, string, string | null, string | null, string, string | null, string | null];
-
-function toCsv(rows: DbRow[], withHeader: boolean): string {
-  const records = rows.map(([id, time, actorId, actorEmail, actorName, action, targetType, targetId, metadata, ip, ua]) => [
-    id, time, actorId, actorEmail, actorName, action, targetType, targetId,
-    describeAuditEvent(action, JSON.parse(metadata)), metadata, ip, ua,
-  ]);
-  return stringify(withHeader ? [EXPORT_COLUMNS as readonly string[], ...records] : records);
-}
-
-function toJsonl(rows: DbRow[]): string {
-  let out = "";
-  for (const [id, time, actorId, actorEmail, actorName, action, targetType, targetId, metadata, ip, ua] of rows) {
-    const details = describeAuditEvent(action, JSON.parse(metadata));
-    // metadata is already JSON text from Postgres: embedded as is, not re-encoded.
-    out += `{"id":${JSON.stringify(id)},"time":${JSON.stringify(time)},"actor_user_id":${JSON.stringify(actorId)},"actor_email":${JSON.stringify(actorEmail)},"actor_name":${JSON.stringify(actorName)},"action":${JSON.stringify(action)},"target_type":${JSON.stringify(targetType)},"target_id":${JSON.stringify(targetId)},"details":${JSON.stringify(details)},"metadata":${metadata},"ip":${JSON.stringify(ip)},"user_agent":${JSON.stringify(ua)}}\n`;
-  }
-  return out;
+function startWorker(job: ExportJob): Worker {
+  const url = new URL("./export-worker.ts", import.meta.url);
+  const options = {
+    workerData: job,
+    // A small heap of its own: garbage from decoding and encoding rows is
+    // collected cheaply and never grows the server's main heap.
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 },
+  };
+  // In the built app the worker is bundled JavaScript. Run from the
+  // TypeScript sources (tests, benchmarks), it is loaded through tsx.
+  if (!url.pathname.endsWith(".ts")) return new Worker(url, options);
+  const boot = `import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`;
+  return new Worker(boot, { ...options, eval: true });
 }
 
 /**
  * Streams exactly the filtered events as CSV (RFC 4180 quoting by
- * csv-stringify) or JSON Lines, batch by batch from a database cursor: memory
- * stays flat however many rows there are, and a slow reader slows the query
- * rather than filling memory. When the stream ends — completed or cancelled —
- * the export is audited as `audit.export` with its filters and row count.
+ * papaparse) or JSON Lines. A worker thread reads them batch by batch from a
+ * database cursor in one snapshot and encodes them; a batch is produced only
+ * when the download asks for one, so memory stays flat however many rows
+ * there are. When the stream ends — completed, failed or cancelled — the
+ * export is audited as `audit.export` with its filters and row count.
  */
 export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, format: ExportFormat): ReadableStream<Uint8Array> {
+  if (running >= MAX_CONCURRENT_EXPORTS) {
+    throw new DomainError("busy", "Other exports are running on this server. Try again in a minute.");
+  }
+  running++;
+  const connectionString = process.env.APP_DATABASE_URL;
+  if (!connectionString) throw new Error("APP_DATABASE_URL is not set.");
   const query = auditExportQuery(actor.tenantId, filters);
-  const batches = streamWithTenant(actor, { text: query.text, values: query.values });
-  const encoder = new TextEncoder();
+  const worker = startWorker({
+    connectionString,
+    tenantId: actor.tenantId,
+    userId: actor.userId,
+    query: { text: query.text, values: query.values },
+    format,
+    batchRows: EXPORT_BATCH_ROWS,
+  });
+
   let rows = 0;
-  let audited = false;
-  const audit = async (complete: boolean) => {
-    if (audited) return;
-    audited = true;
+  let finished = false;
+  const replies: ExportReply[] = [];
+  let waiting: ((reply: ExportReply) => void) | null = null;
+  const deliver = (reply: ExportReply) => {
+    if (waiting) {
+      const resolve = waiting;
+      waiting = null;
+      resolve(reply);
+    } else replies.push(reply);
+  };
+  worker.on("message", deliver);
+  worker.on("error", (error) => deliver({ type: "error", message: error.message }));
+  worker.on("exit", () => deliver({ type: "error", message: "the export worker stopped" }));
+  const ask = (request: ExportRequest) => worker.postMessage(request);
+  const reply = () => new Promise<ExportReply>((resolve) => (replies.length ? resolve(replies.shift()!) : (waiting = resolve)));
+
+  const finish = async (complete: boolean) => {
+    if (finished) return;
+    finished = true;
+    running--;
     await withTenant(actor, (tx) =>
       recordAudit(tx, {
         tenantId: actor.tenantId,
@@ -102,32 +119,39 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
         metadata: { format, filters: describeFilters(filters) as Prisma.InputJsonObject, rows, complete },
         request: actor.request,
       }),
-    );
+    ).catch((error) => console.error("[audit export] not audited", error));
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await batches.next();
-        if (next.done) {
-          if (format === "csv" && rows === 0) controller.enqueue(encoder.encode(stringify([EXPORT_COLUMNS as readonly string[]])));
-          await audit(true);
-          controller.close();
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        ask("next");
+        const next = await reply();
+        if (next.type === "chunk") {
+          rows = next.rows;
+          controller.enqueue(new Uint8Array(next.bytes));
           return;
         }
-        const batch = next.value as DbRow[];
-        const text = format === "csv" ? toCsv(batch, rows === 0) : toJsonl(batch);
-        rows += batch.length;
-        controller.enqueue(encoder.encode(text));
-      } catch (error) {
-        console.error("[audit export] failed", error);
-        await batches.return(undefined).catch(() => {});
-        await audit(false).catch(() => {});
-        controller.error(error);
-      }
+        if (next.type === "end") {
+          if (format === "csv" && rows === 0) controller.enqueue(Buffer.from(CSV_HEADER));
+          await finish(true);
+          controller.close();
+        } else {
+          console.error("[audit export] failed", next.message);
+          await finish(false);
+          controller.error(new Error("The export failed."));
+        }
+        await worker.terminate();
+      },
+      async cancel() {
+        ask("cancel");
+        await finish(false);
+        // The worker rolls back and closes its connection on "cancel"; give
+        // it a moment before stopping it outright.
+        setTimeout(() => void worker.terminate(), 5_000).unref();
+      },
     },
-    async cancel() {
-      await batches.return(undefined).catch(() => {});
-      await audit(false).catch((error) => console.error("[audit export] not audited", error));
-    },
-  }, { highWaterMark: 1 });
+    // One encoded batch ready ahead of the download, no more.
+    { highWaterMark: 1 },
+  );
 }

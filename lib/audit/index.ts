@@ -3,4 +3,4 @@ export { parseAuditFilters, filtersToSearchParams, describeFilters, EMPTY_FILTER
 export { encodeCursor, decodeCursor, BAD_CURSOR, type AuditCursor } from "./cursor";
 export { listAuditEvents, AUDIT_PAGE_SIZE, type AuditEventRow, type AuditPage } from "./query";
 export { describeAuditEvent } from "./describe";
-export { exportAuditEvents, exportFileName, EXPORT_FORMATS, EXPORT_COLUMNS, type ExportFormat } from "./export";
+export { exportAuditEvents, exportFileName, EXPORT_FORMATS, EXPORT_COLUMNS, MAX_CONCURRENT_EXPORTS, type ExportFormat } from "./export";

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, getPgPool, type Tx } from "@/lib/db";
+import { getDb, type Tx } from "@/lib/db";
 import { DomainError, findPgError } from "@/lib/errors";
 
 /** What a transaction runs as: the tenant and the user the RLS policies key on. */
@@ -89,39 +89,4 @@ export async function enterTenantToJoin(tx: Tx, tenantId: string): Promise<void>
 /** Serialises membership changes of one tenant (the same key the last-owner trigger takes). */
 export async function lockTenant(tx: Tx, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('tenant:' || ${tenantId}, 0))`;
-}
-
-/**
- * Streams a query's rows in batches through a server-side cursor, inside a
- * read-only, repeatable-read transaction with the tenant's RLS context: one
- * consistent snapshot, constant memory however many rows. Stopping early
- * (break, return, an error) rolls back and frees the connection.
- */
-export async function* streamWithTenant(
-  scope: TenantScope,
-  query: { text: string; values: unknown[] },
-  batchSize = 2000,
-): AsyncGenerator<unknown[][]> {
-  const { default: Cursor } = await import("pg-cursor");
-  const client = await (await getPgPool()).connect();
-  let done = false;
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    await client.query("SELECT app_enter_tenant($1::uuid, $2::uuid)", [scope.tenantId, scope.userId]);
-    const cursor = client.query(new Cursor(query.text, query.values, { rowMode: "array" }));
-    try {
-      for (;;) {
-        const rows = (await cursor.read(batchSize)) as unknown[][];
-        if (rows.length === 0) break;
-        yield rows;
-      }
-    } finally {
-      await cursor.close().catch(() => {});
-    }
-    await client.query("COMMIT");
-    done = true;
-  } finally {
-    if (!done) await client.query("ROLLBACK").catch(() => {});
-    client.release();
-  }
 }

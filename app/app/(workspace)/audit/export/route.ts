@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { EXPORT_FORMATS, exportAuditEvents, exportFileName, parseAuditFilters, type ExportFormat } from "@/lib/audit";
+import { DomainError } from "@/lib/errors";
 import { can, getTenantContext } from "@/lib/tenancy";
 
 const refuse = (status: number, message: string) =>
@@ -22,7 +23,13 @@ export async function GET(request: NextRequest) {
   const parsed = parseAuditFilters(params);
   if (!parsed.ok) return refuse(400, parsed.error);
 
-  const body = exportAuditEvents(resolved, parsed.filters, format);
+  let body: ReadableStream<Uint8Array>;
+  try {
+    body = exportAuditEvents(resolved, parsed.filters, format);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "busy") return refuse(429, error.message);
+    throw error;
+  }
   return new Response(body, {
     headers: {
       "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
