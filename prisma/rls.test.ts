@@ -57,6 +57,16 @@ const FACTORIES: Record<string, RowFactory> = {
       values: [tenant.id, actor.id],
     }),
   },
+  audit_log_terms: {
+    async seed(tenant) {
+      // The trigger on audit_log writes the event's words.
+      await insertAuditRow(tenant.id, null);
+    },
+    insert: (tenant) => ({
+      text: "INSERT INTO audit_log_terms (audit_id, term, tenant_id, created_at) SELECT max(id), 'forged', $1, now() FROM audit_log",
+      values: [tenant.id],
+    }),
+  },
 };
 
 async function tenantTables(): Promise<string[]> {
@@ -257,5 +267,33 @@ describe("the app role", () => {
     await insertAuditRow(tenantA.id, ownerA.id, "owner.cannot.touch");
     expect(await pgErrorCode(owner().query("UPDATE audit_log SET action = 'x' WHERE action = 'owner.cannot.touch'"))).toBe("42501");
     expect(await pgErrorCode(owner().query("DELETE FROM audit_log WHERE action = 'owner.cannot.touch'"))).toBe("42501");
+  });
+
+  it("writes an event's search words itself, and gives the app role no way to write or change them", async () => {
+    const words = await asApp({ tenantId: tenantA.id, userId: ownerA.id }, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO audit_log (tenant_id, actor_user_id, action, target_id, metadata)
+         VALUES ($1, $2, 'words.event', 'Target-7', '{"email": "Zoë@Example.test", "nested": {"n": 42}, "flag": true}') RETURNING id`,
+        [tenantA.id, ownerA.id],
+      );
+      const id = rows[0]!.id;
+      const terms = await client.query<{ term: string }>("SELECT term FROM audit_log_terms WHERE audit_id = $1 ORDER BY term", [id]);
+      const attempt = async (text: string, values: unknown[]) => {
+        await client.query("SAVEPOINT probe");
+        const code = await pgErrorCode(client.query(text, values));
+        await client.query("ROLLBACK TO SAVEPOINT probe");
+        return code;
+      };
+      const direct = await attempt("INSERT INTO audit_log_terms (audit_id, term, tenant_id, created_at) VALUES ($1, 'forged', $2, now())", [id, tenantA.id]);
+      const update = await attempt("UPDATE audit_log_terms SET term = 'x' WHERE audit_id = $1", [id]);
+      const remove = await attempt("DELETE FROM audit_log_terms WHERE audit_id = $1", [id]);
+      return { terms: terms.rows.map((r) => r.term), direct, update, remove };
+    });
+    expect(words).toEqual({ terms: ["42", "example", "target", "test", "zoë"], direct: "42501", update: "42501", remove: "42501" });
+    const { rows } = await owner().query(
+      `SELECT privilege_type FROM information_schema.table_privileges
+        WHERE table_name = 'audit_log_terms' AND grantee = 'tenantry_app' ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.privilege_type)).toEqual(["SELECT"]);
   });
 });

@@ -112,7 +112,8 @@ export async function insertInvitation(fields: {
 
 export async function insertAuditRow(tenantId: string, actorUserId: string | null, action = "test.event") {
   await owner().query(
-    "INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action) VALUES ($1, $2, 'fixture@example.test', $3)",
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, metadata)
+     VALUES ($1, $2, 'fixture@example.test', $3, '{"note": "fixture event"}')`,
     [tenantId, actorUserId, action],
   );
 }

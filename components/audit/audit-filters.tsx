@@ -102,7 +102,7 @@ export function AuditFiltersForm({ actions, values }: { actions: readonly string
         </label>
         <label className="space-y-1.5">
           <span className="block text-sm font-medium">Search</span>
-          <Input name="q" defaultValue={values.q} placeholder="text in target or details" />
+          <Input name="q" defaultValue={values.q} placeholder="words in target or details" title="Finds events whose target or details contain every word" />
         </label>
       </div>
       <div className="flex gap-2">

@@ -4,8 +4,15 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS } from "./record";
 
-export const SEARCH_MIN = 3;
 export const SEARCH_MAX = 200;
+
+/**
+ * A word the search can find: two or more letters or digits, or a UUID. The
+ * database splits events and searches with app_audit_terms() (migration
+ * 20261125000000); this mirrors its separators, to refuse a search that has
+ * no word in it before it reaches the database.
+ */
+const SEARCH_WORD = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[^\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\s]{2,}/iu;
 
 export type AuditTarget = { kind: "id"; value: string } | { kind: "email"; value: string };
 
@@ -77,7 +84,7 @@ export function parseAuditFilters(params: Params): FiltersResult {
 
   const q = one(params, "q");
   if (q.length > SEARCH_MAX) problems.push(`Search text is limited to ${SEARCH_MAX} characters.`);
-  else if (q && q.length < SEARCH_MIN) problems.push(`Search for at least ${SEARCH_MIN} characters.`);
+  else if (q && !SEARCH_WORD.test(q)) problems.push("Search for a word of at least two letters or digits.");
   else if (q) filters.q = q;
 
   return problems.length ? { ok: false, error: problems.join(" "), filters } : { ok: true, filters };

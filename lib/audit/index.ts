@@ -1,5 +1,5 @@
 export { AUDIT_ACTIONS, recordAudit, type AuditAction, type AuditEntry } from "./record";
-export { parseAuditFilters, filtersToSearchParams, describeFilters, EMPTY_FILTERS, SEARCH_MIN, SEARCH_MAX, type AuditFilters, type AuditTarget } from "./filters";
+export { parseAuditFilters, filtersToSearchParams, describeFilters, EMPTY_FILTERS, SEARCH_MAX, type AuditFilters, type AuditTarget } from "./filters";
 export { encodeCursor, decodeCursor, BAD_CURSOR, type AuditCursor } from "./cursor";
 export { listAuditEvents, AUDIT_PAGE_SIZE, type AuditEventRow, type AuditPage } from "./query";
 export { describeAuditEvent } from "./describe";

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
+import type { AuditCursor } from "@/lib/audit/cursor";
+import { auditPageQuery, auditPlan, rarestSearchWord, RARE_WORD_EVENTS, type AuditPlan } from "@/lib/audit/query";
+import { withTenant } from "@/lib/tenancy/with-tenant";
 import { addMember, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
 
 // A small, fully known log: 120 events over 6 days in tenant A, by two
@@ -80,14 +83,54 @@ describe("audit filters, alone and combined, page by page", () => {
     ["a target email", "target=PERSON2@example.test", (r: Seeded) => r.email === "person2@example.test", ""],
     ["a date range (UTC days, inclusive)", "from=2026-11-11&to=2026-11-12", (r: Seeded) => r.created_at >= new Date("2026-11-11T00:00:00Z") && r.created_at < new Date("2026-11-13T00:00:00Z"), ""],
     ["a date range in the viewer's time zone", "from=2026-11-11&to=2026-11-11&tz=America/New_York", (r: Seeded) => r.created_at >= new Date("2026-11-11T05:00:00Z") && r.created_at < new Date("2026-11-12T05:00:00Z"), ""],
-    ["free text, case-insensitive", "q=ROW 1", (r: Seeded) => r.note.startsWith("row 1"), ""],
-    ["free text with LIKE wildcards taken literally", "q=row_1", () => false, ""],
-    ["everything at once", "action=member.invite&action=member.role.change&from=2026-11-10&to=2026-11-13&q=person", (r: Seeded) => ["member.invite", "member.role.change"].includes(r.action) && r.created_at < new Date("2026-11-14T00:00:00Z") && r.actor_email === alice.email, "actor"],
+    ["a search word, case-insensitive", "q=PERSON3", (r: Seeded) => r.email === "person3@example.test", ""],
+    ["a search of several words: every one must be there", "q=row, 12", (r: Seeded) => r.note === "row 12", ""],
+    ["a search word matches whole words, not a part", "q=perso", () => false, ""],
+    ["a search for an address: its words", "q=person5@EXAMPLE.test", (r: Seeded) => r.email === "person5@example.test", ""],
+    ["a search with punctuation, never a wildcard", "q=pers%25", () => false, ""],
+    ["a search and a date range", "q=person1&from=2026-11-12&to=2026-11-13", (r: Seeded) => r.email === "person1@example.test" && r.created_at >= new Date("2026-11-12T00:00:00Z") && r.created_at < new Date("2026-11-14T00:00:00Z"), ""],
+    ["a search and an actor", "q=person4", (r: Seeded) => r.email === "person4@example.test" && r.actor_email === bob.email, "bob"],
+    ["everything at once", "action=member.invite&action=member.role.change&from=2026-11-10&to=2026-11-13&q=person2", (r: Seeded) => ["member.invite", "member.role.change"].includes(r.action) && r.created_at < new Date("2026-11-14T00:00:00Z") && r.actor_email === alice.email && r.email === "person2@example.test", "actor"],
   ])("%s", async (_name, query, keep, actor) => {
     const actorQuery = actor === "actor" ? `actor=${encodeURIComponent(alice.email.toUpperCase())}` : actor === "bob" ? `actor=${encodeURIComponent(bob.email)}` : "";
     const f = filters([query, actorQuery].filter(Boolean).join("&"));
     const want = expected(keep);
     expect(await walk(f, 7)).toEqual(want);
+  });
+
+  it.each([
+    ["a common word and two actions", "action=member.invite&action=tenant.switch&q=example"],
+    ["a word, an actor and a date range", "q=person6&from=2026-11-11&to=2026-11-14"],
+    ["two words and an action", "action=member.remove&q=person0 example"],
+  ])("reads the same pages walking the search word as walking the other indexes: %s", async (_name, query) => {
+    const f = filters(`${query}&actor=${encodeURIComponent(alice.email)}`);
+    const rarest = await withTenant(scope(), (tx) => rarestSearchWord(tx, tenant.id, f));
+    expect(rarest).not.toBeNull();
+    const pages = async (plan: AuditPlan) => {
+      const ids: string[] = [];
+      let cursor: AuditCursor | null = null;
+      for (;;) {
+        const rows = await withTenant(scope(), (tx) => tx.$queryRaw<Array<{ id: bigint; created_at: Date }>>(auditPageQuery(tenant.id, f, cursor, "older", 4, plan)));
+        ids.push(...rows.map((r) => String(r.id)));
+        if (rows.length < 4) return ids;
+        const last = rows.at(-1)!;
+        cursor = { createdAt: last.created_at, id: String(last.id) };
+      }
+    };
+    const byWord = await pages({ searchWord: rarest!.term });
+    const byIndexes = await pages({ searchWord: null });
+    expect(byWord.length).toBeGreaterThan(0);
+    expect(byWord).toEqual(byIndexes);
+  });
+
+  it("walks the rarest word when it is rare, the action indexes when every word is common", async () => {
+    const f = filters("action=member.invite&q=example person2");
+    expect(auditPlan(f, { term: "person2", events: 17 })).toEqual({ searchWord: "person2" });
+    expect(auditPlan(f, { term: "example", events: RARE_WORD_EVENTS + 1 })).toEqual({ searchWord: null });
+    expect(auditPlan(filters("q=example"), { term: "example", events: RARE_WORD_EVENTS + 1 })).toEqual({ searchWord: "example" });
+    expect(auditPlan(filters("q=example&target=target-1"), { term: "example", events: 3 })).toEqual({ searchWord: null });
+    const rarest = await withTenant(scope(), (tx) => rarestSearchWord(tx, tenant.id, filters("q=example person2 row")));
+    expect(rarest).toEqual({ term: "person2", events: seeded.filter((r) => r.email === "person2@example.test").length });
   });
 
   it("says so when nothing matches", async () => {

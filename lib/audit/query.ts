@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "@/lib/db";
+import { Prisma, type Tx } from "@/lib/db";
 import { withTenant, type TenantScope } from "@/lib/tenancy/with-tenant";
 import type { AuditCursor } from "./cursor";
 import type { AuditFilters } from "./filters";
@@ -27,38 +27,88 @@ export interface AuditPage {
   older: AuditCursor | null;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** The WHERE conditions every filter adds; all of them lead with the tenant. */
 export function auditConditions(tenantId: string, filters: AuditFilters, options: { actions: boolean }): Prisma.Sql[] {
   const conditions = [Prisma.sql`l.tenant_id = ${tenantId}::uuid`];
   if (options.actions && filters.actions.length) conditions.push(Prisma.sql`l.action = ANY(${filters.actions}::text[])`);
   if (filters.actor) conditions.push(Prisma.sql`l.actor_email = ${filters.actor}`);
   if (filters.target?.kind === "id") conditions.push(Prisma.sql`l.target_id = ${filters.target.value}`);
-  if (filters.target?.kind === "email") conditions.push(Prisma.sql`lower(l.metadata ->> 'email') = ${filters.target.value}`);
-  if (filters.from) conditions.push(Prisma.sql`l.created_at >= (${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`);
-  if (filters.to) conditions.push(Prisma.sql`l.created_at < ((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`);
+  if (filters.target?.kind === "email") conditions.push(Prisma.sql`l.target_email = ${filters.target.value}`);
+  if (filters.from) conditions.push(Prisma.sql`l.created_at >= ${fromBound(filters)}`);
+  if (filters.to) conditions.push(Prisma.sql`l.created_at < ${toBound(filters)}`);
   if (filters.q) {
-    conditions.push(
-      Prisma.sql`app_audit_search_text(l.target_id, l.actor_email, l.metadata) LIKE ${`%${escapeLike(filters.q.toLowerCase())}%`}`,
-    );
+    // Every word of the search is one of the event's words: one primary-key
+    // probe of audit_log_terms per word.
+    conditions.push(Prisma.sql`NOT EXISTS (
+      SELECT 1 FROM unnest(app_audit_terms(${filters.q})) AS w(term)
+       WHERE NOT EXISTS (SELECT 1 FROM audit_log_terms t WHERE t.audit_id = l.id AND t.term = w.term))`);
   }
   return conditions;
 }
 
+const fromBound = (filters: AuditFilters) => Prisma.sql`(${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`;
+const toBound = (filters: AuditFilters) => Prisma.sql`((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`;
+
 const COLUMNS = Prisma.sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent`;
 
+/** A search word that matches fewer events than this drives the page by itself. */
+export const RARE_WORD_EVENTS = 2000;
+
+/** How a page is read; see auditPageQuery. `searchWord` is the search's rarest word. */
+export interface AuditPlan {
+  searchWord: string | null;
+}
+
 /**
- * One keyset page, newest first. Which plan serves it:
- * - a target (an id or an email) is selective: one index, a small sort;
- * - free text: the trigram index, or a walk down the time index — the
- *   planner's choice by selectivity;
+ * The search's rarest word in this workspace, counting each word's events up
+ * to RARE_WORD_EVENTS + 1 (a few thousand index entries at most).
+ */
+export function rarestSearchWordQuery(tenantId: string, q: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT w.term,
+           (SELECT count(*)::int FROM (SELECT 1 FROM audit_log_terms t
+                                        WHERE t.tenant_id = ${tenantId}::uuid AND t.term = w.term
+                                        LIMIT ${RARE_WORD_EVENTS + 1}) s) AS events
+      FROM unnest(app_audit_terms(${q})) AS w(term)
+     ORDER BY 2, length(w.term) DESC
+     LIMIT 1`;
+}
+
+/** rarestSearchWordQuery's answer; null when there is no search. */
+export async function rarestSearchWord(tx: Tx, tenantId: string, filters: AuditFilters): Promise<{ term: string; events: number } | null> {
+  if (!filters.q) return null;
+  const rows = await tx.$queryRaw<Array<{ term: string; events: number }>>(rarestSearchWordQuery(tenantId, filters.q));
+  return rows[0] ?? null;
+}
+
+/** Reads the page by walking its rarest word unless an index of audit_log serves it better. */
+export function auditPlan(filters: AuditFilters, rarest: { term: string; events: number } | null): AuditPlan {
+  if (!rarest || filters.target) return { searchWord: null };
+  const otherIndex = filters.actions.length > 0 || filters.actor !== null;
+  return { searchWord: !otherIndex || rarest.events <= RARE_WORD_EVENTS ? rarest.term : null };
+}
+
+/**
+ * One keyset page, newest first. Every filter is a condition Postgres can use
+ * an index for under row-level security, which admits only leakproof
+ * operators (`=`, `<`, `>`) as index conditions. Which walk serves the page:
+ * - a target (id or email) is selective: its (tenant, target, time) index;
+ * - a search, when its rarest word is rare or nothing else narrows the page:
+ *   that word's (tenant, word, time) entries in audit_log_terms, newest
+ *   first, each event checked for the other words and filters;
  * - actions and/or an actor: one ordered index scan per action (those
  *   asked for, or those the actor has), each stopping after a page, merged —
  *   Postgres cannot keep time order across the values of `action = ANY(…)`;
  * - otherwise: the (tenant, time) index, optionally within a date range.
  */
-export function auditPageQuery(tenantId: string, filters: AuditFilters, cursor: AuditCursor | null, direction: "older" | "newer", limit: number): Prisma.Sql {
+export function auditPageQuery(
+  tenantId: string,
+  filters: AuditFilters,
+  cursor: AuditCursor | null,
+  direction: "older" | "newer",
+  limit: number,
+  plan: AuditPlan = { searchWord: null },
+): Prisma.Sql {
   const conditions = auditConditions(tenantId, filters, { actions: false });
   if (cursor) {
     conditions.push(
@@ -69,10 +119,27 @@ export function auditPageQuery(tenantId: string, filters: AuditFilters, cursor: 
   }
   const order = direction === "older" ? Prisma.sql`created_at DESC, id DESC` : Prisma.sql`created_at ASC, id ASC`;
   const lOrder = direction === "older" ? Prisma.sql`l.created_at DESC, l.id DESC` : Prisma.sql`l.created_at ASC, l.id ASC`;
-  const perAction = !filters.target && !filters.q && (filters.actions.length > 0 || filters.actor !== null);
+  const perAction = !filters.target && !plan.searchWord && (filters.actions.length > 0 || filters.actor !== null);
 
   let page: Prisma.Sql;
-  if (!perAction) {
+  if (plan.searchWord) {
+    if (filters.actions.length) conditions.push(Prisma.sql`l.action = ANY(${filters.actions}::text[])`);
+    const walk = [Prisma.sql`d.tenant_id = ${tenantId}::uuid`, Prisma.sql`d.term = ${plan.searchWord}`];
+    if (filters.from) walk.push(Prisma.sql`d.created_at >= ${fromBound(filters)}`);
+    if (filters.to) walk.push(Prisma.sql`d.created_at < ${toBound(filters)}`);
+    if (cursor) {
+      walk.push(
+        direction === "older"
+          ? Prisma.sql`(d.created_at, d.audit_id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`
+          : Prisma.sql`(d.created_at, d.audit_id) > (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`,
+      );
+    }
+    const dOrder = direction === "older" ? Prisma.sql`d.created_at DESC, d.audit_id DESC` : Prisma.sql`d.created_at ASC, d.audit_id ASC`;
+    page = Prisma.sql`
+      SELECT ${COLUMNS} FROM audit_log_terms d JOIN audit_log l ON l.id = d.audit_id
+       WHERE ${Prisma.join([...walk, ...conditions], " AND ")}
+       ORDER BY ${dOrder} LIMIT ${limit}`;
+  } else if (!perAction) {
     if (filters.actions.length) conditions.push(Prisma.sql`l.action = ANY(${filters.actions}::text[])`);
     page = Prisma.sql`SELECT ${COLUMNS} FROM audit_log l WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${lOrder} LIMIT ${limit}`;
   } else {
@@ -124,7 +191,16 @@ export async function listAuditEvents(
 ): Promise<AuditPage> {
   const direction = position.before ? "newer" : "older";
   const cursor = position.before ?? position.after ?? null;
-  const rows = await withTenant(scope, (tx) => tx.$queryRaw<Row[]>(auditPageQuery(scope.tenantId, filters, cursor, direction, pageSize + 1)));
+  const rows = await withTenant(scope, async (tx) => {
+    // A page is an ordered index walk that stops after pageSize + 1 rows. The
+    // RLS role check (a parameter = ANY(roles)) makes the planner expect ~65×
+    // fewer rows than there are, so it would rather sort everything that
+    // matches, and its inflated cost estimates switch on JIT compilation,
+    // which alone takes longer than the query. Neither, for this transaction.
+    await tx.$executeRaw`SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`;
+    const plan = auditPlan(filters, await rarestSearchWord(tx, scope.tenantId, filters));
+    return tx.$queryRaw<Row[]>(auditPageQuery(scope.tenantId, filters, cursor, direction, pageSize + 1, plan));
+  });
   // Rows come back newest first whichever way we paged; the extra row says
   // whether there is more beyond the page in the direction we moved.
   const more = rows.length > pageSize;
