@@ -9,7 +9,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["{lib,app,prisma,scripts,emails,components}/**/*.test.{ts,tsx}"],
+    include: ["{lib,app,prisma,scripts,emails,components}/**/*.test.{ts,tsx}", "middleware.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
     environment: "node",
     pool: "forks",
