@@ -37,11 +37,13 @@ export function auditConditions(tenantId: string, filters: AuditFilters, options
   if (filters.from) conditions.push(Prisma.sql`l.created_at >= ${fromBound(filters)}`);
   if (filters.to) conditions.push(Prisma.sql`l.created_at < ${toBound(filters)}`);
   if (filters.q) {
-    // Every word of the search is one of the event's words: one primary-key
-    // probe of audit_log_terms per word.
+    // Every word of the search is one of the event's words: one probe per
+    // word, an exact seek into the (tenant, word, time, event) index.
     conditions.push(Prisma.sql`NOT EXISTS (
       SELECT 1 FROM unnest(app_audit_terms(${filters.q})) AS w(term)
-       WHERE NOT EXISTS (SELECT 1 FROM audit_log_terms t WHERE t.audit_id = l.id AND t.term = w.term))`);
+       WHERE NOT EXISTS (SELECT 1 FROM audit_log_terms t
+                          WHERE t.tenant_id = l.tenant_id AND t.term = w.term
+                            AND t.created_at = l.created_at AND t.audit_id = l.id))`);
   }
   return conditions;
 }
@@ -52,7 +54,7 @@ const toBound = (filters: AuditFilters) => Prisma.sql`((${filters.to}::date + 1)
 const COLUMNS = Prisma.sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent`;
 
 /** A search word that matches fewer events than this drives the page by itself. */
-export const RARE_WORD_EVENTS = 2000;
+export const RARE_WORD_EVENTS = 200;
 
 /** How a page is read; see auditPageQuery. `searchWord` is the search's rarest word. */
 export interface AuditPlan {
@@ -61,7 +63,7 @@ export interface AuditPlan {
 
 /**
  * The search's rarest word in this workspace, counting each word's events up
- * to RARE_WORD_EVENTS + 1 (a few thousand index entries at most).
+ * to RARE_WORD_EVENTS + 1 (a few hundred index entries at most).
  */
 export function rarestSearchWordQuery(tenantId: string, q: string): Prisma.Sql {
   return Prisma.sql`
