@@ -50,17 +50,18 @@ export function exportFileName(slug: string, filters: AuditFilters, format: Expo
 }
 
 function startWorker(job: ExportJob): Worker {
-  const url = new URL("./export-worker.ts", import.meta.url);
   const options = {
     workerData: job,
     // A small heap of its own: garbage from decoding and encoding rows is
     // collected cheaply and never grows the server's main heap.
     resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 },
   };
-  // In the built app the worker is bundled JavaScript. Run from the
-  // TypeScript sources (tests, benchmarks), it is loaded through tsx.
-  if (!url.pathname.endsWith(".ts")) return new Worker(url, options);
-  const boot = `import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`;
+  // Inside Next.js (next dev, next start) the bundler sees this exact
+  // `new Worker(new URL(…), …)` and compiles the worker into a chunk of its own.
+  if (process.env.NEXT_RUNTIME) return new Worker(new URL("./export-worker.ts", import.meta.url), options);
+  // Run from the TypeScript sources (tests, scripts), it is loaded through tsx.
+  const source = new URL("./export-worker.ts", import.meta.url).href;
+  const boot = `import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`;
   return new Worker(boot, { ...options, eval: true });
 }
 
