@@ -23,7 +23,7 @@ export interface ExportJob {
 export type ExportRequest = "next" | "cancel";
 /** worker → main */
 export type ExportReply =
-  | { type: "chunk"; bytes: ArrayBuffer; rows: number }
+  | { type: "chunk"; bytes: ArrayBuffer; length: number; rows: number }
   | { type: "end"; rows: number }
   | { type: "error"; message: string };
 
@@ -69,12 +69,11 @@ async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
         break;
       }
       ahead = fetch();
-      const bytes = Buffer.from(encodeBatch(batch, job.format, rows === 0));
+      const bytes = encodeBatch(batch, job.format, rows === 0);
       rows += batch.length;
-      // Large strings get a buffer of their own: transfer it without a copy.
-      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      const transferable = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
-      port.postMessage({ type: "chunk", bytes: transferable, rows } satisfies ExportReply, [transferable]);
+      // The batch's buffer is its own (never a pooled slice): hand it over
+      // without a copy. Its unused tail goes with it and is freed with it.
+      port.postMessage({ type: "chunk", bytes: bytes.buffer as ArrayBuffer, length: bytes.byteLength, rows } satisfies ExportReply, [bytes.buffer as ArrayBuffer]);
     }
   } catch (error) {
     port.postMessage({ type: "error", message: error instanceof Error ? error.message : String(error) } satisfies ExportReply);

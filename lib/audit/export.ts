@@ -130,7 +130,7 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
         const next = await reply();
         if (next.type === "chunk") {
           rows = next.rows;
-          controller.enqueue(new Uint8Array(next.bytes));
+          controller.enqueue(new Uint8Array(next.bytes, 0, next.length));
           return;
         }
         if (next.type === "end") {
