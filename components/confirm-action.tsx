@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useCallback, useRef, type ReactNode } from "react";
+import { useActionState, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { ActionResult, ActionState } from "@/lib/tenancy/action";
 import { SubmitButton } from "./submit-button";
 import { Alert, Button } from "./ui";
@@ -8,7 +8,9 @@ import { Alert, Button } from "./ui";
 /**
  * A button that asks before it acts: it opens a modal dialog whose form posts
  * `fields` (and whatever `children` add) to a server action, shows progress
- * while it runs and the error if it is refused, and closes on success.
+ * while it runs and the error if it is refused, and closes on success. The
+ * dialog exists only while open, so a table with an action per row renders
+ * one button per action, not one dialog.
  */
 export function ConfirmAction<T>({
   action,
@@ -38,6 +40,10 @@ export function ConfirmAction<T>({
   testId?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open && !dialog.current?.open) dialog.current?.showModal();
+  }, [open]);
   // Reports the outcome as soon as the action returns: on success the row
   // this button sits in may be gone from the next render.
   const run = useCallback(
@@ -55,34 +61,37 @@ export function ConfirmAction<T>({
 
   return (
     <>
-      <Button type="button" variant={triggerVariant} size="sm" onClick={() => dialog.current?.showModal()} data-testid={testId}>
+      <Button type="button" variant={triggerVariant} size="sm" onClick={() => setOpen(true)} data-testid={testId}>
         {trigger}
       </Button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={`${testId ?? trigger}-title`}
-        className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
-      >
-        <form action={formAction} className="space-y-4 p-5">
-          {Object.entries(fields).map(([name, value]) => (
-            <input key={name} type="hidden" name={name} value={value} />
-          ))}
-          <h2 id={`${testId ?? trigger}-title`} className="text-lg font-semibold">
-            {title}
-          </h2>
-          <div className="text-sm text-zinc-600">{description}</div>
-          {children}
-          {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
-              Cancel
-            </Button>
-            <SubmitButton variant={variant} pendingLabel={pendingLabel}>
-              {confirmLabel}
-            </SubmitButton>
-          </div>
-        </form>
-      </dialog>
+      {open ? (
+        <dialog
+          ref={dialog}
+          onClose={() => setOpen(false)}
+          aria-labelledby={`${testId ?? trigger}-title`}
+          className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
+        >
+          <form action={formAction} className="space-y-4 p-5">
+            {Object.entries(fields).map(([name, value]) => (
+              <input key={name} type="hidden" name={name} value={value} />
+            ))}
+            <h2 id={`${testId ?? trigger}-title`} className="text-lg font-semibold">
+              {title}
+            </h2>
+            <div className="text-sm text-zinc-600">{description}</div>
+            {children}
+            {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+            <div className="flex justify-end gap-2">
+              <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
+                Cancel
+              </Button>
+              <SubmitButton variant={variant} pendingLabel={pendingLabel}>
+                {confirmLabel}
+              </SubmitButton>
+            </div>
+          </form>
+        </dialog>
+      ) : null}
     </>
   );
 }
