@@ -2,6 +2,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS, MAX_CONCURRENT_EXPORTS, exportAuditEvents, exportFileName, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
 import { addMember, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import { EXPORT_BATCH_ROWS } from "@/lib/audit/export";
 
 // Values that break naive CSV and JSON writers.
 const HOSTILE = [
@@ -172,7 +173,7 @@ describe("the export is audited", () => {
     const first = await reader.read();
     await reader.cancel();
     const received = (parseCsv(Buffer.from(first.value!).toString("utf8")) as string[][]).length - 1;
-    expect(received).toBe(5000);
+    expect(received).toBe(EXPORT_BATCH_ROWS);
     const after = await exportsRecorded();
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)!.metadata).toMatchObject({ format: "csv", complete: false, rows: received });

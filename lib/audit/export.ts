@@ -20,8 +20,8 @@ export interface ExportActor {
   request?: RequestInfo;
 }
 
-/** Rows per database round trip: per-batch costs vanish, and a batch stays a few MB. */
-const EXPORT_BATCH_ROWS = 5000;
+/** Rows per database round trip: per-batch costs vanish, and a batch stays about 1 MB. */
+export const EXPORT_BATCH_ROWS = 2500;
 /** Exports running at once in this process; each holds a worker thread and a connection. */
 export const MAX_CONCURRENT_EXPORTS = 2;
 let running = 0;
@@ -54,7 +54,7 @@ function startWorker(job: ExportJob): Worker {
     workerData: job,
     // A small heap of its own: garbage from decoding and encoding rows is
     // collected cheaply and never grows the server's main heap.
-    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 },
+    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 16 },
   };
   // Inside Next.js (next dev, next start) the bundler sees this exact
   // `new Worker(new URL(…), …)` and compiles the worker into a chunk of its own.
