@@ -20,8 +20,7 @@ export const EXPORT_COLUMNS = [
   "user_agent",
 ] as const;
 
-/** A CSV row: the columns above, each as text. */
-export type CsvRow = [
+export type ExportRow = [
   id: string,
   time: string,
   actorUserId: string | null,
@@ -34,8 +33,6 @@ export type CsvRow = [
   ip: string | null,
   userAgent: string | null,
 ];
-/** What the export query returns per event: a CSV row, or for JSON Lines the whole record as JSON text. */
-export type ExportRow = CsvRow | [record: string];
 
 /** CSV text with RFC 4180 quoting, written by papaparse; every record ends with a newline. */
 export function toCsv(records: ReadonlyArray<ReadonlyArray<string | null>>): string {
@@ -43,6 +40,22 @@ export function toCsv(records: ReadonlyArray<ReadonlyArray<string | null>>): str
 }
 
 export const CSV_HEADER = toCsv([EXPORT_COLUMNS]);
+
+// The text JSON.stringify gives, without calling it for the common string
+// that needs no escaping (no quote, backslash, control character or surrogate).
+const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
+const jsonString = (value: string | null): string =>
+  value === null ? "null" : JSON_SPECIAL.test(value) ? JSON.stringify(value) : `"${value}"`;
+
+/** One event as a JSON Lines record; metadata is already JSON text from Postgres and is embedded as is. */
+function jsonLine([id, time, actorId, actorEmail, actorName, action, targetType, targetId, metadata, ip, ua]: ExportRow): string {
+  return `{"id":${jsonString(id)},"time":${jsonString(time)},"actor_user_id":${jsonString(actorId)},"actor_email":${jsonString(actorEmail)},"actor_name":${jsonString(actorName)},"action":${jsonString(action)},"target_type":${jsonString(targetType)},"target_id":${jsonString(targetId)},"metadata":${metadata},"ip":${jsonString(ip)},"user_agent":${jsonString(ua)}}\n`;
+}
+
+/** One JSON object per line. */
+export function toJsonLines(rows: readonly ExportRow[]): string {
+  return rows.map(jsonLine).join("");
+}
 
 /** Rows per papaparse call: large enough that its per-call setup vanishes, small enough to stay young garbage. */
 const CSV_SLICE = 250;
@@ -65,14 +78,10 @@ export function encodeBatch(rows: readonly ExportRow[], format: ExportFormat, wi
     length += buffer.write(text, length);
   };
   if (format === "jsonl") {
-    // Each row is one column: the record as JSON text, from Postgres.
-    for (const row of rows) {
-      append(row[0]);
-      append("\n");
-    }
+    for (const row of rows) append(jsonLine(row));
   } else {
     if (withHeader) append(CSV_HEADER);
-    for (let i = 0; i < rows.length; i += CSV_SLICE) append(toCsv(rows.slice(i, i + CSV_SLICE) as CsvRow[]));
+    for (let i = 0; i < rows.length; i += CSV_SLICE) append(toCsv(rows.slice(i, i + CSV_SLICE)));
   }
   return buffer.subarray(0, length);
 }

@@ -26,28 +26,15 @@ export const EXPORT_BATCH_ROWS = 2500;
 export const MAX_CONCURRENT_EXPORTS = 2;
 let running = 0;
 
-/**
- * Every event under the filters, newest first — no page limit. Timestamps
- * leave the database as ISO text. For CSV, one column per field (papaparse
- * quotes them); for JSON Lines, one column holding the whole record, written
- * by Postgres's own JSON encoder (row_to_json: keys in column order, compact).
- */
-export function auditExportQuery(tenantId: string, filters: AuditFilters, format: ExportFormat = "csv"): Prisma.Sql {
-  const where = Prisma.join(auditConditions(tenantId, filters, { actions: true }), " AND ");
-  const fields = Prisma.sql`
-    l.id::text AS id, to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time,
-    l.actor_user_id::text AS actor_user_id, l.actor_email, u.name AS actor_name, l.action, l.target_type, l.target_id,
-    ${format === "csv" ? Prisma.sql`l.metadata::text` : Prisma.sql`l.metadata`} AS metadata, l.ip, l.user_agent`;
-  if (format === "csv") {
-    return Prisma.sql`
-      SELECT ${fields} FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
-       WHERE ${where} ORDER BY l.created_at DESC, l.id DESC`;
-  }
+/** Every event under the filters, newest first — no page limit. Timestamps leave the database as ISO text. */
+export function auditExportQuery(tenantId: string, filters: AuditFilters): Prisma.Sql {
   return Prisma.sql`
-    SELECT row_to_json(r)::text
+    SELECT l.id::text, to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           l.actor_user_id::text, l.actor_email, u.name, l.action, l.target_type, l.target_id,
+           l.metadata::text, l.ip, l.user_agent
       FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
-     CROSS JOIN LATERAL (SELECT ${fields}) r
-     WHERE ${where} ORDER BY l.created_at DESC, l.id DESC`;
+     WHERE ${Prisma.join(auditConditions(tenantId, filters, { actions: true }), " AND ")}
+     ORDER BY l.created_at DESC, l.id DESC`;
 }
 
 export function exportFileName(slug: string, filters: AuditFilters, format: ExportFormat, today = new Date()): string {
@@ -93,7 +80,7 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
   running++;
   const connectionString = process.env.APP_DATABASE_URL;
   if (!connectionString) throw new Error("APP_DATABASE_URL is not set.");
-  const query = auditExportQuery(actor.tenantId, filters, format);
+  const query = auditExportQuery(actor.tenantId, filters);
   const worker = startWorker({
     connectionString,
     tenantId: actor.tenantId,
