@@ -35,7 +35,7 @@ export type ExportRow = [
 ];
 
 /** CSV text with RFC 4180 quoting, written by papaparse; every record ends with a newline. */
-export function toCsv(records: ReadonlyArray<ReadonlyArray<string | null>>): string {
+function toCsv(records: ReadonlyArray<ReadonlyArray<string | null>>): string {
   return `${Papa.unparse(records as unknown[][], { newline: "\n" })}\n`;
 }
 
@@ -50,11 +50,6 @@ const jsonString = (value: string | null): string =>
 /** One event as a JSON Lines record; metadata is already JSON text from Postgres and is embedded as is. */
 function jsonLine([id, time, actorId, actorEmail, actorName, action, targetType, targetId, metadata, ip, ua]: ExportRow): string {
   return `{"id":${jsonString(id)},"time":${jsonString(time)},"actor_user_id":${jsonString(actorId)},"actor_email":${jsonString(actorEmail)},"actor_name":${jsonString(actorName)},"action":${jsonString(action)},"target_type":${jsonString(targetType)},"target_id":${jsonString(targetId)},"metadata":${metadata},"ip":${jsonString(ip)},"user_agent":${jsonString(ua)}}\n`;
-}
-
-/** One JSON object per line. */
-export function toJsonLines(rows: readonly ExportRow[]): string {
-  return rows.map(jsonLine).join("");
 }
 
 /** Rows per papaparse call: large enough that its per-call setup vanishes, small enough to stay young garbage. */
