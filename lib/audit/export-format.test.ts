@@ -1,0 +1,48 @@
+import { parse as parseCsv } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { encodeBatch, EXPORT_COLUMNS, type ExportRow } from "./export-format";
+
+const row = (overrides: Partial<Record<(typeof EXPORT_COLUMNS)[number], string | null>>): ExportRow => {
+  const base: Record<string, string | null> = {
+    id: "7",
+    time: "2026-11-25T10:00:00.000Z",
+    actor_user_id: null,
+    actor_email: "a@example.test",
+    actor_name: "",
+    action: "member.invite",
+    target_type: "invitation",
+    target_id: "x",
+    metadata: "{}",
+    ip: null,
+    user_agent: "UA",
+    ...overrides,
+  };
+  return EXPORT_COLUMNS.map((c) => base[c] ?? null) as ExportRow;
+};
+
+describe("encodeBatch", () => {
+  it("writes CSV with every value quoted: an empty text is \"\", a missing value is nothing", () => {
+    const text = encodeBatch([row({})], "csv", true).toString("utf8");
+    const [header, record] = text.split("\n");
+    expect(header).toBe(EXPORT_COLUMNS.map((c) => `"${c}"`).join(","));
+    expect(record).toBe(`"7","2026-11-25T10:00:00.000Z",,"a@example.test","","member.invite","invitation","x","{}",,"UA"`);
+    expect(text.endsWith("\n")).toBe(true);
+  });
+
+  it("round-trips quotes, commas, newlines and non-ASCII in CSV across papaparse's slices", () => {
+    const values = Array.from({ length: 600 }, (_, i) => `row ${i}: "quoted", comma, new\nline, Zoë 中文 🙂`);
+    const text = encodeBatch(values.map((v) => row({ target_id: v })), "csv", false).toString("utf8");
+    const records = parseCsv(text) as string[][];
+    expect(records.map((r) => r[7])).toEqual(values);
+  });
+
+  it("writes one JSON object per line, whatever the text holds, and grows its buffer as needed", () => {
+    const long = "é".repeat(5000);
+    const values = [`"quoted" \\ back\nslash\u0001`, long, "\ud800 lone surrogate"];
+    const lines = encodeBatch(values.map((v) => row({ target_id: v, metadata: '{"k": [1, "v"]}' })), "jsonl", false).toString("utf8").split("\n");
+    expect(lines.pop()).toBe("");
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((p) => p.target_id)).toEqual(values);
+    expect(parsed[0]).toMatchObject({ id: "7", actor_user_id: null, actor_name: "", ip: null, metadata: { k: [1, "v"] } });
+  });
+});
