@@ -77,10 +77,10 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
   if (running >= MAX_CONCURRENT_EXPORTS) {
     throw new DomainError("busy", "Other exports are running on this server. Try again in a minute.");
   }
-  running++;
   const connectionString = process.env.APP_DATABASE_URL;
   if (!connectionString) throw new Error("APP_DATABASE_URL is not set.");
   const query = auditExportQuery(actor.tenantId, filters);
+  running++;
   const worker = startWorker({
     connectionString,
     tenantId: actor.tenantId,
