@@ -14,10 +14,8 @@
 // The database is `tenantry_bench` on DATABASE_URL's server, else on an
 // embedded Postgres in .data/bench-postgres. Seeding takes minutes, so a
 // database already seeded by this version is reused unless --reseed.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -26,14 +24,13 @@ import { Writable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { AuditCursor } from "../lib/audit/cursor";
-import { freePort, resolvePostgres } from "../scripts/db/postgres";
+import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { AUDITOR_EMAIL, FULL_SIZE, seed, seededInfo, SEED_VERSION, type SeedInfo } from "./audit-seed";
+import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, startNextServer, stopAll, stoppers, table, wasInterrupted, type NextServer } from "./lib";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const DATABASE = "tenantry_bench";
 const DIST_DIR = ".next-bench";
-const RESULTS_DIR = path.join(ROOT, "bench", "results");
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -50,29 +47,6 @@ const DEEP_OFFSET = 250_000;
 const TARGET_PAGE_P95_MS = 25;
 const TARGET_EXPORT_RATIO = 0.5;
 const TARGET_RSS_MB = 250;
-
-// ---------------------------------------------------------------------------
-// Shutdown: everything started is stopped once, at the end or on Ctrl-C.
-// ---------------------------------------------------------------------------
-const stoppers: Array<() => Promise<void>> = [];
-let stopping: Promise<void> | null = null;
-let interrupted = false;
-function stopAll(): Promise<void> {
-  stopping ??= (async () => {
-    for (const stop of stoppers.splice(0).reverse()) await stop().catch((error) => console.error("[bench] stop failed:", error));
-  })();
-  return stopping;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    interrupted = true;
-    console.error(`\n[bench] ${signal}: stopping…`);
-    void stopAll().finally(() => process.exit(130));
-  });
-}
-
-const log = (message: string) => console.log(message);
-const seconds = (since: number) => (performance.now() - since) / 1000;
 
 // ---------------------------------------------------------------------------
 // Database
@@ -118,17 +92,7 @@ async function recordedSeedSeconds(ownerUrl: string): Promise<number | null> {
   return match ? Number(match[1]) : null;
 }
 
-async function ownerQuery<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** A client of the app role inside a transaction that enters the tenant as withTenant and streamWithTenant do. */
+/** A client of the app role inside a transaction that enters the tenant as withTenant does. */
 async function appTransaction<T>(appUrl: string, scope: { tenantId: string; userId: string }, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: appUrl });
   await client.connect();
@@ -371,183 +335,20 @@ async function benchPages(db: BenchDatabase, combos: Combination[]): Promise<Pag
 // ---------------------------------------------------------------------------
 // The production server and its memory
 // ---------------------------------------------------------------------------
-/** The newest modification time among the sources a build depends on. */
-async function newestSource(): Promise<number> {
-  let newest = 0;
-  const visit = async (entry: string) => {
-    const info = await stat(entry).catch(() => null);
-    if (!info) return;
-    if (info.isDirectory()) {
-      for (const child of await readdir(entry)) await visit(path.join(entry, child));
-    } else {
-      newest = Math.max(newest, info.mtimeMs);
-    }
-  };
-  for (const entry of ["app", "lib", "components", "emails", "middleware.ts", "next.config.ts", "package-lock.json"]) await visit(path.join(ROOT, entry));
-  return newest;
-}
 
 async function buildApp(): Promise<number | null> {
-  const buildId = path.join(ROOT, DIST_DIR, "BUILD_ID");
-  if (existsSync(buildId) && !flag("rebuild")) {
-    if ((await stat(buildId)).mtimeMs > (await newestSource())) {
-      log(`Using the existing build in ${DIST_DIR} (--rebuild to rebuild).`);
-      return null;
-    }
-    log(`Sources changed since the build in ${DIST_DIR}.`);
-  }
-  log(`Building the app into ${DIST_DIR}…`);
-  // `next build` adds its dist dir's types to tsconfig.json and rewrites
-  // next-env.d.ts; the bench build leaves both as they were.
-  const keep = await Promise.all(["tsconfig.json", "next-env.d.ts"].map(async (f) => [f, await readFile(path.join(ROOT, f), "utf8").catch(() => null)] as const));
-  const started = performance.now();
-  const output: string[] = [];
-  try {
-    const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [nextBin(), "build"], {
-        cwd: ROOT,
-        env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      stoppers.push(async () => void child.kill("SIGTERM"));
-      child.stdout.on("data", (d: Buffer) => output.push(d.toString()));
-      child.stderr.on("data", (d: Buffer) => output.push(d.toString()));
-      child.on("exit", (c) => resolve(c ?? 1));
-    });
-    if (code !== 0) throw new Error(`next build failed:\n${output.join("").slice(-4000)}`);
-  } finally {
-    for (const [file, content] of keep) if (content !== null) await writeFile(path.join(ROOT, file), content);
-  }
-  const took = seconds(started);
-  log(`Built in ${took.toFixed(0)} s.`);
-  return took;
+  return (await buildNext(DIST_DIR, flag("rebuild"))).seconds;
 }
 
-const nextBin = () => path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+type Server = NextServer;
 
-interface Server {
-  url: string;
-  pid: number;
-  output: string[];
-}
-
-async function startServer(db: BenchDatabase): Promise<Server> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const output: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    detached: true,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: DIST_DIR,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: db.ownerUrl,
-      APP_DATABASE_URL: db.appUrl,
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-      AUTH_URL: url,
-      NODE_OPTIONS: SERVER_NODE_OPTIONS,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+function startServer(db: BenchDatabase): Promise<Server> {
+  return startNextServer({
+    distDir: DIST_DIR,
+    db,
+    env: { NODE_OPTIONS: SERVER_NODE_OPTIONS },
+    ready: (url) => httpGet(`${url}/sign-in`, {}, () => {}),
   });
-  child.stdout!.on("data", (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on("data", (d: Buffer) => output.push(d.toString()));
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  stoppers.push(async () => {
-    if (exited) return;
-    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    const timeout = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await gone;
-    clearTimeout(timeout);
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`next start exited:\n${output.join("").slice(-4000)}`);
-    try {
-      await httpGet(`${url}/sign-in`, {}, () => {});
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${output.join("").slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  return { url, pid: child.pid!, output };
-}
-
-/** Sums VmRSS over a process and all its descendants, sampled every 50 ms. */
-class RssSampler {
-  private pids = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-  private lastTree = 0;
-  peak = 0;
-  constructor(private readonly root: number) {}
-
-  private async tree(): Promise<void> {
-    const parents = new Map<number, number[]>();
-    for (const entry of await readdir("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-      // comm may contain spaces: the ppid is the second field after ")".
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!parents.has(ppid)) parents.set(ppid, []);
-      parents.get(ppid)!.push(Number(entry));
-    }
-    const pids = new Set<number>([this.root]);
-    const queue = [this.root];
-    while (queue.length) {
-      for (const child of parents.get(queue.pop()!) ?? []) {
-        if (pids.has(child)) continue;
-        pids.add(child);
-        queue.push(child);
-      }
-    }
-    this.pids = pids;
-  }
-
-  async sample(): Promise<number> {
-    if (Date.now() - this.lastTree > 1000) {
-      this.lastTree = Date.now();
-      await this.tree();
-    }
-    let total = 0;
-    for (const pid of this.pids) {
-      const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
-      const kb = /VmRSS:\s+(\d+) kB/.exec(status);
-      if (kb) total += Number(kb[1]) * 1024;
-    }
-    this.peak = Math.max(this.peak, total);
-    return total;
-  }
-
-  start(): void {
-    this.peak = 0;
-    let busy = false;
-    this.timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      void this.sample().finally(() => (busy = false));
-    }, 50);
-  }
-
-  async stop(): Promise<number> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.sample();
-    return this.peak;
-  }
 }
 
 function countNewlines(chunk: Buffer): number {
@@ -686,7 +487,7 @@ async function benchExport(db: BenchDatabase, targetId: string): Promise<ExportP
       if (status !== 200 || !body) throw new Error(`warm-up export ${format}: HTTP ${status}\n${body.slice(0, 500)}\n${server.output.join("").slice(-2000)}`);
     }
   }
-  const sampler = new RssSampler(server.pid);
+  const sampler = new RssSampler(server.pid, 50);
   await new Promise((r) => setTimeout(r, 1000));
   const idleRssMb = (await sampler.sample()) / 2 ** 20;
 
@@ -718,12 +519,6 @@ async function benchExport(db: BenchDatabase, targetId: string): Promise<ExportP
 // ---------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------
-function table(header: string[], rows: string[][], align: Array<"l" | "r">): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (align[i] === "r" ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (align[i] === "r" ? `${"-".repeat(w + 1)}:` : `:${"-".repeat(w + 1)}`)).join("|")}|`;
-  return [line(header), rule, ...rows.map(line)].join("\n");
-}
 
 const ms = (v: number) => (Number.isNaN(v) ? "–" : v.toFixed(1));
 const shortIndex = (name: string) => name.replace(/^audit_log_/, "").replace(/_idx$/, "");
@@ -877,7 +672,7 @@ try {
   process.exit(0);
 } catch (error) {
   // After Ctrl-C the work in flight fails as its connections close: not news.
-  if (!interrupted) console.error("[bench] failed:", error);
+  if (!wasInterrupted()) console.error("[bench] failed:", error);
   await stopAll();
-  process.exit(interrupted ? 130 : 1);
+  process.exit(wasInterrupted() ? 130 : 1);
 }

@@ -19,23 +19,20 @@
 // every run: on DATABASE_URL's server, else on an embedded Postgres in
 // .data/bench-pages-postgres that is deleted again afterwards. The app is
 // built into .next-bench-pages (reused while no source is newer).
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import autocannon, { type Result } from "autocannon";
 import pg from "pg";
-import { freePort, resolvePostgres } from "../scripts/db/postgres";
+import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
+import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, startNextServer, stopAll, stoppers, table, wasInterrupted, type NextServer } from "./lib";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const DATABASE = "tenantry_bench_pages";
 const DIST_DIR = ".next-bench-pages";
-const RESULTS_DIR = path.join(ROOT, "bench", "results");
 
 // The design doc's reference points (req/s) and targets.
 const DOC_PLAIN_RPS = 300;
@@ -93,28 +90,6 @@ const PAUSE = option("pause", 2, 0);
 const PROBE = Math.round(option("probe", 5, 1));
 const GZIP = flag("gzip");
 
-// ---------------------------------------------------------------------------
-// Shutdown: everything started is stopped once, at the end or on Ctrl-C.
-// ---------------------------------------------------------------------------
-const stoppers: Array<() => Promise<void>> = [];
-let stopping: Promise<void> | null = null;
-let interrupted = false;
-function stopAll(): Promise<void> {
-  stopping ??= (async () => {
-    for (const stop of stoppers.splice(0).reverse()) await stop().catch((error) => console.error("[bench] stop failed:", error));
-  })();
-  return stopping;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    interrupted = true;
-    console.error(`\n[bench] ${signal}: stopping…`);
-    void stopAll().finally(() => process.exit(130));
-  });
-}
-
-const log = (message: string) => console.log(message);
-const seconds = (since: number) => (performance.now() - since) / 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------
@@ -138,16 +113,6 @@ interface BenchDatabase extends PreparedDatabase {
   embedded: boolean;
   seeded: Seeded;
   seedSeconds: number;
-}
-
-async function ownerQuery<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 async function setUpDatabase(): Promise<BenchDatabase> {
@@ -317,98 +282,16 @@ async function seed(ownerUrl: string): Promise<Seeded> {
 // ---------------------------------------------------------------------------
 // The production build and server
 // ---------------------------------------------------------------------------
-/** The newest modification time among the sources a build depends on. */
-async function newestSource(): Promise<number> {
-  let newest = 0;
-  const visit = async (entry: string) => {
-    const info = await stat(entry).catch(() => null);
-    if (!info) return;
-    if (info.isDirectory()) {
-      for (const child of await readdir(entry)) await visit(path.join(entry, child));
-    } else {
-      newest = Math.max(newest, info.mtimeMs);
-    }
-  };
-  for (const entry of ["app", "lib", "components", "emails", "middleware.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json"]) await visit(path.join(ROOT, entry));
-  return newest;
-}
-
-/**
- * Takes this build's entries (`${DIST_DIR}/…`) out of tsconfig.json's include
- * again, and only those: another build running meanwhile (bench:audit's,
- * the browser suite's) may have added and be about to remove its own.
- * Falls back to the copy taken before the build when the file is not the
- * plain 2-space JSON `next build` writes.
- */
-async function restoreTsconfig(before: string): Promise<void> {
-  const file = path.join(ROOT, "tsconfig.json");
-  const now = await readFile(file, "utf8");
-  if (now === before) return;
-  const format = (config: unknown) => `${JSON.stringify(config, null, 2)}\n`;
-  try {
-    if (format(JSON.parse(before)) !== before) throw new Error("not plain JSON");
-    const config = JSON.parse(now) as { include?: unknown };
-    if (!Array.isArray(config.include)) throw new Error("no include list");
-    config.include = config.include.filter((entry) => !(typeof entry === "string" && entry.startsWith(`${DIST_DIR}/`)));
-    await writeFile(file, format(config));
-  } catch {
-    await writeFile(file, before);
-  }
-}
-
-const nextBin = () => path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
 async function buildApp(): Promise<{ seconds: number | null; routes: string }> {
-  const buildId = path.join(ROOT, DIST_DIR, "BUILD_ID");
-  if (existsSync(buildId) && !flag("rebuild")) {
-    if ((await stat(buildId)).mtimeMs > (await newestSource())) {
-      log(`Using the existing build in ${DIST_DIR} (--rebuild to rebuild).`);
-      return { seconds: null, routes: "" };
-    }
-    log(`Sources changed since the build in ${DIST_DIR}.`);
-  }
-  log(`Building the app into ${DIST_DIR}…`);
-  // `next build` adds its dist dir's types to tsconfig.json and rewrites
-  // next-env.d.ts; the bench build leaves both as they were.
-  const tsconfig = await readFile(path.join(ROOT, "tsconfig.json"), "utf8");
-  const nextEnv = await readFile(path.join(ROOT, "next-env.d.ts"), "utf8").catch(() => null);
-  const started = performance.now();
-  const output: string[] = [];
-  try {
-    const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, [nextBin(), "build"], {
-        cwd: ROOT,
-        env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let exited = false;
-      child.on("exit", (c) => {
-        exited = true;
-        resolve(c ?? 1);
-      });
-      stoppers.push(async () => void (exited || child.kill("SIGTERM")));
-      child.stdout.on("data", (d: Buffer) => output.push(d.toString()));
-      child.stderr.on("data", (d: Buffer) => output.push(d.toString()));
-    });
-    if (code !== 0) throw new Error(`next build failed:\n${output.join("").slice(-4000)}`);
-  } finally {
-    await restoreTsconfig(tsconfig);
-    if (nextEnv !== null) await writeFile(path.join(ROOT, "next-env.d.ts"), nextEnv);
-    else await rm(path.join(ROOT, "next-env.d.ts"), { force: true });
-  }
-  const took = seconds(started);
-  log(`Built in ${took.toFixed(0)} s.`);
+  const build = await buildNext(DIST_DIR, flag("rebuild"));
   // The route table `next build` prints (○ static, ƒ dynamic).
-  const text = output.join("");
-  const at = text.indexOf("Route (app)");
-  const routes = at < 0 ? "" : text.slice(at).split("\n").filter((l) => /[○ƒ●]/.test(l)).join("\n");
-  return { seconds: took, routes };
+  const at = build.output.indexOf("Route (app)");
+  const routes = at < 0 ? "" : build.output.slice(at).split("\n").filter((l) => /[○ƒ●]/.test(l)).join("\n");
+  return { seconds: build.seconds, routes };
 }
 
-interface Server {
-  url: string;
-  pid: number;
-  output: string[];
+interface Server extends NextServer {
   probeFile: string;
 }
 
@@ -453,67 +336,19 @@ process.on("SIGUSR2", () => {
 `;
 
 async function startServer(db: BenchDatabase): Promise<Server> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const output: string[] = [];
   const scratch = path.join(os.tmpdir(), `tenantry-bench-pages-${process.pid}`);
   await mkdir(scratch, { recursive: true });
   stoppers.push(() => rm(scratch, { recursive: true, force: true }));
   const preload = path.join(scratch, "count-queries.cjs");
   await writeFile(preload, PRELOAD);
   const probeFile = path.join(scratch, "probe.json");
-  const child: ChildProcess = spawn(process.execPath, [nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    detached: true,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: DIST_DIR,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: db.ownerUrl,
-      APP_DATABASE_URL: db.appUrl,
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-      AUTH_URL: url,
-      NODE_OPTIONS: `--require ${preload} --expose-gc`,
-      BENCH_PAGES_PROBE_FILE: probeFile,
-      BENCH_PAGES_ROOT: ROOT,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const server = await startNextServer({
+    distDir: DIST_DIR,
+    db,
+    env: { NODE_OPTIONS: `--require ${preload} --expose-gc`, BENCH_PAGES_PROBE_FILE: probeFile, BENCH_PAGES_ROOT: ROOT },
+    ready: (url) => get(`${url}/api/health`, {}),
   });
-  child.stdout!.on("data", (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on("data", (d: Buffer) => output.push(d.toString()));
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  stoppers.push(async () => {
-    if (exited) return;
-    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    const timeout = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await gone;
-    clearTimeout(timeout);
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`next start exited:\n${output.join("").slice(-4000)}`);
-    try {
-      await get(`${url}/api/health`, {});
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${output.join("").slice(-4000)}`);
-      await sleep(250);
-    }
-  }
-  return { url, pid: child.pid!, output, probeFile };
+  return { ...server, probeFile };
 }
 
 interface Probe {
@@ -549,68 +384,6 @@ async function probe(server: Server, options: { gc?: boolean } = {}): Promise<Pr
     }
     if (Date.now() > deadline) throw new Error("The server did not answer the probe (SIGUSR2) within 5 s.");
     await sleep(20);
-  }
-}
-
-/** Sums VmRSS over a process and all its descendants, sampled every 100 ms. */
-class RssSampler {
-  private pids = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-  private lastTree = 0;
-  peak = 0;
-  constructor(private readonly root: number) {}
-
-  private async tree(): Promise<void> {
-    const parents = new Map<number, number[]>();
-    for (const entry of await readdir("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-      // comm may contain spaces: the ppid is the second field after ")".
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!parents.has(ppid)) parents.set(ppid, []);
-      parents.get(ppid)!.push(Number(entry));
-    }
-    const pids = new Set<number>([this.root]);
-    const queue = [this.root];
-    while (queue.length) {
-      for (const child of parents.get(queue.pop()!) ?? []) {
-        if (pids.has(child)) continue;
-        pids.add(child);
-        queue.push(child);
-      }
-    }
-    this.pids = pids;
-  }
-
-  async sample(): Promise<number> {
-    if (Date.now() - this.lastTree > 1000) {
-      this.lastTree = Date.now();
-      await this.tree();
-    }
-    let total = 0;
-    for (const pid of this.pids) {
-      const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
-      const kb = /VmRSS:\s+(\d+) kB/.exec(status);
-      if (kb) total += Number(kb[1]) * 1024;
-    }
-    this.peak = Math.max(this.peak, total);
-    return total;
-  }
-
-  start(): void {
-    let busy = false;
-    this.timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      void this.sample().finally(() => (busy = false));
-    }, 100);
-  }
-
-  async stop(): Promise<number> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.sample();
-    return this.peak;
   }
 }
 
@@ -786,7 +559,7 @@ async function measure(server: Server, db: BenchDatabase, page: Page, cookie: st
 
   // 3. Warm-up, then the measured load.
   if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
-  const sampler = new RssSampler(server.pid);
+  const sampler = new RssSampler(server.pid, 100);
   sampler.start();
   const start = await probe(server);
   const clientStart = process.cpuUsage();
@@ -831,12 +604,6 @@ async function measure(server: Server, db: BenchDatabase, page: Page, cookie: st
 // ---------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------
-function table(header: string[], rows: string[][], align: Array<"l" | "r">): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (align[i] === "r" ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (align[i] === "r" ? `${"-".repeat(w + 1)}:` : `:${"-".repeat(w + 1)}`)).join("|")}|`;
-  return [line(header), rule, ...rows.map(line)].join("\n");
-}
 
 const fixed = (v: number | null, digits = 1) => (v === null ? "n/a" : v.toFixed(digits));
 
@@ -1025,7 +792,7 @@ try {
   await stopAll();
   process.exit(0);
 } catch (error) {
-  if (!interrupted) console.error("[bench] failed:", error);
+  if (!wasInterrupted()) console.error("[bench] failed:", error);
   await stopAll();
-  process.exit(interrupted ? 130 : 1);
+  process.exit(wasInterrupted() ? 130 : 1);
 }
