@@ -1,6 +1,6 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { encodeBatch, EXPORT_COLUMNS, type ExportRow } from "./export-format";
+import { BatchEncoder, EXPORT_COLUMNS, type ExportRow } from "./export-format";
 
 const row = (overrides: Partial<Record<(typeof EXPORT_COLUMNS)[number], string | null>>): ExportRow => {
   const base: Record<string, string | null> = {
@@ -20,7 +20,19 @@ const row = (overrides: Partial<Record<(typeof EXPORT_COLUMNS)[number], string |
   return EXPORT_COLUMNS.map((c) => base[c] ?? null) as ExportRow;
 };
 
-describe("encodeBatch", () => {
+/** Encodes through a deliberately small first buffer, so growing it is exercised too. */
+function encodeBatch(rows: ExportRow[], format: "csv" | "jsonl", withHeader: boolean): Buffer {
+  const encoder = new BatchEncoder(format, 64);
+  if (withHeader) encoder.header();
+  encoder.add(rows);
+  expect(encoder.rows).toBe(rows.length);
+  const bytes = encoder.take();
+  expect(encoder.rows).toBe(0);
+  expect(encoder.size).toBe(0);
+  return bytes;
+}
+
+describe("BatchEncoder", () => {
   it("writes CSV with every value quoted: an empty text is \"\", a missing value is nothing", () => {
     const text = encodeBatch([row({})], "csv", true).toString("utf8");
     const [header, record] = text.split("\n");

@@ -58,31 +58,61 @@ function jsonLine([id, time, actorId, actorEmail, actorName, action, targetType,
   return `{"id":${jsonString(id)},"time":${jsonString(time)},"actor_user_id":${jsonString(actorId)},"actor_email":${jsonString(actorEmail)},"actor_name":${jsonString(actorName)},"action":${jsonString(action)},"target_type":${jsonString(targetType)},"target_id":${jsonString(targetId)},"metadata":${metadata},"ip":${jsonString(ip)},"user_agent":${jsonString(ua)}}\n`;
 }
 
-/** Rows per papaparse call: large enough that its per-call setup vanishes, small enough to stay young garbage. */
-const CSV_SLICE = 250;
-
 /**
- * Encodes a batch as UTF-8 straight into one buffer, a record or a slice of
- * records at a time: no string of the whole batch is ever built, which keeps
- * the garbage small and short-lived.
+ * Encodes records as UTF-8 straight into a buffer the encoder keeps and
+ * reuses: no string of a whole batch is ever built, which keeps the garbage
+ * small and short-lived. `take()` copies out the bytes so far, exactly as
+ * many as there are, and starts over.
  */
-export function encodeBatch(rows: readonly ExportRow[], format: ExportFormat, withHeader: boolean): Buffer {
-  let buffer = Buffer.allocUnsafeSlow(Math.max(64 * 1024, rows.length * (format === "csv" ? 400 : 560)));
-  let length = 0;
-  const append = (text: string) => {
-    const needed = length + Buffer.byteLength(text);
-    if (needed > buffer.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(needed, buffer.length * 2));
-      buffer.copy(grown, 0, 0, length);
-      buffer = grown;
-    }
-    length += buffer.write(text, length);
-  };
-  if (format === "jsonl") {
-    for (const row of rows) append(jsonLine(row));
-  } else {
-    if (withHeader) append(CSV_HEADER);
-    for (let i = 0; i < rows.length; i += CSV_SLICE) append(toCsv(rows.slice(i, i + CSV_SLICE)));
+export class BatchEncoder {
+  private buffer: Buffer;
+  private length = 0;
+  /** Records encoded since the last take(). */
+  rows = 0;
+
+  constructor(
+    private readonly format: ExportFormat,
+    initialBytes = 1 << 20,
+  ) {
+    this.buffer = Buffer.allocUnsafeSlow(initialBytes);
   }
-  return buffer.subarray(0, length);
+
+  /** Bytes encoded since the last take(). */
+  get size(): number {
+    return this.length;
+  }
+
+  /** The CSV header line; JSON Lines has none. */
+  header(): void {
+    if (this.format === "csv") this.append(CSV_HEADER);
+  }
+
+  add(records: readonly ExportRow[]): void {
+    if (records.length === 0) return;
+    if (this.format === "jsonl") {
+      let lines = "";
+      for (const record of records) lines += jsonLine(record);
+      this.append(lines);
+    } else this.append(toCsv(records));
+    this.rows += records.length;
+  }
+
+  /** The bytes encoded since the last take(), in a buffer of their own (never a pooled slice) and of their size. */
+  take(): Buffer {
+    const bytes = Buffer.allocUnsafeSlow(this.length);
+    this.buffer.copy(bytes, 0, 0, this.length);
+    this.length = 0;
+    this.rows = 0;
+    return bytes;
+  }
+
+  private append(text: string): void {
+    const needed = this.length + Buffer.byteLength(text);
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(text, this.length);
+  }
 }

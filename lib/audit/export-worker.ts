@@ -1,14 +1,19 @@
 // The export's worker thread. It enters the tenant on its own connection
-// exactly as withTenant does — app_enter_tenant() refuses a non-member — reads
-// the query through a declared cursor in one read-only snapshot, and encodes
-// batch by batch. Each encoded batch is handed to the main thread only when
-// it asks for one, so a slow download slows the query instead of filling
-// memory. Decoding rows and writing CSV allocate a lot; doing it here, on a
-// small heap of its own, keeps that garbage cheap to collect and off the
-// server's main heap.
+// exactly as withTenant does — app_enter_tenant() refuses a non-member — and
+// reads the query in one read-only snapshot through `COPY (<query>) TO
+// STDOUT`: rows arrive as plain bytes in socket-sized chunks, without a
+// protocol message or an object per field and without a round trip per batch.
+// Each chunk's rows are encoded at once and dropped; a batch of encoded bytes
+// is handed to the main thread only when it asks for one. Until it asks, the
+// worker stops reading, the socket fills and Postgres waits: a slow download
+// slows the query instead of filling memory. Doing this on a small heap of its
+// own keeps the garbage cheap to collect and off the server's main heap.
+import type { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
-import { encodeBatch, type ExportFormat, type ExportRow } from "./export-format";
+import { to as copyTo } from "pg-copy-streams";
+import { CopyTextRows, EXPORT_PLANNER_SETTINGS, inlineParameters } from "./copy-text";
+import { BatchEncoder, EXPORT_COLUMNS, type ExportFormat, type ExportRow } from "./export-format";
 
 export interface ExportJob {
   connectionString: string;
@@ -16,7 +21,8 @@ export interface ExportJob {
   userId: string;
   query: { text: string; values: unknown[] };
   format: ExportFormat;
-  batchRows: number;
+  /** Encoded bytes per batch handed to the main thread. */
+  batchBytes: number;
 }
 
 /** main → worker */
@@ -29,6 +35,9 @@ export type ExportReply =
 
 async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
   const client = new pg.Client({ connectionString: job.connectionString });
+  // Failures surface through the query that meets them; a connection closed
+  // under a cancelled COPY has nothing more to say.
+  client.on("error", () => {});
   const requests: ExportRequest[] = [];
   let wake: (() => void) | null = null;
   port.on("message", (request: ExportRequest) => {
@@ -41,45 +50,56 @@ async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
     return requests.shift()!;
   };
 
+  const encoder = new BatchEncoder(job.format, job.batchBytes * 2);
   let rows = 0;
-  let committed = false;
+  let copying = false;
+  let cancelled = false;
+  /** Hands the batch over when the main thread asks; false when it cancelled instead. */
+  const deliver = async (): Promise<boolean> => {
+    if ((await nextRequest()) === "cancel") return false;
+    rows += encoder.rows;
+    const bytes = encoder.take();
+    // The batch's buffer is its own and exactly its size: hand it over without a copy.
+    port.postMessage({ type: "chunk", bytes: bytes.buffer as ArrayBuffer, length: bytes.byteLength, rows } satisfies ExportReply, [bytes.buffer as ArrayBuffer]);
+    return true;
+  };
+
   try {
     await client.connect();
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     await client.query("SELECT app_enter_tenant($1::uuid, $2::uuid)", [job.tenantId, job.userId]);
-    // A declared cursor is planned for its first rows: the export streams in
-    // index order from its first row instead of after a sort of everything.
-    await client.query(`DECLARE audit_export NO SCROLL CURSOR FOR ${job.query.text}`, job.query.values);
-    const fetch = () => {
-      const batch = client
-        .query<unknown[]>({ text: `FETCH FORWARD ${Math.trunc(job.batchRows)} FROM audit_export`, rowMode: "array" })
-        .then((result) => result.rows as ExportRow[]);
-      batch.catch(() => {});
-      return batch;
-    };
-    // One batch ahead: Postgres produces the next while this one is encoded.
-    let ahead = fetch();
-    for (;;) {
-      if ((await nextRequest()) === "cancel") break;
-      const batch = await ahead;
-      if (batch.length === 0) {
-        await client.query("COMMIT");
-        committed = true;
-        port.postMessage({ type: "end", rows } satisfies ExportReply);
+    for (const setting of EXPORT_PLANNER_SETTINGS) await client.query(setting);
+    encoder.header();
+    const parser = new CopyTextRows(EXPORT_COLUMNS.length);
+    copying = true;
+    const stream = client.query(copyTo(`COPY (${inlineParameters(job.query.text, job.query.values)}) TO STDOUT`));
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      encoder.add(parser.push(chunk) as ExportRow[]);
+      if (encoder.size >= job.batchBytes && !(await deliver())) {
+        cancelled = true;
         break;
       }
-      ahead = fetch();
-      const bytes = encodeBatch(batch, job.format, rows === 0);
-      rows += batch.length;
-      // The batch's buffer is its own (never a pooled slice): hand it over
-      // without a copy. Its unused tail goes with it and is freed with it.
-      port.postMessage({ type: "chunk", bytes: bytes.buffer as ArrayBuffer, length: bytes.byteLength, rows } satisfies ExportReply, [bytes.buffer as ArrayBuffer]);
+    }
+    if (!cancelled) {
+      parser.end();
+      copying = false;
+      await client.query("COMMIT");
+      // The last rows (or a CSV export's header alone), then the end.
+      if ((encoder.size === 0 || (await deliver())) && (await nextRequest()) !== "cancel") {
+        port.postMessage({ type: "end", rows } satisfies ExportReply);
+      }
     }
   } catch (error) {
     port.postMessage({ type: "error", message: error instanceof Error ? error.message : String(error) } satisfies ExportReply);
   } finally {
-    if (!committed) await client.query("ROLLBACK").catch(() => {});
-    await client.end().catch(() => {});
+    if (copying) {
+      // Postgres is still writing COPY data that nobody will read: close the
+      // connection under it, which ends its read-only transaction.
+      (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
+    } else {
+      await client.query("ROLLBACK").catch(() => {});
+      await client.end().catch(() => {});
+    }
     port.close();
   }
 }

@@ -2,7 +2,6 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS, MAX_CONCURRENT_EXPORTS, exportAuditEvents, exportFileName, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
 import { addMember, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
-import { EXPORT_BATCH_ROWS } from "@/lib/audit/export";
 
 // Values that break naive CSV and JSON writers.
 const HOSTILE = [
@@ -14,6 +13,8 @@ const HOSTILE = [
   "trailing backslash \\",
   "  spaces around  ",
   "=cmd|' /C calc'!A0",
+  "tab\tand controls \b\f\v\u0001",
+  "backslash-N \\N and \\",
 ];
 
 let tenant: TestTenant;
@@ -38,7 +39,7 @@ beforeAll(async () => {
   member = await createUser();
   await addMember(tenant.id, auditor.id, "auditor");
   await addMember(tenant.id, member.id, "member");
-  // Enough rows to span several cursor batches (5,000 each).
+  // Enough rows (about 4 MB) to span several batches.
   await owner().query(
     `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent, created_at)
      SELECT $1, $2, $3, CASE WHEN g % 5 = 0 THEN 'member.remove' ELSE 'tenant.switch' END, 'user', 'plain-' || g,
@@ -173,7 +174,8 @@ describe("the export is audited", () => {
     const first = await reader.read();
     await reader.cancel();
     const received = (parseCsv(Buffer.from(first.value!).toString("utf8")) as string[][]).length - 1;
-    expect(received).toBe(EXPORT_BATCH_ROWS);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(12_000);
     const after = await exportsRecorded();
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)!.metadata).toMatchObject({ format: "csv", complete: false, rows: received });

@@ -4,7 +4,7 @@ import { Prisma } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import type { RequestInfo, SignedInUser } from "@/lib/tenancy/resolve";
 import { withTenant } from "@/lib/tenancy/with-tenant";
-import { CSV_HEADER, EXPORT_COLUMNS, EXPORT_FORMATS, type ExportFormat } from "./export-format";
+import { EXPORT_COLUMNS, EXPORT_FORMATS, type ExportFormat } from "./export-format";
 import type { ExportJob, ExportReply, ExportRequest } from "./export-worker";
 import { describeFilters, type AuditFilters } from "./filters";
 import { auditConditions } from "./query";
@@ -20,8 +20,8 @@ export interface ExportActor {
   request?: RequestInfo;
 }
 
-/** Rows per database round trip: per-batch costs vanish, and a batch stays about 1 MB. */
-export const EXPORT_BATCH_ROWS = 2500;
+/** Encoded bytes per batch handed to the download: per-batch costs vanish, and little is in flight at once. */
+export const EXPORT_BATCH_BYTES = 1 << 20;
 /** Exports running at once in this process; each holds a worker thread and a connection. */
 export const MAX_CONCURRENT_EXPORTS = 2;
 let running = 0;
@@ -54,7 +54,8 @@ function startWorker(job: ExportJob): Worker {
     workerData: job,
     // A small heap of its own: garbage from decoding and encoding rows is
     // collected cheaply and never grows the server's main heap.
-    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 16 },
+    // (A larger young generation is no faster here and adds ~15 MB of RSS.)
+    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
   };
   // Inside Next.js (next dev, next start) the bundler sees this exact
   // `new Worker(new URL(…), …)` and compiles the worker into a chunk of its own.
@@ -67,10 +68,10 @@ function startWorker(job: ExportJob): Worker {
 
 /**
  * Streams exactly the filtered events as CSV (RFC 4180 quoting by
- * papaparse) or JSON Lines. A worker thread reads them batch by batch from a
- * database cursor in one snapshot and encodes them; a batch is produced only
- * when the download asks for one, so memory stays flat however many rows
- * there are. When the stream ends — completed, failed or cancelled — the
+ * papaparse) or JSON Lines. A worker thread reads them through
+ * `COPY (<query>) TO STDOUT` in one snapshot and encodes them; a batch is
+ * handed over only when the download asks for one, and until then the worker
+ * stops reading, so memory stays flat however many rows there are. When the stream ends — completed, failed or cancelled — the
  * export is audited as `audit.export` with its filters and row count.
  */
 export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, format: ExportFormat): ReadableStream<Uint8Array> {
@@ -87,7 +88,7 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
     userId: actor.userId,
     query: { text: query.text, values: query.values },
     format,
-    batchRows: EXPORT_BATCH_ROWS,
+    batchBytes: EXPORT_BATCH_BYTES,
   });
 
   let rows = 0;
@@ -134,7 +135,6 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
           return;
         }
         if (next.type === "end") {
-          if (format === "csv" && rows === 0) controller.enqueue(Buffer.from(CSV_HEADER));
           await finish(true);
           controller.close();
         } else {
