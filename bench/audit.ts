@@ -23,6 +23,7 @@ import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { EXPORT_PLANNER_SETTINGS, inlineParameters } from "../lib/audit/copy-text";
 import type { AuditCursor } from "../lib/audit/cursor";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
@@ -384,24 +385,13 @@ interface ExportResult {
   peakRssMb: number | null;
 }
 
-/** COPY does not take bind parameters: the export query with its values inlined as literals. */
-function inline(text: string, values: unknown[], client: pg.Client): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = values[Number(n) - 1];
-    if (Array.isArray(value)) return `ARRAY[${value.map((v) => client.escapeLiteral(String(v))).join(",")}]`;
-    if (value instanceof Date) return client.escapeLiteral(value.toISOString());
-    if (value === null || value === undefined) return "NULL";
-    return client.escapeLiteral(String(value));
-  });
-}
-
 async function copyBaseline(db: BenchDatabase, label: string): Promise<ExportResult> {
   const { auditExportQuery } = await import("../lib/audit/export");
   const { EMPTY_FILTERS } = await import("../lib/audit/filters");
   const scope = { tenantId: db.info.bigTenantId, userId: db.info.auditorId };
   return appTransaction(db.appUrl, scope, async (client) => {
     const query = auditExportQuery(scope.tenantId, EMPTY_FILTERS);
-    const sql = `COPY (${inline(query.text, query.values, client)}) TO STDOUT WITH (FORMAT csv)`;
+    const sql = `COPY (${inlineParameters(query.text, query.values)}) TO STDOUT WITH (FORMAT csv)`;
     let rows = 0;
     let bytes = 0;
     const started = performance.now();
@@ -449,22 +439,23 @@ function planShape(node: PlanNode): string {
   return parts.join(" ← ");
 }
 
-/** How Postgres plans the export query: for COPY (all rows), and as the export's declared cursor (first rows first). */
-async function exportPlans(db: BenchDatabase): Promise<{ copy: string; cursor: string }> {
+/** How Postgres plans the export query: as the raw COPY runs it (default settings), and as the export runs it (EXPORT_PLANNER_SETTINGS). */
+async function exportPlans(db: BenchDatabase): Promise<{ copy: string; exported: string }> {
   const { auditExportQuery } = await import("../lib/audit/export");
   const { EMPTY_FILTERS } = await import("../lib/audit/filters");
   const scope = { tenantId: db.info.bigTenantId, userId: db.info.auditorId };
   return appTransaction(db.appUrl, scope, async (client) => {
     const query = auditExportQuery(scope.tenantId, EMPTY_FILTERS);
     type Explained = { "QUERY PLAN": Array<{ Plan: PlanNode }> };
-    const copy = await client.query<Explained>(`EXPLAIN (FORMAT JSON) ${query.text}`, query.values);
-    const cursor = await client.query<Explained>(`EXPLAIN (FORMAT JSON) DECLARE bench_plan NO SCROLL CURSOR FOR ${query.text}`, query.values);
-    return { copy: planShape(copy.rows[0]!["QUERY PLAN"][0]!.Plan), cursor: planShape(cursor.rows[0]!["QUERY PLAN"][0]!.Plan) };
+    const explain = async () => planShape((await client.query<Explained>(`EXPLAIN (FORMAT JSON) ${query.text}`, query.values)).rows[0]!["QUERY PLAN"][0]!.Plan);
+    const copy = await explain();
+    for (const setting of EXPORT_PLANNER_SETTINGS) await client.query(setting);
+    return { copy, exported: await explain() };
   });
 }
 
 interface ExportPhase {
-  plans: { copy: string; cursor: string };
+  plans: { copy: string; exported: string };
   results: ExportResult[];
   copyBest: number;
   idleRssMb: number;
@@ -641,7 +632,7 @@ async function main() {
     "",
     `Server RSS before the exports (idle, after warm-up): ${exported.idleRssMb.toFixed(0)} MB — the \`next start\` process and its descendants, sampled every 50 ms. COPY: \`COPY (<auditExportQuery>) TO STDOUT WITH (FORMAT csv)\` as the app role in a tenant entered as the app enters it, read by pg-copy-streams in the bench process.`,
     "",
-    `Plans of the export query — COPY: ${exported.plans.copy}; the export's declared cursor: ${exported.plans.cursor}.`,
+    `Plans of the export query — the raw COPY: ${exported.plans.copy}; the export's COPY (${EXPORT_PLANNER_SETTINGS.map((s) => s.replace("SET LOCAL ", "")).join(", ")}): ${exported.plans.exported}.`,
     "",
   );
   md.push("## Targets", "");
