@@ -23,7 +23,7 @@ import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { EXPORT_PLANNER_SETTINGS, inlineParameters } from "../lib/audit/copy-text";
+import { inlineParameters } from "../lib/audit/copy-text";
 import type { AuditCursor } from "../lib/audit/cursor";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
@@ -439,9 +439,9 @@ function planShape(node: PlanNode): string {
   return parts.join(" ← ");
 }
 
-/** How Postgres plans the export query: as the raw COPY runs it (default settings), and as the export runs it (EXPORT_PLANNER_SETTINGS). */
-async function exportPlans(db: BenchDatabase): Promise<{ copy: string; exported: string }> {
-  const { auditExportQuery } = await import("../lib/audit/export");
+/** How Postgres plans the export query: as the raw COPY runs it (default settings), and as the export runs it (exportPlannerSettings). */
+async function exportPlans(db: BenchDatabase): Promise<{ copy: string; exported: string; settings: string[] }> {
+  const { auditExportQuery, exportPlannerSettings } = await import("../lib/audit/export");
   const { EMPTY_FILTERS } = await import("../lib/audit/filters");
   const scope = { tenantId: db.info.bigTenantId, userId: db.info.auditorId };
   return appTransaction(db.appUrl, scope, async (client) => {
@@ -449,13 +449,14 @@ async function exportPlans(db: BenchDatabase): Promise<{ copy: string; exported:
     type Explained = { "QUERY PLAN": Array<{ Plan: PlanNode }> };
     const explain = async () => planShape((await client.query<Explained>(`EXPLAIN (FORMAT JSON) ${query.text}`, query.values)).rows[0]!["QUERY PLAN"][0]!.Plan);
     const copy = await explain();
-    for (const setting of EXPORT_PLANNER_SETTINGS) await client.query(setting);
-    return { copy, exported: await explain() };
+    const settings = exportPlannerSettings(EMPTY_FILTERS);
+    for (const setting of settings) await client.query(setting);
+    return { copy, exported: await explain(), settings };
   });
 }
 
 interface ExportPhase {
-  plans: { copy: string; exported: string };
+  plans: { copy: string; exported: string; settings: string[] };
   results: ExportResult[];
   copyBest: number;
   idleRssMb: number;
@@ -632,7 +633,7 @@ async function main() {
     "",
     `Server RSS before the exports (idle, after warm-up): ${exported.idleRssMb.toFixed(0)} MB — the \`next start\` process and its descendants, sampled every 50 ms. COPY: \`COPY (<auditExportQuery>) TO STDOUT WITH (FORMAT csv)\` as the app role in a tenant entered as the app enters it, read by pg-copy-streams in the bench process.`,
     "",
-    `Plans of the export query — the raw COPY: ${exported.plans.copy}; the export's COPY (${EXPORT_PLANNER_SETTINGS.map((s) => s.replace("SET LOCAL ", "")).join(", ")}): ${exported.plans.exported}.`,
+    `Plans of the export query — the raw COPY: ${exported.plans.copy}; the export's COPY (${exported.plans.settings.map((s) => s.replace("SET LOCAL ", "")).join(", ")}): ${exported.plans.exported}.`,
     "",
   );
   md.push("## Targets", "");

@@ -9,16 +9,6 @@
 import { escapeLiteral } from "pg";
 
 /**
- * How the export's COPY is planned (SET LOCAL in its transaction). COPY plans
- * for all rows, which here means a sort of the whole filtered set before the
- * first row; with sorting off it walks an index in the export's order and the
- * first bytes leave at once, at the same throughput. JIT is off as for the
- * page queries: compiling the plan delayed the first row by ~0.3 s and made
- * the COPY no faster.
- */
-export const EXPORT_PLANNER_SETTINGS = ["SET LOCAL enable_sort = off", "SET LOCAL jit = off"] as const;
-
-/**
  * COPY takes no bind parameters: the query's `$n` placeholders replaced by
  * their values as SQL literals, quoted by pg's escapeLiteral (quotes doubled;
  * with a backslash, an E'' literal with backslashes doubled), in one pass, so

@@ -12,7 +12,7 @@ import type { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { CopyTextRows, EXPORT_PLANNER_SETTINGS, inlineParameters } from "./copy-text";
+import { CopyTextRows, inlineParameters } from "./copy-text";
 import { BatchEncoder, EXPORT_COLUMNS, type ExportFormat, type ExportRow } from "./export-format";
 
 export interface ExportJob {
@@ -20,6 +20,8 @@ export interface ExportJob {
   tenantId: string;
   userId: string;
   query: { text: string; values: unknown[] };
+  /** SET LOCAL statements for the export's transaction (exportPlannerSettings). */
+  settings: string[];
   format: ExportFormat;
   /** Encoded bytes per batch handed to the main thread. */
   batchBytes: number;
@@ -68,7 +70,7 @@ async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
     await client.connect();
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     await client.query("SELECT app_enter_tenant($1::uuid, $2::uuid)", [job.tenantId, job.userId]);
-    for (const setting of EXPORT_PLANNER_SETTINGS) await client.query(setting);
+    for (const setting of job.settings) await client.query(setting);
     encoder.header();
     const parser = new CopyTextRows(EXPORT_COLUMNS.length);
     copying = true;

@@ -1,7 +1,9 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS, MAX_CONCURRENT_EXPORTS, exportAuditEvents, exportFileName, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
-import { addMember, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import { addMember, asApp, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import { auditExportQuery, exportPlannerSettings } from "@/lib/audit/export";
+import { inlineParameters } from "@/lib/audit/copy-text";
 
 // Values that break naive CSV and JSON writers.
 const HOSTILE = [
@@ -197,6 +199,30 @@ describe("who may export", () => {
   it("gives a plain member nothing, even calling the export directly (RLS)", async () => {
     const csv = await read(exportAuditEvents(actor(member), filters(), "csv"));
     expect(parseCsv(csv)).toEqual([[...EXPORT_COLUMNS]]);
+  });
+});
+
+describe("how the export is planned", () => {
+  const plan = (query: string) =>
+    asApp({ tenantId: tenant.id, userId: auditor.id }, async (client) => {
+      for (const setting of exportPlannerSettings(filters(query))) await client.query(setting);
+      const sql = auditExportQuery(tenant.id, filters(query));
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${inlineParameters(sql.text, sql.values)}`);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+
+  it("walks the (tenant, time) index in order, without a sort, when only a date range narrows the export", async () => {
+    for (const query of ["", "from=2026-10-01&to=2026-10-31"]) {
+      const shown = await plan(query);
+      expect(shown).toContain("audit_log_tenant_id_created_at_id_idx");
+      expect(shown).not.toMatch(/\bSort\b/);
+    }
+  });
+
+  it("leaves any other filter to the planner, which may sort the rows a selective index finds", () => {
+    for (const query of ["action=member.invite", "actor=a%40example.test", "target=x", "q=example"]) {
+      expect(exportPlannerSettings(filters(query))).toEqual(["SET LOCAL jit = off"]);
+    }
   });
 });
 

@@ -37,6 +37,23 @@ export function auditExportQuery(tenantId: string, filters: AuditFilters): Prism
      ORDER BY l.created_at DESC, l.id DESC`;
 }
 
+/**
+ * How the export's COPY is planned (SET LOCAL in its transaction). COPY plans
+ * for all rows. When only a date range or nothing narrows the workspace,
+ * every row of its (tenant, time) index range is exported, and walking that
+ * index in order costs what a scan and a sort of everything costs — but the
+ * first rows leave at once instead of after the sort, and Postgres writes no
+ * temporary files; so sorting is off then. Any other filter is left to the
+ * planner, which reads a selective one's index and sorts the few rows (a rare
+ * actor: 30 ms instead of 2 s walking the whole workspace). JIT is off as for
+ * the page queries: compiling the plan delayed the first row by ~0.3 s and
+ * made the COPY no faster.
+ */
+export function exportPlannerSettings(filters: AuditFilters): string[] {
+  const wholeRange = filters.actions.length === 0 && !filters.actor && !filters.target && !filters.q;
+  return wholeRange ? ["SET LOCAL jit = off", "SET LOCAL enable_sort = off"] : ["SET LOCAL jit = off"];
+}
+
 export function exportFileName(slug: string, filters: AuditFilters, format: ExportFormat, today = new Date()): string {
   const range =
     filters.from && filters.to
@@ -87,6 +104,7 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
     tenantId: actor.tenantId,
     userId: actor.userId,
     query: { text: query.text, values: query.values },
+    settings: exportPlannerSettings(filters),
     format,
     batchBytes: EXPORT_BATCH_BYTES,
   });
