@@ -55,6 +55,7 @@ async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
   const encoder = new BatchEncoder(job.format, job.batchBytes * 2);
   let rows = 0;
   let copying = false;
+  let committed = false;
   let cancelled = false;
   /** Hands the batch over when the main thread asks; false when it cancelled instead. */
   const deliver = async (): Promise<boolean> => {
@@ -86,6 +87,7 @@ async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
       parser.end();
       copying = false;
       await client.query("COMMIT");
+      committed = true;
       // The last rows (or a CSV export's header alone), then the end.
       if ((encoder.size === 0 || (await deliver())) && (await nextRequest()) !== "cancel") {
         port.postMessage({ type: "end", rows } satisfies ExportReply);
@@ -99,7 +101,7 @@ async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
       // connection under it, which ends its read-only transaction.
       (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy();
     } else {
-      await client.query("ROLLBACK").catch(() => {});
+      if (!committed) await client.query("ROLLBACK").catch(() => {});
       await client.end().catch(() => {});
     }
     port.close();
