@@ -28,7 +28,7 @@ import type { AuditCursor } from "../lib/audit/cursor";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { AUDITOR_EMAIL, FULL_SIZE, seed, seededInfo, SEED_VERSION, type SeedInfo } from "./audit-seed";
-import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, startNextServer, stopAll, stoppers, table, wasInterrupted, type NextServer } from "./lib";
+import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, stoppers, table, type NextServer } from "./lib";
 
 const DATABASE = "tenantry_bench";
 const DIST_DIR = ".next-bench";
@@ -658,13 +658,4 @@ async function main() {
   log(`Written to ${path.relative(ROOT, file)}`);
 }
 
-try {
-  await main();
-  await stopAll();
-  process.exit(0);
-} catch (error) {
-  // After Ctrl-C the work in flight fails as its connections close: not news.
-  if (!wasInterrupted()) console.error("[bench] failed:", error);
-  await stopAll();
-  process.exit(wasInterrupted() ? 130 : 1);
-}
+await runBench(main);

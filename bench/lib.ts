@@ -20,9 +20,8 @@ export const seconds = (since: number) => (performance.now() - since) / 1000;
 // ---------------------------------------------------------------------------
 export const stoppers: Array<() => Promise<void>> = [];
 let stopping: Promise<void> | null = null;
-let interrupted = false;
 /** True once Ctrl-C (or SIGTERM) arrived: work in flight then fails as its connections close, which is not news. */
-export const wasInterrupted = () => interrupted;
+let interrupted = false;
 export function stopAll(): Promise<void> {
   stopping ??= (async () => {
     for (const stop of stoppers.splice(0).reverse()) await stop().catch((error) => console.error("[bench] stop failed:", error));
@@ -35,6 +34,19 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     console.error(`\n[bench] ${signal}: stopping…`);
     void stopAll().finally(() => process.exit(130));
   });
+}
+
+/** Runs a benchmark's main(), stops everything it started, and exits: 0, 1 on failure, 130 after Ctrl-C. */
+export async function runBench(main: () => Promise<void>): Promise<never> {
+  try {
+    await main();
+    await stopAll();
+    process.exit(0);
+  } catch (error) {
+    if (!interrupted) console.error("[bench] failed:", error);
+    await stopAll();
+    process.exit(interrupted ? 130 : 1);
+  }
 }
 
 export async function ownerQuery<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {

@@ -29,7 +29,7 @@ import autocannon, { type Result } from "autocannon";
 import pg from "pg";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
-import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, startNextServer, stopAll, stoppers, table, wasInterrupted, type NextServer } from "./lib";
+import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, stoppers, table, type NextServer } from "./lib";
 
 const DATABASE = "tenantry_bench_pages";
 const DIST_DIR = ".next-bench-pages";
@@ -787,12 +787,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-  await stopAll();
-  process.exit(0);
-} catch (error) {
-  if (!wasInterrupted()) console.error("[bench] failed:", error);
-  await stopAll();
-  process.exit(wasInterrupted() ? 130 : 1);
-}
+await runBench(main);
