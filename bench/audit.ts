@@ -14,7 +14,7 @@
 // The database is `tenantry_bench` on DATABASE_URL's server, else on an
 // embedded Postgres in .data/bench-postgres. Seeding takes minutes, so a
 // database already seeded by this version is reused unless --reseed.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -93,13 +93,23 @@ async function recordedSeedSeconds(ownerUrl: string): Promise<number | null> {
   return match ? Number(match[1]) : null;
 }
 
-/** A client of the app role inside a transaction that enters the tenant as withTenant does. */
-async function appTransaction<T>(appUrl: string, scope: { tenantId: string; userId: string }, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** A live session for the user, stored as the app's Auth.js adapter stores it (SHA-256); the cookie's token. */
+async function benchSession(ownerUrl: string, userId: string): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await ownerQuery(ownerUrl, "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [
+    createHash("sha256").update(token).digest("hex"),
+    userId,
+  ]);
+  return token;
+}
+
+/** A client of the app role inside a transaction that enters the tenant as withTenant does (with the session token). */
+async function appTransaction<T>(appUrl: string, scope: { tenantId: string; sessionToken: string }, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: appUrl });
   await client.connect();
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    await client.query("SELECT app_enter_tenant($1::uuid, $2::uuid)", [scope.tenantId, scope.userId]);
+    await client.query("SELECT role FROM app_enter($1, $2::uuid, true)", [scope.sessionToken, scope.tenantId]);
     const result = await fn(client);
     await client.query("ROLLBACK");
     return result;
@@ -255,10 +265,20 @@ function summarisePlan(root: { Plan: PlanNode; "Execution Time": number }): Plan
 }
 
 async function benchPages(db: BenchDatabase, combos: Combination[]): Promise<PageResult[]> {
-  const { listAuditEvents, auditPageQuery, auditConditions, auditPlan, rarestSearchWordQuery, AUDIT_PAGE_SIZE } = await import("../lib/audit/query");
+  const { listAuditEvents, auditPageQuery, auditConditions, auditPlan, rarestSearchWordQuery, AUDIT_PAGE_SIZE, AUDIT_PAGE_SETTINGS } = await import(
+    "../lib/audit/query"
+  );
   const { parseAuditFilters } = await import("../lib/audit/filters");
-  const { Prisma } = await import("../lib/db");
-  const scope = { tenantId: db.info.bigTenantId, userId: db.info.auditorId };
+  const { join, sql, transaction } = await import("../lib/db");
+  const sessionToken = await benchSession(db.ownerUrl, db.info.auditorId);
+  const scope = { tenantId: db.info.bigTenantId, sessionToken };
+  // As the audit page reads a page: one transaction, entered with the session, with the page's planner settings.
+  const readPage = (filters: Parameters<typeof listAuditEvents>[2], position: Parameters<typeof listAuditEvents>[3]) =>
+    transaction(
+      (literal) => `SELECT role FROM app_enter(${literal(sessionToken)}, ${literal(scope.tenantId)}::uuid, true)`,
+      (tx) => listAuditEvents(tx, scope, filters, position),
+      { settings: AUDIT_PAGE_SETTINGS },
+    );
   const owner = new pg.Client({ connectionString: db.ownerUrl });
   await owner.connect();
   const results: PageResult[] = [];
@@ -267,11 +287,11 @@ async function benchPages(db: BenchDatabase, combos: Combination[]): Promise<Pag
       const parsed = parseAuditFilters(combo.params);
       if (!parsed.ok) throw new Error(`${combo.name}: ${parsed.error}`);
       const filters = parsed.filters;
-      const where = Prisma.join(auditConditions(scope.tenantId, filters, { actions: true }), " AND ");
-      const count = Prisma.sql`SELECT count(*)::int AS n FROM audit_log l WHERE ${where}`;
+      const where = join(auditConditions(scope.tenantId, filters, { actions: true }), " AND ");
+      const count = sql`SELECT count(*)::int AS n FROM audit_log l WHERE ${where}`;
       const matching = (await owner.query<{ n: number }>(count.text, count.values)).rows[0]!.n;
       const deepOffset = Math.min(DEEP_OFFSET, Math.floor(matching / 2));
-      const at = Prisma.sql`SELECT l.created_at, l.id::text FROM audit_log l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC OFFSET ${deepOffset} LIMIT 2`;
+      const at = sql`SELECT l.created_at, l.id::text FROM audit_log l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC OFFSET ${deepOffset} LIMIT 2`;
       const around = (await owner.query<{ created_at: Date; id: string }>(at.text, at.values)).rows;
       const deepCursor: AuditCursor | null = around[0] ? { createdAt: around[0].created_at, id: around[0].id } : null;
 
@@ -279,7 +299,7 @@ async function benchPages(db: BenchDatabase, combos: Combination[]): Promise<Pag
         const samples: number[] = [];
         for (let i = 0; i < WARMUP + RUNS; i++) {
           const started = performance.now();
-          const page = await listAuditEvents(scope, filters, position);
+          const page = await readPage(filters, position);
           const elapsed = performance.now() - started;
           if (i === 0 && (page.events.length !== expectCount || page.events[0]?.id !== expectFirst)) {
             throw new Error(`${combo.name}: expected ${expectCount} events from ${expectFirst}, got ${page.events.length} from ${page.events[0]?.id}`);
@@ -290,8 +310,8 @@ async function benchPages(db: BenchDatabase, combos: Combination[]): Promise<Pag
         return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
       };
       const firstRow = await owner.query<{ id: string }>(
-        Prisma.sql`SELECT l.id::text FROM audit_log l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT 1`.text,
-        Prisma.sql`SELECT l.id::text FROM audit_log l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT 1`.values,
+        sql`SELECT l.id::text FROM audit_log l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT 1`.text,
+        sql`SELECT l.id::text FROM audit_log l WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT 1`.values,
       );
       const first = await measure({}, firstRow.rows[0]?.id, Math.min(AUDIT_PAGE_SIZE, matching));
       const deep = deepCursor
@@ -388,7 +408,7 @@ interface ExportResult {
 async function copyBaseline(db: BenchDatabase, label: string): Promise<ExportResult> {
   const { auditExportQuery } = await import("../lib/audit/export");
   const { EMPTY_FILTERS } = await import("../lib/audit/filters");
-  const scope = { tenantId: db.info.bigTenantId, userId: db.info.auditorId };
+  const scope = { tenantId: db.info.bigTenantId, sessionToken: await benchSession(db.ownerUrl, db.info.auditorId) };
   return appTransaction(db.appUrl, scope, async (client) => {
     const query = auditExportQuery(scope.tenantId, EMPTY_FILTERS);
     const sql = `COPY (${inlineParameters(query.text, query.values)}) TO STDOUT WITH (FORMAT csv)`;
@@ -443,7 +463,7 @@ function planShape(node: PlanNode): string {
 async function exportPlans(db: BenchDatabase): Promise<{ copy: string; exported: string; settings: string[] }> {
   const { auditExportQuery, exportPlannerSettings } = await import("../lib/audit/export");
   const { EMPTY_FILTERS } = await import("../lib/audit/filters");
-  const scope = { tenantId: db.info.bigTenantId, userId: db.info.auditorId };
+  const scope = { tenantId: db.info.bigTenantId, sessionToken: await benchSession(db.ownerUrl, db.info.auditorId) };
   return appTransaction(db.appUrl, scope, async (client) => {
     const query = auditExportQuery(scope.tenantId, EMPTY_FILTERS);
     type Explained = { "QUERY PLAN": Array<{ Plan: PlanNode }> };
@@ -467,8 +487,7 @@ async function benchExport(db: BenchDatabase, targetId: string): Promise<ExportP
   const buildSeconds = await buildApp();
   const server = await startServer(db);
   log(`next start on ${server.url} (pid ${server.pid})`);
-  const token = randomBytes(32).toString("base64url");
-  await ownerQuery(db.ownerUrl, "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [token, db.info.auditorId]);
+  const token = await benchSession(db.ownerUrl, db.info.auditorId);
   const cookie = `authjs.session-token=${token}; prom_tenant=${db.info.bigTenantId}`;
 
   // Warm the route and the server's connections on small exports.
@@ -542,8 +561,8 @@ async function main() {
   const exported = await benchExport(db, targetId);
   const loadAfter = os.loadavg();
 
-  const { getDb } = await import("../lib/db");
-  await getDb().$disconnect();
+  const { getPool } = await import("../lib/db");
+  await getPool().end();
 
   // -------------------------------------------------------------------------
   const worstPage = Math.max(...pages.flatMap((p) => [p.first.p95, p.deep.p95].filter((v) => !Number.isNaN(v))));

@@ -162,7 +162,7 @@ export interface NextServer {
  */
 export async function startNextServer(options: {
   distDir: string;
-  db: { ownerUrl: string; appUrl: string };
+  db: { ownerUrl: string; appUrl: string; authUrl: string };
   env?: Record<string, string>;
   ready: (url: string) => Promise<unknown>;
 }): Promise<NextServer> {
@@ -179,6 +179,7 @@ export async function startNextServer(options: {
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: options.db.ownerUrl,
       APP_DATABASE_URL: options.db.appUrl,
+      AUTH_DATABASE_URL: options.db.authUrl,
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       AUTH_URL: url,
       ...options.env,

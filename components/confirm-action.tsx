@@ -3,6 +3,7 @@
 import { useActionState, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { ActionResult, ActionState } from "@/lib/tenancy/action";
 import { SubmitButton } from "./submit-button";
+import { TenantField } from "./tenant-scope";
 import { Alert, Button } from "./ui";
 
 /**
@@ -72,6 +73,7 @@ export function ConfirmAction<T>({
           className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
         >
           <form action={formAction} className="space-y-4 p-5">
+            <TenantField />
             {Object.entries(fields).map(([name, value]) => (
               <input key={name} type="hidden" name={name} value={value} />
             ))}

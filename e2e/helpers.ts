@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { expect, type BrowserContext, type Page } from "@playwright/test";
 import pg from "pg";
 
@@ -81,7 +81,11 @@ export function db(): pg.Pool {
  */
 export async function sessionFor(context: BrowserContext, user: { id: string }, tenantId: string) {
   const token = randomBytes(32).toString("hex");
-  await db().query("INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [token, user.id]);
+  // Stored as Auth.js stores it through the app's adapter: the token's SHA-256.
+  await db().query("INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [
+    createHash("sha256").update(token).digest("hex"),
+    user.id,
+  ]);
   const url = runtime().baseUrl;
   await context.addCookies([
     { name: "authjs.session-token", value: token, url },

@@ -1,11 +1,12 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import type { Adapter, AdapterUser } from "next-auth/adapters";
 import GitHub from "next-auth/providers/github";
 import { createElement } from "react";
 import MagicLinkEmail from "@/emails/magic-link";
-import { getDb } from "@/lib/db";
+import { getAuthDb } from "@/lib/auth-db";
 import { sendEmail } from "@/lib/email";
 
 const MAGIC_LINK_MAX_AGE_SECONDS = 60 * 60;
@@ -16,16 +17,21 @@ declare module "next-auth" {
   }
 }
 
+/** Sessions are stored as the SHA-256 of their token (the database accepts nothing else). */
+export const hashSessionToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+
 /**
- * The Prisma adapter, plus: emails are stored lower-cased (the users table
- * checks it), and a deactivated user's session is never honoured even if a
- * row survived (the database deletes them on deactivation).
+ * The Prisma adapter on Auth.js's own role, plus: emails are stored
+ * lower-cased (the users table checks it); session tokens are stored only as
+ * their SHA-256 — the cookie holds the token, the database its hash, as
+ * app_enter() expects; a deactivated user's session is never honoured even if
+ * a row survived (the database deletes them on deactivation).
  */
 export function tenantryAdapter(): Adapter {
   // Created on first use, not at import: `next build` loads this module
   // without a database.
   let prismaAdapter: Adapter | undefined;
-  const base = () => (prismaAdapter ??= PrismaAdapter(getDb() as unknown as Parameters<typeof PrismaAdapter>[0]));
+  const base = () => (prismaAdapter ??= PrismaAdapter(getAuthDb() as unknown as Parameters<typeof PrismaAdapter>[0]));
   const methods = [
     "createUser", "getUser", "getUserByEmail", "getUserByAccount", "updateUser", "deleteUser", "linkAccount",
     "unlinkAccount", "getSessionAndUser", "createSession", "updateSession", "deleteSession",
@@ -38,15 +44,24 @@ export function tenantryAdapter(): Adapter {
     ...adapter,
     createUser: (user) => base().createUser!({ ...user, email: user.email.toLowerCase() }),
     getUserByEmail: (email) => base().getUserByEmail!(email.toLowerCase()),
+    async createSession(session) {
+      const created = await base().createSession!({ ...session, sessionToken: hashSessionToken(session.sessionToken) });
+      return { ...created, sessionToken: session.sessionToken };
+    },
     async getSessionAndUser(sessionToken) {
-      const found = await base().getSessionAndUser!(sessionToken);
+      const found = await base().getSessionAndUser!(hashSessionToken(sessionToken));
       if (!found) return null;
       if ((found.user as AdapterUser & { active?: boolean }).active === false) {
-        await base().deleteSession!(sessionToken);
+        await base().deleteSession!(hashSessionToken(sessionToken));
         return null;
       }
-      return found;
+      return { user: found.user, session: { ...found.session, sessionToken } };
     },
+    async updateSession(session) {
+      const updated = await base().updateSession!({ ...session, sessionToken: hashSessionToken(session.sessionToken) });
+      return updated && { ...updated, sessionToken: session.sessionToken };
+    },
+    deleteSession: (sessionToken) => base().deleteSession!(hashSessionToken(sessionToken)),
   };
 }
 
@@ -54,7 +69,9 @@ export const githubConfigured = Boolean(process.env.AUTH_GITHUB_ID && process.en
 
 const config: NextAuthConfig = {
   adapter: tenantryAdapter(),
-  session: { strategy: "database" },
+  // The database keeps sessions alive on the same terms when pages enter
+  // through app_enter() without Auth.js (app_private.session_user).
+  session: { strategy: "database", maxAge: 30 * 86_400, updateAge: 86_400 },
   trustHost: true,
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in/error" },
   providers: [

@@ -1,28 +1,106 @@
 import "server-only";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import pg from "pg";
+import sql, { empty, join, raw, Sql } from "sql-template-tag";
 
-export { Prisma };
-export type { MemberRole, InvitationStatus, TenantStatus } from "@/lib/generated/prisma/client";
-export type Tx = Prisma.TransactionClient;
+export { sql, join, raw, empty, Sql };
+export type { MemberRole, InvitationStatus, TenantStatus } from "@/lib/generated/prisma/enums";
 
-// The app connects as tenantry_app: NOBYPASSRLS, owns no table. Row-level
-// security policies decide what each transaction can see.
-function createClient(): PrismaClient {
+/**
+ * A transaction the request path runs in: parameterised statements through
+ * the pg driver, nothing else. (Prisma's client is kept off this path: per
+ * statement it costs more CPU than the statement itself; the schema, its
+ * types and the Auth.js adapter stay Prisma's.)
+ */
+export interface Tx {
+  /** Every row of a query. */
+  query<T extends object>(statement: Sql): Promise<T[]>;
+  /** The first row, or null. */
+  one<T extends object>(statement: Sql): Promise<T | null>;
+  /** A statement's affected row count. */
+  exec(statement: Sql): Promise<number>;
+}
+
+// The app connects as tenantry_app: NOBYPASSRLS, owns no table, no privilege
+// on Auth.js's tables. Row-level security policies decide what each
+// transaction sees, from the context an entry function signed.
+function createPool(): pg.Pool {
   const connectionString = process.env.APP_DATABASE_URL;
   if (!connectionString) {
     throw new Error(
       "APP_DATABASE_URL is not set. `npm run dev` sets it for you; in production point it at the tenantry_app role (see .env.example).",
     );
   }
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({
+    connectionString,
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    // A request waits this long for a connection before it fails.
+    connectionTimeoutMillis: 10_000,
+    // A transaction left open by a crashed request cannot hold locks for long.
+    idle_in_transaction_session_timeout: 20_000,
+  });
+  // A connection that fails while idle in the pool is discarded by pg; the
+  // next query gets a fresh one. Without a listener the error would be thrown.
+  pool.on("error", (error) => console.error("[db] idle connection failed", error.message));
+  return pool;
 }
 
-const globalForDb = globalThis as unknown as { tenantryDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { tenantryPool?: pg.Pool };
+/** One pool per process (a dev server's hot reload would otherwise leak pools). */
+export function getPool(): pg.Pool {
+  globalForDb.tenantryPool ??= createPool();
+  return globalForDb.tenantryPool;
+}
 
-/** One client per process (a dev server's hot reload would otherwise leak pools). */
-export function getDb(): PrismaClient {
-  globalForDb.tenantryDb ??= createClient();
-  return globalForDb.tenantryDb;
+export function txOn(client: pg.ClientBase): Tx {
+  return {
+    async query<T extends object>(statement: Sql) {
+      return (await client.query<T & pg.QueryResultRow>(statement.text, statement.values)).rows as T[];
+    },
+    async one<T extends object>(statement: Sql) {
+      return ((await client.query<T & pg.QueryResultRow>(statement.text, statement.values)).rows[0] as T | undefined) ?? null;
+    },
+    async exec(statement: Sql) {
+      return (await client.query(statement.text, statement.values)).rowCount ?? 0;
+    },
+  };
+}
+
+/**
+ * One transaction whose first round trip is `BEGIN`, `entry` and any
+ * `settings` (SET LOCAL …) together: the simple protocol carries them all;
+ * `entry` is one statement whose values are inlined as literals by `literal`. `entry` is an entry function: it checks
+ * the caller's proof and signs the context every policy reads. Everything in
+ * `fn` commits or rolls back together.
+ */
+export async function transaction<E extends object, T>(
+  entry: (literal: (value: string | null) => string) => string,
+  fn: (tx: Tx, entered: E) => Promise<T>,
+  options: { isolation?: "repeatable read"; settings?: readonly string[] } = {},
+): Promise<T> {
+  const client = await getPool().connect();
+  let healthy = true;
+  try {
+    const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN";
+    const first = [begin, entry((v) => (v === null ? "NULL" : client.escapeLiteral(v))), ...(options.settings ?? [])].join("; ");
+    const results = (await client.query(first)) as unknown as pg.QueryResult[];
+    const entered = (results[1]?.rows[0] ?? {}) as E;
+    const result = await fn(txOn(client), entered);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    try {
+      await client.query("ROLLBACK");
+    } catch {
+      healthy = false;
+    }
+    throw error;
+  } finally {
+    // A connection that could not even roll back is not handed to anyone else.
+    client.release(healthy ? undefined : true);
+  }
+}
+
+/** One statement on its own (its own implicit transaction). */
+export async function single<T extends object>(statement: Sql): Promise<T[]> {
+  return (await getPool().query<T & pg.QueryResultRow>(statement.text, statement.values)).rows as T[];
 }

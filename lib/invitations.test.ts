@@ -35,11 +35,12 @@ import {
   TEST_REQUEST,
   unique,
   uniqueEmail,
+  userActor,
   type TestUser,
 } from "@/test/fixtures";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-const signedIn = (user: TestUser) => ({ id: user.id, email: user.email, name: user.name });
+const signedIn = (user: TestUser) => userActor(user);
 const DAY = 86_400_000;
 
 /** A pending invitation with a known token, written directly (fast, no email). */
@@ -435,7 +436,7 @@ describe("acceptInvitationByToken", () => {
     const invitee = await createUser({ name: "Ivy Invitee" });
     const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, role: "auditor", invitedBy: ws.owner.id });
     const membersBefore = await memberCount(ws.tenant.id);
-    const outcome = await acceptInvitationByToken(signedIn(invitee), token, TEST_REQUEST);
+    const outcome = await acceptInvitationByToken(signedIn(invitee), token);
     expect(outcome).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
     expect(await memberRole(ws.tenant.id, invitee.id)).toBe("auditor");
     expect(await memberCount(ws.tenant.id)).toBe(membersBefore + 1);
@@ -539,7 +540,7 @@ describe("acceptInvitationById (onboarding)", () => {
     const ws = await createWorkspace();
     const invitee = await createUser();
     const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, role: "admin" });
-    expect(await acceptInvitationById(signedIn(invitee), id, TEST_REQUEST)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
+    expect(await acceptInvitationById(signedIn(invitee), id)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
     expect(await memberRole(ws.tenant.id, invitee.id)).toBe("admin");
     expect(await invitationById(id)).toMatchObject({ status: "accepted", accepted_by: invitee.id });
     expect(await auditRows(ws.tenant.id, "member.invite.accept")).toHaveLength(1);

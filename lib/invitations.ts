@@ -4,20 +4,28 @@ import { createElement } from "react";
 import { z } from "zod";
 import InvitationEmail from "@/emails/invitation";
 import { recordAudit } from "@/lib/audit";
-import type { Tx } from "@/lib/db";
+import { sql, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
 import { DomainError } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
-import { INVITABLE_ROLES, type InvitableRole, type Role } from "@/lib/tenancy/permissions";
-import type { RequestInfo, SignedInUser, TenantContext } from "@/lib/tenancy/resolve";
-import { enterTenantToJoin, lockTenant, withInvitationToken, withTenant, withUser } from "@/lib/tenancy/with-tenant";
+import {
+  enterTenantToJoin,
+  INVITABLE_ROLES,
+  lockTenant,
+  withInvitationToken,
+  withTenant,
+  withUser,
+  type Actor,
+  type InvitableRole,
+  type RequestInfo,
+  type Role,
+  type SignedInUser,
+  type TenantActor,
+} from "@/lib/tenancy";
 import { appBaseUrl } from "@/lib/urls";
 import { emailSchema, uuidSchema } from "@/lib/validation";
 
 export const INVITATION_TTL_DAYS = 7;
-
-/** Who acts on a tenant's invitations: the fields of a verified TenantContext these functions use. */
-export type TenantActor = Pick<TenantContext, "tenantId" | "userId" | "user" | "tenant"> & { request?: RequestInfo };
 
 export const inviteSchema = z.object({
   email: emailSchema,
@@ -45,33 +53,34 @@ export interface InviteResult {
 }
 
 async function assertNotMember(tx: Tx, tenantId: string, email: string) {
-  const rows = await tx.$queryRaw<unknown[]>`
+  const found = await tx.one(sql`
     SELECT 1 FROM tenant_members m JOIN users u ON u.id = m.user_id
-     WHERE m.tenant_id = ${tenantId}::uuid AND u.email = ${email}`;
-  if (rows.length) throw new DomainError("already_member", `${email} is already a member of this workspace.`, "email");
+     WHERE m.tenant_id = ${tenantId}::uuid AND u.email = ${email}`);
+  if (found) throw new DomainError("already_member", `${email} is already a member of this workspace.`, "email");
 }
 
 /** Retires the live invitation for (tenant, email), if any, so a new one can take its place. */
 async function retirePending(tx: Tx, tenantId: string, email: string): Promise<string | null> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+  const row = await tx.one<{ id: string }>(sql`
     UPDATE tenant_invitations
        SET status = CASE WHEN expires_at <= now() THEN 'expired'::invitation_status ELSE 'revoked'::invitation_status END,
            revoked_at = now()
      WHERE tenant_id = ${tenantId}::uuid AND email = ${email} AND status = 'pending'
-     RETURNING id`;
-  return rows[0]?.id ?? null;
+     RETURNING id`);
+  return row?.id ?? null;
 }
 
 /** Stores a new invitation and sends its email; the caller audits it with the outcome. */
 async function issueInvitation(tx: Tx, actor: TenantActor, email: string, role: InvitableRole): Promise<InviteResult> {
+  const inviterName = actor.user.name || actor.user.email;
   const { token, tokenHash } = mintInviteToken();
   const invitationId = randomUUID();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
-  await tx.tenantInvitation.createMany({
-    data: { id: invitationId, tenantId: actor.tenantId, email, role, tokenHash, expiresAt, invitedBy: actor.userId },
-  });
+  await tx.exec(sql`
+    INSERT INTO tenant_invitations (id, tenant_id, email, role, token_hash, expires_at, invited_by, inviter_name)
+    VALUES (${invitationId}::uuid, ${actor.tenantId}::uuid, ${email}, ${role}::member_role, ${tokenHash}, ${expiresAt},
+            ${actor.userId}::uuid, ${inviterName})`);
   const link = `${appBaseUrl()}/invite/${token}`;
-  const inviterName = actor.user.name || actor.user.email;
   const sent = await sendEmail({
     to: email,
     subject: `${inviterName} invited you to ${actor.tenant.name} on Tenantry`,
@@ -121,19 +130,12 @@ interface InvitationRow {
 }
 
 async function findInvitation(tx: Tx, where: { id: string } | { tokenHash: string }): Promise<InvitationRow | null> {
-  const rows =
-    "id" in where
-      ? await tx.$queryRaw<InvitationRow[]>`
-          SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.accepted_by,
-                 coalesce(t.status = 'active', false) AS tenant_active
-            FROM tenant_invitations i LEFT JOIN tenants t ON t.id = i.tenant_id
-           WHERE i.id = ${where.id}::uuid`
-      : await tx.$queryRaw<InvitationRow[]>`
-          SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.accepted_by,
-                 coalesce(t.status = 'active', false) AS tenant_active
-            FROM tenant_invitations i LEFT JOIN tenants t ON t.id = i.tenant_id
-           WHERE i.token_hash = ${where.tokenHash}`;
-  return rows[0] ?? null;
+  const match = "id" in where ? sql`i.id = ${where.id}::uuid` : sql`i.token_hash = ${where.tokenHash}`;
+  return tx.one<InvitationRow>(sql`
+    SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.accepted_by,
+           coalesce(t.status = 'active', false) AS tenant_active
+      FROM tenant_invitations i LEFT JOIN tenants t ON t.id = i.tenant_id
+     WHERE ${match}`);
 }
 
 async function managedInvitation(tx: Tx, actor: TenantActor, invitationId: string): Promise<InvitationRow> {
@@ -152,7 +154,7 @@ export async function revokeInvitation(actor: TenantActor, invitationId: string)
     if (invitation.status !== "pending") {
       throw new DomainError("not_pending", `That invitation was already ${invitation.status}.`);
     }
-    await tx.tenantInvitation.updateMany({ where: { id: invitation.id }, data: { status: "revoked", revokedAt: new Date() } });
+    await tx.exec(sql`UPDATE tenant_invitations SET status = 'revoked', revoked_at = now() WHERE id = ${invitation.id}::uuid`);
     await recordAudit(tx, {
       tenantId: actor.tenantId,
       actor: actor.user,
@@ -220,7 +222,7 @@ export async function inspectInvitationToken(
   token: string,
 ): Promise<{ ok: true; email: string } | { ok: false; reason: InviteFailure }> {
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
-  return withInvitationToken(hashInviteToken(token), null, async (tx) => {
+  return withInvitationToken(token, null, async (tx) => {
     const invitation = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
     if (!invitation) return { ok: false, reason: "not_found" };
     const failure = classify(invitation, null);
@@ -246,19 +248,16 @@ async function acceptInvitation(tx: Tx, user: SignedInUser, found: InvitationRow
   if (failure === "mine") return { ok: true, tenantId: invitation.tenant_id, alreadyMember: true };
   if (failure) return { ok: false, reason: failure };
 
-  const existing = await tx.tenantMember.findUnique({
-    where: { tenantId_userId: { tenantId: invitation.tenant_id, userId: user.id } },
-    select: { role: true },
-  });
+  const existing = await tx.one<{ role: Role }>(sql`
+    SELECT role FROM tenant_members WHERE tenant_id = ${invitation.tenant_id}::uuid AND user_id = ${user.id}::uuid`);
   if (!existing) {
-    await tx.$executeRaw`
+    await tx.exec(sql`
       INSERT INTO tenant_members (tenant_id, user_id, role) VALUES (${invitation.tenant_id}::uuid, ${user.id}::uuid, ${invitation.role}::member_role)
-      ON CONFLICT (tenant_id, user_id) DO NOTHING`;
+      ON CONFLICT (tenant_id, user_id) DO NOTHING`);
   }
-  await tx.tenantInvitation.updateMany({
-    where: { id: invitation.id, status: "pending" },
-    data: { status: "accepted", acceptedBy: user.id, acceptedAt: new Date() },
-  });
+  await tx.exec(sql`
+    UPDATE tenant_invitations SET status = 'accepted', accepted_by = ${user.id}::uuid, accepted_at = now()
+     WHERE id = ${invitation.id}::uuid AND status = 'pending'`);
   await recordAudit(tx, {
     tenantId: invitation.tenant_id,
     actor: user,
@@ -276,22 +275,22 @@ async function acceptInvitation(tx: Tx, user: SignedInUser, found: InvitationRow
 }
 
 /** Accepts the invitation a link's token names, as the signed-in user. */
-export async function acceptInvitationByToken(user: SignedInUser, token: string, request?: RequestInfo): Promise<AcceptOutcome> {
+export async function acceptInvitationByToken(actor: Actor, token: string): Promise<AcceptOutcome> {
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
-  const tokenHash = hashInviteToken(token);
-  return withInvitationToken(tokenHash, user.id, async (tx) => {
-    const found = await findInvitation(tx, { tokenHash });
+  return withInvitationToken(token, actor.credential, async (tx, user) => {
+    if (!user) throw new DomainError("signed_out", "Your session has ended. Sign in again.");
+    const found = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
     if (!found) return { ok: false, reason: "not_found" };
-    return acceptInvitation(tx, user, found, request);
+    return acceptInvitation(tx, user, found, actor.request);
   });
 }
 
 /** Accepts a pending invitation addressed to the user's email, from the onboarding page (no link needed). */
-export async function acceptInvitationById(user: SignedInUser, invitationId: string, request?: RequestInfo): Promise<AcceptOutcome> {
-  return withUser(user.id, async (tx) => {
+export async function acceptInvitationById(actor: Actor, invitationId: string): Promise<AcceptOutcome> {
+  return withUser(actor.credential, async (tx, user) => {
     const found = await findInvitation(tx, { id: invitationId });
     if (!found) return { ok: false, reason: "not_found" };
-    return acceptInvitation(tx, user, found, request);
+    return acceptInvitation(tx, user, found, actor.request);
   });
 }
 
@@ -304,15 +303,14 @@ export interface PendingInvitationForUser {
 }
 
 /** Pending, unexpired invitations addressed to the user's email, for onboarding. */
-export async function listInvitationsForUser(user: SignedInUser): Promise<PendingInvitationForUser[]> {
-  return withUser(user.id, async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ id: string; tenant_name: string; role: Role; inviter: string | null; expires_at: Date }>>`
-      SELECT i.id, t.name AS tenant_name, i.role, coalesce(u.name, u.email) AS inviter, i.expires_at
+export async function listInvitationsForUser(actor: Actor): Promise<PendingInvitationForUser[]> {
+  return withUser(actor.credential, async (tx, user) => {
+    const rows = await tx.query<{ id: string; tenant_name: string; role: Role; inviter: string | null; expires_at: Date }>(sql`
+      SELECT i.id, t.name AS tenant_name, i.role, i.inviter_name AS inviter, i.expires_at
         FROM tenant_invitations i
         JOIN tenants t ON t.id = i.tenant_id AND t.status = 'active'
-        LEFT JOIN users u ON u.id = i.invited_by
        WHERE i.email = ${user.email} AND i.status = 'pending' AND i.expires_at > now()
-       ORDER BY i.created_at DESC`;
+       ORDER BY i.created_at DESC`);
     return rows.map((r) => ({ id: r.id, tenantName: r.tenant_name, role: r.role, invitedBy: r.inviter, expiresAt: r.expires_at }));
   });
 }

@@ -7,12 +7,13 @@ import {
   changeMemberRole,
   getMembersPage,
   leaveTenant,
+  INVITATIONS_PAGE_SIZE,
   MEMBERS_PAGE_SIZE,
   memberListQuerySchema,
   removeMember,
   type MemberListQuery,
 } from "@/lib/members";
-import { resolveTenantContext } from "@/lib/tenancy/resolve";
+import { resolveTenantContext, withTenant, type TenantActor } from "@/lib/tenancy";
 import {
   actorFor,
   addMember,
@@ -26,10 +27,14 @@ import {
   TEST_REQUEST,
   unique,
   uniqueEmail,
+  credentialOf,
   type TestTenant,
 } from "@/test/fixtures";
 
-const query = (overrides: Partial<MemberListQuery> = {}): MemberListQuery => ({ q: "", sort: "joined", dir: "asc", page: 1, ...overrides });
+const query = (overrides: Partial<MemberListQuery> = {}): MemberListQuery => ({ q: "", sort: "joined", dir: "asc", page: 1, ipage: 1, ...overrides });
+
+/** The settings page's read, as the page makes it: inside the actor's tenant transaction. */
+const membersPage = (actor: TenantActor, q: MemberListQuery) => withTenant(actor, (tx) => getMembersPage(tx, actor, q));
 
 async function roles(tenantId: string): Promise<Record<string, string>> {
   const { rows } = await owner().query<{ user_id: string; role: string }>(
@@ -65,17 +70,17 @@ describe("getMembersPage", () => {
     for (const user of extra) await addMember(ws.tenant.id, user.id, "member");
     const scope = actorFor(ws.tenant, ws.member);
 
-    const page1 = await getMembersPage(scope, query({ sort: "email" }));
+    const page1 = await membersPage(scope, query({ sort: "email" }));
     expect(page1).toMatchObject({ total: 25, page: 1, pageSize: MEMBERS_PAGE_SIZE });
     expect(page1.members).toHaveLength(20);
-    const page2 = await getMembersPage(scope, query({ sort: "email", page: 2 }));
+    const page2 = await membersPage(scope, query({ sort: "email", page: 2 }));
     expect(page2.total).toBe(25);
     expect(page2.members).toHaveLength(5);
     const seen = [...page1.members, ...page2.members].map((m) => m.userId);
     expect(new Set(seen).size).toBe(25);
     expect(new Set(seen)).toEqual(new Set([ws.owner.id, ws.admin.id, ws.auditor.id, ws.member.id, ...extra.map((u) => u.id)]));
 
-    const beyond = await getMembersPage(scope, query({ page: 3 }));
+    const beyond = await membersPage(scope, query({ page: 3 }));
     expect(beyond.members).toEqual([]);
     expect(beyond.total).toBe(25);
   });
@@ -91,8 +96,8 @@ describe("getMembersPage", () => {
       createUser({ name: "Zelda Zephyr", email: `zz-${tag}@example.test` }),
     ]);
     for (const u of [percent, plain, underscore, lookalike, zelda]) await addMember(tenant.id, u!.id, "member");
-    const scope = { tenantId: tenant.id, userId: zelda!.id };
-    const ids = async (q: string) => (await getMembersPage(scope, query({ q, sort: "email" }))).members.map((m) => m.userId);
+    const scope = actorFor(tenant, zelda!);
+    const ids = async (q: string) => (await membersPage(scope, query({ q, sort: "email" }))).members.map((m) => m.userId);
 
     expect(await ids("zELDA")).toEqual([zelda!.id]);
     expect(await ids("ZZ-")).toEqual([zelda!.id]);
@@ -103,14 +108,15 @@ describe("getMembersPage", () => {
     expect(await ids("_")).toEqual([underscore!.id]);
     expect(await ids("Pure")).toEqual([percent!.id, plain!.id]);
     expect(await ids("nobody-matches-this")).toEqual([]);
-    const page = await getMembersPage(scope, query({ q: "pure" }));
+    const page = await membersPage(scope, query({ q: "pure" }));
     expect(page.total).toBe(2);
     // The schema trims the query, so surrounding spaces do not change the search.
-    expect(memberListQuerySchema.parse({ q: "  zelda ", sort: "nope", dir: "sideways", page: "x" })).toEqual({
+    expect(memberListQuerySchema.parse({ q: "  zelda ", sort: "nope", dir: "sideways", page: "x", ipage: "-3" })).toEqual({
       q: "zelda",
       sort: "joined",
       dir: "asc",
       page: 1,
+      ipage: 1,
     });
   });
 
@@ -133,9 +139,9 @@ describe("getMembersPage", () => {
         [tenant.id, userId, role, minutes],
       );
     }
-    const scope = { tenantId: tenant.id, userId: bob.id };
+    const scope = actorFor(tenant, bob);
     const order = async (sort: MemberListQuery["sort"], dir: MemberListQuery["dir"]) =>
-      (await getMembersPage(scope, query({ sort, dir }))).members.map((m) => m.userId);
+      (await membersPage(scope, query({ sort, dir }))).members.map((m) => m.userId);
 
     expect(await order("name", "asc")).toEqual([alice.id, bob.id, charlie.id, nameless.id]);
     expect(await order("name", "desc")).toEqual([nameless.id, charlie.id, bob.id, alice.id]);
@@ -146,7 +152,7 @@ describe("getMembersPage", () => {
     expect(await order("joined", "asc")).toEqual([nameless.id, charlie.id, bob.id, alice.id]);
     expect(await order("joined", "desc")).toEqual([alice.id, bob.id, charlie.id, nameless.id]);
 
-    const page = await getMembersPage(scope, query({ sort: "name" }));
+    const page = await membersPage(scope, query({ sort: "name" }));
     expect(page.members[0]).toEqual({
       userId: alice.id,
       name: "alice",
@@ -168,7 +174,7 @@ describe("getMembersPage", () => {
     const elsewhere = await createTenantRow();
     await insertInvitation({ tenantId: elsewhere.id, email: uniqueEmail("elsewhere") });
 
-    const page = await getMembersPage(actorFor(ws.tenant, ws.auditor), query());
+    const page = await membersPage(actorFor(ws.tenant, ws.auditor), query());
     expect(page.ownerCount).toBe(2);
     expect(page.total).toBe(5);
     expect(page.invitations.map((i) => i.id).sort()).toEqual([pending.id, lapsed.id].sort());
@@ -176,10 +182,27 @@ describe("getMembersPage", () => {
     expect(page.invitations.find((i) => i.id === lapsed.id)).toMatchObject({ expired: true, invitedBy: null });
   });
 
+  it("pages pending invitations 20 at a time, newest first, with their total", async () => {
+    const ws = await createWorkspace();
+    const made: string[] = [];
+    for (let i = 0; i < INVITATIONS_PAGE_SIZE + 3; i++) {
+      made.push((await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(`paged${i}`), invitedBy: ws.owner.id })).id);
+    }
+    const scope = actorFor(ws.tenant, ws.admin);
+    const first = await membersPage(scope, query());
+    const second = await membersPage(scope, query({ ipage: 2 }));
+    expect(first).toMatchObject({ invitationTotal: INVITATIONS_PAGE_SIZE + 3, invitationPage: 1 });
+    expect(first.invitations).toHaveLength(INVITATIONS_PAGE_SIZE);
+    expect(second.invitations).toHaveLength(3);
+    expect(new Set([...first.invitations, ...second.invitations].map((i) => i.id))).toEqual(new Set(made));
+    const times = [...first.invitations, ...second.invitations].map((i) => i.createdAt.getTime());
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+  });
+
   it("refuses a member of A who asks for B's members: the database will not enter B for them", async () => {
     const [a, b] = await Promise.all([createWorkspace(), createWorkspace()]);
     await insertInvitation({ tenantId: b.tenant.id, email: uniqueEmail("b-invite"), invitedBy: b.owner.id });
-    await expect(getMembersPage({ tenantId: b.tenant.id, userId: a.member.id }, query())).rejects.toMatchObject({
+    await expect(membersPage({ ...actorFor(a.tenant, a.member), tenantId: b.tenant.id }, query())).rejects.toMatchObject({
       code: "not_member",
     });
   });
@@ -187,7 +210,7 @@ describe("getMembersPage", () => {
   it("refuses, at the start of the transaction, a member removed after their request began", async () => {
     const ws = await createWorkspace();
     await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id]);
-    await expect(getMembersPage({ tenantId: ws.tenant.id, userId: ws.member.id }, query())).rejects.toMatchObject({
+    await expect(membersPage(actorFor(ws.tenant, ws.member), query())).rejects.toMatchObject({
       code: "not_member",
     });
   });
@@ -345,7 +368,8 @@ describe("removeMember", () => {
     const staleSecond = actorFor(ws.tenant, second);
     await owner().query("UPDATE users SET active = false WHERE id = $1", [second.id]);
     // ws.owner is now the only active owner: whoever asks, they stay.
-    await expectRefused(ws.tenant, () => removeMember(staleSecond, ws.owner.id), "not_member");
+    // Deactivation ended their sessions: they are signed out.
+    await expectRefused(ws.tenant, () => removeMember(staleSecond, ws.owner.id), "signed_out");
     await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.admin), ws.owner.id), "forbidden");
     expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
   });
@@ -360,17 +384,34 @@ describe("removeMember", () => {
     const ws = await createWorkspace();
     const elsewhere = await createTenantRow();
     await addMember(elsewhere.id, ws.member.id, "member");
-    const before = await resolveTenantContext(ws.member.id, ws.tenant.id);
+    const before = await resolveTenantContext(credentialOf(ws.member), ws.tenant.id);
     expect(before).toMatchObject({ kind: "tenant", tenantId: ws.tenant.id, source: "cookie" });
 
     await removeMember(actorFor(ws.tenant, ws.owner), ws.member.id);
-    const after = await resolveTenantContext(ws.member.id, ws.tenant.id);
+    const after = await resolveTenantContext(credentialOf(ws.member), ws.tenant.id);
     expect(after).toMatchObject({ kind: "tenant", tenantId: elsewhere.id, source: "first" });
     expect(after.kind === "tenant" && after.memberships.map((m) => m.tenantId)).toEqual([elsewhere.id]);
 
     // Someone with no other workspace is left with none.
     await removeMember(actorFor(ws.tenant, ws.owner), ws.auditor.id);
-    expect(await resolveTenantContext(ws.auditor.id, ws.tenant.id)).toMatchObject({ kind: "no-tenant" });
+    expect(await resolveTenantContext(credentialOf(ws.auditor), ws.tenant.id)).toMatchObject({ kind: "no-tenant" });
+  });
+});
+
+describe("a remembered workspace", () => {
+  it("is forgotten by the database when its member is removed, and kept when it is another one", async () => {
+    const ws = await createWorkspace();
+    const elsewhere = await createTenantRow();
+    await addMember(elsewhere.id, ws.auditor.id, "member");
+    await owner().query("UPDATE users SET last_tenant_id = $1 WHERE id = $2", [ws.tenant.id, ws.member.id]);
+    await owner().query("UPDATE users SET last_tenant_id = $1 WHERE id = $2", [elsewhere.id, ws.auditor.id]);
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.member.id);
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.auditor.id);
+    const { rows } = await owner().query<{ id: string; last_tenant_id: string | null }>(
+      "SELECT id, last_tenant_id FROM users WHERE id = ANY($1)",
+      [[ws.member.id, ws.auditor.id]],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.last_tenant_id]))).toEqual({ [ws.member.id]: null, [ws.auditor.id]: elsewhere.id });
   });
 });
 

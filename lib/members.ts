@@ -1,24 +1,22 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { Prisma, type Tx } from "@/lib/db";
+import { sql, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
-import { ROLES, type Role } from "@/lib/tenancy/permissions";
-import type { RequestInfo, TenantContext } from "@/lib/tenancy/resolve";
-import { lockTenant, withTenant, type TenantScope } from "@/lib/tenancy/with-tenant";
+import { lockTenant, ROLES, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { uuidSchema } from "@/lib/validation";
-
-export type MemberActor = Pick<TenantContext, "tenantId" | "userId" | "user"> & { request?: RequestInfo };
 
 export const MEMBER_SORTS = ["name", "email", "role", "joined"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 export const MEMBERS_PAGE_SIZE = 20;
+export const INVITATIONS_PAGE_SIZE = 20;
 
 export const memberListQuerySchema = z.object({
   q: z.string().trim().max(200).catch(""),
   sort: z.enum(MEMBER_SORTS).catch("joined"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  ipage: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type MemberListQuery = z.output<typeof memberListQuerySchema>;
 
@@ -51,62 +49,72 @@ export interface MembersPage {
   page: number;
   pageSize: number;
   invitations: PendingInvitationRow[];
+  invitationTotal: number;
+  invitationPage: number;
   ownerCount: number;
 }
 
-const ORDER: Record<MemberSort, Prisma.Sql> = {
-  name: Prisma.sql`lower(coalesce(u.name, u.email))`,
-  email: Prisma.sql`u.email`,
-  role: Prisma.sql`m.role`,
-  joined: Prisma.sql`m.created_at`,
+const ORDER: Record<MemberSort, Sql> = {
+  name: sql`lower(coalesce(u.name, u.email))`,
+  email: sql`u.email`,
+  role: sql`m.role`,
+  joined: sql`m.created_at`,
 };
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** One page of members (searched by name or email, sorted), the pending invitations and the owner count, in one transaction. */
-export async function getMembersPage(scope: TenantScope, query: MemberListQuery): Promise<MembersPage> {
-  const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
+interface MembersPageRow {
+  members: Array<{ user_id: string; name: string | null; email: string; role: Role; created_at: string }>;
+  total: number;
+  invitations: Array<{ id: string; email: string; role: Role; inviter: string | null; created_at: string; expires_at: string; expired: boolean }>;
+  invitation_total: number;
+  owners: number;
+}
+
+/**
+ * The settings page's data in one statement: a page of members (searched by
+ * name or email, sorted), a page of pending invitations, and the owner count.
+ */
+export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId">, query: MemberListQuery): Promise<MembersPage> {
   const pattern = `%${escapeLike(query.q)}%`;
-  const direction = query.dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  return withTenant(scope, async (tx) => {
-    const members = await tx.$queryRaw<Array<{ user_id: string; name: string | null; email: string; role: Role; created_at: Date; total: number }>>`
-      SELECT m.user_id, u.name, u.email, m.role, m.created_at, count(*) OVER ()::int AS total
-        FROM tenant_members m JOIN users u ON u.id = m.user_id
-       WHERE m.tenant_id = ${scope.tenantId}::uuid
-         AND (${query.q} = '' OR u.email ILIKE ${pattern} OR u.name ILIKE ${pattern})
-       ORDER BY ${ORDER[query.sort]} ${direction}, u.email ASC
-       LIMIT ${MEMBERS_PAGE_SIZE} OFFSET ${offset}`;
-    const invitations = await tx.$queryRaw<Array<{ id: string; email: string; role: Role; inviter: string | null; created_at: Date; expires_at: Date; expired: boolean }>>`
-      SELECT i.id, i.email, i.role, coalesce(u.name, u.email) AS inviter, i.created_at, i.expires_at, i.expires_at <= now() AS expired
-        FROM tenant_invitations i LEFT JOIN users u ON u.id = i.invited_by
-       WHERE i.tenant_id = ${scope.tenantId}::uuid AND i.status = 'pending'
-       ORDER BY i.created_at DESC`;
-    const owners = await tx.$queryRaw<Array<{ n: number }>>`
-      SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = ${scope.tenantId}::uuid AND role = 'owner'`;
-    let total = members[0]?.total ?? 0;
-    if (members.length === 0 && offset > 0) {
-      const counted = await tx.$queryRaw<Array<{ n: number }>>`
-        SELECT count(*)::int AS n FROM tenant_members m JOIN users u ON u.id = m.user_id
-         WHERE m.tenant_id = ${scope.tenantId}::uuid AND (${query.q} = '' OR u.email ILIKE ${pattern} OR u.name ILIKE ${pattern})`;
-      total = counted[0]?.n ?? 0;
-    }
-    return {
-      members: members.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, role: r.role, joinedAt: r.created_at })),
-      total,
-      page: query.page,
-      pageSize: MEMBERS_PAGE_SIZE,
-      invitations: invitations.map((r) => ({
-        id: r.id,
-        email: r.email,
-        role: r.role,
-        invitedBy: r.inviter,
-        createdAt: r.created_at,
-        expiresAt: r.expires_at,
-        expired: r.expired,
-      })),
-      ownerCount: owners[0]?.n ?? 0,
-    };
-  });
+  const direction = query.dir === "desc" ? sql`DESC` : sql`ASC`;
+  const matches = sql`m.tenant_id = ${actor.tenantId}::uuid AND (${query.q} = '' OR u.email ILIKE ${pattern} OR u.name ILIKE ${pattern})`;
+  const row = await tx.one<MembersPageRow>(sql`
+    SELECT
+      (SELECT coalesce(json_agg(p), '[]') FROM (
+         SELECT m.user_id, u.name, u.email, m.role, m.created_at
+           FROM tenant_members m JOIN users u ON u.id = m.user_id
+          WHERE ${matches}
+          ORDER BY ${ORDER[query.sort]} ${direction}, u.email ASC
+          LIMIT ${MEMBERS_PAGE_SIZE} OFFSET ${(query.page - 1) * MEMBERS_PAGE_SIZE}) p) AS members,
+      (SELECT count(*)::int FROM tenant_members m JOIN users u ON u.id = m.user_id WHERE ${matches}) AS total,
+      (SELECT coalesce(json_agg(p), '[]') FROM (
+         SELECT i.id, i.email, i.role, i.inviter_name AS inviter, i.created_at, i.expires_at, i.expires_at <= now() AS expired
+           FROM tenant_invitations i
+          WHERE i.tenant_id = ${actor.tenantId}::uuid AND i.status = 'pending'
+          ORDER BY i.created_at DESC, i.id
+          LIMIT ${INVITATIONS_PAGE_SIZE} OFFSET ${(query.ipage - 1) * INVITATIONS_PAGE_SIZE}) p) AS invitations,
+      (SELECT count(*)::int FROM tenant_invitations i WHERE i.tenant_id = ${actor.tenantId}::uuid AND i.status = 'pending') AS invitation_total,
+      (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = ${actor.tenantId}::uuid AND m.role = 'owner') AS owners`);
+  if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
+  return {
+    members: row.members.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, role: r.role, joinedAt: new Date(r.created_at) })),
+    total: row.total,
+    page: query.page,
+    pageSize: MEMBERS_PAGE_SIZE,
+    invitations: row.invitations.map((r) => ({
+      id: r.id,
+      email: r.email,
+      role: r.role,
+      invitedBy: r.inviter,
+      createdAt: new Date(r.created_at),
+      expiresAt: new Date(r.expires_at),
+      expired: r.expired,
+    })),
+    invitationTotal: row.invitation_total,
+    invitationPage: query.ipage,
+    ownerCount: row.owners,
+  };
 }
 
 interface Membership {
@@ -116,14 +124,13 @@ interface Membership {
 }
 
 async function membership(tx: Tx, tenantId: string, userId: string): Promise<Membership | null> {
-  const rows = await tx.$queryRaw<Membership[]>`
+  return tx.one<Membership>(sql`
     SELECT m.role, u.email, u.name FROM tenant_members m JOIN users u ON u.id = m.user_id
-     WHERE m.tenant_id = ${tenantId}::uuid AND m.user_id = ${userId}::uuid`;
-  return rows[0] ?? null;
+     WHERE m.tenant_id = ${tenantId}::uuid AND m.user_id = ${userId}::uuid`);
 }
 
 /** The actor's role now, under the tenant lock — not the one their request started with. */
-async function currentRole(tx: Tx, actor: MemberActor): Promise<Role> {
+async function currentRole(tx: Tx, actor: TenantActor): Promise<Role> {
   const me = await membership(tx, actor.tenantId, actor.userId);
   if (!me || (me.role !== "owner" && me.role !== "admin")) {
     throw new DomainError("forbidden", "Your role in this workspace no longer allows that. Reload the page.");
@@ -132,10 +139,10 @@ async function currentRole(tx: Tx, actor: MemberActor): Promise<Role> {
 }
 
 async function otherActiveOwners(tx: Tx, tenantId: string, exceptUserId: string): Promise<number> {
-  const rows = await tx.$queryRaw<Array<{ n: number }>>`
+  const row = await tx.one<{ n: number }>(sql`
     SELECT count(*)::int AS n FROM tenant_members m JOIN users u ON u.id = m.user_id
-     WHERE m.tenant_id = ${tenantId}::uuid AND m.role = 'owner' AND u.active AND m.user_id <> ${exceptUserId}::uuid`;
-  return rows[0]?.n ?? 0;
+     WHERE m.tenant_id = ${tenantId}::uuid AND m.role = 'owner' AND u.active AND m.user_id <> ${exceptUserId}::uuid`);
+  return row?.n ?? 0;
 }
 
 const describe = (m: Membership) => m.name || m.email;
@@ -145,7 +152,7 @@ const describe = (m: Membership) => m.name || m.email;
  * an owner's role or make someone an owner; a workspace always keeps an
  * active owner.
  */
-export async function changeMemberRole(actor: MemberActor, userId: string, role: Role): Promise<{ from: Role; to: Role }> {
+export async function changeMemberRole(actor: TenantActor, userId: string, role: Role): Promise<{ from: Role; to: Role }> {
   return withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
     const actorRole = await currentRole(tx, actor);
@@ -157,8 +164,9 @@ export async function changeMemberRole(actor: MemberActor, userId: string, role:
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
       throw new DomainError("last_owner", `${describe(target)} is the last owner. Make someone else an owner first.`);
     }
-    const updated = await tx.tenantMember.updateMany({ where: { tenantId: actor.tenantId, userId }, data: { role } });
-    if (updated.count !== 1) throw new DomainError("forbidden", "Your role in this workspace does not allow that.");
+    const updated = await tx.exec(sql`
+      UPDATE tenant_members SET role = ${role}::member_role WHERE tenant_id = ${actor.tenantId}::uuid AND user_id = ${userId}::uuid`);
+    if (updated !== 1) throw new DomainError("forbidden", "Your role in this workspace does not allow that.");
     await recordAudit(tx, {
       tenantId: actor.tenantId,
       actor: actor.user,
@@ -176,7 +184,7 @@ export async function changeMemberRole(actor: MemberActor, userId: string, role:
  * Removing oneself is "leave". Admins cannot remove owners; the last owner
  * cannot be removed.
  */
-export async function removeMember(actor: MemberActor, userId: string): Promise<{ email: string }> {
+export async function removeMember(actor: TenantActor, userId: string): Promise<{ email: string }> {
   if (userId === actor.userId) {
     throw new DomainError("self_removal", "You cannot remove yourself. To go, use “Leave workspace” instead.");
   }
@@ -189,8 +197,8 @@ export async function removeMember(actor: MemberActor, userId: string): Promise<
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
       throw new DomainError("last_owner", `${describe(target)} is the last owner and cannot be removed.`);
     }
-    const removed = await tx.tenantMember.deleteMany({ where: { tenantId: actor.tenantId, userId } });
-    if (removed.count !== 1) throw new DomainError("forbidden", "Your role in this workspace does not allow that.");
+    const removed = await tx.exec(sql`DELETE FROM tenant_members WHERE tenant_id = ${actor.tenantId}::uuid AND user_id = ${userId}::uuid`);
+    if (removed !== 1) throw new DomainError("forbidden", "Your role in this workspace does not allow that.");
     await recordAudit(tx, {
       tenantId: actor.tenantId,
       actor: actor.user,
@@ -204,7 +212,7 @@ export async function removeMember(actor: MemberActor, userId: string): Promise<
 }
 
 /** Leaves the workspace, whatever one's role — unless one is its last owner. */
-export async function leaveTenant(actor: MemberActor): Promise<void> {
+export async function leaveTenant(actor: TenantActor): Promise<void> {
   await withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
     const me = await membership(tx, actor.tenantId, actor.userId);
@@ -221,7 +229,7 @@ export async function leaveTenant(actor: MemberActor): Promise<void> {
       metadata: { role: me.role },
       request: actor.request,
     });
-    await tx.tenantMember.deleteMany({ where: { tenantId: actor.tenantId, userId: actor.userId } });
-    await tx.user.updateMany({ where: { id: actor.userId, lastTenantId: actor.tenantId }, data: { lastTenantId: null } });
+    // The database forgets it as their remembered workspace (a trigger).
+    await tx.exec(sql`DELETE FROM tenant_members WHERE tenant_id = ${actor.tenantId}::uuid AND user_id = ${actor.userId}::uuid`);
   });
 }

@@ -20,6 +20,8 @@ import {
   owner,
   ownerCount,
   uniqueEmail,
+  userActor,
+  type TestUser,
 } from "@/test/fixtures";
 
 const PARALLEL = 20;
@@ -143,9 +145,7 @@ describe("the same token accepted 20 times at once", () => {
     const invitee = await createUser();
     const { token, tokenHash } = mintInviteToken();
     const { id } = await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "auditor", tokenHash });
-    const user = { id: invitee.id, email: invitee.email, name: invitee.name };
-
-    const settled = await Promise.allSettled(Array.from({ length: PARALLEL }, () => acceptInvitationByToken(user, token)));
+    const settled = await Promise.allSettled(Array.from({ length: PARALLEL }, () => acceptInvitationByToken(userActor(invitee), token)));
     const rejected = settled.filter((s) => s.status === "rejected");
     expect(rejected.map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
     const results = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof acceptInvitationByToken>>>).value);
@@ -167,13 +167,13 @@ describe("bypassing the lib: the database alone keeps an owner", () => {
     await pool?.end();
   });
 
-  /** A raw app-role transaction, as `userId` in `tenantId`, deleting `targetId`'s membership, committed; its outcome. */
-  async function deleteAndCommit(tenantId: string, userId: string, targetId: string, ready: () => Promise<void>): Promise<string> {
+  /** A raw app-role transaction, as `user` in `tenantId`, deleting `targetId`'s membership, committed; its outcome. */
+  async function deleteAndCommit(tenantId: string, user: TestUser, targetId: string, ready: () => Promise<void>): Promise<string> {
     pool ??= new pg.Pool({ connectionString: process.env.APP_DATABASE_URL, max: 10 });
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      await client.query("SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [tenantId, userId]);
+      await client.query("SELECT app_enter($1, $2, true)", [user.sessionToken, tenantId]);
       const { rowCount } = await client.query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [tenantId, targetId]);
       expect(rowCount).toBe(1); // each DELETE alone is allowed: one owner removing another
       await ready(); // both deletes done before either commits
@@ -197,7 +197,7 @@ describe("bypassing the lib: the database alone keeps an owner", () => {
         if (++arrived === 2) release();
         await bothDeleted;
       };
-      const outcomes = await Promise.all([deleteAndCommit(ws.tenant.id, a.id, b.id, ready), deleteAndCommit(ws.tenant.id, b.id, a.id, ready)]);
+      const outcomes = await Promise.all([deleteAndCommit(ws.tenant.id, a, b.id, ready), deleteAndCommit(ws.tenant.id, b, a.id, ready)]);
       expect(outcomes.sort(), `round ${round}`).toEqual(["P0001", "committed"]);
       expect(await ownerCount(ws.tenant.id)).toBe(1);
     }

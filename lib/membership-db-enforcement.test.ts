@@ -2,6 +2,7 @@
 // role, with the RLS context set the way withTenant sets it, bypassing every
 // check in lib/. Each probe is rolled back (asApp), and state is re-read via
 // the owner connection afterwards.
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { mintInviteToken } from "@/lib/invitations";
@@ -69,7 +70,7 @@ describe("a plain member or auditor, with their own tenant set", () => {
       const invitation = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("pending"), invitedBy: ws.owner.id });
       const rolesBefore = await roles(ws.tenant.id);
 
-      await asApp({ tenantId: ws.tenant.id, userId: me.id }, async (client) => {
+      await asApp({ tenantId: ws.tenant.id, user: me }, async (client) => {
         const { text, values } = inviteInsert(ws.tenant.id, me.id);
         expect((await attempt(client, text, values)).code).toBe("42501");
 
@@ -100,7 +101,7 @@ describe("an admin", () => {
   it("cannot touch an owner's row, make anyone an owner, or delete an owner", async () => {
     const ws = await createWorkspace();
     const rolesBefore = await roles(ws.tenant.id);
-    await asApp({ tenantId: ws.tenant.id, userId: ws.admin.id }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: ws.admin }, async (client) => {
       expect(
         await attempt(client, "UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.owner.id]),
       ).toEqual({ code: "ok", rowCount: 0 });
@@ -123,7 +124,7 @@ describe("an admin", () => {
 
   it("can change a member's role (positive control)", async () => {
     const ws = await createWorkspace();
-    await asApp({ tenantId: ws.tenant.id, userId: ws.admin.id }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: ws.admin }, async (client) => {
       const result = await client.query("UPDATE tenant_members SET role = 'auditor' WHERE tenant_id = $1 AND user_id = $2", [
         ws.tenant.id,
         ws.member.id,
@@ -138,7 +139,7 @@ describe("an admin", () => {
 
   it("cannot write into another tenant by naming it while its own tenant is set", async () => {
     const [ws, other] = await Promise.all([createWorkspace(), createWorkspace()]);
-    await asApp({ tenantId: ws.tenant.id, userId: ws.admin.id }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: ws.admin }, async (client) => {
       expect(
         await attempt(client, "UPDATE tenant_members SET role = 'auditor' WHERE tenant_id = $1 AND user_id = $2", [other.tenant.id, other.member.id]),
       ).toEqual({ code: "ok", rowCount: 0 });
@@ -153,20 +154,31 @@ describe("joining a tenant (self-insert into tenant_members)", () => {
   const join = (client: pg.PoolClient, tenantId: string, userId: string, role: string) =>
     attempt(client, "INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, $3)", [tenantId, userId, role]);
 
-  it("is refused without an invitation", async () => {
+  it("cannot even be attempted without an invitation: the database will not enter the tenant to join", async () => {
     const ws = await createWorkspace();
     const stranger = await createUser();
-    await asApp({ tenantId: ws.tenant.id, userId: stranger.id }, async (client) => {
-      expect((await join(client, ws.tenant.id, stranger.id, "member")).code).toBe("42501");
-    });
+    const entered = asApp({ tenantId: ws.tenant.id, user: stranger, as: "join" }, async () => "entered");
+    expect(await pgErrorCode(entered)).toBe("42501");
     expect(await memberRole(ws.tenant.id, stranger.id)).toBeNull();
+  });
+
+  it("shows a joiner nobody else's membership", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "member" });
+    await asApp({ tenantId: ws.tenant.id, user: invitee, as: "join" }, async (client) => {
+      const { rows } = await client.query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [ws.tenant.id]);
+      expect(rows[0].n).toBe(0);
+      const users = await client.query("SELECT id FROM users");
+      expect(users.rows).toEqual([{ id: invitee.id }]);
+    });
   });
 
   it("is refused with a role other than the invited one", async () => {
     const ws = await createWorkspace();
     const invitee = await createUser();
     await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "member" });
-    await asApp({ tenantId: ws.tenant.id, userId: invitee.id }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: invitee, as: "join" }, async (client) => {
       expect((await join(client, ws.tenant.id, invitee.id, "admin")).code).toBe("42501");
       expect((await join(client, ws.tenant.id, invitee.id, "auditor")).code).toBe("42501");
       expect((await join(client, ws.tenant.id, invitee.id, "owner")).code).toBe("42501");
@@ -181,7 +193,7 @@ describe("joining a tenant (self-insert into tenant_members)", () => {
     await insertInvitation({ tenantId: ws.tenant.id, email: revoked.email, status: "revoked" });
     await insertInvitation({ tenantId: ws.tenant.id, email: accepted.email, status: "accepted" });
     for (const user of [expired, revoked, accepted]) {
-      await asApp({ tenantId: ws.tenant.id, userId: user.id }, async (client) => {
+      await asApp({ tenantId: ws.tenant.id, user, as: "join" }, async (client) => {
         expect((await join(client, ws.tenant.id, user.id, "member")).code, user.email).toBe("42501");
       });
     }
@@ -192,9 +204,9 @@ describe("joining a tenant (self-insert into tenant_members)", () => {
     const ws = await createWorkspace();
     const [invitee, impostor] = await Promise.all([createUser(), createUser()]);
     await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "member" });
-    await asApp({ tenantId: ws.tenant.id, userId: impostor.id }, async (client) => {
+    expect(await pgErrorCode(asApp({ tenantId: ws.tenant.id, user: impostor, as: "join" }, async () => "entered"))).toBe("42501");
+    await asApp({ tenantId: ws.tenant.id, user: invitee, as: "join" }, async (client) => {
       expect((await join(client, ws.tenant.id, impostor.id, "member")).code).toBe("42501");
-      expect((await join(client, ws.tenant.id, invitee.id, "member")).code).toBe("42501");
     });
     expect(await memberCount(ws.tenant.id)).toBe(4);
   });
@@ -203,25 +215,30 @@ describe("joining a tenant (self-insert into tenant_members)", () => {
     const ws = await createWorkspace();
     const invitee = await createUser();
     await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "auditor" });
-    await asApp({ tenantId: ws.tenant.id, userId: invitee.id }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: invitee, as: "join" }, async (client) => {
       expect(await join(client, ws.tenant.id, invitee.id, "auditor")).toEqual({ code: "ok", rowCount: 1 });
     });
     expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull(); // rolled back
   });
 
-  it("refuses inserting oneself as owner into a tenant that already has members", async () => {
+  it("lets a creator own only a tenant that did not exist", async () => {
     const ws = await createWorkspace();
-    const stranger = await createUser();
-    await asApp({ tenantId: ws.tenant.id, userId: stranger.id }, async (client) => {
-      expect((await join(client, ws.tenant.id, stranger.id, "owner")).code).toBe("42501");
-    });
-    const fresh = await createTenantRow();
     const creator = await createUser();
-    await asApp({ tenantId: fresh.id, userId: creator.id }, async (client) => {
-      // Positive control: the creator of an empty tenant may become its owner.
-      expect(await join(client, fresh.id, creator.id, "owner")).toEqual({ code: "ok", rowCount: 1 });
+    // An existing tenant cannot be entered as its creator…
+    expect(await pgErrorCode(asApp({ tenantId: ws.tenant.id, user: creator, as: "create" }, async () => "entered"))).toBe("42501");
+    // …and a new one admits its own row and its creator as owner, nothing else.
+    const fresh = randomUUID();
+    await asApp({ tenantId: fresh, user: creator, as: "create" }, async (client) => {
+      expect(await attempt(client, "INSERT INTO tenants (id, name, slug) VALUES ($1, 'Fresh', $2)", [fresh, `fresh-${fresh.slice(0, 8)}`])).toEqual({
+        code: "ok",
+        rowCount: 1,
+      });
+      expect((await join(client, ws.tenant.id, creator.id, "owner")).code).toBe("42501");
+      expect((await join(client, fresh, ws.member.id, "owner")).code).toBe("42501");
+      expect((await join(client, fresh, creator.id, "admin")).code).toBe("42501");
+      expect(await join(client, fresh, creator.id, "owner")).toEqual({ code: "ok", rowCount: 1 });
     });
-    expect(await memberRole(ws.tenant.id, stranger.id)).toBeNull();
+    expect(await memberRole(ws.tenant.id, creator.id)).toBeNull();
   });
 });
 
@@ -229,13 +246,13 @@ describe("an invitee updating their invitation", () => {
   it("may mark their own pending invitation accepted by themselves, in the order the app does it", async () => {
     const ws = await createWorkspace();
     const [joiner, holder] = await Promise.all([createUser(), createUser()]);
-    const { tokenHash } = mintInviteToken();
+    const { token, tokenHash } = mintInviteToken();
     const joined = await insertInvitation({ tenantId: ws.tenant.id, email: joiner.email, role: "member" });
     const held = await insertInvitation({ tenantId: ws.tenant.id, email: holder.email, role: "auditor", tokenHash });
     const accept = "UPDATE tenant_invitations SET status = 'accepted', accepted_by = $2, accepted_at = now() WHERE id = $1";
 
     // Onboarding path: join with the invited role first, then mark the invitation accepted.
-    await asApp({ tenantId: ws.tenant.id, userId: joiner.id }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: joiner, as: "join" }, async (client) => {
       expect(await attempt(client, "INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [ws.tenant.id, joiner.id])).toEqual({
         code: "ok",
         rowCount: 1,
@@ -243,12 +260,12 @@ describe("an invitee updating their invitation", () => {
       expect(await attempt(client, accept, [joined.id, joiner.id])).toEqual({ code: "ok", rowCount: 1 });
     });
     // Link path: holding the token, the invitee may mark it accepted.
-    await asApp({ tenantId: ws.tenant.id, userId: holder.id, inviteTokenHash: tokenHash }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: holder, inviteToken: token, as: "join" }, async (client) => {
       expect(await attempt(client, accept, [held.id, holder.id])).toEqual({ code: "ok", rowCount: 1 });
     });
     // Neither a member yet nor holding the token: the accepted row would leave what they may see,
     // and Postgres refuses the UPDATE (the SELECT policy applies to the new row).
-    await asApp({ tenantId: ws.tenant.id, userId: holder.id }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: holder, as: "join" }, async (client) => {
       expect((await attempt(client, accept, [held.id, holder.id])).code).toBe("42501");
     });
     expect((await invitationById(joined.id))!.status).toBe("pending"); // rolled back
@@ -259,12 +276,12 @@ describe("an invitee updating their invitation", () => {
   it("may not record someone else as its acceptor, nor touch its role, nor accept another person's invitation", async () => {
     const ws = await createWorkspace();
     const [invitee, other] = await Promise.all([createUser(), createUser()]);
-    const { tokenHash } = mintInviteToken();
+    const { token, tokenHash } = mintInviteToken();
     const { id } = await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, role: "member", tokenHash });
     const othersInvitation = await insertInvitation({ tenantId: ws.tenant.id, email: other.email, role: "member" });
     const before = await invitationById(id);
     // Holding the token, so the accepted row stays visible: only the policy's WITH CHECK can refuse.
-    await asApp({ tenantId: ws.tenant.id, userId: invitee.id, inviteTokenHash: tokenHash }, async (client) => {
+    await asApp({ tenantId: ws.tenant.id, user: invitee, inviteToken: token, as: "join" }, async (client) => {
       await client.query("SAVEPOINT before_accept");
       const rls = { code: "42501", message: expect.stringContaining("row-level security") };
       expect(await failure(client, "UPDATE tenant_invitations SET status = 'accepted', accepted_by = $2 WHERE id = $1", [id, other.id])).toMatchObject(rls);
@@ -295,7 +312,7 @@ describe("an invitee updating their invitation", () => {
 describe("the deferred last-owner trigger", () => {
   it("refuses the COMMIT of the sole owner deleting their own row", async () => {
     const ws = await createWorkspace();
-    const message = await asApp({ tenantId: ws.tenant.id, userId: ws.owner.id }, async (client) => {
+    const message = await asApp({ tenantId: ws.tenant.id, user: ws.owner }, async (client) => {
       const deleted = await client.query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.owner.id]);
       expect(deleted.rowCount).toBe(1); // the policy lets anyone leave; the trigger has the last word at commit
       const error = await client.query("COMMIT").then(
@@ -312,7 +329,7 @@ describe("the deferred last-owner trigger", () => {
 
   it("refuses the COMMIT of the sole owner demoting themselves", async () => {
     const ws = await createWorkspace();
-    const message = await asApp({ tenantId: ws.tenant.id, userId: ws.owner.id }, async (client) => {
+    const message = await asApp({ tenantId: ws.tenant.id, user: ws.owner }, async (client) => {
       const updated = await client.query("UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.owner.id]);
       expect(updated.rowCount).toBe(1);
       const error = await client.query("COMMIT").then(
@@ -376,30 +393,31 @@ describe("one pending invitation per (tenant, email)", () => {
   });
 });
 
-describe("reading an invitation by its token hash", () => {
-  it("is possible only holding exactly that hash", async () => {
+describe("reading an invitation by its token", () => {
+  it("is possible only holding exactly that token: its stored hash opens nothing", async () => {
     const [mine, theirs] = await Promise.all([createWorkspace(), createWorkspace()]);
-    const { tokenHash } = mintInviteToken();
+    const { token, tokenHash } = mintInviteToken();
     const { id } = await insertInvitation({ tenantId: theirs.tenant.id, email: uniqueEmail("target"), tokenHash });
     const select = "SELECT id FROM tenant_invitations WHERE token_hash = $1";
 
-    await asApp({ tenantId: mine.tenant.id, userId: mine.owner.id }, async (client) => {
+    await asApp({ tenantId: mine.tenant.id, user: mine.owner }, async (client) => {
       expect((await client.query(select, [tokenHash])).rowCount).toBe(0);
     });
-    await asApp({ tenantId: mine.tenant.id, userId: mine.owner.id, inviteTokenHash: mintInviteToken().tokenHash }, async (client) => {
+    await asApp({ inviteToken: mintInviteToken().token, user: mine.owner }, async (client) => {
       expect((await client.query(select, [tokenHash])).rowCount).toBe(0);
     });
-    await asApp({ inviteTokenHash: tokenHash.toUpperCase() }, async (client) => {
+    // Whoever copied the hashes out of the table holds no key.
+    await asApp({ inviteToken: tokenHash }, async (client) => {
       expect((await client.query(select, [tokenHash])).rowCount).toBe(0);
     });
-    await asApp({ inviteTokenHash: tokenHash }, async (client) => {
+    await asApp({ inviteToken: token }, async (client) => {
       const { rows } = await client.query(select, [tokenHash]);
       expect(rows).toEqual([{ id }]);
       // The capability names that one invitation only.
       const all = await client.query("SELECT id FROM tenant_invitations");
       expect(all.rows).toEqual([{ id }]);
     });
-    await asApp({ tenantId: mine.tenant.id, userId: mine.owner.id, inviteTokenHash: tokenHash }, async (client) => {
+    await asApp({ inviteToken: token, user: mine.owner }, async (client) => {
       expect((await client.query(select, [tokenHash])).rows).toEqual([{ id }]);
     });
   });

@@ -1,27 +1,25 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
+import { sql, type Tx } from "@/lib/db";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import type { CreateTenantInput } from "@/lib/validation";
-import type { Membership, RequestInfo, SignedInUser } from "@/lib/tenancy/resolve";
-import { enterTenant, withNewTenant, withTenant, withUser, type TenantScope } from "@/lib/tenancy/with-tenant";
+import { withNewTenant, withTenant, type Actor, type Membership, type TenantActor } from "@/lib/tenancy";
 
 /** Creates a workspace and makes its creator the owner, audited, in one transaction. */
-export async function createTenant(user: SignedInUser, input: CreateTenantInput, request?: RequestInfo) {
+export async function createTenant(actor: Actor, input: CreateTenantInput) {
   const id = randomUUID();
   try {
-    await withNewTenant({ tenantId: id, userId: user.id }, async (tx) => {
-      // No RETURNING: the row is visible to its creator only once the
-      // membership below exists.
-      await tx.$executeRaw`INSERT INTO tenants (id, name, slug) VALUES (${id}::uuid, ${input.name}, ${input.slug})`;
-      await tx.tenantMember.createMany({ data: { tenantId: id, userId: user.id, role: "owner" } });
+    await withNewTenant(actor.credential, id, async (tx) => {
+      await tx.exec(sql`INSERT INTO tenants (id, name, slug) VALUES (${id}::uuid, ${input.name}, ${input.slug})`);
+      await tx.exec(sql`INSERT INTO tenant_members (tenant_id, user_id, role) VALUES (${id}::uuid, ${actor.user.id}::uuid, 'owner')`);
       await recordAudit(tx, {
         tenantId: id,
-        actor: user,
+        actor: actor.user,
         action: "tenant.create",
         target: { type: "tenant", id },
         metadata: { name: input.name, slug: input.slug },
-        request,
+        request: actor.request,
       });
     });
   } catch (error) {
@@ -34,41 +32,26 @@ export async function createTenant(user: SignedInUser, input: CreateTenantInput,
 }
 
 /**
- * Re-verifies that the user belongs to the tenant (and that it is active),
- * records the switch in that tenant's audit log, and — when asked —
- * remembers it as the user's default for future sign-ins.
+ * Enters the tenant (which re-verifies that the user is an active member of
+ * an active workspace), records the switch in its audit log, and — when
+ * asked — remembers it as the user's default for future sign-ins.
  */
-export async function switchTenant(
-  user: SignedInUser,
-  tenantId: string,
-  options: { remember: boolean; request?: RequestInfo },
-): Promise<Membership> {
-  return withUser(user.id, async (tx) => {
-    const membership = await tx.tenantMember.findUnique({
-      where: { tenantId_userId: { tenantId, userId: user.id } },
-      select: { role: true, tenant: { select: { id: true, name: true, slug: true, status: true } } },
-    });
-    if (!membership || membership.tenant.status !== "active") {
-      throw new DomainError("not_member", "You are not a member of that workspace.");
-    }
-    await enterTenant(tx, { tenantId, userId: user.id });
+export async function switchTenant(actor: Actor, tenantId: string, options: { remember: boolean }): Promise<Membership> {
+  return withTenant({ tenantId, userId: actor.user.id, credential: actor.credential }, async (tx, role) => {
+    const tenant = await tx.one<{ name: string; slug: string }>(sql`SELECT name, slug FROM tenants WHERE id = ${tenantId}::uuid`);
+    if (!tenant) throw new DomainError("not_member", "You are not a member of that workspace.");
     await recordAudit(tx, {
       tenantId,
-      actor: user,
+      actor: actor.user,
       action: "tenant.switch",
       target: { type: "tenant", id: tenantId },
       metadata: { remembered: options.remember },
-      request: options.request,
+      request: actor.request,
     });
     if (options.remember) {
-      await tx.user.update({ where: { id: user.id }, data: { lastTenantId: tenantId }, select: { id: true } });
+      await tx.exec(sql`UPDATE users SET last_tenant_id = ${tenantId}::uuid WHERE id = ${actor.user.id}::uuid`);
     }
-    return {
-      tenantId,
-      tenantName: membership.tenant.name,
-      tenantSlug: membership.tenant.slug,
-      role: membership.role,
-    };
+    return { tenantId, tenantName: tenant.name, tenantSlug: tenant.slug, role };
   });
 }
 
@@ -78,18 +61,14 @@ export interface WorkspaceOverview {
   pendingInvitations: number;
 }
 
-/** The dashboard's figures, read in one statement inside the tenant's transaction. */
-export async function getWorkspaceOverview(scope: TenantScope): Promise<WorkspaceOverview> {
-  const rows = await withTenant(
-    scope,
-    (tx) => tx.$queryRaw<Array<{ created_at: Date; members: number; pending: number }>>`
-      SELECT t.created_at,
-             (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = t.id) AS members,
-             (SELECT count(*)::int FROM tenant_invitations i
-               WHERE i.tenant_id = t.id AND i.status = 'pending' AND i.expires_at > now()) AS pending
-        FROM tenants t WHERE t.id = ${scope.tenantId}::uuid`,
-  );
-  const row = rows[0];
+/** The dashboard's figures, in one statement, inside the page's transaction. */
+export async function getWorkspaceOverview(tx: Tx, actor: Pick<TenantActor, "tenantId">): Promise<WorkspaceOverview> {
+  const row = await tx.one<{ created_at: Date; members: number; pending: number }>(sql`
+    SELECT t.created_at,
+           (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = t.id) AS members,
+           (SELECT count(*)::int FROM tenant_invitations i
+             WHERE i.tenant_id = t.id AND i.status = 'pending' AND i.expires_at > now()) AS pending
+      FROM tenants t WHERE t.id = ${actor.tenantId}::uuid`);
   if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
   return { createdAt: row.created_at, memberCount: row.members, pendingInvitations: row.pending };
 }

@@ -1,16 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { deactivateUser, reactivateUser } from "@/lib/users";
 import { resolveTenantContext } from "@/lib/tenancy/resolve";
-import { addMember, createTenantRow, createUser, owner } from "@/test/fixtures";
+import { addMember, createSession, createTenantRow, createUser, credentialOf, owner } from "@/test/fixtures";
 
+/** More sessions besides the one every test user has (other browsers). */
 async function withSessions(userId: string, count: number) {
-  for (let i = 0; i < count; i++) {
-    await owner().query("INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '30 days')", [
-      randomBytes(16).toString("hex"),
-      userId,
-    ]);
-  }
+  for (let i = 0; i < count; i++) await createSession(userId);
 }
 
 const sessionCount = async (userId: string) =>
@@ -33,10 +28,10 @@ describe("deactivating a user", () => {
     await withSessions(user.id, 3);
     await withSessions(bystander.id, 1);
     const result = await deactivate(user.email.toUpperCase());
-    expect(result).toMatchObject({ userId: user.id, sessionsEnded: 3 });
+    expect(result).toMatchObject({ userId: user.id, sessionsEnded: 4 });
     expect(await sessionCount(user.id)).toBe(0);
-    expect(await sessionCount(bystander.id)).toBe(1);
-    expect(await resolveTenantContext(user.id, tenant.id)).toEqual({ kind: "inactive" });
+    expect(await sessionCount(bystander.id)).toBe(2);
+    expect(await resolveTenantContext(credentialOf(user), tenant.id)).toEqual({ kind: "signed-out" });
   });
 
   it("ends sessions whatever path sets active = false (the database does it)", async () => {
@@ -55,7 +50,7 @@ describe("deactivating a user", () => {
     await expect(deactivate(solo.email)).rejects.toMatchObject({ code: "last_owner", message: expect.stringContaining("Only Owner Inc") });
     const { rows } = await owner().query("SELECT active FROM users WHERE id = $1", [solo.id]);
     expect(rows[0].active).toBe(true);
-    expect(await sessionCount(solo.id)).toBe(1);
+    expect(await sessionCount(solo.id)).toBe(2);
   });
 
   it("allows it when another active owner remains, but not when the other owner is deactivated", async () => {

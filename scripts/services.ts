@@ -47,6 +47,7 @@ export async function startServices(options: {
     const env: Record<string, string> = {
       DATABASE_URL: db.ownerUrl,
       APP_DATABASE_URL: process.env.APP_DATABASE_URL || db.appUrl,
+      AUTH_DATABASE_URL: process.env.AUTH_DATABASE_URL || db.authUrl,
       AUTH_SECRET: process.env.AUTH_SECRET || (await persistentSecret(path.join(DATA_DIR, "auth-secret"))),
       AUTH_URL: process.env.AUTH_URL || `http://localhost:${options.port}`,
       NEXT_TELEMETRY_DISABLED: "1",

@@ -2,7 +2,7 @@
 // superuser in tests, so row-level security does not stand in the way of
 // arranging a scenario); probes of what the app may do go through the app
 // role, exactly as the app connects.
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { DomainError } from "@/lib/errors";
@@ -21,6 +21,19 @@ export interface TestUser {
   id: string;
   email: string;
   name: string | null;
+  /** A live session's token, as the browser's cookie holds it: the user's proof to the database. */
+  sessionToken: string;
+}
+
+/** A session for the user, stored as Auth.js stores it through our adapter (SHA-256 of the token); returns the token. */
+export async function createSession(userId: string, expires = new Date(Date.now() + 30 * 86_400_000)): Promise<string> {
+  const token = randomUUID();
+  await owner().query("INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, $3)", [
+    createHash("sha256").update(token).digest("hex"),
+    userId,
+    expires,
+  ]);
+  return token;
 }
 
 export async function createUser(fields: { email?: string; name?: string; active?: boolean } = {}): Promise<TestUser> {
@@ -29,7 +42,15 @@ export async function createUser(fields: { email?: string; name?: string; active
     "INSERT INTO users (email, name, active, email_verified) VALUES ($1, $2, $3, now()) RETURNING id",
     [email, fields.name ?? null, fields.active ?? true],
   );
-  return { id: rows[0]!.id, email, name: fields.name ?? null };
+  const id = rows[0]!.id;
+  return { id, email, name: fields.name ?? null, sessionToken: await createSession(id) };
+}
+
+export const credentialOf = (user: TestUser) => ({ kind: "session" as const, token: user.sessionToken });
+
+/** The actor the user-level lib functions take (creating a workspace, switching, accepting). */
+export function userActor(user: TestUser) {
+  return { user: { id: user.id, email: user.email, name: user.name }, credential: credentialOf(user), request: { ...TEST_REQUEST } };
 }
 
 export interface TestTenant {
@@ -95,8 +116,8 @@ export async function insertInvitation(fields: {
 }) {
   const tokenHash = fields.tokenHash ?? randomBytes(32).toString("hex");
   const { rows } = await owner().query<{ id: string }>(
-    `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, invited_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, invited_by, inviter_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(name, email) FROM users WHERE id = $7)) RETURNING id`,
     [
       fields.tenantId,
       fields.email.toLowerCase(),
@@ -119,25 +140,40 @@ export async function insertAuditRow(tenantId: string, actorUserId: string | nul
 }
 
 /**
- * Runs `fn` on a connection as the app role, inside a transaction whose RLS
- * context is set the way withTenant sets it; always rolled back.
+ * Runs `fn` on a connection as the app role, inside a transaction entered the
+ * way the app enters it — through an entry function given the user's session
+ * token — and always rolled back. `as` picks the entry: a member entering
+ * their tenant (the default with a tenant), a user joining a tenant they hold
+ * an invitation to, a creator of a tenant that does not exist yet, a user in
+ * no tenant, or an invitation token's holder (signed in or not). With
+ * nothing, the transaction has no context at all.
  */
 export async function asApp<T>(
-  settings: { tenantId?: string | null; userId?: string | null; inviteTokenHash?: string | null },
+  settings: { tenantId?: string; user?: TestUser | null; inviteToken?: string; as?: "member" | "join" | "create" },
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await appPool().connect();
   try {
     await client.query("BEGIN");
-    await client.query(
-      "SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.invite_token_hash', $3, true)",
-      [settings.tenantId ?? "", settings.userId ?? "", settings.inviteTokenHash ?? ""],
-    );
+    await enter(client, settings);
     return await fn(client);
   } finally {
     await client.query("ROLLBACK").catch(() => {});
     client.release();
   }
+}
+
+async function enter(
+  client: pg.ClientBase,
+  { tenantId, user, inviteToken, as }: { tenantId?: string; user?: TestUser | null; inviteToken?: string; as?: "member" | "join" | "create" },
+) {
+  const token = user?.sessionToken ?? null;
+  if (inviteToken !== undefined) await client.query("SELECT app_enter_invitation($1, $2)", [inviteToken, token]);
+  else if (user && (!tenantId || as === "join")) await client.query("SELECT app_enter_user($1)", [token]);
+  if (!tenantId) return;
+  if (as === "join") await client.query("SELECT app_enter_to_join($1)", [tenantId]);
+  else if (as === "create") await client.query("SELECT app_enter_new_tenant($1, $2)", [token, tenantId]);
+  else await client.query("SELECT app_enter($1, $2, true)", [token, tenantId]);
 }
 
 let appPoolInstance: pg.Pool | undefined;
@@ -164,13 +200,14 @@ export { randomUUID };
 
 export const TEST_REQUEST = { ip: "203.0.113.7", userAgent: "vitest" } as const;
 
-/** The actor object the members/invitations lib functions take, for `user` acting in `tenant`. */
+/** The actor object the tenant-scoped lib functions take, for `user` acting in `tenant`. */
 export function actorFor(tenant: TestTenant, user: TestUser) {
   return {
     tenantId: tenant.id,
     userId: user.id,
     user: { id: user.id, email: user.email, name: user.name },
     tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug },
+    credential: credentialOf(user),
     request: { ...TEST_REQUEST },
   };
 }

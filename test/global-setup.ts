@@ -56,6 +56,7 @@ export default async function setup(project: TestProject) {
   // Modules under test read their configuration from the environment, as in
   // the app; test workers inherit it.
   process.env.APP_DATABASE_URL = db.appUrl;
+  process.env.AUTH_DATABASE_URL = db.authUrl;
   process.env.SMTP_URL = mail.smtpUrl;
   process.env.AUTH_SECRET ??= "test-secret-not-for-production-0123456789";
   process.env.AUTH_URL ??= "http://localhost:3000";

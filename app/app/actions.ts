@@ -18,16 +18,16 @@ const switchSchema = z.object({
 });
 
 /** Re-verifies membership, sets the active-tenant cookie, and reloads the page on the new workspace. */
-export const switchWorkspace = userAction({ schema: switchSchema }, async (input, { user, request }) => {
-  await switchTenant(user, input.tenantId, { remember: input.remember === "on", request });
+export const switchWorkspace = userAction({ schema: switchSchema }, async (input, actor) => {
+  await switchTenant(actor, input.tenantId, { remember: input.remember === "on" });
   (await cookies()).set(TENANT_COOKIE, input.tenantId, tenantCookieOptions());
   const returnTo = safeNextPath(input.returnTo);
   redirect(returnTo.startsWith("/app/") ? returnTo : "/app/dashboard");
 });
 
 /** Creates a workspace, makes the caller its owner and opens it. */
-export const createWorkspace = userAction({ schema: createTenantSchema }, async (input, { user, request }) => {
-  const created = await createTenant(user, input, request);
+export const createWorkspace = userAction({ schema: createTenantSchema }, async (input, actor) => {
+  const created = await createTenant(actor, input);
   (await cookies()).set(TENANT_COOKIE, created.id, tenantCookieOptions());
   redirect("/app/dashboard");
 });
@@ -35,8 +35,8 @@ export const createWorkspace = userAction({ schema: createTenantSchema }, async 
 /** Accepts, from onboarding, an invitation addressed to the signed-in user's email. */
 export const acceptInvitationAction = userAction(
   { schema: z.object({ invitationId: uuidSchema("That invitation does not exist.") }) },
-  async (input, { user, request }) => {
-    const outcome = await acceptInvitationById(user, input.invitationId, request);
+  async (input, actor) => {
+    const outcome = await acceptInvitationById(actor, input.invitationId);
     if (!outcome.ok) return { ok: false, error: INVITE_MESSAGES[outcome.reason] };
     (await cookies()).set(TENANT_COOKIE, outcome.tenantId, tenantCookieOptions());
     redirect("/app/dashboard");

@@ -6,7 +6,9 @@ import { ConfirmAction } from "@/components/confirm-action";
 import { CopyLink } from "@/components/copy-link";
 import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
-import { Alert, RoleBadge } from "@/components/ui";
+import { TenantField } from "@/components/tenant-scope";
+import { Alert, Button, RoleBadge } from "@/components/ui";
+import { useUrlState } from "./use-url-state";
 
 export interface InvitationView {
   id: string;
@@ -18,8 +20,22 @@ export interface InvitationView {
   expired: boolean;
 }
 
-export function InvitationsTable({ invitations, canManage }: { invitations: InvitationView[]; canManage: boolean }) {
+export function InvitationsTable({
+  invitations,
+  canManage,
+  total,
+  page,
+  pageSize,
+}: {
+  invitations: InvitationView[];
+  canManage: boolean;
+  total: number;
+  page: number;
+  pageSize: number;
+}) {
   const [notice, setNotice] = useState<string | null>(null);
+  const { update, pending } = useUrlState();
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
   // Held here, not per row: a resend replaces the row, and its outcome (a
   // link to copy when the email failed) must outlive it.
   const [resent, resend] = useActionState(resendInvitationAction, null);
@@ -34,7 +50,9 @@ export function InvitationsTable({ invitations, canManage }: { invitations: Invi
           <CopyLink link={resent.data.link} />
         </Alert>
       ) : null}
-      {invitations.length === 0 ? <p className="text-sm text-zinc-500">No pending invitations.</p> : null}
+      {invitations.length === 0 ? (
+        <p className="text-sm text-zinc-500">{total > 0 ? "No pending invitations on this page." : "No pending invitations."}</p>
+      ) : null}
       {invitations.length > 0 ? (
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
         <table className="w-full text-left text-sm" data-testid="invitations-table">
@@ -62,6 +80,7 @@ export function InvitationsTable({ invitations, canManage }: { invitations: Invi
                   <td className="px-4 py-2.5">
                     <div className="flex items-start justify-end gap-2">
                       <form action={resend}>
+                        <TenantField />
                         <input type="hidden" name="invitationId" value={inv.id} />
                         <SubmitButton variant="secondary" size="sm" pendingLabel="Sending…">
                           Resend
@@ -87,6 +106,21 @@ export function InvitationsTable({ invitations, canManage }: { invitations: Invi
           </tbody>
         </table>
       </div>
+      ) : null}
+      {total > pageSize || page > 1 ? (
+        <nav className="flex items-center justify-between text-sm text-zinc-600" aria-label="Invitation pages" aria-busy={pending || undefined}>
+          <span data-testid="invitations-summary">
+            {total} pending invitation{total === 1 ? "" : "s"} · page {Math.min(page, pageCount)} of {pageCount}
+          </span>
+          <div className="flex gap-2">
+            <Button type="button" variant="secondary" size="sm" disabled={page <= 1 || pending} onClick={() => update({ ipage: page > 2 ? String(page - 1) : null })}>
+              ← Previous
+            </Button>
+            <Button type="button" variant="secondary" size="sm" disabled={page >= pageCount || pending} onClick={() => update({ ipage: String(page + 1) })}>
+              Next →
+            </Button>
+          </div>
+        </nav>
       ) : null}
     </div>
   );

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { inviteMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { CopyLink } from "@/components/copy-link";
 import { SubmitButton } from "@/components/submit-button";
+import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
 
 export function InviteForm() {
@@ -22,6 +23,7 @@ export function InviteForm() {
   return (
     <div className="space-y-3">
       <form action={action} className="flex flex-wrap items-start gap-3" noValidate data-testid="invite-form">
+        <TenantField />
         <div className="min-w-64 flex-1">
           <Field label="Email address" htmlFor="invite-email" error={errors.email}>
             <Input

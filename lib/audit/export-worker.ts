@@ -1,5 +1,6 @@
 // The export's worker thread. It enters the tenant on its own connection
-// exactly as withTenant does — app_enter_tenant() refuses a non-member — and
+// exactly as withTenant does — app_enter() checks the session and refuses a
+// non-member — and
 // reads the query in one read-only snapshot through `COPY (<query>) TO
 // STDOUT`: rows arrive as plain bytes in socket-sized chunks, without a
 // protocol message or an object per field and without a round trip per batch.
@@ -18,7 +19,8 @@ import { BatchEncoder, EXPORT_COLUMNS, type ExportFormat, type ExportRow } from 
 export interface ExportJob {
   connectionString: string;
   tenantId: string;
-  userId: string;
+  /** The request's session token: the worker proves who it acts for, as the request did. */
+  sessionToken: string;
   query: { text: string; values: unknown[] };
   /** SET LOCAL statements for the export's transaction (exportPlannerSettings). */
   settings: string[];
@@ -70,7 +72,7 @@ async function run(job: ExportJob, port: NonNullable<typeof parentPort>) {
   try {
     await client.connect();
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    await client.query("SELECT app_enter_tenant($1::uuid, $2::uuid)", [job.tenantId, job.userId]);
+    await client.query("SELECT role FROM app_enter($1, $2::uuid, true)", [job.sessionToken, job.tenantId]);
     for (const setting of job.settings) await client.query(setting);
     encoder.header();
     const parser = new CopyTextRows(EXPORT_COLUMNS.length);

@@ -1,7 +1,19 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXPORT_COLUMNS, MAX_CONCURRENT_EXPORTS, exportAuditEvents, exportFileName, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
-import { addMember, asApp, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import {
+  AUDIT_PAGE_SETTINGS,
+  EXPORT_COLUMNS,
+  MAX_CONCURRENT_EXPORTS,
+  exportAuditEvents,
+  exportFileName,
+  listAuditEvents,
+  parseAuditFilters,
+  type AuditCursor,
+  type AuditFilters,
+} from "@/lib/audit";
+import { raw } from "@/lib/db";
+import { withTenant } from "@/lib/tenancy";
+import { actorFor, addMember, asApp, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
 import { auditExportQuery, exportPlannerSettings } from "@/lib/audit/export";
 import { inlineParameters } from "@/lib/audit/copy-text";
 
@@ -59,13 +71,7 @@ beforeAll(async () => {
   }
 });
 
-const actor = (user: TestUser) => ({
-  tenantId: tenant.id,
-  userId: user.id,
-  user: { id: user.id, email: user.email, name: user.name },
-  tenant: { slug: tenant.slug },
-  request: { ip: "198.51.100.9", userAgent: "vitest" },
-});
+const actor = (user: TestUser) => ({ ...actorFor(tenant, user), request: { ip: "198.51.100.9", userAgent: "vitest" } });
 
 function filters(query = ""): AuditFilters {
   const parsed = parseAuditFilters(new URLSearchParams(query));
@@ -119,10 +125,15 @@ describe("CSV export", () => {
     // The page first: the export records itself as audit.export, with the
     // search in its metadata, once it ends.
     const shown: string[] = [];
-    let page = await listAuditEvents({ tenantId: tenant.id, userId: auditor.id }, f, {}, 100);
+    const pageAfter = (after?: AuditCursor) =>
+      withTenant(actor(auditor), async (tx) => {
+        for (const setting of AUDIT_PAGE_SETTINGS) await tx.exec(raw(setting));
+        return listAuditEvents(tx, actor(auditor), f, { after }, 100);
+      });
+    let page = await pageAfter();
     shown.push(...page.events.map((e) => e.id));
     while (page.older) {
-      page = await listAuditEvents({ tenantId: tenant.id, userId: auditor.id }, f, { after: page.older }, 100);
+      page = await pageAfter(page.older);
       shown.push(...page.events.map((e) => e.id));
     }
     const csv = await read(exportAuditEvents(actor(auditor), f, "csv"));
@@ -211,7 +222,7 @@ describe("who may export", () => {
 
 describe("how the export is planned", () => {
   const plan = (query: string) =>
-    asApp({ tenantId: tenant.id, userId: auditor.id }, async (client) => {
+    asApp({ tenantId: tenant.id, user: auditor }, async (client) => {
       for (const setting of exportPlannerSettings(filters(query))) await client.query(setting);
       const sql = auditExportQuery(tenant.id, filters(query));
       const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${inlineParameters(sql.text, sql.values)}`);

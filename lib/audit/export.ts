@@ -1,9 +1,8 @@
 import "server-only";
 import { Worker } from "node:worker_threads";
-import { Prisma } from "@/lib/db";
+import { join, sql, type Sql } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
-import type { RequestInfo, SignedInUser } from "@/lib/tenancy/resolve";
-import { withTenant } from "@/lib/tenancy/with-tenant";
+import { withTenant, type TenantActor } from "@/lib/tenancy";
 import { EXPORT_COLUMNS, EXPORT_FORMATS, type ExportFormat } from "./export-format";
 import type { ExportJob, ExportReply, ExportRequest } from "./export-worker";
 import { describeFilters, type AuditFilters } from "./filters";
@@ -12,13 +11,7 @@ import { recordAudit } from "./record";
 
 export { EXPORT_COLUMNS, EXPORT_FORMATS, type ExportFormat };
 
-export interface ExportActor {
-  tenantId: string;
-  userId: string;
-  user: SignedInUser;
-  tenant: { slug: string };
-  request?: RequestInfo;
-}
+export type ExportActor = TenantActor;
 
 /** Encoded bytes per batch handed to the download: per-batch costs vanish, and little is in flight at once. */
 export const EXPORT_BATCH_BYTES = 1 << 20;
@@ -27,13 +20,13 @@ export const MAX_CONCURRENT_EXPORTS = 2;
 let running = 0;
 
 /** Every event under the filters, newest first — no page limit. Timestamps leave the database as ISO text. */
-export function auditExportQuery(tenantId: string, filters: AuditFilters): Prisma.Sql {
-  return Prisma.sql`
+export function auditExportQuery(tenantId: string, filters: AuditFilters): Sql {
+  return sql`
     SELECT l.id::text, to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
            l.actor_user_id::text, l.actor_email, u.name, l.action, l.target_type, l.target_id,
            l.metadata::text, l.ip, l.user_agent
       FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
-     WHERE ${Prisma.join([...auditConditions(tenantId, filters, { actions: true }), ...rarestWordEvents(tenantId, filters)], " AND ")}
+     WHERE ${join([...auditConditions(tenantId, filters, { actions: true }), ...rarestWordEvents(tenantId, filters)], " AND ")}
      ORDER BY l.created_at DESC, l.id DESC`;
 }
 
@@ -48,10 +41,10 @@ export function auditExportQuery(tenantId: string, filters: AuditFilters): Prism
  * target the planner starts from that index, as the page does (auditPlan);
  * offered the word too, it misjudges how many events the word has.
  */
-function rarestWordEvents(tenantId: string, filters: AuditFilters): Prisma.Sql[] {
+function rarestWordEvents(tenantId: string, filters: AuditFilters): Sql[] {
   if (!filters.q || filters.actions.length > 0 || filters.actor || filters.target) return [];
   return [
-    Prisma.sql`(l.created_at, l.id) IN (
+    sql`(l.created_at, l.id) IN (
       SELECT t.created_at, t.audit_id FROM audit_log_terms t
        WHERE t.tenant_id = ${tenantId}::uuid AND t.term = (SELECT r.term FROM (${rarestSearchWordQuery(tenantId, filters.q)}) r))`,
   ];
@@ -122,7 +115,7 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
   const worker = startWorker({
     connectionString,
     tenantId: actor.tenantId,
-    userId: actor.userId,
+    sessionToken: actor.credential.token,
     query: { text: query.text, values: query.values },
     settings: exportPlannerSettings(filters),
     format,
@@ -156,7 +149,7 @@ export function exportAuditEvents(actor: ExportActor, filters: AuditFilters, for
         actor: actor.user,
         action: "audit.export",
         target: { type: "audit_log", id: actor.tenantId },
-        metadata: { format, filters: describeFilters(filters) as Prisma.InputJsonObject, rows, complete },
+        metadata: { format, filters: describeFilters(filters), rows, complete },
         request: actor.request,
       }),
     ).catch((error) => console.error("[audit export] not audited", error));

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
+import { AUDIT_PAGE_SETTINGS, decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
 import type { AuditCursor } from "@/lib/audit/cursor";
+import { raw } from "@/lib/db";
 import { auditPageQuery, auditPlan, rarestSearchWord, RARE_WORD_EVENTS, type AuditPlan } from "@/lib/audit/query";
-import { withTenant } from "@/lib/tenancy/with-tenant";
-import { addMember, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import { withTenant, type TenantActor } from "@/lib/tenancy";
+import { actorFor, addMember, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
 
 // A small, fully known log: 120 events over 6 days in tenant A, by two
 // actors, over several actions and targets; tenant B has events too.
@@ -50,7 +51,15 @@ beforeAll(async () => {
   );
 });
 
-const scope = () => ({ tenantId: tenant.id, userId: auditor.id });
+const scope = () => actorFor(tenant, auditor);
+
+/** A page as the audit page reads it: in the reader's tenant transaction, with the page's planner settings. */
+async function listAs(actor: TenantActor, f: AuditFilters, position: { after?: AuditCursor; before?: AuditCursor } = {}, pageSize?: number) {
+  return withTenant(actor, async (tx) => {
+    for (const setting of AUDIT_PAGE_SETTINGS) await tx.exec(raw(setting));
+    return listAuditEvents(tx, actor, f, position, pageSize);
+  });
+}
 
 function filters(query: string): AuditFilters {
   const parsed = parseAuditFilters(new URLSearchParams(query));
@@ -61,10 +70,10 @@ function filters(query: string): AuditFilters {
 /** Follows "older" cursors to the end and returns every id seen, in order. */
 async function walk(f: AuditFilters, pageSize: number): Promise<string[]> {
   const ids: string[] = [];
-  let page = await listAuditEvents(scope(), f, {}, pageSize);
+  let page = await listAs(scope(), f, {}, pageSize);
   ids.push(...page.events.map((e) => e.id));
   while (page.older) {
-    page = await listAuditEvents(scope(), f, { after: page.older }, pageSize);
+    page = await listAs(scope(), f, { after: page.older }, pageSize);
     ids.push(...page.events.map((e) => e.id));
   }
   return ids;
@@ -110,7 +119,7 @@ describe("audit filters, alone and combined, page by page", () => {
       const ids: string[] = [];
       let cursor: AuditCursor | null = null;
       for (;;) {
-        const rows = await withTenant(scope(), (tx) => tx.$queryRaw<Array<{ id: bigint; created_at: Date }>>(auditPageQuery(tenant.id, f, cursor, "older", 4, plan)));
+        const rows = await withTenant(scope(), (tx) => tx.query<{ id: string; created_at: Date }>(auditPageQuery(tenant.id, f, cursor, "older", 4, plan)));
         ids.push(...rows.map((r) => String(r.id)));
         if (rows.length < 4) return ids;
         const last = rows.at(-1)!;
@@ -134,12 +143,12 @@ describe("audit filters, alone and combined, page by page", () => {
   });
 
   it("says so when nothing matches", async () => {
-    const page = await listAuditEvents(scope(), filters("target=no-such-target"), {});
+    const page = await listAs(scope(), filters("target=no-such-target"), {});
     expect(page).toEqual({ events: [], newer: null, older: null });
   });
 
   it("returns readable rows: actor name and email, metadata, ip", async () => {
-    const page = await listAuditEvents(scope(), filters(""), {}, 1);
+    const page = await listAs(scope(), filters(""), {}, 1);
     const newest = seeded[0]!;
     expect(page.events[0]).toMatchObject({
       id: newest.id,
@@ -156,16 +165,16 @@ describe("keyset pagination", () => {
   it("walks back with 'newer' cursors to exactly the pages it walked forward", async () => {
     const f = filters("");
     const forward: string[][] = [];
-    let page = await listAuditEvents(scope(), f, {}, 25);
+    let page = await listAs(scope(), f, {}, 25);
     forward.push(page.events.map((e) => e.id));
     while (page.older) {
-      page = await listAuditEvents(scope(), f, { after: page.older }, 25);
+      page = await listAs(scope(), f, { after: page.older }, 25);
       forward.push(page.events.map((e) => e.id));
     }
     expect(forward.flat()).toEqual(seeded.map((r) => r.id));
     const backward: string[][] = [forward.at(-1)!];
     while (page.newer) {
-      page = await listAuditEvents(scope(), f, { before: page.newer }, 25);
+      page = await listAs(scope(), f, { before: page.newer }, 25);
       backward.unshift(page.events.map((e) => e.id));
     }
     expect(backward).toEqual(forward);
@@ -175,7 +184,7 @@ describe("keyset pagination", () => {
   it("neither skips nor repeats rows when events arrive between pages", async () => {
     const f = filters("action=member.role.change");
     const seen: string[] = [];
-    let page = await listAuditEvents(scope(), f, {}, 6);
+    let page = await listAs(scope(), f, {}, 6);
     seen.push(...page.events.map((e) => e.id));
     let arrivals = 0;
     while (page.older) {
@@ -186,7 +195,7 @@ describe("keyset pagination", () => {
         [tenant.id],
       );
       arrivals++;
-      page = await listAuditEvents(scope(), f, { after: page.older }, 6);
+      page = await listAs(scope(), f, { after: page.older }, 6);
       seen.push(...page.events.map((e) => e.id));
     }
     expect(arrivals).toBeGreaterThan(2);
@@ -210,15 +219,15 @@ describe("who may read", () => {
     const member = await createUser();
     await addMember(tenant.id, member.id, "member");
     for (const user of [alice, bob, auditor]) {
-      const page = await listAuditEvents({ tenantId: tenant.id, userId: user.id }, filters(""), {}, 5);
+      const page = await listAs(actorFor(tenant, user), filters(""), {}, 5);
       expect(page.events).toHaveLength(5);
     }
-    const page = await listAuditEvents({ tenantId: tenant.id, userId: member.id }, filters(""), {}, 5);
+    const page = await listAs(actorFor(tenant, member), filters(""), {}, 5);
     expect(page.events).toEqual([]);
   });
 
   it("never shows another tenant's events: the database refuses to enter a tenant for a non-member", async () => {
-    await expect(listAuditEvents({ tenantId: other.id, userId: auditor.id }, filters(""), {}, 50)).rejects.toMatchObject({
+    await expect(listAs({ ...actorFor(tenant, auditor), tenantId: other.id }, filters(""), {}, 50)).rejects.toMatchObject({
       code: "not_member",
     });
     const ids = await walk(filters("action=member.invite"), 50);

@@ -1,6 +1,6 @@
 import "server-only";
-import { Prisma, type Tx } from "@/lib/db";
-import { withTenant, type TenantScope } from "@/lib/tenancy/with-tenant";
+import { join, sql, type Sql, type Tx } from "@/lib/db";
+import type { TenantActor } from "@/lib/tenancy";
 import type { AuditCursor } from "./cursor";
 import type { AuditFilters } from "./filters";
 
@@ -28,18 +28,18 @@ export interface AuditPage {
 }
 
 /** The WHERE conditions every filter adds; all of them lead with the tenant. */
-export function auditConditions(tenantId: string, filters: AuditFilters, options: { actions: boolean }): Prisma.Sql[] {
-  const conditions = [Prisma.sql`l.tenant_id = ${tenantId}::uuid`];
-  if (options.actions && filters.actions.length) conditions.push(Prisma.sql`l.action = ANY(${filters.actions}::text[])`);
-  if (filters.actor) conditions.push(Prisma.sql`l.actor_email = ${filters.actor}`);
-  if (filters.target?.kind === "id") conditions.push(Prisma.sql`l.target_id = ${filters.target.value}`);
-  if (filters.target?.kind === "email") conditions.push(Prisma.sql`l.target_email = ${filters.target.value}`);
-  if (filters.from) conditions.push(Prisma.sql`l.created_at >= ${fromBound(filters)}`);
-  if (filters.to) conditions.push(Prisma.sql`l.created_at < ${toBound(filters)}`);
+export function auditConditions(tenantId: string, filters: AuditFilters, options: { actions: boolean }): Sql[] {
+  const conditions = [sql`l.tenant_id = ${tenantId}::uuid`];
+  if (options.actions && filters.actions.length) conditions.push(sql`l.action = ANY(${filters.actions}::text[])`);
+  if (filters.actor) conditions.push(sql`l.actor_email = ${filters.actor}`);
+  if (filters.target?.kind === "id") conditions.push(sql`l.target_id = ${filters.target.value}`);
+  if (filters.target?.kind === "email") conditions.push(sql`l.target_email = ${filters.target.value}`);
+  if (filters.from) conditions.push(sql`l.created_at >= ${fromBound(filters)}`);
+  if (filters.to) conditions.push(sql`l.created_at < ${toBound(filters)}`);
   if (filters.q) {
     // Every word of the search is one of the event's words: one probe per
     // word, an exact seek into the (tenant, word, time, event) index.
-    conditions.push(Prisma.sql`NOT EXISTS (
+    conditions.push(sql`NOT EXISTS (
       SELECT 1 FROM unnest(app_audit_terms(${filters.q})) AS w(term)
        WHERE NOT EXISTS (SELECT 1 FROM audit_log_terms t
                           WHERE t.tenant_id = l.tenant_id AND t.term = w.term
@@ -48,10 +48,10 @@ export function auditConditions(tenantId: string, filters: AuditFilters, options
   return conditions;
 }
 
-const fromBound = (filters: AuditFilters) => Prisma.sql`(${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`;
-const toBound = (filters: AuditFilters) => Prisma.sql`((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`;
+const fromBound = (filters: AuditFilters) => sql`(${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`;
+const toBound = (filters: AuditFilters) => sql`((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`;
 
-const COLUMNS = Prisma.sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent`;
+const COLUMNS = sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent`;
 
 /** A search word that matches fewer events than this drives the page by itself. */
 export const RARE_WORD_EVENTS = 200;
@@ -65,8 +65,8 @@ export interface AuditPlan {
  * The search's rarest word in this workspace, counting each word's events up
  * to RARE_WORD_EVENTS + 1 (a few hundred index entries at most).
  */
-export function rarestSearchWordQuery(tenantId: string, q: string): Prisma.Sql {
-  return Prisma.sql`
+export function rarestSearchWordQuery(tenantId: string, q: string): Sql {
+  return sql`
     SELECT w.term,
            (SELECT count(*)::int FROM (SELECT 1 FROM audit_log_terms t
                                         WHERE t.tenant_id = ${tenantId}::uuid AND t.term = w.term
@@ -79,8 +79,7 @@ export function rarestSearchWordQuery(tenantId: string, q: string): Prisma.Sql {
 /** rarestSearchWordQuery's answer; null when there is no search. */
 export async function rarestSearchWord(tx: Tx, tenantId: string, filters: AuditFilters): Promise<{ term: string; events: number } | null> {
   if (!filters.q) return null;
-  const rows = await tx.$queryRaw<Array<{ term: string; events: number }>>(rarestSearchWordQuery(tenantId, filters.q));
-  return rows[0] ?? null;
+  return tx.one<{ term: string; events: number }>(rarestSearchWordQuery(tenantId, filters.q));
 }
 
 /** Reads the page by walking its rarest word unless an index of audit_log serves it better. */
@@ -110,52 +109,52 @@ export function auditPageQuery(
   direction: "older" | "newer",
   limit: number,
   plan: AuditPlan = { searchWord: null },
-): Prisma.Sql {
+): Sql {
   const conditions = auditConditions(tenantId, filters, { actions: false });
   if (cursor) {
     conditions.push(
       direction === "older"
-        ? Prisma.sql`(l.created_at, l.id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`
-        : Prisma.sql`(l.created_at, l.id) > (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`,
+        ? sql`(l.created_at, l.id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`
+        : sql`(l.created_at, l.id) > (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`,
     );
   }
-  const order = direction === "older" ? Prisma.sql`created_at DESC, id DESC` : Prisma.sql`created_at ASC, id ASC`;
-  const lOrder = direction === "older" ? Prisma.sql`l.created_at DESC, l.id DESC` : Prisma.sql`l.created_at ASC, l.id ASC`;
+  const order = direction === "older" ? sql`created_at DESC, id DESC` : sql`created_at ASC, id ASC`;
+  const lOrder = direction === "older" ? sql`l.created_at DESC, l.id DESC` : sql`l.created_at ASC, l.id ASC`;
   const perAction = !filters.target && !plan.searchWord && (filters.actions.length > 0 || filters.actor !== null);
 
-  let page: Prisma.Sql;
+  let page: Sql;
   if (plan.searchWord) {
-    if (filters.actions.length) conditions.push(Prisma.sql`l.action = ANY(${filters.actions}::text[])`);
-    const walk = [Prisma.sql`d.tenant_id = ${tenantId}::uuid`, Prisma.sql`d.term = ${plan.searchWord}`];
-    if (filters.from) walk.push(Prisma.sql`d.created_at >= ${fromBound(filters)}`);
-    if (filters.to) walk.push(Prisma.sql`d.created_at < ${toBound(filters)}`);
+    if (filters.actions.length) conditions.push(sql`l.action = ANY(${filters.actions}::text[])`);
+    const walk = [sql`d.tenant_id = ${tenantId}::uuid`, sql`d.term = ${plan.searchWord}`];
+    if (filters.from) walk.push(sql`d.created_at >= ${fromBound(filters)}`);
+    if (filters.to) walk.push(sql`d.created_at < ${toBound(filters)}`);
     if (cursor) {
       walk.push(
         direction === "older"
-          ? Prisma.sql`(d.created_at, d.audit_id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`
-          : Prisma.sql`(d.created_at, d.audit_id) > (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`,
+          ? sql`(d.created_at, d.audit_id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`
+          : sql`(d.created_at, d.audit_id) > (${cursor.createdAt}::timestamptz, ${cursor.id}::bigint)`,
       );
     }
-    const dOrder = direction === "older" ? Prisma.sql`d.created_at DESC, d.audit_id DESC` : Prisma.sql`d.created_at ASC, d.audit_id ASC`;
-    page = Prisma.sql`
+    const dOrder = direction === "older" ? sql`d.created_at DESC, d.audit_id DESC` : sql`d.created_at ASC, d.audit_id ASC`;
+    page = sql`
       SELECT ${COLUMNS} FROM audit_log_terms d JOIN audit_log l ON l.id = d.audit_id
-       WHERE ${Prisma.join([...walk, ...conditions], " AND ")}
+       WHERE ${join([...walk, ...conditions], " AND ")}
        ORDER BY ${dOrder} LIMIT ${limit}`;
   } else if (!perAction) {
-    if (filters.actions.length) conditions.push(Prisma.sql`l.action = ANY(${filters.actions}::text[])`);
-    page = Prisma.sql`SELECT ${COLUMNS} FROM audit_log l WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${lOrder} LIMIT ${limit}`;
+    if (filters.actions.length) conditions.push(sql`l.action = ANY(${filters.actions}::text[])`);
+    page = sql`SELECT ${COLUMNS} FROM audit_log l WHERE ${join(conditions, " AND ")} ORDER BY ${lOrder} LIMIT ${limit}`;
   } else {
     // Each branch reads only what its index holds (time and id; the search
     // probes need no more), so it can be an index-only scan; the page's rows
     // are fetched afterwards, only for the events that made the page.
-    const branch = Prisma.sql`
+    const branch = sql`
       SELECT l.created_at, l.id FROM audit_log l
-       WHERE ${Prisma.join(conditions, " AND ")} AND l.action = a.action
+       WHERE ${join(conditions, " AND ")} AND l.action = a.action
        ORDER BY ${lOrder} LIMIT ${limit}`;
     const actions = filters.actions.length
-      ? Prisma.sql`(SELECT unnest(${filters.actions}::text[]) AS action) a`
+      ? sql`(SELECT unnest(${filters.actions}::text[]) AS action) a`
       : // The actor's distinct actions, one index probe each (a loose index scan).
-        Prisma.sql`(WITH RECURSIVE acts(action) AS (
+        sql`(WITH RECURSIVE acts(action) AS (
             (SELECT l.action FROM audit_log l WHERE l.tenant_id = ${tenantId}::uuid AND l.actor_email = ${filters.actor} ORDER BY l.action LIMIT 1)
             UNION ALL
             SELECT (SELECT l.action FROM audit_log l
@@ -164,17 +163,17 @@ export function auditPageQuery(
               FROM acts WHERE acts.action IS NOT NULL)
           SELECT action FROM acts WHERE action IS NOT NULL) a`;
     // OFFSET 0 keeps the row lookup a per-event probe of the primary key.
-    page = Prisma.sql`
+    page = sql`
       SELECT r.* FROM (SELECT e.* FROM ${actions} CROSS JOIN LATERAL (${branch}) e ORDER BY ${order} LIMIT ${limit}) k
        CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM audit_log l WHERE l.id = k.id AND l.tenant_id = ${tenantId}::uuid OFFSET 0) r`;
   }
-  return Prisma.sql`
+  return sql`
     SELECT p.*, u.name AS actor_name FROM (${page}) p LEFT JOIN users u ON u.id = p.actor_user_id
      ORDER BY p.created_at DESC, p.id DESC`;
 }
 
 interface Row {
-  id: bigint;
+  id: string;
   created_at: Date;
   actor_user_id: string | null;
   actor_email: string | null;
@@ -188,34 +187,38 @@ interface Row {
 }
 
 /**
+ * Planner settings for the transaction that reads a page (see
+ * listAuditEvents), sent with its first round trip. A page is an ordered index
+ * walk that stops after pageSize + 1 rows. The RLS role check (a parameter =
+ * ANY(roles)) makes the planner expect ~65× fewer rows than there are, so it
+ * would rather sort everything that matches, and its inflated cost estimates
+ * switch on JIT compilation, which alone takes longer than the query.
+ */
+export const AUDIT_PAGE_SETTINGS = ["SET LOCAL enable_sort = off", "SET LOCAL jit = off"];
+
+/**
  * A page of the audit log under the filters: `after` a cursor for older
- * events, `before` one for newer, or the newest page without either.
+ * events, `before` one for newer, or the newest page without either. Runs in
+ * the caller's transaction, which should carry AUDIT_PAGE_SETTINGS.
  */
 export async function listAuditEvents(
-  scope: TenantScope,
+  tx: Tx,
+  actor: Pick<TenantActor, "tenantId">,
   filters: AuditFilters,
   position: { after?: AuditCursor; before?: AuditCursor } = {},
   pageSize = AUDIT_PAGE_SIZE,
 ): Promise<AuditPage> {
   const direction = position.before ? "newer" : "older";
   const cursor = position.before ?? position.after ?? null;
-  const rows = await withTenant(scope, async (tx) => {
-    // A page is an ordered index walk that stops after pageSize + 1 rows. The
-    // RLS role check (a parameter = ANY(roles)) makes the planner expect ~65×
-    // fewer rows than there are, so it would rather sort everything that
-    // matches, and its inflated cost estimates switch on JIT compilation,
-    // which alone takes longer than the query. Neither, for this transaction.
-    await tx.$executeRaw`SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`;
-    const plan = auditPlan(filters, await rarestSearchWord(tx, scope.tenantId, filters));
-    return tx.$queryRaw<Row[]>(auditPageQuery(scope.tenantId, filters, cursor, direction, pageSize + 1, plan));
-  });
+  const plan = auditPlan(filters, await rarestSearchWord(tx, actor.tenantId, filters));
+  const rows = await tx.query<Row>(auditPageQuery(actor.tenantId, filters, cursor, direction, pageSize + 1, plan));
   // Rows come back newest first whichever way we paged; the extra row says
   // whether there is more beyond the page in the direction we moved.
   const more = rows.length > pageSize;
   const page = direction === "older" ? rows.slice(0, pageSize) : rows.slice(rows.length - Math.min(rows.length, pageSize));
   const events = page.map(
     (r): AuditEventRow => ({
-      id: r.id.toString(),
+      id: r.id,
       createdAt: r.created_at,
       actorUserId: r.actor_user_id,
       actorEmail: r.actor_email,

@@ -1,6 +1,6 @@
 import "server-only";
-import type { Prisma, Tx } from "@/lib/db";
-import type { RequestInfo } from "@/lib/tenancy/resolve";
+import { sql, type Tx } from "@/lib/db";
+import type { RequestInfo } from "@/lib/tenancy";
 
 export const AUDIT_ACTIONS = [
   "tenant.create",
@@ -21,7 +21,7 @@ export interface AuditEntry {
   actor: { id: string; email: string };
   action: AuditAction;
   target?: { type: "tenant" | "user" | "invitation" | "audit_log"; id: string };
-  metadata?: Prisma.InputJsonObject;
+  metadata?: Record<string, unknown>;
   request?: RequestInfo;
 }
 
@@ -33,19 +33,11 @@ export interface AuditEntry {
  * removal of oneself, after one's own joining.
  */
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  // createMany issues no RETURNING, which would need the row to pass the
-  // SELECT policy too (a plain member may append but not read).
-  await tx.auditEvent.createMany({
-    data: {
-      tenantId: entry.tenantId,
-      actorUserId: entry.actor.id,
-      actorEmail: entry.actor.email,
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      metadata: entry.metadata ?? {},
-      ip: entry.request?.ip ?? null,
-      userAgent: entry.request?.userAgent?.slice(0, 512) ?? null,
-    },
-  });
+  // No RETURNING, which would need the row to pass the SELECT policy too (a
+  // plain member may append but not read).
+  await tx.exec(sql`
+    INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent)
+    VALUES (${entry.tenantId}::uuid, ${entry.actor.id}::uuid, ${entry.actor.email}, ${entry.action}, ${entry.target?.type ?? null},
+            ${entry.target?.id ?? null}, ${JSON.stringify(entry.metadata ?? {})}::jsonb, ${entry.request?.ip ?? null},
+            ${entry.request?.userAgent?.slice(0, 512) ?? null})`);
 }

@@ -2,8 +2,9 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { DomainError } from "@/lib/errors";
-import { getTenantContext, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
+import { getTenantContext, type Credential, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
 import { can, type Permission } from "./permissions";
+import { TENANT_FIELD } from "./tenant-field";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
@@ -11,8 +12,10 @@ export type ActionResult<T = undefined> =
 
 export type ActionState<T = undefined> = ActionResult<T> | null;
 
-export function formDataToObject(formData: FormData): Record<string, string> {
+/** A form's text fields. Anything that is not form data (a script calling the action) is no fields at all. */
+export function formDataToObject(formData: unknown): Record<string, string> {
   const out: Record<string, string> = {};
+  if (!(formData instanceof FormData)) return out;
   for (const [key, value] of formData.entries()) {
     if (key.startsWith("$ACTION")) continue;
     if (typeof value === "string") out[key] = value;
@@ -39,27 +42,47 @@ export function failureFrom(error: unknown): ActionResult<never> {
   return { ok: false, error: "Something went wrong and nothing was changed. Try again." };
 }
 
+const NOT_FORM = "This action takes a form. Reload the page and try again.";
+
+/**
+ * When the workspace a form was rendered for is not the one the request acts
+ * in (another tab switched since), the action refuses rather than act on a
+ * workspace the user did not see.
+ */
+export function workspaceMismatch(ctx: TenantContext, formTenantId: string | undefined): string | null {
+  if (formTenantId === ctx.tenantId) return null;
+  const seen = ctx.memberships.find((m) => m.tenantId === formTenantId);
+  const page = seen ? `workspace ${seen.tenantName}` : "another workspace";
+  return `This page belongs to ${page}; you have since switched to ${ctx.tenant.name}. Reload to continue.`;
+}
+
 /**
  * The one wrapper every tenant-scoped server action goes through:
- * parse the form with zod → resolve the session and active tenant →
- * check the permission in the roles matrix → run the handler (which does its
- * writes inside withTenant). Errors come back as typed results, never a 500.
+ * parse the form with zod → resolve the session and active tenant → refuse
+ * a form rendered for another workspace → check the permission in the roles
+ * matrix → run the handler (which does its writes inside withTenant, whose
+ * entry checks the membership again in the database). Errors come back as
+ * typed results, never a 500.
  */
 export function tenantAction<S extends z.ZodType, T = undefined>(
   config: { schema: S; permission: Permission },
   handler: (input: z.output<S>, ctx: TenantContext) => Promise<ActionResult<T>>,
 ) {
   return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
-    const parsed = config.schema.safeParse(formDataToObject(formData));
+    if (!(formData instanceof FormData)) return { ok: false, error: NOT_FORM };
+    const fields = formDataToObject(formData);
+    const parsed = config.schema.safeParse(fields);
     if (!parsed.success) return validationFailure(parsed.error);
-    const resolved = await getTenantContext();
-    if (resolved.kind !== "tenant") {
-      return { ok: false, error: "Your session has ended or you no longer belong to this workspace. Reload the page." };
-    }
-    if (!can(resolved.role, config.permission)) {
-      return { ok: false, error: "Your role in this workspace does not allow that." };
-    }
     try {
+      const resolved = await getTenantContext();
+      if (resolved.kind !== "tenant") {
+        return { ok: false, error: "Your session has ended or you no longer belong to this workspace. Reload the page." };
+      }
+      const mismatch = workspaceMismatch(resolved, fields[TENANT_FIELD]);
+      if (mismatch) return { ok: false, error: mismatch };
+      if (!can(resolved.role, config.permission)) {
+        return { ok: false, error: "Your role in this workspace does not allow that." };
+      }
       return await handler(parsed.data, resolved);
     } catch (error) {
       return failureFrom(error);
@@ -73,17 +96,18 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
  */
 export function userAction<S extends z.ZodType, T = undefined>(
   config: { schema: S },
-  handler: (input: z.output<S>, who: { user: SignedInUser; request: RequestInfo }) => Promise<ActionResult<T>>,
+  handler: (input: z.output<S>, who: { user: SignedInUser; request: RequestInfo; credential: Credential }) => Promise<ActionResult<T>>,
 ) {
   return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
+    if (!(formData instanceof FormData)) return { ok: false, error: NOT_FORM };
     const parsed = config.schema.safeParse(formDataToObject(formData));
     if (!parsed.success) return validationFailure(parsed.error);
-    const resolved = await getTenantContext();
-    if (resolved.kind === "signed-out" || resolved.kind === "inactive") {
-      return { ok: false, error: "Your session has ended. Sign in again." };
-    }
     try {
-      return await handler(parsed.data, { user: resolved.user, request: resolved.request });
+      const resolved = await getTenantContext();
+      if (resolved.kind === "signed-out" || resolved.kind === "inactive") {
+        return { ok: false, error: "Your session has ended. Sign in again." };
+      }
+      return await handler(parsed.data, { user: resolved.user, request: resolved.request, credential: resolved.credential });
     } catch (error) {
       return failureFrom(error);
     }

@@ -1,11 +1,14 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
-import { auth } from "@/lib/auth";
 import { TENANT_COOKIE } from "./cookie";
-import { resolveTenantContext, type RequestInfo, type TenantResolution } from "./resolve";
+import { resolveTenantContext, resolveWithData, type Credential, type RequestInfo, type TenantContext, type TenantResolution } from "./resolve";
+import type { Tx } from "@/lib/db";
 
 export * from "./resolve";
+
+/** Auth.js's database-session cookie (the __Secure- name over https). */
+export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 
 export async function currentRequestInfo(): Promise<RequestInfo> {
   const h = await headers();
@@ -13,14 +16,31 @@ export async function currentRequestInfo(): Promise<RequestInfo> {
   return { ip: forwarded || h.get("x-real-ip") || null, userAgent: h.get("user-agent") };
 }
 
+/** The request's proof of identity, its tenant cookie and who is asking — read once, no I/O. */
+export const currentRequest = cache(async (): Promise<{ credential: Credential | null; cookieTenantId: string | null; request: RequestInfo }> => {
+  const [store, request] = await Promise.all([cookies(), currentRequestInfo()]);
+  const token = SESSION_COOKIES.map((name) => store.get(name)?.value).find(Boolean);
+  return {
+    credential: token ? { kind: "session", token } : null,
+    cookieTenantId: store.get(TENANT_COOKIE)?.value ?? null,
+    request,
+  };
+});
+
 /**
  * The request's session and active tenant, resolved once per request (React
- * cache): the layout, the page and every action of one request share it.
+ * cache) in one statement.
  */
 export const getTenantContext = cache(async (): Promise<TenantResolution> => {
-  const session = await auth();
-  const userId = session?.user?.id;
-  if (!userId) return { kind: "signed-out" };
-  const [cookieStore, request] = await Promise.all([cookies(), currentRequestInfo()]);
-  return resolveTenantContext(userId, cookieStore.get(TENANT_COOKIE)?.value, request);
+  const { credential, cookieTenantId, request } = await currentRequest();
+  return resolveTenantContext(credential, cookieTenantId, request);
 });
+
+/** The resolution and a page's data, in one transaction (see resolveWithData). */
+export async function getTenantContextWithData<T>(
+  load: (tx: Tx, ctx: TenantContext) => Promise<T>,
+  settings: readonly string[] = [],
+): Promise<{ resolution: TenantResolution; data: T | null }> {
+  const { credential, cookieTenantId, request } = await currentRequest();
+  return resolveWithData(credential, cookieTenantId, request, load, settings);
+}

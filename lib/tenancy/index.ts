@@ -1,7 +1,23 @@
-// The one door to tenant data for pages and actions.
+// The one door to tenant data for pages, actions and domain modules.
 export { can, ROLES, INVITABLE_ROLES, ROLE_LABELS, PERMISSIONS, type Permission, type Role, type InvitableRole } from "./permissions";
-export { getTenantContext, resolveTenantContext, chooseMembership, currentRequestInfo, type TenantContext, type TenantResolution, type Membership, type SignedInUser, type RequestInfo } from "./context";
-export { withTenant, withUser, type TenantScope } from "./with-tenant";
-export { tenantAction, userAction, failureFrom, validationFailure, formDataToObject, type ActionResult, type ActionState } from "./action";
-export { requireTenant, requireUser } from "./guards";
+export {
+  getTenantContext,
+  getTenantContextWithData,
+  currentRequest,
+  currentRequestInfo,
+  resolveTenantContext,
+  SESSION_COOKIES,
+  type Actor,
+  type TenantActor,
+  type Credential,
+  type TenantContext,
+  type TenantResolution,
+  type Membership,
+  type SignedInUser,
+  type RequestInfo,
+} from "./context";
+export { withTenant, withUser, withNewTenant, withInvitationToken, enterTenantToJoin, lockTenant, NOT_A_MEMBER, type TenantScope } from "./with-tenant";
+export { tenantAction, userAction, failureFrom, validationFailure, formDataToObject, workspaceMismatch, type ActionResult, type ActionState } from "./action";
+export { requireTenant, requireTenantWith, requireUser } from "./guards";
 export { TENANT_COOKIE, tenantCookieOptions } from "./cookie";
+export { TENANT_FIELD } from "./tenant-field";

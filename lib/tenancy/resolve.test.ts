@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { resolveTenantContext } from "@/lib/tenancy/resolve";
-import { addMember, createTenantRow, createUser, owner } from "@/test/fixtures";
+import { addMember, createSession, createTenantRow, createUser, credentialOf, owner, type TestUser } from "@/test/fixtures";
+
+const resolve = (user: TestUser, cookie: string | undefined) => resolveTenantContext(credentialOf(user), cookie);
 
 async function userInTwoWorkspaces() {
   const user = await createUser();
@@ -17,51 +20,51 @@ const remember = (userId: string, tenantId: string | null) =>
 describe("resolveTenantContext: which workspace a request acts in", () => {
   it("uses a valid cookie", async () => {
     const { user, beta } = await userInTwoWorkspaces();
-    const ctx = await resolveTenantContext(user.id, beta.id);
+    const ctx = await resolve(user, beta.id);
     expect(ctx).toMatchObject({ kind: "tenant", tenantId: beta.id, role: "auditor", source: "cookie" });
   });
 
   it("without a cookie, uses the remembered last tenant, else the first membership", async () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
-    expect(await resolveTenantContext(user.id, undefined)).toMatchObject({ tenantId: alpha.id, source: "first" });
+    expect(await resolve(user, undefined)).toMatchObject({ tenantId: alpha.id, source: "first" });
     await remember(user.id, beta.id);
-    expect(await resolveTenantContext(user.id, undefined)).toMatchObject({ tenantId: beta.id, source: "remembered" });
+    expect(await resolve(user, undefined)).toMatchObject({ tenantId: beta.id, source: "remembered" });
   });
 
   it("ignores a foreign cookie (a workspace the user is not in) and falls back", async () => {
     const { user, beta } = await userInTwoWorkspaces();
     const foreign = await createTenantRow({ name: "Someone else's" });
     await remember(user.id, beta.id);
-    const ctx = await resolveTenantContext(user.id, foreign.id);
+    const ctx = await resolve(user, foreign.id);
     expect(ctx).toMatchObject({ kind: "tenant", tenantId: beta.id, source: "remembered" });
     expect(ctx.kind === "tenant" && ctx.memberships.map((m) => m.tenantId)).not.toContain(foreign.id);
   });
 
   it("ignores a stale cookie once the membership is removed", async () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
-    expect(await resolveTenantContext(user.id, beta.id)).toMatchObject({ tenantId: beta.id, source: "cookie" });
+    expect(await resolve(user, beta.id)).toMatchObject({ tenantId: beta.id, source: "cookie" });
     await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [beta.id, user.id]);
-    expect(await resolveTenantContext(user.id, beta.id)).toMatchObject({ tenantId: alpha.id, source: "first" });
+    expect(await resolve(user, beta.id)).toMatchObject({ tenantId: alpha.id, source: "first" });
   });
 
   it("ignores a remembered tenant the user has since left", async () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
     await remember(user.id, beta.id);
     await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [beta.id, user.id]);
-    expect(await resolveTenantContext(user.id, undefined)).toMatchObject({ tenantId: alpha.id, source: "first" });
+    expect(await resolve(user, undefined)).toMatchObject({ tenantId: alpha.id, source: "first" });
   });
 
   it("treats a malformed cookie like a missing one", async () => {
     const { user, alpha } = await userInTwoWorkspaces();
     for (const cookie of ["", "not-a-uuid", "'; DROP TABLE tenants; --", "0".repeat(5000)]) {
-      expect(await resolveTenantContext(user.id, cookie)).toMatchObject({ tenantId: alpha.id, source: "first" });
+      expect(await resolve(user, cookie)).toMatchObject({ tenantId: alpha.id, source: "first" });
     }
   });
 
   it("skips blocked and deleted workspaces", async () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
     await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [beta.id]);
-    const ctx = await resolveTenantContext(user.id, beta.id);
+    const ctx = await resolve(user, beta.id);
     expect(ctx).toMatchObject({ tenantId: alpha.id });
     expect(ctx.kind === "tenant" && ctx.memberships.map((m) => m.tenantId)).toEqual([alpha.id]);
   });
@@ -69,18 +72,45 @@ describe("resolveTenantContext: which workspace a request acts in", () => {
   it("sends a user with no membership to onboarding", async () => {
     const user = await createUser();
     const someone = await createTenantRow();
-    expect(await resolveTenantContext(user.id, someone.id)).toMatchObject({ kind: "no-tenant", user: { id: user.id } });
+    expect(await resolve(user, someone.id)).toMatchObject({ kind: "no-tenant", user: { id: user.id } });
   });
 
-  it("refuses a deactivated user", async () => {
+  it("signs a deactivated user out: deactivation ends their sessions", async () => {
     const { user, alpha } = await userInTwoWorkspaces();
     await owner().query("UPDATE users SET active = false WHERE id = $1", [user.id]);
-    expect(await resolveTenantContext(user.id, alpha.id)).toEqual({ kind: "inactive" });
+    expect(await resolve(user, alpha.id)).toEqual({ kind: "signed-out" });
+  });
+
+  it("refuses a deactivated user's session that survived (inserted after deactivation)", async () => {
+    const { user, alpha } = await userInTwoWorkspaces();
+    await owner().query("UPDATE users SET active = false WHERE id = $1", [user.id]);
+    const token = await createSession(user.id);
+    expect(await resolve({ ...user, sessionToken: token }, alpha.id)).toEqual({ kind: "inactive" });
+  });
+
+  it("refuses no session, an unknown token, and an expired session", async () => {
+    const { user, alpha } = await userInTwoWorkspaces();
+    expect(await resolveTenantContext(null, alpha.id)).toEqual({ kind: "signed-out" });
+    expect(await resolve({ ...user, sessionToken: "not-a-session-token-at-all" }, alpha.id)).toEqual({ kind: "signed-out" });
+    const expired = await createSession(user.id, new Date(Date.now() - 1000));
+    expect(await resolve({ ...user, sessionToken: expired }, alpha.id)).toEqual({ kind: "signed-out" });
+  });
+
+  it("keeps a session alive as it is used, at most once a day", async () => {
+    const { user, alpha } = await userInTwoWorkspaces();
+    const hash = createHash("sha256").update(user.sessionToken).digest("hex");
+    await owner().query("UPDATE sessions SET expires = now() + interval '2 days' WHERE session_token = $1", [hash]);
+    await resolve(user, alpha.id);
+    const { rows } = await owner().query<{ days: number }>(
+      "SELECT (extract(epoch FROM expires - now()) / 86400)::float8 AS days FROM sessions WHERE session_token = $1",
+      [hash],
+    );
+    expect(rows[0]!.days).toBeGreaterThan(29.9);
   });
 
   it("lists every active membership with its role, in name order", async () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
-    const ctx = await resolveTenantContext(user.id, undefined);
+    const ctx = await resolve(user, undefined);
     expect(ctx.kind === "tenant" && ctx.memberships).toEqual([
       { tenantId: alpha.id, tenantName: "Alpha", tenantSlug: alpha.slug, role: "owner" },
       { tenantId: beta.id, tenantName: "Beta", tenantSlug: beta.slug, role: "auditor" },

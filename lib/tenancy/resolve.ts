@@ -1,6 +1,6 @@
 import "server-only";
+import { single, sql, transaction, type Tx } from "@/lib/db";
 import type { Role } from "./permissions";
-import { withUser } from "./with-tenant";
 
 export interface Membership {
   tenantId: string;
@@ -20,6 +20,30 @@ export interface SignedInUser {
   name: string | null;
 }
 
+/**
+ * What a request proves itself with. The database checks it (app_enter and
+ * its siblings hash the token and look up a live session); the app never
+ * tells the database who the user is.
+ */
+export interface Credential {
+  kind: "session";
+  token: string;
+}
+
+/** Whoever a domain function acts for: a user, their proof, and where the request came from. */
+export interface Actor {
+  user: SignedInUser;
+  credential: Credential;
+  request?: RequestInfo;
+}
+
+/** An actor inside a tenant: what every tenant-scoped domain function takes (a TenantContext is one). */
+export interface TenantActor extends Actor {
+  tenantId: string;
+  userId: string;
+  tenant: { id: string; name: string; slug: string };
+}
+
 /** A verified membership: the user, the active tenant, their role in it. */
 export interface TenantContext {
   userId: string;
@@ -31,82 +55,90 @@ export interface TenantContext {
   request: RequestInfo;
   /** Where the active tenant came from; "cookie" means the cookie was valid. */
   source: "cookie" | "remembered" | "first";
+  credential: Credential;
 }
 
 export type TenantResolution =
   | { kind: "signed-out" }
   | { kind: "inactive" }
-  | { kind: "no-tenant"; user: SignedInUser; request: RequestInfo }
+  | { kind: "no-tenant"; user: SignedInUser; request: RequestInfo; credential: Credential }
   | ({ kind: "tenant" } & TenantContext);
 
-/**
- * Picks the active tenant: the cookie's when the user is a member of it, else
- * the remembered last tenant, else the first membership. A foreign, stale or
- * malformed cookie never selects anything by itself.
- */
-export function chooseMembership(
-  memberships: Membership[],
-  cookieTenantId: string | undefined,
-  lastTenantId: string | null,
-): { membership: Membership; source: TenantContext["source"] } | null {
-  const byId = (id: string | null | undefined) => (id ? memberships.find((m) => m.tenantId === id) : undefined);
-  const fromCookie = byId(cookieTenantId);
-  if (fromCookie) return { membership: fromCookie, source: "cookie" };
-  const remembered = byId(lastTenantId);
-  if (remembered) return { membership: remembered, source: "remembered" };
-  const first = memberships[0];
-  return first ? { membership: first, source: "first" } : null;
+/** A cookie's tenant id, if it is one; anything else is as if absent. */
+export function tenantIdFromCookie(value: string | null | undefined): string | null {
+  return value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value.toLowerCase() : null;
 }
 
-interface MembershipRow {
-  email: string;
+/** What app_enter() answers. */
+interface EnteredRow {
+  kind: "tenant" | "no-tenant" | "signed-out" | "inactive";
+  user_id: string | null;
+  email: string | null;
   name: string | null;
-  active: boolean;
-  last_tenant_id: string | null;
   tenant_id: string | null;
-  tenant_name: string | null;
-  tenant_slug: string | null;
   role: Role | null;
+  source: TenantContext["source"] | null;
+  memberships: Membership[] | null;
 }
 
-/**
- * The user and every active-tenant membership they hold, in one query (the
- * RLS policy lets a user read their own memberships), then the choice above.
- */
-export async function resolveTenantContext(
-  userId: string,
-  cookieTenantId: string | undefined,
-  request: RequestInfo = { ip: null, userAgent: null },
-): Promise<Exclude<TenantResolution, { kind: "signed-out" }>> {
-  const rows = await withUser(
-    userId,
-    (tx) => tx.$queryRaw<MembershipRow[]>`
-      SELECT u.email, u.name, u.active, u.last_tenant_id,
-             t.id AS tenant_id, t.name AS tenant_name, t.slug AS tenant_slug, m.role
-        FROM users u
-        LEFT JOIN tenant_members m ON m.user_id = u.id
-        LEFT JOIN tenants t ON t.id = m.tenant_id AND t.status = 'active'
-       WHERE u.id = ${userId}::uuid
-       ORDER BY lower(t.name), t.id`,
-  );
-  const head = rows[0];
-  if (!head || !head.active) return { kind: "inactive" };
-  const user: SignedInUser = { id: userId, email: head.email, name: head.name };
-  const memberships: Membership[] = rows
-    .filter((r) => r.tenant_id && r.role)
-    .map((r) => ({ tenantId: r.tenant_id!, tenantName: r.tenant_name!, tenantSlug: r.tenant_slug!, role: r.role! }));
-  const chosen = chooseMembership(memberships, cookieTenantId, head.last_tenant_id);
-  if (!chosen) return { kind: "no-tenant", user, request };
-  const { membership, source } = chosen;
+function toResolution(row: EnteredRow | undefined, credential: Credential, request: RequestInfo): TenantResolution {
+  if (!row || row.kind === "signed-out") return { kind: "signed-out" };
+  if (row.kind === "inactive") return { kind: "inactive" };
+  const user: SignedInUser = { id: row.user_id!, email: row.email!, name: row.name };
+  if (row.kind === "no-tenant") return { kind: "no-tenant", user, request, credential };
+  const memberships = row.memberships ?? [];
+  const active = memberships.find((m) => m.tenantId === row.tenant_id)!;
   return {
     kind: "tenant",
-    userId,
+    userId: user.id,
     user,
-    tenantId: membership.tenantId,
-    tenant: { id: membership.tenantId, name: membership.tenantName, slug: membership.tenantSlug },
-    role: membership.role,
+    tenantId: active.tenantId,
+    tenant: { id: active.tenantId, name: active.tenantName, slug: active.tenantSlug },
+    role: row.role!,
     memberships,
     request,
-    source,
+    source: row.source!,
+    credential,
   };
+}
+
+/**
+ * Who the request is and where it acts, in one statement: app_enter()
+ * verifies the session token, lists the user's active workspaces and picks
+ * the cookie's tenant if they belong to it, else the remembered one, else the
+ * first. A foreign, stale or malformed cookie never selects anything.
+ */
+export async function resolveTenantContext(
+  credential: Credential | null,
+  cookieTenantId: string | null | undefined,
+  request: RequestInfo = { ip: null, userAgent: null },
+): Promise<TenantResolution> {
+  if (!credential) return { kind: "signed-out" };
+  const rows = await single<EnteredRow>(sql`SELECT * FROM app_enter(${credential.token}, ${tenantIdFromCookie(cookieTenantId)}::uuid)`);
+  return toResolution(rows[0], credential, request);
+}
+
+/**
+ * The same resolution, and then `load` in the same transaction as the tenant
+ * it entered: a page's identity, tenant and data in one round trip for the
+ * entry (and `settings`, SET LOCAL statements for `load`'s queries) plus one
+ * per query `load` makes. `load` runs only for a tenant.
+ */
+export async function resolveWithData<T>(
+  credential: Credential | null,
+  cookieTenantId: string | null | undefined,
+  request: RequestInfo,
+  load: (tx: Tx, ctx: TenantContext) => Promise<T>,
+  settings: readonly string[] = [],
+): Promise<{ resolution: TenantResolution; data: T | null }> {
+  if (!credential) return { resolution: { kind: "signed-out" }, data: null };
+  const cookie = tenantIdFromCookie(cookieTenantId);
+  return transaction<EnteredRow, { resolution: TenantResolution; data: T | null }>(
+    (literal) => `SELECT * FROM app_enter(${literal(credential.token)}, ${literal(cookie)}::uuid)`,
+    async (tx, row) => {
+      const resolution = toResolution(row, credential, request);
+      return { resolution, data: resolution.kind === "tenant" ? await load(tx, resolution) : null };
+    },
+    { settings },
+  );
 }

@@ -1,92 +1,98 @@
 import "server-only";
-import { getDb, type Tx } from "@/lib/db";
+import { sql, transaction, type Tx } from "@/lib/db";
 import { DomainError, findPgError } from "@/lib/errors";
+import type { Role } from "./permissions";
+import type { Credential, SignedInUser } from "./resolve";
 
-/** What a transaction runs as: the tenant and the user the RLS policies key on. */
+/** What a transaction runs as: the tenant, the user, and the proof that they are that user. */
 export interface TenantScope {
   tenantId: string;
   userId: string;
-}
-
-interface RlsSettings {
-  tenantId?: string | null;
-  userId?: string | null;
-  inviteTokenHash?: string | null;
-}
-
-// Interactive transactions wait for a pooled connection; bursts of writes that
-// serialise on a tenant lock (last-owner checks) need more than the default 2 s.
-const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
-
-/**
- * One transaction whose first statement sets the RLS context with
- * set_config(..., true): transaction-local, so a pooled connection handed to
- * the next request reads '' again. Everything in `fn` — guardrail reads, the
- * change, its audit row — commits or rolls back together.
- */
-async function withRls<T>(settings: RlsSettings, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return getDb().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT set_config('app.tenant_id', ${settings.tenantId ?? ""}, true),
-                                set_config('app.user_id', ${settings.userId ?? ""}, true),
-                                set_config('app.invite_token_hash', ${settings.inviteTokenHash ?? ""}, true)`;
-    return fn(tx);
-  }, TX_OPTIONS);
+  credential: Credential;
 }
 
 export const NOT_A_MEMBER = "You are not a member of that workspace (any more). Reload the page.";
+export const SIGNED_OUT = "Your session has ended. Sign in again.";
 
-/**
- * Enters a tenant as a user, verified by the database: app_enter_tenant()
- * sets the context and refuses a user who is not an active member, in one
- * statement. So no transaction ever runs inside a tenant its user does not
- * belong to, whatever the caller passed.
- */
-export async function enterTenant(tx: Tx, scope: TenantScope): Promise<void> {
+/** The entry functions refuse with SQLSTATE 42501 and a hint saying why. */
+function refusal(error: unknown): DomainError | null {
+  const pg = findPgError(error);
+  if (pg?.code !== "42501") return null;
+  if (pg.hint === "signed_out") return new DomainError("signed_out", SIGNED_OUT);
+  if (pg.hint === "not_member") return new DomainError("not_member", NOT_A_MEMBER);
+  return null;
+}
+
+async function entering<T>(run: () => Promise<T>): Promise<T> {
   try {
-    await tx.$queryRaw`SELECT app_enter_tenant(${scope.tenantId}::uuid, ${scope.userId}::uuid)::text AS role`;
+    return await run();
   } catch (error) {
-    if (findPgError(error)?.code === "42501") throw new DomainError("not_member", NOT_A_MEMBER);
-    throw error;
+    throw refusal(error) ?? error;
   }
 }
 
-/** Runs `fn` as `scope.userId` inside `scope.tenantId`, which the user must belong to. */
-export function withTenant<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return getDb().$transaction(async (tx) => {
-    await enterTenant(tx, scope);
-    return fn(tx);
-  }, TX_OPTIONS);
-}
-
-/** Runs `fn` inside a tenant that does not exist yet: the one `createTenant` is about to insert. */
-export function withNewTenant<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return withRls({ tenantId: scope.tenantId, userId: scope.userId }, fn);
-}
-
-/** Runs `fn` as a signed-in user with no tenant chosen: their own memberships and invitations only. */
-export function withUser<T>(userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return withRls({ userId }, fn);
-}
-
 /**
- * Runs `fn` holding an invitation token (its SHA-256): the one invitation it
- * names becomes readable, signed in or not. The narrow path by which someone
- * who is not yet a member reaches a tenant.
+ * Runs `fn` inside `scope.tenantId` as the session's user, verified by the
+ * database in the transaction's first statement: app_enter() checks the
+ * session token, the user's active membership and the tenant's status, and
+ * signs the context every policy reads. A forged or stale tenant id is never
+ * entered; a member removed after their request began is refused here.
+ * `fn` also gets the role the entry found.
  */
-export function withInvitationToken<T>(tokenHash: string, userId: string | null, fn: (tx: Tx) => Promise<T>) {
-  return withRls({ inviteTokenHash: tokenHash, userId }, fn);
+export function withTenant<T>(scope: TenantScope, fn: (tx: Tx, role: Role) => Promise<T>): Promise<T> {
+  return entering(() =>
+    transaction<{ role: Role }, T>(
+      (literal) => `SELECT role FROM app_enter(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, true)`,
+      (tx, entered) => fn(tx, entered.role),
+    ),
+  );
+}
+
+/** Runs `fn` as the session's user in no tenant: their own memberships and invitations only. */
+export function withUser<T>(credential: Credential, fn: (tx: Tx, user: SignedInUser) => Promise<T>): Promise<T> {
+  return entering(() =>
+    transaction<{ user_id: string; email: string; name: string | null }, T>(
+      (literal) => `SELECT * FROM app_enter_user(${literal(credential.token)})`,
+      (tx, entered) => fn(tx, { id: entered.user_id, email: entered.email, name: entered.name }),
+    ),
+  );
+}
+
+/** Runs `fn` as the creator of a tenant that does not exist yet: the one `createTenant` is about to insert. */
+export function withNewTenant<T>(credential: Credential, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return entering(() =>
+    transaction((literal) => `SELECT app_enter_new_tenant(${literal(credential.token)}, ${literal(tenantId)}::uuid)`, (tx) => fn(tx)),
+  );
 }
 
 /**
- * Points the transaction at the tenant an invitation names, before its
- * invitee is a member — the only unverified entry; the membership INSERT
- * policy then admits exactly the invited role.
+ * Runs `fn` holding an invitation token: the one invitation it names becomes
+ * readable, signed in or not (the database hashes the token itself). With a
+ * live session the user is known too (null otherwise). The narrow path by
+ * which someone who is not yet a member reaches a tenant.
+ */
+export function withInvitationToken<T>(
+  token: string,
+  credential: Credential | null,
+  fn: (tx: Tx, user: SignedInUser | null) => Promise<T>,
+): Promise<T> {
+  return transaction<{ user_id: string | null; email: string | null; name: string | null }, T>(
+    (literal) => `SELECT * FROM app_enter_invitation(${literal(token)}, ${literal(credential?.token ?? null)})`,
+    (tx, entered) => fn(tx, entered.user_id ? { id: entered.user_id, email: entered.email!, name: entered.name } : null),
+  );
+}
+
+/**
+ * Moves a user (or invitation) transaction into the tenant of an invitation
+ * the user may accept, before they are a member: the database checks that
+ * such an invitation exists, and the policies then admit only their own
+ * membership with the invited role.
  */
 export async function enterTenantToJoin(tx: Tx, tenantId: string): Promise<void> {
-  await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+  await tx.query(sql`SELECT app_enter_to_join(${tenantId}::uuid)`);
 }
 
 /** Serialises membership changes of one tenant (the same key the last-owner trigger takes). */
 export async function lockTenant(tx: Tx, tenantId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('tenant:' || ${tenantId}, 0))`;
+  await tx.query(sql`SELECT pg_advisory_xact_lock(hashtextextended('tenant:' || ${tenantId}, 0))`);
 }

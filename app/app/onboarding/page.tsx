@@ -10,9 +10,9 @@ import { signOutAction } from "../actions";
 export const metadata: Metadata = { title: "Welcome" };
 
 export default async function OnboardingPage() {
-  const { user, context } = await requireUser();
+  const { user, credential, context } = await requireUser();
   if (context) redirect("/app/dashboard");
-  const invitations = await listInvitationsForUser(user);
+  const invitations = await listInvitationsForUser({ user, credential });
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">

@@ -23,7 +23,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     return to(`/sign-in?next=${encodeURIComponent(here)}&email=${encodeURIComponent(inspected.email)}`);
   }
 
-  const outcome = await acceptInvitationByToken(resolved.user, token, resolved.request);
+  const outcome = await acceptInvitationByToken(resolved, token);
   if (!outcome.ok) {
     // Someone signed in with another address can switch accounts and come back.
     const back = outcome.reason === "email_mismatch" ? `&next=${encodeURIComponent(here)}` : "";

@@ -3,8 +3,10 @@ import Link from "next/link";
 import { AuditFiltersForm } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
 import { Alert, Card, PageHeader, buttonClass } from "@/components/ui";
+import { WorkspaceShell } from "@/components/workspace-shell";
 import {
   AUDIT_ACTIONS,
+  AUDIT_PAGE_SETTINGS,
   decodeCursor,
   describeAuditEvent,
   encodeCursor,
@@ -14,7 +16,7 @@ import {
   type AuditPage,
 } from "@/lib/audit";
 import { DomainError } from "@/lib/errors";
-import { can, requireTenant } from "@/lib/tenancy";
+import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -24,33 +26,35 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Search }) {
-  const ctx = await requireTenant();
-  if (!can(ctx.role, "audit.read")) {
-    return (
-      <Card className="p-6">
-        <h1 className="text-lg font-semibold">Audit log</h1>
-        <p className="mt-2 text-sm text-zinc-600">Your role in this workspace does not include the audit log. Owners, admins and auditors can read it.</p>
-      </Card>
-    );
-  }
-
   const params = await searchParams;
   const parsed = parseAuditFilters(params);
-  let error = parsed.ok ? null : parsed.error;
-  let page: AuditPage | null = null;
-  if (!error) {
+  const after = first(params.after);
+  const before = first(params.before);
+  // The page's events are read in the transaction that resolves the request,
+  // when the role allows; filter and cursor errors are shown, not thrown.
+  const { ctx, data } = await requireTenantWith(async (tx, ctx): Promise<{ page: AuditPage | null; error: string | null }> => {
+    if (!can(ctx.role, "audit.read") || !parsed.ok) return { page: null, error: parsed.ok ? null : parsed.error };
     try {
-      const after = first(params.after);
-      const before = first(params.before);
-      page = await listAuditEvents(ctx, parsed.filters, {
-        after: after ? decodeCursor(after) : undefined,
-        before: before ? decodeCursor(before) : undefined,
-      });
+      const position = { after: after ? decodeCursor(after) : undefined, before: before ? decodeCursor(before) : undefined };
+      return { page: await listAuditEvents(tx, ctx, parsed.filters, position), error: null };
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      error = e.message;
+      return { page: null, error: e.message };
     }
+  }, AUDIT_PAGE_SETTINGS);
+  if (!can(ctx.role, "audit.read")) {
+    return (
+      <WorkspaceShell ctx={ctx}>
+        <Card className="p-6">
+          <h1 className="text-lg font-semibold">Audit log</h1>
+          <p className="mt-2 text-sm text-zinc-600">
+            Your role in this workspace does not include the audit log. Owners, admins and auditors can read it.
+          </p>
+        </Card>
+      </WorkspaceShell>
+    );
   }
+  const { page, error } = data;
 
   const filterQuery = filtersToSearchParams(parsed.filters);
   const withParams = (extra: Record<string, string>) => {
@@ -66,90 +70,92 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   const filtered = filterQuery.toString() !== "";
 
   return (
-    <div className="space-y-5">
-      <PageHeader
-        title="Audit log"
-        description={`Everything that changed in ${ctx.tenant.name}, newest first.`}
-        actions={
-          can(ctx.role, "audit.export") && !error ? (
-            <div className="flex gap-2">
-              <a href={exportHref("csv")} className={buttonClass("secondary", "sm")} download data-testid="export-csv">
-                Export CSV
-              </a>
-              <a href={exportHref("jsonl")} className={buttonClass("secondary", "sm")} download data-testid="export-jsonl">
-                Export JSON Lines
-              </a>
-            </div>
-          ) : null
-        }
-      />
-      <AuditFiltersForm
-        actions={AUDIT_ACTIONS}
-        values={{
-          actions: list(params.action),
-          actor: first(params.actor),
-          target: first(params.target),
-          from: first(params.from),
-          to: first(params.to),
-          q: first(params.q).slice(0, 300),
-        }}
-      />
-      {error ? (
-        <Alert variant="error">
-          {error}{" "}
-          <Link href="/app/audit" className="font-medium underline">
-            Show all events
-          </Link>
-        </Alert>
-      ) : null}
-      {page && page.events.length === 0 ? (
-        <Card className="p-8 text-center text-sm text-zinc-600" >
-          <p data-testid="audit-empty">{filtered ? "No events match these filters." : "Nothing has been recorded yet."}</p>
-          {filtered ? (
-            <Link href="/app/audit" className="mt-2 inline-block underline">
-              Clear filters
+    <WorkspaceShell ctx={ctx}>
+      <div className="space-y-5">
+        <PageHeader
+          title="Audit log"
+          description={`Everything that changed in ${ctx.tenant.name}, newest first.`}
+          actions={
+            can(ctx.role, "audit.export") && !error ? (
+              <div className="flex gap-2">
+                <a href={exportHref("csv")} className={buttonClass("secondary", "sm")} download data-testid="export-csv">
+                  Export CSV
+                </a>
+                <a href={exportHref("jsonl")} className={buttonClass("secondary", "sm")} download data-testid="export-jsonl">
+                  Export JSON Lines
+                </a>
+              </div>
+            ) : null
+          }
+        />
+        <AuditFiltersForm
+          actions={AUDIT_ACTIONS}
+          values={{
+            actions: list(params.action),
+            actor: first(params.actor),
+            target: first(params.target),
+            from: first(params.from),
+            to: first(params.to),
+            q: first(params.q).slice(0, 300),
+          }}
+        />
+        {error ? (
+          <Alert variant="error">
+            {error}{" "}
+            <Link href="/app/audit" className="font-medium underline">
+              Show all events
             </Link>
-          ) : null}
-        </Card>
-      ) : null}
-      {page && page.events.length > 0 ? (
-        <>
-          <AuditTable
-            events={page.events.map((e) => ({
-              id: e.id,
-              createdAt: e.createdAt.toISOString(),
-              actorName: e.actorName,
-              actorEmail: e.actorEmail,
-              action: e.action,
-              targetType: e.targetType,
-              targetId: e.targetId,
-              targetEmail: typeof e.metadata.email === "string" ? e.metadata.email : null,
-              details: describeAuditEvent(e.action, e.metadata),
-              ip: e.ip,
-            }))}
-          />
-          <nav className="flex items-center justify-between text-sm" aria-label="Audit log pages">
-            <span className="text-zinc-600">{page.events.length} events on this page</span>
-            <div className="flex gap-2">
-              {page.newer ? (
-                <>
-                  <Link href={withParams({})} className={buttonClass("ghost", "sm")}>
-                    Newest
+          </Alert>
+        ) : null}
+        {page && page.events.length === 0 ? (
+          <Card className="p-8 text-center text-sm text-zinc-600">
+            <p data-testid="audit-empty">{filtered ? "No events match these filters." : "Nothing has been recorded yet."}</p>
+            {filtered ? (
+              <Link href="/app/audit" className="mt-2 inline-block underline">
+                Clear filters
+              </Link>
+            ) : null}
+          </Card>
+        ) : null}
+        {page && page.events.length > 0 ? (
+          <>
+            <AuditTable
+              events={page.events.map((e) => ({
+                id: e.id,
+                createdAt: e.createdAt.toISOString(),
+                actorName: e.actorName,
+                actorEmail: e.actorEmail,
+                action: e.action,
+                targetType: e.targetType,
+                targetId: e.targetId,
+                targetEmail: typeof e.metadata.email === "string" ? e.metadata.email : null,
+                details: describeAuditEvent(e.action, e.metadata),
+                ip: e.ip,
+              }))}
+            />
+            <nav className="flex items-center justify-between text-sm" aria-label="Audit log pages">
+              <span className="text-zinc-600">{page.events.length} events on this page</span>
+              <div className="flex gap-2">
+                {page.newer ? (
+                  <>
+                    <Link href={withParams({})} className={buttonClass("ghost", "sm")}>
+                      Newest
+                    </Link>
+                    <Link href={withParams({ before: encodeCursor(page.newer) })} className={buttonClass("secondary", "sm")} rel="prev">
+                      ← Newer
+                    </Link>
+                  </>
+                ) : null}
+                {page.older ? (
+                  <Link href={withParams({ after: encodeCursor(page.older) })} className={buttonClass("secondary", "sm")} rel="next">
+                    Older →
                   </Link>
-                  <Link href={withParams({ before: encodeCursor(page.newer) })} className={buttonClass("secondary", "sm")} rel="prev">
-                    ← Newer
-                  </Link>
-                </>
-              ) : null}
-              {page.older ? (
-                <Link href={withParams({ after: encodeCursor(page.older) })} className={buttonClass("secondary", "sm")} rel="next">
-                  Older →
-                </Link>
-              ) : null}
-            </div>
-          </nav>
-        </>
-      ) : null}
-    </div>
+                ) : null}
+              </div>
+            </nav>
+          </>
+        ) : null}
+      </div>
+    </WorkspaceShell>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader, RoleBadge } from "@/components/ui";
-import { PERMISSIONS, can, requireTenant, type Permission } from "@/lib/tenancy";
+import { WorkspaceShell } from "@/components/workspace-shell";
+import { PERMISSIONS, can, requireTenantWith, type Permission } from "@/lib/tenancy";
 import { getWorkspaceOverview } from "@/lib/tenants";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -21,12 +22,11 @@ const PERMISSION_LABELS: Record<Permission, string> = {
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 
 export default async function DashboardPage() {
-  const ctx = await requireTenant();
-  const overview = await getWorkspaceOverview(ctx);
+  const { ctx, data: overview } = await requireTenantWith(getWorkspaceOverview);
   const allowed = PERMISSIONS.filter((p) => can(ctx.role, p));
 
   return (
-    <>
+    <WorkspaceShell ctx={ctx}>
       <PageHeader title={ctx.tenant.name} description={<>Workspace dashboard · created {dateFormat.format(overview.createdAt)}</>} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Card className="p-5">
@@ -62,6 +62,6 @@ export default async function DashboardPage() {
           ))}
         </ul>
       </Card>
-    </>
+    </WorkspaceShell>
   );
 }

@@ -4,58 +4,69 @@ import { InvitationsTable } from "@/components/members/invitations-table";
 import { LeaveWorkspace } from "@/components/members/leave-workspace";
 import { MembersTable } from "@/components/members/members-table";
 import { Card, PageHeader } from "@/components/ui";
-import { getMembersPage, memberListQuerySchema } from "@/lib/members";
-import { can, requireTenant } from "@/lib/tenancy";
+import { WorkspaceShell } from "@/components/workspace-shell";
+import { INVITATIONS_PAGE_SIZE, getMembersPage, memberListQuerySchema } from "@/lib/members";
+import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Members" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function MembersSettingsPage({ searchParams }: { searchParams: Search }) {
-  const ctx = await requireTenant();
   const raw = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const query = memberListQuerySchema.parse({ q: first(raw.q), sort: first(raw.sort), dir: first(raw.dir), page: first(raw.page) });
-  const data = await getMembersPage(ctx, query);
+  const query = memberListQuerySchema.parse({
+    q: first(raw.q),
+    sort: first(raw.sort),
+    dir: first(raw.dir),
+    page: first(raw.page),
+    ipage: first(raw.ipage),
+  });
+  const { ctx, data } = await requireTenantWith((tx, ctx) => getMembersPage(tx, ctx, query));
   const canManage = can(ctx.role, "members.manage");
 
   return (
-    <div className="space-y-8">
-      <PageHeader
-        title="Members"
-        description={canManage ? `Invite people to ${ctx.tenant.name} and manage their roles.` : `Who belongs to ${ctx.tenant.name}.`}
-      />
-      {canManage ? (
-        <Card className="p-5">
-          <h2 className="mb-3 text-sm font-semibold">Invite someone</h2>
-          <InviteForm />
+    <WorkspaceShell ctx={ctx}>
+      <div className="space-y-8">
+        <PageHeader
+          title="Members"
+          description={canManage ? `Invite people to ${ctx.tenant.name} and manage their roles.` : `Who belongs to ${ctx.tenant.name}.`}
+        />
+        {canManage ? (
+          <Card className="p-5">
+            <h2 className="mb-3 text-sm font-semibold">Invite someone</h2>
+            <InviteForm />
+          </Card>
+        ) : null}
+        <section className="space-y-3">
+          <h2 className="text-sm font-semibold">People</h2>
+          <MembersTable
+            rows={data.members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() }))}
+            total={data.total}
+            page={data.page}
+            pageSize={data.pageSize}
+            query={{ q: query.q, sort: query.sort, dir: query.dir }}
+            viewer={{ userId: ctx.userId, canManage, canMakeOwner: can(ctx.role, "ownership.transfer") }}
+          />
+        </section>
+        <section className="space-y-3">
+          <h2 className="text-sm font-semibold">Pending invitations</h2>
+          <InvitationsTable
+            canManage={canManage}
+            total={data.invitationTotal}
+            page={data.invitationPage}
+            pageSize={INVITATIONS_PAGE_SIZE}
+            invitations={data.invitations.map((i) => ({
+              ...i,
+              createdAt: i.createdAt.toISOString(),
+              expiresAt: i.expiresAt.toISOString(),
+            }))}
+          />
+        </section>
+        <Card className="border-red-200 p-5">
+          <LeaveWorkspace workspaceName={ctx.tenant.name} lastOwner={ctx.role === "owner" && data.ownerCount <= 1} />
         </Card>
-      ) : null}
-      <section className="space-y-3">
-        <h2 className="text-sm font-semibold">People</h2>
-        <MembersTable
-          rows={data.members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() }))}
-          total={data.total}
-          page={data.page}
-          pageSize={data.pageSize}
-          query={{ q: query.q, sort: query.sort, dir: query.dir }}
-          viewer={{ userId: ctx.userId, canManage, canMakeOwner: can(ctx.role, "ownership.transfer") }}
-        />
-      </section>
-      <section className="space-y-3">
-        <h2 className="text-sm font-semibold">Pending invitations</h2>
-        <InvitationsTable
-          canManage={canManage}
-          invitations={data.invitations.map((i) => ({
-            ...i,
-            createdAt: i.createdAt.toISOString(),
-            expiresAt: i.expiresAt.toISOString(),
-          }))}
-        />
-      </section>
-      <Card className="border-red-200 p-5">
-        <LeaveWorkspace workspaceName={ctx.tenant.name} lastOwner={ctx.role === "owner" && data.ownerCount <= 1} />
-      </Card>
-    </div>
+      </div>
+    </WorkspaceShell>
   );
 }

@@ -1,0 +1,44 @@
+import type { ReactNode } from "react";
+import { signOutAction } from "@/app/app/actions";
+import { SidebarNav } from "@/components/sidebar-nav";
+import { TenantScope } from "@/components/tenant-scope";
+import { Button } from "@/components/ui";
+import { WorkspaceSwitcher } from "@/components/workspace-switcher";
+import { can, type TenantContext } from "@/lib/tenancy";
+
+/**
+ * The signed-in app's frame: switcher, navigation, who is signed in. Each
+ * page renders it with the context it resolved together with its data (one
+ * transaction per view), rather than a layout resolving it again.
+ */
+export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children: ReactNode }) {
+  const nav = [
+    { href: "/app/dashboard", label: "Dashboard" },
+    { href: "/app/settings", label: "Members" },
+    ...(can(ctx.role, "audit.read") ? [{ href: "/app/audit", label: "Audit log" }] : []),
+  ];
+  return (
+    <TenantScope tenantId={ctx.tenantId}>
+      <div className="flex min-h-screen">
+        <aside className="flex w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4">
+          <WorkspaceSwitcher
+            current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role }}
+            workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }))}
+          />
+          <SidebarNav items={nav} />
+          <div className="mt-auto space-y-2 border-t border-zinc-200 pt-4">
+            <p className="truncate text-xs text-zinc-500" title={ctx.user.email} data-testid="signed-in-as">
+              {ctx.user.email}
+            </p>
+            <form action={signOutAction}>
+              <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
+                Sign out
+              </Button>
+            </form>
+          </div>
+        </aside>
+        <main className="min-w-0 flex-1 px-8 py-8">{children}</main>
+      </div>
+    </TenantScope>
+  );
+}
