@@ -30,6 +30,13 @@ test("an owner invites, the invitee accepts from the email, signs in and lands i
   const magic = await waitForEmail(inviteeEmail, "sign-in link", signInAt);
   await invitee.goto(linkIn(magic, /https?:\/\/[^\s"<>]+\/api\/auth\/callback\/email\?[^\s"<>]+/));
 
+  // Signed in, the link asks before it enrols anyone.
+  await expect(invitee).toHaveURL(/\/invite\//);
+  await expect(invitee.getByTestId("invitation-question")).toHaveText("Join Invite Co as a member?");
+  const { rows: before } = await db().query("SELECT status FROM tenant_invitations WHERE email = $1", [inviteeEmail]);
+  expect(before).toEqual([{ status: "pending" }]);
+  await invitee.getByRole("button", { name: "Join Invite Co" }).click();
+
   await expect(invitee).toHaveURL(/\/app\/dashboard$/);
   await expect(invitee.getByTestId("active-workspace")).toHaveText("Invite Co");
   await expect(invitee.getByTestId("dashboard-role")).toHaveText("member");

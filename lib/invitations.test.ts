@@ -498,14 +498,29 @@ describe("acceptInvitationByToken", () => {
   });
 });
 
-describe("inspectInvitationToken (signed out)", () => {
-  it("returns the invited email for a valid token and changes nothing", async () => {
+describe("inspectInvitationToken", () => {
+  it("returns the invited email, workspace, role and inviter for a valid token and changes nothing", async () => {
     const ws = await createWorkspace();
     const email = uniqueEmail("visitor");
-    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email });
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email, role: "admin", invitedBy: ws.owner.id });
     const before = await snapshot(ws.tenant.id, id);
-    expect(await inspectInvitationToken(token)).toEqual({ ok: true, email });
+    const preview = { ok: true, joined: false, email, role: "admin", tenantName: ws.tenant.name, inviterName: "Olive Owner" };
+    expect(await inspectInvitationToken(token)).toEqual(preview);
+    const invitee = await createUser({ email });
+    expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual(preview);
     expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+
+  it("tells a signed-in user whose address it is not, and one who already joined with it", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const stranger = await createUser();
+    const { token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    expect(await inspectInvitationToken(token, signedIn(stranger))).toEqual({ ok: false, reason: "email_mismatch" });
+    await acceptInvitationByToken(signedIn(invitee), token);
+    expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual({ ok: true, joined: true, tenantId: ws.tenant.id });
+    expect(await inspectInvitationToken(token, signedIn(stranger))).toEqual({ ok: false, reason: "already_used" });
   });
 
   it("reports each failure reason and changes nothing", async () => {

@@ -217,16 +217,28 @@ function classify(invitation: InvitationRow, user: SignedInUser | null): InviteF
   return null;
 }
 
-/** What a visitor's link is worth before they sign in: read-only, through the token's capability. */
-export async function inspectInvitationToken(
-  token: string,
-): Promise<{ ok: true; email: string } | { ok: false; reason: InviteFailure }> {
+export type InvitationPreview =
+  | { ok: true; joined: false; email: string; role: InvitableRole; tenantName: string; inviterName: string | null }
+  | { ok: true; joined: true; tenantId: string }
+  | { ok: false; reason: InviteFailure };
+
+/**
+ * What a link is worth, read-only through the token's capability: for a
+ * visitor who is not signed in, whom it invites; for a signed-in user, what
+ * accepting would do (the page asks before joining — a link opened by a
+ * cross-site GET never enrols anyone), or that they already joined with it.
+ */
+export async function inspectInvitationToken(token: string, actor: Actor | null = null): Promise<InvitationPreview> {
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
-  return withInvitationToken(token, null, async (tx) => {
+  return withInvitationToken(token, actor?.credential ?? null, async (tx, user) => {
     const invitation = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
     if (!invitation) return { ok: false, reason: "not_found" };
-    const failure = classify(invitation, null);
-    return failure ? { ok: false, reason: failure === "mine" ? "already_used" : failure } : { ok: true, email: invitation.email };
+    const failure = classify(invitation, actor ? user : null);
+    if (failure === "mine") return { ok: true, joined: true, tenantId: invitation.tenant_id };
+    if (failure) return { ok: false, reason: failure };
+    const details = await tx.one<{ name: string; inviter_name: string | null }>(sql`
+      SELECT t.name, i.inviter_name FROM tenant_invitations i JOIN tenants t ON t.id = i.tenant_id WHERE i.id = ${invitation.id}::uuid`);
+    return { ok: true, joined: false, email: invitation.email, role: invitation.role, tenantName: details?.name ?? "", inviterName: details?.inviter_name ?? null };
   });
 }
 

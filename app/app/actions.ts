@@ -6,7 +6,7 @@ import { z } from "zod";
 import { signOut } from "@/lib/auth";
 import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
 import { TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
-import { acceptInvitationById } from "@/lib/invitations";
+import { acceptInvitationById, acceptInvitationByToken } from "@/lib/invitations";
 import { createTenant, switchTenant } from "@/lib/tenants";
 import { safeNextPath } from "@/lib/urls";
 import { createTenantSchema, uuidSchema } from "@/lib/validation";
@@ -42,6 +42,14 @@ export const acceptInvitationAction = userAction(
     redirect("/app/dashboard");
   },
 );
+
+/** Accepts, after the user confirmed on /invite/<token>, the invitation the link's token names. */
+export const acceptInvitationLinkAction = userAction({ schema: z.object({ token: z.string().max(128) }) }, async (input, actor) => {
+  const outcome = await acceptInvitationByToken(actor, input.token);
+  if (!outcome.ok) redirect(`/sign-in?invite=${outcome.reason}`);
+  (await cookies()).set(TENANT_COOKIE, outcome.tenantId, tenantCookieOptions());
+  redirect("/app/dashboard");
+});
 
 export async function signOutAction() {
   (await cookies()).delete(TENANT_COOKIE);

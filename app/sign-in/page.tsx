@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { Alert, Button, Card } from "@/components/ui";
+import Link from "next/link";
+import { Alert, Button, Card, buttonClass, cx } from "@/components/ui";
 import { auth, githubConfigured } from "@/lib/auth";
 import { safeNextPath } from "@/lib/urls";
 import { signInWithGitHub, signOutForSwitch } from "./actions";
@@ -40,6 +41,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
               <p>
                 You are signed in as <strong>{session.user.email}</strong>.
               </p>
+              <Link href="/app" className={cx(buttonClass("primary", "md"), "w-full")} data-testid="back-to-workspace">
+                Back to your workspace
+              </Link>
               <form action={signOutForSwitch}>
                 {next ? <input type="hidden" name="next" value={next} /> : null}
                 <Button type="submit" variant="secondary" className="w-full">

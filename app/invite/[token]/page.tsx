@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { Card, RoleBadge } from "@/components/ui";
+import { inspectInvitationToken } from "@/lib/invitations";
+import { getTenantContext } from "@/lib/tenancy";
+import { AcceptInvitationForm } from "./accept-form";
+
+export const metadata: Metadata = { title: "Invitation" };
+
+/**
+ * The link in an invitation email. It changes nothing by being opened: a
+ * signed-out visitor is sent to sign in with the invited address filled in;
+ * a signed-in one is asked to confirm ("Join Acme as admin?") and joins by
+ * submitting the form. Every refusal redirects to /sign-in?invite=<reason>
+ * (seed 004's outcomes), which offers a way back to one's workspace.
+ */
+export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const here = `/invite/${token}`;
+  const resolved = await getTenantContext();
+  const signedIn = resolved.kind === "tenant" || resolved.kind === "no-tenant";
+  const preview = await inspectInvitationToken(token, signedIn ? resolved : null);
+
+  if (!preview.ok) {
+    // Someone signed in with another address can switch accounts and come back.
+    const back = signedIn && preview.reason === "email_mismatch" ? `&next=${encodeURIComponent(here)}` : "";
+    redirect(`/sign-in?invite=${preview.reason}${back}`);
+  }
+  if (!signedIn) {
+    const email = preview.joined ? "" : `&email=${encodeURIComponent(preview.email)}`;
+    redirect(`/sign-in?next=${encodeURIComponent(here)}${email}`);
+  }
+  // Re-opening a link one has already used is harmless: on to the workspace.
+  if (preview.joined) redirect("/app/dashboard");
+
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4 py-12">
+      <Card className="w-full max-w-md space-y-5 p-6">
+        <div>
+          <p className="text-sm font-semibold tracking-widest text-zinc-500 uppercase">Invitation</p>
+          <h1 className="mt-2 text-xl font-semibold" data-testid="invitation-question">
+            Join {preview.tenantName} as {preview.role === "admin" || preview.role === "auditor" ? "an" : "a"} {preview.role}?
+          </h1>
+          <p className="mt-2 text-sm text-zinc-600">
+            {preview.inviterName ? `${preview.inviterName} invited ${preview.email}` : `This invitation is for ${preview.email}`} to{" "}
+            <strong>{preview.tenantName}</strong> with the role <RoleBadge role={preview.role} />.
+          </p>
+        </div>
+        <AcceptInvitationForm token={token} workspaceName={preview.tenantName} />
+        <p className="text-center text-sm">
+          <Link href="/app" className="text-zinc-600 underline">
+            Not now
+          </Link>
+        </p>
+      </Card>
+    </main>
+  );
+}
