@@ -2,15 +2,14 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { auth } from "@/lib/auth";
+import { clientInfoFromHeaders } from "@/lib/http/client-address";
 import { TENANT_COOKIE } from "./cookie";
 import { resolveTenantContext, type RequestInfo, type TenantResolution } from "./resolve";
 
 export * from "./resolve";
 
 export async function currentRequestInfo(): Promise<RequestInfo> {
-  const h = await headers();
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return { ip: forwarded || h.get("x-real-ip") || null, userAgent: h.get("user-agent") };
+  return clientInfoFromHeaders(await headers());
 }
 
 /**
