@@ -3,7 +3,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { middleware } from "./middleware";
 import { randomBytes } from "node:crypto";
 
@@ -31,6 +31,42 @@ describe("middleware.ts", () => {
     );
     expect(location(middleware(request("/app/dashboard", "authjs.session-token=anything")))).toBeNull();
     expect(location(middleware(request("/app/dashboard", "__Secure-authjs.session-token=anything")))).toBeNull();
+  });
+
+  it("gates /app and /invite only, however the path is spelled", () => {
+    expect(location(middleware(request("/%61pp/dashboard")))).toBe(`/sign-in?next=${encodeURIComponent("/%61pp/dashboard")}`);
+    expect(location(middleware(request("/app")))).toBe(`/sign-in?next=${encodeURIComponent("/app")}`);
+    expect(location(middleware(request("/invite")))).toBe(`/sign-in?next=${encodeURIComponent("/invite")}`);
+    for (const open of ["/sign-in", "/api/health", "/application", "/", "/%E0%A4%A"]) {
+      expect(location(middleware(request(open))), open).toBeNull();
+    }
+  });
+
+  describe("security headers", () => {
+    afterEach(() => vi.unstubAllEnvs());
+    const policyOf = (response: Response) => response.headers.get("content-security-policy");
+
+    it("gives every response, redirect or not, a policy with a fresh nonce, and hands the page renderer the same one", () => {
+      const page = middleware(request("/sign-in"));
+      const policy = policyOf(page);
+      expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      // How NextResponse.next({ request: { headers } }) passes request headers on.
+      expect(page.headers.get("x-middleware-override-headers")?.split(",")).toContain("content-security-policy");
+      expect(page.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
+      expect(policyOf(middleware(request("/sign-in")))).not.toBe(policy);
+
+      const redirect = middleware(request("/app/dashboard"));
+      expect(location(redirect)).toMatch(/^\/sign-in/);
+      expect(policyOf(redirect)).toMatch(/frame-ancestors 'none'/);
+    });
+
+    it("adds HSTS only when the public URL is https", () => {
+      vi.stubEnv("AUTH_URL", "http://localhost:3000");
+      expect(middleware(request("/sign-in")).headers.get("strict-transport-security")).toBeNull();
+      vi.stubEnv("AUTH_URL", "https://tenantry.example");
+      expect(middleware(request("/sign-in")).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+      expect(middleware(request("/app/dashboard")).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    });
   });
 
   it("imports nothing that reaches the database", () => {

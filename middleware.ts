@@ -1,19 +1,30 @@
-// The gate in front of the app. It performs no database I/O: it checks that
-// a session cookie is present (the session itself is verified on the server
-// by getTenantContext) and rejects malformed invitation links outright.
+// The gate in front of the app, and the per-request security headers. It
+// performs no database I/O: it checks that a session cookie is present (the
+// session itself is verified on the server by getTenantContext), rejects
+// malformed invitation links outright, and gives every response a
+// Content-Security-Policy with a fresh script nonce (lib/http/).
 import { NextResponse, type NextRequest } from "next/server";
+import { requestSecurity } from "@/lib/http/request-security";
 import { isInviteTokenShape } from "@/lib/invite-token";
-
-const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
+import { SESSION_COOKIES } from "@/lib/tenancy/cookie";
 
 export function middleware(request: NextRequest) {
+  const security = requestSecurity(request.headers);
+  const response = gate(request) ?? NextResponse.next({ request: { headers: security.forwardedHeaders } });
+  for (const [name, value] of Object.entries(security.responseHeaders)) response.headers.set(name, value);
+  return response;
+}
+
+/** A redirect for a request the gate turns away; null to let it through. */
+function gate(request: NextRequest): NextResponse | null {
   const { pathname, search } = request.nextUrl;
+  if (!isGated(pathname)) return null;
 
   if (pathname.startsWith("/invite/")) {
     // base64url needs no percent-encoding: anything encoded is not a token.
     const token = pathname.slice("/invite/".length);
     if (!isInviteTokenShape(token)) return redirectTo(request, "/sign-in?invite=invalid");
-    return NextResponse.next();
+    return null;
   }
 
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.get(name)?.value);
@@ -21,7 +32,20 @@ export function middleware(request: NextRequest) {
     const next = encodeURIComponent(`${pathname}${search}`);
     return redirectTo(request, `/sign-in?next=${next}`);
   }
-  return NextResponse.next();
+  return null;
+}
+
+// /app and /invite and everything under them, matched as Next.js matches a
+// middleware matcher: against the path as sent and as decoded.
+function isGated(pathname: string): boolean {
+  const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  let decoded = pathname;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // Not decodable: only the path as sent can match.
+  }
+  return [pathname, decoded].some((path) => under(path, "/app") || under(path, "/invite"));
 }
 
 function redirectTo(request: NextRequest, path: string) {
@@ -29,5 +53,8 @@ function redirectTo(request: NextRequest, path: string) {
 }
 
 export const config = {
-  matcher: ["/app/:path*", "/invite/:path*"],
+  // Every path but Next.js's static files, which carry next.config.ts's headers.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Node.js rather than the edge runtime: TRUSTED_PROXIES and AUTH_URL are read when the request arrives.
+  runtime: "nodejs",
 };

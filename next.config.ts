@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // The browser suite builds into its own directory so it never disturbs a
@@ -7,6 +8,11 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "nodemailer"],
   typedRoutes: false,
+  // On every path, static files included; middleware.ts adds the
+  // Content-Security-Policy and HSTS, which vary per request.
+  async headers() {
+    return [{ source: "/:path*", headers: [...STATIC_SECURITY_HEADERS] }];
+  },
 };
 
 export default nextConfig;

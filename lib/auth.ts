@@ -10,6 +10,9 @@ import { getAuthDb } from "@/lib/auth-db";
 import { sendEmail } from "@/lib/email";
 
 const MAGIC_LINK_MAX_AGE_SECONDS = 60 * 60;
+// Where Auth.js sends whoever has been emailed a link (its verify-request
+// route, which redirects to pages.verifyRequest).
+const VERIFY_REQUEST_URL = `/api/auth/verify-request?${new URLSearchParams({ provider: "email", type: "email" })}`;
 
 declare module "next-auth" {
   interface User {
@@ -97,9 +100,12 @@ const config: NextAuthConfig = {
     ...(githubConfigured ? [GitHub] : []),
   ],
   callbacks: {
-    signIn({ user }) {
-      // A deactivated user cannot start a new session by any provider.
-      return user.active !== false;
+    signIn({ user, email }) {
+      if (user.active !== false) return true;
+      // A deactivated user cannot start a new session by any provider. Asking
+      // for a link, they are sent none but led where everyone is led, so the
+      // form does not tell anyone which addresses are deactivated accounts.
+      return email?.verificationRequest ? VERIFY_REQUEST_URL : false;
     },
     session({ session, user }) {
       session.user.id = user.id;

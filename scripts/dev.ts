@@ -1,7 +1,7 @@
 // `npm run dev`: the whole app on http://localhost:3000 with nothing else
 // installed — Postgres (embedded under .data/ unless DATABASE_URL is set),
 // migrations applied, a mail catcher for sign-in and invitation emails, and
-// `next dev`.
+// Next.js in development mode behind server.mjs.
 import "dotenv/config";
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -24,7 +24,7 @@ console.log(`
   Database      ${services.embeddedPostgres ? "embedded Postgres in .data/postgres" : "DATABASE_URL"} (migrated)
 `);
 
-const next = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "dev", "-p", String(port)], {
+const next = spawn(process.execPath, [path.join(ROOT, "server.mjs"), "--dev", "-p", String(port)], {
   cwd: ROOT,
   env: { ...process.env, ...services.env },
   stdio: "inherit",

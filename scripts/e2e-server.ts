@@ -1,7 +1,8 @@
 // The server the browser suite runs against: a fresh `tenantry_e2e` database,
 // a mail catcher, and a production build of the app (`next build` into
-// .next-e2e, then `next start`). Playwright starts it and stops it with
-// SIGTERM; everything it started is stopped with it.
+// .next-e2e, then server.mjs: Next.js told the socket's address). Playwright
+// starts it and stops it with SIGTERM; everything it started is stopped with
+// it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -44,9 +45,9 @@ async function shutdown(code: number) {
 process.on("SIGTERM", () => void shutdown(0));
 process.on("SIGINT", () => void shutdown(0));
 
-function run(args: string[]): Promise<number> {
+function run(args: string[], script = nextBin): Promise<number> {
   return new Promise((resolve) => {
-    const started = spawn(process.execPath, [nextBin, ...args], { cwd: ROOT, env, stdio: "inherit" });
+    const started = spawn(process.execPath, [script, ...args], { cwd: ROOT, env, stdio: "inherit" });
     child = started;
     started.on("exit", (code) => resolve(code ?? 1));
   });
@@ -56,5 +57,5 @@ if (process.env.E2E_SKIP_BUILD !== "1") {
   const built = await run(["build"]);
   if (built !== 0) await shutdown(built);
 }
-const exitCode = await run(["start", "-p", String(port)]);
+const exitCode = await run(["-p", String(port)], path.join(ROOT, "server.mjs"));
 await shutdown(exitCode);

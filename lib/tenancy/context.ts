@@ -1,19 +1,15 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
-import { TENANT_COOKIE } from "./cookie";
+import { clientInfoFromHeaders } from "@/lib/http/client-address";
+import { SESSION_COOKIES, TENANT_COOKIE } from "./cookie";
 import { resolveTenantContext, resolveWithData, type Credential, type RequestInfo, type TenantContext, type TenantResolution } from "./resolve";
 import type { Tx } from "@/lib/db";
 
 export * from "./resolve";
 
-/** Auth.js's database-session cookie (the __Secure- name over https). */
-export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
-
 export async function currentRequestInfo(): Promise<RequestInfo> {
-  const h = await headers();
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return { ip: forwarded || h.get("x-real-ip") || null, userAgent: h.get("user-agent") };
+  return clientInfoFromHeaders(await headers());
 }
 
 /** The request's proof of identity, its tenant cookie and who is asking — read once, no I/O. */

@@ -10,3 +10,6 @@ export function tenantCookieOptions() {
     maxAge: 60 * 60 * 24 * 365,
   };
 }
+
+/** Auth.js's database-session cookie (the __Secure- name over https): the token app_enter() verifies. */
+export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;

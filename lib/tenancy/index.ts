@@ -6,7 +6,6 @@ export {
   currentRequest,
   currentRequestInfo,
   resolveTenantContext,
-  SESSION_COOKIES,
   type Actor,
   type TenantActor,
   type Credential,
@@ -19,5 +18,5 @@ export {
 export { withTenant, withUser, withNewTenant, withInvitationToken, enterTenantToJoin, lockTenant, NOT_A_MEMBER, type TenantScope } from "./with-tenant";
 export { tenantAction, userAction, failureFrom, validationFailure, formDataToObject, workspaceMismatch, type ActionResult, type ActionState } from "./action";
 export { requireTenant, requireTenantWith, requireUser } from "./guards";
-export { TENANT_COOKIE, tenantCookieOptions } from "./cookie";
+export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";

@@ -1,0 +1,70 @@
+// Tenantry's HTTP server: Next.js, plus the one fact Next.js does not pass on
+// to the app — the address at the other end of the TCP connection.
+//
+// Next.js fills X-Forwarded-For with the socket's address only when a
+// request has none and never appends to it, so a client that sends the
+// header hides the socket's address from every page, action, route handler
+// and middleware (see lib/http/client-address.ts). This server writes the
+// socket's address into a header of its own before Next.js sees the request,
+// replacing anything a client sent under that name.
+//
+//   node server.mjs [--dev] [-p PORT] [-H HOSTNAME]
+//
+// PORT is read from the environment when -p is not given (default 3000); it
+// listens on every interface unless -H is given, as `next start` does.
+import { createServer } from "node:http";
+import { parseArgs } from "node:util";
+
+// lib/http/client-address.ts reads it under this name.
+const SOCKET_ADDRESS_HEADER = "x-tenantry-socket-address";
+
+const { values } = parseArgs({
+  options: {
+    dev: { type: "boolean", default: false },
+    port: { type: "string", short: "p" },
+    hostname: { type: "string", short: "H" },
+  },
+});
+const dev = values.dev;
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname;
+
+// React and Next.js choose their development or production builds when first
+// loaded, so NODE_ENV is settled before importing them, as `next` itself does.
+process.env.NODE_ENV ||= dev ? "development" : "production";
+const { default: next } = await import("next");
+
+const server = createServer((req, res) => {
+  const address = req.socket.remoteAddress;
+  if (address) req.headers[SOCKET_ADDRESS_HEADER] = address;
+  else delete req.headers[SOCKET_ADDRESS_HEADER];
+  handle(req, res).catch((error) => {
+    console.error(`Failed to handle ${req.method} ${req.url}`, error);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+
+const app = next({ dev, dir: import.meta.dirname, hostname: hostname ?? "localhost", port, httpServer: server });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+server.on("error", (error) => {
+  console.error("Failed to start the server", error);
+  process.exit(1);
+});
+server.listen(port, hostname, () => {
+  console.log(`  ▲ Tenantry (${dev ? "development" : "production"}) on http://${hostname ?? "localhost"}:${port}`);
+});
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  server.closeIdleConnections();
+  await app.close().catch((error) => console.error(error));
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
