@@ -113,6 +113,25 @@ console.log("started");
     }
   });
 
+  it("refuses, in one sentence, to start a cluster that is already running, and leaves that one running", async () => {
+    const cluster = `test-postgres/${process.pid}-twice`;
+    const first = await startEmbeddedPostgres({ cluster, persistent: false });
+    try {
+      const error = await startEmbeddedPostgres({ cluster, persistent: false }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EmbeddedPostgresError);
+      expect((error as Error).message).toMatch(
+        /^Another Postgres \(pid \d+\) is already running on .+, probably left over from an earlier run \(its log: .+\): stop it \(kill \d+\) and start again, or set DATABASE_URL to a Postgres you run\.$/,
+      );
+      // A throwaway cluster is wiped when it starts: the refused start must not have wiped this one.
+      expect(await query(first.adminUrl, "SELECT 1 AS one")).toEqual([{ one: 1 }]);
+    } finally {
+      await first.stop();
+    }
+  });
+
   // Only root can give a directory to another user, and only root's server runs as someone else.
   it.skipIf(!asRoot)("refuses a cluster that belongs to another user than the server's, in one sentence", async () => {
     const scratch = await mkdtemp(path.join(os.tmpdir(), "tenantry-owner-"));

@@ -305,13 +305,23 @@ function installExitHooks() {
   }
 }
 
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+
 class Log {
   private readonly stream: WriteStream;
   private readonly tail: string[] = [];
-  constructor(readonly file: string) {
-    this.stream = createWriteStream(file, { flags: "w", mode: 0o600 });
+  private constructor(readonly file: string) {
+    // Appended to, never truncated: a second start that fails because the
+    // cluster is already running must not clobber the running server's log.
+    this.stream = createWriteStream(file, { flags: "a", mode: 0o600 });
     // A log that cannot be written must not take the server down with it.
     this.stream.on("error", () => {});
+  }
+  /** Opens the log, first moving a long-lived cluster's big log aside to `<log>.1`. */
+  static async open(file: string): Promise<Log> {
+    const size = await stat(file).then((s) => s.size, () => 0);
+    if (size > LOG_ROTATE_BYTES) await rename(file, `${file}.1`).catch(() => {});
+    return new Log(file);
   }
   note(line: string) {
     this.stream.write(`[tenantry ${new Date().toISOString()}] ${line}\n`);
@@ -430,6 +440,26 @@ function startFailure(dataDir: string, port: number, log: Log, exit: { code: num
   );
 }
 
+/** The pid of a Postgres already running on `dataDir`, per its lock file; null when none is. */
+async function runningPostmaster(dataDir: string): Promise<number | null> {
+  const pid = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return null;
+  }
+  // A lock file left by a crash may name a pid since reused by another program.
+  const name = await readFile(`/proc/${pid}/comm`, "utf8").catch(() => null);
+  return name === null || name.trim() === "postgres" ? pid : null;
+}
+
+async function removeCluster(dataDir: string, logFile: string) {
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(logFile, { force: true });
+  await rm(`${logFile}.1`, { force: true });
+}
+
 /**
  * Starts (creating it when missing) the cluster `cluster` — a directory name
  * under the project's embedded-Postgres home, such as "postgres" or
@@ -448,11 +478,21 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.join(location.home, options.cluster);
   const logFile = `${dataDir}.log`;
   const runAs = location.runAs;
+  // Checked before anything is touched: a throwaway cluster is wiped at start,
+  // and a running server's log must not be mixed with this attempt's.
+  const other = await runningPostmaster(dataDir);
+  if (other) {
+    throw failure(
+      `Another Postgres (pid ${other}) is already running on ${dataDir}, probably left over from an earlier run (its log: ${logFile})`,
+      `stop it (kill ${other}) and start again`,
+    );
+  }
   try {
     await mkdir(path.dirname(dataDir), { recursive: true });
     if (runAs && path.dirname(dataDir) !== location.home) await chmod(path.dirname(dataDir), 0o755);
-    // A throwaway cluster a killed run left behind, or a directory initdb never finished.
-    if (!options.persistent || !existsSync(path.join(dataDir, "PG_VERSION"))) await rm(dataDir, { recursive: true, force: true });
+    // A throwaway cluster (and log) a killed run left behind, or a directory initdb never finished.
+    if (!options.persistent) await removeCluster(dataDir, logFile);
+    else if (!existsSync(path.join(dataDir, "PG_VERSION"))) await rm(dataDir, { recursive: true, force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw failure(
@@ -460,7 +500,7 @@ export async function startEmbeddedPostgres(options: {
       code === "ENOSPC" ? "free some disk space" : `make ${path.dirname(dataDir)} writable`,
     );
   }
-  const log = new Log(logFile);
+  const log = await Log.open(logFile);
   const fail = async (error: unknown): Promise<never> => {
     log.note(error instanceof Error ? error.message : String(error));
     await log.close();
@@ -539,10 +579,7 @@ export async function startEmbeddedPostgres(options: {
           clearTimeout(kill);
         }
         await log.close();
-        if (!options.persistent) {
-          await rm(dataDir, { recursive: true, force: true });
-          await rm(logFile, { force: true });
-        }
+        if (!options.persistent) await removeCluster(dataDir, logFile);
       })()),
   };
 }
