@@ -123,7 +123,7 @@ console.log("started");
       );
       expect(error).toBeInstanceOf(EmbeddedPostgresError);
       expect((error as Error).message).toMatch(
-        /^Another Postgres \(pid \d+\) is already running on .+, probably left over from an earlier run \(its log: .+\): stop it \(kill \d+\) and start again, or set DATABASE_URL to a Postgres you run\.$/,
+        /^Another Postgres \(pid \d+\) is already running on .+, from another run or left over from an earlier one \(its log: .+\): stop it \(kill \d+\) and start again, or set DATABASE_URL to a Postgres you run\.$/,
       );
       // A throwaway cluster is wiped when it starts: the refused start must not have wiped this one.
       expect(await query(first.adminUrl, "SELECT 1 AS one")).toEqual([{ one: 1 }]);

@@ -257,8 +257,8 @@ async function locate(projectRoot: string): Promise<EmbeddedLocation> {
   }
   if (!(await reachable(runAs, binaries, home))) {
     throw failure(
-      `The user ${SERVER_USER} cannot run the embedded Postgres copied to ${binaries} (is ${RELOCATED_PARENT} on a noexec mount?)`,
-      `let ${SERVER_USER} enter ${projectRoot} (chmod o+x on it and its parents), run this as a user other than root`,
+      `The user ${SERVER_USER} cannot run the embedded Postgres copied to ${binaries} (a damaged copy, or ${RELOCATED_PARENT} on a noexec mount)`,
+      `remove ${binaries} to have it copied again, let ${SERVER_USER} enter ${projectRoot} (chmod o+x on it and its parents) so no copy is needed`,
     );
   }
   return { home, native: binaries, runAs, relocated: true };
@@ -417,7 +417,7 @@ function startFailure(dataDir: string, port: number, log: Log, exit: { code: num
   const other = /Is another postmaster \(PID (\d+)\) running/.exec(log.last(/another postmaster/) ?? "");
   if (other) {
     return failure(
-      `Another Postgres (pid ${other[1]}) is already running on ${dataDir}, probably left over from an earlier run ${where}`,
+      `Another Postgres (pid ${other[1]}) is already running on ${dataDir}, from another run or left over from an earlier one ${where}`,
       `stop it (kill ${other[1]}) and start again`,
     );
   }
@@ -483,7 +483,7 @@ export async function startEmbeddedPostgres(options: {
   const other = await runningPostmaster(dataDir);
   if (other) {
     throw failure(
-      `Another Postgres (pid ${other}) is already running on ${dataDir}, probably left over from an earlier run (its log: ${logFile})`,
+      `Another Postgres (pid ${other}) is already running on ${dataDir}, from another run or left over from an earlier one (its log: ${logFile})`,
       `stop it (kill ${other}) and start again`,
     );
   }
