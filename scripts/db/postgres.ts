@@ -67,6 +67,16 @@ function failure(problem: string, remedy: string): EmbeddedPostgresError {
   return new EmbeddedPostgresError(`${oneLine(problem, 600)}: ${remedy}, ${OR_DATABASE_URL}.`);
 }
 
+/** Any other error met while setting up or starting the server, as the one sentence. */
+function asFailure(error: unknown, logFile?: string): EmbeddedPostgresError {
+  if (error instanceof EmbeddedPostgresError) return error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  return failure(
+    `The embedded Postgres could not start (${message ?? String(error)}${logFile ? `; log: ${logFile}` : ""})`,
+    code === "ENOSPC" ? "free some disk space and start again" : "fix what it says and start again",
+  );
+}
+
 /**
  * For entry points (`npm run dev`, the test setup, the browser suite's server,
  * the benchmarks): a failure of the embedded Postgres ends the process with its
@@ -228,11 +238,14 @@ async function locate(projectRoot: string): Promise<EmbeddedLocation> {
   if (!isRoot()) return { home: dotData, native, runAs: null, relocated: false };
 
   const runAs = await ensureServerUser();
-  await mkdir(dotData, { recursive: true });
   // The cluster's parent must be enterable by the server's user (its files
-  // keep their own modes: the auth secret beside it is 0600).
-  await chmod(dotData, 0o755);
-  if (await reachable(runAs, native, dotData)) return { home: dotData, native, runAs, relocated: false };
+  // keep their own modes: the auth secret beside it is 0600). A checkout
+  // where .data/ cannot be made so is served from outside, as one it cannot enter.
+  const usable = await mkdir(dotData, { recursive: true })
+    .then(() => chmod(dotData, 0o755))
+    .then(() => reachable(runAs, native, dotData))
+    .catch(() => false);
+  if (usable) return { home: dotData, native, runAs, relocated: false };
 
   const real = await realpath(projectRoot);
   const name = `${path.basename(real).replace(/[^\w.-]/g, "_")}-${createHash("sha256").update(real).digest("hex").slice(0, 12)}`;
@@ -251,7 +264,7 @@ async function locate(projectRoot: string): Promise<EmbeddedLocation> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw failure(
-      `The user ${SERVER_USER} that runs the embedded Postgres as root cannot enter ${projectRoot}, and copying the server to ${home} failed (${oneLine(code ?? String(error))}${code === "ENOSPC" ? ": the disk is full" : ""})`,
+      `The user ${SERVER_USER} that runs the embedded Postgres as root cannot use ${dotData}, and copying the server to ${home} failed (${oneLine(code ?? String(error))}${code === "ENOSPC" ? ": the disk is full" : ""})`,
       code === "ENOSPC" ? "free some disk space" : `make ${RELOCATED_PARENT} writable, or let ${SERVER_USER} enter ${projectRoot} (chmod o+x on it and its parents)`,
     );
   }
@@ -269,7 +282,9 @@ const locations = new Map<string, Promise<EmbeddedLocation>>();
 export function embeddedPostgresLocation(projectRoot = PROJECT_ROOT): Promise<EmbeddedLocation> {
   let location = locations.get(projectRoot);
   if (!location) {
-    location = locate(projectRoot);
+    location = locate(projectRoot).catch((error: unknown) => {
+      throw asFailure(error);
+    });
     locations.set(projectRoot, location);
     // A failure is not remembered: the next call tries again.
     location.catch(() => locations.delete(projectRoot));
@@ -380,13 +395,13 @@ async function isReady(dataDir: string, pid: number | undefined): Promise<boolea
 async function initialise(location: EmbeddedLocation, dataDir: string, log: Log): Promise<void> {
   await mkdir(dataDir, { mode: 0o700 });
   const passwordFile = `${dataDir}.password`;
-  await writeFile(passwordFile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
-  if (location.runAs) {
-    await chown(dataDir, location.runAs.uid, location.runAs.gid);
-    await chown(passwordFile, location.runAs.uid, location.runAs.gid);
-  }
   const initdb = executable(location.native, "initdb");
   try {
+    await writeFile(passwordFile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
+    if (location.runAs) {
+      await chown(dataDir, location.runAs.uid, location.runAs.gid);
+      await chown(passwordFile, location.runAs.uid, location.runAs.gid);
+    }
     const { ended } = launch(
       initdb,
       [`--pgdata=${dataDir}`, "--auth=password", "--username=postgres", `--pwfile=${passwordFile}`, "--lc-messages=C"],
@@ -466,14 +481,22 @@ async function removeCluster(dataDir: string, logFile: string) {
  * "test-postgres/1234". A non-persistent cluster starts empty and is removed,
  * with its log, when stopped.
  */
-export async function startEmbeddedPostgres(options: {
+export function startEmbeddedPostgres(options: EmbeddedOptions): Promise<PostgresServer> {
+  return start(options).catch((error: unknown) => {
+    throw asFailure(error);
+  });
+}
+
+interface EmbeddedOptions {
   cluster: string;
   persistent: boolean;
   /** Exact port; by default any free one. */
   port?: number;
   /** The checkout whose node_modules and .data/ are used; this one by default. */
   projectRoot?: string;
-}): Promise<PostgresServer> {
+}
+
+async function start(options: EmbeddedOptions): Promise<PostgresServer> {
   const location = await embeddedPostgresLocation(options.projectRoot ?? PROJECT_ROOT);
   const dataDir = path.join(location.home, options.cluster);
   const logFile = `${dataDir}.log`;
@@ -502,10 +525,11 @@ export async function startEmbeddedPostgres(options: {
   }
   const log = await Log.open(logFile);
   const fail = async (error: unknown): Promise<never> => {
-    log.note(error instanceof Error ? error.message : String(error));
+    const sentence = asFailure(error, logFile);
+    log.note(sentence.message);
     await log.close();
     if (!options.persistent) await rm(dataDir, { recursive: true, force: true });
-    throw error;
+    throw sentence;
   };
 
   if (existsSync(dataDir)) {
