@@ -14,6 +14,8 @@ import { EmbeddedPostgresError, RELOCATED_PARENT, startEmbeddedPostgres } from "
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const asRoot = process.getuid?.() === 0;
+// Each test runs initdb and starts real servers, on a machine it may share.
+const STARTS_SERVERS = { timeout: 90_000 };
 
 async function query(url: string, sql: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url });
@@ -45,7 +47,7 @@ describe.skipIf(!asRoot)("started by root from a directory only root may enter",
     for (const home of homes) await rm(home, { recursive: true, force: true });
   });
 
-  it("runs from /var/lib/tenantry/<project>-<hash>, answers select 1, and a throwaway cluster leaves nothing behind", async () => {
+  it("runs from /var/lib/tenantry/<project>-<hash>, answers select 1, and a throwaway cluster leaves nothing behind", STARTS_SERVERS, async () => {
     expect((await stat(tmp)).mode & 0o777).toBe(0o700);
     const server = await startEmbeddedPostgres({ projectRoot: project, cluster: "throwaway", persistent: false });
     homes.add(server.home!);
@@ -59,7 +61,7 @@ describe.skipIf(!asRoot)("started by root from a directory only root may enter",
     expect(existsSync(server.logFile!)).toBe(false);
   });
 
-  it("keeps a persistent cluster's data across restarts", async () => {
+  it("keeps a persistent cluster's data across restarts", STARTS_SERVERS, async () => {
     const first = await startEmbeddedPostgres({ projectRoot: project, cluster: "postgres", persistent: true });
     homes.add(first.home!);
     await query(first.adminUrl, "CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)");
@@ -75,7 +77,7 @@ describe.skipIf(!asRoot)("started by root from a directory only root may enter",
 });
 
 describe("a failure of the embedded Postgres", () => {
-  it("ends the process with one sentence saying what to do, no stack trace, exit code 1 (its port taken)", async () => {
+  it("ends the process with one sentence saying what to do, no stack trace, exit code 1 (its port taken)", STARTS_SERVERS, async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as net.AddressInfo).port;
@@ -113,7 +115,7 @@ console.log("started");
     }
   });
 
-  it("refuses, in one sentence, to start a cluster that is already running, and leaves that one running", async () => {
+  it("refuses, in one sentence, to start a cluster that is already running, and leaves that one running", STARTS_SERVERS, async () => {
     const cluster = `test-postgres/${process.pid}-twice`;
     const first = await startEmbeddedPostgres({ cluster, persistent: false });
     try {
