@@ -298,7 +298,8 @@ export function embeddedPostgresLocation(projectRoot = PROJECT_ROOT): Promise<Em
 const running = new Set<ChildProcess>();
 let hooksInstalled = false;
 /**
- * A server still running when this process ends gets a fast shutdown. On a
+ * A server (or initdb) still running when this process ends is stopped (a
+ * fast shutdown for a server). On a
  * signal this process has no other handler for, Node would die without an
  * "exit" event: stop the servers, then die of the signal as Node would have.
  */
@@ -370,11 +371,14 @@ function launch(command: string, args: string[], runAs: Ids | null, log: Log) {
   });
   child.stdout?.on("data", (chunk: Buffer) => log.output(chunk));
   child.stderr?.on("data", (chunk: Buffer) => log.output(chunk));
+  running.add(child);
+  installExitHooks();
   const ended = new Promise<{ error: NodeJS.ErrnoException | null; code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("error", (error) => resolve({ error, code: null, signal: null }));
     // "close" rather than "exit": the output is all in the log by then.
     child.once("close", (code, signal) => resolve({ error: null, code, signal }));
   });
+  void ended.then(() => running.delete(child));
   return { child, ended };
 }
 
@@ -392,19 +396,27 @@ async function isReady(dataDir: string, pid: number | undefined): Promise<boolea
   return pid !== undefined && Number(lines[0]) === pid && lines[7]?.trim() === "ready";
 }
 
+/** Where initdb works, and the file it reads the superuser's password from; both gone once it is done. */
+const staging = (dataDir: string) => ({ cluster: `${dataDir}.initdb`, passwordFile: `${dataDir}.password` });
+
+/**
+ * Creates the cluster aside and renames it into place when initdb succeeded,
+ * so `dataDir` exists only as a complete cluster (initdb writes PG_VERSION
+ * early: an interrupted one leaves a directory that looks like a cluster).
+ */
 async function initialise(location: EmbeddedLocation, dataDir: string, log: Log): Promise<void> {
-  await mkdir(dataDir, { mode: 0o700 });
-  const passwordFile = `${dataDir}.password`;
+  const { cluster, passwordFile } = staging(dataDir);
+  await mkdir(cluster, { mode: 0o700 });
   const initdb = executable(location.native, "initdb");
   try {
     await writeFile(passwordFile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
     if (location.runAs) {
-      await chown(dataDir, location.runAs.uid, location.runAs.gid);
+      await chown(cluster, location.runAs.uid, location.runAs.gid);
       await chown(passwordFile, location.runAs.uid, location.runAs.gid);
     }
     const { ended } = launch(
       initdb,
-      [`--pgdata=${dataDir}`, "--auth=password", "--username=postgres", `--pwfile=${passwordFile}`, "--lc-messages=C"],
+      [`--pgdata=${cluster}`, "--auth=password", "--username=postgres", `--pwfile=${passwordFile}`, "--lc-messages=C"],
       location.runAs,
       log,
     );
@@ -418,9 +430,10 @@ async function initialise(location: EmbeddedLocation, dataDir: string, log: Log)
         diskFull ? "free some disk space and start again" : "read the log, fix what it says and start again",
       );
     }
+    await rename(cluster, dataDir);
   } catch (error) {
     // initdb removes what it made when it fails, but not when it cannot start or is killed.
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(cluster, { recursive: true, force: true });
     throw error;
   } finally {
     await unlink(passwordFile).catch(() => {});
@@ -513,9 +526,11 @@ async function start(options: EmbeddedOptions): Promise<PostgresServer> {
   try {
     await mkdir(path.dirname(dataDir), { recursive: true });
     if (runAs && path.dirname(dataDir) !== location.home) await chmod(path.dirname(dataDir), 0o755);
-    // A throwaway cluster (and log) a killed run left behind, or a directory initdb never finished.
+    // What a killed run left behind: a throwaway cluster (and log), initdb's unfinished work.
     if (!options.persistent) await removeCluster(dataDir, logFile);
     else if (!existsSync(path.join(dataDir, "PG_VERSION"))) await rm(dataDir, { recursive: true, force: true });
+    await rm(staging(dataDir).cluster, { recursive: true, force: true });
+    await rm(staging(dataDir).passwordFile, { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw failure(
@@ -557,12 +572,9 @@ async function start(options: EmbeddedOptions): Promise<PostgresServer> {
     runAs,
     log,
   );
-  running.add(child);
-  installExitHooks();
   let stopping = false;
   let outcome: Error | null | undefined;
   void ended.then((result) => {
-    running.delete(child);
     if (outcome === undefined) {
       outcome = result.error ? spawnFailure(result.error, postgres, runAs, logFile) : startFailure(dataDir, port, log, result);
     } else if (outcome === null && !stopping) {
