@@ -60,9 +60,9 @@ interface BenchDatabase extends PreparedDatabase {
 }
 
 async function setUpDatabase(): Promise<BenchDatabase> {
-  const server = await resolvePostgres(path.join(ROOT, ".data", "bench-postgres"), true);
+  const server = await resolvePostgres("bench-postgres", true);
   stoppers.push(() => server.stop());
-  log(`Postgres: ${server.embedded ? "embedded (.data/bench-postgres)" : "DATABASE_URL's server"}, database ${DATABASE}`);
+  log(`Postgres: ${server.embedded ? `embedded (${server.dataDir})` : "DATABASE_URL's server"}, database ${DATABASE}`);
 
   if (!flag("reseed")) {
     try {

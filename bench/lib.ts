@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "../scripts/db/postgres";
+import { EmbeddedPostgresError, freePort } from "../scripts/db/postgres";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const RESULTS_DIR = path.join(ROOT, "bench", "results");
@@ -43,7 +43,11 @@ export async function runBench(main: () => Promise<void>): Promise<never> {
     await stopAll();
     process.exit(0);
   } catch (error) {
-    if (!interrupted) console.error("[bench] failed:", error);
+    if (!interrupted) {
+      // An embedded Postgres failure is one sentence saying what to do: no stack.
+      if (error instanceof EmbeddedPostgresError) console.error(`[bench] ${error.message}`);
+      else console.error("[bench] failed:", error);
+    }
     await stopAll();
     process.exit(interrupted ? 130 : 1);
   }

@@ -116,9 +116,9 @@ interface BenchDatabase extends PreparedDatabase {
 }
 
 async function setUpDatabase(): Promise<BenchDatabase> {
-  const server = await resolvePostgres(path.join(ROOT, ".data", "bench-pages-postgres"), false);
+  const server = await resolvePostgres("bench-pages-postgres", false);
   stoppers.push(() => server.stop());
-  log(`Postgres: ${server.embedded ? "embedded (.data/bench-pages-postgres, removed afterwards)" : "DATABASE_URL's server"}, database ${DATABASE} (recreated)`);
+  log(`Postgres: ${server.embedded ? `embedded (${server.dataDir}, removed afterwards)` : "DATABASE_URL's server"}, database ${DATABASE} (recreated)`);
   const db = await prepareDatabase({ serverUrl: server.adminUrl, database: DATABASE, recreate: true });
   const started = performance.now();
   const seeded = await seed(db.ownerUrl);

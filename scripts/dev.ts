@@ -1,27 +1,36 @@
 // `npm run dev`: the whole app on http://localhost:3000 with nothing else
-// installed — Postgres (embedded under .data/ unless DATABASE_URL is set),
-// migrations applied, a mail catcher for sign-in and invitation emails, and
-// Next.js in development mode behind server.mjs.
+// installed — Postgres (embedded unless DATABASE_URL is set; the banner says
+// where it lives), migrations applied, a mail catcher for sign-in and
+// invitation emails, and Next.js in development mode behind server.mjs.
 import "dotenv/config";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { DATA_DIR, ROOT, startServices } from "./services";
+import { exitOnEmbeddedPostgresFailure } from "./db/postgres";
+import { ROOT, startServices } from "./services";
 
 const port = Number(process.env.PORT || 3000);
 
 const services = await startServices({
   port,
-  postgresDir: path.join(DATA_DIR, "postgres"),
+  postgresCluster: "postgres",
   persistent: true,
   recreate: false,
-});
+}).catch(exitOnEmbeddedPostgresFailure);
+
+const shown = (file: string) => (file.startsWith(`${ROOT}${path.sep}`) ? path.relative(ROOT, file) : file);
+const { postgres } = services;
+const database = postgres.embedded
+  ? `embedded Postgres in ${shown(postgres.dataDir!)} (migrated; log ${shown(postgres.logFile!)})${
+      postgres.relocated ? "\n                outside the project: the user postgres it runs as cannot enter it" : ""
+    }`
+  : "DATABASE_URL (migrated)";
 
 console.log(`
   Tenantry is starting
   ─────────────────────
   App           ${services.env.AUTH_URL}
   Mail catcher  ${services.mail ? services.mail.webUrl : process.env.RESEND_API_KEY ? "(sending through Resend)" : `(SMTP ${process.env.SMTP_URL})`}
-  Database      ${services.embeddedPostgres ? "embedded Postgres in .data/postgres" : "DATABASE_URL"} (migrated)
+  Database      ${database}
 `);
 
 const next = spawn(process.execPath, [path.join(ROOT, "server.mjs"), "--dev", "-p", String(port)], {

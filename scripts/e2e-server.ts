@@ -4,27 +4,25 @@
 // starts it and stops it with SIGTERM; everything it started is stopped with
 // it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { dropDatabase } from "./db/postgres";
+import { dropDatabase, exitOnEmbeddedPostgresFailure } from "./db/postgres";
 import { DATA_DIR, ROOT, startServices } from "./services";
 
 export const E2E_RUNTIME_FILE = path.join(DATA_DIR, "e2e-runtime.json");
 const port = Number(process.env.E2E_PORT || 3100);
 const DATABASE = "tenantry_e2e";
 
-// A throwaway embedded cluster when DATABASE_URL is unset, wiped first in
-// case an earlier run was killed before it could clean up.
-const postgresDir = path.join(DATA_DIR, "e2e-postgres");
-await rm(postgresDir, { recursive: true, force: true });
+// A throwaway embedded cluster when DATABASE_URL is unset (non-persistent:
+// whatever a killed earlier run left there is wiped first).
 const services = await startServices({
   port,
-  postgresDir,
+  postgresCluster: "e2e-postgres",
   persistent: false,
   database: DATABASE,
   recreate: true,
   mailPorts: {},
-});
+}).catch(exitOnEmbeddedPostgresFailure);
 if (!services.mail) throw new Error("The browser suite reads emails from the mail catcher: unset RESEND_API_KEY and SMTP_URL.");
 await mkdir(DATA_DIR, { recursive: true });
 await writeFile(
@@ -38,7 +36,7 @@ let child: ChildProcess | null = null;
 
 async function shutdown(code: number) {
   child?.kill("SIGTERM");
-  if (!services.embeddedPostgres) await dropDatabase(services.env.DATABASE_URL!, DATABASE).catch(() => {});
+  if (!services.postgres.embedded) await dropDatabase(services.env.DATABASE_URL!, DATABASE).catch(() => {});
   await services.stop();
   process.exit(code);
 }

@@ -1,13 +1,13 @@
 // Everything the app needs around it on a developer's machine or in the
-// browser suite: a migrated database (DATABASE_URL's, or an embedded Postgres
-// under .data/), the app role's connection, an auth secret, and a mail
-// catcher unless real email is configured.
+// browser suite: a migrated database (DATABASE_URL's, or an embedded Postgres,
+// see scripts/db/postgres.ts for where it lives), the app role's connection,
+// an auth secret, and a mail catcher unless real email is configured.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher";
-import { resolvePostgres } from "./db/postgres";
+import { resolvePostgres, type PostgresServer } from "./db/postgres";
 import { databaseName, prepareDatabase } from "./db/prepare";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -16,7 +16,8 @@ export const DATA_DIR = path.join(ROOT, ".data");
 export interface Services {
   env: Record<string, string>;
   mail: MailCatcher | null;
-  embeddedPostgres: boolean;
+  /** The server in use: `embedded`, and where an embedded one lives. */
+  postgres: Omit<PostgresServer, "stop" | "adminUrl">;
   stop(): Promise<void>;
 }
 
@@ -30,15 +31,15 @@ async function persistentSecret(file: string): Promise<string> {
 
 export async function startServices(options: {
   port: number;
-  /** Embedded Postgres data directory (used only when DATABASE_URL is unset). */
-  postgresDir: string;
+  /** Embedded Postgres cluster name, such as "postgres" (used only when DATABASE_URL is unset). */
+  postgresCluster: string;
   persistent: boolean;
   /** Database to use on an external server; the embedded one always uses "tenantry". */
   database?: string;
   recreate: boolean;
   mailPorts?: { smtpPort?: number; webPort?: number };
 }): Promise<Services> {
-  const server = await resolvePostgres(options.postgresDir, options.persistent);
+  const server = await resolvePostgres(options.postgresCluster, options.persistent);
   const stoppers: Array<() => Promise<void>> = [() => server.stop()];
   try {
     const database = options.database ?? (server.embedded ? "tenantry" : databaseName(server.adminUrl));
@@ -63,7 +64,7 @@ export async function startServices(options: {
     return {
       env,
       mail,
-      embeddedPostgres: server.embedded,
+      postgres: { embedded: server.embedded, dataDir: server.dataDir, logFile: server.logFile, home: server.home, relocated: server.relocated },
       stop: async () => {
         for (const stop of stoppers) await stop().catch(() => {});
       },

@@ -2,17 +2,18 @@
 // one when it is unset) with a fresh, migrated database for this run, and a
 // mail catcher for code that sends email. Each run gets its own cluster
 // directory and database, so two runs on one machine never collide; leftovers
-// of runs that were killed are removed.
+// of runs that were killed are removed. A failure of the embedded Postgres
+// ends the run with its one sentence.
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../scripts/mail-catcher";
-import { dropDatabase, resolvePostgres, withDatabase } from "../scripts/db/postgres";
+import { dropDatabase, embeddedPostgresLocation, exitOnEmbeddedPostgresFailure, resolvePostgres, withDatabase } from "../scripts/db/postgres";
 import { prepareDatabase } from "../scripts/db/prepare";
 
 const PREFIX = "tenantry_test_";
-const CLUSTERS = path.join(import.meta.dirname, "..", ".data", "test-postgres");
+const CLUSTERS = "test-postgres";
 
 const alive = (pid: number) => {
   try {
@@ -23,10 +24,13 @@ const alive = (pid: number) => {
   }
 };
 
+/** Clusters and logs (`<pid>`, `<pid>.log`, `<pid>-<name>`) of runs that are gone. */
 async function removeStaleClusters() {
-  const entries = await readdir(CLUSTERS).catch(() => [] as string[]);
+  const clusters = path.join((await embeddedPostgresLocation()).home, CLUSTERS);
+  const entries = await readdir(clusters).catch(() => [] as string[]);
   for (const entry of entries) {
-    if (!alive(Number(entry))) await rm(path.join(CLUSTERS, entry), { recursive: true, force: true });
+    const pid = Number(/^\d+/.exec(entry)?.[0]);
+    if (!pid || !alive(pid)) await rm(path.join(clusters, entry), { recursive: true, force: true });
   }
 }
 
@@ -44,9 +48,13 @@ async function dropStaleDatabases(serverUrl: string) {
   }
 }
 
+async function startPostgres() {
+  if (!process.env.DATABASE_URL) await removeStaleClusters();
+  return resolvePostgres(`${CLUSTERS}/${process.pid}`, false);
+}
+
 export default async function setup(project: TestProject) {
-  await removeStaleClusters();
-  const server = await resolvePostgres(path.join(CLUSTERS, String(process.pid)), false);
+  const server = await startPostgres().catch(exitOnEmbeddedPostgresFailure);
   if (!server.embedded) await dropStaleDatabases(server.adminUrl);
   const database = process.env.TEST_DATABASE_NAME || `${PREFIX}${process.pid}`;
   const db = await prepareDatabase({ serverUrl: server.adminUrl, database, recreate: true });
@@ -64,7 +72,6 @@ export default async function setup(project: TestProject) {
     await mail.stop();
     await dropDatabase(server.adminUrl, database).catch(() => {});
     await server.stop();
-    await rm(path.join(CLUSTERS, String(process.pid)), { recursive: true, force: true });
   };
 }
 
