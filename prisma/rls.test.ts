@@ -488,6 +488,23 @@ describe("the audit log", () => {
     expect(await pgErrorCode(owner().query("DELETE FROM audit_log WHERE action = 'owner.cannot.touch'"))).toBe("42501");
   });
 
+  it("caps each stored text field, whoever writes the row", async () => {
+    const insert = (column: string, value: string) =>
+      pgErrorCode(
+        owner().query(`INSERT INTO audit_log (tenant_id, action, ${column}) VALUES ($1, 'caps.probe', $2)`, [
+          tenantA.id,
+          column === "metadata" ? JSON.stringify({ note: value }) : value,
+        ]),
+      );
+    for (const [column, limit] of [["user_agent", 512], ["target_id", 200], ["ip", 45], ["actor_email", 320], ["target_type", 50]] as const) {
+      expect(await insert(column, "x".repeat(limit)), `${column} at its limit`).toBe("ok");
+      expect(await insert(column, "x".repeat(limit + 1)), `${column} past its limit`).toBe("23514");
+    }
+    expect(await insert("metadata", "x".repeat(8000))).toBe("ok");
+    expect(await insert("metadata", "x".repeat(9000))).toBe("23514");
+    expect(await pgErrorCode(owner().query("INSERT INTO audit_log (tenant_id, action) VALUES ($1, $2)", [tenantA.id, "a".repeat(101)]))).toBe("23514");
+  });
+
   it("writes an event's search words itself, and gives the app role no way to write or change them", async () => {
     const words = await asApp({ tenantId: tenantA.id, user: actorsA.owner }, async (client) => {
       const { rows } = await client.query<{ id: string }>(
