@@ -17,7 +17,14 @@ const HOSTILE = [
   "=cmd|' /C calc'!A0",
   "tab\tand controls \b\f\v\u0001",
   "backslash-N \\N and \\",
+  '=HYPERLINK("http://evil.test","x")',
+  "@SUM(1+1)",
+  "-2+3",
+  "'quoted by a spreadsheet",
 ];
+
+/** A CSV value with the export's formula escape undone (a ' in front of values beginning with =, +, -, @, tab, CR or '). */
+const unescapeCsv = (value: string) => (value.startsWith("'") ? value.slice(1) : value);
 
 let tenant: TestTenant;
 let auditor: TestUser;
@@ -84,8 +91,9 @@ describe("CSV export", () => {
   it("round-trips every value exactly (written by papaparse, read back by csv-parse), newest first", async () => {
     const expectedRows = await currentRows();
     const csv = await read(exportAuditEvents(actor(auditor), filters(), "csv"));
-    const [header, ...records] = parseCsv(csv, { relax_column_count: false }) as string[][];
+    const [header, ...written] = parseCsv(csv, { relax_column_count: false }) as string[][];
     expect(header).toEqual([...EXPORT_COLUMNS]);
+    const records = written.map((r) => r.map(unescapeCsv));
     expect(records).toHaveLength(expectedRows.length);
     records.forEach((record, i) => {
       const row = expectedRows[i]!;
@@ -107,6 +115,10 @@ describe("CSV export", () => {
     });
     const hostile = records.filter((r) => r[5] === "member.invite").map((r) => r[7]);
     expect(hostile.sort()).toEqual([...HOSTILE].sort());
+    // As written, no value a spreadsheet would run is left as it was.
+    const userAgents = written.filter((r) => r[5] === "member.invite").map((r) => r[EXPORT_COLUMNS.indexOf("user_agent")]);
+    expect(userAgents).toContain(`'=HYPERLINK("http://evil.test","x")`);
+    expect(userAgents.filter((ua) => /^[=+\-@\t\r]/.test(ua!))).toEqual([]);
   });
 
   it.each([
