@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import http from "node:http";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { parse as parseCsv } from "csv-parse/sync";
-import { db, sessionFor, workspaceWithRoles } from "./helpers";
+import pg from "pg";
+import { exportSlotName } from "../lib/audit/export-audit";
+import { db, runtime, sessionFor, workspaceWithRoles } from "./helpers";
 
 async function seedEvents(tenantId: string, actorId: string, actorEmail: string) {
   await db().query(
@@ -97,15 +100,18 @@ test("an auditor filters, pages back and forth, exports, and the downloaded file
   expect(lines.map((l) => ({ id: l.id, time: l.time, action: l.action }))).toEqual(shown);
   expect(lines[0].metadata.note).toMatch(/^comma, "quote" and ünïcødé \d+$/);
 
+  // Each export: its start (format, filters), and its end, which names the start.
   const { rows } = await db().query(
-    "SELECT metadata FROM audit_log WHERE tenant_id = $1 AND action = 'audit.export' ORDER BY id",
+    `SELECT s.metadata AS start, e.metadata AS end
+       FROM audit_log s JOIN audit_log e ON e.action = 'audit.export.finish' AND e.target_id = s.id::text
+      WHERE s.tenant_id = $1 AND s.action = 'audit.export' ORDER BY s.id`,
     [ws.tenantId],
   );
-  expect(rows.map((r) => [r.metadata.format, r.metadata.rows, r.metadata.complete])).toEqual([
-    ["csv", 66, true],
-    ["jsonl", 66, true],
+  expect(rows.map((r) => [r.start.format, r.end.rows, r.end.complete, r.end.reason])).toEqual([
+    ["csv", 66, true, "finished"],
+    ["jsonl", 66, true, "finished"],
   ]);
-  expect(rows[0].metadata.filters).toEqual({
+  expect(rows[0].start.filters).toEqual({
     actions: ["member.remove", "member.role.change"],
     actor: ws.users.admin.email,
     from: "2020-01-01",
@@ -171,7 +177,78 @@ test("bad filters, tampered cursors and oversized input get a clear message, nev
     }
   }
   expect((await page.request.get("/app/audit/export?format=xlsx")).status()).toBe(400);
+  // Filters the browser accepts but Postgres cannot apply: refused before any byte, nothing recorded.
+  const exportRows = async () =>
+    (await db().query("SELECT 1 FROM audit_log WHERE tenant_id = $1 AND action LIKE 'audit.export%'", [ws.tenantId])).rowCount;
+  const before = await exportRows();
+  for (const [query, message] of [
+    ["from=2026-01-01&tz=US%2FPacific-New", "Unknown time zone."],
+    ["from=0000-01-01", "The start date is out of range."],
+  ]) {
+    const exported = await page.request.get(`/app/audit/export?format=csv&${query}`);
+    expect(exported.status(), query).toBe(400);
+    expect(await exported.text()).toContain(message);
+  }
+  expect(await exportRows()).toBe(before);
   await page.goto("/app/audit?action=member.remove");
   await expect(page.getByTestId("audit-empty")).toHaveText("No events match these filters.");
+  await context.close();
+});
+
+/** Starts a download and reads nothing past its headers, as a stalled client would. */
+async function stalledDownload(context: BrowserContext, path: string): Promise<{ status: number; drop: () => void }> {
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  return new Promise((resolve, reject) => {
+    const request = http.get(new URL(path, runtime().baseUrl), { headers: { cookie } }, (response) => {
+      response.pause();
+      response.on("error", () => {});
+      resolve({ status: response.statusCode!, drop: () => request.destroy() });
+    });
+    request.on("error", reject);
+  });
+}
+
+test("over a limit an export gets 429 with Retry-After before any byte; a dropped download is recorded and frees its slot", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Export Queue");
+  // Some 25 MB of CSV, more than the sockets between server and client hold,
+  // so a download that is not read keeps its export running.
+  await db().query(
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, created_at)
+     SELECT $1::uuid, $2, $3, 'tenant.switch', 'tenant', $1::text, jsonb_build_object('padding', repeat('x', 1000)), now() - g * interval '1 minute'
+       FROM generate_series(1, 20000) g`,
+    [ws.tenantId, ws.users.admin.id, ws.users.admin.email],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  const exportRows = async () =>
+    (await db().query("SELECT metadata FROM audit_log WHERE tenant_id = $1 AND action LIKE 'audit.export%' ORDER BY id", [ws.tenantId])).rows.map(
+      (r) => r.metadata,
+    );
+
+  // Another server process runs this person's export: it holds their slot,
+  // and takes none of this server's (the other tests export alongside).
+  const otherServer = new pg.Client({ connectionString: runtime().ownerDatabaseUrl });
+  await otherServer.connect();
+  try {
+    await otherServer.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [exportSlotName("user", ws.users.auditor.id, 0)]);
+    const refused = await page.request.get("/app/audit/export?format=jsonl");
+    expect(refused.status()).toBe(429);
+    expect(refused.headers()["retry-after"]).toBe("30");
+    expect(await refused.text()).toContain("You already have an export running");
+    expect(await exportRows()).toEqual([]);
+  } finally {
+    await otherServer.end();
+  }
+
+  // A download that is opened and then dropped: its start is recorded before
+  // it has taken anything, its end as cancelled, and its slot is freed.
+  const stalled = await stalledDownload(context, "/app/audit/export?format=csv");
+  expect(stalled.status).toBe(200);
+  expect((await exportRows()).map((r) => r.format)).toEqual(["csv"]);
+  stalled.drop();
+  const ends = async () => (await exportRows()).filter((r) => "reason" in r).map((r) => [r.complete, r.reason]);
+  await expect.poll(ends).toEqual([[false, "cancelled"]]);
+  await expect.poll(async () => (await page.request.get("/app/audit/export?format=csv&target=nothing-here")).status()).toBe(200);
   await context.close();
 });

@@ -6,6 +6,17 @@ type Metadata = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
 const article = (role: string) => (/^[aeiou]/.test(role) ? "an" : "a");
 
+const events = (n: unknown) => (typeof n === "number" ? `${n.toLocaleString("en")} event${n === 1 ? "" : "s"}` : "? events");
+const format = (m: Metadata) => str(m.format).toUpperCase();
+
+/** How an export ended (audit.export.finish's reason). */
+const EXPORT_ENDS: Record<string, string> = {
+  finished: "Export finished",
+  cancelled: "Export cancelled by the download",
+  idle_timeout: "Export ended because the download stopped reading",
+  error: "Export failed",
+};
+
 function emailNote(m: Metadata): string {
   return m.email_dispatched === false ? " · invite email not sent" : "";
 }
@@ -37,10 +48,13 @@ export function describeAuditEvent(action: string, metadata: unknown): string {
       return `Left the workspace (was ${article(role)} ${role})`;
     case "audit.export": {
       const filters = m.filters && typeof m.filters === "object" ? Object.keys(m.filters as object) : [];
-      const format = str(m.format).toUpperCase();
-      const rows = typeof m.rows === "number" ? m.rows.toLocaleString("en") : "?";
-      return `Exported ${rows} events as ${format}${filters.length ? ` (filtered by ${filters.join(", ")})` : ""}${m.complete === false ? " — cancelled before the end" : ""}`;
+      const filtered = filters.length ? ` (filtered by ${filters.join(", ")})` : "";
+      // Exports recorded before audit.export.finish existed were one row, written at the end.
+      if ("rows" in m) return `Exported ${events(m.rows)} as ${format(m)}${filtered}${m.complete === false ? " — cancelled before the end" : ""}`;
+      return `Started an export as ${format(m)}${filtered}`;
     }
+    case "audit.export.finish":
+      return `${EXPORT_ENDS[str(m.reason)] ?? (m.complete ? "Export finished" : "Export ended incomplete")}: ${events(m.rows)} sent as ${format(m)}`;
     default:
       return Object.entries(m)
         .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)

@@ -57,4 +57,35 @@ describe("BatchEncoder", () => {
     expect(parsed.map((p) => p.target_id)).toEqual(values);
     expect(parsed[0]).toMatchObject({ id: "7", actor_user_id: null, actor_name: "", ip: null, metadata: { k: [1, "v"] } });
   });
+
+  // OWASP's CSV injection rule: no cell may begin with these.
+  const FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"];
+
+  it.each(FORMULA_STARTS.map((c) => [JSON.stringify(c), c]))("writes a CSV value beginning with %s as text: a ' in front", (_, start) => {
+    const value = `${start}HYPERLINK("http://evil.test","x")`;
+    const [record] = parseCsv(encodeBatch([row({ user_agent: value, target_id: value, actor_name: value })], "csv", false).toString("utf8")) as string[][];
+    for (const column of ["actor_name", "target_id", "user_agent"] as const) {
+      expect(record![EXPORT_COLUMNS.indexOf(column)]).toBe(`'${value}`);
+    }
+  });
+
+  it("escapes a formula even when a newline follows it in the same value (papaparse's escapeFormulae: true would not)", () => {
+    const value = '=HYPERLINK("http://evil.test","x")\nsecond line';
+    const [record] = parseCsv(encodeBatch([row({ user_agent: value })], "csv", false).toString("utf8")) as string[][];
+    expect(record![EXPORT_COLUMNS.indexOf("user_agent")]).toBe(`'${value}`);
+  });
+
+  it("escapes a leading ' too, so dropping the first character of any value beginning with ' gives every value back exactly", () => {
+    const values = ["'=1+1", "'", "plain", "a=b", " =spaced", "", "'quoted'", ...FORMULA_STARTS.map((c) => `${c}1`)];
+    const records = parseCsv(encodeBatch(values.map((v) => row({ target_id: v })), "csv", false).toString("utf8")) as string[][];
+    const written = records.map((r) => r[EXPORT_COLUMNS.indexOf("target_id")]!);
+    expect(written.filter((w, i) => w !== values[i])).toEqual(["''=1+1", "''", "''quoted'", ...FORMULA_STARTS.map((c) => `'${c}1`)]);
+    expect(written.map((w) => (w.startsWith("'") ? w.slice(1) : w))).toEqual(values);
+  });
+
+  it("keeps JSON Lines verbatim: a formula-like value comes out exactly as stored", () => {
+    const values = FORMULA_STARTS.map((c) => `${c}HYPERLINK("http://evil.test","x")`).concat("'=1+1");
+    const lines = encodeBatch(values.map((v) => row({ user_agent: v })), "jsonl", false).toString("utf8").trimEnd().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { user_agent: string }).user_agent)).toEqual(values);
+  });
 });

@@ -5,7 +5,13 @@ import Papa from "papaparse";
 export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** The columns of both formats, in the order auditExportQuery selects them. */
+/**
+ * The columns of both formats, in the order auditExportQuery selects them;
+ * a CSV export's header row names them. CSV values are quoted (RFC 4180) and
+ * any value that begins with `=`, `+`, `-`, `@`, a tab, a carriage return or
+ * `'` has a `'` put in front (CSV_ESCAPED_START); JSON Lines values are
+ * verbatim.
+ */
 export const EXPORT_COLUMNS = [
   "id",
   "time",
@@ -35,14 +41,26 @@ export type ExportRow = [
 ];
 
 /**
+ * The CSV values a spreadsheet could run as a formula: those beginning with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP's CSV injection
+ * rule). Each is written with a `'` in front, which makes a spreadsheet show
+ * it as text. Values already beginning with `'` get one too, so the escape
+ * can always be undone: drop the first character of any value that begins
+ * with `'`. (papaparse's own `escapeFormulae: true` tests
+ * /^[=+\-@\t\r].*$/, which lets a formula through when a newline follows
+ * it in the same value.)
+ */
+export const CSV_ESCAPED_START = /^[=+\-@\t\r']/;
+
+/**
  * CSV text with RFC 4180 quoting, written by papaparse; every record ends
  * with a newline. Every value is quoted, which RFC 4180 allows: it tells an
  * empty text ("") from a missing value (nothing), and it spares papaparse
  * deciding field by field whether quotes are needed (a tenth of the export's
- * CPU).
+ * CPU). Values that could be formulas are escaped (CSV_ESCAPED_START).
  */
 function toCsv(records: ReadonlyArray<ReadonlyArray<string | null>>): string {
-  return `${Papa.unparse(records as unknown[][], { newline: "\n", quotes: true })}\n`;
+  return `${Papa.unparse(records as unknown[][], { newline: "\n", quotes: true, escapeFormulae: CSV_ESCAPED_START })}\n`;
 }
 
 export const CSV_HEADER = toCsv([EXPORT_COLUMNS]);

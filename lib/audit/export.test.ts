@@ -1,9 +1,12 @@
 import { parse as parseCsv } from "csv-parse/sync";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   AUDIT_PAGE_SETTINGS,
   EXPORT_COLUMNS,
-  MAX_CONCURRENT_EXPORTS,
+  EXPORT_IDLE_TIMEOUT_MS,
+  EXPORT_LIMITS,
+  ExportBusyError,
   exportAuditEvents,
   exportFileName,
   listAuditEvents,
@@ -12,9 +15,24 @@ import {
   type AuditFilters,
 } from "@/lib/audit";
 import { raw } from "@/lib/db";
-import { withTenant } from "@/lib/tenancy";
-import { actorFor, addMember, asApp, auditRows, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import { withTenant, type TenantActor } from "@/lib/tenancy";
+import { leaveTenant, removeMember } from "@/lib/members";
+import {
+  actorFor,
+  addMember,
+  asApp,
+  auditRows,
+  createTenantRow,
+  createUser,
+  createWorkspace,
+  insertAuditRow,
+  owner,
+  pgErrorCode,
+  type TestTenant,
+  type TestUser,
+} from "@/test/fixtures";
 import { auditExportQuery, exportPlannerSettings } from "@/lib/audit/export";
+import { exportSlotName } from "@/lib/audit/export-audit";
 import { inlineParameters } from "@/lib/audit/copy-text";
 
 // Values that break naive CSV and JSON writers.
@@ -29,11 +47,19 @@ const HOSTILE = [
   "=cmd|' /C calc'!A0",
   "tab\tand controls \b\f\v\u0001",
   "backslash-N \\N and \\",
+  '=HYPERLINK("http://evil.test","x")',
+  "@SUM(1+1)",
+  "-2+3",
+  "'quoted by a spreadsheet",
 ];
+
+/** A CSV value with the export's formula escape undone (a ' in front of values beginning with =, +, -, @, tab, CR or '). */
+const unescapeCsv = (value: string) => (value.startsWith("'") ? value.slice(1) : value);
 
 let tenant: TestTenant;
 let auditor: TestUser;
 let member: TestUser;
+let admin: TestUser;
 
 /** The tenant's rows as they are now (each export adds its own audit row). */
 async function currentRows(): Promise<Array<Record<string, unknown>>> {
@@ -51,8 +77,10 @@ beforeAll(async () => {
   tenant = await createTenantRow({ slug: `export-${Date.now().toString(36)}` });
   auditor = await createUser({ name: "Åsa Auditor, \"QA\"" });
   member = await createUser();
+  admin = await createUser({ name: "Adam Admin" });
   await addMember(tenant.id, auditor.id, "auditor");
   await addMember(tenant.id, member.id, "member");
+  await addMember(tenant.id, admin.id, "admin");
   // Enough rows (about 4 MB) to span several batches.
   await owner().query(
     `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent, created_at)
@@ -71,7 +99,17 @@ beforeAll(async () => {
   }
 });
 
-const actor = (user: TestUser) => ({ ...actorFor(tenant, user), request: { ip: "198.51.100.9", userAgent: "vitest" } });
+const actor = (user: TestUser, workspace: TestTenant = tenant) => ({
+  ...actorFor(workspace, user),
+  request: { ip: "198.51.100.9", userAgent: "vitest" },
+});
+
+/** A page as the audit page reads it: in the reader's tenant transaction, with the page's planner settings. */
+const pageAs = (reader: TenantActor, f: AuditFilters, after?: AuditCursor) =>
+  withTenant(reader, async (tx) => {
+    for (const setting of AUDIT_PAGE_SETTINGS) await tx.exec(raw(setting));
+    return listAuditEvents(tx, reader, f, { after }, 100);
+  });
 
 function filters(query = ""): AuditFilters {
   const parsed = parseAuditFilters(new URLSearchParams(query));
@@ -79,19 +117,42 @@ function filters(query = ""): AuditFilters {
   return parsed.filters;
 }
 
-async function read(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return new Response(stream).text();
+async function read(stream: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>): Promise<string> {
+  return new Response(await stream).text();
 }
 
-const exportsRecorded = async () =>
-  (await auditRows(tenant.id, "audit.export")).filter((r) => r.actor_user_id === auditor.id);
+/** The reason an export was refused (it rejects before any stream exists). */
+async function refusal(exporting: Promise<unknown>): Promise<Error> {
+  const outcome = await exporting.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error("The export was not refused.");
+  return outcome;
+}
+
+/** The newest audit.export row of `user` in the workspace, and the audit.export.finish rows that name it. */
+async function lastExport(user: TestUser, workspace: TestTenant = tenant) {
+  const { rows: starts } = await owner().query(
+    "SELECT * FROM audit_log WHERE tenant_id = $1 AND actor_user_id = $2 AND action = 'audit.export' ORDER BY id DESC LIMIT 1",
+    [workspace.id, user.id],
+  );
+  const start = starts[0];
+  if (!start) return { start: null, ends: [] };
+  const { rows: ends } = await owner().query("SELECT * FROM audit_log WHERE action = 'audit.export.finish' AND target_id = $1 ORDER BY id", [start.id]);
+  return { start, ends };
+}
+
+const auditRowCount = async (workspace: TestTenant = tenant) => (await auditRows(workspace.id)).length;
+const headerOnly = [[...EXPORT_COLUMNS]];
 
 describe("CSV export", () => {
   it("round-trips every value exactly (written by papaparse, read back by csv-parse), newest first", async () => {
     const expectedRows = await currentRows();
     const csv = await read(exportAuditEvents(actor(auditor), filters(), "csv"));
-    const [header, ...records] = parseCsv(csv, { relax_column_count: false }) as string[][];
+    const [header, ...written] = parseCsv(csv, { relax_column_count: false }) as string[][];
     expect(header).toEqual([...EXPORT_COLUMNS]);
+    const records = written.map((r) => r.map(unescapeCsv));
     expect(records).toHaveLength(expectedRows.length);
     records.forEach((record, i) => {
       const row = expectedRows[i]!;
@@ -113,6 +174,10 @@ describe("CSV export", () => {
     });
     const hostile = records.filter((r) => r[5] === "member.invite").map((r) => r[7]);
     expect(hostile.sort()).toEqual([...HOSTILE].sort());
+    // As written, no value a spreadsheet would run is left as it was.
+    const userAgents = written.filter((r) => r[5] === "member.invite").map((r) => r[EXPORT_COLUMNS.indexOf("user_agent")]);
+    expect(userAgents).toContain(`'=HYPERLINK("http://evil.test","x")`);
+    expect(userAgents.filter((ua) => /^[=+\-@\t\r]/.test(ua!))).toEqual([]);
   });
 
   it.each([
@@ -122,18 +187,13 @@ describe("CSV export", () => {
     ["a search for an address", "q=x3%40example.test", 0],
   ])("exports exactly the filtered set, the same rows the page shows: %s", async (_, query, atLeast) => {
     const f = filters(query);
-    // The page first: the export records itself as audit.export, with the
-    // search in its metadata, once it ends.
+    // The page first, then the export: it records itself (audit.export, with
+    // the search in its metadata) but never exports its own record.
     const shown: string[] = [];
-    const pageAfter = (after?: AuditCursor) =>
-      withTenant(actor(auditor), async (tx) => {
-        for (const setting of AUDIT_PAGE_SETTINGS) await tx.exec(raw(setting));
-        return listAuditEvents(tx, actor(auditor), f, { after }, 100);
-      });
-    let page = await pageAfter();
+    let page = await pageAs(actor(auditor), f);
     shown.push(...page.events.map((e) => e.id));
     while (page.older) {
-      page = await pageAfter(page.older);
+      page = await pageAs(actor(auditor), f, page.older);
       shown.push(...page.events.map((e) => e.id));
     }
     const csv = await read(exportAuditEvents(actor(auditor), f, "csv"));
@@ -175,48 +235,249 @@ describe("JSON Lines export", () => {
 });
 
 describe("the export is audited", () => {
-  it("records audit.export with its format, filters and row count once it ends", async () => {
-    const before = (await exportsRecorded()).length;
-    await read(exportAuditEvents(actor(auditor), filters("action=member.invite&q=example"), "jsonl"));
-    const after = await exportsRecorded();
-    expect(after).toHaveLength(before + 1);
-    expect(after.at(-1)).toMatchObject({
-      action: "audit.export",
+  it("commits audit.export, with its format and filters, before the first byte, and audit.export.finish when read to the end", async () => {
+    const before = await lastExport(auditor);
+    const stream = await exportAuditEvents(actor(auditor), filters("action=member.invite&q=example"), "jsonl");
+    // Nothing read yet (the route has not even sent its headers): the start is committed, its end is not.
+    const { start, ends } = await lastExport(auditor);
+    expect(start.id).not.toBe(before.start?.id);
+    expect(start).toMatchObject({
       actor_email: auditor.email,
       ip: "198.51.100.9",
-      metadata: { format: "jsonl", filters: { actions: ["member.invite"], q: "example" }, rows: HOSTILE.length, complete: true },
+      user_agent: "vitest",
+      target_type: "audit_log",
+      target_id: tenant.id,
+      metadata: { format: "jsonl", filters: { actions: ["member.invite"], q: "example" } },
+    });
+    expect(ends).toEqual([]);
+
+    expect((await read(stream)).trimEnd().split("\n")).toHaveLength(HOSTILE.length);
+    const after = await lastExport(auditor);
+    expect(after.start.id).toBe(start.id);
+    expect(after.ends).toHaveLength(1);
+    expect(after.ends[0]).toMatchObject({
+      actor_user_id: auditor.id,
+      actor_email: auditor.email,
+      ip: "198.51.100.9",
+      target_type: "audit_event",
+      target_id: start.id,
+      metadata: { format: "jsonl", rows: HOSTILE.length, complete: true, reason: "finished" },
     });
   });
 
-  it("records a cancelled download as incomplete, with the rows sent so far", async () => {
-    const before = (await exportsRecorded()).length;
-    const reader = exportAuditEvents(actor(auditor), filters(), "csv").getReader();
+  it("records a cancelled download as incomplete, with the rows handed to it", async () => {
+    const reader = (await exportAuditEvents(actor(auditor), filters(), "csv")).getReader();
     const first = await reader.read();
     await reader.cancel();
     const received = (parseCsv(Buffer.from(first.value!).toString("utf8")) as string[][]).length - 1;
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(12_000);
-    const after = await exportsRecorded();
-    expect(after).toHaveLength(before + 1);
-    expect(after.at(-1)!.metadata).toMatchObject({ format: "csv", complete: false, rows: received });
+    const { ends } = await lastExport(auditor);
+    expect(ends).toHaveLength(1);
+    expect(ends[0].metadata).toEqual({ format: "csv", rows: received, complete: false, reason: "cancelled" });
+  });
+
+  it("exports the events committed before it started: not its own audit.export row, nor events written while it runs", async () => {
+    const committed = (await currentRows()).map((r) => r.id);
+    const stream = await exportAuditEvents(actor(auditor), filters(), "jsonl");
+    const { start } = await lastExport(auditor);
+    await insertAuditRow(tenant.id, null, "member.remove");
+    const exported = (await read(stream))
+      .trimEnd()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(exported).toEqual(committed);
+    expect(exported).not.toContain(start.id);
+  });
+
+  it.each([
+    ["leaves the workspace, then reads to the end", "leave", "finished"],
+    ["is removed from the workspace, then cancels", "removed", "cancelled"],
+  ] as const)("still records the start and the end of an export whose auditor %s", async (_, how, reason) => {
+    const leaver = await createUser({ name: "Lee Leaver" });
+    await addMember(tenant.id, leaver.id, "auditor");
+    const total = (await currentRows()).length;
+    const reader = (await exportAuditEvents(actor(leaver), filters(), "csv")).getReader();
+    try {
+      const chunks = [Buffer.from((await reader.read()).value!)];
+
+      if (how === "leave") await leaveTenant(actor(leaver));
+      else await removeMember(actor(admin), leaver.id);
+      // They are gone: no transaction enters the workspace as them any more.
+      await expect(pageAs(actor(leaver), filters())).rejects.toMatchObject({ code: "not_member" });
+
+      if (reason === "finished") {
+        for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(Buffer.from(next.value));
+        // The download is the snapshot it began with, to the end.
+        expect((parseCsv(Buffer.concat(chunks).toString("utf8")) as string[][]).length - 1).toBe(total);
+      }
+    } finally {
+      await reader.cancel();
+    }
+
+    const { start, ends } = await lastExport(leaver);
+    expect(start).toMatchObject({ actor_user_id: leaver.id, metadata: { format: "csv", filters: {} } });
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({
+      actor_user_id: leaver.id,
+      actor_email: leaver.email,
+      target_id: start.id,
+      metadata: { format: "csv", complete: reason === "finished", reason },
+    });
+    if (reason === "finished") expect(ends[0].metadata.rows).toBe(total);
+    // The leave or removal itself is in the log too, after the export's start.
+    const membership = await auditRows(tenant.id, how === "leave" ? "member.leave" : "member.remove");
+    expect(membership.filter((r) => r.target_id === leaver.id && BigInt(r.id) > BigInt(start.id))).toHaveLength(1);
+  });
+
+  it("lets an export's end be recorded once, and only in its writer's own name", async () => {
+    await read(exportAuditEvents(actor(auditor), filters("target=nothing-here"), "csv"));
+    const { start, ends } = await lastExport(auditor);
+    expect(ends).toHaveLength(1);
+    const insertEnd = (client: pg.ClientBase | pg.Pool, actorId: string) =>
+      client.query(
+        `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata)
+         VALUES ($1, $2, 'someone@example.test', 'audit.export.finish', 'audit_event', $3, '{"rows": 0, "complete": true}')`,
+        [tenant.id, actorId, start.id],
+      );
+    // A second end, by its own auditor through the app role, or by the table owner: refused.
+    expect(await pgErrorCode(asApp({ tenantId: tenant.id, user: auditor }, (c) => insertEnd(c, auditor.id)))).toBe("23505");
+    expect(await pgErrorCode(insertEnd(owner(), auditor.id))).toBe("23505");
+    // An end in the auditor's name written by anyone else: refused by row-level security.
+    expect(await pgErrorCode(asApp({ tenantId: tenant.id, user: admin }, (c) => insertEnd(c, auditor.id)))).toBe("42501");
+    expect((await lastExport(auditor)).ends).toHaveLength(1);
+  });
+});
+
+describe("refused before the first byte, with nothing recorded", () => {
+  it.each([
+    ["a time zone the database does not know", "from=2026-01-01&tz=US%2FPacific-New", "Unknown time zone."],
+    ["a start date the database cannot hold", "from=0000-01-01", "The start date is out of range."],
+    ["an end date the database cannot hold", "to=0000-01-01", "The end date is out of range."],
+  ])("filters the app accepts but the database cannot apply: %s", async (_, query, message) => {
+    const before = await auditRowCount();
+    const error = await refusal(exportAuditEvents(actor(auditor), filters(query), "csv"));
+    expect(error).toMatchObject({ code: "invalid_filters", message });
+    expect(await auditRowCount()).toBe(before);
+  });
+
+  it("someone who is not a member of the workspace", async () => {
+    const stranger = await createUser();
+    const before = await auditRowCount();
+    expect(await refusal(exportAuditEvents(actor(stranger), filters(), "csv"))).toMatchObject({ code: "not_member" });
+    expect(await auditRowCount()).toBe(before);
   });
 });
 
 describe("exports at once", () => {
-  it("refuses one more than MAX_CONCURRENT_EXPORTS with a clear message, and frees the slot when one ends", async () => {
-    const streams = Array.from({ length: MAX_CONCURRENT_EXPORTS }, () => exportAuditEvents(actor(auditor), filters(), "jsonl"));
-    expect(() => exportAuditEvents(actor(auditor), filters(), "jsonl")).toThrow("Other exports are running on this server");
-    await streams[0]!.cancel();
-    const again = exportAuditEvents(actor(auditor), filters("target=nothing-here"), "csv");
-    expect(parseCsv(await read(again))).toEqual([[...EXPORT_COLUMNS]]);
-    for (const stream of streams.slice(1)) await stream.cancel();
+  it("allows one export per user, in any workspace, and frees the slot when it is cancelled or finished", async () => {
+    const elsewhere = await createTenantRow();
+    await addMember(elsewhere.id, auditor.id, "auditor");
+    const running = await exportAuditEvents(actor(auditor), filters(), "jsonl");
+    try {
+      const before = await auditRowCount(elsewhere);
+      const refused = await refusal(exportAuditEvents(actor(auditor, elsewhere), filters(), "jsonl"));
+      expect(refused).toBeInstanceOf(ExportBusyError);
+      expect(refused).toMatchObject({ code: "busy", limit: "user", retryAfterSeconds: EXPORT_IDLE_TIMEOUT_MS / 1000 });
+      expect(refused.message).toContain("You already have an export running");
+      expect(await auditRowCount(elsewhere)).toBe(before);
+    } finally {
+      await running.cancel();
+    }
+    // Cancelled: the slot is free. Finished: free again.
+    expect(parseCsv(await read(exportAuditEvents(actor(auditor, elsewhere), filters("target=nothing-here"), "csv")))).toEqual(headerOnly);
+    expect(parseCsv(await read(exportAuditEvents(actor(auditor), filters("target=nothing-here"), "csv")))).toEqual(headerOnly);
+  });
+
+  it("counts a slot held by another server process: its connection holds the lock until it closes", async () => {
+    const otherServer = new pg.Client({ connectionString: process.env.APP_DATABASE_URL });
+    await otherServer.connect();
+    try {
+      await otherServer.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [exportSlotName("user", auditor.id, 0)]);
+      expect(await refusal(exportAuditEvents(actor(auditor), filters(), "csv"))).toMatchObject({ limit: "user" });
+    } finally {
+      await otherServer.end();
+    }
+    expect(parseCsv(await read(exportAuditEvents(actor(auditor), filters("target=nothing-here"), "csv")))).toEqual(headerOnly);
+  });
+
+  it(`allows ${EXPORT_LIMITS.perWorkspace} exports of one workspace, whoever runs them, and frees a slot when one is cancelled`, async () => {
+    const holders = [auditor, admin];
+    expect(holders).toHaveLength(EXPORT_LIMITS.perWorkspace);
+    const running = [];
+    for (const holder of holders) running.push(await exportAuditEvents(actor(holder), filters(), "jsonl"));
+    const third = await createUser();
+    await addMember(tenant.id, third.id, "owner");
+    // This process would run one more: only the workspace's limit refuses it.
+    const roomInProcess = { limits: { perProcess: EXPORT_LIMITS.perWorkspace + 1 } };
+    try {
+      const before = await auditRowCount();
+      const refused = await refusal(exportAuditEvents(actor(third), filters(), "jsonl", roomInProcess));
+      expect(refused).toMatchObject({ code: "busy", limit: "workspace" });
+      expect(refused.message).toContain("exports of this workspace's audit log are already running");
+      expect(await auditRowCount()).toBe(before);
+      await running.shift()!.cancel();
+      expect(parseCsv(await read(exportAuditEvents(actor(third), filters("target=nothing-here"), "csv", roomInProcess)))).toEqual(headerOnly);
+    } finally {
+      for (const stream of running) await stream.cancel();
+    }
+  });
+
+  it(`runs ${EXPORT_LIMITS.perProcess} exports at once in this process, in any workspaces, and frees a slot when one finishes`, async () => {
+    const workspaces = await Promise.all(Array.from({ length: EXPORT_LIMITS.perProcess + 1 }, () => createWorkspace()));
+    const [extra, ...busy] = workspaces.map((w) => actor(w.auditor, w.tenant));
+    const running = [];
+    // Their workspaces have no events: each CSV export waits with its header row for a reader.
+    for (const a of busy) running.push(await exportAuditEvents(a, filters(), "csv"));
+    try {
+      const before = await auditRowCount(workspaces[0]!.tenant);
+      const refused = await refusal(exportAuditEvents(extra!, filters(), "jsonl"));
+      expect(refused).toMatchObject({ code: "busy", limit: "process" });
+      expect(refused.message).toContain("This server is already running");
+      expect(await auditRowCount(workspaces[0]!.tenant)).toBe(before);
+      // Read to the end, one export frees its slot.
+      await read(running.shift()!);
+      expect(parseCsv(await read(exportAuditEvents(extra!, filters(), "csv")))).toEqual(headerOnly);
+    } finally {
+      for (const stream of running) await stream.cancel();
+    }
+  });
+});
+
+describe("a download that takes nothing", () => {
+  it("is ended after the idle timeout, recorded as incomplete, and its slots are freed", async () => {
+    const reader = (await exportAuditEvents(actor(auditor), filters(), "csv", { idleTimeoutMs: 50 })).getReader();
+    const first = await reader.read();
+    const received = (parseCsv(Buffer.from(first.value!).toString("utf8")) as string[][]).length - 1;
+    // Nothing more is read: the stream fails (the response is cut short) instead of waiting for ever.
+    await expect(reader.closed).rejects.toThrow("took nothing");
+    const { ends } = await lastExport(auditor);
+    expect(ends).toHaveLength(1);
+    expect(ends[0].metadata).toMatchObject({ format: "csv", complete: false, reason: "idle_timeout" });
+    // The batch that was ready for the download counts as handed to it.
+    expect(ends[0].metadata.rows).toBeGreaterThanOrEqual(received);
+    expect(ends[0].metadata.rows).toBeLessThan(12_000);
+    expect(parseCsv(await read(exportAuditEvents(actor(auditor), filters("target=nothing-here"), "csv")))).toEqual(headerOnly);
+  });
+
+  it("cannot starve the exports: downloads opened and never read give their slots back", async () => {
+    const workspaces = await Promise.all(Array.from({ length: EXPORT_LIMITS.perProcess + 1 }, () => createWorkspace()));
+    const [next, ...stalled] = workspaces.map((w) => actor(w.auditor, w.tenant));
+    const readers = [];
+    for (const a of stalled) readers.push((await exportAuditEvents(a, filters(), "csv", { idleTimeoutMs: 50 })).getReader());
+    for (const reader of readers) await expect(reader.closed).rejects.toThrow("took nothing");
+    for (const w of workspaces.slice(1)) {
+      const { ends } = await lastExport(w.auditor, w.tenant);
+      expect(ends.map((e) => e.metadata)).toEqual([{ format: "csv", rows: expect.any(Number), complete: false, reason: "idle_timeout" }]);
+    }
+    expect(parseCsv(await read(exportAuditEvents(next!, filters("target=nothing-here"), "csv")))).toEqual(headerOnly);
   });
 });
 
 describe("who may export", () => {
   it("gives a plain member nothing, even calling the export directly (RLS)", async () => {
     const csv = await read(exportAuditEvents(actor(member), filters(), "csv"));
-    expect(parseCsv(csv)).toEqual([[...EXPORT_COLUMNS]]);
+    expect(parseCsv(csv)).toEqual(headerOnly);
   });
 });
 

@@ -3,4 +3,14 @@ export { parseAuditFilters, filtersToSearchParams, describeFilters, EMPTY_FILTER
 export { encodeCursor, decodeCursor, BAD_CURSOR, type AuditCursor } from "./cursor";
 export { listAuditEvents, AUDIT_PAGE_SIZE, AUDIT_PAGE_SETTINGS, type AuditEventRow, type AuditPage } from "./query";
 export { describeAuditEvent } from "./describe";
-export { exportAuditEvents, exportFileName, EXPORT_FORMATS, EXPORT_COLUMNS, MAX_CONCURRENT_EXPORTS, type ExportFormat } from "./export";
+export {
+  exportAuditEvents,
+  exportFileName,
+  ExportBusyError,
+  EXPORT_FORMATS,
+  EXPORT_COLUMNS,
+  EXPORT_LIMITS,
+  EXPORT_IDLE_TIMEOUT_MS,
+  type ExportFormat,
+  type ExportOptions,
+} from "./export";

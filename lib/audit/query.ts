@@ -48,8 +48,9 @@ export function auditConditions(tenantId: string, filters: AuditFilters, options
   return conditions;
 }
 
-const fromBound = (filters: AuditFilters) => sql`(${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`;
-const toBound = (filters: AuditFilters) => sql`((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`;
+/** The date range's first instant and the instant after its last, in the viewer's time zone (the export checks both before it starts). */
+export const fromBound = (filters: AuditFilters) => sql`(${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`;
+export const toBound = (filters: AuditFilters) => sql`((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`;
 
 const COLUMNS = sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent`;
 

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "member.role.change",
   "member.leave",
   "audit.export",
+  "audit.export.finish",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -20,7 +21,8 @@ export interface AuditEntry {
   tenantId: string;
   actor: { id: string; email: string };
   action: AuditAction;
-  target?: { type: "tenant" | "user" | "invitation" | "audit_log"; id: string };
+  /** `audit_event`: another row of the audit log, by id (an export's end names its start). */
+  target?: { type: "tenant" | "user" | "invitation" | "audit_log" | "audit_event"; id: string };
   metadata?: Record<string, unknown>;
   request?: RequestInfo;
 }

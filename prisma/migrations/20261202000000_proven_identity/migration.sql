@@ -222,9 +222,11 @@ CREATE FUNCTION app_private.session_user(p_session_token text,
       INTO user_id, email, name, active, last_tenant_id, v_expires
       FROM public.sessions s JOIN public.users u ON u.id = s.user_id
      WHERE s.session_token = v_hash AND s.expires > now();
-    -- (Not in a read-only transaction: an export's snapshot reads only.)
+    -- Not in a read-only transaction, nor in one reading an older snapshot
+    -- (an export's), where a concurrent refresh would be a serialization failure.
     IF FOUND AND active AND v_expires < now() + interval '29 days'
-       AND current_setting('transaction_read_only') = 'off' THEN
+       AND current_setting('transaction_read_only') = 'off'
+       AND current_setting('transaction_isolation') = 'read committed' THEN
       UPDATE public.sessions SET expires = now() + interval '30 days' WHERE session_token = v_hash;
     END IF;
   END

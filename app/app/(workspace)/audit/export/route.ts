@@ -1,15 +1,18 @@
 import type { NextRequest } from "next/server";
-import { EXPORT_FORMATS, exportAuditEvents, exportFileName, parseAuditFilters, type ExportFormat } from "@/lib/audit";
+import { EXPORT_FORMATS, ExportBusyError, exportAuditEvents, exportFileName, parseAuditFilters, type ExportFormat } from "@/lib/audit";
 import { DomainError } from "@/lib/errors";
 import { can, getTenantContext } from "@/lib/tenancy";
 
-const refuse = (status: number, message: string) =>
-  new Response(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+const refuse = (status: number, message: string, headers: Record<string, string> = {}) =>
+  new Response(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers } });
 
 /**
  * GET /app/audit/export?format=csv|jsonl&<the page's filters>: exactly the
  * filtered events, streamed. Owners, admins and auditors only (the RLS policy
- * on audit_log agrees).
+ * on audit_log agrees). Every refusal comes before the first byte: 400 for
+ * filters (checked here, then by the database), 403, or 429 with
+ * Retry-After when too many exports run — on this server, for this user or
+ * for this workspace. A 200 has its audit.export row already committed.
  */
 export async function GET(request: NextRequest) {
   const resolved = await getTenantContext();
@@ -25,10 +28,13 @@ export async function GET(request: NextRequest) {
 
   let body: ReadableStream<Uint8Array>;
   try {
-    body = exportAuditEvents(resolved, parsed.filters, format);
+    body = await exportAuditEvents(resolved, parsed.filters, format);
   } catch (error) {
-    if (error instanceof DomainError && error.code === "busy") return refuse(429, error.message);
-    throw error;
+    if (error instanceof ExportBusyError) return refuse(429, error.message, { "Retry-After": String(error.retryAfterSeconds) });
+    if (error instanceof DomainError && error.code === "invalid_filters") return refuse(400, error.message);
+    if (error instanceof DomainError && error.code === "not_member") return refuse(403, error.message);
+    console.error("[audit export] could not start", error);
+    return refuse(500, "The export could not start. Try again in a moment.");
   }
   return new Response(body, {
     headers: {
