@@ -14,7 +14,6 @@
 // The database is `tenantry_bench` on DATABASE_URL's server, else on an
 // embedded Postgres in .data/bench-postgres. Seeding takes minutes, so a
 // database already seeded by this version is reused unless --reseed.
-import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -28,7 +27,7 @@ import type { AuditCursor } from "../lib/audit/cursor";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { AUDITOR_EMAIL, FULL_SIZE, seed, seededInfo, SEED_VERSION, type SeedInfo } from "./audit-seed";
-import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, stoppers, table, type NextServer } from "./lib";
+import { buildNext, createBenchSession, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
 
 const DATABASE = "tenantry_bench";
 const DIST_DIR = ".next-bench";
@@ -467,9 +466,7 @@ async function benchExport(db: BenchDatabase, targetId: string): Promise<ExportP
   const buildSeconds = await buildApp();
   const server = await startServer(db);
   log(`next start on ${server.url} (pid ${server.pid})`);
-  const token = randomBytes(32).toString("base64url");
-  await ownerQuery(db.ownerUrl, "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [token, db.info.auditorId]);
-  const cookie = `authjs.session-token=${token}; prom_tenant=${db.info.bigTenantId}`;
+  const cookie = `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, db.info.auditorId)}; prom_tenant=${db.info.bigTenantId}`;
 
   // Warm the route and the server's connections on small exports.
   for (const format of ["csv", "jsonl"] as const) {

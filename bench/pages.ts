@@ -19,7 +19,6 @@
 // every run: on DATABASE_URL's server, else on an embedded Postgres in
 // .data/bench-pages-postgres that is deleted again afterwards. The app is
 // built into .next-bench-pages (reused while no source is newer).
-import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -29,7 +28,7 @@ import autocannon, { type Result } from "autocannon";
 import pg from "pg";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
-import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, stoppers, table, type NextServer } from "./lib";
+import { buildNext, createBenchSession, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
 
 const DATABASE = "tenantry_bench_pages";
 const DIST_DIR = ".next-bench-pages";
@@ -617,11 +616,7 @@ async function main() {
   const idle = await probe(server);
   if (!idle.hooked) log(`  (query counting is off: ${idle.error ?? "pg not hooked"})`);
 
-  // A session as Auth.js's database strategy stores it; expiring in 30 days
-  // (its maxAge), so no request is due to extend it and write.
-  const token = randomBytes(32).toString("base64url");
-  await ownerQuery(db.ownerUrl, "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '30 days')", [token, db.seeded.userId]);
-  const cookie = `authjs.session-token=${token}; prom_tenant=${db.seeded.tenantId}`;
+  const cookie = `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, db.seeded.userId)}; prom_tenant=${db.seeded.tenantId}`;
 
   // Every page once, then a short load on each, so that the first page
   // measured does not pay alone for the server's cold code.
