@@ -441,8 +441,10 @@ interface Measurement extends Count {
   wireBytesPerResponse: number;
   /** Over the measured load (includes requests cut off at the end). */
   statementsPerRequestUnderLoad: number | null;
-  /** null when no request completed within the measurement. */
+  /** The server's CPU time over the responses it ended in the same interval; null when it ended none. */
   serverCpuMsPerRequest: number | null;
+  /** Responses the server ended during the measured load (autocannon's completed ones, give or take those in flight at either end). */
+  serverResponses: number;
   serverCpuCores: number;
   /** CPU the bench process (autocannon) used meanwhile, on the same machine. */
   loadGeneratorCpuCores: number;
@@ -545,7 +547,8 @@ async function measure(server: Server, page: Page, seeded: SeedResult, cookies: 
     htmlBytes,
     wireBytesPerResponse: completed ? result.throughput.total / completed : 0,
     statementsPerRequestUnderLoad: end.hooked && completed ? (end.queries - start.queries) / completed : null,
-    serverCpuMsPerRequest: completed ? cpuMs / completed : null,
+    serverCpuMsPerRequest: end.responses > start.responses ? cpuMs / (end.responses - start.responses) : null,
+    serverResponses: end.responses - start.responses,
     serverCpuCores: cpuMs / 1000 / result.duration,
     loadGeneratorCpuCores: (client.user + client.system) / 1e6 / result.duration,
     peakRssMb: peak / 2 ** 20,
@@ -592,7 +595,7 @@ async function timeSequential(server: Server, page: ScalePage, seeded: SeedResul
       data: page.data(seeded),
       requests: SCALE_REQUESTS,
       ms: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1]!, mean: times.reduce((s, t) => s + t, 0) / times.length },
-      serverCpuMsPerRequest: (end.cpuMicros - start.cpuMicros) / 1000 / SCALE_REQUESTS,
+      serverCpuMsPerRequest: (end.cpuMicros - start.cpuMicros) / 1000 / Math.max(1, end.responses - start.responses),
       count: counted,
     };
   } finally {
@@ -784,7 +787,7 @@ async function main() {
     ),
     "",
     `req/s: the mean of the page's rounds (each round's in brackets, in order); × plain 30 KB page: that mean over the baseline \`/static\`'s mean (${plain.rps.toFixed(1)} req/s, rounds ${(plain.spread * 100).toFixed(0)} % apart). ` +
-      `Server CPU: the server process's user + system time over the measured load, divided by the requests it completed, mean of the rounds. ` +
+      `Server CPU: the server process's user + system time over the measured load, divided by the responses it ended meanwhile (counted in the server), mean of the rounds. ` +
       `Statements / tx: everything the server sent through pg's Client#query for one view (BEGIN and COMMIT included) and the transactions among them, from ${PROBE} sequential requests in each round. ` +
       `Peak RSS: the server's process tree, sampled every 100 ms during the page's measured loads, highest of the rounds; over the whole run, warm-ups and scale scenarios included, the app's server peaked at ${runPeak.app.toFixed(0)} MB and the baseline's at ${runPeak.baseline.toFixed(0)} MB.`,
     "",

@@ -2,7 +2,8 @@
 // project's app and the baseline app alike): the statements and transactions
 // it sent through pg, its CPU time and its memory. A preload loaded with
 // --require wraps pg's Client#query; on SIGUSR2 it writes its counters to a
-// file the benchmark reads back.
+// file the benchmark reads back. It also counts the HTTP responses the server
+// has ended.
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -17,7 +18,16 @@ const PRELOAD = `"use strict";
 const fs = require("node:fs");
 const { createRequire } = require("node:module");
 const file = process.env.BENCH_PROBE_FILE;
-const counts = { queries: 0, transactions: 0, hooked: false, error: null };
+const counts = { queries: 0, transactions: 0, responses: 0, hooked: false, error: null };
+// Every response the server ends, answered or cut off by the client hanging
+// up: CPU time per request is divided by what the server itself did in the
+// same interval, whatever the client saw of it.
+const http = require("node:http");
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req, res) {
+  if (event === "request" && res) res.once("close", () => counts.responses++);
+  return emit.apply(this, arguments);
+};
 const RECENT = 64;
 const recent = new Array(RECENT);
 try {
@@ -53,6 +63,8 @@ export interface Probe {
   seq: number;
   queries: number;
   transactions: number;
+  /** HTTP responses the server has ended (or had cut off) since it started. */
+  responses: number;
   hooked: boolean;
   error: string | null;
   /** The last (up to 64) statements sent, oldest first. */
