@@ -117,6 +117,12 @@ const SCALE: ScaleSize | null = flag("no-scale")
       auditEvents: Math.round(option("scale-audit-events", 100_000, 100)),
     };
 const SCALE_REQUESTS = Math.round(option("scale-requests", 200, 10));
+/**
+ * Seconds before autocannon gives up on a response (its default is 10): on a
+ * machine shared with other work, a page at 32 connections can take that
+ * long, and a request given up on is counted as an error, not as slow.
+ */
+const REQUEST_TIMEOUT_S = 30;
 /** Sequential requests before the timed ones of a scale page. */
 const SCALE_WARM_REQUESTS = 20;
 const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 10);
@@ -518,12 +524,12 @@ async function measure(server: Server, page: Page, seeded: SeedResult, cookies: 
   const htmlBytes = await checkPage(server, page, seeded, headers);
   const counted = await countStatements(server, page, headers);
 
-  if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
+  if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers, timeout: REQUEST_TIMEOUT_S });
   const sampler = new RssSampler(server.pid, 100);
   sampler.start();
   const start = await probe(server);
   const clientStart = process.cpuUsage();
-  const result: Result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: page.key });
+  const result: Result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: page.key, timeout: REQUEST_TIMEOUT_S });
   const client = process.cpuUsage(clientStart);
   const end = await probe(server);
   const peak = await sampler.stop();
@@ -692,7 +698,7 @@ async function main() {
     for (const page of LOAD_PAGES) {
       const server = servers[page.server];
       await checkPage(server, page, db.seeded, headersFor(page, cookies));
-      await autocannon({ url: `${server.url}${page.path}`, connections: CONNECTIONS, duration: WARMUP, headers: headersFor(page, cookies) });
+      await autocannon({ url: `${server.url}${page.path}`, connections: CONNECTIONS, duration: WARMUP, headers: headersFor(page, cookies), timeout: REQUEST_TIMEOUT_S });
     }
   }
 
