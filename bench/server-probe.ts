@@ -18,14 +18,25 @@ const PRELOAD = `"use strict";
 const fs = require("node:fs");
 const { createRequire } = require("node:module");
 const file = process.env.BENCH_PROBE_FILE;
-const counts = { queries: 0, transactions: 0, responses: 0, hooked: false, error: null };
+const counts = { queries: 0, transactions: 0, responses: 0, timed: 0, hooked: false, error: null };
 // Every response the server ends, answered or cut off by the client hanging
 // up: CPU time per request is divided by what the server itself did in the
-// same interval, whatever the client saw of it.
+// same interval, whatever the client saw of it. And the server's time for
+// each answered one: from the request's arrival to its last byte handed to
+// the socket ("finish"), the last TIMES of them.
 const http = require("node:http");
+const TIMES = 2048;
+const times = new Array(TIMES);
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (event, req, res) {
-  if (event === "request" && res) res.once("close", () => counts.responses++);
+  if (event === "request" && res) {
+    const arrived = process.hrtime.bigint();
+    res.once("finish", () => {
+      times[counts.timed % TIMES] = Number(process.hrtime.bigint() - arrived) / 1e6;
+      counts.timed++;
+    });
+    res.once("close", () => counts.responses++);
+  }
   return emit.apply(this, arguments);
 };
 const RECENT = 64;
@@ -54,7 +65,10 @@ process.on("SIGUSR2", () => {
   const n = Math.min(counts.queries, RECENT);
   const statements = [];
   for (let i = counts.queries - n; i < counts.queries; i++) statements.push(String(recent[i % RECENT]).replace(/\\s+/g, " ").trim().slice(0, 160));
-  fs.writeFileSync(file + ".tmp", JSON.stringify({ seq, ...counts, statements, cpuMicros: cpu.user + cpu.system, ...process.memoryUsage(), gc: command === "gc" && typeof global.gc === "function" }));
+  const m = Math.min(counts.timed, TIMES);
+  const responseMs = [];
+  for (let i = counts.timed - m; i < counts.timed; i++) responseMs.push(times[i % TIMES]);
+  fs.writeFileSync(file + ".tmp", JSON.stringify({ seq, ...counts, statements, responseMs, cpuMicros: cpu.user + cpu.system, ...process.memoryUsage(), gc: command === "gc" && typeof global.gc === "function" }));
   fs.renameSync(file + ".tmp", file);
 });
 `;
@@ -65,6 +79,9 @@ export interface Probe {
   transactions: number;
   /** HTTP responses the server has ended (or had cut off) since it started. */
   responses: number;
+  /** Responses it answered to the last byte, and the time of the last (up to 2048) of them in ms, oldest first. */
+  timed: number;
+  responseMs: number[];
   hooked: boolean;
   error: string | null;
   /** The last (up to 64) statements sent, oldest first. */
