@@ -14,7 +14,6 @@
 // The database is `tenantry_bench` on DATABASE_URL's server, else on an
 // embedded Postgres in .data/bench-postgres. Seeding takes minutes, so a
 // database already seeded by this version is reused unless --reseed.
-import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -28,7 +27,7 @@ import type { AuditCursor } from "../lib/audit/cursor";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { AUDITOR_EMAIL, FULL_SIZE, seed, seededInfo, SEED_VERSION, type SeedInfo } from "./audit-seed";
-import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, stoppers, table, type NextServer } from "./lib";
+import { buildNext, createBenchSession, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
 
 const DATABASE = "tenantry_bench";
 const DIST_DIR = ".next-bench";
@@ -91,16 +90,6 @@ async function recordedSeedSeconds(ownerUrl: string): Promise<number | null> {
   const rows = await ownerQuery<{ comment: string | null }>(ownerUrl, "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = current_database()");
   const match = /: ([\d.]+) s$/.exec(rows[0]?.comment ?? "");
   return match ? Number(match[1]) : null;
-}
-
-/** A live session for the user, stored as the app's Auth.js adapter stores it (SHA-256); the cookie's token. */
-async function benchSession(ownerUrl: string, userId: string): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
-  await ownerQuery(ownerUrl, "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [
-    createHash("sha256").update(token).digest("hex"),
-    userId,
-  ]);
-  return token;
 }
 
 /** A client of the app role inside a transaction that enters the tenant as withTenant does (with the session token). */
@@ -270,7 +259,7 @@ async function benchPages(db: BenchDatabase, combos: Combination[]): Promise<Pag
   );
   const { parseAuditFilters } = await import("../lib/audit/filters");
   const { join, sql, transaction } = await import("../lib/db");
-  const sessionToken = await benchSession(db.ownerUrl, db.info.auditorId);
+  const sessionToken = await createBenchSession(db.ownerUrl, db.info.auditorId);
   const scope = { tenantId: db.info.bigTenantId, sessionToken };
   // As the audit page reads a page: one transaction, entered with the session, with the page's planner settings.
   const readPage = (filters: Parameters<typeof listAuditEvents>[2], position: Parameters<typeof listAuditEvents>[3]) =>
@@ -408,7 +397,7 @@ interface ExportResult {
 async function copyBaseline(db: BenchDatabase, label: string): Promise<ExportResult> {
   const { auditExportQuery } = await import("../lib/audit/export");
   const { EMPTY_FILTERS } = await import("../lib/audit/filters");
-  const scope = { tenantId: db.info.bigTenantId, sessionToken: await benchSession(db.ownerUrl, db.info.auditorId) };
+  const scope = { tenantId: db.info.bigTenantId, sessionToken: await createBenchSession(db.ownerUrl, db.info.auditorId) };
   return appTransaction(db.appUrl, scope, async (client) => {
     const query = auditExportQuery(scope.tenantId, EMPTY_FILTERS);
     const sql = `COPY (${inlineParameters(query.text, query.values)}) TO STDOUT WITH (FORMAT csv)`;
@@ -463,7 +452,7 @@ function planShape(node: PlanNode): string {
 async function exportPlans(db: BenchDatabase): Promise<{ copy: string; exported: string; settings: string[] }> {
   const { auditExportQuery, exportPlannerSettings } = await import("../lib/audit/export");
   const { EMPTY_FILTERS } = await import("../lib/audit/filters");
-  const scope = { tenantId: db.info.bigTenantId, sessionToken: await benchSession(db.ownerUrl, db.info.auditorId) };
+  const scope = { tenantId: db.info.bigTenantId, sessionToken: await createBenchSession(db.ownerUrl, db.info.auditorId) };
   return appTransaction(db.appUrl, scope, async (client) => {
     const query = auditExportQuery(scope.tenantId, EMPTY_FILTERS);
     type Explained = { "QUERY PLAN": Array<{ Plan: PlanNode }> };
@@ -487,8 +476,7 @@ async function benchExport(db: BenchDatabase, targetId: string): Promise<ExportP
   const buildSeconds = await buildApp();
   const server = await startServer(db);
   log(`next start on ${server.url} (pid ${server.pid})`);
-  const token = await benchSession(db.ownerUrl, db.info.auditorId);
-  const cookie = `authjs.session-token=${token}; prom_tenant=${db.info.bigTenantId}`;
+  const cookie = `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, db.info.auditorId)}; prom_tenant=${db.info.bigTenantId}`;
 
   // Warm the route and the server's connections on small exports.
   for (const format of ["csv", "jsonl"] as const) {

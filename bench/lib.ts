@@ -1,7 +1,7 @@
 // What both benchmarks share: shutdown on exit or Ctrl-C, owner queries, the
 // production build's bookkeeping, the server's memory, Markdown tables.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -53,6 +53,28 @@ export async function runBench(main: () => Promise<void>): Promise<never> {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Signing in: every session a benchmark uses is made here, so that a change
+// in how sessions are stored is made once.
+// ---------------------------------------------------------------------------
+/** The cookie Auth.js reads the session token from (over plain HTTP, as the benchmarks serve). */
+export const SESSION_COOKIE = "authjs.session-token";
+
+/**
+ * A session for `userId`, as Auth.js's database strategy stores it, written
+ * as the owner; returns the value of the SESSION_COOKIE cookie. It expires in
+ * 30 days (Auth.js's maxAge), so no request is due to extend it and write.
+ */
+export async function createBenchSession(ownerUrl: string, userId: string): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  // Stored as the app's Auth.js adapter stores it: the token's SHA-256.
+  await ownerQuery(ownerUrl, "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '30 days')", [
+    createHash("sha256").update(token).digest("hex"),
+    userId,
+  ]);
+  return token;
+}
+
 export async function ownerQuery<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -66,8 +88,11 @@ export async function ownerQuery<T extends pg.QueryResultRow>(url: string, sql: 
 // ---------------------------------------------------------------------------
 // The production build
 // ---------------------------------------------------------------------------
-/** The newest modification time among the sources a build depends on. */
-async function newestSource(): Promise<number> {
+/** What the project's own app is built from. */
+const APP_SOURCES = ["app", "lib", "components", "emails", "middleware.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json"];
+
+/** The newest modification time among the sources a build depends on (paths relative to `dir`). */
+async function newestSource(dir: string, sources: string[]): Promise<number> {
   let newest = 0;
   const visit = async (entry: string) => {
     const info = await stat(entry).catch(() => null);
@@ -78,7 +103,7 @@ async function newestSource(): Promise<number> {
       newest = Math.max(newest, info.mtimeMs);
     }
   };
-  for (const entry of ["app", "lib", "components", "emails", "middleware.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json"]) await visit(path.join(ROOT, entry));
+  for (const entry of sources) await visit(path.resolve(dir, entry));
   return newest;
 }
 
@@ -89,8 +114,8 @@ async function newestSource(): Promise<number> {
  * own. Falls back to the copy taken before the build when the file is not the
  * plain 2-space JSON `next build` writes.
  */
-async function restoreTsconfig(before: string, distDir: string): Promise<void> {
-  const file = path.join(ROOT, "tsconfig.json");
+async function restoreTsconfig(dir: string, before: string, distDir: string): Promise<void> {
+  const file = path.join(dir, "tsconfig.json");
   const now = await readFile(file, "utf8");
   if (now === before) return;
   const format = (config: unknown) => `${JSON.stringify(config, null, 2)}\n`;
@@ -110,25 +135,33 @@ async function restoreTsconfig(before: string, distDir: string): Promise<void> {
  * source (or `rebuild`). `next build` adds its dist dir's types to
  * tsconfig.json and rewrites next-env.d.ts; the bench build leaves both as
  * they were. Returns the build's duration (null when reused) and output.
+ * By default the project's app; `app` names another Next.js app (its
+ * directory and the sources its build depends on, relative to it).
  */
-export async function buildNext(distDir: string, rebuild: boolean): Promise<{ seconds: number | null; output: string }> {
-  const buildId = path.join(ROOT, distDir, "BUILD_ID");
+export async function buildNext(
+  distDir: string,
+  rebuild: boolean,
+  app: { dir: string; sources: string[] } = { dir: ROOT, sources: APP_SOURCES },
+): Promise<{ seconds: number | null; output: string }> {
+  const { dir } = app;
+  const where = path.relative(ROOT, path.join(dir, distDir));
+  const buildId = path.join(dir, distDir, "BUILD_ID");
   if (existsSync(buildId) && !rebuild) {
-    if ((await stat(buildId)).mtimeMs > (await newestSource())) {
-      log(`Using the existing build in ${distDir} (--rebuild to rebuild).`);
+    if ((await stat(buildId)).mtimeMs > (await newestSource(dir, app.sources))) {
+      log(`Using the existing build in ${where} (--rebuild to rebuild).`);
       return { seconds: null, output: "" };
     }
-    log(`Sources changed since the build in ${distDir}.`);
+    log(`Sources changed since the build in ${where}.`);
   }
-  log(`Building the app into ${distDir}…`);
-  const tsconfig = await readFile(path.join(ROOT, "tsconfig.json"), "utf8");
-  const nextEnv = await readFile(path.join(ROOT, "next-env.d.ts"), "utf8").catch(() => null);
+  log(`Building ${dir === ROOT ? "the app" : path.relative(ROOT, dir)} into ${where}…`);
+  const tsconfig = await readFile(path.join(dir, "tsconfig.json"), "utf8").catch(() => null);
+  const nextEnv = await readFile(path.join(dir, "next-env.d.ts"), "utf8").catch(() => null);
   const started = performance.now();
   const output: string[] = [];
   try {
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, [nextBin(), "build"], {
-        cwd: ROOT,
+        cwd: dir,
         env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -143,9 +176,10 @@ export async function buildNext(distDir: string, rebuild: boolean): Promise<{ se
     });
     if (code !== 0) throw new Error(`next build failed:\n${output.join("").slice(-4000)}`);
   } finally {
-    await restoreTsconfig(tsconfig, distDir);
-    if (nextEnv !== null) await writeFile(path.join(ROOT, "next-env.d.ts"), nextEnv);
-    else await rm(path.join(ROOT, "next-env.d.ts"), { force: true });
+    if (tsconfig !== null) await restoreTsconfig(dir, tsconfig, distDir);
+    else await rm(path.join(dir, "tsconfig.json"), { force: true });
+    if (nextEnv !== null) await writeFile(path.join(dir, "next-env.d.ts"), nextEnv);
+    else await rm(path.join(dir, "next-env.d.ts"), { force: true });
   }
   const took = seconds(started);
   log(`Built in ${took.toFixed(0)} s.`);
@@ -160,32 +194,40 @@ export interface NextServer {
 }
 
 /**
- * `next start` of the build in `distDir` on a free port, connected to the
- * bench database as the app connects (owner and app role), in a process group
- * of its own that stopAll() ends. Resolves once `ready(url)` succeeds.
+ * The build in `distDir` served on a free port, in a process group of its own
+ * that stopAll() ends. Resolves once `ready(url)` succeeds. The project's app
+ * (the default `dir`) runs as in production, `node server.mjs`, connected to
+ * the bench database as the app connects (owner, app and Auth.js roles,
+ * `db`); another app runs `next start` with what `env` says.
  */
 export async function startNextServer(options: {
+  dir?: string;
   distDir: string;
-  db: { ownerUrl: string; appUrl: string; authUrl: string };
+  db?: { ownerUrl: string; appUrl: string; authUrl: string };
   env?: Record<string, string>;
   ready: (url: string) => Promise<unknown>;
 }): Promise<NextServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child = spawn(process.execPath, [nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
+  const command = options.dir ? [nextBin(), "start"] : [path.join(ROOT, "server.mjs")];
+  const child = spawn(process.execPath, [...command, "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: options.dir ?? ROOT,
     detached: true,
     env: {
       ...process.env,
       NODE_ENV: "production",
       NEXT_DIST_DIR: options.distDir,
       NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: options.db.ownerUrl,
-      APP_DATABASE_URL: options.db.appUrl,
-      AUTH_DATABASE_URL: options.db.authUrl,
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-      AUTH_URL: url,
+      ...(options.db
+        ? {
+            DATABASE_URL: options.db.ownerUrl,
+            APP_DATABASE_URL: options.db.appUrl,
+            AUTH_DATABASE_URL: options.db.authUrl,
+            AUTH_SECRET: randomBytes(32).toString("base64url"),
+            AUTH_URL: url,
+          }
+        : {}),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

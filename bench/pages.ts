@@ -1,66 +1,86 @@
-// npm run bench:pages [-- --duration=10] [--connections=10] [--warmup=3] [--rebuild] [--gzip] [--help]
+// npm run bench:pages [-- --duration=15] [--connections=32] [--rounds=2] [--no-scale] [--help]
 //
-// Load on the signed-in, tenant-scoped pages of a production build (`next
-// start`), measured with autocannon, next to a plain public dynamic page of
-// the same app measured in the same run (before and after the signed-in
-// pages, so drift shows).
+// The signed-in pages under load, measured against the baseline app
+// (bench/baseline: a minimal Next.js page, its 30 KB table from constants or
+// from one RLS transaction) in the same run: both production builds
+// (`next start`) run side by side, and autocannon loads one page at a time,
+// alternating between them in rounds (round 1 in order, round 2 reversed, …)
+// so that drift of the machine shows as spread and falls on both alike.
 //
-// Budget (design doc): a plain Next.js 16 dynamic page serves ≈ 300 req/s,
-// the same page reading its rows in one RLS transaction ≈ 225, a well-known
-// SaaS starter's signed-in dashboard ≈ 90. Our signed-in, tenant-scoped pages
-// aim for ≥ 0.75 × the plain page and ≥ 2.5 × that starter (≥ 225 req/s).
+// Per page: requests/s (mean of its rounds, and their range), × the plain
+// 30 KB page (the baseline's /static of the same run), server CPU time per
+// request, the statements and transactions one view sends (counted inside
+// each server by a preload that wraps pg's Client#query) and the server's
+// peak RSS. Then, at scale (unless --no-scale): the members page of a
+// workspace with 10,000 members, the dashboard of a user with 500
+// workspaces (its switcher lists them all) and the audit page of the big
+// workspace: server time per request (timed inside the server, one request
+// at a time; p50/p95), statements and transactions per view, and req/s under
+// the same load.
 //
-// Per page: requests/s, latency p50/p97.5/p99, non-2xx (must be 0), bytes
-// per response, the database queries and transactions one request makes
-// (counted inside the server by a preload that wraps pg's Client#query), the
-// server's CPU time per request and its peak RSS.
+// Targets (issue 10): /app/dashboard ≥ 0.75 × the plain page's req/s,
+// /app/settings and /app/audit ≥ 0.6 ×; the app server's peak RSS < 300 MB
+// under the load; ≤ 1 transaction and ≤ 4 statements per signed-in view; at
+// scale, p95 < 50 ms for the members page and the switcher with the same
+// transaction count, and the audit page keeping its targets.
 //
-// The database is `tenantry_bench_pages`, recreated and seeded (small) on
-// every run: on DATABASE_URL's server, else on an embedded Postgres in
-// .data/bench-pages-postgres that is deleted again afterwards. The app is
-// built into .next-bench-pages (reused while no source is newer).
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+// The app's database is `tenantry_bench_pages`, the baseline's `perfanchor`
+// (harness/setup.sql), both recreated on every run: on DATABASE_URL's server,
+// else on an embedded Postgres in .data/bench-pages-postgres that is deleted
+// again afterwards. Builds go to .next-bench-pages and
+// bench/baseline/.next-bench-baseline (reused while no source is newer).
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import autocannon, { type Result } from "autocannon";
-import pg from "pg";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
-import { buildNext, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, stoppers, table, type NextServer } from "./lib";
+import { buildBaseline, setUpBaselineDatabase, startBaselineServer } from "./baseline-app";
+import { buildNext, createBenchSession, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
+import { BENCH_EMAIL, SCALE_OWNER_EMAIL, SCALE_TENANT_NAME, seed, SIZE, SWITCHER_EMAIL, TENANT_NAME, type ScaleSize, type SeedResult } from "./pages-seed";
+import { probe, probeEnv } from "./server-probe";
 
 const DATABASE = "tenantry_bench_pages";
 const DIST_DIR = ".next-bench-pages";
 
-// The design doc's reference points (req/s) and targets.
-const DOC_PLAIN_RPS = 300;
-const STARTER_RPS = 90;
-const TARGET_VS_PLAIN = 0.75;
-const TARGET_VS_STARTER = 2.5;
+// Issue 10's targets.
+const TARGET_VS_PLAIN: Record<string, number> = { dashboard: 0.75, settings: 0.6, audit: 0.6 };
+const TARGET_RSS_MB = 300;
+const TARGET_TRANSACTIONS = 1;
+const TARGET_STATEMENTS = 4;
+const TARGET_SCALE_P95_MS = 50;
 
 // ---------------------------------------------------------------------------
 // Options
 // ---------------------------------------------------------------------------
 const USAGE = `npm run bench:pages [-- options]
 
-  --duration=S       seconds of measured load per page (default 10)
-  --connections=N    concurrent connections autocannon keeps open (default 10)
-  --warmup=S         seconds of unmeasured load before each measurement (default 3)
-  --pause=S          idle seconds between pages (default 2)
-  --probe=N          sequential requests per page to count its database queries (default 5)
-  --gzip             send Accept-Encoding: gzip (default: uncompressed responses)
-  --rebuild          rebuild the app even if ${DIST_DIR} is newer than the sources
-  --help             this text
+  --duration=S            seconds of measured load per page and round (default 15)
+  --connections=N         concurrent connections autocannon keeps open (default 32)
+  --warmup=S              seconds of unmeasured load before each measurement (default 3)
+  --rounds=N              rounds over all pages, every other one in reverse order (default 2)
+  --pause=S               idle seconds between measurements (default 2)
+  --probe=N               sequential requests per page to count its database statements (default 5)
+  --no-scale              skip the scale scenarios (and their seeding)
+  --scale-requests=N      sequential requests per scale page for p50/p95 (default 200)
+  --scale-members=N       members of the big workspace (default 10000)
+  --scale-memberships=N   workspaces of the switcher user (default 500)
+  --scale-audit-events=N  audit events of the big workspace (default 100000)
+  --gzip                  send Accept-Encoding: gzip (default: uncompressed responses)
+  --rebuild               rebuild both apps even if their builds are newer than the sources
+  --help                  this text
 
-DATABASE_URL: a Postgres server the bench may create and drop the database
-${DATABASE} on, as a superuser (seeding writes past row-level security).
-Unset: an embedded Postgres is started in .data/bench-pages-postgres and
-removed afterwards. Results: a markdown table on stdout and JSON in bench/results/.`;
+DATABASE_URL: a Postgres server the bench may create and drop the databases
+${DATABASE} and perfanchor (and the roles pa_owner, pa_app) on, as a
+superuser (seeding writes past row-level security). Unset: an embedded
+Postgres is started in .data/bench-pages-postgres and removed afterwards.
+Results: a Markdown report on stdout, and it and every measurement as JSON
+in bench/results/.`;
 
 const args = process.argv.slice(2);
-const KNOWN = new Set(["duration", "connections", "warmup", "pause", "probe", "gzip", "rebuild", "help"]);
+const KNOWN = new Set(["duration", "connections", "warmup", "rounds", "pause", "probe", "no-scale", "scale-requests", "scale-members", "scale-memberships", "scale-audit-events", "gzip", "rebuild", "help"]);
 for (const arg of args) {
   const name = /^--([a-z-]+)(=|$)/.exec(arg)?.[1];
   if (!name || !KNOWN.has(name)) {
@@ -83,205 +103,74 @@ function option(name: string, fallback: number, min: number): number {
   }
   return value;
 }
-const DURATION = option("duration", 10, 1);
-const CONNECTIONS = Math.round(option("connections", 10, 1));
+const DURATION = option("duration", 15, 1);
+const CONNECTIONS = Math.round(option("connections", 32, 1));
 const WARMUP = option("warmup", 3, 0);
+const ROUNDS = Math.round(option("rounds", 2, 1));
 const PAUSE = option("pause", 2, 0);
 const PROBE = Math.round(option("probe", 5, 1));
 const GZIP = flag("gzip");
+const SCALE: ScaleSize | null = flag("no-scale")
+  ? null
+  : {
+      members: Math.round(option("scale-members", 10_000, 20)),
+      memberships: Math.round(option("scale-memberships", 500, 1)),
+      auditEvents: Math.round(option("scale-audit-events", 100_000, 100)),
+    };
+const SCALE_REQUESTS = Math.round(option("scale-requests", 200, 10));
+/**
+ * Seconds before autocannon gives up on a response (its default is 10): on a
+ * machine shared with other work, a page at 32 connections can take that
+ * long, and a request given up on is counted as an error, not as slow.
+ */
+const REQUEST_TIMEOUT_S = 30;
+/** Sequential requests before the timed ones of a scale page. */
+const SCALE_WARM_REQUESTS = 20;
+const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 10);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------
-// Database: created, migrated and seeded on every run (a few seconds)
+// Databases: both created and seeded on every run (seconds)
 // ---------------------------------------------------------------------------
-const TENANT_NAME = "Acme Pages Bench";
-const TENANT_SLUG = "acme-pages-bench";
-const BENCH_EMAIL = "bench.owner@acme-pages-bench.example";
-const SIZE = { members: 50, pendingInvitations: 12, expiredInvitations: 2, closedInvitations: 8, auditEvents: 3000, otherWorkspaces: 3, otherEvents: 1000 };
-
-interface Seeded {
-  tenantId: string;
-  userId: string;
-  memberCount: number;
-  pendingInvitations: number;
-  auditEvents: number;
-  auditRowsAllWorkspaces: number;
-}
-
 interface BenchDatabase extends PreparedDatabase {
   embedded: boolean;
-  seeded: Seeded;
+  seeded: SeedResult;
   seedSeconds: number;
+  baselineUrl: string;
 }
 
-async function setUpDatabase(): Promise<BenchDatabase> {
+async function setUpDatabases(): Promise<BenchDatabase> {
   const server = await resolvePostgres("bench-pages-postgres", false);
   stoppers.push(() => server.stop());
-  log(`Postgres: ${server.embedded ? `embedded (${server.dataDir}, removed afterwards)` : "DATABASE_URL's server"}, database ${DATABASE} (recreated)`);
+  log(`Postgres: ${server.embedded ? `embedded (${server.dataDir}, removed afterwards)` : "DATABASE_URL's server"}, databases ${DATABASE} and perfanchor (recreated)`);
+  const baseline = await setUpBaselineDatabase(server.adminUrl);
   const db = await prepareDatabase({ serverUrl: server.adminUrl, database: DATABASE, recreate: true });
   const started = performance.now();
-  const seeded = await seed(db.ownerUrl);
+  const seeded = await seed(db.ownerUrl, SCALE);
   const seedSeconds = seconds(started);
-  log(`Seeded in ${seedSeconds.toFixed(1)} s: ${seeded.memberCount} members, ${seeded.pendingInvitations} pending invitations, ${seeded.auditEvents.toLocaleString("en")} audit events in “${TENANT_NAME}”.`);
-  return { ...db, embedded: server.embedded, seeded, seedSeconds };
-}
-
-const FIRST = ["ada", "alan", "grace", "linus", "margaret", "dennis", "barbara", "ken", "frances", "edsger", "radia", "donald", "sophie", "tim", "hedy", "john", "katherine", "niklaus", "annie", "guido"];
-const LAST = ["lovelace", "turing", "hopper", "torvalds", "hamilton", "ritchie", "liskov", "thompson", "allen", "dijkstra", "perlman", "knuth", "wilson", "berners", "lamarr", "backus", "johnson", "wirth", "easley", "rossum"];
-const DOMAINS = ["gmail.com", "outlook.com", "proton.me", "fastmail.com", "partner-agency.example", "contractors.example"];
-const AGENTS = [
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-  "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-];
-const arr = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(",")}]`;
-
-/**
- * As the owner connection, which must be a superuser: the tables FORCE
- * row-level security, and a superuser is the one role it does not bind.
- * Each workspace's audit rows are still inserted with app.tenant_id and
- * app.user_id set, as the app would, for the triggers that read them.
- * Users 1–50 are the main workspace's members (user 1, the one the bench
- * signs in as, is its owner); users 51–60 populate three other workspaces
- * the bench user also belongs to (the workspace switcher lists them).
- */
-async function seed(ownerUrl: string): Promise<Seeded> {
-  const client = new pg.Client({ connectionString: ownerUrl });
-  await client.connect();
-  try {
-    const su = await client.query<{ rolsuper: boolean }>("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
-    if (!su.rows[0]?.rolsuper) {
-      throw new Error("Seeding needs a superuser DATABASE_URL (row-level security is forced on the tables); unset DATABASE_URL to use an embedded Postgres.");
-    }
-    const tenantId = (i: number | string) => `md5('pages-tenant-' || (${i}))::uuid`;
-    const userId = (k: number | string) => `md5('pages-user-' || (${k}))::uuid`;
-    await client.query("SELECT setseed(0.20261125)");
-    await client.query(
-      `INSERT INTO users (id, name, email, email_verified, created_at)
-       SELECT ${userId("k")},
-              CASE WHEN k = 1 THEN 'Bench Owner' ELSE initcap(f) || ' ' || initcap(l) END,
-              CASE WHEN k = 1 THEN $1::text ELSE f || '.' || l || k || '@' || CASE WHEN k <= $2::int THEN $3::text ELSE 'elsewhere.example' END END,
-              now(), now() - interval '400 days'
-         FROM generate_series(1, $2::int + 10) k,
-              LATERAL (SELECT (${arr(FIRST)})[1 + (k * 7) % 20] AS f, (${arr(LAST)})[1 + (k * 13) % 20] AS l) n`,
-      [BENCH_EMAIL, SIZE.members, `${TENANT_SLUG}.example`],
+  const { main, scale } = seeded;
+  log(`Seeded in ${seedSeconds.toFixed(1)} s: ${main.memberCount} members, ${main.pendingInvitations} pending invitations, ${main.auditEvents.toLocaleString("en")} audit events in “${TENANT_NAME}”.`);
+  if (scale) {
+    log(
+      `  At scale: ${scale.memberCount.toLocaleString("en")} members and ${scale.auditEvents.toLocaleString("en")} audit events in “${SCALE_TENANT_NAME}”; ` +
+        `${scale.switcherTenantIds.length} workspaces for ${SWITCHER_EMAIL}.`,
     );
-    await client.query(
-      `INSERT INTO tenants (id, name, slug, created_at)
-       SELECT ${tenantId("i")}, (ARRAY[$1::text, 'Globex Research', 'Initech Platform', 'Umbrella Labs'])[i + 1],
-              (ARRAY[$2::text, 'globex-research', 'initech-platform', 'umbrella-labs'])[i + 1], now() - interval '400 days'
-         FROM generate_series(0, $3::int) i`,
-      [TENANT_NAME, TENANT_SLUG, SIZE.otherWorkspaces],
-    );
-    await client.query(
-      `INSERT INTO tenant_members (tenant_id, user_id, role, created_at)
-       SELECT ${tenantId(0)}, ${userId("k")},
-              (CASE WHEN k <= 2 THEN 'owner' WHEN k <= 10 THEN 'admin' WHEN k <= 13 THEN 'auditor' ELSE 'member' END)::member_role,
-              now() - interval '400 days' + k * interval '7 days'
-         FROM generate_series(1, $1::int) k`,
-      [SIZE.members],
-    );
-    await client.query(
-      `INSERT INTO tenant_members (tenant_id, user_id, role)
-       SELECT ${tenantId("t")}, ${userId("k")}, (CASE WHEN k = $1::int + t THEN 'owner' ELSE 'member' END)::member_role
-         FROM generate_series(1, $2::int) t, generate_series($1::int + 1, $1::int + 10) k
-       UNION ALL
-       SELECT ${tenantId("t")}, ${userId(1)}, (ARRAY['admin', 'member', 'auditor'])[1 + (t - 1) % 3]::member_role
-         FROM generate_series(1, $2::int) t`,
-      [SIZE.members, SIZE.otherWorkspaces],
-    );
-    await client.query(`UPDATE users SET last_tenant_id = ${tenantId(0)} WHERE id = ${userId(1)}`);
-    // Pending (shown), pending but expired (shown, marked), accepted and revoked (not shown).
-    const { pendingInvitations: p, expiredInvitations: x, closedInvitations: c } = SIZE;
-    await client.query(
-      `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, invited_by, accepted_at, revoked_at, created_at)
-       SELECT ${tenantId(0)},
-              (${arr(FIRST)})[1 + (n * 11) % 20] || '.' || (${arr(LAST)})[1 + (n * 17) % 20] || '.' || n || '@' || (${arr(DOMAINS)})[1 + n % ${DOMAINS.length}],
-              (ARRAY['member', 'member', 'member', 'admin', 'auditor'])[1 + n % 5]::member_role,
-              encode(sha256(convert_to('pages-invitation-' || n, 'UTF8')), 'hex'),
-              (CASE WHEN n <= $1::int + $2::int THEN 'pending' WHEN n % 2 = 0 THEN 'accepted' ELSE 'revoked' END)::invitation_status,
-              CASE WHEN n <= $1::int THEN now() + (7 - n % 6) * interval '1 day' ELSE now() - interval '1 day' END,
-              ${userId("1 + n % 10")},
-              CASE WHEN n > $1::int + $2::int AND n % 2 = 0 THEN now() - n * interval '1 day' END,
-              CASE WHEN n > $1::int + $2::int AND n % 2 = 1 THEN now() - n * interval '1 day' END,
-              CASE WHEN n <= $1::int THEN now() - n * interval '5 hours' ELSE now() - (8 + n) * interval '1 day' END
-         FROM generate_series(1, $1::int + $2::int + $3::int) n`,
-      [p, x, c],
-    );
-    const auditRows = async (tenant: number, count: number, firstActor: number, actors: number) => {
-      const email = `(${arr(FIRST)})[1 + (g * 11) % 20] || '.' || (${arr(LAST)})[1 + (g * 17) % 20] || '.' || g || '@' || (${arr(DOMAINS)})[1 + g % ${DOMAINS.length}]`;
-      await client.query("BEGIN");
-      await client.query(`SELECT set_config('app.tenant_id', (${tenantId(tenant)})::text, true), set_config('app.user_id', (${userId(1)})::text, true)`);
-      await client.query(
-        `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent, created_at)
-         SELECT ${tenantId(tenant)}, u.id, u.email, s.action,
-                CASE WHEN s.action = 'tenant.switch' THEN 'tenant' WHEN s.action = 'audit.export' THEN 'audit_log'
-                     WHEN s.action LIKE 'member.invite%' THEN 'invitation' ELSE 'user' END,
-                CASE WHEN s.action IN ('tenant.switch', 'audit.export') THEN (${tenantId(tenant)})::text
-                     ELSE md5('pages-target-' || s.g)::uuid::text END,
-                CASE s.action
-                  WHEN 'tenant.switch' THEN jsonb_build_object('remembered', s.r3 < 0.1)
-                  WHEN 'member.invite' THEN jsonb_build_object('email', s.email, 'role', s.role, 'email_dispatched', s.r3 > 0.03)
-                  WHEN 'member.invite.resend' THEN jsonb_build_object('email', s.email, 'role', s.role, 'email_dispatched', true, 'previous_invitation_id', md5('pages-prev-' || s.g)::uuid::text)
-                  WHEN 'member.invite.revoke' THEN jsonb_build_object('email', s.email, 'role', s.role, 'was_expired', s.r3 < 0.3)
-                  WHEN 'member.invite.accept' THEN jsonb_build_object('email', s.email, 'role', s.role, 'invited_role', s.role, 'already_member', false)
-                  WHEN 'member.remove' THEN jsonb_build_object('email', s.email, 'role', s.role)
-                  WHEN 'member.role.change' THEN jsonb_build_object('email', s.email, 'from', 'member', 'to', s.role)
-                  WHEN 'member.leave' THEN jsonb_build_object('role', 'member')
-                  ELSE jsonb_build_object('format', 'csv', 'filters', '{}'::jsonb, 'rows', (s.r3 * 3000)::int, 'complete', true)
-                END,
-                '10.' || (s.g % 250) || '.' || (s.g * 7 % 250) || '.' || (1 + s.g % 250),
-                (${arr(AGENTS)})[1 + s.g % ${AGENTS.length}],
-                now() - ($1::int - s.g) * interval '43 minutes'
-           FROM (SELECT g, r2, r3,
-                        CASE WHEN r1 < 0.55 THEN 'tenant.switch' WHEN r1 < 0.72 THEN 'member.invite' WHEN r1 < 0.84 THEN 'member.invite.accept'
-                             WHEN r1 < 0.88 THEN 'member.invite.resend' WHEN r1 < 0.92 THEN 'member.invite.revoke' WHEN r1 < 0.95 THEN 'member.remove'
-                             WHEN r1 < 0.97 THEN 'member.role.change' WHEN r1 < 0.99 THEN 'member.leave' ELSE 'audit.export' END AS action,
-                        ${email} AS email,
-                        (ARRAY['member', 'member', 'admin', 'auditor'])[1 + g % 4] AS role
-                   FROM (SELECT g, random() AS r1, random() AS r2, random() AS r3 FROM generate_series(1, $1::int) g OFFSET 0) r) s
-           JOIN users u ON u.id = md5('pages-user-' || ($2::int + floor(s.r2 * s.r2 * $3::int)::int))::uuid
-          ORDER BY s.g`,
-        [count, firstActor, actors],
-      );
-      await client.query("COMMIT");
-    };
-    await auditRows(0, SIZE.auditEvents, 1, SIZE.members);
-    for (let t = 1; t <= SIZE.otherWorkspaces; t++) await auditRows(t, Math.round(SIZE.otherEvents / SIZE.otherWorkspaces), SIZE.members + 1, 10);
-    await client.query("VACUUM ANALYZE");
-
-    const [row] = (
-      await client.query<{ tenant_id: string; user_id: string; members: number; pending: number; events: number; all_events: number }>(
-        `SELECT t.id AS tenant_id, u.id AS user_id,
-                (SELECT count(*)::int FROM tenant_members WHERE tenant_id = t.id) AS members,
-                (SELECT count(*)::int FROM tenant_invitations WHERE tenant_id = t.id AND status = 'pending') AS pending,
-                (SELECT count(*)::int FROM audit_log WHERE tenant_id = t.id) AS events,
-                (SELECT count(*)::int FROM audit_log) AS all_events
-           FROM tenants t, users u WHERE t.slug = $1 AND u.email = $2`,
-        [TENANT_SLUG, BENCH_EMAIL],
-      )
-    ).rows;
-    if (!row) throw new Error("Seeding left no bench workspace or user.");
-    return {
-      tenantId: row.tenant_id,
-      userId: row.user_id,
-      memberCount: row.members,
-      pendingInvitations: row.pending,
-      auditEvents: row.events,
-      auditRowsAllWorkspaces: row.all_events,
-    };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    await client.end();
   }
+  return { ...db, embedded: server.embedded, seeded, seedSeconds, baselineUrl: baseline.appUrl };
 }
 
 // ---------------------------------------------------------------------------
-// The production build and server
+// The two servers
 // ---------------------------------------------------------------------------
+type ServerName = "baseline" | "app";
+
+interface Server extends NextServer {
+  name: ServerName;
+  probeFile: string;
+  /** Sampled from start to end of the run, warm-ups included. */
+  rss: RssSampler;
+}
 
 async function buildApp(): Promise<{ seconds: number | null; routes: string }> {
   const build = await buildNext(DIST_DIR, flag("rebuild"));
@@ -291,100 +180,23 @@ async function buildApp(): Promise<{ seconds: number | null; routes: string }> {
   return { seconds: build.seconds, routes };
 }
 
-interface Server extends NextServer {
-  probeFile: string;
+/** Rejects until `url` answers 200: a server is ready once a page renders. */
+async function answers(url: string): Promise<void> {
+  const r = await get(url, {});
+  if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
 }
 
-// Loaded into the server with --require: counts the queries the app sends
-// through pg (Prisma's driver adapter uses pg's Client#query for every
-// statement, BEGIN and COMMIT included) and, on SIGUSR2, writes the counts,
-// the process's CPU time and its memory to a file.
-const PRELOAD = `"use strict";
-const fs = require("node:fs");
-const { createRequire } = require("node:module");
-const file = process.env.BENCH_PAGES_PROBE_FILE;
-const counts = { queries: 0, transactions: 0, hooked: false, error: null };
-const RECENT = 64;
-const recent = new Array(RECENT);
-try {
-  const pg = createRequire(process.env.BENCH_PAGES_ROOT + "/package.json")("pg");
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (config, ...rest) {
-    const text = typeof config === "string" ? config : config && config.text;
-    recent[counts.queries % RECENT] = text;
-    counts.queries++;
-    if (typeof text === "string" && /^\\s*BEGIN\\b/i.test(text)) counts.transactions++;
-    return query.call(this, config, ...rest);
+async function startServers(db: BenchDatabase): Promise<Record<ServerName, Server>> {
+  const withRss = (name: ServerName, server: NextServer, probeFile: string): Server => {
+    const rss = new RssSampler(server.pid, 250);
+    rss.start();
+    return { ...server, name, probeFile, rss };
   };
-  counts.hooked = true;
-} catch (error) {
-  counts.error = String(error);
-}
-let seq = 0;
-process.on("SIGUSR2", () => {
-  seq++;
-  // "gc": collect first (the server runs with --expose-gc), so the heap left is what is retained.
-  const command = fs.existsSync(file + ".cmd") ? fs.readFileSync(file + ".cmd", "utf8") : "";
-  if (command === "gc" && typeof global.gc === "function") global.gc();
-  const cpu = process.cpuUsage();
-  const n = Math.min(counts.queries, RECENT);
-  const statements = [];
-  for (let i = counts.queries - n; i < counts.queries; i++) statements.push(String(recent[i % RECENT]).replace(/\\s+/g, " ").trim().slice(0, 160));
-  fs.writeFileSync(file + ".tmp", JSON.stringify({ seq, ...counts, statements, cpuMicros: cpu.user + cpu.system, ...process.memoryUsage(), gc: command === "gc" && typeof global.gc === "function" }));
-  fs.renameSync(file + ".tmp", file);
-});
-`;
-
-async function startServer(db: BenchDatabase): Promise<Server> {
-  const scratch = path.join(os.tmpdir(), `tenantry-bench-pages-${process.pid}`);
-  await mkdir(scratch, { recursive: true });
-  stoppers.push(() => rm(scratch, { recursive: true, force: true }));
-  const preload = path.join(scratch, "count-queries.cjs");
-  await writeFile(preload, PRELOAD);
-  const probeFile = path.join(scratch, "probe.json");
-  const server = await startNextServer({
-    distDir: DIST_DIR,
-    db,
-    env: { NODE_OPTIONS: `--require ${preload} --expose-gc`, BENCH_PAGES_PROBE_FILE: probeFile, BENCH_PAGES_ROOT: ROOT },
-    ready: (url) => get(`${url}/api/health`, {}),
-  });
-  return { ...server, probeFile };
-}
-
-interface Probe {
-  seq: number;
-  queries: number;
-  transactions: number;
-  hooked: boolean;
-  error: string | null;
-  /** The last (up to 64) statements sent, oldest first. */
-  statements: string[];
-  cpuMicros: number;
-  rss: number;
-  heapTotal: number;
-  heapUsed: number;
-  /** Memory of C++ objects bound to JS, ArrayBuffers and WebAssembly memories included. */
-  external: number;
-  arrayBuffers: number;
-  gc: boolean;
-}
-
-let probeSeq = 0;
-/** The server's query counts, CPU time and memory now (from the preload); after a full GC when asked. */
-async function probe(server: Server, options: { gc?: boolean } = {}): Promise<Probe> {
-  const want = ++probeSeq;
-  await writeFile(`${server.probeFile}.cmd`, options.gc ? "gc" : "");
-  process.kill(server.pid, "SIGUSR2");
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const text = await readFile(server.probeFile, "utf8").catch(() => "");
-    if (text) {
-      const found = JSON.parse(text) as Probe;
-      if (found.seq >= want) return found;
-    }
-    if (Date.now() > deadline) throw new Error("The server did not answer the probe (SIGUSR2) within 5 s.");
-    await sleep(20);
-  }
+  const appProbe = await probeEnv("app");
+  const app = await startNextServer({ distDir: DIST_DIR, db, env: appProbe.env, ready: (url) => answers(`${url}/api/health`) });
+  const baselineProbe = await probeEnv("baseline");
+  const baseline = await startBaselineServer({ appUrl: db.baselineUrl, poolSize: POOL_SIZE, env: baselineProbe.env, ready: (url) => answers(`${url}/static`) });
+  return { app: withRss("app", app, appProbe.file), baseline: withRss("baseline", baseline, baselineProbe.file) };
 }
 
 interface Response {
@@ -393,9 +205,9 @@ interface Response {
   body: Buffer;
 }
 
-function get(url: string, headers: Record<string, string>): Promise<Response> {
+function get(url: string, headers: Record<string, string>, agent: http.Agent | false = false): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers, agent: false }, (res) => {
+    const req = http.get(url, { headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -409,30 +221,57 @@ function get(url: string, headers: Record<string, string>): Promise<Response> {
 // ---------------------------------------------------------------------------
 // The pages
 // ---------------------------------------------------------------------------
+/** Who a page is viewed as: the main workspace's owner, the big workspace's owner, the user of many workspaces. */
+type Viewer = "main" | "scaleOwner" | "switcher";
+
 interface Page {
   key: string;
-  label: string;
+  server: ServerName;
   path: string;
-  signedIn: boolean;
-  /** What a correct, signed-in rendering of this page contains; returns what is missing. */
-  check(html: string, seeded: Seeded): string[];
+  /** What the report calls it. */
+  label: string;
+  viewer: Viewer | null;
+  /** What a correct rendering of this page contains; returns what is missing. */
+  check(html: string, seeded: SeedResult): string[];
+}
+
+interface ScalePage extends Page {
+  /** What is big about it, for the report. */
+  data: (seeded: SeedResult) => string;
+  /** Also measured under load (req/s, × plain, peak RSS). */
+  load: boolean;
+  /** The issue-10 target its p95 is held to, if any. */
+  p95Target: boolean;
 }
 
 const count = (html: string, needle: string) => html.split(needle).length - 1;
 const need = (problems: string[], ok: boolean, what: string) => void (ok || problems.push(what));
 
-function signedInChecks(html: string, problems: string[]) {
-  need(problems, html.includes(`data-testid="signed-in-as"`) && html.includes(BENCH_EMAIL), `the sidebar's “signed in as ${BENCH_EMAIL}”`);
-  need(problems, html.includes(TENANT_NAME), `the workspace name “${TENANT_NAME}”`);
+function signedInChecks(html: string, problems: string[], email: string, workspace: string) {
+  need(problems, html.includes(`data-testid="signed-in-as"`) && html.includes(email), `the sidebar's “signed in as ${email}”`);
+  need(problems, html.includes(workspace), `the workspace name “${workspace}”`);
   need(problems, !html.includes("One account for every workspace"), "not the sign-in page");
 }
 
-const PAGES: Page[] = [
+function baselineTable(title: string): Page["check"] {
+  return (html) => {
+    const problems: string[] = [];
+    need(problems, html.includes(`<h1>${title}</h1>`), `the heading “${title}”`);
+    const rows = count(html, "<tr>");
+    need(problems, rows === 51, `a header row and 50 rows, found ${rows} rows`);
+    return problems;
+  };
+}
+
+const LOAD_PAGES: Page[] = [
+  { key: "static", server: "baseline", path: "/static", label: "baseline `/static` (the plain 30 KB page)", viewer: null, check: baselineTable("Static rows") },
+  { key: "rls", server: "baseline", path: "/rls", label: "baseline `/rls` (the same, one RLS transaction)", viewer: null, check: baselineTable("Postgres rows (RLS)") },
   {
-    key: "plain",
-    label: "/sign-in (public, dynamic: the plain page)",
+    key: "sign-in",
+    server: "app",
     path: "/sign-in",
-    signedIn: false,
+    label: "`/sign-in` (public, no database)",
+    viewer: null,
     check(html) {
       const problems: string[] = [];
       need(problems, html.includes("One account for every workspace"), "the sign-in page's text");
@@ -442,42 +281,45 @@ const PAGES: Page[] = [
   },
   {
     key: "dashboard",
-    label: "/app/dashboard",
+    server: "app",
     path: "/app/dashboard",
-    signedIn: true,
-    check(html, seeded) {
+    label: "`/app/dashboard`",
+    viewer: "main",
+    check(html, { main }) {
       const problems: string[] = [];
-      signedInChecks(html, problems);
+      signedInChecks(html, problems, BENCH_EMAIL, TENANT_NAME);
       need(problems, html.includes(`data-testid="dashboard-role"`), "the dashboard's role card");
       need(problems, html.includes(`data-testid="dashboard-workspace-name">${TENANT_NAME}<`), "the dashboard's workspace name");
-      need(problems, html.includes(`>${seeded.memberCount}</p>`), `the member count ${seeded.memberCount}`);
+      need(problems, html.includes(`>${main.memberCount}</p>`), `the member count ${main.memberCount}`);
       return problems;
     },
   },
   {
     key: "settings",
-    label: "/app/settings (members)",
+    server: "app",
     path: "/app/settings",
-    signedIn: true,
-    check(html, seeded) {
+    label: "`/app/settings` (members)",
+    viewer: "main",
+    check(html, { main }) {
       const problems: string[] = [];
-      signedInChecks(html, problems);
+      signedInChecks(html, problems, BENCH_EMAIL, TENANT_NAME);
       const rows = count(html, `data-testid="member-row"`);
-      need(problems, rows === 20, `20 member rows (a page of ${seeded.memberCount}), found ${rows}`);
+      need(problems, rows === 20, `20 member rows (a page of ${main.memberCount}), found ${rows}`);
       const invitations = count(html, `data-testid="invitation-row"`);
-      need(problems, invitations === seeded.pendingInvitations, `${seeded.pendingInvitations} invitation rows, found ${invitations}`);
+      need(problems, invitations === main.pendingInvitations, `${main.pendingInvitations} invitation rows, found ${invitations}`);
       need(problems, html.includes(`data-testid="invite-form"`), "the invite form (the bench user is an owner)");
       return problems;
     },
   },
   {
     key: "audit",
-    label: "/app/audit",
+    server: "app",
     path: "/app/audit",
-    signedIn: true,
+    label: "`/app/audit`",
+    viewer: "main",
     check(html) {
       const problems: string[] = [];
-      signedInChecks(html, problems);
+      signedInChecks(html, problems, BENCH_EMAIL, TENANT_NAME);
       const rows = count(html, `data-testid="audit-row"`);
       need(problems, rows === 50, `50 audit rows, found ${rows}`);
       need(problems, html.includes(`rel="next"`), "the link to older events");
@@ -486,10 +328,112 @@ const PAGES: Page[] = [
   },
 ];
 
-interface Measurement {
+/** The scale scenarios' sizes as the report names them. */
+const MEMBERS_TEXT = (SCALE?.members ?? 0).toLocaleString("en");
+const LAST_MEMBERS_PAGE = Math.ceil((SCALE?.members ?? 0) / 20);
+
+/** The search of the scale members page: a last name a twentieth of the members share. */
+const SCALE_SEARCH = "hopper";
+
+function membersPageChecks(html: string, scale: NonNullable<SeedResult["scale"]>, rows: number): string[] {
+  const problems: string[] = [];
+  signedInChecks(html, problems, SCALE_OWNER_EMAIL, SCALE_TENANT_NAME);
+  const found = count(html, `data-testid="member-row"`);
+  need(problems, found === rows, `${rows} member rows, found ${found}`);
+  need(problems, count(html, `data-testid="invitation-row"`) === scale.pendingInvitations, `${scale.pendingInvitations} invitation rows`);
+  return problems;
+}
+
+const SCALE_PAGES: ScalePage[] = [
+  {
+    key: "switcher",
+    server: "app",
+    path: "/app/dashboard",
+    label: `\`/app/dashboard\`, switcher of ${SCALE?.memberships ?? 0} workspaces`,
+    viewer: "switcher",
+    data: ({ scale }) => `${scale!.switcherTenantIds.length} workspaces in the switcher`,
+    load: true,
+    p95Target: true,
+    check(html, { scale }) {
+      const problems: string[] = [];
+      signedInChecks(html, problems, SWITCHER_EMAIL, scale!.switcherTenantName);
+      const missing = scale!.switcherTenantIds.filter((id) => !html.includes(id)).length;
+      need(problems, missing === 0, `every workspace of the switcher (${missing} of ${scale!.switcherTenantIds.length} missing)`);
+      return problems;
+    },
+  },
+  {
+    key: "members-scale",
+    server: "app",
+    path: "/app/settings",
+    label: `\`/app/settings\`, ${MEMBERS_TEXT} members, first page`,
+    viewer: "scaleOwner",
+    data: ({ scale }) => `${scale!.memberCount.toLocaleString("en")} members, page 1 of ${Math.ceil(scale!.memberCount / 20)}`,
+    load: true,
+    p95Target: true,
+    check: (html, { scale }) => [...membersPageChecks(html, scale!, 20), ...(html.includes(String(scale!.memberCount)) ? [] : [`the total ${scale!.memberCount}`])],
+  },
+  {
+    key: "members-scale-last",
+    server: "app",
+    path: `/app/settings?page=${LAST_MEMBERS_PAGE}`,
+    label: `\`/app/settings\`, ${MEMBERS_TEXT} members, last page`,
+    viewer: "scaleOwner",
+    data: ({ scale }) => `${scale!.memberCount.toLocaleString("en")} members, page ${Math.ceil(scale!.memberCount / 20)}`,
+    load: false,
+    p95Target: true,
+    check: (html, { scale }) => membersPageChecks(html, scale!, scale!.memberCount % 20 || 20),
+  },
+  {
+    key: "members-scale-search",
+    server: "app",
+    path: `/app/settings?q=${SCALE_SEARCH}`,
+    label: `\`/app/settings\`, ${MEMBERS_TEXT} members, search “${SCALE_SEARCH}”`,
+    viewer: "scaleOwner",
+    data: ({ scale }) => `${scale!.memberCount.toLocaleString("en")} members searched, page 1`,
+    load: false,
+    p95Target: true,
+    check: (html, { scale }) => membersPageChecks(html, scale!, 20),
+  },
+  {
+    key: "audit-scale",
+    server: "app",
+    path: "/app/audit",
+    label: `\`/app/audit\` of the ${MEMBERS_TEXT}-member workspace`,
+    viewer: "scaleOwner",
+    data: ({ scale }) => `${scale!.auditEvents.toLocaleString("en")} events by ${scale!.memberCount.toLocaleString("en")} members`,
+    load: true,
+    p95Target: false,
+    check(html) {
+      const problems: string[] = [];
+      signedInChecks(html, problems, SCALE_OWNER_EMAIL, SCALE_TENANT_NAME);
+      const rows = count(html, `data-testid="audit-row"`);
+      need(problems, rows === 50, `50 audit rows, found ${rows}`);
+      return problems;
+    },
+  },
+];
+
+function headersFor(page: Page, cookies: Record<Viewer, string>): Record<string, string> {
+  return { ...(page.viewer ? { cookie: cookies[page.viewer] } : {}), ...(GZIP ? { "accept-encoding": "gzip" } : {}) };
+}
+
+// ---------------------------------------------------------------------------
+// Measuring one page
+// ---------------------------------------------------------------------------
+interface Count {
+  /** Statements / transactions one view sends, exact (from sequential requests); null when the preload could not count. */
+  statements: number | null;
+  transactions: number | null;
+  /** The statements of the last of those views, in order. */
+  sent: string[];
+}
+
+interface Measurement extends Count {
   page: string;
-  label: string;
+  server: ServerName;
   path: string;
+  round: number;
   /** Mean of autocannon's per-second samples. */
   requestsPerSecond: number;
   requests: number;
@@ -502,80 +446,106 @@ interface Measurement {
   htmlBytes: number;
   /** What went over the wire per response during the load, headers included. */
   wireBytesPerResponse: number;
-  contentEncoding: string | null;
-  cacheControl: string | null;
-  /** Exact, from sequential requests. */
-  queriesPerRequest: number | null;
-  transactionsPerRequest: number | null;
   /** Over the measured load (includes requests cut off at the end). */
-  queriesPerRequestUnderLoad: number | null;
-  /** The statements of the last of those requests, in order. */
-  statements: string[];
-  serverCpuMsPerRequest: number;
+  statementsPerRequestUnderLoad: number | null;
+  /** The server's CPU time over the responses it ended in the same interval; null when it ended none. */
+  serverCpuMsPerRequest: number | null;
+  /** Responses the server ended during the measured load (autocannon's completed ones, give or take those in flight at either end). */
+  serverResponses: number;
   serverCpuCores: number;
   /** CPU the bench process (autocannon) used meanwhile, on the same machine. */
   loadGeneratorCpuCores: number;
+  /** The server process tree's, sampled every 100 ms during the measured load. */
   peakRssMb: number;
   /** After the load and a full GC: what the server retains. */
   heapAfterGcMb: number;
+  /** Outside the JS heap: buffers, ArrayBuffers, native objects bound to JS. */
   externalAfterGcMb: number;
   rssAfterGcMb: number;
 }
 
-function headersFor(page: Page, cookie: string): Record<string, string> {
-  return { ...(page.signedIn ? { cookie } : {}), ...(GZIP ? { "accept-encoding": "gzip" } : {}) };
-}
-
-async function measure(server: Server, db: BenchDatabase, page: Page, cookie: string): Promise<Measurement> {
+/** Fetches the page once and checks it renders as it should, dynamically, as a 200. */
+async function checkPage(server: Server, page: Page, seeded: SeedResult, headers: Record<string, string>): Promise<number> {
   const url = `${server.url}${page.path}`;
-  const headers = headersFor(page, cookie);
-
-  // 1. It must render what it should, as a 200, before it is loaded.
   const first = await get(url, headers);
   const encoding = typeof first.headers["content-encoding"] === "string" ? first.headers["content-encoding"] : null;
-  const body = encoding === "gzip" ? gunzipSync(first.body) : first.body;
-  const html = body.toString("utf8");
+  const html = (encoding === "gzip" ? gunzipSync(first.body) : first.body).toString("utf8");
   if (first.status !== 200) {
     const where = first.headers.location ? ` → ${first.headers.location}` : "";
-    throw new Error(`${page.path}: HTTP ${first.status}${where} before loading${where.includes("/sign-in") ? " (the session was not accepted)" : ""}.\n${html.slice(0, 500)}`);
+    throw new Error(`${page.server} ${page.path}: HTTP ${first.status}${where}${where.includes("/sign-in") ? " (the session was not accepted)" : ""}.\n${html.slice(0, 500)}`);
   }
-  const problems = page.check(html, db.seeded);
-  if (problems.length) throw new Error(`${page.path} answered 200 but is missing: ${problems.join("; ")}.`);
+  const problems = page.check(html, seeded);
+  if (problems.length) throw new Error(`${page.server} ${page.path} answered 200 but is missing: ${problems.join("; ")}.`);
   const cacheControl = typeof first.headers["cache-control"] === "string" ? first.headers["cache-control"] : null;
   if (!cacheControl?.includes("no-store")) {
-    throw new Error(`${page.path} is not dynamically rendered (Cache-Control: ${cacheControl ?? "none"}${first.headers["x-nextjs-cache"] ? `, x-nextjs-cache: ${String(first.headers["x-nextjs-cache"])}` : ""}).`);
+    throw new Error(`${page.server} ${page.path} is not dynamically rendered (Cache-Control: ${cacheControl ?? "none"}).`);
   }
+  return Buffer.byteLength(html);
+}
 
-  // 2. The queries one request makes, exactly: sequential requests.
+/**
+ * Waits until the server has finished what it was doing: a server loaded
+ * past its capacity still renders the requests it accepted after autocannon
+ * has hung up, which would count as the next measurement's statements and
+ * CPU. Idle: no statement sent and under 5 % of a core used for 500 ms.
+ */
+async function settle(server: Server): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = await probe(server);
+  for (;;) {
+    await sleep(500);
+    const now = await probe(server);
+    if (now.queries === last.queries && now.cpuMicros - last.cpuMicros < 25_000) return;
+    if (Date.now() > deadline) {
+      log(`  (the ${server.name} server was still busy after 60 s of waiting; measuring anyway)`);
+      return;
+    }
+    last = now;
+  }
+}
+
+/** The statements and transactions of one view: PROBE sequential requests, counted in the server. */
+async function countStatements(server: Server, page: Page, headers: Record<string, string>): Promise<Count> {
   const before = await probe(server);
   for (let i = 0; i < PROBE; i++) {
-    const r = await get(url, headers);
-    if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while counting queries.`);
+    const r = await get(`${server.url}${page.path}`, headers);
+    if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while counting statements.`);
   }
   const after = await probe(server);
-  const counted = after.hooked;
-  const perProbe = (after.queries - before.queries) / PROBE;
-  const statements = counted && Number.isInteger(perProbe) && perProbe > 0 ? after.statements.slice(-perProbe) : [];
+  if (!after.hooked) return { statements: null, transactions: null, sent: [] };
+  const perView = (after.queries - before.queries) / PROBE;
+  return {
+    statements: perView,
+    transactions: (after.transactions - before.transactions) / PROBE,
+    sent: Number.isInteger(perView) && perView > 0 ? after.statements.slice(-perView) : [],
+  };
+}
 
-  // 3. Warm-up, then the measured load.
-  if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
+async function measure(server: Server, page: Page, seeded: SeedResult, cookies: Record<Viewer, string>, round: number): Promise<Measurement> {
+  const url = `${server.url}${page.path}`;
+  const headers = headersFor(page, cookies);
+  const htmlBytes = await checkPage(server, page, seeded, headers);
+  const counted = await countStatements(server, page, headers);
+
+  if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers, timeout: REQUEST_TIMEOUT_S });
   const sampler = new RssSampler(server.pid, 100);
   sampler.start();
   const start = await probe(server);
   const clientStart = process.cpuUsage();
-  const result: Result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: page.key });
+  const result: Result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: page.key, timeout: REQUEST_TIMEOUT_S });
   const client = process.cpuUsage(clientStart);
   const end = await probe(server);
   const peak = await sampler.stop();
   const settled = await probe(server, { gc: true });
 
   const completed = result.requests.total;
-  const perRequest = (a: number, b: number, n: number) => (counted ? Math.round(((b - a) / n) * 100) / 100 : null);
   const cpuMs = (end.cpuMicros - start.cpuMicros) / 1000;
   return {
     page: page.key,
-    label: page.label,
+    server: page.server,
     path: page.path,
+    round,
+    ...counted,
     requestsPerSecond: result.requests.average,
     requests: completed,
     latencyMs: { average: result.latency.average, p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
@@ -583,15 +553,11 @@ async function measure(server: Server, db: BenchDatabase, page: Page, cookie: st
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count])),
-    htmlBytes: body.length,
+    htmlBytes,
     wireBytesPerResponse: completed ? result.throughput.total / completed : 0,
-    contentEncoding: encoding,
-    cacheControl,
-    queriesPerRequest: perRequest(before.queries, after.queries, PROBE),
-    transactionsPerRequest: perRequest(before.transactions, after.transactions, PROBE),
-    queriesPerRequestUnderLoad: completed ? perRequest(start.queries, end.queries, completed) : null,
-    statements,
-    serverCpuMsPerRequest: completed ? cpuMs / completed : 0,
+    statementsPerRequestUnderLoad: end.hooked && completed ? (end.queries - start.queries) / completed : null,
+    serverCpuMsPerRequest: end.responses > start.responses ? cpuMs / (end.responses - start.responses) : null,
+    serverResponses: end.responses - start.responses,
     serverCpuCores: cpuMs / 1000 / result.duration,
     loadGeneratorCpuCores: (client.user + client.system) / 1e6 / result.duration,
     peakRssMb: peak / 2 ** 20,
@@ -601,155 +567,378 @@ async function measure(server: Server, db: BenchDatabase, page: Page, cookie: st
   };
 }
 
-// ---------------------------------------------------------------------------
-// Report
-// ---------------------------------------------------------------------------
+interface Timing {
+  page: string;
+  path: string;
+  data: string;
+  requests: number;
+  /** In the server: the request's arrival → its last byte handed to the socket. One request at a time. */
+  serverMs: { p50: number; p95: number; max: number; mean: number };
+  /** In the bench process: request sent → last byte received, over one keep-alive connection. */
+  clientMs: { p50: number; p95: number; max: number; mean: number };
+  serverCpuMsPerRequest: number;
+  count: Count;
+}
 
-const fixed = (v: number | null, digits = 1) => (v === null ? "n/a" : v.toFixed(digits));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+function spread(times: number[]): Timing["serverMs"] {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1]!, mean: times.reduce((s, t) => s + t, 0) / times.length };
+}
 
+/** A scale page's time per request with nothing else in flight: SCALE_REQUESTS requests, one after another. */
+async function timeSequential(server: Server, page: ScalePage, seeded: SeedResult, cookies: Record<Viewer, string>): Promise<Timing> {
+  const headers = headersFor(page, cookies);
+  await checkPage(server, page, seeded, headers);
+  const counted = await countStatements(server, page, headers);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const url = `${server.url}${page.path}`;
+    for (let i = 0; i < SCALE_WARM_REQUESTS; i++) await get(url, headers, agent);
+    const times: number[] = [];
+    const start = await probe(server);
+    for (let i = 0; i < SCALE_REQUESTS; i++) {
+      const t = performance.now();
+      const r = await get(url, headers, agent);
+      times.push(performance.now() - t);
+      if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while timing.`);
+    }
+    const end = await probe(server);
+    const timed = end.timed - start.timed;
+    if (timed !== SCALE_REQUESTS || timed > end.responseMs.length) throw new Error(`${page.path}: the server timed ${timed} responses of ${SCALE_REQUESTS}.`);
+    return {
+      page: page.key,
+      path: page.path,
+      data: page.data(seeded),
+      requests: SCALE_REQUESTS,
+      serverMs: spread(end.responseMs.slice(-timed)),
+      clientMs: spread(times),
+      serverCpuMsPerRequest: (end.cpuMicros - start.cpuMicros) / 1000 / Math.max(1, end.responses - start.responses),
+      count: counted,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Summaries
+// ---------------------------------------------------------------------------
+interface Summary {
+  page: string;
+  server: ServerName;
+  rounds: number[];
+  rps: number;
+  minRps: number;
+  maxRps: number;
+  /** (max − min) / mean of its rounds' req/s. */
+  spread: number;
+  /** Mean of the rounds; null when a round completed no request. */
+  cpuMs: number | null;
+  statements: number | null;
+  transactions: number | null;
+  /** Different counts in different rounds (a view's statements should not vary). */
+  countsVary: boolean;
+  peakRssMb: number;
+  htmlBytes: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+}
+
+function summarize(page: string, runs: Measurement[]): Summary {
+  const rps = runs.map((r) => r.requestsPerSecond);
+  const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+  const statements = runs.map((r) => r.statements);
+  const transactions = runs.map((r) => r.transactions);
+  return {
+    page,
+    server: runs[0]!.server,
+    rounds: rps,
+    rps: mean(rps),
+    minRps: Math.min(...rps),
+    maxRps: Math.max(...rps),
+    spread: (Math.max(...rps) - Math.min(...rps)) / mean(rps),
+    cpuMs: runs.every((r) => r.serverCpuMsPerRequest !== null) ? mean(runs.map((r) => r.serverCpuMsPerRequest!)) : null,
+    statements: statements.every((s) => s !== null) ? Math.max(...(statements as number[])) : null,
+    transactions: transactions.every((t) => t !== null) ? Math.max(...(transactions as number[])) : null,
+    countsVary: new Set(statements).size > 1 || new Set(transactions).size > 1,
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    htmlBytes: runs[0]!.htmlBytes,
+    p50Ms: mean(runs.map((r) => r.latencyMs.p50)),
+    p99Ms: mean(runs.map((r) => r.latencyMs.p99)),
+    failures: runs.reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0),
+  };
+}
+
+const fixed = (v: number | null, digits = 2) => (v === null ? "n/a" : v.toFixed(digits));
+const perView = (statements: number | null, transactions: number | null) =>
+  statements === null || transactions === null ? "n/a (not counted)" : `${+statements.toFixed(2)} / ${+transactions.toFixed(2)}`;
+const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
+
+// ---------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------
 async function main() {
   const startedAt = new Date();
-  log(`Load: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s measured per page${GZIP ? ", gzip" : ", uncompressed"}.`);
-  const db = await setUpDatabase();
+  log(
+    `Load: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s measured per page, ${ROUNDS} round${ROUNDS === 1 ? "" : "s"}${GZIP ? ", gzip" : ", uncompressed"}; ` +
+      (SCALE ? `scale: ${SCALE.members.toLocaleString("en")} members, ${SCALE.memberships} workspaces, ${SCALE.auditEvents.toLocaleString("en")} audit events.` : "no scale scenarios."),
+  );
+  const db = await setUpDatabases();
+  const baselineBuild = await buildBaseline(flag("rebuild"));
   const build = await buildApp();
-  const server = await startServer(db);
-  log(`next start on ${server.url} (pid ${server.pid})`);
-  const idle = await probe(server);
-  if (!idle.hooked) log(`  (query counting is off: ${idle.error ?? "pg not hooked"})`);
+  const servers = await startServers(db);
+  log(`next start: app on ${servers.app.url} (pid ${servers.app.pid}), baseline on ${servers.baseline.url} (pid ${servers.baseline.pid})`);
+  for (const server of Object.values(servers)) {
+    const idle = await probe(server);
+    if (!idle.hooked) log(`  (statement counting is off in the ${server.name} server: ${idle.error ?? "pg not hooked"})`);
+  }
 
-  // A session as Auth.js's database strategy stores it; expiring in 30 days
-  // (its maxAge), so no request is due to extend it and write.
-  const token = randomBytes(32).toString("base64url");
-  await ownerQuery(db.ownerUrl, "INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '30 days')", [token, db.seeded.userId]);
-  const cookie = `authjs.session-token=${token}; prom_tenant=${db.seeded.tenantId}`;
+  const { main, scale } = db.seeded;
+  const session = async (userId: string, tenantId: string) => `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, userId)}; prom_tenant=${tenantId}`;
+  const cookies: Record<Viewer, string> = {
+    main: await session(main.userId, main.tenantId),
+    scaleOwner: scale ? await session(scale.ownerId, scale.tenantId) : "",
+    switcher: scale ? await session(scale.switcherId, scale.switcherTenantId) : "",
+  };
 
   // Every page once, then a short load on each, so that the first page
-  // measured does not pay alone for the server's cold code.
+  // measured does not pay alone for its server's cold code.
   if (WARMUP > 0) {
     log(`\nWarm-up: ${WARMUP} s on each page.`);
-    for (const page of PAGES) {
-      const r = await get(`${server.url}${page.path}`, headersFor(page, cookie));
-      if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status}${r.headers.location ? ` → ${r.headers.location}` : ""} on the first request.`);
-      await autocannon({ url: `${server.url}${page.path}`, connections: CONNECTIONS, duration: WARMUP, headers: headersFor(page, cookie) });
+    for (const page of LOAD_PAGES) {
+      const server = servers[page.server];
+      await checkPage(server, page, db.seeded, headersFor(page, cookies));
+      await autocannon({ url: `${server.url}${page.path}`, connections: CONNECTIONS, duration: WARMUP, headers: headersFor(page, cookies), timeout: REQUEST_TIMEOUT_S });
     }
   }
 
-  // The plain page before and after the signed-in pages: the spread between
-  // the two is a measure of the noise of the machine during the run.
+  // Rounds over every page, alternating the servers; every other round in
+  // reverse, so that a steady drift of the machine raises or lowers each
+  // page's mean alike.
   const loadBefore = os.loadavg();
-  const order = [PAGES[0]!, ...PAGES.slice(1), PAGES[0]!];
   const results: Measurement[] = [];
-  for (const [i, page] of order.entries()) {
-    if (PAUSE > 0) await sleep(PAUSE * 1000);
-    log(`\n${page.label}${i === order.length - 1 ? " — again" : ""}`);
-    const m = await measure(server, db, page, cookie);
-    results.push(m);
-    log(
-      `  ${m.requestsPerSecond.toFixed(1)} req/s · p50 ${m.latencyMs.p50} ms · p97.5 ${m.latencyMs.p97_5} ms · p99 ${m.latencyMs.p99} ms · non-2xx ${m.non2xx} · ` +
-        `${(m.htmlBytes / 1024).toFixed(1)} KB · ${fixed(m.queriesPerRequest)} queries (${fixed(m.transactionsPerRequest)} tx)/request\n` +
-        `  server CPU ${m.serverCpuMsPerRequest.toFixed(2)} ms/request (${m.serverCpuCores.toFixed(2)} cores; autocannon ${m.loadGeneratorCpuCores.toFixed(2)}) · ` +
-        `peak RSS ${m.peakRssMb.toFixed(0)} MB, after GC ${m.rssAfterGcMb.toFixed(0)} MB (heap ${m.heapAfterGcMb.toFixed(0)} MB, external ${m.externalAfterGcMb.toFixed(0)} MB)`,
-    );
-    if (m.statements.length && i < order.length - 1) log(m.statements.map((q, n) => `    ${String(n + 1).padStart(2)}. ${q}`).join("\n"));
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 === 1 ? LOAD_PAGES : [...LOAD_PAGES].reverse();
+    for (const page of order) {
+      for (const server of Object.values(servers)) await settle(server);
+      if (PAUSE > 0) await sleep(PAUSE * 1000);
+      log(`\nRound ${round}: ${page.server} ${page.path}`);
+      const m = await measure(servers[page.server], page, db.seeded, cookies, round);
+      results.push(m);
+      log(
+        `  ${m.requestsPerSecond.toFixed(1)} req/s · p50 ${m.latencyMs.p50} ms · p99 ${m.latencyMs.p99} ms · non-2xx ${m.non2xx} · ` +
+          `${(m.htmlBytes / 1024).toFixed(1)} KB · ${perView(m.statements, m.transactions)} statements / tx per view\n` +
+          `  server CPU ${fixed(m.serverCpuMsPerRequest)} ms/request (${m.serverCpuCores.toFixed(2)} cores; autocannon ${m.loadGeneratorCpuCores.toFixed(2)}) · ` +
+          `peak RSS ${m.peakRssMb.toFixed(0)} MB, after GC ${m.rssAfterGcMb.toFixed(0)} MB (heap ${m.heapAfterGcMb.toFixed(0)} MB, external ${m.externalAfterGcMb.toFixed(0)} MB)`,
+      );
+      if (round === 1 && m.sent.length) log(m.sent.map((q, n) => `    ${String(n + 1).padStart(2)}. ${q}`).join("\n"));
+    }
   }
   const loadAfter = os.loadavg();
+  const summaries = LOAD_PAGES.map((page) => summarize(page.key, results.filter((r) => r.page === page.key)));
+  const byKey = Object.fromEntries(summaries.map((s) => [s.page, s])) as Record<string, Summary>;
+  const plain = byKey.static!;
+  // Per round: each page against the plain page of the same round.
+  const roundRatios = (key: string) => Array.from({ length: ROUNDS }, (_, i) => byKey[key]!.rounds[i]! / plain.rounds[i]!);
 
-  const plainRuns = results.filter((r) => r.page === "plain");
-  const plain = plainRuns.reduce((s, r) => s + r.requestsPerSecond, 0) / plainRuns.length;
-  const signedIn = results.filter((r) => r.page !== "plain");
-  const failures = results.filter((r) => r.non2xx > 0 || r.errors > 0 || r.timeouts > 0);
-  // The design doc's machine: plain page ≈ 300 req/s. Scaled by the ratio to
-  // the plain page measured here, what each page would serve there.
-  const scaled = (r: Measurement) => (r.requestsPerSecond / plain) * DOC_PLAIN_RPS;
-  // The server's one JavaScript thread is what saturates: 1 / (CPU time per
-  // request) bounds its req/s, and CPU time per request moves much less than
-  // req/s when other work shares the machine.
-  const plainCpu = plainRuns.reduce((s, r) => s + r.serverCpuMsPerRequest, 0) / plainRuns.length;
-  const byCpu = (r: Measurement) => plainCpu / r.serverCpuMsPerRequest;
-  const spread = Math.abs(plainRuns[0]!.requestsPerSecond - plainRuns[plainRuns.length - 1]!.requestsPerSecond) / plain;
-  const NOISY = 0.2;
+  // At scale: one request at a time, then (for some) the same load.
+  const timings: Timing[] = [];
+  const scaleLoads: Measurement[] = [];
+  if (scale) {
+    log(`\nAt scale: ${SCALE_REQUESTS} sequential requests per page (after ${SCALE_WARM_REQUESTS} unmeasured), then the load on some.`);
+    for (const page of SCALE_PAGES) {
+      for (const server of Object.values(servers)) await settle(server);
+      const t = await timeSequential(servers.app, page, db.seeded, cookies);
+      timings.push(t);
+      log(`  ${page.path} (${t.data}): server time p50 ${t.serverMs.p50.toFixed(1)} ms · p95 ${t.serverMs.p95.toFixed(1)} ms · max ${t.serverMs.max.toFixed(1)} ms (client p95 ${t.clientMs.p95.toFixed(1)} ms) · CPU ${t.serverCpuMsPerRequest.toFixed(2)} ms/request · ${perView(t.count.statements, t.count.transactions)} statements / tx`);
+    }
+    for (const page of SCALE_PAGES.filter((p) => p.load)) {
+      for (const server of Object.values(servers)) await settle(server);
+      if (PAUSE > 0) await sleep(PAUSE * 1000);
+      const m = await measure(servers.app, page, db.seeded, cookies, 1);
+      scaleLoads.push(m);
+      log(`  under load, ${page.label}: ${m.requestsPerSecond.toFixed(1)} req/s (${(m.requestsPerSecond / plain.rps).toFixed(2)} × plain) · CPU ${fixed(m.serverCpuMsPerRequest)} ms/request · peak RSS ${m.peakRssMb.toFixed(0)} MB`);
+    }
+  }
+  const runPeak = { app: (await servers.app.rss.stop()) / 2 ** 20, baseline: (await servers.baseline.rss.stop()) / 2 ** 20 };
 
+  // -------------------------------------------------------------------------
+  // Report
+  // -------------------------------------------------------------------------
   const nextVersion = JSON.parse(await readFile(path.join(ROOT, "node_modules", "next", "package.json"), "utf8")).version as string;
   const acVersion = JSON.parse(await readFile(path.join(ROOT, "node_modules", "autocannon", "package.json"), "utf8")).version as string;
   const pgVersion = (await ownerQuery<{ v: string }>(db.ownerUrl, "SELECT split_part(version(), ' on ', 1) AS v"))[0]!.v;
   const cpu = os.cpus();
-  const expired = SIZE.expiredInvitations;
+  const signedIn = summaries.filter((s) => TARGET_VS_PLAIN[s.page] !== undefined);
+  const appLoadPeak = Math.max(...summaries.filter((s) => s.server === "app").map((s) => s.peakRssMb));
+  const failures = [...results, ...scaleLoads].filter((r) => r.non2xx > 0 || r.errors > 0 || r.timeouts > 0);
+  const NOISY = 0.2;
 
   const md: string[] = [];
-  md.push(`# Signed-in pages under load — ${startedAt.toISOString()}`, "");
+  md.push(`# Signed-in pages against the baseline — ${startedAt.toISOString()}`, "");
   md.push(
-    `${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s measured per page (autocannon ${acVersion}, in the bench process on the same machine), ${GZIP ? "gzip" : "uncompressed"} responses; ` +
-      `\`next start\` ${nextVersion} on ${cpu.length} × ${cpu[0]?.model.trim() ?? "?"}, Node ${process.version}, ${pgVersion} (${db.embedded ? "embedded" : "DATABASE_URL server"}), ` +
-      `app pool ${process.env.DATABASE_POOL_SIZE ?? 10} connections. Load average (1 min) ${loadBefore[0]!.toFixed(2)} before the measurements, ${loadAfter[0]!.toFixed(2)} after. ` +
-      `Signed in as the owner of “${TENANT_NAME}”: ${db.seeded.memberCount} members, ${db.seeded.pendingInvitations} pending invitations (${expired} of them expired), ` +
-      `${db.seeded.auditEvents.toLocaleString("en")} audit events (${db.seeded.auditRowsAllWorkspaces.toLocaleString("en")} in ${SIZE.otherWorkspaces + 1} workspaces).`,
+    `${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s measured per page and round, ${ROUNDS} round${ROUNDS === 1 ? "" : "s"} alternating the baseline's and the app's pages ` +
+      `(${LOAD_PAGES.map((p) => p.path).join(", ")}${ROUNDS > 1 ? ", then in reverse" : ""}); autocannon ${acVersion} in the bench process on the same machine, ${GZIP ? "gzip" : "uncompressed"} responses. ` +
+      `\`next start\` ${nextVersion} for both apps, each with a pg pool of ${POOL_SIZE} connections, on ${cpu.length} × ${cpu[0]?.model.trim() ?? "?"}, Node ${process.version}, ${pgVersion} (${db.embedded ? "embedded" : "DATABASE_URL server"}). ` +
+      `Load average (1 min) ${loadBefore[0]!.toFixed(2)} before the rounds, ${loadAfter[0]!.toFixed(2)} after. ` +
+      `Signed in as the owner of “${TENANT_NAME}”: ${main.memberCount} members, ${main.pendingInvitations} pending invitations (${SIZE.expiredInvitations} of them expired), ` +
+      `${main.auditEvents.toLocaleString("en")} audit events; ${SIZE.otherWorkspaces + 1} workspaces in the switcher.`,
     "",
   );
   md.push(
     table(
-      ["page", "req/s", "× plain", `× ${STARTER_RPS}`, "p50 ms", "p97.5 ms", "p99 ms", "non-2xx", "HTML KB", "bytes/resp", "queries/req", "tx/req", "CPU ms/req", "peak RSS MB"],
-      results.map((r, i) => [
-        r.page === "plain" ? `${r.path} (plain${i > 0 ? ", again" : ""})` : r.path,
+      ["page", "req/s (rounds)", "× plain 30 KB page", "server CPU ms/req", "statements / tx per view", "peak RSS"],
+      summaries.map((s) => {
+        const page = LOAD_PAGES.find((p) => p.key === s.page)!;
+        return [
+          page.label,
+          `${s.rps.toFixed(0)} (${s.rounds.map((r) => r.toFixed(0)).join(", ")})`,
+          (s.rps / plain.rps).toFixed(2),
+          fixed(s.cpuMs),
+          perView(s.statements, s.transactions) + (s.countsVary ? " (varied)" : ""),
+          `${s.peakRssMb.toFixed(0)} MB`,
+        ];
+      }),
+      ["l", "r", "r", "r", "r", "r"],
+    ),
+    "",
+    `req/s: the mean of the page's rounds (each round's in brackets, in order); × plain 30 KB page: that mean over the baseline \`/static\`'s mean (${plain.rps.toFixed(1)} req/s, rounds ${(plain.spread * 100).toFixed(0)} % apart). ` +
+      `Server CPU: the server process's user + system time over the measured load, divided by the responses it ended meanwhile (counted in the server), mean of the rounds. ` +
+      `Statements / tx: everything the server sent through pg's Client#query for one view (BEGIN and COMMIT included) and the transactions among them, from ${PROBE} sequential requests in each round. ` +
+      `Peak RSS: the server's process tree, sampled every 100 ms during the page's measured loads, highest of the rounds; over the whole run, warm-ups and scale scenarios included, the app's server peaked at ${runPeak.app.toFixed(0)} MB and the baseline's at ${runPeak.baseline.toFixed(0)} MB.`,
+    "",
+  );
+
+  const targetRows: string[][] = [];
+  for (const s of signedIn) {
+    const target = TARGET_VS_PLAIN[s.page]!;
+    const ratios = roundRatios(s.page);
+    const byCpu = plain.cpuMs !== null && s.cpuMs !== null ? (plain.cpuMs / s.cpuMs).toFixed(2) : "n/a";
+    targetRows.push([
+      `${LOAD_PAGES.find((p) => p.key === s.page)!.path} ≥ ${target} × the plain page's req/s`,
+      `${(s.rps / plain.rps).toFixed(2)} × (rounds ${ratios.map((r) => r.toFixed(2)).join(", ")}; by CPU per request ${byCpu} ×)`,
+      verdict(s.rps >= target * plain.rps),
+    ]);
+  }
+  targetRows.push([`app server peak RSS < ${TARGET_RSS_MB} MB under the ${CONNECTIONS}-connection load`, `${appLoadPeak.toFixed(0)} MB`, verdict(appLoadPeak < TARGET_RSS_MB)]);
+  const counts = signedIn.map((s) => ({ path: LOAD_PAGES.find((p) => p.key === s.page)!.path, statements: s.statements, transactions: s.transactions }));
+  const countText = (key: "statements" | "transactions") => counts.map((c) => `${c.path} ${c[key] ?? "n/a"}`).join(", ");
+  targetRows.push([`≤ ${TARGET_TRANSACTIONS} transaction per signed-in view`, countText("transactions"), verdict(counts.every((c) => c.transactions !== null && c.transactions <= TARGET_TRANSACTIONS))]);
+  targetRows.push([`≤ ${TARGET_STATEMENTS} statements per signed-in view`, countText("statements"), verdict(counts.every((c) => c.statements !== null && c.statements <= TARGET_STATEMENTS))]);
+  if (scale) {
+    for (const t of timings.filter((t) => SCALE_PAGES.find((p) => p.key === t.page)!.p95Target)) {
+      const page = SCALE_PAGES.find((p) => p.key === t.page)!;
+      targetRows.push([`${page.label}: p95 < ${TARGET_SCALE_P95_MS} ms server time`, `${t.serverMs.p95.toFixed(1)} ms`, verdict(t.serverMs.p95 < TARGET_SCALE_P95_MS)]);
+    }
+    const small: Record<string, number | null> = { switcher: byKey.dashboard!.transactions, "members-scale": byKey.settings!.transactions, "members-scale-last": byKey.settings!.transactions, "members-scale-search": byKey.settings!.transactions, "audit-scale": byKey.audit!.transactions };
+    const same = timings.filter((t) => t.count.transactions !== null && t.count.transactions === small[t.page]);
+    targetRows.push([
+      "at scale, the same transaction count as the small workspace",
+      timings.map((t) => `${t.path} ${t.count.transactions ?? "n/a"} (small: ${small[t.page] ?? "n/a"})`).join(", "),
+      verdict(same.length === timings.length),
+    ]);
+    const auditLoad = scaleLoads.find((m) => m.page === "audit-scale");
+    const auditTiming = timings.find((t) => t.page === "audit-scale")!;
+    if (auditLoad) {
+      const ratio = auditLoad.requestsPerSecond / plain.rps;
+      const ok = ratio >= TARGET_VS_PLAIN.audit! && auditTiming.count.transactions !== null && auditTiming.count.transactions <= TARGET_TRANSACTIONS && auditTiming.count.statements !== null && auditTiming.count.statements <= TARGET_STATEMENTS;
+      targetRows.push([
+        `the audit page at scale keeps its targets (≥ ${TARGET_VS_PLAIN.audit} ×, ≤ ${TARGET_TRANSACTIONS} tx, ≤ ${TARGET_STATEMENTS} statements)`,
+        `${ratio.toFixed(2)} × (one measurement), ${perView(auditTiming.count.statements, auditTiming.count.transactions)} statements / tx`,
+        verdict(ok),
+      ]);
+    }
+  }
+  targetRows.push(["no non-2xx, errors or timeouts", failures.length ? failures.map((f) => `${f.path}: ${f.non2xx + f.errors + f.timeouts}`).join(", ") : "none", failures.length ? "**failed**" : "met"]);
+  md.push("Targets (issue 10):", "", table(["target", "this run", ""], targetRows, ["l", "l", "l"]), "");
+  md.push(
+    `“By CPU per request”: the plain page's server CPU per request over the page's — the ratio of req/s each would reach with a core to itself, which moves less than req/s when other work shares the machine.`,
+    "",
+  );
+  const empty = [...results, ...scaleLoads].filter((r) => r.requests === 0);
+  if (empty.length) {
+    md.push(
+      `**${empty.length} measurement${empty.length === 1 ? "" : "s"} completed no request** (${empty.map((r) => `${r.path}, round ${r.round}`).join("; ")}): ` +
+        `under this load a response took longer than the ${DURATION} s measured; run with a longer --duration.`,
+      "",
+    );
+  }
+  if (plain.spread > NOISY) {
+    md.push(
+      `**Noisy run:** the plain page's rounds differ by ${(plain.spread * 100).toFixed(0)} % (load average ${loadBefore[0]!.toFixed(2)} → ${loadAfter[0]!.toFixed(2)}): other work shared the machine. Trust the ratios by CPU over the ones by req/s, or run again.`,
+      "",
+    );
+  }
+
+  if (scale) {
+    md.push(
+      "## At scale",
+      "",
+      `“${SCALE_TENANT_NAME}”: ${scale.memberCount.toLocaleString("en")} members, ${scale.pendingInvitations} pending invitations, ${scale.auditEvents.toLocaleString("en")} audit events, viewed by its owner; ` +
+        `${SWITCHER_EMAIL}: a member of ${scale.switcherTenantIds.length} workspaces, on the dashboard of the first. ` +
+        `Server time: ${SCALE_REQUESTS} requests one after another over one keep-alive connection (after ${SCALE_WARM_REQUESTS} unmeasured), each timed inside the server from the request's arrival to its last byte handed to the socket (by the preload, not the app); ` +
+        `“client p95” is the same requests timed in the bench process, sending to last byte received. Under load: one ${DURATION} s measurement at ${CONNECTIONS} connections, against the plain page's mean above.`,
+      "",
+      table(
+        ["page", "data", "server p50 ms", "server p95 ms", "max ms", "client p95 ms", "server CPU ms/req", "statements / tx per view", "req/s under load", "× plain 30 KB page", "peak RSS"],
+        timings.map((t) => {
+          const page = SCALE_PAGES.find((p) => p.key === t.page)!;
+          const m = scaleLoads.find((l) => l.page === t.page);
+          return [
+            page.label,
+            t.data,
+            t.serverMs.p50.toFixed(1),
+            t.serverMs.p95.toFixed(1),
+            t.serverMs.max.toFixed(1),
+            t.clientMs.p95.toFixed(1),
+            t.serverCpuMsPerRequest.toFixed(2),
+            perView(t.count.statements, t.count.transactions),
+            m ? m.requestsPerSecond.toFixed(0) : "–",
+            m ? (m.requestsPerSecond / plain.rps).toFixed(2) : "–",
+            m ? `${m.peakRssMb.toFixed(0)} MB` : "–",
+          ];
+        }),
+        ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+      ),
+      "",
+      `Server CPU at scale: over the sequential requests (one at a time, so without the batching a loaded server gets).`,
+      "",
+    );
+  }
+
+  md.push(
+    "## Every measurement",
+    "",
+    table(
+      ["round", "server", "page", "req/s", "p50 ms", "p99 ms", "non-2xx", "HTML KB", "bytes/resp", "CPU ms/req", "peak RSS MB", "autocannon cores"],
+      [...results, ...scaleLoads].map((r) => [
+        scaleLoads.includes(r) ? "scale" : String(r.round),
+        r.server,
+        r.path + (r.server === "app" && r.page !== "sign-in" ? ` (${r.page})` : ""),
         r.requestsPerSecond.toFixed(1),
-        (r.requestsPerSecond / plain).toFixed(2),
-        (r.requestsPerSecond / STARTER_RPS).toFixed(2),
         String(r.latencyMs.p50),
-        String(r.latencyMs.p97_5),
         String(r.latencyMs.p99),
         String(r.non2xx + r.errors + r.timeouts),
         (r.htmlBytes / 1024).toFixed(1),
         Math.round(r.wireBytesPerResponse).toLocaleString("en"),
-        fixed(r.queriesPerRequest),
-        fixed(r.transactionsPerRequest),
-        r.serverCpuMsPerRequest.toFixed(2),
+        fixed(r.serverCpuMsPerRequest),
         r.peakRssMb.toFixed(0),
+        r.loadGeneratorCpuCores.toFixed(2),
       ]),
-      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+      ["l", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
     ),
     "",
-    `“× plain” divides by the mean of the two plain-page runs (${plain.toFixed(1)} req/s; they differ by ${(spread * 100).toFixed(0)}%). ` +
-      `non-2xx counts errors and timeouts too. bytes/resp: on the wire, headers included. queries/req and tx/req: statements and transactions the server sent through pg for one request, ` +
-      `from ${PROBE} sequential requests. CPU ms/req: the server process's user + system CPU time over the measured load, divided by the requests it completed ` +
-      `(autocannon itself used ${Math.min(...results.map((r) => r.loadGeneratorCpuCores)).toFixed(2)}–${Math.max(...results.map((r) => r.loadGeneratorCpuCores)).toFixed(2)} of the ${cpu.length} cores). ` +
-      `Peak RSS: the server process tree, sampled every 100 ms during the measured load; after the last page and a full GC the server held ` +
-      `${results[results.length - 1]!.rssAfterGcMb.toFixed(0)} MB RSS, ${results[results.length - 1]!.heapAfterGcMb.toFixed(0)} MB of heap.`,
+    "Statements of one view (the last of the counted requests):",
     "",
   );
-  md.push(
-    table(
-      ["target", ...signedIn.map((r) => r.path)],
-      [
-        [`≥ ${TARGET_VS_PLAIN} × the plain page`, ...signedIn.map((r) => `${(r.requestsPerSecond / plain).toFixed(2)} ${r.requestsPerSecond >= TARGET_VS_PLAIN * plain ? "met" : "**MISSED**"}`)],
-        [
-          `the same, by server CPU per request (plain ${plainCpu.toFixed(2)} ms)`,
-          ...signedIn.map((r) => `${byCpu(r).toFixed(2)} ${byCpu(r) >= TARGET_VS_PLAIN ? "met" : "**MISSED**"}`),
-        ],
-        [
-          `≥ ${TARGET_VS_STARTER} × ${STARTER_RPS} = ${TARGET_VS_STARTER * STARTER_RPS} req/s, as measured here`,
-          ...signedIn.map((r) => `${r.requestsPerSecond.toFixed(0)} ${r.requestsPerSecond >= TARGET_VS_STARTER * STARTER_RPS ? "met" : "**MISSED**"}`),
-        ],
-        [
-          `the same, scaled to the doc's machine (plain = ${DOC_PLAIN_RPS})`,
-          ...signedIn.map((r) => `${scaled(r).toFixed(0)} ${scaled(r) >= TARGET_VS_STARTER * STARTER_RPS ? "met" : "**MISSED**"}`),
-        ],
-        ["no non-2xx, errors or timeouts", ...signedIn.map((r) => (r.non2xx + r.errors + r.timeouts === 0 ? "met" : "**FAILED**"))],
-      ],
-      ["l", ...signedIn.map(() => "r" as const)],
-    ),
-    "",
-    `The ${STARTER_RPS} req/s of the starter and the ${DOC_PLAIN_RPS} req/s of the plain page were measured on the design doc's machine, not here: ` +
-      `“as measured here” compares this machine's req/s with them directly; “scaled” first multiplies each page's ratio to the plain page measured in this run by ${DOC_PLAIN_RPS}. ` +
-      `“By server CPU per request”: the plain page's CPU time per request over the page's — the ratio of req/s the server would reach with a core to itself.`,
-    "",
-  );
-  if (spread > NOISY) {
-    md.push(
-      `**Noisy run:** the plain page's two measurements differ by ${(spread * 100).toFixed(0)}% (load average ${loadBefore[0]!.toFixed(2)} → ${loadAfter[0]!.toFixed(2)}): ` +
-        `other work shared the machine. Trust the CPU-per-request ratios over the req/s ones, or run again.`,
-      "",
-    );
+  for (const page of [...LOAD_PAGES, ...(scale ? SCALE_PAGES : [])]) {
+    const sent = results.find((r) => r.page === page.key)?.sent ?? timings.find((t) => t.page === page.key)?.count.sent ?? [];
+    if (!sent.length) continue;
+    md.push(`${page.label}:`, "", "```", ...sent.map((q, n) => `${String(n + 1).padStart(2)}. ${q}`), "```", "");
   }
-  if (build.routes) md.push("Route table of this build (`next build`):", "", "```", build.routes, "```", "");
+  if (build.routes) md.push("Route table of this build of the app (`next build`):", "", "```", build.routes, "```", "");
   const report = md.join("\n");
 
   await mkdir(RESULTS_DIR, { recursive: true });
@@ -759,17 +948,16 @@ async function main() {
     JSON.stringify(
       {
         startedAt: startedAt.toISOString(),
-        options: { duration: DURATION, connections: CONNECTIONS, warmup: WARMUP, pause: PAUSE, probe: PROBE, gzip: GZIP },
+        options: { duration: DURATION, connections: CONNECTIONS, warmup: WARMUP, rounds: ROUNDS, pause: PAUSE, probe: PROBE, gzip: GZIP, scale: SCALE, scaleRequests: SCALE_REQUESTS, poolSize: POOL_SIZE },
         machine: { cpus: cpu.length, cpu: cpu[0]?.model.trim(), memoryGiB: os.totalmem() / 2 ** 30, loadBefore, loadAfter, node: process.version },
         versions: { next: nextVersion, autocannon: acVersion, postgres: pgVersion, embeddedPostgres: db.embedded },
-        data: { ...db.seeded, seedSeconds: db.seedSeconds },
-        build: { distDir: DIST_DIR, seconds: build.seconds },
-        reference: { docPlainRps: DOC_PLAIN_RPS, starterRps: STARTER_RPS, targetVsPlain: TARGET_VS_PLAIN, targetVsStarter: TARGET_VS_STARTER },
-        plainRps: plain,
-        plainCpuMsPerRequest: plainCpu,
-        plainSpread: spread,
-        noisy: spread > NOISY,
-        results: results.map((r) => ({ ...r, vsPlain: r.requestsPerSecond / plain, vsStarter: r.requestsPerSecond / STARTER_RPS, scaledToDocMachine: scaled(r), vsPlainByCpu: byCpu(r) })),
+        data: { ...db.seeded, scale: scale ? { ...scale, switcherTenantIds: scale.switcherTenantIds.length } : null, seedSeconds: db.seedSeconds },
+        builds: { app: { distDir: DIST_DIR, seconds: build.seconds }, baseline: { seconds: baselineBuild.seconds } },
+        targets: { vsPlain: TARGET_VS_PLAIN, rssMb: TARGET_RSS_MB, transactions: TARGET_TRANSACTIONS, statements: TARGET_STATEMENTS, scaleP95Ms: TARGET_SCALE_P95_MS },
+        summaries: summaries.map((s) => ({ ...s, vsPlain: s.rps / plain.rps, vsPlainByCpu: plain.cpuMs !== null && s.cpuMs !== null ? plain.cpuMs / s.cpuMs : null })),
+        peakRssMbWholeRun: runPeak,
+        measurements: results,
+        scale: { timings, loads: scaleLoads.map((m) => ({ ...m, vsPlain: m.requestsPerSecond / plain.rps })) },
         markdown: report,
       },
       null,
@@ -781,8 +969,8 @@ async function main() {
   if (failures.length) {
     throw new Error(
       `Non-2xx responses, errors or timeouts under load: ${failures
-        .map((r) => `${r.path}: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCodes)}), ${r.errors} errors, ${r.timeouts} timeouts`)
-        .join("; ")}\n${server.output.join("").slice(-3000)}`,
+        .map((r) => `${r.server} ${r.path}: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCodes)}), ${r.errors} errors, ${r.timeouts} timeouts`)
+        .join("; ")}\n${servers.app.output.join("").slice(-3000)}`,
     );
   }
 }
