@@ -6,7 +6,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { requestSecurity } from "@/lib/http/request-security";
 import { isInviteTokenShape } from "@/lib/invite-token";
-import { SESSION_COOKIES } from "@/lib/tenancy/cookie";
+import { SESSION_COOKIES } from "@/lib/session-cookie";
 
 export function middleware(request: NextRequest) {
   const security = requestSecurity(request.headers);

@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
+import { TimeZoneProvider } from "@/components/local-time";
+import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/time-zone";
 import "./globals.css";
 
 // Rendered per request, every page: Next.js can only put the request's CSP
@@ -11,10 +14,13 @@ export const metadata: Metadata = {
   description: "Workspaces, members, invitations, roles and an audit log.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
   return (
     <html lang="en">
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        <TimeZoneProvider timeZone={timeZone}>{children}</TimeZoneProvider>
+      </body>
     </html>
   );
 }

@@ -5,19 +5,10 @@ export function cx(...classes: Array<string | false | null | undefined>): string
 }
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
-const VARIANTS: Record<Variant, string> = {
-  primary: "bg-zinc-900 text-white hover:bg-zinc-700 disabled:bg-zinc-400",
-  secondary: "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-100 disabled:text-zinc-400",
-  danger: "bg-red-600 text-white hover:bg-red-500 disabled:bg-red-300",
-  ghost: "text-zinc-700 hover:bg-zinc-200/60 disabled:text-zinc-400",
-};
 
+/** A button's classes (app/globals.css defines them: short, because tables repeat them on every row). */
 export function buttonClass(variant: Variant = "primary", size: "sm" | "md" = "md") {
-  return cx(
-    "inline-flex items-center justify-center gap-2 rounded-md font-medium transition-colors disabled:cursor-not-allowed",
-    size === "sm" ? "h-8 px-3 text-sm" : "h-10 px-4 text-sm",
-    VARIANTS[variant],
-  );
+  return `btn btn-${size} btn-${variant}`;
 }
 
 export function Button({
@@ -113,18 +104,14 @@ export function Alert({
 }
 
 const ROLE_BADGES: Record<string, string> = {
-  owner: "bg-violet-100 text-violet-800",
-  admin: "bg-sky-100 text-sky-800",
-  auditor: "bg-amber-100 text-amber-900",
-  member: "bg-zinc-100 text-zinc-700",
+  owner: "badge badge-owner",
+  admin: "badge badge-admin",
+  auditor: "badge badge-auditor",
+  member: "badge badge-member",
 };
 
 export function RoleBadge({ role }: { role: string }) {
-  return (
-    <span className={cx("inline-flex rounded-full px-2 py-0.5 text-xs font-medium capitalize", ROLE_BADGES[role] ?? ROLE_BADGES.member)}>
-      {role}
-    </span>
-  );
+  return <span className={ROLE_BADGES[role] ?? ROLE_BADGES.member}>{role}</span>;
 }
 
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {

@@ -1,7 +1,6 @@
 "use client";
 
 import { tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
 
 export interface AuditEventView {
@@ -32,10 +31,11 @@ const columns: Array<ColumnDef<typeof features, AuditEventView>> = [
       const { actorName, actorEmail } = row.original;
       if (!actorEmail) return <span className="text-zinc-400">system</span>;
       return (
-        <Link href={`/app/audit?actor=${encodeURIComponent(actorEmail)}`} className="block hover:underline" title="Show only this actor's events">
+        // A plain link: prefetching every actor of a 50-row page is not worth it.
+        <a href={`/app/audit?actor=${encodeURIComponent(actorEmail)}`} className="block hover:underline" title="Show only this actor's events">
           {actorName ? <span className="block font-medium">{actorName}</span> : null}
-          <span className="block text-xs text-zinc-500">{actorEmail}</span>
-        </Link>
+          <span className="block muted">{actorEmail}</span>
+        </a>
       );
     },
   },
@@ -49,7 +49,7 @@ const columns: Array<ColumnDef<typeof features, AuditEventView>> = [
       const uuid = targetId && /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(targetId);
       return (
         <span className="block max-w-56" title={targetId ?? undefined}>
-          {targetType ? <span className="block text-xs text-zinc-500">{targetType}</span> : null}
+          {targetType ? <span className="block muted">{targetType}</span> : null}
           <span className="block text-xs break-words">
             {targetEmail ?? (uuid ? <span className="font-mono">{targetId!.slice(0, 8)}…</span> : targetId)}
           </span>
@@ -65,23 +65,23 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
   const table = useTable({ features, columns, data: events });
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
-      <table className="w-full text-left text-sm" data-testid="audit-table">
-        <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500 uppercase">
+      <table className="data-table" data-testid="audit-table">
+        <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <th key={header.id} className="px-3 py-2 font-medium">
+                <th key={header.id} className="th">
                   <table.FlexRender header={header} />
                 </th>
               ))}
             </tr>
           ))}
         </thead>
-        <tbody className="divide-y divide-zinc-100">
+        <tbody>
           {table.getRowModel().rows.map((row) => (
-            <tr key={row.original.id} data-testid="audit-row" data-id={row.original.id} className="align-top">
+            <tr key={row.original.id} data-testid="audit-row" data-id={row.original.id}>
               {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="px-3 py-2.5">
+                <td key={cell.id} className="td-top">
                   <table.FlexRender cell={cell} />
                 </td>
               ))}

@@ -55,29 +55,29 @@ export function InvitationsTable({
       ) : null}
       {invitations.length > 0 ? (
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
-        <table className="w-full text-left text-sm" data-testid="invitations-table">
-          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500 uppercase">
+        <table className="data-table" data-testid="invitations-table">
+          <thead>
             <tr>
-              <th className="px-4 py-2 font-medium">Email</th>
-              <th className="px-4 py-2 font-medium">Role</th>
-              <th className="px-4 py-2 font-medium">Invited by</th>
-              <th className="px-4 py-2 font-medium">Sent</th>
-              <th className="px-4 py-2 font-medium">Expires</th>
+              <th className="th">Email</th>
+              <th className="th">Role</th>
+              <th className="th">Invited by</th>
+              <th className="th">Sent</th>
+              <th className="th">Expires</th>
               {canManage ? <th className="px-4 py-2"><span className="sr-only">Actions</span></th> : null}
             </tr>
           </thead>
-          <tbody className="divide-y divide-zinc-100">
+          <tbody>
             {invitations.map((inv) => (
               <tr key={inv.id} data-testid="invitation-row" data-email={inv.email}>
-                <td className="px-4 py-2.5">{inv.email}</td>
-                <td className="px-4 py-2.5"><RoleBadge role={inv.role} /></td>
-                <td className="px-4 py-2.5">{inv.invitedBy ?? "—"}</td>
-                <td className="px-4 py-2.5"><LocalTime iso={inv.createdAt} dateOnly /></td>
-                <td className="px-4 py-2.5">
+                <td className="td">{inv.email}</td>
+                <td className="td"><RoleBadge role={inv.role} /></td>
+                <td className="td">{inv.invitedBy ?? "—"}</td>
+                <td className="td"><LocalTime iso={inv.createdAt} dateOnly /></td>
+                <td className="td">
                   {inv.expired ? <span className="font-medium text-amber-700">Expired</span> : <LocalTime iso={inv.expiresAt} dateOnly />}
                 </td>
                 {canManage ? (
-                  <td className="px-4 py-2.5">
+                  <td className="td">
                     <div className="flex items-start justify-end gap-2">
                       <form action={resend}>
                         <TenantField />

@@ -105,14 +105,14 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer }: Pro
       </form>
       {notice ? <Alert variant="success">{notice}</Alert> : null}
       <div className={cx("overflow-x-auto rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
-        <table className="w-full text-left text-sm" data-testid="members-table">
-          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500 uppercase">
+        <table className="data-table" data-testid="members-table">
+          <thead>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
                 {group.headers.map((header) => {
                   const sorted = header.column.getIsSorted();
                   return (
-                    <th key={header.id} className="px-4 py-2 font-medium" aria-sort={sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined}>
+                    <th key={header.id} className="th" aria-sort={sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined}>
                       {header.column.getCanSort() ? (
                         <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 uppercase hover:text-zinc-900">
                           <table.FlexRender header={header} />
@@ -127,11 +127,11 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer }: Pro
               </tr>
             ))}
           </thead>
-          <tbody className="divide-y divide-zinc-100">
+          <tbody>
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id} data-testid="member-row" data-email={row.original.email}>
                 {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className="px-4 py-2.5 align-middle">
+                  <td key={cell.id} className="td">
                     <table.FlexRender cell={cell} />
                   </td>
                 ))}

@@ -2,6 +2,7 @@
 // be bookmarked and shared). Parsing never throws: bad input comes back as a
 // message the page shows.
 import { z } from "zod";
+import { isKnownTimeZone } from "@/lib/time-zone";
 import { AUDIT_ACTIONS } from "./record";
 
 export const SEARCH_MAX = 200;
@@ -38,14 +39,6 @@ const all = (params: Params, key: string): string[] => {
 };
 const one = (params: Params, key: string): string => (all(params, key)[0] ?? "").trim();
 
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const dateSchema = z.iso.date({ error: "Dates look like 2026-11-23." });
 
@@ -70,7 +63,7 @@ export function parseAuditFilters(params: Params): FiltersResult {
   else if (target) filters.target = target.includes("@") ? { kind: "email", value: target.toLowerCase() } : { kind: "id", value: target };
 
   const tz = one(params, "tz") || "UTC";
-  if (tz.length > 64 || !validTimeZone(tz)) problems.push("Unknown time zone.");
+  if (tz.length > 64 || !isKnownTimeZone(tz)) problems.push("Unknown time zone.");
   else filters.tz = tz;
 
   for (const key of ["from", "to"] as const) {

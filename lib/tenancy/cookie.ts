@@ -11,5 +11,4 @@ export function tenantCookieOptions() {
   };
 }
 
-/** Auth.js's database-session cookie (the __Secure- name over https): the token app_enter() verifies. */
-export const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+export { SESSION_COOKIES } from "@/lib/session-cookie";
