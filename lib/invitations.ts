@@ -8,6 +8,7 @@ import { sql, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
 import { DomainError } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
+import { withinInvitationLimits } from "@/lib/rate-limit";
 import {
   enterTenantToJoin,
   INVITABLE_ROLES,
@@ -101,7 +102,7 @@ export async function inviteMember(actor: TenantActor, input: z.output<typeof in
   if (input.email === actor.user.email) {
     throw new DomainError("self_invite", "You cannot invite yourself: you are signed in with that address.", "email");
   }
-  return withTenant(actor, async (tx) => {
+  return withinInvitationLimits(actor, () => withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
     await assertNotMember(tx, actor.tenantId, input.email);
     const replaced = await retirePending(tx, actor.tenantId, input.email);
@@ -115,7 +116,7 @@ export async function inviteMember(actor: TenantActor, input: z.output<typeof in
       request: actor.request,
     });
     return result;
-  });
+  }));
 }
 
 interface InvitationRow {
@@ -173,7 +174,7 @@ export async function revokeInvitation(actor: TenantActor, invitationId: string)
  * seven days.
  */
 export async function resendInvitation(actor: TenantActor, invitationId: string): Promise<InviteResult> {
-  return withTenant(actor, async (tx) => {
+  return withinInvitationLimits(actor, () => withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
     const previous = await managedInvitation(tx, actor, invitationId);
     if (previous.status === "accepted" || previous.status === "revoked") {
@@ -196,7 +197,7 @@ export async function resendInvitation(actor: TenantActor, invitationId: string)
       request: actor.request,
     });
     return result;
-  });
+  }));
 }
 
 /** Where /invite/<token> sends someone it cannot enrol (seed 004's redirects). */

@@ -16,6 +16,11 @@ export function owner(): pg.Pool {
 export const unique = () => randomBytes(5).toString("hex");
 export const uniqueEmail = (prefix = "user") => `${prefix}-${unique()}@example.test`;
 export const uniqueSlug = (prefix = "ws") => `${prefix}-${unique()}`;
+/** A client address no other test uses, so per-IP rate limits start from nothing (32 random bits). */
+export const uniqueIp = () => {
+  const [a, b, c, d] = randomBytes(4);
+  return `${(a! % 223) + 1}.${b}.${c}.${d}`;
+};
 
 export interface TestUser {
   id: string;

@@ -7,6 +7,7 @@ import { signOut } from "@/lib/auth";
 import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
 import { TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
 import { acceptInvitationById, acceptInvitationByToken } from "@/lib/invitations";
+import { withinInviteTokenLimit } from "@/lib/rate-limit";
 import { createTenant, switchTenant } from "@/lib/tenants";
 import { safeNextPath } from "@/lib/urls";
 import { createTenantSchema, uuidSchema } from "@/lib/validation";
@@ -45,7 +46,7 @@ export const acceptInvitationAction = userAction(
 
 /** Accepts, after the user confirmed on /invite/<token>, the invitation the link's token names. */
 export const acceptInvitationLinkAction = userAction({ schema: z.object({ token: z.string().max(128) }) }, async (input, actor) => {
-  const outcome = await acceptInvitationByToken(actor, input.token);
+  const outcome = await withinInviteTokenLimit(actor.request.ip, () => acceptInvitationByToken(actor, input.token));
   if (!outcome.ok) redirect(`/sign-in?invite=${outcome.reason}`);
   (await cookies()).set(TENANT_COOKIE, outcome.tenantId, tenantCookieOptions());
   redirect("/app/dashboard");

@@ -4,7 +4,8 @@ import { AuthError } from "next-auth";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth";
-import { failureFrom, formDataToObject, validationFailure, type ActionResult, type ActionState } from "@/lib/tenancy";
+import { limitSignInLink } from "@/lib/rate-limit";
+import { currentRequestInfo, failureFrom, formDataToObject, validationFailure, type ActionResult, type ActionState } from "@/lib/tenancy";
 import { safeNextPath } from "@/lib/urls";
 import { emailSchema } from "@/lib/validation";
 
@@ -14,6 +15,7 @@ export async function requestMagicLink(_prev: ActionState, formData: FormData): 
   const parsed = schema.safeParse(formDataToObject(formData));
   if (!parsed.success) return validationFailure(parsed.error);
   try {
+    await limitSignInLink(parsed.data.email, (await currentRequestInfo()).ip);
     await signIn("email", { email: parsed.data.email, redirectTo: safeNextPath(parsed.data.next) });
   } catch (error) {
     unstable_rethrow(error);

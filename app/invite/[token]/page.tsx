@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { Card, RoleBadge } from "@/components/ui";
-import { inspectInvitationToken } from "@/lib/invitations";
-import { getTenantContext } from "@/lib/tenancy";
+import { Alert, Card, RoleBadge } from "@/components/ui";
+import { inspectInvitationToken, type InvitationPreview } from "@/lib/invitations";
+import { RateLimited, withinInviteTokenLimit } from "@/lib/rate-limit";
+import { currentRequestInfo, getTenantContext } from "@/lib/tenancy";
 import { AcceptInvitationForm } from "./accept-form";
 
 export const metadata: Metadata = { title: "Invitation" };
@@ -13,14 +14,28 @@ export const metadata: Metadata = { title: "Invitation" };
  * signed-out visitor is sent to sign in with the invited address filled in;
  * a signed-in one is asked to confirm ("Join Acme as admin?") and joins by
  * submitting the form. Every refusal redirects to /sign-in?invite=<reason>
- * (seed 004's outcomes), which offers a way back to one's workspace.
+ * (seed 004's outcomes), which offers a way back to one's workspace — except
+ * the rate limit on links that match nothing, which has to say when to retry.
  */
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const here = `/invite/${token}`;
   const resolved = await getTenantContext();
   const signedIn = resolved.kind === "tenant" || resolved.kind === "no-tenant";
-  const preview = await inspectInvitationToken(token, signedIn ? resolved : null);
+  let preview: InvitationPreview;
+  try {
+    preview = await withinInviteTokenLimit((await currentRequestInfo()).ip, () => inspectInvitationToken(token, signedIn ? resolved : null));
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    return (
+      <main className="flex min-h-screen items-center justify-center px-4 py-12">
+        <Card className="w-full max-w-md space-y-4 p-6">
+          <p className="text-sm font-semibold tracking-widest text-zinc-500 uppercase">Invitation</p>
+          <Alert variant="error">{error.message}</Alert>
+        </Card>
+      </main>
+    );
+  }
 
   if (!preview.ok) {
     // Someone signed in with another address can switch accounts and come back.

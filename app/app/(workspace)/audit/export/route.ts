@@ -1,6 +1,8 @@
 import type { NextRequest } from "next/server";
 import { EXPORT_FORMATS, ExportBusyError, exportAuditEvents, exportFileName, parseAuditFilters, type ExportFormat } from "@/lib/audit";
 import { DomainError } from "@/lib/errors";
+import { refusedByLimit } from "@/lib/http/rate-limited";
+import { limitAuditExport } from "@/lib/rate-limit";
 import { can, getTenantContext } from "@/lib/tenancy";
 
 const refuse = (status: number, message: string, headers: Record<string, string> = {}) =>
@@ -25,6 +27,8 @@ export async function GET(request: NextRequest) {
   if (!EXPORT_FORMATS.includes(format)) return refuse(400, "Choose an export format: csv or jsonl.");
   const parsed = parseAuditFilters(params);
   if (!parsed.ok) return refuse(400, parsed.error);
+  const limited = await refusedByLimit(limitAuditExport(resolved.userId));
+  if (limited) return limited;
 
   let body: ReadableStream<Uint8Array>;
   try {
