@@ -32,14 +32,14 @@ const columns: Array<ColumnDef<typeof features, AuditEventView>> = [
       if (!actorEmail) return <span className="text-zinc-400">system</span>;
       return (
         // A plain link: prefetching every actor of a 50-row page is not worth it.
-        <a href={`/app/audit?actor=${encodeURIComponent(actorEmail)}`} className="block hover:underline" title="Show only this actor's events">
+        <a href={`/app/audit?actor=${encodeURIComponent(actorEmail)}`} className="block hover:underline">
           {actorName ? <span className="block font-medium">{actorName}</span> : null}
           <span className="block muted">{actorEmail}</span>
         </a>
       );
     },
   },
-  { id: "action", header: "Action", cell: ({ row }) => <code className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs">{row.original.action}</code> },
+  { id: "action", header: "Action", cell: ({ row }) => <code className="chip">{row.original.action}</code> },
   {
     id: "target",
     header: "Target",
@@ -48,17 +48,15 @@ const columns: Array<ColumnDef<typeof features, AuditEventView>> = [
       if (!targetType && !targetId) return <span className="text-zinc-400">—</span>;
       const uuid = targetId && /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(targetId);
       return (
-        <span className="block max-w-56" title={targetId ?? undefined}>
-          {targetType ? <span className="block muted">{targetType}</span> : null}
-          <span className="block text-xs break-words">
-            {targetEmail ?? (uuid ? <span className="font-mono">{targetId!.slice(0, 8)}…</span> : targetId)}
-          </span>
+        <span className="block max-w-56 text-xs break-words" title={uuid ? targetId! : undefined}>
+          {targetType ? <span className="block text-zinc-500">{targetType}</span> : null}
+          {targetEmail ?? (uuid ? <span className="font-mono">{targetId!.slice(0, 8)}…</span> : targetId)}
         </span>
       );
     },
   },
   { id: "details", header: "Details", cell: ({ row }) => row.original.details },
-  { id: "ip", header: "IP", cell: ({ row }) => <span className="font-mono text-xs">{row.original.ip ?? "—"}</span> },
+  { id: "ip", header: "IP", cell: ({ row }) => <span className="mono-xs">{row.original.ip ?? "—"}</span> },
 ];
 
 export function AuditTable({ events }: { events: AuditEventView[] }) {
