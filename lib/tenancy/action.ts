@@ -13,7 +13,6 @@ export type ActionResult<T = undefined> =
 
 export type ActionState<T = undefined> = ActionResult<T> | null;
 
-
 export function validationFailure(error: z.ZodError): ActionResult<never> {
   const fieldErrors: Record<string, string> = {};
   for (const issue of error.issues) {
