@@ -42,6 +42,24 @@ describe("middleware.ts", () => {
     }
   });
 
+  it("answers a server-action POST from another origin with 403 (Next.js would throw, a 500), and lets the page's own through", () => {
+    const post = (origin: string) =>
+      middleware(
+        new NextRequest(new URL("/app/settings", "http://localhost:3000"), {
+          method: "POST",
+          headers: { host: "localhost:3000", origin, "next-action": "7f00", cookie: "authjs.session-token=anything" },
+          body: "[]",
+        }),
+      );
+    const foreign = post("https://evil.example");
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+    expect(post("not a url").status).toBe(403);
+    const own = post("http://localhost:3000");
+    expect(own.status).toBe(200);
+    expect(own.headers.get("x-middleware-next")).toBe("1");
+  });
+
   describe("security headers", () => {
     afterEach(() => vi.unstubAllEnvs());
     const policyOf = (response: Response) => response.headers.get("content-security-policy");

@@ -1,18 +1,28 @@
 // The gate in front of the app, and the per-request security headers. It
-// performs no database I/O: it checks that a session cookie is present (the
-// session itself is verified on the server by getTenantContext), rejects
-// malformed invitation links outright, and gives every response a
-// Content-Security-Policy with a fresh script nonce (lib/http/).
+// performs no database I/O: it refuses a server-action POST from another
+// origin with 403 (lib/http/action-origin.ts), checks that a session cookie
+// is present (the session itself is verified on the server by
+// getTenantContext), rejects malformed invitation links outright, and gives
+// every response a Content-Security-Policy with a fresh script nonce
+// (lib/http/).
 import { NextResponse, type NextRequest } from "next/server";
+import { crossOriginAction } from "@/lib/http/action-origin";
 import { requestSecurity } from "@/lib/http/request-security";
 import { isInviteTokenShape } from "@/lib/invite-token";
 import { SESSION_COOKIES } from "@/lib/session-cookie";
 
 export function middleware(request: NextRequest) {
   const security = requestSecurity(request.headers);
-  const response = gate(request) ?? NextResponse.next({ request: { headers: security.forwardedHeaders } });
+  const response = refuseCrossOrigin(request) ?? gate(request) ?? NextResponse.next({ request: { headers: security.forwardedHeaders } });
   for (const [name, value] of Object.entries(security.responseHeaders)) response.headers.set(name, value);
   return response;
+}
+
+function refuseCrossOrigin(request: NextRequest): NextResponse | null {
+  const refusal = crossOriginAction(request.method, request.headers);
+  return refusal
+    ? new NextResponse(`${refusal}\n`, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } })
+    : null;
 }
 
 /** A redirect for a request the gate turns away; null to let it through. */

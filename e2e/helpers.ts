@@ -74,18 +74,24 @@ export function db(): pg.Pool {
   return pool;
 }
 
-/**
- * Signs a browser context in as a user by giving it a database session, the
- * way Auth.js would after a magic link — for tests about what a role may do,
- * where the sign-in flow itself is not the subject (workspaces.spec.ts covers it).
- */
-export async function sessionFor(context: BrowserContext, user: { id: string }, tenantId: string) {
+/** A live database session for a user, as Auth.js makes one after a magic link; returns the cookie's token. */
+export async function newSessionToken(user: { id: string }): Promise<string> {
   const token = randomBytes(32).toString("hex");
   // Stored as Auth.js stores it through the app's adapter: the token's SHA-256.
   await db().query("INSERT INTO sessions (session_token, user_id, expires) VALUES ($1, $2, now() + interval '1 day')", [
     createHash("sha256").update(token).digest("hex"),
     user.id,
   ]);
+  return token;
+}
+
+/**
+ * Signs a browser context in as a user by giving it a database session, the
+ * way Auth.js would after a magic link — for tests about what a role may do,
+ * where the sign-in flow itself is not the subject (workspaces.spec.ts covers it).
+ */
+export async function sessionFor(context: BrowserContext, user: { id: string }, tenantId: string) {
+  const token = await newSessionToken(user);
   const url = runtime().baseUrl;
   await context.addCookies([
     { name: "authjs.session-token", value: token, url },

@@ -7,6 +7,7 @@ import GitHub from "next-auth/providers/github";
 import { createElement } from "react";
 import MagicLinkEmail from "@/emails/magic-link";
 import { getAuthDb } from "@/lib/auth-db";
+import { authRedirect } from "@/lib/auth-redirect";
 import { sendEmail } from "@/lib/email";
 
 const MAGIC_LINK_MAX_AGE_SECONDS = 60 * 60;
@@ -100,6 +101,7 @@ const config: NextAuthConfig = {
     ...(githubConfigured ? [GitHub] : []),
   ],
   callbacks: {
+    redirect: authRedirect,
     signIn({ user, email }) {
       if (user.active !== false) return true;
       // A deactivated user cannot start a new session by any provider. Asking

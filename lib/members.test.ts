@@ -118,6 +118,8 @@ describe("getMembersPage", () => {
       page: 1,
       ipage: 1,
     });
+    // A search Postgres cannot take (a NUL byte) is no search, like any other bad value here.
+    expect(memberListQuerySchema.parse({ q: "zel\u0000da" }).q).toBe("");
   });
 
   it("sorts by name, email, role and joined, ascending and descending", async () => {

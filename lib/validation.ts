@@ -50,3 +50,11 @@ export const createTenantSchema = z
   .pipe(z.object({ name: z.string(), slug: slugSchema }));
 
 export type CreateTenantInput = z.output<typeof createTenantSchema>;
+
+/**
+ * Postgres text cannot hold a NUL byte (it refuses the statement), so input
+ * carrying one is refused where it enters, as a form error or an ignored
+ * query parameter, never sent to a query.
+ */
+export const hasNulByte = (value: string): boolean => value.includes("\u0000");
+export const NUL_BYTE_MESSAGE = "Text cannot contain NUL characters. Remove them and try again.";

@@ -51,4 +51,41 @@ describe("parseAuditFilters", () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toContain(message);
   });
+
+  it.each([
+    ["actor=a%00b", "The actor cannot contain NUL characters."],
+    ["target=%00", "The target cannot contain NUL characters."],
+    ["q=acme%00", "Search text cannot contain NUL characters."],
+    ["from=0000-01-01", "The start date is not a valid date"],
+    ["to=0000-12-31", "The end date is not a valid date"],
+    ["from=10000-01-01", "The start date is not a valid date"],
+    ["to=%2B10000-01-01", "The end date is not a valid date"],
+    ["from=2024-02-30", "The start date is not a valid date"],
+  ])("refuses %s, which Postgres cannot take, before any query", (query, message) => {
+    const result = parse(query);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toContain(message);
+  });
+
+  it("accepts the whole range Postgres stores, years 1 to 9999", () => {
+    expect(parse("from=0001-01-01&to=9999-12-31")).toMatchObject({ ok: true, filters: { from: "0001-01-01", to: "9999-12-31" } });
+  });
+
+  describe("time zones, given the ones Postgres knows", () => {
+    const postgres = new Map([["utc", "UTC"], ["europe/paris", "Europe/Paris"], ["america/los_angeles", "America/Los_Angeles"]]);
+    const withZones = (query: string) => parseAuditFilters(new URLSearchParams(query), postgres);
+
+    it("takes a zone both know, spelled as Postgres spells it", () => {
+      expect(withZones("from=2026-01-01&tz=europe/PARIS")).toMatchObject({ ok: true, filters: { tz: "Europe/Paris" } });
+      expect(withZones("")).toMatchObject({ ok: true, filters: { tz: "UTC" } });
+    });
+
+    it("refuses a zone Node.js knows and Postgres does not, or the other way round", () => {
+      // Node.js resolves US/Pacific-New to America/Los_Angeles; Postgres's tz database dropped it.
+      expect(() => new Intl.DateTimeFormat("en", { timeZone: "US/Pacific-New" })).not.toThrow();
+      expect(withZones("from=2026-01-01&tz=US/Pacific-New")).toMatchObject({ ok: false, error: "Unknown time zone." });
+      expect(withZones("from=2026-01-01&tz=%2B03:00")).toMatchObject({ ok: false, error: "Unknown time zone." });
+      expect(withZones("tz=UTC%00")).toMatchObject({ ok: false, error: "Unknown time zone." });
+    });
+  });
 });

@@ -2,7 +2,7 @@
 // be bookmarked and shared). Parsing never throws: bad input comes back as a
 // message the page shows.
 import { z } from "zod";
-import { isKnownTimeZone } from "@/lib/time-zone";
+import { hasNulByte } from "@/lib/validation";
 import { AUDIT_ACTIONS } from "./record";
 
 export const SEARCH_MAX = 200;
@@ -39,12 +39,36 @@ const all = (params: Params, key: string): string[] => {
 };
 const one = (params: Params, key: string): string => (all(params, key)[0] ?? "").trim();
 
+/**
+ * The time zones Postgres knows (pg_timezone_names), by lower-cased name:
+ * the name as Postgres spells it. Node.js knows some that Postgres does not
+ * (`US/Pacific-New`), and the other way round.
+ */
+export type TimeZoneNames = ReadonlyMap<string, string>;
+
+/** The zone as Postgres names it, if both Node.js and Postgres know it (only Node.js is asked when `known` is absent). */
+function timeZone(tz: string, known: TimeZoneNames | undefined): string | null {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+  } catch {
+    return null;
+  }
+  if (!known) return tz;
+  return known.get(tz.toLowerCase()) ?? null;
+}
 
 const dateSchema = z.iso.date({ error: "Dates look like 2026-11-23." });
 
 export type FiltersResult = { ok: true; filters: AuditFilters } | { ok: false; error: string; filters: AuditFilters };
 
-export function parseAuditFilters(params: Params): FiltersResult {
+/**
+ * The filters in a URL, or what is wrong with them. Whatever passes can be
+ * sent to Postgres as it is: no NUL byte, dates from year 1 to 9999 (Postgres
+ * has no year 0), a time zone Postgres knows — when `timeZones` is given;
+ * without it a zone is checked with Node.js alone, which is enough for
+ * parsing but not for a query (readAuditFilters passes Postgres's).
+ */
+export function parseAuditFilters(params: Params, timeZones?: TimeZoneNames): FiltersResult {
   const filters: AuditFilters = { ...EMPTY_FILTERS };
   const problems: string[] = [];
 
@@ -56,27 +80,33 @@ export function parseAuditFilters(params: Params): FiltersResult {
 
   const actor = one(params, "actor").toLowerCase();
   if (actor.length > 254) problems.push("The actor is an email address of at most 254 characters.");
+  else if (hasNulByte(actor)) problems.push("The actor cannot contain NUL characters.");
   else if (actor) filters.actor = actor;
 
   const target = one(params, "target");
   if (target.length > 254) problems.push("The target is an id or an email address of at most 254 characters.");
+  else if (hasNulByte(target)) problems.push("The target cannot contain NUL characters.");
   else if (target) filters.target = target.includes("@") ? { kind: "email", value: target.toLowerCase() } : { kind: "id", value: target };
 
   const tz = one(params, "tz") || "UTC";
-  if (tz.length > 64 || !isKnownTimeZone(tz)) problems.push("Unknown time zone.");
-  else filters.tz = tz;
+  const zone = tz.length > 64 ? null : timeZone(tz, timeZones);
+  if (!zone) problems.push("Unknown time zone.");
+  else filters.tz = zone;
 
   for (const key of ["from", "to"] as const) {
     const value = one(params, key);
     if (!value) continue;
     const parsed = dateSchema.safeParse(value.slice(0, 20));
-    if (!parsed.success || value.length > 10) problems.push(`The ${key === "from" ? "start" : "end"} date is not a valid date (use YYYY-MM-DD).`);
-    else filters[key] = parsed.data;
+    // Postgres has no year 0 ("0000-01-01" is out of its range).
+    if (!parsed.success || value.length > 10 || value.startsWith("0000")) {
+      problems.push(`The ${key === "from" ? "start" : "end"} date is not a valid date (use YYYY-MM-DD, years 1 to 9999).`);
+    } else filters[key] = parsed.data;
   }
   if (filters.from && filters.to && filters.from > filters.to) problems.push("The start date is after the end date.");
 
   const q = one(params, "q");
   if (q.length > SEARCH_MAX) problems.push(`Search text is limited to ${SEARCH_MAX} characters.`);
+  else if (hasNulByte(q)) problems.push("Search text cannot contain NUL characters.");
   else if (q && !SEARCH_WORD.test(q)) problems.push("Search for a word of at least two letters or digits.");
   else if (q) filters.q = q;
 

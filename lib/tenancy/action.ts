@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DomainError } from "@/lib/errors";
 import { getTenantContext, type Credential, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
 import { can, type Permission } from "./permissions";
+import { readForm } from "./form";
 import { TENANT_FIELD } from "./tenant-field";
 
 export type ActionResult<T = undefined> =
@@ -11,17 +12,6 @@ export type ActionResult<T = undefined> =
   | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 export type ActionState<T = undefined> = ActionResult<T> | null;
-
-/** A form's text fields. Anything that is not form data (a script calling the action) is no fields at all. */
-export function formDataToObject(formData: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!(formData instanceof FormData)) return out;
-  for (const [key, value] of formData.entries()) {
-    if (key.startsWith("$ACTION")) continue;
-    if (typeof value === "string") out[key] = value;
-  }
-  return out;
-}
 
 export function validationFailure(error: z.ZodError): ActionResult<never> {
   const fieldErrors: Record<string, string> = {};
@@ -42,8 +32,6 @@ export function failureFrom(error: unknown): ActionResult<never> {
   return { ok: false, error: "Something went wrong and nothing was changed. Try again." };
 }
 
-const NOT_FORM = "This action takes a form. Reload the page and try again.";
-
 /**
  * When the workspace a form was rendered for is not the one the request acts
  * in (another tab switched since), the action refuses rather than act on a
@@ -58,19 +46,21 @@ export function workspaceMismatch(ctx: TenantContext, formTenantId: string | und
 
 /**
  * The one wrapper every tenant-scoped server action goes through:
- * parse the form with zod → resolve the session and active tenant → refuse
- * a form rendered for another workspace → check the permission in the roles
- * matrix → run the handler (which does its writes inside withTenant, whose
- * entry checks the membership again in the database). Errors come back as
- * typed results, never a 500.
+ * refuse what is not a form or holds a NUL byte (readForm) → parse it with
+ * zod → resolve the session and active tenant → refuse a form rendered for
+ * another workspace (a missing or foreign `_tenant`) → check the permission
+ * in the roles matrix → run the handler (which does its writes inside
+ * withTenant, whose entry checks the membership again in the database).
+ * Errors come back as typed results, never a 500.
  */
 export function tenantAction<S extends z.ZodType, T = undefined>(
   config: { schema: S; permission: Permission },
   handler: (input: z.output<S>, ctx: TenantContext) => Promise<ActionResult<T>>,
 ) {
   return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
-    if (!(formData instanceof FormData)) return { ok: false, error: NOT_FORM };
-    const fields = formDataToObject(formData);
+    const form = readForm(formData);
+    if (!form.ok) return form.refusal;
+    const fields = form.fields;
     const parsed = config.schema.safeParse(fields);
     if (!parsed.success) return validationFailure(parsed.error);
     try {
@@ -92,15 +82,17 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
 
 /**
  * For actions of a signed-in user that need no active tenant (creating a
- * workspace, switching, accepting an invitation): parse → session → handler.
+ * workspace, switching, accepting an invitation): read the form (readForm) →
+ * parse → session → handler.
  */
 export function userAction<S extends z.ZodType, T = undefined>(
   config: { schema: S },
   handler: (input: z.output<S>, who: { user: SignedInUser; request: RequestInfo; credential: Credential }) => Promise<ActionResult<T>>,
 ) {
   return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
-    if (!(formData instanceof FormData)) return { ok: false, error: NOT_FORM };
-    const parsed = config.schema.safeParse(formDataToObject(formData));
+    const form = readForm(formData);
+    if (!form.ok) return form.refusal;
+    const parsed = config.schema.safeParse(form.fields);
     if (!parsed.success) return validationFailure(parsed.error);
     try {
       const resolved = await getTenantContext();

@@ -16,7 +16,8 @@ export {
   type RequestInfo,
 } from "./context";
 export { withTenant, withUser, withNewTenant, withInvitationToken, enterTenantToJoin, lockTenant, NOT_A_MEMBER, type TenantScope } from "./with-tenant";
-export { tenantAction, userAction, failureFrom, validationFailure, formDataToObject, workspaceMismatch, type ActionResult, type ActionState } from "./action";
+export { tenantAction, userAction, failureFrom, validationFailure, workspaceMismatch, type ActionResult, type ActionState } from "./action";
+export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
 export { requireTenant, requireTenantWith, requireUser } from "./guards";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";

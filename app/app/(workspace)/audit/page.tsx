@@ -12,7 +12,7 @@ import {
   encodeCursor,
   filtersToSearchParams,
   listAuditEvents,
-  parseAuditFilters,
+  readAuditFilters,
   type AuditPage,
 } from "@/lib/audit";
 import { DomainError } from "@/lib/errors";
@@ -27,7 +27,7 @@ const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
-  const parsed = parseAuditFilters(params);
+  const parsed = await readAuditFilters(params);
   const after = first(params.after);
   const before = first(params.before);
   // The page's events are read in the transaction that resolves the request,

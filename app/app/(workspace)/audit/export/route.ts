@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { EXPORT_FORMATS, ExportBusyError, exportAuditEvents, exportFileName, parseAuditFilters, type ExportFormat } from "@/lib/audit";
+import { EXPORT_FORMATS, ExportBusyError, exportAuditEvents, exportFileName, readAuditFilters, type ExportFormat } from "@/lib/audit";
 import { DomainError } from "@/lib/errors";
 import { refusedByLimit } from "@/lib/http/rate-limited";
 import { limitAuditExport } from "@/lib/rate-limit";
@@ -25,7 +25,9 @@ export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
   const format = (params.get("format") ?? "csv") as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) return refuse(400, "Choose an export format: csv or jsonl.");
-  const parsed = parseAuditFilters(params);
+  // Every filter is checked here, before the export starts: once its first
+  // byte is sent, a failure can only break the download off.
+  const parsed = await readAuditFilters(params);
   if (!parsed.ok) return refuse(400, parsed.error);
   const limited = await refusedByLimit(limitAuditExport(resolved.userId));
   if (limited) return limited;
