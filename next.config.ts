@@ -6,7 +6,9 @@ const nextConfig: NextConfig = {
   // running `npm run dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "nodemailer"],
+  // Loaded by Node.js, not bundled: one copy each per process (a bundled copy per
+  // chunk would make rate-limiter-flexible's result class fail instanceof).
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "nodemailer", "rate-limiter-flexible"],
   typedRoutes: false,
   // On every path, static files included; middleware.ts adds the
   // Content-Security-Policy and HSTS, which vary per request.

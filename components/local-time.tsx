@@ -10,7 +10,7 @@ const TimeZoneContext = createContext("UTC");
 // and cheap to reuse: one per style and zone, for the whole process or page.
 const STYLES = {
   date: { dateStyle: "medium" },
-  dateTime: { dateStyle: "medium", timeStyle: "short" },
+  dateTime: { dateStyle: "medium", timeStyle: "medium" },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 type Style = keyof typeof STYLES;
 const formatters = new Map<string, Intl.DateTimeFormat>();

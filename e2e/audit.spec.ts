@@ -183,7 +183,7 @@ test("bad filters, tampered cursors and oversized input get a clear message, nev
   const before = await exportRows();
   for (const [query, message] of [
     ["from=2026-01-01&tz=US%2FPacific-New", "Unknown time zone."],
-    ["from=0000-01-01", "The start date is out of range."],
+    ["from=0000-01-01", "The start date is not a valid date (use YYYY-MM-DD, years 1 to 9999)."],
   ]) {
     const exported = await page.request.get(`/app/audit/export?format=csv&${query}`);
     expect(exported.status(), query).toBe(400);
