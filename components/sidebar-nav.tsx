@@ -4,12 +4,12 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cx } from "@/components/ui";
 
-export function SidebarNav({ items }: { items: Array<{ href: string; label: string }> }) {
+export function SidebarNav({ items }: { items: Array<{ href: string; label: string; exact?: boolean }> }) {
   const pathname = usePathname();
   return (
     <nav className="space-y-0.5">
       {items.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = pathname === item.href || (!item.exact && pathname.startsWith(`${item.href}/`));
         return (
           <Link
             key={item.href}

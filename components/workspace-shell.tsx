@@ -14,7 +14,8 @@ import { can, type TenantContext } from "@/lib/tenancy";
 export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children: ReactNode }) {
   const nav = [
     { href: "/app/dashboard", label: "Dashboard" },
-    { href: "/app/settings", label: "Members" },
+    { href: "/app/settings", label: "Members", exact: true },
+    { href: "/app/settings/general", label: "General" },
     ...(can(ctx.role, "audit.read") ? [{ href: "/app/audit", label: "Audit log" }] : []),
   ];
   return (
@@ -27,6 +28,9 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
           />
           <SidebarNav items={nav} />
           <div className="mt-auto space-y-2 border-t border-zinc-200 pt-4">
+            <a href="/app/trash" className="block text-xs text-zinc-500 hover:underline">
+              Trash
+            </a>
             <p className="truncate text-xs text-zinc-500" title={ctx.user.email} data-testid="signed-in-as">
               {ctx.user.email}
             </p>

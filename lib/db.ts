@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import pg from "pg";
 import sql, { empty, join, raw, Sql } from "sql-template-tag";
 
@@ -51,16 +52,28 @@ export function getPool(): pg.Pool {
   return globalForDb.tenantryPool;
 }
 
+/**
+ * A statement as a named prepared statement: pg prepares it once per
+ * connection, and Postgres may then reuse a generic plan. Planning is most
+ * of the cost of the app's queries: the row-level security policies each
+ * statement carries are planned with it (about 2 ms for the dashboard's one
+ * query, 0.4 ms to execute it prepared).
+ */
+function prepared(statement: Sql): pg.QueryConfig {
+  const name = `t${createHash("sha1").update(statement.text).digest("base64url").slice(0, 27)}`;
+  return { name, text: statement.text, values: statement.values };
+}
+
 export function txOn(client: pg.ClientBase): Tx {
   return {
     async query<T extends object>(statement: Sql) {
-      return (await client.query<T & pg.QueryResultRow>(statement.text, statement.values)).rows as T[];
+      return (await client.query<T & pg.QueryResultRow>(prepared(statement))).rows as T[];
     },
     async one<T extends object>(statement: Sql) {
-      return ((await client.query<T & pg.QueryResultRow>(statement.text, statement.values)).rows[0] as T | undefined) ?? null;
+      return ((await client.query<T & pg.QueryResultRow>(prepared(statement))).rows[0] as T | undefined) ?? null;
     },
     async exec(statement: Sql) {
-      return (await client.query(statement.text, statement.values)).rowCount ?? 0;
+      return (await client.query(prepared(statement))).rowCount ?? 0;
     },
   };
 }
@@ -102,5 +115,5 @@ export async function transaction<E extends object, T>(
 
 /** One statement on its own (its own implicit transaction). */
 export async function single<T extends object>(statement: Sql): Promise<T[]> {
-  return (await getPool().query<T & pg.QueryResultRow>(statement.text, statement.values)).rows as T[];
+  return (await getPool().query<T & pg.QueryResultRow>(prepared(statement))).rows as T[];
 }

@@ -37,6 +37,7 @@ import {
   uniqueEmail,
   userActor,
   type TestUser,
+  setTenantStatus,
 } from "@/test/fixtures";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -424,7 +425,7 @@ describe("acceptInvitationByToken", () => {
     const ws = await createWorkspace();
     const invitee = await createUser();
     const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
-    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [ws.tenant.id]);
+    await setTenantStatus(ws.tenant.id, "blocked");
     const before = await snapshot(ws.tenant.id, id);
     expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "not_found" });
     expect(await snapshot(ws.tenant.id, id)).toEqual(before);
@@ -534,7 +535,7 @@ describe("inspectInvitationToken", () => {
       blocked: await invitationWithToken({ tenantId: blocked.id, email: uniqueEmail("b") }),
     };
     expect(await acceptInvitationByToken(signedIn(acceptor), cases.used.token)).toMatchObject({ ok: true });
-    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [blocked.id]);
+    await setTenantStatus(blocked.id, "blocked");
     const before = await Promise.all(Object.values(cases).map((c) => invitationById(c.id)));
     const membersBefore = await memberCount(ws.tenant.id);
 
@@ -649,7 +650,7 @@ describe("listInvitationsForUser", () => {
     await invitationWithToken({ tenantId: expired!.id, email: user.email, expiresAt: new Date(Date.now() - 1000) });
     await invitationWithToken({ tenantId: accepted!.id, email: user.email, status: "accepted" });
     await invitationWithToken({ tenantId: blocked!.id, email: user.email });
-    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [blocked!.id]);
+    await setTenantStatus(blocked!.id, "blocked");
     await invitationWithToken({ tenantId: other!.id, email: uniqueEmail("someone-else") });
 
     const list = await listInvitationsForUser(signedIn(user));

@@ -63,9 +63,12 @@ describe("switchTenant", () => {
     const foreign = await createTenantRow();
     const blocked = await createTenantRow({ status: "blocked" });
     await addMember(blocked.id, user.id, "owner");
-    for (const tenant of [foreign, blocked]) {
-      await expect(switchTenant(userActor(user), tenant.id, { remember: true })).rejects.toMatchObject({ code: "not_member" });
-      expect(await auditRows(tenant.id)).toHaveLength(0);
+    for (const [tenant, refusal] of [
+      [foreign, "not_member"],
+      [blocked, "tenant_suspended"],
+    ] as const) {
+      await expect(switchTenant(userActor(user), tenant.id, { remember: true })).rejects.toMatchObject({ code: refusal });
+      expect((await auditRows(tenant.id)).filter((r) => r.action === "tenant.switch")).toHaveLength(0);
     }
     const { rows } = await owner().query("SELECT last_tenant_id FROM users WHERE id = $1", [user.id]);
     expect(rows[0].last_tenant_id).toBeNull();

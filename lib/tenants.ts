@@ -51,7 +51,7 @@ export async function switchTenant(actor: Actor, tenantId: string, options: { re
     if (options.remember) {
       await tx.exec(sql`UPDATE users SET last_tenant_id = ${tenantId}::uuid WHERE id = ${actor.user.id}::uuid`);
     }
-    return { tenantId, tenantName: tenant.name, tenantSlug: tenant.slug, role };
+    return { tenantId, tenantName: tenant.name, tenantSlug: tenant.slug, role, status: "active" };
   });
 }
 

@@ -239,7 +239,7 @@ describe("schema.prisma and the migrated database", () => {
   it("notices a column the migrations never created, and a changed type", async () => {
     const schema = readFileSync(SCHEMA_PATH, "utf8")
       .replace("  image           String?\n", "  image           String?\n  nickname        String?\n")
-      .replace('slug      String       @unique', 'slug      String       @unique @db.VarChar(48)');
+      .replace('slug             String       @unique', 'slug             String       @unique @db.VarChar(48)');
     const { missingFromDatabase } = diff(describePrismaSchema(schema), await describeDatabase());
     expect(missingFromDatabase).toEqual(
       expect.arrayContaining([

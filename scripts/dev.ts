@@ -1,10 +1,12 @@
 // `npm run dev`: the whole app on http://localhost:3000 with nothing else
 // installed — Postgres (embedded unless DATABASE_URL is set; the banner says
 // where it lives), migrations applied, a mail catcher for sign-in and
-// invitation emails, and Next.js in development mode behind server.mjs.
+// invitation emails, the background jobs' worker (lib/jobs), and Next.js in
+// development mode behind server.mjs.
 import "dotenv/config";
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { startJobsWorker } from "../lib/jobs/worker";
 import { exitOnEmbeddedPostgresFailure } from "./db/postgres";
 import { ROOT, startServices } from "./services";
 
@@ -31,7 +33,10 @@ console.log(`
   App           ${services.env.AUTH_URL}
   Mail catcher  ${services.mail ? services.mail.webUrl : process.env.RESEND_API_KEY ? "(sending through Resend)" : `(SMTP ${process.env.SMTP_URL})`}
   Database      ${database}
+  Jobs          worker running (purges of deleted workspaces)
 `);
+
+const worker = await startJobsWorker(services.env.DATABASE_URL!);
 
 const next = spawn(process.execPath, [path.join(ROOT, "server.mjs"), "--dev", "-p", String(port)], {
   cwd: ROOT,
@@ -44,6 +49,7 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   next.kill("SIGTERM");
+  await worker.stop().catch(() => {});
   await services.stop();
   process.exit(code);
 }

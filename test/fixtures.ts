@@ -64,14 +64,23 @@ export interface TestTenant {
   name: string;
 }
 
-export async function createTenantRow(fields: { name?: string; slug?: string; status?: string } = {}): Promise<TestTenant> {
+export async function createTenantRow(fields: { name?: string; slug?: string; status?: "active" | "blocked" | "deleted" } = {}): Promise<TestTenant> {
   const slug = fields.slug ?? uniqueSlug();
   const name = fields.name ?? `Workspace ${slug}`;
-  const { rows } = await owner().query<{ id: string }>(
-    "INSERT INTO tenants (name, slug, status) VALUES ($1, $2, $3) RETURNING id",
-    [name, slug, fields.status ?? "active"],
-  );
-  return { id: rows[0]!.id, slug, name };
+  const { rows } = await owner().query<{ id: string }>("INSERT INTO tenants (name, slug) VALUES ($1, $2) RETURNING id", [name, slug]);
+  const tenant = { id: rows[0]!.id, slug, name };
+  if (fields.status && fields.status !== "active") await setTenantStatus(tenant.id, fields.status);
+  return tenant;
+}
+
+/** Puts a tenant in a state as the platform or a deletion would (with the fields each state carries). */
+export async function setTenantStatus(tenantId: string, status: "active" | "blocked" | "deleted") {
+  const statements = {
+    active: "UPDATE tenants SET status = 'active', blocked_at = NULL, deleted_at = NULL, deletion_batch_id = NULL WHERE id = $1",
+    blocked: "UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1",
+    deleted: "UPDATE tenants SET status = 'deleted', deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1",
+  };
+  await owner().query(statements[status], [tenantId]);
 }
 
 export async function addMember(tenantId: string, userId: string, role: "owner" | "admin" | "auditor" | "member") {

@@ -30,6 +30,16 @@ export function describeAuditEvent(action: string, metadata: unknown): string {
       return `Created the workspace “${str(m.name)}” (${str(m.slug)})`;
     case "tenant.switch":
       return m.remembered ? "Switched to this workspace and made it the default" : "Switched to this workspace";
+    case "tenant.delete":
+      return `Deleted the workspace “${str(m.name)}” into the trash (purged after ${str(m.purge_after_days)} days unless restored)`;
+    case "tenant.restore":
+      return `Restored the workspace “${str(m.name)}” from the trash`;
+    case "tenant.purge.request":
+      return `Asked for the workspace “${str(m.name)}” to be purged now`;
+    case "tenant.block":
+      return `The platform suspended this workspace${m.reason ? `: ${str(m.reason)}` : ""}`;
+    case "tenant.unblock":
+      return "The platform lifted this workspace's suspension";
     case "member.invite":
       return `Invited ${email} as ${article(role)} ${role}${m.replaced_invitation_id ? ", replacing an earlier invitation" : ""}${emailNote(m)}`;
     case "member.invite.resend":

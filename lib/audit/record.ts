@@ -5,6 +5,11 @@ import type { RequestInfo } from "@/lib/tenancy";
 export const AUDIT_ACTIONS = [
   "tenant.create",
   "tenant.switch",
+  "tenant.delete",
+  "tenant.restore",
+  "tenant.purge.request",
+  "tenant.block",
+  "tenant.unblock",
   "member.invite",
   "member.invite.revoke",
   "member.invite.resend",

@@ -1,10 +1,20 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import type { Tx } from "@/lib/db";
-import { getTenantContext, getTenantContextWithData, type Credential, type RequestInfo, type SignedInUser, type TenantContext, type TenantResolution } from "./context";
+import {
+  getTenantContext,
+  getTenantContextWithData,
+  type Credential,
+  type Membership,
+  type RequestInfo,
+  type SignedInUser,
+  type TenantContext,
+  type TenantResolution,
+} from "./context";
 
 function leave(resolved: TenantResolution): never {
   if (resolved.kind === "no-tenant") redirect("/app/onboarding");
+  if (resolved.kind === "suspended") redirect("/app/suspended");
   redirect("/sign-in");
 }
 
@@ -29,9 +39,15 @@ export async function requireTenantWith<T>(
 }
 
 /** For pages under /app that only need a signed-in user (onboarding, creating a workspace). */
-export async function requireUser(): Promise<{ user: SignedInUser; request: RequestInfo; credential: Credential; context: TenantContext | null }> {
+export async function requireUser(): Promise<{
+  user: SignedInUser;
+  request: RequestInfo;
+  credential: Credential;
+  memberships: Membership[];
+  context: TenantContext | null;
+}> {
   const resolved = await getTenantContext();
   if (resolved.kind === "signed-out" || resolved.kind === "inactive") redirect("/sign-in");
-  if (resolved.kind === "no-tenant") return { user: resolved.user, request: resolved.request, credential: resolved.credential, context: null };
-  return { user: resolved.user, request: resolved.request, credential: resolved.credential, context: resolved };
+  const { user, request, credential, memberships } = resolved;
+  return { user, request, credential, memberships, context: resolved.kind === "tenant" ? resolved : null };
 }

@@ -15,7 +15,18 @@ export {
   type SignedInUser,
   type RequestInfo,
 } from "./context";
-export { withTenant, withUser, withNewTenant, withInvitationToken, enterTenantToJoin, lockTenant, NOT_A_MEMBER, type TenantScope } from "./with-tenant";
+export {
+  withTenant,
+  withUser,
+  withNewTenant,
+  withDeletedTenant,
+  withInvitationToken,
+  enterTenantToJoin,
+  lockTenant,
+  NOT_A_MEMBER,
+  SUSPENDED,
+  type TenantScope,
+} from "./with-tenant";
 export { tenantAction, userAction, failureFrom, validationFailure, workspaceMismatch, type ActionResult, type ActionState } from "./action";
 export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
 export { requireTenant, requireTenantWith, requireUser } from "./guards";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { resolveTenantContext } from "@/lib/tenancy/resolve";
-import { addMember, createSession, createTenantRow, createUser, credentialOf, owner, type TestUser } from "@/test/fixtures";
+import { addMember, createSession, createTenantRow, createUser, credentialOf, owner, type TestUser, setTenantStatus } from "@/test/fixtures";
 
 const resolve = (user: TestUser, cookie: string | undefined) => resolveTenantContext(credentialOf(user), cookie);
 
@@ -61,11 +61,25 @@ describe("resolveTenantContext: which workspace a request acts in", () => {
     }
   });
 
-  it("skips blocked and deleted workspaces", async () => {
+  it("says a workspace the cookie names is suspended, and enters nothing of it", async () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
-    await owner().query("UPDATE tenants SET status = 'blocked' WHERE id = $1", [beta.id]);
+    await setTenantStatus(beta.id, "blocked");
     const ctx = await resolve(user, beta.id);
-    expect(ctx).toMatchObject({ tenantId: alpha.id });
+    expect(ctx).toMatchObject({ kind: "suspended", tenant: { id: beta.id, name: "Beta" } });
+    expect(ctx.kind === "suspended" && ctx.memberships.map((m) => [m.tenantId, m.status])).toEqual([
+      [alpha.id, "active"],
+      [beta.id, "blocked"],
+    ]);
+    // Anywhere else it is skipped: the remembered workspace, the first one.
+    await remember(user.id, beta.id);
+    expect(await resolve(user, undefined)).toMatchObject({ kind: "tenant", tenantId: alpha.id, source: "first" });
+  });
+
+  it("leaves deleted workspaces out altogether: the cookie falls back", async () => {
+    const { user, alpha, beta } = await userInTwoWorkspaces();
+    await setTenantStatus(beta.id, "deleted");
+    const ctx = await resolve(user, beta.id);
+    expect(ctx).toMatchObject({ kind: "tenant", tenantId: alpha.id, source: "first" });
     expect(ctx.kind === "tenant" && ctx.memberships.map((m) => m.tenantId)).toEqual([alpha.id]);
   });
 
@@ -112,8 +126,8 @@ describe("resolveTenantContext: which workspace a request acts in", () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
     const ctx = await resolve(user, undefined);
     expect(ctx.kind === "tenant" && ctx.memberships).toEqual([
-      { tenantId: alpha.id, tenantName: "Alpha", tenantSlug: alpha.slug, role: "owner" },
-      { tenantId: beta.id, tenantName: "Beta", tenantSlug: beta.slug, role: "auditor" },
+      { tenantId: alpha.id, tenantName: "Alpha", tenantSlug: alpha.slug, role: "owner", status: "active" },
+      { tenantId: beta.id, tenantName: "Beta", tenantSlug: beta.slug, role: "auditor", status: "active" },
     ]);
   });
 });

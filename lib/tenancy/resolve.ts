@@ -7,6 +7,8 @@ export interface Membership {
   tenantName: string;
   tenantSlug: string;
   role: Role;
+  /** Suspended workspaces are listed (their members are told why they cannot enter); deleted ones are not. */
+  status: "active" | "blocked";
 }
 
 export interface RequestInfo {
@@ -61,7 +63,16 @@ export interface TenantContext {
 export type TenantResolution =
   | { kind: "signed-out" }
   | { kind: "inactive" }
-  | { kind: "no-tenant"; user: SignedInUser; request: RequestInfo; credential: Credential }
+  | { kind: "no-tenant"; user: SignedInUser; request: RequestInfo; credential: Credential; memberships: Membership[] }
+  /** The asked-for workspace is one the user belongs to, and the platform has suspended it: nothing of it is entered. */
+  | {
+      kind: "suspended";
+      user: SignedInUser;
+      request: RequestInfo;
+      credential: Credential;
+      memberships: Membership[];
+      tenant: { id: string; name: string; slug: string };
+    }
   | ({ kind: "tenant" } & TenantContext);
 
 /** A cookie's tenant id, if it is one; anything else is as if absent. */
@@ -71,7 +82,7 @@ export function tenantIdFromCookie(value: string | null | undefined): string | n
 
 /** What app_enter() answers. */
 interface EnteredRow {
-  kind: "tenant" | "no-tenant" | "signed-out" | "inactive";
+  kind: "tenant" | "no-tenant" | "suspended" | "signed-out" | "inactive";
   user_id: string | null;
   email: string | null;
   name: string | null;
@@ -85,15 +96,17 @@ function toResolution(row: EnteredRow | undefined, credential: Credential, reque
   if (!row || row.kind === "signed-out") return { kind: "signed-out" };
   if (row.kind === "inactive") return { kind: "inactive" };
   const user: SignedInUser = { id: row.user_id!, email: row.email!, name: row.name };
-  if (row.kind === "no-tenant") return { kind: "no-tenant", user, request, credential };
   const memberships = row.memberships ?? [];
+  if (row.kind === "no-tenant") return { kind: "no-tenant", user, request, credential, memberships };
   const active = memberships.find((m) => m.tenantId === row.tenant_id)!;
+  const tenant = { id: active.tenantId, name: active.tenantName, slug: active.tenantSlug };
+  if (row.kind === "suspended") return { kind: "suspended", user, request, credential, memberships, tenant };
   return {
     kind: "tenant",
     userId: user.id,
     user,
     tenantId: active.tenantId,
-    tenant: { id: active.tenantId, name: active.tenantName, slug: active.tenantSlug },
+    tenant,
     role: row.role!,
     memberships,
     request,

@@ -13,6 +13,7 @@ export interface TenantScope {
 
 export const NOT_A_MEMBER = "You are not a member of that workspace (any more). Reload the page.";
 export const SIGNED_OUT = "Your session has ended. Sign in again.";
+export const SUSPENDED = "This workspace is suspended: nothing in it can be read or changed until the suspension is lifted.";
 
 /** The entry functions refuse with SQLSTATE 42501 and a hint saying why. */
 function refusal(error: unknown): DomainError | null {
@@ -20,6 +21,7 @@ function refusal(error: unknown): DomainError | null {
   if (pg?.code !== "42501") return null;
   if (pg.hint === "signed_out") return new DomainError("signed_out", SIGNED_OUT);
   if (pg.hint === "not_member") return new DomainError("not_member", NOT_A_MEMBER);
+  if (pg.hint === "tenant_suspended") return new DomainError("tenant_suspended", SUSPENDED);
   return null;
 }
 
@@ -45,6 +47,16 @@ export function withTenant<T>(scope: TenantScope, fn: (tx: Tx, role: Role) => Pr
       (literal) => `SELECT role FROM app_enter(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, true)`,
       (tx, entered) => fn(tx, entered.role),
     ),
+  );
+}
+
+/**
+ * Runs `fn` in a deleted workspace as one of its owners (the one way into a
+ * workspace in the trash): to restore it, or to have it purged now.
+ */
+export function withDeletedTenant<T>(credential: Credential, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return entering(() =>
+    transaction((literal) => `SELECT app_enter_deleted_tenant(${literal(credential.token)}, ${literal(tenantId)}::uuid)`, (tx) => fn(tx)),
   );
 }
 

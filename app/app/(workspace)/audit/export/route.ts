@@ -3,7 +3,7 @@ import { EXPORT_FORMATS, ExportBusyError, exportAuditEvents, exportFileName, rea
 import { DomainError } from "@/lib/errors";
 import { refusedByLimit } from "@/lib/http/rate-limited";
 import { limitAuditExport } from "@/lib/rate-limit";
-import { can, getTenantContext } from "@/lib/tenancy";
+import { can, getTenantContext, SUSPENDED } from "@/lib/tenancy";
 
 const refuse = (status: number, message: string, headers: Record<string, string> = {}) =>
   new Response(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers } });
@@ -20,6 +20,7 @@ export async function GET(request: NextRequest) {
   const resolved = await getTenantContext();
   if (resolved.kind === "signed-out" || resolved.kind === "inactive") return refuse(401, "Sign in to export the audit log.");
   if (resolved.kind === "no-tenant") return refuse(403, "You do not belong to a workspace.");
+  if (resolved.kind === "suspended") return refuse(402, SUSPENDED);
   if (!can(resolved.role, "audit.export")) return refuse(403, "Your role in this workspace does not allow exporting the audit log.");
 
   const params = request.nextUrl.searchParams;

@@ -1,0 +1,72 @@
+// The background jobs, on graphile-worker (a Postgres-backed queue: jobs are
+// rows, so they survive a restart, and retries and schedules come with it).
+// The worker connects as the owner role (DATABASE_URL): its jobs act across
+// tenants by design, and they never serve a request. Every job is idempotent:
+// run twice, it does its work once.
+import pg from "pg";
+import { run, type Runner, type TaskList } from "graphile-worker";
+import { purgeWorkspace, workspacesDueForPurge } from "./purge";
+
+/** What the app asks for by NOTIFY (it may not touch the queue's tables): "purge" = sweep for purges now. */
+export const JOBS_CHANNEL = "tenantry_jobs";
+
+export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): TaskList {
+  return {
+    // Finds what is due and queues one job per workspace (a job key keeps it to one).
+    purge_sweep: async (_payload, helpers) => {
+      for (const tenantId of await workspacesDueForPurge(db, clock())) {
+        await helpers.addJob("purge_workspace", { tenantId }, { jobKey: `purge:${tenantId}`, maxAttempts: 10 });
+      }
+    },
+    purge_workspace: async (payload, helpers) => {
+      const { tenantId } = payload as { tenantId: string };
+      const outcome = await purgeWorkspace(db, tenantId, { now: clock() });
+      helpers.logger.info(`purge ${tenantId}: ${JSON.stringify(outcome)}`);
+    },
+  };
+}
+
+// Hourly: a workspace's 30 days are up within the hour after they end.
+const CRONTAB = "0 * * * * purge_sweep";
+
+export interface JobsWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the queue's worker on `connectionString` (the owner's): runs due
+ * jobs, the hourly sweep, and a sweep whenever the app notifies that an owner
+ * asked for a purge.
+ */
+export async function startJobsWorker(connectionString: string, options: { concurrency?: number } = {}): Promise<JobsWorker> {
+  const db = new pg.Pool({ connectionString, max: 4 });
+  const check = await db.query<{ bypass: boolean }>("SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user");
+  if (!check.rows[0]?.bypass) {
+    await db.end();
+    throw new Error(
+      "The worker's DATABASE_URL role must bypass row-level security (a superuser, or a role WITH BYPASSRLS): its jobs act across tenants.",
+    );
+  }
+  const runner: Runner = await run({
+    pgPool: db,
+    concurrency: options.concurrency ?? 2,
+    noHandleSignals: true,
+    pollInterval: 2_000,
+    taskList: taskList(db),
+    crontab: CRONTAB,
+  });
+  const listener = await db.connect();
+  listener.on("notification", (message) => {
+    if (message.payload === "purge") void runner.addJob("purge_sweep", {}, { jobKey: "purge_sweep" });
+  });
+  await listener.query(`LISTEN ${JOBS_CHANNEL}`);
+  // Anything that came due while no worker ran.
+  await runner.addJob("purge_sweep", {}, { jobKey: "purge_sweep" });
+  return {
+    async stop() {
+      listener.release();
+      await runner.stop();
+      await db.end();
+    },
+  };
+}
