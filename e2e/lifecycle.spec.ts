@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { db, sessionFor, workspaceWithRoles } from "./helpers";
+
+test("an owner deletes a workspace after typing its name, its members lose it at once, and restoring brings it back whole", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Doomed Deal Room");
+  await db().query(
+    `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at, invited_by)
+     VALUES ($1, 'pending-guest@example.test', 'member', encode(sha256(gen_random_uuid()::text::bytea), 'hex'), now() + interval '7 days', $2)`,
+    [ws.tenantId, ws.users.owner.id],
+  );
+  const ownerContext = await browser.newContext();
+  await sessionFor(ownerContext, ws.users.owner, ws.tenantId);
+  const owner = await ownerContext.newPage();
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, ws.users.member, ws.tenantId);
+  const member = await memberContext.newPage();
+  await member.goto("/app/dashboard");
+  await expect(member.getByTestId("active-workspace")).toHaveText("Doomed Deal Room");
+
+  await owner.goto("/app/settings/general");
+  await owner.getByTestId("delete-workspace").click();
+  const dialog = owner.getByRole("dialog");
+  await dialog.getByLabel("Workspace name").fill("Doomed Deal");
+  await dialog.getByRole("button", { name: "Delete workspace" }).click();
+  await expect(dialog.getByText("Type the workspace's name, “Doomed Deal Room”, exactly to confirm.")).toBeVisible();
+  await dialog.getByLabel("Workspace name").fill("Doomed Deal Room");
+  await dialog.getByRole("button", { name: "Delete workspace" }).click();
+
+  await expect(owner).toHaveURL(/\/app\/trash\?deleted=/);
+  await expect(owner.getByText("“Doomed Deal Room” was deleted.")).toBeVisible();
+  const row = owner.locator('[data-testid="trash-row"]', { hasText: "Doomed Deal Room" });
+  await expect(row).toContainText("purged in 30 days");
+
+  // The member's next request no longer reaches it.
+  await member.goto("/app/dashboard");
+  await expect(member).toHaveURL(/\/app\/onboarding$/);
+
+  await row.getByRole("button", { name: "Restore" }).click();
+  await owner.getByRole("dialog").getByRole("button", { name: "Restore workspace" }).click();
+  await expect(owner).toHaveURL(/\/app\/dashboard$/);
+  await expect(owner.getByTestId("active-workspace")).toHaveText("Doomed Deal Room");
+
+  await member.goto("/app/dashboard");
+  await expect(member.getByTestId("active-workspace")).toHaveText("Doomed Deal Room");
+  const { rows } = await db().query("SELECT status, deleted_at FROM tenant_invitations WHERE tenant_id = $1", [ws.tenantId]);
+  expect(rows).toEqual([{ status: "pending", deleted_at: null }]);
+  const audit = await db().query("SELECT action FROM audit_log WHERE tenant_id = $1 AND action LIKE 'tenant.%' ORDER BY id", [ws.tenantId]);
+  expect(audit.rows.map((r) => r.action)).toEqual(["tenant.delete", "tenant.restore"]);
+  await ownerContext.close();
+  await memberContext.close();
+});
+
+test("a member of a suspended workspace is told so, and reaches their other workspaces", async ({ browser }) => {
+  const suspended = await workspaceWithRoles("Frozen Fjord");
+  const other = await workspaceWithRoles("Open Orchard");
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [other.tenantId, suspended.users.admin.id]);
+  await db().query("UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1", [suspended.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, suspended.users.admin, suspended.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  await expect(page).toHaveURL(/\/app\/suspended$/);
+  await expect(page.getByTestId("suspended-title")).toHaveText("Frozen Fjord is suspended");
+  // No download either: 402, before any byte.
+  const exported = await page.request.get("/app/audit/export?format=csv");
+  expect(exported.status()).toBe(402);
+  await page.getByTestId("workspace-switcher").click();
+  await page.getByRole("button", { name: /Open Orchard/ }).click();
+  await expect(page.getByTestId("active-workspace")).toHaveText("Open Orchard");
+  await context.close();
+});
