@@ -2,27 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, type ReactNode } from "react";
-import { TIME_ZONE_COOKIE } from "@/lib/time-zone";
+import { formatInstant, TIME_ZONE_COOKIE } from "@/lib/time-zone";
 
 const TimeZoneContext = createContext("UTC");
-
-// A formatter is costly to create (~100 µs, and memory the allocator keeps)
-// and cheap to reuse: one per style and zone, for the whole process or page.
-const STYLES = {
-  date: { dateStyle: "medium" },
-  dateTime: { dateStyle: "medium", timeStyle: "medium" },
-} satisfies Record<string, Intl.DateTimeFormatOptions>;
-type Style = keyof typeof STYLES;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(style: Style, timeZone: string): Intl.DateTimeFormat {
-  const key = `${style}:${timeZone}`;
-  let format = formatters.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en", { ...STYLES[style], timeZone });
-    formatters.set(key, format);
-  }
-  return format;
-}
 
 /**
  * The viewer's time zone for every LocalTime below, as the server read it
@@ -47,7 +29,7 @@ export function TimeZoneProvider({ timeZone, children }: { timeZone: string; chi
  */
 export function LocalTime({ iso, dateOnly = false }: { iso: string; dateOnly?: boolean }) {
   const timeZone = useContext(TimeZoneContext);
-  const text = formatter(dateOnly ? "date" : "dateTime", timeZone).format(new Date(iso));
+  const text = formatInstant(new Date(iso), timeZone, dateOnly ? "date" : "dateTime");
   return (
     <time dateTime={iso} title={iso}>
       {text}

@@ -20,3 +20,23 @@ export function viewerTimeZone(cookie: string | null | undefined): string {
   const tz = cookie ? decodeURIComponent(cookie) : "";
   return isKnownTimeZone(tz) ? tz : "UTC";
 }
+
+// A formatter is costly to create (~100 µs, and memory the allocator keeps)
+// and cheap to reuse: one per style and zone, for the whole process or page.
+const STYLES = {
+  date: { dateStyle: "medium" },
+  dateTime: { dateStyle: "medium", timeStyle: "medium" },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+export type TimeStyle = keyof typeof STYLES;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as the viewer reads it: the same text on the server and in the browser. */
+export function formatInstant(date: Date, timeZone: string, style: TimeStyle = "dateTime"): string {
+  const key = `${style}:${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en", { ...STYLES[style], timeZone });
+    formatters.set(key, format);
+  }
+  return format.format(date);
+}

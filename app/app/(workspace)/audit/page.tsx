@@ -15,7 +15,9 @@ import {
   readAuditFilters,
   type AuditPage,
 } from "@/lib/audit";
+import { cookies } from "next/headers";
 import { DomainError } from "@/lib/errors";
+import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/time-zone";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -55,6 +57,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
     );
   }
   const { page, error } = data;
+  const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
 
   const filterQuery = filtersToSearchParams(parsed.filters);
   const withParams = (extra: Record<string, string>) => {
@@ -120,9 +123,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
         {page && page.events.length > 0 ? (
           <>
             <AuditTable
+              timeZone={timeZone}
               events={page.events.map((e) => ({
                 id: e.id,
-                createdAt: e.createdAt.toISOString(),
+                createdAt: e.createdAt,
                 actorName: e.actorName,
                 actorEmail: e.actorEmail,
                 action: e.action,
