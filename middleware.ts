@@ -10,6 +10,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { oversizedAction } from "@/lib/http/action-body";
 import { crossOriginAction } from "@/lib/http/action-origin";
 import { requestSecurity } from "@/lib/http/request-security";
+import { IMAGE_CONTENT_SECURITY_POLICY, servesImage } from "@/lib/http/security-headers";
 import { isInviteTokenShape } from "@/lib/invite-token";
 import { SESSION_COOKIES } from "@/lib/session-cookie";
 
@@ -18,6 +19,8 @@ export function middleware(request: NextRequest) {
   const response =
     refuseCrossOrigin(request) ?? refuseOversized(request) ?? gate(request) ?? NextResponse.next({ request: { headers: security.forwardedHeaders } });
   for (const [name, value] of Object.entries(security.responseHeaders)) response.headers.set(name, value);
+  // Headers set here win over a route's own, so an image's stricter policy is set here too.
+  if (servesImage(request.nextUrl.pathname)) response.headers.set("Content-Security-Policy", IMAGE_CONTENT_SECURITY_POLICY);
   return response;
 }
 

@@ -15,14 +15,14 @@ test("an owner renames the workspace and brands it, the sidebar shows it, and an
 
   // Name and slug.
   const newSlug = `branded-${ws.slug.slice(-6)}`;
-  await page.getByLabel("Workspace name").fill("Branded Works");
-  await page.getByLabel("Slug").fill(newSlug);
+  await page.getByLabel("Workspace name", { exact: true }).fill("Branded Works");
+  await page.getByLabel("Slug", { exact: true }).fill(newSlug);
   await page.getByRole("button", { name: "Save name and slug" }).click();
   await expect(page.getByTestId("name-slug-saved")).toHaveText(`Saved: renamed to “Branded Works”; the slug is now ${newSlug}.`);
   await expect(page.getByTestId("active-workspace")).toHaveText("Branded Works");
 
   // A hostile file is refused with a reason, and nothing changes.
-  await page.getByLabel("Logo").setInputFiles({
+  await page.getByLabel("Logo", { exact: true }).setInputFiles({
     name: "logo.png",
     mimeType: "image/png",
     buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
@@ -33,7 +33,7 @@ test("an owner renames the workspace and brands it, the sidebar shows it, and an
 
   // A real logo and an accent colour.
   const upload = await sharp({ create: { width: 640, height: 320, channels: 4, background: "#0b6e4f" } }).png().toBuffer();
-  await page.getByLabel("Logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: upload });
+  await page.getByLabel("Logo", { exact: true }).setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: upload });
   await page.getByLabel("Accent colour", { exact: true }).fill("#4f46e5");
   await expect(page.getByText("Contrast with white text: 6.28:1.")).toBeVisible();
   await page.getByRole("button", { name: "Save branding" }).click();
@@ -47,7 +47,7 @@ test("an owner renames the workspace and brands it, the sidebar shows it, and an
   expect(src).toMatch(new RegExp(`^/app/logo/${ws.tenantId}\\?v=[0-9a-f]{16}$`));
 
   // Notes, for the admin to read below.
-  await page.getByLabel("Notes").fill("Renewal due in March.");
+  await page.getByRole("textbox", { name: "Notes", exact: true }).fill("Renewal due in March.");
   await page.getByRole("button", { name: "Save notes" }).click();
   await expect(page.getByTestId("notes-saved")).toHaveText("The notes were saved.");
 

@@ -4,6 +4,7 @@ import "server-only";
 // suspended or deleted workspace, a malformed id, no logo — gets the same
 // 404, which says nothing about which it was.
 import { DomainError } from "@/lib/errors";
+import { IMAGE_CONTENT_SECURITY_POLICY } from "@/lib/http/security-headers";
 import type { Credential } from "@/lib/tenancy";
 import { readLogo } from "@/lib/workspace-settings";
 
@@ -41,7 +42,8 @@ export async function logoResponse(credential: Credential | null, tenantId: stri
     "Cache-Control": version === logo.version ? IMMUTABLE : REVALIDATE,
     // Never interpreted as anything but the image it says it is, nor embedded by another site.
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'",
+    // middleware.ts sets the same policy on this path, where its headers win over these.
+    "Content-Security-Policy": IMAGE_CONTENT_SECURITY_POLICY,
     "Cross-Origin-Resource-Policy": "same-origin",
   };
   if (tags === "*" || tags.includes(logo.version)) return new Response(null, { status: 304, headers });
