@@ -22,14 +22,15 @@ export const renameSchema = z.object({
 
 /**
  * The branding form: the accent colour (empty for none) and, optionally, a
- * new logo. A file input left empty posts an empty, nameless file: no logo.
+ * new logo. A file input left empty posts an empty file (React's encoding
+ * names it "blob"): no new logo.
  */
 export const brandingSchema = z.object({
   accent: accentSchema,
   logo: z
     .file({ error: "Choose an image file for the logo." })
     .optional()
-    .transform((file) => (file && (file.size > 0 || file.name !== "") ? file : undefined)),
+    .transform((file) => (file && file.size > 0 ? file : undefined)),
 });
 
 export const notesSchema = z.object({

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, type ReactNode } from "react";
+import { useActionState, useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
 import {
   removeLogoAction,
   renameWorkspaceAction,
@@ -9,7 +9,7 @@ import {
 } from "@/app/app/(workspace)/settings/general/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
-import { Alert, Field, Input } from "@/components/ui";
+import { Alert, Button, Field, Input } from "@/components/ui";
 import {
   accentProblem,
   contrastWithWhite,
@@ -124,6 +124,19 @@ function AccentPreview({ value }: { value: string }) {
 export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLogo: boolean }) {
   const [state, action, pending] = useActionState(updateBrandingAction, null);
   const [removeState, remove, removing] = useActionState(removeLogoAction, null);
+  const [, startTransition] = useTransition();
+  const fileInput = useRef<HTMLInputElement>(null);
+  // A file input cannot be controlled, and React empties a form's fields
+  // after its action: the form is submitted by hand instead, so a refused
+  // colour does not throw away the chosen logo. The file is cleared once saved.
+  useEffect(() => {
+    if (state?.ok && fileInput.current) fileInput.current.value = "";
+  }, [state]);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => action(data));
+  };
   const [colour, setColour] = useState(accent ?? "");
   // The browser knows the file's size before sending it: a file over the
   // limit is refused here rather than sent (the server checks again).
@@ -134,7 +147,7 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
   const pickerValue = /^#[0-9a-f]{6}$/i.test(colour.trim()) ? colour.trim().toLowerCase() : "#000000";
   return (
     <div className="space-y-4">
-      <form action={action} className="space-y-4" noValidate data-testid="branding-form">
+      <form action={action} onSubmit={submit} className="space-y-4" noValidate data-testid="branding-form" aria-busy={pending || undefined}>
         <TenantField />
         <Field
           label="Logo"
@@ -143,6 +156,7 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
           hint={`PNG, JPEG or WebP, at most ${formatBytes(LOGO_MAX_BYTES)} and 25 megapixels. It is resized to fit ${LOGO_MAX_SIDE} × ${LOGO_MAX_SIDE} pixels and saved as a new PNG. SVG is not accepted.`}
         >
           <input
+            ref={fileInput}
             id="settings-logo"
             name="logo"
             type="file"
@@ -181,9 +195,10 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
           </div>
         </Field>
         <Outcome general={outcome.general} success={outcome.success} testId="branding" />
-        <SubmitButton pendingLabel="Saving…" disabled={Boolean(fileProblem)}>
-          Save branding
-        </SubmitButton>
+        {/* Submitted by hand (above), so its progress comes from the action's state rather than useFormStatus. */}
+        <Button type="submit" disabled={pending || Boolean(fileProblem)} aria-busy={pending || undefined}>
+          {pending ? "Saving…" : "Save branding"}
+        </Button>
       </form>
       {hasLogo ? (
         <form action={remove} className="space-y-2 border-t border-zinc-100 pt-4" data-testid="remove-logo-form">
