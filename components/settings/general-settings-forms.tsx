@@ -80,7 +80,7 @@ export function NameSlugForm({ name, slug }: { name: string; slug: string }) {
         label="Slug"
         htmlFor="settings-slug"
         error={errors.slug}
-        hint="A short, unique identifier: lowercase letters, digits and hyphens. It appears in export file names; no link uses it."
+        hint="A short, unique identifier: lowercase letters, digits and hyphens. It names the workspace in export file names; no link contains it."
       >
         <Input
           id="settings-slug"
