@@ -33,6 +33,13 @@ describe("middleware.ts", () => {
     expect(location(middleware(request("/app/dashboard", "__Secure-authjs.session-token=anything")))).toBeNull();
   });
 
+  it("gives the logo route an image's policy, where pages get theirs", () => {
+    const cookie = "authjs.session-token=anything";
+    const logo = middleware(request("/app/logo/5f0c8a52-7d4e-4a43-9d64-0d3b2b8f6c11?v=0123456789abcdef", cookie));
+    expect(logo.headers.get("content-security-policy")).toBe("default-src 'none'");
+    expect(middleware(request("/app/settings/general", cookie)).headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-/);
+  });
+
   it("gates /app and /invite only, however the path is spelled", () => {
     expect(location(middleware(request("/%61pp/dashboard")))).toBe(`/sign-in?next=${encodeURIComponent("/%61pp/dashboard")}`);
     expect(location(middleware(request("/app")))).toBe(`/sign-in?next=${encodeURIComponent("/app")}`);

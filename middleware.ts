@@ -1,20 +1,26 @@
 // The gate in front of the app, and the per-request security headers. It
 // performs no database I/O: it refuses a server-action POST from another
-// origin with 403 (lib/http/action-origin.ts), checks that a session cookie
+// origin with 403 (lib/http/action-origin.ts) and one larger than Next.js
+// reads with 413 (lib/http/action-body.ts), checks that a session cookie
 // is present (the session itself is verified on the server by
 // getTenantContext), rejects malformed invitation links outright, and gives
 // every response a Content-Security-Policy with a fresh script nonce
 // (lib/http/).
 import { NextResponse, type NextRequest } from "next/server";
+import { oversizedAction } from "@/lib/http/action-body";
 import { crossOriginAction } from "@/lib/http/action-origin";
 import { requestSecurity } from "@/lib/http/request-security";
+import { IMAGE_CONTENT_SECURITY_POLICY, servesImage } from "@/lib/http/security-headers";
 import { isInviteTokenShape } from "@/lib/invite-token";
 import { SESSION_COOKIES } from "@/lib/session-cookie";
 
 export function middleware(request: NextRequest) {
   const security = requestSecurity(request.headers);
-  const response = refuseCrossOrigin(request) ?? gate(request) ?? NextResponse.next({ request: { headers: security.forwardedHeaders } });
+  const response =
+    refuseCrossOrigin(request) ?? refuseOversized(request) ?? gate(request) ?? NextResponse.next({ request: { headers: security.forwardedHeaders } });
   for (const [name, value] of Object.entries(security.responseHeaders)) response.headers.set(name, value);
+  // Headers set here win over a route's own, so an image's stricter policy is set here too.
+  if (servesImage(request.nextUrl.pathname)) response.headers.set("Content-Security-Policy", IMAGE_CONTENT_SECURITY_POLICY);
   return response;
 }
 
@@ -22,6 +28,14 @@ function refuseCrossOrigin(request: NextRequest): NextResponse | null {
   const refusal = crossOriginAction(request.method, request.headers);
   return refusal
     ? new NextResponse(`${refusal}\n`, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } })
+    : null;
+}
+
+/** A form larger than Next.js will read (a logo upload), refused before it reads it: a 413 rather than its 500. */
+function refuseOversized(request: NextRequest): NextResponse | null {
+  const refusal = oversizedAction(request.method, request.headers);
+  return refusal
+    ? new NextResponse(`${refusal}\n`, { status: 413, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } })
     : null;
 }
 

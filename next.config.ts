@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { ACTION_BODY_LIMIT_BYTES } from "./lib/http/action-body";
 import { STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
@@ -10,6 +11,8 @@ const nextConfig: NextConfig = {
   // chunk would make rate-limiter-flexible's result class fail instanceof).
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "nodemailer", "rate-limiter-flexible"],
   typedRoutes: false,
+  // Room for a 1 MB logo and the rest of its form (lib/http/action-body.ts).
+  experimental: { serverActions: { bodySizeLimit: ACTION_BODY_LIMIT_BYTES } },
   // On every path, static files included; middleware.ts adds the
   // Content-Security-Policy and HSTS, which vary per request.
   async headers() {

@@ -8,7 +8,7 @@ import { Button } from "./ui";
 export function SubmitButton({ children, pendingLabel, ...props }: ComponentProps<typeof Button> & { pendingLabel?: string }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" disabled={pending || props.disabled} aria-busy={pending || undefined} {...props}>
+    <Button type="submit" {...props} disabled={pending || props.disabled} aria-busy={pending || undefined}>
       {pending ? (pendingLabel ?? "Working…") : children}
     </Button>
   );

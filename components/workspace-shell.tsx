@@ -4,7 +4,14 @@ import { SidebarNav } from "@/components/sidebar-nav";
 import { TenantScope } from "@/components/tenant-scope";
 import { Button } from "@/components/ui";
 import { WorkspaceSwitcher } from "@/components/workspace-switcher";
+import { logoUrl } from "@/lib/branding";
 import { can, type TenantContext } from "@/lib/tenancy";
+
+/** General settings' branding of the active workspace, from the memberships the request resolved (no query of its own). */
+function activeBranding(ctx: TenantContext): { accent: string | null; logoUrl: string | null } {
+  const active = ctx.memberships.find((m) => m.tenantId === ctx.tenantId);
+  return { accent: active?.accent ?? null, logoUrl: active?.logoVersion ? logoUrl(ctx.tenantId, active.logoVersion) : null };
+}
 
 /**
  * The signed-in app's frame: switcher, navigation, who is signed in. Each
@@ -23,7 +30,7 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
       <div className="flex min-h-screen">
         <aside className="flex w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4">
           <WorkspaceSwitcher
-            current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role }}
+            current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role, ...activeBranding(ctx) }}
             workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }))}
           />
           <SidebarNav items={nav} />

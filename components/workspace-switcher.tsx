@@ -12,7 +12,13 @@ export interface SwitcherWorkspace {
   role: string;
 }
 
-export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWorkspace; workspaces: SwitcherWorkspace[] }) {
+/** The active workspace's branding (general settings): its accent colour and logo, when it has them. */
+export interface SwitcherBranding {
+  accent: string | null;
+  logoUrl: string | null;
+}
+
+export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWorkspace & Partial<SwitcherBranding>; workspaces: SwitcherWorkspace[] }) {
   const [open, setOpen] = useState(false);
   const [state, action, pending] = useActionState(switchWorkspace, null);
   const pathname = usePathname();
@@ -42,9 +48,22 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
         aria-haspopup="true"
         data-testid="workspace-switcher"
         className="flex w-full items-center gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-left shadow-xs hover:bg-zinc-50"
+        // Branding: an accent underline (white text on the accent is checked to stay readable).
+        style={current.accent ? { borderBottomColor: current.accent, borderBottomWidth: 3 } : undefined}
       >
-        <span className="flex size-8 shrink-0 items-center justify-center rounded-md bg-zinc-900 text-sm font-semibold text-white">
-          {current.name.slice(0, 1).toUpperCase()}
+        <span
+          className="flex size-8 shrink-0 items-center justify-center overflow-hidden rounded-md bg-zinc-900 text-sm font-semibold text-white"
+          style={current.accent ? { backgroundColor: current.accent } : undefined}
+          data-testid="workspace-badge"
+          data-accent={current.accent ?? undefined}
+        >
+          {current.logoUrl ? (
+            // Served to members only by the app's own route; next/image's optimiser would fetch it without the session.
+            // eslint-disable-next-line @next/next/no-img-element
+            <img src={current.logoUrl} alt={`${current.name} logo`} className="size-full bg-white object-contain p-0.5" data-testid="workspace-logo" />
+          ) : (
+            current.name.slice(0, 1).toUpperCase()
+          )}
         </span>
         <span className="min-w-0 flex-1">
           <span className="block truncate text-sm font-semibold" data-testid="active-workspace">

@@ -176,6 +176,8 @@ async function arrange(label: string) {
     token,
     userId: ws.users.member.id,
     role: "auditor",
+    accent: "#4f46e5",
+    notes: "Fuzz notes",
   });
   return { ws, owner, token, fields, tenantIds: [ws.tenantId], userIds, emails, baseUrl: runtime().baseUrl };
 }
@@ -183,8 +185,9 @@ type Fixture = Awaited<ReturnType<typeof arrange>>;
 
 /**
  * What the fuzzed requests could change for these fixtures: memberships,
- * workspaces (including any a fixture's user created), invitations, audit
- * rows, sessions, the users, and sign-in tokens for their addresses.
+ * workspaces (including any a fixture's user created) and their logos and
+ * notes, invitations, audit rows, sessions, the users, and sign-in tokens
+ * for their addresses.
  */
 async function stateOf(fixtures: Fixture[]): Promise<unknown> {
   const tenants = fixtures.flatMap((f) => f.tenantIds);
@@ -194,8 +197,10 @@ async function stateOf(fixtures: Fixture[]): Promise<unknown> {
     `SELECT
        (SELECT json_agg(json_build_array(tenant_id, user_id, role) ORDER BY tenant_id, user_id) FROM tenant_members
          WHERE tenant_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])) AS members,
-       (SELECT json_agg(json_build_array(id, name, slug, status) ORDER BY id) FROM tenants
+       (SELECT json_agg(json_build_array(id, name, slug, status, accent_color) ORDER BY id) FROM tenants
          WHERE id = ANY($1::uuid[]) OR id IN (SELECT tenant_id FROM tenant_members WHERE user_id = ANY($2::uuid[]))) AS tenants,
+       (SELECT json_agg(json_build_array(tenant_id, sha256) ORDER BY tenant_id) FROM tenant_logos WHERE tenant_id = ANY($1::uuid[])) AS logos,
+       (SELECT json_agg(json_build_array(tenant_id, body) ORDER BY tenant_id) FROM tenant_notes WHERE tenant_id = ANY($1::uuid[])) AS notes,
        (SELECT json_agg(json_build_array(id, email, role, status, token_hash, revoked_at, accepted_at) ORDER BY id) FROM tenant_invitations
          WHERE tenant_id = ANY($1::uuid[])) AS invitations,
        (SELECT count(*) FROM audit_log WHERE tenant_id = ANY($1::uuid[]) OR actor_user_id = ANY($2::uuid[])) AS audit_rows,

@@ -38,7 +38,9 @@ export async function createTenant(actor: Actor, input: CreateTenantInput) {
  */
 export async function switchTenant(actor: Actor, tenantId: string, options: { remember: boolean }): Promise<Membership> {
   return withTenant({ tenantId, userId: actor.user.id, credential: actor.credential }, async (tx, role) => {
-    const tenant = await tx.one<{ name: string; slug: string }>(sql`SELECT name, slug FROM tenants WHERE id = ${tenantId}::uuid`);
+    const tenant = await tx.one<{ name: string; slug: string; accent: string | null; logo_version: string | null }>(sql`
+      SELECT t.name, t.slug, t.accent_color AS accent, left(l.sha256, 16) AS logo_version
+        FROM tenants t LEFT JOIN tenant_logos l ON l.tenant_id = t.id WHERE t.id = ${tenantId}::uuid`);
     if (!tenant) throw new DomainError("not_member", "You are not a member of that workspace.");
     await recordAudit(tx, {
       tenantId,
@@ -51,7 +53,15 @@ export async function switchTenant(actor: Actor, tenantId: string, options: { re
     if (options.remember) {
       await tx.exec(sql`UPDATE users SET last_tenant_id = ${tenantId}::uuid WHERE id = ${actor.user.id}::uuid`);
     }
-    return { tenantId, tenantName: tenant.name, tenantSlug: tenant.slug, role, status: "active" };
+    return {
+      tenantId,
+      tenantName: tenant.name,
+      tenantSlug: tenant.slug,
+      role,
+      status: "active",
+      accent: tenant.accent,
+      logoVersion: tenant.logo_version,
+    };
   });
 }
 

@@ -30,6 +30,12 @@ import {
 
 type Role = "owner" | "admin" | "auditor" | "member";
 
+/** A 1×1 transparent PNG: what tenant_logos accepts (its CHECK wants a PNG's signature). */
+const TINY_PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000970485973000003e8000003e801b57b526b0000000d494441540899636060606000000005000187a14ed40000000049454e44ae426082",
+  "hex",
+);
+
 interface RowFactory {
   /** Puts one row for `tenant` in the table, as the owner. */
   seed(tenant: TestTenant): Promise<void>;
@@ -88,6 +94,31 @@ const FACTORIES: Record<string, RowFactory> = {
       values: [tenant.id],
     }),
     mayTouch: { owner: null, admin: null, member: null, auditor: null },
+  },
+  tenant_logos: {
+    async seed(tenant) {
+      await owner().query(
+        `INSERT INTO tenant_logos (tenant_id, content, mime, width, height) VALUES ($1, $2, 'image/png', 1, 1)
+         ON CONFLICT (tenant_id) DO NOTHING`,
+        [tenant.id, TINY_PNG],
+      );
+    },
+    insert: (tenant, actor) => ({
+      text: "INSERT INTO tenant_logos (tenant_id, content, mime, width, height, updated_by) VALUES ($1, $2, 'image/png', 1, 1, $3)",
+      values: [tenant.id, TINY_PNG, actor.id],
+    }),
+    // Every member reads the logo; only owners set or remove it.
+    mayTouch: { admin: null, auditor: null, member: null },
+  },
+  tenant_notes: {
+    async seed(tenant) {
+      await owner().query("INSERT INTO tenant_notes (tenant_id, body) VALUES ($1, 'fixture notes') ON CONFLICT (tenant_id) DO NOTHING", [tenant.id]);
+    },
+    insert: (tenant, actor) => ({
+      text: "INSERT INTO tenant_notes (tenant_id, body, updated_by) VALUES ($1, 'forged', $2)",
+      values: [tenant.id, actor.id],
+    }),
+    mayTouch: { admin: null, auditor: null, member: null },
   },
 };
 

@@ -26,3 +26,35 @@ describe("describeAuditEvent: exports", () => {
     );
   });
 });
+
+describe("describeAuditEvent: general settings", () => {
+  it("describes a rename and a slug change with what they were and became", () => {
+    expect(describeAuditEvent("tenant.rename", { from: "Acme", to: "Acme Production" })).toBe("Renamed the workspace from “Acme” to “Acme Production”");
+    expect(describeAuditEvent("tenant.slug.change", { from: "acme", to: "acme-prod" })).toBe("Changed the workspace's slug from acme to acme-prod");
+  });
+
+  it("describes each branding change, and both at once", () => {
+    const logo = { change: "set", width: 256, height: 128, bytes: 20_480 };
+    expect(describeAuditEvent("tenant.branding.change", { logo })).toBe("Set the logo to a new image (256 × 128 px, 20 KB)");
+    expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, change: "replaced" } })).toBe(
+      "Replaced the logo with a new image (256 × 128 px, 20 KB)",
+    );
+    expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, change: "removed", bytes: 300 } })).toBe(
+      "Removed the logo (256 × 128 px, 1 KB)",
+    );
+    expect(describeAuditEvent("tenant.branding.change", { accent: { from: null, to: "#4f46e5" } })).toBe(
+      "Changed the accent colour from none to #4f46e5",
+    );
+    expect(describeAuditEvent("tenant.branding.change", { logo, accent: { from: "#4f46e5", to: null } })).toBe(
+      "Set the logo to a new image (256 × 128 px, 20 KB) and changed the accent colour from #4f46e5 to none",
+    );
+  });
+
+  it("describes a change of the notes by their lengths alone", () => {
+    expect(describeAuditEvent("tenant.notes.change", { from_length: 0, to_length: 1 })).toBe("Wrote the workspace's notes (1 character)");
+    expect(describeAuditEvent("tenant.notes.change", { from_length: 1200, to_length: 80 })).toBe(
+      "Changed the workspace's notes (1,200 characters → 80 characters)",
+    );
+    expect(describeAuditEvent("tenant.notes.change", { from_length: 80, to_length: 0 })).toBe("Cleared the workspace's notes");
+  });
+});

@@ -17,6 +17,28 @@ const EXPORT_ENDS: Record<string, string> = {
   error: "Export failed",
 };
 
+const kilobytes = (n: unknown) => (typeof n === "number" ? `${Math.max(1, Math.round(n / 1024)).toLocaleString("en")} KB` : "? KB");
+
+const characters = (n: unknown) => (typeof n === "number" ? `${n.toLocaleString("en")} character${n === 1 ? "" : "s"}` : "? characters");
+
+/** What a tenant.branding.change did, one clause per change. */
+function brandingChanges(m: Metadata): string {
+  const parts: string[] = [];
+  const logo = m.logo && typeof m.logo === "object" ? (m.logo as Metadata) : null;
+  if (logo) {
+    const size = `${str(logo.width)} × ${str(logo.height)} px, ${kilobytes(logo.bytes)}`;
+    if (logo.change === "removed") parts.push(`removed the logo (${size})`);
+    else parts.push(`${logo.change === "replaced" ? "replaced the logo with" : "set the logo to"} a new image (${size})`);
+  }
+  const accent = m.accent && typeof m.accent === "object" ? (m.accent as Metadata) : null;
+  if (accent) {
+    const colour = (v: unknown) => (typeof v === "string" && v ? v : "none");
+    parts.push(`changed the accent colour from ${colour(accent.from)} to ${colour(accent.to)}`);
+  }
+  const text = parts.join(" and ") || "changed the branding";
+  return `${text[0]!.toUpperCase()}${text.slice(1)}`;
+}
+
 function emailNote(m: Metadata): string {
   return m.email_dispatched === false ? " · invite email not sent" : "";
 }
@@ -40,6 +62,16 @@ export function describeAuditEvent(action: string, metadata: unknown): string {
       return `The platform suspended this workspace${m.reason ? `: ${str(m.reason)}` : ""}`;
     case "tenant.unblock":
       return "The platform lifted this workspace's suspension";
+    case "tenant.rename":
+      return `Renamed the workspace from “${str(m.from)}” to “${str(m.to)}”`;
+    case "tenant.slug.change":
+      return `Changed the workspace's slug from ${str(m.from)} to ${str(m.to)}`;
+    case "tenant.branding.change":
+      return brandingChanges(m);
+    case "tenant.notes.change":
+      if (m.to_length === 0) return "Cleared the workspace's notes";
+      if (m.from_length === 0) return `Wrote the workspace's notes (${characters(m.to_length)})`;
+      return `Changed the workspace's notes (${characters(m.from_length)} → ${characters(m.to_length)})`;
     case "member.invite":
       return `Invited ${email} as ${article(role)} ${role}${m.replaced_invitation_id ? ", replacing an earlier invitation" : ""}${emailNote(m)}`;
     case "member.invite.resend":

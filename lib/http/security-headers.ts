@@ -61,3 +61,15 @@ export function contentSecurityPolicy({ nonce, development, https, formActionOri
   if (https) directives.push(["upgrade-insecure-requests"]);
   return directives.map((parts) => parts.join(" ")).join("; ");
 }
+
+/**
+ * The policy of what the app serves as an image (a workspace's logo): no
+ * script, style or anything else in it may run or load, should a browser
+ * ever be persuaded to render it as a document.
+ */
+export const IMAGE_CONTENT_SECURITY_POLICY = "default-src 'none'";
+
+/** Paths whose responses are images: they carry IMAGE_CONTENT_SECURITY_POLICY instead of the pages' policy. */
+export function servesImage(pathname: string): boolean {
+  return pathname.startsWith("/app/logo/");
+}

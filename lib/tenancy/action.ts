@@ -52,16 +52,20 @@ export function workspaceMismatch(ctx: TenantContext, formTenantId: string | und
  * in the roles matrix → run the handler (which does its writes inside
  * withTenant, whose entry checks the membership again in the database).
  * Errors come back as typed results, never a 500.
+ *
+ * Only the file fields named in `files` reach the schema (as File objects,
+ * beside the text fields); an action that names none never sees a file.
  */
 export function tenantAction<S extends z.ZodType, T = undefined>(
-  config: { schema: S; permission: Permission },
+  config: { schema: S; permission: Permission; files?: readonly string[] },
   handler: (input: z.output<S>, ctx: TenantContext) => Promise<ActionResult<T>>,
 ) {
   return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
     const form = readForm(formData);
     if (!form.ok) return form.refusal;
     const fields = form.fields;
-    const parsed = config.schema.safeParse(fields);
+    const files = Object.fromEntries((config.files ?? []).flatMap((name) => (Object.hasOwn(form.files, name) ? [[name, form.files[name]!]] : [])));
+    const parsed = config.schema.safeParse({ ...fields, ...files });
     if (!parsed.success) return validationFailure(parsed.error);
     try {
       const resolved = await getTenantContext();

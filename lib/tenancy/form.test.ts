@@ -22,18 +22,21 @@ describe("readForm", () => {
     expect(readForm(value)).toEqual({ ok: false, refusal: { ok: false, error: NOT_FORM_MESSAGE } });
   });
 
-  it("reads text fields, the last of a repeated one, leaving out files and React's own fields", () => {
+  it("reads text fields, the last of a repeated one, and files apart from them, leaving out React's own fields", () => {
     const read = readForm(
       form([
         ["$ACTION_ID_abc", "x"],
         ["$ACTION_REF_1", ""],
         ["email", "first@b.test"],
         ["email", "second@b.test"],
-        ["avatar", new Blob(["png"])],
+        ["avatar", new Blob(["gif"])],
+        ["avatar", new File(["png\u0000bytes"], "me.png", { type: "image/png" })],
         ["note", "日本語 é"],
       ]),
     );
-    expect(read).toEqual({ ok: true, fields: { email: "second@b.test", note: "日本語 é" } });
+    expect(read.ok && read.fields).toEqual({ email: "second@b.test", note: "日本語 é" });
+    expect(read.ok && Object.keys(read.files)).toEqual(["avatar"]);
+    expect(read.ok && read.files.avatar?.name).toBe("me.png");
   });
 
   it("keeps a field named __proto__ as a field, not a prototype", () => {

@@ -11,6 +11,8 @@ const EXPECTED: Record<Permission, Role[]> = {
   "apikeys.manage": ["owner", "admin"],
   "members.manage": ["owner", "admin"],
   "tenant.rename": ["owner"],
+  "tenant.settings": ["owner"],
+  "tenant.notes.read": ["owner", "admin"],
   "tenant.delete": ["owner"],
   "ownership.transfer": ["owner"],
 };

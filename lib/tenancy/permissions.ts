@@ -19,6 +19,10 @@ const MATRIX = {
   "apikeys.manage": ["owner", "admin"],
   "members.manage": ["owner", "admin"],
   "tenant.rename": ["owner"],
+  /** Branding (logo, accent colour) and notes. */
+  "tenant.settings": ["owner"],
+  /** The workspace's notes are for those who manage it. */
+  "tenant.notes.read": ["owner", "admin"],
   "tenant.delete": ["owner"],
   "ownership.transfer": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;

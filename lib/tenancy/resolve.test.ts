@@ -122,12 +122,23 @@ describe("resolveTenantContext: which workspace a request acts in", () => {
     expect(rows[0]!.days).toBeGreaterThan(29.9);
   });
 
-  it("lists every active membership with its role, in name order", async () => {
+  it("lists every active membership with its role, accent colour and logo version, in name order", async () => {
     const { user, alpha, beta } = await userInTwoWorkspaces();
+    await owner().query("UPDATE tenants SET accent_color = '#4f46e5' WHERE id = $1", [alpha.id]);
+    const png = Buffer.from("89504e470d0a1a0a", "hex");
+    await owner().query("INSERT INTO tenant_logos (tenant_id, content, mime, width, height) VALUES ($1, $2, 'image/png', 1, 1)", [beta.id, png]);
     const ctx = await resolve(user, undefined);
     expect(ctx.kind === "tenant" && ctx.memberships).toEqual([
-      { tenantId: alpha.id, tenantName: "Alpha", tenantSlug: alpha.slug, role: "owner", status: "active" },
-      { tenantId: beta.id, tenantName: "Beta", tenantSlug: beta.slug, role: "auditor", status: "active" },
+      { tenantId: alpha.id, tenantName: "Alpha", tenantSlug: alpha.slug, role: "owner", status: "active", accent: "#4f46e5", logoVersion: null },
+      {
+        tenantId: beta.id,
+        tenantName: "Beta",
+        tenantSlug: beta.slug,
+        role: "auditor",
+        status: "active",
+        accent: null,
+        logoVersion: createHash("sha256").update(png).digest("hex").slice(0, 16),
+      },
     ]);
   });
 });

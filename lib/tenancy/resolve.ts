@@ -9,6 +9,10 @@ export interface Membership {
   role: Role;
   /** Suspended workspaces are listed (their members are told why they cannot enter); deleted ones are not. */
   status: "active" | "blocked";
+  /** The workspace's accent colour (#rrggbb), or null for the plain look. */
+  accent: string | null;
+  /** Names the current logo (part of its digest), or null without one: its URL changes with it. */
+  logoVersion: string | null;
 }
 
 export interface RequestInfo {

@@ -39,9 +39,10 @@ async function entering<T>(run: () => Promise<T>): Promise<T> {
  * session token, the user's active membership and the tenant's status, and
  * signs the context every policy reads. A forged or stale tenant id is never
  * entered; a member removed after their request began is refused here.
- * `fn` also gets the role the entry found.
+ * `fn` also gets the role the entry found. The user is whoever the
+ * credential proves; a route that knows no more than that (a logo) passes no userId.
  */
-export function withTenant<T>(scope: TenantScope, fn: (tx: Tx, role: Role) => Promise<T>): Promise<T> {
+export function withTenant<T>(scope: TenantScope | Omit<TenantScope, "userId">, fn: (tx: Tx, role: Role) => Promise<T>): Promise<T> {
   return entering(() =>
     transaction<{ role: Role }, T>(
       (literal) => `SELECT role FROM app_enter(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, true)`,

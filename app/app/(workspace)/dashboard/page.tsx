@@ -14,7 +14,9 @@ const PERMISSION_LABELS: Record<Permission, string> = {
   "audit.export": "Export the audit log",
   "apikeys.manage": "Manage API keys",
   "members.manage": "Invite, remove and change the roles of members",
-  "tenant.rename": "Rename the workspace",
+  "tenant.rename": "Rename the workspace and change its slug",
+  "tenant.settings": "Change the workspace's logo, accent colour and notes",
+  "tenant.notes.read": "Read the workspace's notes",
   "tenant.delete": "Delete the workspace",
   "ownership.transfer": "Transfer ownership",
 };

@@ -1,31 +1,120 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { DeleteWorkspace } from "@/components/lifecycle/delete-workspace";
+import { BrandingForm, NameSlugForm, NotesForm } from "@/components/settings/general-settings-forms";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
+import { formatBytes, logoUrl } from "@/lib/branding";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
-import { can, requireTenant } from "@/lib/tenancy";
+import { can, requireTenantWith } from "@/lib/tenancy";
+import { getGeneralSettings, type LogoInfo } from "@/lib/workspace-settings";
 
 export const metadata: Metadata = { title: "General settings" };
 
+function Section({ title, description, children, testId }: { title: string; description?: string; children: ReactNode; testId: string }) {
+  return (
+    <Card className="p-5">
+      <section aria-labelledby={`${testId}-title`} data-testid={testId}>
+        <h2 id={`${testId}-title`} className="text-sm font-semibold">
+          {title}
+        </h2>
+        {description ? <p className="mt-1 text-sm text-zinc-600">{description}</p> : null}
+        <div className="mt-4">{children}</div>
+      </section>
+    </Card>
+  );
+}
+
+function LogoPreview({ tenantId, logo, name }: { tenantId: string; logo: LogoInfo | null; name: string }) {
+  if (!logo) return <p className="text-sm text-zinc-500">No logo: the sidebar shows the workspace’s initial.</p>;
+  return (
+    <div className="flex items-center gap-4">
+      {/* Served by the app's own route to members only: next/image's optimiser would fetch it without the viewer's session. */}
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img
+        src={logoUrl(tenantId, logo.version)}
+        alt={`${name}'s logo`}
+        width={logo.width}
+        height={logo.height}
+        className="max-h-16 w-auto rounded border border-zinc-200 bg-white object-contain p-1"
+        data-testid="settings-logo"
+      />
+      <p className="text-xs text-zinc-500">
+        {logo.width} × {logo.height} px · {formatBytes(logo.bytes)}
+      </p>
+    </div>
+  );
+}
+
+function AccentSwatch({ accent }: { accent: string | null }) {
+  if (!accent) return <span className="text-zinc-500">None</span>;
+  return (
+    <span className="inline-flex items-center gap-2">
+      <span className="inline-block size-4 rounded" style={{ backgroundColor: accent }} aria-hidden />
+      <span className="font-mono">{accent}</span>
+    </span>
+  );
+}
+
 export default async function GeneralSettingsPage() {
-  const ctx = await requireTenant();
+  const { ctx, data } = await requireTenantWith((tx, ctx) => getGeneralSettings(tx, ctx));
+  const canRename = can(ctx.role, "tenant.rename");
+  const canEdit = can(ctx.role, "tenant.settings");
   const canDelete = can(ctx.role, "tenant.delete");
+  const readOnly = !canRename && !canEdit;
   return (
     <WorkspaceShell ctx={ctx}>
       <div className="space-y-8">
-        <PageHeader title="General" description={`${ctx.tenant.name}'s name and address.`} />
-        <Card className="p-5">
-          <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
-            <dt className="text-zinc-500">Name</dt>
-            <dd data-testid="general-name">{ctx.tenant.name}</dd>
-            <dt className="text-zinc-500">Slug</dt>
-            <dd className="font-mono">{ctx.tenant.slug}</dd>
-          </dl>
-        </Card>
+        <PageHeader
+          title="General"
+          description={readOnly ? `${data.name}'s name, address and branding. Only an owner can change them.` : `${data.name}'s name, address, branding and notes.`}
+        />
+        <Section title="Name and slug" testId="settings-name-slug">
+          {canRename ? (
+            <NameSlugForm name={data.name} slug={data.slug} />
+          ) : (
+            <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+              <dt className="text-zinc-500">Name</dt>
+              <dd data-testid="general-name">{data.name}</dd>
+              <dt className="text-zinc-500">Slug</dt>
+              <dd className="font-mono" data-testid="general-slug">
+                {data.slug}
+              </dd>
+            </dl>
+          )}
+        </Section>
+        <Section title="Branding" description="The logo and accent colour shown in the sidebar and the workspace switcher." testId="settings-branding">
+          <div className="space-y-4">
+            <LogoPreview tenantId={ctx.tenantId} logo={data.logo} name={data.name} />
+            {canEdit ? (
+              <BrandingForm accent={data.accent} hasLogo={data.logo !== null} />
+            ) : (
+              <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+                <dt className="text-zinc-500">Accent colour</dt>
+                <dd data-testid="general-accent">
+                  <AccentSwatch accent={data.accent} />
+                </dd>
+              </dl>
+            )}
+          </div>
+        </Section>
+        {data.notes !== null ? (
+          <Section title="Notes" description="Anything the workspace's owners and admins should know about it." testId="settings-notes">
+            {canEdit ? (
+              <NotesForm notes={data.notes} />
+            ) : data.notes ? (
+              <p className="text-sm whitespace-pre-wrap" data-testid="general-notes">
+                {data.notes}
+              </p>
+            ) : (
+              <p className="text-sm text-zinc-500">No notes.</p>
+            )}
+          </Section>
+        ) : null}
         {canDelete ? (
           <Card className="border-red-200 p-5">
             <h2 className="mb-3 text-sm font-semibold text-red-800">Danger zone</h2>
-            <DeleteWorkspace workspaceName={ctx.tenant.name} purgeAfterDays={PURGE_AFTER_DAYS} />
+            <DeleteWorkspace workspaceName={data.name} purgeAfterDays={PURGE_AFTER_DAYS} />
           </Card>
         ) : null}
       </div>
