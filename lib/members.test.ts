@@ -85,6 +85,39 @@ describe("getMembersPage", () => {
     expect(beyond.total).toBe(25);
   });
 
+  it("pages by join date and by role, ties included, with each row's own name and email", async () => {
+    // These sorts page tenant_members first and join users for the page only.
+    const tenant = await createTenantRow();
+    const users = await Promise.all(Array.from({ length: 25 }, (_, i) => createUser({ name: `Tied ${i}` })));
+    for (const [i, user] of users.entries()) {
+      await owner().query(
+        "INSERT INTO tenant_members (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, '2026-01-01T00:00:00Z')",
+        [tenant.id, user.id, i === 0 ? "owner" : i % 2 ? "member" : "admin"],
+      );
+    }
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const scope = actorFor(tenant, users[0]!);
+    for (const sort of ["joined", "role"] as const) {
+      for (const dir of ["asc", "desc"] as const) {
+        const page1 = await membersPage(scope, query({ sort, dir }));
+        const page2 = await membersPage(scope, query({ sort, dir, page: 2 }));
+        expect(page1.total).toBe(25);
+        expect(page1.members).toHaveLength(20);
+        expect(page2.members).toHaveLength(5);
+        const rows = [...page1.members, ...page2.members];
+        expect(new Set(rows.map((m) => m.userId)).size).toBe(25);
+        for (const row of rows) {
+          expect(row.email).toBe(byId.get(row.userId)!.email);
+          expect(row.name).toBe(byId.get(row.userId)!.name);
+        }
+        if (sort === "role") {
+          const ranks = rows.map((m) => ["owner", "admin", "auditor", "member"].indexOf(m.role));
+          expect(ranks).toEqual([...ranks].sort((a, b) => (dir === "asc" ? a - b : b - a)));
+        }
+      }
+    }
+  });
+
   it("searches name and email case-insensitively, and treats % and _ literally", async () => {
     const tenant = await createTenantRow();
     const tag = unique();
