@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
-import type { ActionResult, ActionState } from "@/lib/tenancy/action";
+import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { SubmitButton } from "./submit-button";
 import { TenantField } from "./tenant-scope";
 import { Alert, Button } from "./ui";

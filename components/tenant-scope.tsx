@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext, type ReactNode } from "react";
-import { TENANT_FIELD } from "@/lib/tenancy/tenant-field";
+import { TENANT_FIELD } from "@/lib/tenancy/client";
 
 const TenantScopeContext = createContext<string | null>(null);
 

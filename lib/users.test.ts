@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deactivateUser, reactivateUser } from "@/lib/users";
-import { resolveTenantContext } from "@/lib/tenancy/resolve";
+import { resolveTenantContext } from "@/lib/tenancy";
 import { addMember, createSession, createTenantRow, createUser, credentialOf, owner } from "@/test/fixtures";
 
 /** More sessions besides the one every test user has (other browsers). */

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/lib/auth";
 import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
-import { TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
+import { formAction, TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
 import { acceptInvitationById, acceptInvitationByToken } from "@/lib/invitations";
 import { withinInviteTokenLimit } from "@/lib/rate-limit";
 import { createTenant, switchTenant } from "@/lib/tenants";
@@ -52,7 +52,7 @@ export const acceptInvitationLinkAction = userAction({ schema: z.object({ token:
   redirect("/app/dashboard");
 });
 
-export async function signOutAction() {
+export const signOutAction = formAction({ schema: z.object({}) }, async () => {
   (await cookies()).delete(TENANT_COOKIE);
   await signOut({ redirectTo: "/sign-in" });
-}
+});

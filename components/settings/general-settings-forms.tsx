@@ -21,7 +21,7 @@ import {
   logoFileProblem,
   NOTES_MAX,
 } from "@/lib/branding";
-import type { ActionState } from "@/lib/tenancy/action";
+import type { ActionState } from "@/lib/tenancy/client";
 import { SLUG_MAX, TENANT_NAME_MAX } from "@/lib/validation";
 
 /**

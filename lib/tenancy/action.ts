@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { DomainError } from "@/lib/errors";
-import { getTenantContext, type Credential, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
+import { currentRequestInfo, getTenantContext, type Credential, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
 import { can, type Permission } from "./permissions";
 import { readForm } from "./form";
 import { TENANT_FIELD } from "./tenant-field";
@@ -107,5 +107,43 @@ export function userAction<S extends z.ZodType, T = undefined>(
     } catch (error) {
       return failureFrom(error);
     }
+  };
+}
+
+/**
+ * For actions of someone who may not be signed in (asking for a sign-in
+ * link): read the form (readForm) → parse → handler, with the request's
+ * client information. No session is looked up; the handler decides what an
+ * anonymous caller may do.
+ */
+export function publicAction<S extends z.ZodType, T = undefined>(
+  config: { schema: S },
+  handler: (input: z.output<S>, who: { request: RequestInfo }) => Promise<ActionResult<T>>,
+) {
+  return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
+    const form = readForm(formData);
+    if (!form.ok) return form.refusal;
+    const parsed = config.schema.safeParse(form.fields);
+    if (!parsed.success) return validationFailure(parsed.error);
+    try {
+      return await handler(parsed.data, { request: await currentRequestInfo() });
+    } catch (error) {
+      return failureFrom(error);
+    }
+  };
+}
+
+/**
+ * For plain form actions that answer with a redirect and have no form state
+ * to show an error in (sign in with GitHub, sign out): what is not a form,
+ * holds a NUL byte or does not parse does nothing at all.
+ */
+export function formAction<S extends z.ZodType>(config: { schema: S }, handler: (input: z.output<S>) => Promise<void>) {
+  return async (formData: FormData): Promise<void> => {
+    const form = readForm(formData);
+    if (!form.ok) return;
+    const parsed = config.schema.safeParse(form.fields);
+    if (!parsed.success) return;
+    await handler(parsed.data);
   };
 }

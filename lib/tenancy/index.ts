@@ -27,7 +27,7 @@ export {
   SUSPENDED,
   type TenantScope,
 } from "./with-tenant";
-export { tenantAction, userAction, failureFrom, validationFailure, workspaceMismatch, type ActionResult, type ActionState } from "./action";
+export { tenantAction, userAction, publicAction, formAction, failureFrom, validationFailure, workspaceMismatch, type ActionResult, type ActionState } from "./action";
 export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
 export { requireTenant, requireTenantWith, requireUser } from "./guards";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
