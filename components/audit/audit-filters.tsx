@@ -21,7 +21,7 @@ export interface RawFilters {
  * view can be bookmarked and shared, and back/forward just work. The
  * browser's time zone rides along, so dates mean the viewer's days.
  */
-export function AuditFiltersForm({ actions, values }: { actions: readonly string[]; values: RawFilters }) {
+export function AuditFiltersForm({ actions, values }: { actions: readonly { value: string; label: string }[]; values: RawFilters }) {
   // The browser's zone once hydrated; the server renders UTC.
   const zone = useSyncExternalStore(noSubscription, browserTimeZone, () => "UTC");
   const dropdown = useRef<HTMLDetailsElement>(null);
@@ -60,11 +60,18 @@ export function AuditFiltersForm({ actions, values }: { actions: readonly string
           <span className="block text-sm font-medium">Actions</span>
           <details ref={dropdown} className="relative">
             <summary className="flex h-10 cursor-pointer list-none items-center rounded-md border border-zinc-300 bg-white px-3 text-sm">
-              {chosen.size ? `${chosen.size} selected` : "All actions"}
+              <span className="truncate">
+                {chosen.size
+                  ? actions
+                      .filter((a) => chosen.has(a.value))
+                      .map((a) => a.label)
+                      .join(", ")
+                  : "All actions"}
+              </span>
             </summary>
             <fieldset className="absolute z-10 mt-1 max-h-72 w-full space-y-1 overflow-y-auto rounded-md border border-zinc-200 bg-white p-2 shadow-lg">
               <legend className="sr-only">Actions</legend>
-              {actions.map((action) => (
+              {actions.map(({ value: action, label }) => (
                 <label key={action} className="flex items-center gap-2 rounded px-1 py-0.5 text-sm hover:bg-zinc-50">
                   <input
                     type="checkbox"
@@ -78,7 +85,8 @@ export function AuditFiltersForm({ actions, values }: { actions: readonly string
                       setChosen(next);
                     }}
                   />
-                  <code className="text-xs">{action}</code>
+                  <span>{label}</span>
+                  <code className="ml-auto text-xs text-zinc-400">{action}</code>
                 </label>
               ))}
             </fieldset>

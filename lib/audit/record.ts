@@ -1,37 +1,16 @@
 import "server-only";
 import { sql, type Tx } from "@/lib/db";
 import type { RequestInfo } from "@/lib/tenancy";
+import type { AuditAction } from "@/lib/registry";
 
-export const AUDIT_ACTIONS = [
-  "tenant.create",
-  "tenant.switch",
-  "tenant.delete",
-  "tenant.restore",
-  "tenant.purge.request",
-  "tenant.block",
-  "tenant.unblock",
-  "tenant.rename",
-  "tenant.slug.change",
-  "tenant.branding.change",
-  "tenant.notes.change",
-  "member.invite",
-  "member.invite.revoke",
-  "member.invite.resend",
-  "member.invite.accept",
-  "member.remove",
-  "member.role.change",
-  "member.leave",
-  "audit.export",
-  "audit.export.finish",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction } from "@/lib/registry";
 
 export interface AuditEntry {
   tenantId: string;
   actor: { id: string; email: string };
   action: AuditAction;
-  /** `audit_event`: another row of the audit log, by id (an export's end names its start). */
-  target?: { type: "tenant" | "user" | "invitation" | "audit_log" | "audit_event"; id: string };
+  /** A target type a module registered (lib/registry: targetTypes). */
+  target?: { type: string; id: string };
   metadata?: Record<string, unknown>;
   request?: RequestInfo;
 }

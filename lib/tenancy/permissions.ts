@@ -2,6 +2,7 @@
 // is rendered), the server actions (what is allowed) and the RLS policies in
 // prisma/migrations (what the database accepts) all follow this table.
 import type { MemberRole } from "@/lib/generated/prisma/enums";
+import { PERMISSIONS, PERMISSION_DEFINITIONS, type Permission } from "@/lib/registry";
 
 export type Role = MemberRole;
 
@@ -11,25 +12,17 @@ export const ROLES = ["owner", "admin", "auditor", "member"] as const satisfies 
 export const INVITABLE_ROLES = ["admin", "auditor", "member"] as const satisfies readonly Role[];
 export type InvitableRole = (typeof INVITABLE_ROLES)[number];
 
-const MATRIX = {
-  "dashboard.read": ["owner", "admin", "auditor", "member"],
-  "members.read": ["owner", "admin", "auditor", "member"],
-  "audit.read": ["owner", "admin", "auditor"],
-  "audit.export": ["owner", "admin", "auditor"],
-  "apikeys.manage": ["owner", "admin"],
-  "members.manage": ["owner", "admin"],
-  "tenant.rename": ["owner"],
-  /** Branding (logo, accent colour) and notes. */
-  "tenant.settings": ["owner"],
-  /** The workspace's notes are for those who manage it. */
-  "tenant.notes.read": ["owner", "admin"],
-  "tenant.delete": ["owner"],
-  "ownership.transfer": ["owner"],
-} as const satisfies Record<string, readonly Role[]>;
+/**
+ * Who may do what, collected from every module's definition (lib/registry):
+ * each permission's roles. role_permissions in SQL holds the same rows.
+ */
+const MATRIX = Object.fromEntries(Object.entries(PERMISSION_DEFINITIONS).map(([p, d]) => [p, d.roles])) as Record<Permission, readonly Role[]>;
 
-export type Permission = keyof typeof MATRIX;
+export type { Permission };
+export { PERMISSIONS };
 
-export const PERMISSIONS = Object.keys(MATRIX) as Permission[];
+/** What each permission lets one do, as the dashboard lists it. */
+export const PERMISSION_LABELS = Object.fromEntries(Object.entries(PERMISSION_DEFINITIONS).map(([p, d]) => [p, d.label])) as Record<Permission, string>;
 
 export function can(role: Role | null | undefined, permission: Permission): boolean {
   if (!role) return false;

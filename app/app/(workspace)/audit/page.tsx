@@ -7,6 +7,7 @@ import { WorkspaceShell } from "@/components/workspace-shell";
 import {
   AUDIT_ACTIONS,
   AUDIT_PAGE_SETTINGS,
+  auditActionLabel,
   decodeCursor,
   describeAuditEvent,
   encodeCursor,
@@ -92,7 +93,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
           }
         />
         <AuditFiltersForm
-          actions={AUDIT_ACTIONS}
+          actions={AUDIT_ACTIONS.map((value) => ({ value, label: auditActionLabel(value) }))}
           values={{
             actions: list(params.action),
             actor: first(params.actor),

@@ -2,24 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { PERMISSIONS, can, requireTenantWith, type Permission } from "@/lib/tenancy";
+import { PERMISSIONS, PERMISSION_LABELS, can, requireTenantWith } from "@/lib/tenancy";
 import { getWorkspaceOverview } from "@/lib/tenants";
 
 export const metadata: Metadata = { title: "Dashboard" };
-
-const PERMISSION_LABELS: Record<Permission, string> = {
-  "dashboard.read": "See the dashboard",
-  "members.read": "See who belongs to the workspace",
-  "audit.read": "Read the audit log",
-  "audit.export": "Export the audit log",
-  "apikeys.manage": "Manage API keys",
-  "members.manage": "Invite, remove and change the roles of members",
-  "tenant.rename": "Rename the workspace and change its slug",
-  "tenant.settings": "Change the workspace's logo, accent colour and notes",
-  "tenant.notes.read": "Read the workspace's notes",
-  "tenant.delete": "Delete the workspace",
-  "ownership.transfer": "Transfer ownership",
-};
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 

@@ -1,0 +1,53 @@
+// What a module registers about itself: its permissions (who may do what, the
+// roles matrix's rows), its audit events (how each reads in the log) and its
+// page in the sidebar. Pure and client-safe: pages, the audit page's filter
+// and CSV exports read the same definitions.
+//
+// A new resource writes one of these next to its code and adds one line to
+// lib/registry/index.ts. Nothing central is edited for it.
+
+/** The roles a workspace member can have (the member_role enum). */
+export type RoleName = "owner" | "admin" | "auditor" | "member";
+
+export interface PermissionDefinition {
+  /** The roles granted this permission; role_permissions in SQL must match (prisma/roles-matrix.test.ts). */
+  roles: readonly RoleName[];
+  /** What the permission lets one do, as the dashboard lists it. */
+  label: string;
+}
+
+export type AuditMetadata = Record<string, unknown>;
+
+export interface AuditEventDefinition {
+  /** A short name for the audit page's action filter ("Member removed"). */
+  label: string;
+  /** One readable sentence for a row of the log and its exports. */
+  describe: (metadata: AuditMetadata) => string;
+}
+
+export interface NavEntry<P extends string = string> {
+  href: string;
+  label: string;
+  /** The permission that shows the entry; the page checks it again. */
+  permission: P;
+}
+
+export interface ModuleDefinition<P extends string = string, A extends string = string> {
+  name: string;
+  permissions: { readonly [K in P]: PermissionDefinition };
+  auditEvents: { readonly [K in A]: AuditEventDefinition };
+  /** Kinds of audit targets the module names (audit_log.target_type). */
+  targetTypes?: readonly string[];
+  nav?: readonly NavEntry<NoInfer<P>>[];
+}
+
+/** Declares a module's registrations with their literal keys kept for typing. */
+export function defineModule<const P extends string, const A extends string>(def: ModuleDefinition<P, A>): ModuleDefinition<P, A> {
+  return def;
+}
+
+// Helpers for describe(): metadata comes from JSON, so nothing is trusted.
+export const str = (v: unknown): string => (typeof v === "string" || typeof v === "number" ? String(v) : "");
+export const article = (word: string): string => (/^[aeiou]/i.test(word) ? "an" : "a");
+export const count = (n: unknown, noun: string): string =>
+  typeof n === "number" ? `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"}` : `? ${noun}s`;
