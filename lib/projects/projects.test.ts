@@ -1,33 +1,45 @@
-// Projects against the real database (written by npm run new:resource):
-// create, list, rename and delete with their audit rows; each role gets what
+// Projects against the real database (written by npm run new:resource, then
+// finished by hand): create, list, edit, archive and delete with their audit
+// rows and sentences; the list's search and archive filter; each role gets what
 // the matrix gives it, from the lib and, in raw SQL as the app role, from the
 // policies; another workspace sees and touches none of it; the workspace's
 // deletion takes the rows into the trash and its restore brings them back.
 import { describe, expect, it } from "vitest";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
+import { describeAuditEvent } from "@/lib/audit";
 import { ROLES, can, withTenant, type Role } from "@/lib/tenancy";
 import {
+  archiveProjectSchema,
   createProject,
   createProjectSchema,
   deleteProject,
   listProjects,
   listQuerySchema,
   updateProject,
+  setProjectArchived,
   updateProjectSchema,
+  type ProjectStatus,
 } from "@/lib/projects";
 import { actorFor, asApp, auditRows, createWorkspace, domainCode, owner, pgErrorCode } from "@/test/fixtures";
 
 type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
 
-const listAs = (ws: Workspace, role: Role, q = "") =>
-  withTenant(actorFor(ws.tenant, ws[role]), (tx) => listProjects(tx, { tenantId: ws.tenant.id }, listQuerySchema.parse({ q })));
+const listAs = (ws: Workspace, role: Role, q = "", status: ProjectStatus = "active") =>
+  withTenant(actorFor(ws.tenant, ws[role]), (tx) => listProjects(tx, { tenantId: ws.tenant.id }, listQuerySchema.parse({ q, status })));
 
 /** A role that may manage projects (the matrix has one, or nothing below could create a row). */
 const manager = ROLES.find((r) => can(r, "projects.manage"))!;
 
 async function stored(id: string) {
-  const { rows } = await owner().query<{ name: string; tenant_id: string; created_by: string | null; deleted_at: Date | null }>(
-    "SELECT name, tenant_id, created_by, deleted_at FROM projects WHERE id = $1",
+  const { rows } = await owner().query<{
+    name: string;
+    description: string | null;
+    archived_at: Date | null;
+    tenant_id: string;
+    created_by: string | null;
+    deleted_at: Date | null;
+  }>(
+    "SELECT name, description, archived_at, tenant_id, created_by, deleted_at FROM projects WHERE id = $1",
     [id],
   );
   return rows[0] ?? null;
@@ -55,9 +67,9 @@ describe("projects: create, list, rename, delete", () => {
 
     const rows = await auditRows(ws.tenant.id);
     expect(rows.filter((r) => r.action.startsWith("project.")).map((r) => [r.action, r.metadata])).toEqual([
-      ["project.create", { name: "First one" }],
-      ["project.create", { name: "Second 100%" }],
-      ["project.update", { from: "First one", to: "Renamed" }],
+      ["project.create", { name: "First one", description_length: 0 }],
+      ["project.create", { name: "Second 100%", description_length: 0 }],
+      ["project.update", { name: "Renamed", from: "First one", to: "Renamed", description_changed: false }],
       ["project.delete", { name: "Renamed" }],
     ]);
     expect(rows.find((r) => r.action === "project.delete")).toMatchObject({ actor_user_id: ws[manager].id, target_type: "project", target_id: created.id });
@@ -67,6 +79,69 @@ describe("projects: create, list, rename, delete", () => {
     expect(createProjectSchema.safeParse({ name: "   " }).success).toBe(false);
     expect(createProjectSchema.safeParse({ name: "x".repeat(201) }).success).toBe(false);
     expect(updateProjectSchema.safeParse({ id: "nope", name: "x" }).success).toBe(false);
+  });
+
+  it("keeps a description (CRLF as one line break, blank as none, at most 2,000 characters) and audits its length, not its text", async () => {
+    expect(createProjectSchema.parse({ name: "x", description: "  one\r\ntwo  " }).description).toBe("one\ntwo");
+    expect(createProjectSchema.parse({ name: "x", description: "   " }).description).toBeNull();
+    expect(createProjectSchema.parse({ name: "x" }).description).toBeNull();
+    expect(createProjectSchema.safeParse({ name: "x", description: "d".repeat(2001) }).success).toBe(false);
+
+    const ws = await createWorkspace();
+    const actor = actorFor(ws.tenant, ws[manager]);
+    const created = await createProject(actor, createProjectSchema.parse({ name: "Described", description: "Secret plans" }));
+    expect(await stored(created.id)).toMatchObject({ description: "Secret plans" });
+    await updateProject(actor, updateProjectSchema.parse({ id: created.id, name: "Described", description: "Other plans" }));
+    // Not given: unchanged. Given blank: cleared.
+    await updateProject(actor, { id: created.id, name: "Described again" });
+    expect(await stored(created.id)).toMatchObject({ name: "Described again", description: "Other plans" });
+    expect((await listAs(ws, "auditor", "other PLANS")).rows.map((r) => r.id)).toEqual([created.id]);
+    await updateProject(actor, updateProjectSchema.parse({ id: created.id, name: "Described again", description: "" }));
+    expect(await stored(created.id)).toMatchObject({ description: null });
+
+    const rows = (await auditRows(ws.tenant.id)).filter((r) => r.action.startsWith("project."));
+    expect(JSON.stringify(rows.map((r) => r.metadata))).not.toContain("plans");
+    expect(rows.map((r) => describeAuditEvent(r.action, r.metadata))).toEqual([
+      "Created the project “Described”",
+      "Changed the description of the project “Described”",
+      "Renamed the project “Described” to “Described again”",
+      "Changed the description of the project “Described again”",
+    ]);
+  });
+
+  it("archives and unarchives, audited, and lists active, archived or all", async () => {
+    const ws = await createWorkspace();
+    const actor = actorFor(ws.tenant, ws[manager]);
+    const kept = await createProject(actor, { name: "Kept active" });
+    const shelved = await createProject(actor, { name: "Shelved" });
+    const archived = await setProjectArchived(actor, archiveProjectSchema.parse({ id: shelved.id, archived: "true" }));
+    expect(archived.archivedAt).toBeInstanceOf(Date);
+    // Archiving what is archived records nothing.
+    await setProjectArchived(actor, { id: shelved.id, archived: true });
+
+    const names = async (status: ProjectStatus) => (await listAs(ws, "auditor", "", status)).rows.map((r) => r.name);
+    expect(await names("active")).toEqual(["Kept active"]);
+    expect(await names("archived")).toEqual(["Shelved"]);
+    // Active first.
+    expect(await names("all")).toEqual(["Kept active", "Shelved"]);
+    expect(listQuerySchema.parse({ status: "nonsense" }).status).toBe("active");
+
+    await setProjectArchived(actor, { id: shelved.id, archived: false });
+    expect(await stored(shelved.id)).toMatchObject({ archived_at: null });
+    expect((await names("active")).sort()).toEqual(["Kept active", "Shelved"]);
+    expect(await domainCode(setProjectArchived(actorFor(ws.tenant, ws.auditor), { id: kept.id, archived: true }))).toBe(
+      can("auditor", "projects.manage") ? "ok" : "forbidden",
+    );
+
+    const rows = (await auditRows(ws.tenant.id)).filter((r) => r.action === "project.archive" || r.action === "project.unarchive");
+    expect(rows.map((r) => [r.action, r.metadata, r.target_id])).toEqual([
+      ["project.archive", { name: "Shelved" }, shelved.id],
+      ["project.unarchive", { name: "Shelved" }, shelved.id],
+    ]);
+    expect(rows.map((r) => describeAuditEvent(r.action, r.metadata))).toEqual([
+      "Archived the project “Shelved”",
+      "Brought the project “Shelved” back from the archive",
+    ]);
   });
 
   it("says a deleted project is gone when it is renamed or deleted again", async () => {

@@ -1,4 +1,5 @@
--- Projects: a tenant-scoped resource (written by npm run new:resource).
+-- Projects: a tenant-scoped resource (written by npm run new:resource; the
+-- description and archived_at were added by hand before it was first released).
 --
 -- * Every row belongs to one workspace (tenant_id, removed with it). Row-level
 --   security is enabled and forced; the policies read the signed context's
@@ -15,6 +16,9 @@ CREATE TABLE "projects" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "tenant_id" UUID NOT NULL,
     "name" TEXT NOT NULL,
+    "description" TEXT,
+    -- Archived projects stay readable and restorable; the list shows the active ones first.
+    "archived_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "created_by" UUID,
@@ -23,6 +27,7 @@ CREATE TABLE "projects" (
 
     CONSTRAINT "projects_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "projects_name_length" CHECK (char_length("name") BETWEEN 1 AND 200),
+    CONSTRAINT "projects_description_length" CHECK (char_length("description") BETWEEN 1 AND 2000),
     CONSTRAINT "projects_deleted_fields" CHECK (("deleted_at" IS NULL) = ("deletion_batch_id" IS NULL))
 );
 -- No Prisma relation stands for this key (the Tenant model stays as it is):
@@ -65,4 +70,4 @@ INSERT INTO "role_permissions" ("permission", "role") VALUES
   ('projects.manage', 'member');
 
 GRANT SELECT, INSERT, DELETE ON "projects" TO tenantry_app;
-GRANT UPDATE ("name", "updated_at", "deleted_at", "deletion_batch_id") ON "projects" TO tenantry_app;
+GRANT UPDATE ("name", "description", "archived_at", "updated_at", "deleted_at", "deletion_batch_id") ON "projects" TO tenantry_app;

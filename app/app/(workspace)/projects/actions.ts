@@ -1,7 +1,16 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createProject, createProjectSchema, deleteProject, deleteProjectSchema, updateProject, updateProjectSchema } from "@/lib/projects";
+import {
+  archiveProjectSchema,
+  createProject,
+  createProjectSchema,
+  deleteProject,
+  deleteProjectSchema,
+  setProjectArchived,
+  updateProject,
+  updateProjectSchema,
+} from "@/lib/projects";
 import { tenantAction } from "@/lib/tenancy";
 
 // The projects page's actions: each checks the form, the workspace it was
@@ -19,6 +28,12 @@ export const updateProjectAction = tenantAction({ schema: updateProjectSchema, p
   const updated = await updateProject(ctx, input);
   revalidatePath(PAGE);
   return { ok: true, data: undefined, message: `Saved “${updated.name}”.` };
+});
+
+export const archiveProjectAction = tenantAction({ schema: archiveProjectSchema, permission: "projects.manage" }, async (input, ctx) => {
+  const project = await setProjectArchived(ctx, input);
+  revalidatePath(PAGE);
+  return { ok: true, data: undefined, message: input.archived ? `Archived “${project.name}”.` : `“${project.name}” is active again.` };
 });
 
 export const deleteProjectAction = tenantAction({ schema: deleteProjectSchema, permission: "projects.manage" }, async (input, ctx) => {
