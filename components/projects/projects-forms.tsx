@@ -99,7 +99,7 @@ function EditProject({ id, name, description }: { id: string; name: string; desc
         type="button"
         variant="secondary"
         size="sm"
-        data-testid={`edit-${name}`}
+        data-testid={`edit-${id}`}
         onClick={() => {
           setDraftName(name);
           setDraftDescription(description ?? "");
@@ -154,7 +154,7 @@ export function ProjectRowActions({ id, name, description, archived }: { id: str
           <TenantField />
           <input type="hidden" name="id" value={id} />
           <input type="hidden" name="archived" value={archived ? "false" : "true"} />
-          <SubmitButton variant="secondary" size="sm" pendingLabel={archived ? "Unarchiving…" : "Archiving…"} data-testid={`${archived ? "unarchive" : "archive"}-${name}`}>
+          <SubmitButton variant="secondary" size="sm" pendingLabel={archived ? "Unarchiving…" : "Archiving…"} data-testid={`${archived ? "unarchive" : "archive"}-${id}`}>
             {archived ? "Unarchive" : "Archive"}
           </SubmitButton>
         </form>
@@ -171,7 +171,7 @@ export function ProjectRowActions({ id, name, description, archived }: { id: str
           }
           confirmLabel="Delete project"
           pendingLabel="Deleting…"
-          testId={`delete-${name}`}
+          testId={`delete-${id}`}
         />
       </div>
       {archiveState && !archiveState.ok ? <Alert variant="error">{archiveState.error}</Alert> : null}
