@@ -6,7 +6,6 @@ import { single, sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { withinSecondFactorLimit } from "@/lib/rate-limit";
 import { withUser, type Actor, type Credential } from "@/lib/tenancy";
-export { awaitingSecondFactor } from "@/lib/tenancy/second-factor";
 
 // Two-factor authentication with TOTP (RFC 6238: SHA-1, 6 digits, 30 s).
 //
