@@ -93,10 +93,10 @@ test("turn on two-factor from the profile, then sign in with the code after the 
   // Turning it off needs a code: a recovery code does it, once.
   await second.getByTestId("disable-two-factor").click();
   await second.getByLabel("Authentication code").fill("999999");
-  await second.getByRole("button", { name: "Turn off" }).click();
+  await second.getByRole("button", { name: "Turn off", exact: true }).click();
   await expect(second.getByRole("alert")).toContainText("That code is not right.");
   await second.getByLabel("Authentication code").fill(recoveryCodes[0]!);
-  await second.getByRole("button", { name: "Turn off" }).click();
+  await second.getByRole("button", { name: "Turn off", exact: true }).click();
   await expect(second.getByRole("button", { name: "Set up two-factor" })).toBeVisible();
   expect((await db().query("SELECT count(*)::int AS n FROM user_two_factor WHERE user_id = $1", [user.id])).rows[0].n).toBe(0);
 

@@ -160,7 +160,7 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
   const confirmOutcome = outcome(confirmState, confirming);
 
   let body: ReactNode;
-  if (codes && state.enabled) {
+  if (codes) {
     body = (
       <div className="space-y-3">
         <Alert variant="success">Two-factor authentication is on. Your next sign-in will ask for a code.</Alert>

@@ -45,6 +45,7 @@ export const cancelTwoFactorAction = userAction({ schema: z.object({}) }, async 
 /** Confirms enrolment; the recovery codes come back once, in the answer, and are never shown again. */
 export const confirmTwoFactorAction = userAction({ schema: code }, async (input, actor) => {
   const recoveryCodes = await confirmEnrolment(actor, input.code);
+  revalidatePath(PROFILE);
   return { ok: true, data: { recoveryCodes }, message: "Two-factor authentication is on." };
 });
 
