@@ -157,6 +157,15 @@ describe("verifySecondFactor (for steps that ask again, such as an ownership tra
     const right = await codeAt(secret, clock);
     await expect(inTx(user, (tx) => verifySecondFactor(tx, user.id, right, clock))).rejects.toBeInstanceOf(RateLimited);
   });
+  it("counts only wrong codes against that limit: a right one gives its point back", async () => {
+    const { user, secret, clock } = await enrolled();
+    for (let i = 0; i < 9; i++) expect(await inTx(user, (tx) => verifySecondFactor(tx, user.id, "000000", clock))).toBe(false);
+    clock.advance(30);
+    expect(await inTx(user, async (tx) => verifySecondFactor(tx, user.id, await codeAt(secret, clock), clock))).toBe(true);
+    // The tenth miss is still allowed; the eleventh attempt is not.
+    expect(await inTx(user, (tx) => verifySecondFactor(tx, user.id, "000000", clock))).toBe(false);
+    await expect(inTx(user, (tx) => verifySecondFactor(tx, user.id, "000000", clock))).rejects.toBeInstanceOf(RateLimited);
+  });
 });
 
 describe("regenerating recovery codes and disabling", () => {
