@@ -68,6 +68,8 @@ test("turn on two-factor from the profile, then sign in with the code after the 
   expect((await second.request.get("/api/me")).status()).toBe(401);
   await second.goto("/app/settings");
   await expect(second).toHaveURL(/\/sign-in\/two-factor$/);
+  await second.goto("/sign-in");
+  await expect(second).toHaveURL(/\/sign-in\/two-factor$/);
   await second.getByLabel("Authentication code").fill("123456");
   await second.getByRole("button", { name: "Verify" }).click();
   await expect(second.getByText("That code is not right.")).toBeVisible();
