@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { describeDevice, getProfile, signOutOtherSessions, signOutSession, updateDisplayName } from "@/lib/profile";
 import { resolveTenantContext } from "@/lib/tenancy";
+import { sealSecret } from "@/lib/two-factor";
 import { addMember, asApp, createSession, createTenantRow, createUser, credentialOf, domainCode, owner, type TestUser } from "@/test/fixtures";
 
 const hashOf = "encode(sha256(convert_to($1, 'UTF8')), 'hex')";
@@ -71,6 +72,20 @@ describe("sessions", () => {
     expect(sessions[0]).toMatchObject({ current: true, awaitingSecondFactor: false });
     expect(sessions[1]).toMatchObject({ id: await idOfToken(other), device: "Firefox on Linux", current: false });
     expect(sessions[1]!.lastSeenAt.getTime()).toBeLessThan(Date.now() - 2 * 3600_000);
+  });
+
+  it("shows a sign-in awaiting its two-factor code as such, and no longer once its 15 minutes are over", async () => {
+    const user = await createUser();
+    await owner().query("INSERT INTO user_two_factor (user_id, secret_sealed, enabled_at) VALUES ($1, $2, now())", [user.id, sealSecret("A".repeat(32))]);
+    const [waiting, dead] = [await createSession(user.id), await createSession(user.id)];
+    await owner().query(`UPDATE sessions SET created_at = now() - interval '16 minutes' WHERE session_token = ${hashOf}`, [dead]);
+    const { sessions } = await getProfile(me(user));
+    expect(sessions.map((s) => [s.id, s.current, s.awaitingSecondFactor])).toEqual([
+      [await idOfToken(user.sessionToken), true, false],
+      [await idOfToken(waiting), false, true],
+    ]);
+    // Either can still be signed out.
+    expect(await signOutOtherSessions(me(user))).toBe(2);
   });
 
   it("keeps last seen to the minute: refreshed when older than a minute, left alone otherwise", async () => {

@@ -254,6 +254,8 @@ CREATE FUNCTION app_my_sessions(p_session_token text)
       SELECT s.id, s.device, s.created_at, s.last_seen_at, s.session_token = v_hash, s.second_factor_pending
         FROM public.sessions s
        WHERE s.user_id = v_user.user_id AND s.expires > now()
+         -- A sign-in that awaited its code past the 15 minutes is dead: not listed.
+         AND (NOT s.second_factor_pending OR s.created_at > now() - interval '15 minutes')
        ORDER BY s.session_token = v_hash DESC, s.last_seen_at DESC, s.id;
   END
   $$;
