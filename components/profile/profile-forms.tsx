@@ -139,9 +139,14 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   );
 }
 
-function CodeField({ id, error }: { id: string; error?: string }) {
+function CodeField({ id, error, recovery = true }: { id: string; error?: string; recovery?: boolean }) {
   return (
-    <Field label="Authentication code" htmlFor={id} error={error} hint="The 6-digit code from your app, or a recovery code.">
+    <Field
+      label="Authentication code"
+      htmlFor={id}
+      error={error}
+      hint={recovery ? "The 6-digit code from your app, or a recovery code." : "The 6-digit code your app shows now."}
+    >
       <Input id={id} name="code" autoComplete="one-time-code" maxLength={64} required invalid={Boolean(error)} />
     </Field>
   );
@@ -189,7 +194,7 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
           </div>
         </div>
         <form action={confirm} className="space-y-3" noValidate>
-          <CodeField id="enrol-code" error={confirmOutcome.fieldError?.code} />
+          <CodeField id="enrol-code" error={confirmOutcome.fieldError?.code} recovery={false} />
           {confirmOutcome.failed && !confirmOutcome.fieldError?.code ? <Alert variant="error">{confirmOutcome.failed.error}</Alert> : null}
           <div className="flex flex-wrap gap-2">
             <SubmitButton pendingLabel="Checking…">Turn on two-factor</SubmitButton>
