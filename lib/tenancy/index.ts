@@ -32,3 +32,4 @@ export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
 export { requireTenant, requireTenantWith, requireUser } from "./guards";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";
+export { seenWorkspaceVerdict, renewSeenWorkspace, forgetSeenWorkspace } from "./seen-notice";

@@ -6,7 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { invitationIdSchema, inviteMember, inviteSchema, resendInvitation, revokeInvitation, type InviteResult } from "@/lib/invitations";
 import { changeMemberRole, changeRoleSchema, leaveTenant, memberTargetSchema, removeMember } from "@/lib/members";
-import { TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
+import { forgetSeenWorkspace, TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
 
 const SETTINGS = "/app/settings";
 
@@ -50,5 +50,6 @@ export const removeMemberAction = tenantAction({ schema: memberTargetSchema, per
 export const leaveWorkspaceAction = tenantAction({ schema: z.object({}), permission: "members.read" }, async (_input, ctx) => {
   await leaveTenant(ctx);
   (await cookies()).delete(TENANT_COOKIE);
+  await forgetSeenWorkspace();
   redirect("/app/dashboard");
 });
