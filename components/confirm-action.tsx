@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { SubmitButton } from "./submit-button";
 import { TenantField } from "./tenant-scope";
 import { Alert, Button } from "./ui";
+import { useFormAction } from "@/components/use-form-action";
 
 /**
  * A button that asks before it acts: it opens a modal dialog whose form posts
@@ -25,6 +26,7 @@ export function ConfirmAction<T>({
   triggerVariant = "secondary",
   children,
   onDone,
+  onRefused,
   testId,
 }: {
   action: (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
@@ -38,6 +40,8 @@ export function ConfirmAction<T>({
   triggerVariant?: "secondary" | "ghost" | "danger";
   children?: ReactNode;
   onDone?: (result: ActionResult<T>) => void;
+  /** Told of a refusal too (the dialog shows it): the page may re-render without this button's row or action. */
+  onRefused?: (error: string) => void;
   testId?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -53,12 +57,14 @@ export function ConfirmAction<T>({
       if (result.ok) {
         dialog.current?.close();
         onDone?.(result);
+      } else {
+        onRefused?.(result.error);
       }
       return result;
     },
-    [action, onDone],
+    [action, onDone, onRefused],
   );
-  const [state, formAction] = useActionState(run, null);
+  const [state, formAction] = useFormAction(run, null);
 
   return (
     <>
