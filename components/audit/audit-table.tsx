@@ -34,7 +34,7 @@ function Target({ event }: { event: AuditEventView }) {
  */
 export function AuditTable({ events, timeZone }: { events: AuditEventView[]; timeZone: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
       <table className="data-table" data-testid="audit-table">
         <thead>
           <tr>

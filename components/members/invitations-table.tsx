@@ -55,7 +55,7 @@ export function InvitationsTable({
         <p className="text-sm text-zinc-500">{total > 0 ? "No pending invitations on this page." : "No pending invitations."}</p>
       ) : null}
       {invitations.length > 0 ? (
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+      <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
         <table className="data-table" data-testid="invitations-table">
           <thead>
             <tr>

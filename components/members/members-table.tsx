@@ -112,7 +112,7 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
           <span data-testid="members-notice">{notice.text}</span>
         </Alert>
       ) : null}
-      <div className={cx("overflow-x-auto rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
+      <div className={cx("relative overflow-x-auto rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
         <table className="data-table" data-testid="members-table">
           <thead>
             {table.getHeaderGroups().map((group) => (
