@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, useTransition, type ReactNode } from "react";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { SubmitButton } from "./submit-button";
 import { TenantField } from "./tenant-scope";
@@ -64,7 +64,8 @@ export function ConfirmAction<T>({
     },
     [action, onDone, onRefused],
   );
-  const [state, formAction] = useFormAction(run, null);
+  const [state, formAction, pending] = useFormAction(run, null);
+  const [, startTransition] = useTransition();
 
   return (
     <>
@@ -78,7 +79,17 @@ export function ConfirmAction<T>({
           aria-labelledby={`${testId ?? trigger}-title`}
           className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
         >
-          <form action={formAction} className="space-y-4 p-5">
+          <form
+            // Submitted by hand rather than through `action`: React empties a form's fields after its
+            // action, and a refused dialog must keep what was chosen or typed beside the error.
+            onSubmit={(event) => {
+              event.preventDefault();
+              const data = new FormData(event.currentTarget);
+              startTransition(() => formAction(data));
+            }}
+            aria-busy={pending || undefined}
+            className="space-y-4 p-5"
+          >
             <TenantField />
             {Object.entries(fields).map(([name, value]) => (
               <input key={name} type="hidden" name={name} value={value} />
@@ -93,7 +104,7 @@ export function ConfirmAction<T>({
               <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
                 Cancel
               </Button>
-              <SubmitButton variant={variant} pendingLabel={pendingLabel}>
+              <SubmitButton variant={variant} pendingLabel={pendingLabel} pending={pending}>
                 {confirmLabel}
               </SubmitButton>
             </div>
