@@ -40,7 +40,11 @@ export function ConfirmAction<T>({
   triggerVariant?: "secondary" | "ghost" | "danger";
   children?: ReactNode;
   onDone?: (result: ActionResult<T>) => void;
-  /** Told of a refusal too (the dialog shows it): the page may re-render without this button's row or action. */
+  /**
+   * Told of a refusal the dialog cannot go on showing: after the refusal the
+   * page re-rendered without this button (its row or the action is gone, say
+   * when the user's role changed meanwhile).
+   */
   onRefused?: (error: string) => void;
   testId?: string;
 }) {
@@ -49,20 +53,31 @@ export function ConfirmAction<T>({
   useEffect(() => {
     if (open && !dialog.current?.open) dialog.current?.showModal();
   }, [open]);
+  // A refusal still on screen when this button goes away is handed to whoever stays.
+  const shownRefusal = useRef<string | null>(null);
+  const refusedRef = useRef(onRefused);
+  useEffect(() => {
+    refusedRef.current = onRefused;
+  });
+  useEffect(
+    () => () => {
+      if (shownRefusal.current) refusedRef.current?.(shownRefusal.current);
+    },
+    [],
+  );
   // Reports the outcome as soon as the action returns: on success the row
   // this button sits in may be gone from the next render.
   const run = useCallback(
     async (previous: ActionState<T>, formData: FormData) => {
       const result = await action(previous, formData);
+      shownRefusal.current = result.ok ? null : result.error;
       if (result.ok) {
         dialog.current?.close();
         onDone?.(result);
-      } else {
-        onRefused?.(result.error);
       }
       return result;
     },
-    [action, onDone, onRefused],
+    [action, onDone],
   );
   const [state, formAction, pending] = useFormAction(run, null);
   const [, startTransition] = useTransition();
@@ -75,7 +90,10 @@ export function ConfirmAction<T>({
       {open ? (
         <dialog
           ref={dialog}
-          onClose={() => setOpen(false)}
+          onClose={() => {
+            shownRefusal.current = null;
+            setOpen(false);
+          }}
           aria-labelledby={`${testId ?? trigger}-title`}
           className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
         >
