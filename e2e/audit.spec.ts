@@ -38,7 +38,7 @@ test("an auditor filters, pages back and forth, exports, and the downloaded file
   const page = await context.newPage();
 
   await page.goto("/app/dashboard");
-  await page.getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(page.getByTestId("audit-table")).toBeVisible();
   await expect(page.getByTestId("audit-row")).toHaveCount(50);
   // Times are shown in the viewer's time zone (this browser is in Tokyo).

@@ -200,7 +200,7 @@ export async function exportAuditEvents(
   if (running >= limits.perProcess) {
     throw new ExportBusyError(
       "process",
-      `This server is already running ${limits.perProcess} exports, as many as it allows at once. Try again in ${count(retryAfterSeconds, "second")}.`,
+      `This server is already running ${count(limits.perProcess, "export")}, as many as it allows at once. Try again in ${count(retryAfterSeconds, "second")}.`,
       retryAfterSeconds,
     );
   }
@@ -263,7 +263,7 @@ export async function exportAuditEvents(
       if (first.reason === "workspace") {
         throw new ExportBusyError(
           "workspace",
-          `${limits.perWorkspace} exports of this workspace's audit log are already running, as many as it allows at once. Try again in ${count(retryAfterSeconds, "second")}.`,
+          `${limits.perWorkspace === 1 ? "An export of this workspace's audit log is" : `${limits.perWorkspace} exports of this workspace's audit log are`} already running, as many as it allows at once. Try again in ${count(retryAfterSeconds, "second")}.`,
           retryAfterSeconds,
         );
       }

@@ -44,7 +44,7 @@ export const workspaceModule = defineModule({
     },
     "tenant.delete": {
       label: "Workspace deleted",
-      describe: (m) => `Deleted the workspace “${str(m.name)}” into the trash (purged after ${str(m.purge_after_days)} days unless restored)`,
+      describe: (m) => `Deleted the workspace “${str(m.name)}” into the trash (purged after ${count(m.purge_after_days, "day")} unless restored)`,
     },
     "tenant.restore": { label: "Workspace restored", describe: (m) => `Restored the workspace “${str(m.name)}” from the trash` },
     "tenant.purge.request": { label: "Purge requested", describe: (m) => `Asked for the workspace “${str(m.name)}” to be purged now` },
