@@ -106,7 +106,7 @@ test("every page fits a 390 px screen", async ({ browser }, testInfo) => {
   await Promise.all([context.close(), visitor.close(), newcomer.close()]);
 });
 
-test("on a phone the sidebar is a drawer: it opens, keeps focus, closes with Escape, and switches workspace", async ({ browser }) => {
+test("on a phone the sidebar is a drawer: it opens, keeps focus, closes with Escape, and switches workspace", async ({ browser }, testInfo) => {
   const first = await workspaceWithRoles("Drawer One");
   const second = await workspaceWithRoles("Drawer Two");
   const user = first.users.admin;
@@ -127,6 +127,9 @@ test("on a phone the sidebar is a drawer: it opens, keeps focus, closes with Esc
   await expect(drawer).toBeVisible();
   await expect(menu).toHaveAttribute("aria-expanded", "true");
   await expect(drawer.getByRole("link", { name: "Audit log" })).toBeVisible();
+  const shot = testInfo.outputPath("drawer.png");
+  await page.screenshot({ path: shot });
+  await testInfo.attach("drawer", { path: shot, contentType: "image/png" });
   // Focus stays in the drawer: the page behind it is inert.
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press("Tab");
