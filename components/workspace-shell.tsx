@@ -22,6 +22,7 @@ function navItems(ctx: TenantContext) {
     { href: "/app/dashboard", label: "Dashboard" },
     { href: "/app/settings", label: "Members", exact: true },
     { href: "/app/settings/general", label: "General" },
+    // Each registered module's pages (lib/registry), for the roles they are for; the audit log registers its own.
     ...NAV_ENTRIES.filter((entry) => can(ctx.role, entry.permission)).map(({ href, label }) => ({ href, label })),
   ];
 }

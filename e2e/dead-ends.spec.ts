@@ -125,7 +125,13 @@ test("the dashboard lists what the role can do, each a link to where it is done"
   const page = await context.newPage();
   await page.goto("/app/dashboard");
   const list = page.getByTestId("dashboard-permissions");
-  await expect(list.getByRole("link")).toHaveText(["See the dashboard", "See who belongs to the workspace", "Read the audit log", "Export the audit log"]);
+  await expect(list.getByRole("link")).toHaveText([
+    "See the dashboard",
+    "See who belongs to the workspace",
+    "Read the audit log",
+    "Export the audit log",
+    "See the workspace's projects",
+  ]);
   await expect(list).not.toContainText("API key");
   await list.getByRole("link", { name: "Read the audit log" }).click();
   await expect(page).toHaveURL(/\/app\/audit$/);

@@ -3,11 +3,13 @@
 // log's actions and their sentences, the dashboard and the sidebar read it.
 import { auditModule, membersModule, workspaceModule } from "./core";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
+import { projectsModule } from "@/lib/projects/definition";
 
 export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
+  projectsModule,
   // new:resource registers here
 ] as const;
 
