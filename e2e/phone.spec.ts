@@ -64,6 +64,7 @@ test("every page fits a 390 px screen", async ({ browser }, testInfo) => {
     ["/app/dashboard", "dashboard", "Phone Co with a longer name"],
     ["/app/settings/general", "general-settings", "General"],
     ["/app/audit", "audit", "Audit log"],
+    ["/app/projects", "projects", "Projects"],
     ["/app/trash", "trash", "Trash"],
   ];
   for (const [path, name, heading] of pages) {
