@@ -51,9 +51,10 @@ export function AppDrawer({ title, children }: { title: string; children: ReactN
           aria-label="Navigation"
           data-testid="app-drawer"
           onClose={() => setOpen(false)}
-          // A click on the backdrop lands on the dialog itself, outside its panel.
+          // A click on the backdrop lands on the dialog itself, outside its panel; a followed link
+          // closes it too (also one to the page already shown, which changes no path).
           onClick={(event) => {
-            if (event.target === event.currentTarget) dialog.current?.close();
+            if (event.target === event.currentTarget || (event.target as Element).closest("a[href]")) dialog.current?.close();
           }}
           className="fixed inset-y-0 left-0 m-0 h-dvh max-h-none w-72 max-w-[85vw] border-r border-zinc-200 bg-zinc-50 p-0 shadow-xl backdrop:bg-zinc-900/40 lg:hidden"
         >
