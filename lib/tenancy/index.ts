@@ -32,3 +32,5 @@ export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
 export { requireTenant, requireTenantWith, requireUser } from "./guards";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";
+// Platform administrators (lib/platform): the console and cross-view entries.
+export { withPlatformAdmin, withCrossView, PLATFORM_NOT_FOUND, type CrossViewVisit } from "./platform-entry";
