@@ -8,6 +8,7 @@ import { withCrossView, withPlatformAdmin, type Credential, type CrossViewVisit,
 import { emailSchema, slugify, slugSchema, tenantNameSchema, uuidSchema } from "@/lib/validation";
 import { describeAuditEvent } from "@/lib/audit";
 import type { CrossViewArea } from "./definition";
+import { readPlans } from "./plans";
 import { measureUsage } from "./usage";
 
 // The platform administrators' console (seeds 001, 002): the directory of
@@ -66,13 +67,6 @@ export async function isPlatformAdmin(credential: Credential | null): Promise<bo
   if (!credential) return false;
   const rows = await single<{ admin: boolean }>(sql`SELECT app_is_platform_admin(${credential.token}) AS admin`);
   return rows[0]?.admin === true;
-}
-
-async function readPlans(tx: Tx): Promise<PlanRow[]> {
-  return tx.query<PlanRow>(sql`
-    SELECT id, name, seats, api_keys AS "apiKeys", child_workspaces AS "childWorkspaces",
-           audit_retention_days AS "auditRetentionDays", export_allowed AS "exportAllowed", is_default AS "isDefault"
-      FROM plans ORDER BY position, id`);
 }
 
 /** One page of the directory, newest first, and the cursor of the next page (null at the end). */
