@@ -1,11 +1,10 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminShell } from "@/components/platform/admin-shell";
 import { Card, Input, Select, buttonClass } from "@/components/ui";
 import { directoryFiltersSchema, listWorkspaces, TENANT_STATUSES } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
 
-export const metadata: Metadata = { title: "Platform administration" };
+// No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 

@@ -1,11 +1,10 @@
-import type { Metadata } from "next";
 import { AdminShell } from "@/components/platform/admin-shell";
 import { PlanForm } from "@/components/platform/plan-form";
 import { platformPage } from "@/lib/platform/guard";
 import { listPlans } from "@/lib/platform/plans";
 import { withPlatformAdmin } from "@/lib/tenancy";
 
-export const metadata: Metadata = { title: "Plans · Platform administration" };
+// No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
 /** The plans and their limits (seed 003), edited by platform administrators. */
 export default async function PlansPage() {

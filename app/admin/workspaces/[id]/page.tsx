@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
 import { WorkspaceAdminActions } from "@/components/platform/workspace-admin-actions";
@@ -6,7 +5,7 @@ import { Card, RoleBadge } from "@/components/ui";
 import { AUDIT_SHOWN, MEMBERS_SHOWN, workspaceOverview } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
 
-export const metadata: Metadata = { title: "Workspace · Platform administration" };
+// No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
 const STATUS = { active: "Active", blocked: "Suspended", deleted: "Deleted (in its owners' trash)" } as const;
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";

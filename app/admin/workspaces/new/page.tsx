@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { AdminShell } from "@/components/platform/admin-shell";
 import { CreateWorkspaceForForm } from "@/components/platform/create-workspace-for-form";
 import { Card } from "@/components/ui";
@@ -6,7 +5,7 @@ import { platformPage } from "@/lib/platform/guard";
 import { listPlans } from "@/lib/platform/plans";
 import { withPlatformAdmin } from "@/lib/tenancy";
 
-export const metadata: Metadata = { title: "New workspace · Platform administration" };
+// No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
 /** Creates a workspace for a named first owner. */
 export default async function NewWorkspacePage() {
