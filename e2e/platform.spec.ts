@@ -26,7 +26,7 @@ test("every /admin page and action answers 404 to anyone but a platform administ
     session: owner,
     path: `/admin/workspaces/${ws.tenantId}`,
   });
-  expect(refused.result).toEqual({ ok: false, error: "Not found." });
+  expect(refused.result).toMatchObject({ ok: false, error: "Not found." });
   expect((await db().query("SELECT status FROM tenants WHERE id = $1", [ws.tenantId])).rows[0].status).toBe("active");
   // Nothing of the refused visits reached the workspace's log.
   expect((await db().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND action = 'platform.cross_view'", [ws.tenantId])).rows[0].n).toBe(0);
