@@ -4,12 +4,14 @@
 import { auditModule, membersModule, workspaceModule } from "./core";
 import { platformModule } from "@/lib/platform/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
+import { projectsModule } from "@/lib/projects/definition";
 
 export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
   platformModule,
+  projectsModule,
   // new:resource registers here
 ] as const;
 
