@@ -7,10 +7,11 @@
 // /admin page runs — app_platform_tenants as the app role after
 // app_enter_platform, one page of 51 rows — timed over --runs runs (20), in
 // one transaction per run as the page does; the report gives p50 and p95 in
-// milliseconds and the entry's cost. Nothing here is part of the test suite.
+// milliseconds and the entry's cost. The database is dropped at the end.
+// Nothing here is part of the test suite.
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
-import { resolvePostgres } from "../scripts/db/postgres";
+import { dropDatabase, resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase } from "../scripts/db/prepare";
 
 const args = process.argv.slice(2);
@@ -86,5 +87,6 @@ try {
   console.log(`\n| directory query (${WORKSPACES.toLocaleString("en")} workspaces) | p50 ms | p95 ms |\n|---|---:|---:|\n${rows.join("\n")}`);
   console.log(`\napp_enter_platform: p50 ${p(entry, 0.5).toFixed(1)} ms, p95 ${p(entry, 0.95).toFixed(1)} ms`);
 } finally {
+  await dropDatabase(server.adminUrl, "tenantry_bench_platform").catch(() => {});
   await server.stop();
 }

@@ -265,6 +265,8 @@ describe("changes in the administrators' hands", () => {
     const before = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
     await owner().query("UPDATE tenant_invitations SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [before.id]);
     const live = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
+    // A resource added later (projects) joins the family without a change here.
+    const project = (await owner().query<{ id: string }>("INSERT INTO projects (tenant_id, name) VALUES ($1, 'Launch') RETURNING id", [ws.tenant.id])).rows[0]!;
 
     expect(await domainCode(deleteWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: "wrong" }))).toBe("confirm_name");
     await deleteWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name });
@@ -272,11 +274,13 @@ describe("changes in the administrators' hands", () => {
     expect(deleted).toMatchObject({ status: "deleted", deleted_by: admin.id });
     const inv = await owner().query("SELECT id, deletion_batch_id FROM tenant_invitations WHERE tenant_id = $1 ORDER BY id", [ws.tenant.id]);
     expect(inv.rows.find((r) => r.id === live.id)!.deletion_batch_id).toBe(deleted.deletion_batch_id);
+    expect((await owner().query("SELECT deletion_batch_id FROM projects WHERE id = $1", [project.id])).rows[0].deletion_batch_id).toBe(deleted.deletion_batch_id);
     expect(await resolveTenantContext(cred(ws.member), ws.tenant.id)).toMatchObject({ kind: "no-tenant" });
 
     expect((await restoreWorkspace(cred(admin), { tenantId: ws.tenant.id })).name).toBe(ws.tenant.name);
     const after = await owner().query("SELECT id, deleted_at FROM tenant_invitations WHERE tenant_id = $1", [ws.tenant.id]);
     expect(Object.fromEntries(after.rows.map((r) => [r.id, r.deleted_at === null]))).toEqual({ [live.id]: true, [before.id]: false });
+    expect((await owner().query("SELECT deleted_at FROM projects WHERE id = $1", [project.id])).rows[0].deleted_at).toBeNull();
     expect(await resolveTenantContext(cred(ws.member), ws.tenant.id)).toMatchObject({ kind: "tenant" });
 
     expect(await domainCode(purgeWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name }))).toBe("no_change");
