@@ -11,7 +11,15 @@ async function platformAdmin(name: string) {
 test("every /admin page and action answers 404 to anyone but a platform administrator", async () => {
   const ws = await workspaceWithRoles("Guarded Garden");
   const admin = await platformAdmin("Pat Platform");
-  const paths = ["/admin", "/admin/plans", "/admin/workspaces/new", `/admin/workspaces/${ws.tenantId}`, "/admin/workspaces/not-a-uuid"];
+  const pages = [
+    "/admin",
+    "/admin/plans",
+    "/admin/workspaces/new",
+    `/admin/workspaces/${ws.tenantId}`,
+    `/admin/workspaces/${ws.tenantId}/members`,
+    `/admin/workspaces/${ws.tenantId}/audit`,
+  ];
+  const paths = [...pages, "/admin/workspaces/not-a-uuid"];
   const owner = await httpSession(ws.users.owner, ws.tenantId);
   for (const session of [SIGNED_OUT, owner]) {
     for (const path of paths) {
@@ -32,7 +40,7 @@ test("every /admin page and action answers 404 to anyone but a platform administ
   expect((await db().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND action = 'platform.cross_view'", [ws.tenantId])).rows[0].n).toBe(0);
 
   const adminSession = await httpSession(admin);
-  for (const path of paths.slice(0, 4)) expect((await getAs(path, { session: adminSession })).status, path).toBe(200);
+  for (const path of pages) expect((await getAs(path, { session: adminSession })).status, path).toBe(200);
 });
 
 test("a platform administrator finds a workspace, reads it under a red banner, suspends it — its members are out at their next request — and its auditors see the visit", async ({ browser }) => {

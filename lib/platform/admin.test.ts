@@ -13,16 +13,18 @@ import { describeAuditEvent, EMPTY_FILTERS, exportAuditEvents, listAuditEvents }
 import { inviteMember } from "@/lib/invitations";
 import {
   createWorkspaceFor,
-  crossView,
   deleteWorkspace,
   listWorkspaces,
   purgeWorkspace,
   renameWorkspace,
   restoreWorkspace,
   setWorkspaceBlocked,
+  workspaceAudit,
+  workspaceMembers,
   workspaceOverview,
   isPlatformAdmin,
 } from "@/lib/platform/admin";
+import { memberListQuerySchema } from "@/lib/members";
 import { resolveTenantContext, withCrossView, withPlatformAdmin, withTenant } from "@/lib/tenancy";
 import {
   actorFor,
@@ -384,16 +386,22 @@ describe("cross-view: a platform administrator reads any workspace, read-only, i
     const overview = await workspaceOverview(cred(admin), ws.tenant.id, TEST_REQUEST);
     expect(overview.members.map((m) => m.email).sort()).toEqual([ws.owner, ws.admin, ws.auditor, ws.member].map((u) => u.email).sort());
     expect(overview.usage.find((u) => u.key === "members")!.value).toBe(4);
-    await crossView(cred(admin), ws.tenant.id, "members", TEST_REQUEST, async () => null);
+    const members = await workspaceMembers(cred(admin), ws.tenant.id, memberListQuerySchema.parse({ q: "audrey" }), TEST_REQUEST);
+    expect(members.page.members.map((m) => m.email)).toEqual([ws.auditor.email]);
+    const log = await workspaceAudit(cred(admin), ws.tenant.id, EMPTY_FILTERS, {}, TEST_REQUEST);
+    // The page lists its own visit first.
+    expect(log.page.events[0]).toMatchObject({ action: "platform.cross_view", metadata: { area: "audit" } });
 
     const visits = await auditRows(ws.tenant.id, "platform.cross_view");
     expect(visits.map((v) => [v.actor_email, v.metadata.area, v.ip])).toEqual([
       [admin.email, "overview", TEST_REQUEST.ip],
       [admin.email, "members", TEST_REQUEST.ip],
+      [admin.email, "audit", TEST_REQUEST.ip],
     ]);
     const page = await withTenant(actorFor(ws.tenant, ws.auditor), (tx) => listAuditEvents(tx, { tenantId: ws.tenant.id }, EMPTY_FILTERS));
     const sentences = page.events.filter((e) => e.action === "platform.cross_view").map((e) => describeAuditEvent(e.action, e.metadata));
     expect(sentences).toContain("Platform admin Pat Platform viewed members (read-only)");
+    expect(sentences).toContain("Platform admin Pat Platform viewed the audit log (read-only)");
   });
 });
 

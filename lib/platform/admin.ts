@@ -6,7 +6,8 @@ import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { lifecycleRefusal } from "@/lib/tenant-status";
 import { withCrossView, withPlatformAdmin, type Credential, type CrossViewVisit, type RequestInfo, type SignedInUser } from "@/lib/tenancy";
 import { emailSchema, slugify, slugSchema, tenantNameSchema, uuidSchema } from "@/lib/validation";
-import { describeAuditEvent } from "@/lib/audit";
+import { AUDIT_PAGE_SETTINGS, describeAuditEvent, listAuditEvents, type AuditCursor, type AuditFilters, type AuditPage } from "@/lib/audit";
+import { getMembersPage, type MemberListQuery, type MembersPage } from "@/lib/members";
 import type { CrossViewArea } from "./definition";
 import { readPlans } from "./plans";
 import { measureUsage } from "./usage";
@@ -154,9 +155,41 @@ export function crossView<T>(
   area: CrossViewArea,
   request: RequestInfo,
   fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
+  settings: readonly string[] = [],
 ): Promise<T> {
   if (!uuidSchema("").safeParse(tenantId).success) return Promise.reject(new DomainError("not_found", "Not found."));
-  return withCrossView(credential, tenantId, area, request, fn);
+  return withCrossView(credential, tenantId, area, request, fn, settings);
+}
+
+/** Every member of a workspace, a page at a time (the members page's own query), as a cross-view visit ("members"). */
+export function workspaceMembers(
+  credential: Credential | null,
+  tenantId: string,
+  query: MemberListQuery,
+  request: RequestInfo,
+): Promise<{ visit: CrossViewVisit; page: MembersPage }> {
+  return crossView(credential, tenantId, "members", request, async (tx, visit) => ({ visit, page: await getMembersPage(tx, { tenantId }, query) }));
+}
+
+/**
+ * A page of a workspace's audit log under the audit page's filters and keyset
+ * cursors, as a cross-view visit ("audit"): the page shows its own visit.
+ */
+export function workspaceAudit(
+  credential: Credential | null,
+  tenantId: string,
+  filters: AuditFilters,
+  position: { after?: AuditCursor; before?: AuditCursor },
+  request: RequestInfo,
+): Promise<{ visit: CrossViewVisit; page: AuditPage }> {
+  return crossView(
+    credential,
+    tenantId,
+    "audit",
+    request,
+    async (tx, visit) => ({ visit, page: await listAuditEvents(tx, { tenantId }, filters, position) }),
+    AUDIT_PAGE_SETTINGS,
+  );
 }
 
 // ---------------------------------------------------------------------------

@@ -59,6 +59,7 @@ export function withCrossView<T>(
   area: string,
   request: RequestInfo,
   fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
+  settings: readonly string[] = [],
 ): Promise<T> {
   if (!credential) return Promise.reject(new DomainError("not_found", PLATFORM_NOT_FOUND));
   type Entered = { user_id: string; email: string; name: string | null; tenant_name: string; tenant_slug: string; tenant_status: CrossViewVisit["tenant"]["status"] };
@@ -71,6 +72,7 @@ export function withCrossView<T>(
           admin: { id: e.user_id, email: e.email, name: e.name },
           tenant: { id: tenantId, name: e.tenant_name, slug: e.tenant_slug, status: e.tenant_status },
         }),
+      { settings },
     ),
   );
 }

@@ -61,7 +61,12 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
         </div>
         <Card className="overflow-x-auto">
           <h2 className="px-4 pt-4 text-lg font-semibold">Members</h2>
-          <p className="px-4 text-xs text-zinc-500">The first {MEMBERS_SHOWN}, by join date.</p>
+          <p className="px-4 text-xs text-zinc-500">
+            The first {MEMBERS_SHOWN}, by join date.{" "}
+            <Link href={`/admin/workspaces/${tenant.id}/members`} className="underline">
+              All members and invitations →
+            </Link>
+          </p>
           <table className="mt-2 w-full min-w-[480px] text-left text-sm" data-testid="admin-members">
             <tbody className="divide-y divide-zinc-100">
               {o.members.map((m) => (
@@ -81,7 +86,12 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
         </Card>
         <Card className="overflow-x-auto">
           <h2 className="px-4 pt-4 text-lg font-semibold">Audit log</h2>
-          <p className="px-4 text-xs text-zinc-500">The latest {AUDIT_SHOWN} events. Your visits are among them.</p>
+          <p className="px-4 text-xs text-zinc-500">
+            The latest {AUDIT_SHOWN} events. Your visits are among them.{" "}
+            <Link href={`/admin/workspaces/${tenant.id}/audit`} className="underline">
+              Search the whole log →
+            </Link>
+          </p>
           <table className="mt-2 w-full min-w-[560px] text-left text-sm" data-testid="admin-audit">
             <tbody className="divide-y divide-zinc-100">
               {o.audit.map((e) => (
