@@ -40,6 +40,9 @@ test("every /admin page and action answers 404 to anyone but a platform administ
   expect((await db().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND action = 'platform.cross_view'", [ws.tenantId])).rows[0].n).toBe(0);
 
   const adminSession = await httpSession(admin);
+  // The profile's answer says who is a platform administrator (and who is not).
+  expect(JSON.parse((await getAs("/api/me", { session: adminSession })).body).platformAdmin).toBe(true);
+  expect(JSON.parse((await getAs("/api/me", { session: owner })).body).platformAdmin).toBe(false);
   for (const path of pages) expect((await getAs(path, { session: adminSession })).status, path).toBe(200);
 });
 
