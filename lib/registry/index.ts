@@ -2,6 +2,7 @@
 // (the generator does it: npm run new:resource). The roles matrix, the audit
 // log's actions and their sentences, the dashboard and the sidebar read it.
 import { auditModule, membersModule, workspaceModule } from "./core";
+import { platformModule } from "@/lib/platform/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
 import { projectsModule } from "@/lib/projects/definition";
 
@@ -9,6 +10,7 @@ export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
+  platformModule,
   projectsModule,
   // new:resource registers here
 ] as const;
