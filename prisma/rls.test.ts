@@ -120,6 +120,47 @@ const FACTORIES: Record<string, RowFactory> = {
     }),
     mayTouch: { admin: null, auditor: null, member: null },
   },
+  api_keys: {
+    async seed(tenant) {
+      const user = await createUser();
+      await addMember(tenant.id, user.id, "member");
+      await owner().query(
+        `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
+         VALUES ($1, $2, 'fixture key', 'read', 'tnty_fixture0', $3, now() + interval '1 day')`,
+        [tenant.id, user.id, randomBytes(32).toString("hex")],
+      );
+    },
+    insert: (tenant, actor) => ({
+      text: `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
+             VALUES ($1, $2, 'forged', 'read_write', 'tnty_forged00', $3, now() + interval '1 day')`,
+      values: [tenant.id, actor.id, randomBytes(32).toString("hex")],
+    }),
+    // Members revoke their own keys; owners and admins (apikeys.manage) any key.
+    mayTouch: { member: "user_id = $1", auditor: "user_id = $1" },
+  },
+  api_idempotency_keys: {
+    async seed(tenant) {
+      // The owner's own record: the one the owner's probes below may see.
+      const found = await owner().query<{ user_id: string }>("SELECT user_id FROM tenant_members WHERE tenant_id = $1 AND role = 'owner' LIMIT 1", [tenant.id]);
+      const user = { id: found.rows[0]!.user_id };
+      const { rows } = await owner().query<{ id: string }>(
+        `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
+         VALUES ($1, $2, 'fixture key', 'read_write', 'tnty_fixture1', $3, now() + interval '1 day') RETURNING id`,
+        [tenant.id, user.id, randomBytes(32).toString("hex")],
+      );
+      await owner().query(
+        "INSERT INTO api_idempotency_keys (api_key_id, key, tenant_id, user_id, fingerprint) VALUES ($1, 'fixture', $2, $3, $4)",
+        [rows[0]!.id, tenant.id, user.id, randomBytes(32).toString("hex")],
+      );
+    },
+    insert: (tenant, actor) => ({
+      text: `INSERT INTO api_idempotency_keys (api_key_id, key, tenant_id, user_id, fingerprint)
+             SELECT id, 'forged', $1, $2, $3 FROM api_keys LIMIT 1`,
+      values: [tenant.id, actor.id, randomBytes(32).toString("hex")],
+    }),
+    // Each caller's own records only.
+    mayTouch: { owner: "user_id = $1", admin: "user_id = $1", member: "user_id = $1", auditor: "user_id = $1" },
+  },
 };
 
 async function tenantTables(): Promise<string[]> {

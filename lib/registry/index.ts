@@ -1,6 +1,7 @@
 // Every module's registrations, in one list. A new resource adds one line here
 // (the generator does it: npm run new:resource). The roles matrix, the audit
 // log's actions and their sentences, the dashboard and the sidebar read it.
+import { apiKeysModule } from "@/lib/api-keys/definition";
 import { auditModule, membersModule, workspaceModule } from "./core";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
 
@@ -8,6 +9,7 @@ export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
+  apiKeysModule,
   // new:resource registers here
 ] as const;
 

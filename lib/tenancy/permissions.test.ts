@@ -9,6 +9,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   "audit.read": ["owner", "admin", "auditor"],
   "audit.export": ["owner", "admin", "auditor"],
   "apikeys.manage": ["owner", "admin"],
+  "apikeys.create": ["owner", "admin", "auditor", "member"],
   "members.manage": ["owner", "admin"],
   "tenant.rename": ["owner"],
   "tenant.settings": ["owner"],
