@@ -68,6 +68,36 @@ export function withDeletedTenant<T>(credential: Credential, tenantId: string, f
   );
 }
 
+/** What app_enter_api_key answers: the key, its user, its workspace and the user's current role there. */
+export interface ApiKeyEntry {
+  key_id: string;
+  user_id: string;
+  email: string;
+  name: string | null;
+  tenant_id: string;
+  role: Role;
+  scope: "read" | "read_write";
+  expires_at: Date;
+}
+
+/**
+ * Runs `fn` as an API key's user (issue 12): in `tenantId`, which must be
+ * the key's workspace (anything else is refused as not found), or with null
+ * as the user alone. A read key's transaction is read-only.
+ */
+export function withApiKey<T>(
+  credential: Extract<Credential, { kind: "api_key" }>,
+  tenantId: string | null,
+  fn: (tx: Tx, entered: ApiKeyEntry) => Promise<T>,
+): Promise<T> {
+  return entering(() =>
+    transaction<ApiKeyEntry, T>(
+      (literal) => `SELECT * FROM app_enter_api_key(${literal(credential.token)}, ${literal(tenantId)}::uuid, ${literal(credential.ip)})`,
+      fn,
+    ),
+  );
+}
+
 /** Runs `fn` as the session's user in no tenant: their own memberships and invitations only. */
 export function withUser<T>(credential: Credential, fn: (tx: Tx, user: SignedInUser) => Promise<T>): Promise<T> {
   return entering(() =>

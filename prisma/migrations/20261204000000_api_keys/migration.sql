@@ -124,7 +124,8 @@ GRANT USAGE ON SEQUENCE "audit_log_id_seq" TO tenantry_definer;
 
 -- ---------------------------------------------------------------------------
 -- The key's entry. p_tenant_id: the workspace the request names (its path),
--- which must be the key's; NULL enters the user alone (GET /me). Refusals are
+-- which must be the key's; NULL enters the user alone (GET /me; tenant_id
+-- still says which workspace the key is for). Refusals are
 -- 42501 with a hint: signed_out (no such key, or revoked), token_expired,
 -- inactive (user deactivated), not_found (another workspace, or the key's
 -- workspace deleted), not_member (no longer a member), tenant_suspended.
@@ -193,10 +194,9 @@ CREATE FUNCTION app_enter_api_key(p_key text, p_tenant_id uuid, p_ip text DEFAUL
       END IF;
     END IF;
 
+    tenant_id := v_key.tenant_id;
     IF p_tenant_id IS NULL THEN
       PERFORM app_private.set_context(NULL, v_key.user_id, v_key.email, NULL, 'user', NULL);
-    ELSE
-      tenant_id := v_key.tenant_id;
     END IF;
     -- A read key reads: from here on this transaction cannot write anything.
     IF v_key.scope = 'read' THEN
