@@ -61,6 +61,9 @@ export function openApiDocument() {
           description: e.success.description,
           headers: RATE_HEADERS,
           ...(e.success.schema ? { content: { "application/json": { schema: e.success.schema as never } } } : {}),
+          ...(e.success.contentTypes
+            ? { content: Object.fromEntries(e.success.contentTypes.map((t) => [t, { schema: { type: "string" as const, description: "The file, streamed." } }])) }
+            : {}),
         },
         ...problemResponses(problems),
       },

@@ -139,7 +139,10 @@ CREATE FUNCTION app_enter_api_key(p_key text, p_tenant_id uuid, p_ip text DEFAUL
   DECLARE
     v_key record;
     v_first boolean := false;
-    v_writable boolean := current_setting('transaction_read_only') = 'off';
+    -- Not in a read-only transaction, nor in one reading an older snapshot
+    -- (an export's), where a concurrent update would be a serialization failure.
+    v_writable boolean := current_setting('transaction_read_only') = 'off'
+                          AND current_setting('transaction_isolation') = 'read committed';
     v_ip text := CASE WHEN length(p_ip) <= 64 THEN p_ip END;
   BEGIN
     IF p_key IS NULL OR length(p_key) NOT BETWEEN 20 AND 128 THEN
