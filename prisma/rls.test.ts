@@ -3,7 +3,8 @@
 // forced, and the app role — acting as any role of tenant A — must neither
 // read, insert, update nor delete tenant B's rows, nor write in A what the
 // roles matrix forbids it. A new tenant table makes this suite fail until it
-// has policies and a row factory below.
+// has policies and a row factory (below, or a
+// resource's own lib/<resource>/row-factory.ts).
 //
 // Writes are probed the way a careless query would make them: unqualified
 // (`DELETE FROM t`, `UPDATE t SET c = <constant>`), which reads no column and
@@ -12,6 +13,8 @@
 // seen from the owner's connection while the app's transaction is still open
 // (it is then rolled back): no probe ever commits a change.
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -27,27 +30,13 @@ import {
   type TestTenant,
   type TestUser,
 } from "@/test/fixtures";
-
-type Role = "owner" | "admin" | "auditor" | "member";
+import type { RowFactory, Role } from "@/test/row-factory";
 
 /** A 1×1 transparent PNG: what tenant_logos accepts (its CHECK wants a PNG's signature). */
 const TINY_PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000970485973000003e8000003e801b57b526b0000000d494441540899636060606000000005000187a14ed40000000049454e44ae426082",
   "hex",
 );
-
-interface RowFactory {
-  /** Puts one row for `tenant` in the table, as the owner. */
-  seed(tenant: TestTenant): Promise<void>;
-  /** An INSERT of a row for `tenant`, attempted as the app role. */
-  insert(tenant: TestTenant, actor: TestUser): { text: string; values: unknown[] };
-  /**
-   * Which of its own tenant's rows a role may change or delete, as a SQL
-   * condition on the row (`$1` is the actor's id), or null for none. Roles
-   * not listed may change any of them (the positive controls).
-   */
-  mayTouch: Partial<Record<Role, string | null>>;
-}
 
 const FACTORIES: Record<string, RowFactory> = {
   tenant_members: {
@@ -120,48 +109,19 @@ const FACTORIES: Record<string, RowFactory> = {
     }),
     mayTouch: { admin: null, auditor: null, member: null },
   },
-  api_keys: {
-    async seed(tenant) {
-      const user = await createUser();
-      await addMember(tenant.id, user.id, "member");
-      await owner().query(
-        `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
-         VALUES ($1, $2, 'fixture key', 'read', 'tnty_fixture0', $3, now() + interval '1 day')`,
-        [tenant.id, user.id, randomBytes(32).toString("hex")],
-      );
-    },
-    insert: (tenant, actor) => ({
-      text: `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
-             VALUES ($1, $2, 'forged', 'read_write', 'tnty_forged00', $3, now() + interval '1 day')`,
-      values: [tenant.id, actor.id, randomBytes(32).toString("hex")],
-    }),
-    // Members revoke their own keys; owners and admins (apikeys.manage) any key.
-    mayTouch: { member: "user_id = $1", auditor: "user_id = $1" },
-  },
-  api_idempotency_keys: {
-    async seed(tenant) {
-      // The owner's own record: the one the owner's probes below may see.
-      const found = await owner().query<{ user_id: string }>("SELECT user_id FROM tenant_members WHERE tenant_id = $1 AND role = 'owner' LIMIT 1", [tenant.id]);
-      const user = { id: found.rows[0]!.user_id };
-      const { rows } = await owner().query<{ id: string }>(
-        `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
-         VALUES ($1, $2, 'fixture key', 'read_write', 'tnty_fixture1', $3, now() + interval '1 day') RETURNING id`,
-        [tenant.id, user.id, randomBytes(32).toString("hex")],
-      );
-      await owner().query(
-        "INSERT INTO api_idempotency_keys (api_key_id, key, tenant_id, user_id, fingerprint) VALUES ($1, 'fixture', $2, $3, $4)",
-        [rows[0]!.id, tenant.id, user.id, randomBytes(32).toString("hex")],
-      );
-    },
-    insert: (tenant, actor) => ({
-      text: `INSERT INTO api_idempotency_keys (api_key_id, key, tenant_id, user_id, fingerprint)
-             SELECT id, 'forged', $1, $2, $3 FROM api_keys LIMIT 1`,
-      values: [tenant.id, actor.id, randomBytes(32).toString("hex")],
-    }),
-    // Each caller's own records only.
-    mayTouch: { owner: "user_id = $1", admin: "user_id = $1", member: "user_id = $1", auditor: "user_id = $1" },
-  },
 };
+
+/** The row factories resources bring along: lib/<resource>/row-factory.ts, each exporting `rowFactory`. */
+async function addResourceFactories(): Promise<void> {
+  const lib = path.join(import.meta.dirname, "..", "lib");
+  for (const dir of readdirSync(lib)) {
+    const file = path.join(lib, dir, "row-factory.ts");
+    if (!existsSync(file)) continue;
+    const { rowFactory } = (await import(file)) as { rowFactory: RowFactory };
+    if (!rowFactory.table || FACTORIES[rowFactory.table]) throw new Error(`${file}: a row factory names its table, once.`);
+    FACTORIES[rowFactory.table] = rowFactory;
+  }
+}
 
 async function tenantTables(): Promise<string[]> {
   const { rows } = await owner().query<{ table_name: string }>(
@@ -273,6 +233,7 @@ async function seedEverywhere(tenant: TestTenant) {
 }
 
 beforeAll(async () => {
+  await addResourceFactories();
   tables = await tenantTables();
   [tenantA, tenantB] = await Promise.all([createTenantRow(), createTenantRow()]);
   const [ownerA, adminA, auditorA, memberA, bOwner] = await Promise.all([createUser(), createUser(), createUser(), createUser(), createUser()]);

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { apiKeyExpiry, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from "@/lib/api-keys";
 import { isWellFormedApiKey, mintApiKey } from "@/lib/api-keys/format";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
-import { withTenant, withUser, type Credential } from "@/lib/tenancy";
+import { apiKeysModule } from "@/lib/api-keys/definition";
+import { can, ROLES, withTenant, withUser, type Credential } from "@/lib/tenancy";
 import pg from "pg";
 import { actorFor, auditRows, createWorkspace, domainCode, owner, pgErrorCode, setTenantStatus, userActor } from "@/test/fixtures";
 
@@ -24,6 +25,14 @@ async function keyFor(ws: Workspace, role: Role, scope: ApiKeyScope = "read_writ
 }
 const keyCredential = (key: string): Credential => ({ kind: "api_key", token: key, ip: "198.51.100.4" });
 const enterWith = (key: string, tenantId: string) => withTenant({ tenantId, credential: keyCredential(key) }, async (_tx, role) => role);
+
+describe("the module's permissions", () => {
+  it("lets every member create their own keys; owners and admins manage every key (the workspace module's apikeys.manage)", () => {
+    expect(apiKeysModule.permissions).toEqual({ "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: expect.any(String) } });
+    expect(ROLES.filter((r) => can(r, "apikeys.create"))).toEqual(["owner", "admin", "auditor", "member"]);
+    expect(ROLES.filter((r) => can(r, "apikeys.manage"))).toEqual(["owner", "admin"]);
+  });
+});
 
 describe("the key's format", () => {
   it("is tnty_, 43 base62 characters and a 6-character CRC32; a changed character fails the checksum", () => {

@@ -4,12 +4,14 @@
 import { apiKeysModule } from "@/lib/api-keys/definition";
 import { auditModule, membersModule, workspaceModule } from "./core";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
+import { projectsModule } from "@/lib/projects/definition";
 
 export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
   apiKeysModule,
+  projectsModule,
   // new:resource registers here
 ] as const;
 
