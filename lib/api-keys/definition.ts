@@ -11,6 +11,7 @@ export const apiKeysModule = defineModule({
     "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: "Create, see and revoke their own API keys" },
   },
   targetTypes: ["api_key"],
+  nav: [{ href: "/app/settings/api-keys", label: "API keys", permission: "apikeys.create" }],
   auditEvents: {
     "apikey.create": {
       label: "API key created",
