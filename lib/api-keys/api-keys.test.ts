@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { apiKeyExpiry, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from "@/lib/api-keys";
 import { isWellFormedApiKey, mintApiKey } from "@/lib/api-keys/format";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
+import { removeMember } from "@/lib/members";
 import { apiKeysModule } from "@/lib/api-keys/definition";
 import { can, ROLES, withTenant, withUser, type Credential } from "@/lib/tenancy";
 import pg from "pg";
@@ -136,10 +137,11 @@ describe("the key's entry (app_enter_api_key)", () => {
         await owner().query("UPDATE api_keys SET created_at = now() - interval '40 days', expires_at = now() - interval '1 second' WHERE id = $1", [k.id]);
       }),
     ).toBe("token_expired");
+    // Removal and deactivation revoke the user's keys (triggers), so the key is refused as revoked.
     expect(await check(async (ws) => void (await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id])))).toBe(
-      "not_member",
+      "signed_out",
     );
-    expect(await check(async (ws) => void (await owner().query("UPDATE users SET active = false WHERE id = $1", [ws.member.id])))).toBe("inactive");
+    expect(await check(async (ws) => void (await owner().query("UPDATE users SET active = false WHERE id = $1", [ws.member.id])))).toBe("signed_out");
     expect(await check(async (ws) => setTenantStatus(ws.tenant.id, "blocked"))).toBe("tenant_suspended");
     expect(await check(async (ws) => void (await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name })))).toBe("not_found");
     expect(
@@ -149,6 +151,22 @@ describe("the key's entry (app_enter_api_key)", () => {
       ),
     ).toBe("not_found");
     expect(await domainCode(enterWith(mintApiKey(), (await createWorkspace()).tenant.id))).toBe("signed_out");
+  });
+
+  it("keeps a removed member's and a deactivated user's keys dead after they are let back in", async () => {
+    const ws = await createWorkspace();
+    const removed = await keyFor(ws, "member");
+    const deactivated = await keyFor(ws, "auditor");
+    const other = await keyFor(ws, "admin");
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.member.id);
+    await owner().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [ws.tenant.id, ws.member.id]);
+    await owner().query("UPDATE users SET active = false WHERE id = $1", [ws.auditor.id]);
+    await owner().query("UPDATE users SET active = true WHERE id = $1", [ws.auditor.id]);
+    expect(await domainCode(enterWith(removed.key, ws.tenant.id))).toBe("signed_out");
+    expect(await domainCode(enterWith(deactivated.key, ws.tenant.id))).toBe("signed_out");
+    expect(await enterWith(other.key, ws.tenant.id)).toBe("admin");
+    const { rows } = await owner().query("SELECT id FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NOT NULL ORDER BY id", [ws.tenant.id]);
+    expect(rows.map((r) => r.id).sort()).toEqual([removed.id, deactivated.id].sort());
   });
 
   it("makes a read key's transaction read-only: as the app role, every write is refused by Postgres and it cannot be made writable", async () => {

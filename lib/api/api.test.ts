@@ -236,8 +236,9 @@ describe("a dead key is refused at the next call", () => {
   const cases: Array<[string, ProblemType, (ws: Workspace, keyId: string) => Promise<unknown>]> = [
     ["expired", "token-expired", (_ws, id) => owner().query("UPDATE api_keys SET created_at = now() - interval '40 days', expires_at = now() - interval '1 second' WHERE id = $1", [id])],
     ["revoked", "unauthorized", (_ws, id) => owner().query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [id])],
-    ["user removed", "forbidden", (ws) => owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id])],
-    ["user deactivated", "forbidden", (ws) => owner().query("UPDATE users SET active = false WHERE id = $1", [ws.member.id])],
+    // Removal and deactivation revoke the user's keys: refused as revoked.
+    ["user removed", "unauthorized", (ws) => owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id])],
+    ["user deactivated", "unauthorized", (ws) => owner().query("UPDATE users SET active = false WHERE id = $1", [ws.member.id])],
     ["workspace suspended", "tenant-suspended", (ws) => setTenantStatus(ws.tenant.id, "blocked")],
     ["workspace deleted", "not-found", (ws) => setTenantStatus(ws.tenant.id, "deleted")],
   ];

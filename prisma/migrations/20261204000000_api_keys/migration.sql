@@ -99,7 +99,8 @@ CREATE POLICY api_keys_update ON "api_keys" FOR UPDATE TO tenantry_app
   );
 -- The entry function reads every key (to verify one) and writes only when it was last used.
 CREATE POLICY api_keys_definer_select ON "api_keys" FOR SELECT TO tenantry_definer USING (true);
-CREATE POLICY api_keys_definer_last_used ON "api_keys" FOR UPDATE TO tenantry_definer USING (true) WITH CHECK (true);
+-- The entry writes when a key was last used; the triggers below revoke keys.
+CREATE POLICY api_keys_definer_update ON "api_keys" FOR UPDATE TO tenantry_definer USING (true) WITH CHECK (true);
 
 ALTER TABLE "api_idempotency_keys" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "api_idempotency_keys" FORCE ROW LEVEL SECURITY;
@@ -116,7 +117,7 @@ GRANT SELECT, INSERT, DELETE ON "api_idempotency_keys" TO tenantry_app;
 GRANT UPDATE ("status_code", "response_body") ON "api_idempotency_keys" TO tenantry_app;
 
 GRANT SELECT ON "api_keys" TO tenantry_definer;
-GRANT UPDATE ("last_used_at", "last_used_ip") ON "api_keys" TO tenantry_definer;
+GRANT UPDATE ("last_used_at", "last_used_ip", "revoked_at") ON "api_keys" TO tenantry_definer;
 -- A key's first use is audited by the entry itself (before a read key's
 -- transaction becomes read-only); the audit_log_insert policy still applies.
 GRANT INSERT ON "audit_log" TO tenantry_definer;
@@ -237,3 +238,37 @@ CREATE FUNCTION app_enter_invitation_with_key(p_invite_token text, p_key text, p
 ALTER FUNCTION app_enter_invitation_with_key(text, text, text) OWNER TO tenantry_definer;
 REVOKE EXECUTE ON FUNCTION app_enter_invitation_with_key(text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_enter_invitation_with_key(text, text, text) TO tenantry_app;
+
+-- A key dies with its user's membership or account, whoever ends it: a
+-- member removed (or leaving) and later invited back, or a user deactivated
+-- and later reactivated, does not find their old keys working again (as a
+-- deactivation ends their sessions). Revoked by the database, so every path
+-- that removes or deactivates revokes them.
+CREATE FUNCTION app_revoke_keys_of_departed_member() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  AS $$
+  BEGIN
+    UPDATE public.api_keys SET revoked_at = now()
+     WHERE tenant_id = OLD.tenant_id AND user_id = OLD.user_id AND revoked_at IS NULL;
+    RETURN NULL;
+  END
+  $$;
+CREATE TRIGGER tenant_members_revoke_api_keys
+  AFTER DELETE ON "tenant_members"
+  FOR EACH ROW EXECUTE FUNCTION app_revoke_keys_of_departed_member();
+
+CREATE FUNCTION app_revoke_keys_of_deactivated_user() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  AS $$
+  BEGIN
+    UPDATE public.api_keys SET revoked_at = now() WHERE user_id = NEW.id AND revoked_at IS NULL;
+    RETURN NULL;
+  END
+  $$;
+CREATE TRIGGER users_deactivation_revokes_api_keys
+  AFTER UPDATE OF "active" ON "users"
+  FOR EACH ROW WHEN (OLD.active AND NOT NEW.active)
+  EXECUTE FUNCTION app_revoke_keys_of_deactivated_user();
+
+ALTER FUNCTION app_revoke_keys_of_departed_member() OWNER TO tenantry_definer;
+ALTER FUNCTION app_revoke_keys_of_deactivated_user() OWNER TO tenantry_definer;
