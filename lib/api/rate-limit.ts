@@ -18,11 +18,23 @@ export const API_RATE_LIMITS = {
 type ApiLimit = keyof typeof API_RATE_LIMITS;
 
 const globalForApiLimits = globalThis as unknown as { tenantryApiLimiters?: Map<string, RateLimiterPostgres> };
-let rules: Record<ApiLimit, RateLimitRule> = { ...API_RATE_LIMITS };
+
+/** An operator's figures per minute (API_RATE_LIMIT_PER_KEY, API_RATE_LIMIT_PER_IP), else the defaults. */
+function fromEnv(env: Record<string, string | undefined> = process.env): Record<ApiLimit, RateLimitRule> {
+  const perMinute = (value: string | undefined, fallback: RateLimitRule) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n > 0 ? { points: n, duration: 60 } : fallback;
+  };
+  return {
+    apiPerKey: perMinute(env.API_RATE_LIMIT_PER_KEY, API_RATE_LIMITS.apiPerKey),
+    apiPerIp: perMinute(env.API_RATE_LIMIT_PER_IP, API_RATE_LIMITS.apiPerIp),
+  };
+}
+let rules: Record<ApiLimit, RateLimitRule> = fromEnv();
 
 /** Other figures (an operator's, or a test's small ones); limiters are made afresh with them. */
 export function configureApiRateLimits(next: Partial<Record<ApiLimit, RateLimitRule>>, prefix = ""): void {
-  rules = { ...API_RATE_LIMITS, ...next };
+  rules = { ...fromEnv(), ...next };
   globalForApiLimits.tenantryApiLimiters = new Map();
   namePrefix = prefix;
 }
