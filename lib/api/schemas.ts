@@ -10,7 +10,7 @@ import { changeRoleSchema } from "@/lib/members";
 import { renameSchema } from "@/lib/workspace-settings";
 import { PROBLEM_TYPES } from "./problem";
 
-const uuid = (what: string) => z.uuid({ error: `The ${what} is not a valid id.` });
+const uuid = (what: string) => z.guid({ error: `The ${what} is not a valid id.` });
 
 export const Role = z.enum(ROLES).meta({ id: "Role", description: "A member's role in a workspace." });
 const Timestamp = z.string().meta({ description: "An instant, ISO 8601 in UTC.", example: "2026-12-03T10:15:00.000Z" });
@@ -65,32 +65,32 @@ export const ExportQuery = AuditQuery.omit({ after: true, before: true }).extend
 
 // ---- responses -------------------------------------------------------------
 export const Workspace = z
-  .object({ id: z.uuid(), name: z.string(), slug: z.string(), role: Role, status: z.enum(["active", "blocked"]) })
+  .object({ id: z.guid(), name: z.string(), slug: z.string(), role: Role, status: z.enum(["active", "blocked"]) })
   .meta({ id: "Workspace" });
 export const Me = z
   .object({
-    user: z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() }),
+    user: z.object({ id: z.guid(), email: z.string(), name: z.string().nullable() }),
     tenants: z.array(Workspace),
     authenticatedBy: z.enum(["api_key", "session"]),
     key: z
-      .object({ id: z.uuid(), tenantId: z.uuid(), scope: z.enum(["read", "read_write"]), expiresAt: Timestamp })
+      .object({ id: z.guid(), tenantId: z.guid(), scope: z.enum(["read", "read_write"]), expiresAt: Timestamp })
       .nullable()
       .meta({ description: "The API key the request used (null for a browser session)." }),
   })
   .meta({ id: "Me" });
 export const Tenant = z
-  .object({ id: z.uuid(), name: z.string(), slug: z.string(), status: z.literal("active"), role: Role, createdAt: Timestamp })
+  .object({ id: z.guid(), name: z.string(), slug: z.string(), status: z.literal("active"), role: Role, createdAt: Timestamp })
   .meta({ id: "Tenant", description: "The workspace, and the caller's role in it." });
 export const Member = z
-  .object({ userId: z.uuid(), name: z.string().nullable(), email: z.string(), role: Role, joinedAt: Timestamp })
+  .object({ userId: z.guid(), name: z.string().nullable(), email: z.string(), role: Role, joinedAt: Timestamp })
   .meta({ id: "Member" });
 export const MemberPage = z
   .object({ data: z.array(Member), total: z.number().int(), nextCursor: z.string().nullable() })
   .meta({ id: "MemberPage" });
-export const MemberRoleChanged = z.object({ userId: z.uuid(), from: Role, to: Role }).meta({ id: "MemberRoleChanged" });
+export const MemberRoleChanged = z.object({ userId: z.guid(), from: Role, to: Role }).meta({ id: "MemberRoleChanged" });
 export const Invitation = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     email: z.string(),
     role: Role,
     invitedBy: z.string().nullable(),
@@ -104,7 +104,7 @@ export const InvitationPage = z
   .meta({ id: "InvitationPage" });
 export const InvitationCreated = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     email: z.string(),
     role: Role,
     emailDispatched: z.boolean(),
@@ -112,7 +112,7 @@ export const InvitationCreated = z
   })
   .meta({ id: "InvitationCreated" });
 export const InvitationAccepted = z
-  .object({ tenantId: z.uuid(), alreadyMember: z.boolean() })
+  .object({ tenantId: z.guid(), alreadyMember: z.boolean() })
   .meta({ id: "InvitationAccepted" });
 export const AuditEvent = z
   .object({
