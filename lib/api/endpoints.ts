@@ -9,7 +9,7 @@ import {
   listAuditEvents,
   readAuditFilters,
 } from "@/lib/audit";
-import { sql } from "@/lib/db";
+import { sql, type Tx } from "@/lib/db";
 import { limitAuditExport } from "@/lib/rate-limit";
 import { acceptInvitationByToken, inviteMember, revokeInvitation } from "@/lib/invitations";
 import { changeMemberRole, getMembersPage, memberListQuerySchema, MEMBERS_PAGE_SIZE, INVITATIONS_PAGE_SIZE, removeMember } from "@/lib/members";
@@ -42,14 +42,15 @@ function pageOf(cursor: string | undefined): number {
   return page;
 }
 
+async function readTenant(tx: Tx, role: Role, tenantId: string) {
+  const t = await tx.one<{ id: string; name: string; slug: string; created_at: Date }>(sql`
+    SELECT id, name, slug, created_at FROM tenants WHERE id = ${tenantId}::uuid`);
+  if (!t) throw new ApiProblem("not-found", "There is no such workspace.");
+  return { id: t.id, name: t.name, slug: t.slug, status: "active" as const, role, createdAt: iso(t.created_at) };
+}
+
 async function tenantOf(ctx: AnyCtx, tenantId: string) {
-  const key = keyOf(ctx);
-  return withApiKey(key.credential, tenantId, async (tx, entry) => {
-    const t = await tx.one<{ id: string; name: string; slug: string; created_at: Date }>(sql`
-      SELECT id, name, slug, created_at FROM tenants WHERE id = ${tenantId}::uuid`);
-    if (!t) throw new ApiProblem("not-found", "There is no such workspace.");
-    return { id: t.id, name: t.name, slug: t.slug, status: "active" as const, role: entry.role, createdAt: iso(t.created_at) };
-  });
+  return withApiKey(keyOf(ctx).credential, tenantId, (tx, entry) => readTenant(tx, entry.role, tenantId));
 }
 
 export const getMe = endpoint({
@@ -77,13 +78,14 @@ export const getMe = endpoint({
         },
       };
     }
+    throw new ApiProblem("unauthorized", "Send an API key: Authorization: Bearer tnty_…");
+  },
+  async load(tx, ctx) {
     const key = keyOf(ctx);
-    const tenants = await withApiKey(key.credential, null, (tx) =>
-      tx.query<{ id: string; name: string; slug: string; role: Role; status: "active" | "blocked" }>(sql`
-        SELECT t.id, t.name, t.slug, m.role, t.status FROM tenant_members m JOIN tenants t ON t.id = m.tenant_id
-         WHERE m.user_id = ${key.entry.user_id}::uuid AND t.status IN ('active', 'blocked')
-         ORDER BY lower(t.name), t.id`),
-    );
+    const tenants = await tx.query<{ id: string; name: string; slug: string; role: Role; status: "active" | "blocked" }>(sql`
+      SELECT t.id, t.name, t.slug, m.role, t.status FROM tenant_members m JOIN tenants t ON t.id = m.tenant_id
+       WHERE m.user_id = ${key.entry.user_id}::uuid AND t.status IN ('active', 'blocked')
+       ORDER BY lower(t.name), t.id`);
     return {
       status: 200,
       body: {
@@ -106,8 +108,8 @@ export const getTenant = endpoint({
   write: false,
   success: { status: 200, description: "The workspace and the caller's role in it.", schema: S.Tenant },
   problems: [],
-  async handle(ctx) {
-    return { status: 200, body: await tenantOf(ctx, ctx.params.tenantId) };
+  async load(tx, ctx) {
+    return { status: 200, body: await readTenant(tx, keyOf(ctx).entry.role, ctx.params.tenantId) };
   },
 });
 
@@ -141,11 +143,10 @@ export const listMembers = endpoint({
   write: false,
   success: { status: 200, description: "A page of members; nextCursor is null on the last.", schema: S.MemberPage },
   problems: ["validation-error"],
-  async handle(ctx) {
-    const key = keyOf(ctx);
+  async load(tx, ctx) {
     const page = pageOf(ctx.query.cursor);
     const query = memberListQuerySchema.parse({ q: ctx.query.q ?? "", sort: "joined", dir: "asc", page, ipage: 1 });
-    const data = await withApiKey(key.credential, ctx.params.tenantId, (tx) => getMembersPage(tx, { tenantId: ctx.params.tenantId }, query));
+    const data = await getMembersPage(tx, { tenantId: ctx.params.tenantId }, query);
     return {
       status: 200,
       body: {
@@ -203,11 +204,10 @@ export const listInvitations = endpoint({
   write: false,
   success: { status: 200, description: "A page of pending invitations.", schema: S.InvitationPage },
   problems: ["validation-error"],
-  async handle(ctx) {
-    const key = keyOf(ctx);
+  async load(tx, ctx) {
     const ipage = pageOf(ctx.query.cursor);
     const query = memberListQuerySchema.parse({ q: "", sort: "joined", dir: "asc", page: 1, ipage });
-    const data = await withApiKey(key.credential, ctx.params.tenantId, (tx) => getMembersPage(tx, { tenantId: ctx.params.tenantId }, query));
+    const data = await getMembersPage(tx, { tenantId: ctx.params.tenantId }, query);
     return {
       status: 200,
       body: {
@@ -296,13 +296,12 @@ export const listAudit = endpoint({
   write: false,
   success: { status: 200, description: "A page of events; nextCursor pages to older ones, prevCursor to newer.", schema: S.AuditPage },
   problems: ["validation-error"],
-  async handle(ctx) {
-    const key = keyOf(ctx);
+  async load(tx, ctx) {
     const { after, before, ...filterParams } = ctx.query;
     const parsed = await readAuditFilters(Object.fromEntries(Object.entries(filterParams).filter(([, v]) => v !== undefined)) as Record<string, string>);
     if (!parsed.ok) throw new ApiProblem("validation-error", parsed.error, [{ field: "query", message: parsed.error }]);
     const position = { after: after ? decodeCursor(after) : undefined, before: before ? decodeCursor(before) : undefined };
-    const page = await withApiKey(key.credential, ctx.params.tenantId, (tx) => listAuditEvents(tx, { tenantId: ctx.params.tenantId }, parsed.filters, position));
+    const page = await listAuditEvents(tx, { tenantId: ctx.params.tenantId }, parsed.filters, position);
     return {
       status: 200,
       body: {

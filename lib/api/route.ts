@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { sql } from "@/lib/db";
+import { sql, type Tx } from "@/lib/db";
 import { DomainError, findPgError } from "@/lib/errors";
 import { clientInfoFromHeaders } from "@/lib/http/client-address";
 import { isWellFormedApiKey } from "@/lib/api-keys/format";
@@ -49,7 +49,14 @@ export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   success: { status: number; description: string; schema?: z.ZodType; contentTypes?: string[] };
   /** The problems it may answer, besides the ones every endpoint may (documented). */
   problems: ProblemType[];
-  handle: (ctx: EndpointContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<EndpointResult>;
+  /** What it does (a write, or a read by browser session); an endpoint with `load` alone takes a key only. */
+  handle?: (ctx: EndpointContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<EndpointResult>;
+  /**
+   * A read by key in the key's own entry transaction (one transaction per
+   * request, as a page's requireTenantWith): used instead of `handle` when
+   * the request carries a key.
+   */
+  load?: (tx: Tx, ctx: EndpointContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<EndpointResult>;
 }
 
 /** Declares an endpoint with its types inferred from its schemas. */
@@ -150,7 +157,12 @@ const json = (status: number, body: unknown, headers: Record<string, string>) =>
   status === 204 ? new Response(null, { status, headers }) : new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
 /** The key's entry, with what a tenant-scoped lib function needs to act as its user. */
-async function enterKey(credential: KeyCredential, tenantId: string | null, requestInfo: RequestInfo) {
+async function enterKey<T>(
+  credential: KeyCredential,
+  tenantId: string | null,
+  requestInfo: RequestInfo,
+  then: (tx: Tx, entered: { entry: ApiKeyEntry; actor: TenantActor }) => Promise<T>,
+) {
   return withApiKey(credential, tenantId, async (tx, entry) => {
     const tenant = await tx.one<{ name: string; slug: string }>(sql`SELECT name, slug FROM tenants WHERE id = ${entry.tenant_id}::uuid`);
     const actor: TenantActor = {
@@ -161,7 +173,7 @@ async function enterKey(credential: KeyCredential, tenantId: string | null, requ
       credential,
       request: requestInfo,
     };
-    return { entry, actor };
+    return { entry, actor, result: await then(tx, { entry, actor }) };
   });
 }
 
@@ -187,12 +199,18 @@ export function routeHandler(def: Endpoint) {
       if (!query.success) throw new ApiProblem("validation-error", "The query is not valid.", fieldErrors(query.error, "query."));
 
       let key: EndpointContext<unknown, unknown, unknown>["key"] = null;
+      let loaded: EndpointResult | null = null;
       if (credential.kind === "api_key") {
         const tenantId = (params.data as { tenantId?: string }).tenantId ?? null;
-        const { entry, actor } = await enterKey(credential, tenantId, requestInfo);
-        key = { credential, entry, actor };
-        if (def.write && entry.scope === "read") throw new ApiProblem("forbidden", "This API key is read-only: it cannot change anything.");
-        if (def.permission && !can(entry.role, def.permission)) throw new ApiProblem("forbidden", "Your role in this workspace does not allow that.");
+        const entered = await enterKey(credential, tenantId, requestInfo, async (tx, { entry, actor }) => {
+          if (def.write && entry.scope === "read") throw new ApiProblem("forbidden", "This API key is read-only: it cannot change anything.");
+          if (def.permission && !can(entry.role, def.permission)) throw new ApiProblem("forbidden", "Your role in this workspace does not allow that.");
+          if (!def.load) return null;
+          const key = { credential, entry, actor };
+          return def.load(tx, { request, requestInfo, params: params.data, query: query.data, body: undefined, key, session: null });
+        });
+        key = { credential, entry: entered.entry, actor: entered.actor };
+        loaded = entered.result;
       }
 
       let body: unknown = undefined;
@@ -224,7 +242,8 @@ export function routeHandler(def: Endpoint) {
         }
       }
 
-      const result = await def.handle({
+      if (!loaded && !def.handle) throw new ApiProblem("unauthorized", "Send an API key: Authorization: Bearer tnty_…");
+      const result = loaded ?? await def.handle!({
         request,
         requestInfo,
         params: params.data,
