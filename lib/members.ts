@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import { sql, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { lockTenant, ROLES, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
-import { hasNulByte, uuidSchema } from "@/lib/validation";
+import { searchQuerySchema, uuidSchema } from "@/lib/validation";
 
 export const MEMBER_SORTS = ["name", "email", "role", "joined"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
@@ -13,7 +13,7 @@ export const INVITATIONS_PAGE_SIZE = 20;
 
 export const memberListQuerySchema = z.object({
   // Like every other bad value here, a search Postgres cannot take (a NUL byte) is no search.
-  q: z.string().trim().max(200).refine((q) => !hasNulByte(q)).catch(""),
+  q: searchQuerySchema(200),
   sort: z.enum(MEMBER_SORTS).catch("joined"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
@@ -177,6 +177,12 @@ const describe = (m: Membership) => m.name || m.email;
  * an owner's role or make someone an owner; a workspace always keeps an
  * active owner.
  */
+/**
+ * The caller's role as the database has it now, for a refusal's message: a
+ * page may still show an older one (another owner changed it meanwhile).
+ */
+const youAre = (role: Role | null) => (role ? ` Your role in this workspace is ${role}.` : "");
+
 export async function changeMemberRole(actor: TenantActor, userId: string, role: Role): Promise<{ from: Role; to: Role }> {
   return withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
@@ -184,8 +190,8 @@ export async function changeMemberRole(actor: TenantActor, userId: string, role:
     const target = await membership(tx, actor.tenantId, userId);
     if (!target) throw new DomainError("not_found", "That person is no longer a member of this workspace.");
     if (target.role === role) throw new DomainError("no_change", `${describe(target)} is already ${role === "admin" || role === "auditor" || role === "owner" ? "an" : "a"} ${role}.`);
-    if (role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", "Only an owner can make someone an owner.");
-    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", "Only an owner can change an owner's role.");
+    if (role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can make someone an owner.${youAre(actorRole)}`);
+    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can change an owner's role.${youAre(actorRole)}`);
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
       throw new DomainError("last_owner", `${describe(target)} is the last owner. Make someone else an owner first.`);
     }
@@ -218,7 +224,7 @@ export async function removeMember(actor: TenantActor, userId: string): Promise<
     const actorRole = await currentRole(tx, actor);
     const target = await membership(tx, actor.tenantId, userId);
     if (!target) throw new DomainError("not_found", "That person is no longer a member of this workspace.");
-    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", "Only an owner can remove an owner.");
+    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can remove an owner.${youAre(actorRole)}`);
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
       throw new DomainError("last_owner", `${describe(target)} is the last owner and cannot be removed.`);
     }
