@@ -35,6 +35,7 @@ import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import autocannon, { type Result } from "autocannon";
+import { mintApiKey } from "../lib/api-keys/format";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { buildBaseline, setUpBaselineDatabase, startBaselineServer } from "./baseline-app";
@@ -193,7 +194,8 @@ async function startServers(db: BenchDatabase): Promise<Record<ServerName, Serve
     return { ...server, name, probeFile, rss };
   };
   const appProbe = await probeEnv("app");
-  const app = await startNextServer({ distDir: DIST_DIR, db, env: appProbe.env, ready: (url) => answers(`${url}/api/health`) });
+  // The API's rate limits would refuse a load test: lifted for the bench (the limiter still runs on every request).
+  const app = await startNextServer({ distDir: DIST_DIR, db, env: { ...appProbe.env, API_RATE_LIMIT_PER_KEY: "100000000", API_RATE_LIMIT_PER_IP: "100000000" }, ready: (url) => answers(`${url}/api/health`) });
   const baselineProbe = await probeEnv("baseline");
   const baseline = await startBaselineServer({ appUrl: db.baselineUrl, poolSize: POOL_SIZE, env: baselineProbe.env, ready: (url) => answers(`${url}/static`) });
   return { app: withRss("app", app, appProbe.file), baseline: withRss("baseline", baseline, baselineProbe.file) };
@@ -222,7 +224,7 @@ function get(url: string, headers: Record<string, string>, agent: http.Agent | f
 // The pages
 // ---------------------------------------------------------------------------
 /** Who a page is viewed as: the main workspace's owner, the big workspace's owner, the user of many workspaces. */
-type Viewer = "main" | "scaleOwner" | "switcher";
+type Viewer = "main" | "scaleOwner" | "switcher" | "apiKey";
 
 interface Page {
   key: string;
@@ -326,6 +328,34 @@ const LOAD_PAGES: Page[] = [
       return problems;
     },
   },
+  {
+    key: "api-me",
+    server: "app",
+    path: "/api/v1/me",
+    label: "`GET /api/v1/me` (by API key)",
+    viewer: "apiKey",
+    check(body) {
+      const problems: string[] = [];
+      const me = JSON.parse(body) as { user?: { email?: string }; tenants?: unknown[] };
+      need(problems, me.user?.email === BENCH_EMAIL, `the bench user (${BENCH_EMAIL})`);
+      need(problems, me.tenants?.length === SIZE.otherWorkspaces + 1, `${SIZE.otherWorkspaces + 1} workspaces, found ${me.tenants?.length}`);
+      return problems;
+    },
+  },
+  {
+    key: "api-members",
+    server: "app",
+    path: "/api/v1/tenants/{tenant}/members",
+    label: "`GET /api/v1/tenants/{id}/members` (a page of 20, by API key)",
+    viewer: "apiKey",
+    check(body, { main }) {
+      const problems: string[] = [];
+      const page = JSON.parse(body) as { data?: unknown[]; total?: number };
+      need(problems, page.data?.length === 20, `20 members, found ${page.data?.length}`);
+      need(problems, page.total === main.memberCount, `total ${main.memberCount}, found ${page.total}`);
+      return problems;
+    },
+  },
 ];
 
 /** The scale scenarios' sizes as the report names them. */
@@ -415,7 +445,23 @@ const SCALE_PAGES: ScalePage[] = [
 ];
 
 function headersFor(page: Page, cookies: Record<Viewer, string>): Record<string, string> {
-  return { ...(page.viewer ? { cookie: cookies[page.viewer] } : {}), ...(GZIP ? { "accept-encoding": "gzip" } : {}) };
+  // The API's pages are read with the main owner's API key (cookies.apiKey holds it).
+  const headers: Record<string, string> = GZIP ? { "accept-encoding": "gzip" } : {};
+  if (page.viewer === "apiKey") headers.authorization = `Bearer ${cookies.apiKey}`;
+  else if (page.viewer) headers.cookie = cookies[page.viewer];
+  return headers;
+}
+
+/** An API key of the user in the workspace, stored as the app stores one (its SHA-256). */
+async function createBenchApiKey(ownerUrl: string, userId: string, tenantId: string): Promise<string> {
+  const key = mintApiKey();
+  await ownerQuery(
+    ownerUrl,
+    `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
+     VALUES ($1, $2, 'bench', 'read', $3, encode(sha256(convert_to($4, 'UTF8')), 'hex'), now() + interval '30 days')`,
+    [tenantId, userId, key.slice(0, 13), key],
+  );
+  return key;
 }
 
 // ---------------------------------------------------------------------------
@@ -696,9 +742,12 @@ async function main() {
   }
 
   const { main, scale } = db.seeded;
+  // The API's paths name the workspace.
+  for (const page of LOAD_PAGES) page.path = page.path.replace("{tenant}", main.tenantId);
   const session = async (userId: string, tenantId: string) => `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, userId)}; prom_tenant=${tenantId}`;
   const cookies: Record<Viewer, string> = {
     main: await session(main.userId, main.tenantId),
+    apiKey: await createBenchApiKey(db.ownerUrl, main.userId, main.tenantId),
     scaleOwner: scale ? await session(scale.ownerId, scale.tenantId) : "",
     switcher: scale ? await session(scale.switcherId, scale.switcherTenantId) : "",
   };

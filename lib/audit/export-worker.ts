@@ -31,6 +31,8 @@ export interface ExportJob {
   userId: string;
   /** The request's session token: the worker proves whom it acts for, as the request did. */
   sessionToken: string;
+  /** An API key rather than a session (GET /api/v1/tenants/{id}/audit-events/export): entered by app_enter_api_key. */
+  apiKey?: { ip: string | null };
   /** Copied into the export's audit rows, as recordAudit does. */
   actorEmail: string;
   request: { ip: string | null; userAgent: string | null };
@@ -73,7 +75,8 @@ export type ExportReply =
  */
 async function enterTenant(client: pg.Client, job: ExportJob): Promise<boolean> {
   try {
-    await client.query("SELECT role FROM app_enter($1, $2::uuid, true)", [job.sessionToken, job.tenantId]);
+    if (job.apiKey) await client.query("SELECT role FROM app_enter_api_key($1, $2::uuid, $3)", [job.sessionToken, job.tenantId, job.apiKey.ip]);
+    else await client.query("SELECT role FROM app_enter($1, $2::uuid, true)", [job.sessionToken, job.tenantId]);
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === "42501") return false;

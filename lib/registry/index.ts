@@ -1,6 +1,7 @@
 // Every module's registrations, in one list. A new resource adds one line here
 // (the generator does it: npm run new:resource). The roles matrix, the audit
 // log's actions and their sentences, the dashboard and the sidebar read it.
+import { apiKeysModule } from "@/lib/api-keys/definition";
 import { auditModule, membersModule, workspaceModule } from "./core";
 import { platformModule } from "@/lib/platform/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
@@ -11,6 +12,7 @@ export const MODULES = [
   membersModule,
   auditModule,
   platformModule,
+  apiKeysModule,
   projectsModule,
   // new:resource registers here
 ] as const;

@@ -21,6 +21,8 @@ export {
   withNewTenant,
   withDeletedTenant,
   withInvitationToken,
+  withApiKey,
+  type ApiKeyEntry,
   enterTenantToJoin,
   lockTenant,
   NOT_A_MEMBER,

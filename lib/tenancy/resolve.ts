@@ -31,10 +31,14 @@ export interface SignedInUser {
  * its siblings hash the token and look up a live session); the app never
  * tells the database who the user is.
  */
-export interface Credential {
-  kind: "session";
-  token: string;
-}
+export type Credential =
+  | { kind: "session"; token: string }
+  /**
+   * A personal API key (issue 12; lib/api-keys): entered by
+   * app_enter_api_key, which hashes and checks it; `ip` is recorded as where
+   * it was last used. A session-only entry handed one finds no session.
+   */
+  | { kind: "api_key"; token: string; ip: string | null };
 
 /** Whoever a domain function acts for: a user, their proof, and where the request came from. */
 export interface Actor {

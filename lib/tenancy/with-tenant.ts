@@ -22,6 +22,10 @@ function refusal(error: unknown): DomainError | null {
   if (pg.hint === "signed_out") return new DomainError("signed_out", SIGNED_OUT);
   if (pg.hint === "not_member") return new DomainError("not_member", NOT_A_MEMBER);
   if (pg.hint === "tenant_suspended") return new DomainError("tenant_suspended", SUSPENDED);
+  // An API key's entry (app_enter_api_key) says more.
+  if (pg.hint === "token_expired") return new DomainError("token_expired", "This API key has expired. Create a new one in Settings → API keys.");
+  if (pg.hint === "inactive") return new DomainError("inactive", "The account this API key belongs to is deactivated.");
+  if (pg.hint === "not_found") return new DomainError("not_found", "There is no such workspace for this API key.");
   return null;
 }
 
@@ -45,7 +49,10 @@ async function entering<T>(run: () => Promise<T>): Promise<T> {
 export function withTenant<T>(scope: TenantScope | Omit<TenantScope, "userId">, fn: (tx: Tx, role: Role) => Promise<T>): Promise<T> {
   return entering(() =>
     transaction<{ role: Role }, T>(
-      (literal) => `SELECT role FROM app_enter(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, true)`,
+      (literal) =>
+        scope.credential.kind === "api_key"
+          ? `SELECT role FROM app_enter_api_key(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, ${literal(scope.credential.ip)})`
+          : `SELECT role FROM app_enter(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, true)`,
       (tx, entered) => fn(tx, entered.role),
     ),
   );
@@ -61,11 +68,44 @@ export function withDeletedTenant<T>(credential: Credential, tenantId: string, f
   );
 }
 
+/** What app_enter_api_key answers: the key, its user, its workspace and the user's current role there. */
+export interface ApiKeyEntry {
+  key_id: string;
+  user_id: string;
+  email: string;
+  name: string | null;
+  tenant_id: string;
+  role: Role;
+  scope: "read" | "read_write";
+  expires_at: Date;
+}
+
+/**
+ * Runs `fn` as an API key's user (issue 12): in `tenantId`, which must be
+ * the key's workspace (anything else is refused as not found), or with null
+ * as the user alone. A read key's transaction is read-only.
+ */
+export function withApiKey<T>(
+  credential: Extract<Credential, { kind: "api_key" }>,
+  tenantId: string | null,
+  fn: (tx: Tx, entered: ApiKeyEntry) => Promise<T>,
+): Promise<T> {
+  return entering(() =>
+    transaction<ApiKeyEntry, T>(
+      (literal) => `SELECT * FROM app_enter_api_key(${literal(credential.token)}, ${literal(tenantId)}::uuid, ${literal(credential.ip)})`,
+      fn,
+    ),
+  );
+}
+
 /** Runs `fn` as the session's user in no tenant: their own memberships and invitations only. */
 export function withUser<T>(credential: Credential, fn: (tx: Tx, user: SignedInUser) => Promise<T>): Promise<T> {
   return entering(() =>
     transaction<{ user_id: string; email: string; name: string | null }, T>(
-      (literal) => `SELECT * FROM app_enter_user(${literal(credential.token)})`,
+      (literal) =>
+        credential.kind === "api_key"
+          ? `SELECT user_id, email, name FROM app_enter_api_key(${literal(credential.token)}, NULL, ${literal(credential.ip)})`
+          : `SELECT * FROM app_enter_user(${literal(credential.token)})`,
       (tx, entered) => fn(tx, { id: entered.user_id, email: entered.email, name: entered.name }),
     ),
   );
@@ -89,10 +129,15 @@ export function withInvitationToken<T>(
   credential: Credential | null,
   fn: (tx: Tx, user: SignedInUser | null) => Promise<T>,
 ): Promise<T> {
-  return transaction<{ user_id: string | null; email: string | null; name: string | null }, T>(
-    (literal) => `SELECT * FROM app_enter_invitation(${literal(token)}, ${literal(credential?.token ?? null)})`,
-    (tx, entered) => fn(tx, entered.user_id ? { id: entered.user_id, email: entered.email!, name: entered.name } : null),
-  );
+  const run = () =>
+    transaction<{ user_id: string | null; email: string | null; name: string | null }, T>(
+      (literal) =>
+        credential?.kind === "api_key"
+          ? `SELECT * FROM app_enter_invitation_with_key(${literal(token)}, ${literal(credential.token)}, ${literal(credential.ip)})`
+          : `SELECT * FROM app_enter_invitation(${literal(token)}, ${literal(credential?.token ?? null)})`,
+      (tx, entered) => fn(tx, entered.user_id ? { id: entered.user_id, email: entered.email!, name: entered.name } : null),
+    );
+  return credential?.kind === "api_key" ? entering(run) : run();
 }
 
 /**

@@ -118,6 +118,11 @@ export default async function GeneralSettingsPage() {
             )}
           </Section>
         ) : null}
+        <Section title="API keys" description="Personal keys for scripts and the command line, to use the REST API as you." testId="settings-api-keys">
+          <a href="/app/settings/api-keys" className="text-sm font-medium underline" data-testid="api-keys-link">
+            Manage API keys
+          </a>
+        </Section>
         {canDelete ? (
           <Card className="border-red-200 p-5">
             <h2 className="mb-3 text-sm font-semibold text-red-800">Danger zone</h2>

@@ -1,0 +1,4 @@
+import { listMembers } from "@/lib/api/endpoints";
+import { routeHandler } from "@/lib/api/route";
+
+export const GET = routeHandler(listMembers);

@@ -1,0 +1,85 @@
+import { expect, test } from "@playwright/test";
+import { db, sessionFor, workspaceWithRoles } from "./helpers";
+
+// Settings → API keys in the browser: a member creates a read-only key, sees
+// it exactly once with a copy button, uses it against the API, and revokes
+// it after confirming; the reference and an error type's page load from the
+// app itself.
+test("a member creates a key, sees it once, uses it, and revokes it after confirming", async ({ browser, baseURL }) => {
+  const ws = await workspaceWithRoles("Keyed Works");
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+
+  await page.goto("/app/settings/general");
+  await page.getByTestId("api-keys-link").click();
+  await expect(page).toHaveURL(/\/app\/settings\/api-keys$/);
+  await expect(page.getByText("No API keys yet.")).toBeVisible();
+
+  // A name is required: the form says so and keeps what was chosen.
+  await page.getByLabel("Access").selectOption("read");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByText("Name the key, e.g. “CI deploys”.")).toBeVisible();
+
+  await page.getByLabel("Name", { exact: true }).fill("Deploy script");
+  await page.getByLabel("Expires").selectOption("90");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const shown = page.getByTestId("new-api-key-value");
+  await expect(shown).toBeVisible();
+  const key = await shown.inputValue();
+  expect(key).toMatch(/^tnty_[0-9A-Za-z]{49}$/);
+  await page.getByRole("button", { name: "Copy", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Copied", exact: true })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+
+  // Listed by its prefix, never in full; gone from the page once dismissed or reloaded.
+  const row = page.getByTestId("api-key-row");
+  await expect(row).toContainText("Deploy script");
+  await expect(row).toContainText(key.slice(0, 13));
+  await expect(row).toContainText("Never used");
+  await page.reload();
+  await expect(page.getByTestId("new-api-key")).toHaveCount(0);
+  expect(await page.content()).not.toContain(key);
+  const stored = await db().query("SELECT key_hash, prefix FROM api_keys WHERE tenant_id = $1", [ws.tenantId]);
+  expect(stored.rows).toHaveLength(1);
+  expect(JSON.stringify(stored.rows)).not.toContain(key);
+
+  // The key works against the API, read-only.
+  const me = await page.request.get(`${baseURL}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).key.scope).toBe("read");
+  const write = await page.request.patch(`${baseURL}/api/v1/tenants/${ws.tenantId}`, {
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    data: { name: "Nope" },
+  });
+  expect(write.status()).toBe(403);
+  expect(write.headers()["content-type"]).toBe("application/problem+json");
+  await page.reload();
+  await expect(page.getByTestId("api-key-row")).toContainText("Last used");
+
+  // Revoking asks first; cancelling keeps the key.
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  expect((await page.request.get(`${baseURL}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } })).status()).toBe(200);
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
+  await page.getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByTestId("api-key-row")).toContainText("Revoked");
+  const refused = await page.request.get(`${baseURL}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(refused.status()).toBe(401);
+  const problem = await refused.json();
+  expect(problem.type).toMatch(/\/docs\/errors\/unauthorized$/);
+
+  // The problem's type is a page; the reference loads from the app, no CDN.
+  await page.goto(new URL(problem.type).pathname);
+  await expect(page.getByTestId("problem-title")).toHaveText("No valid API key");
+  const outside: string[] = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith(baseURL!)) outside.push(r.url());
+  });
+  await page.goto("/docs/api");
+  await expect(page.getByText("Tenantry API").first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText("Accept an invitation with its token, as the key's user").first()).toBeAttached();
+  expect(outside).toEqual([]);
+  await context.close();
+});

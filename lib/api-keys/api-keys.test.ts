@@ -1,0 +1,239 @@
+// API keys against the real database: the format, creating (only the
+// SHA-256 stored, audited), who sees and revokes which key, the key's entry
+// (app_enter_api_key) refusing each dead key at the next call, the lesser of
+// scope and role (a read key's transaction cannot write, proven in raw SQL
+// as the app role), last use and its audit, and the workspace lifecycle.
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { apiKeyExpiry, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from "@/lib/api-keys";
+import { isWellFormedApiKey, mintApiKey } from "@/lib/api-keys/format";
+import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
+import { removeMember } from "@/lib/members";
+import { apiKeysModule } from "@/lib/api-keys/definition";
+import { can, ROLES, withTenant, withUser, type Credential } from "@/lib/tenancy";
+import pg from "pg";
+import { actorFor, auditRows, createWorkspace, domainCode, owner, pgErrorCode, setTenantStatus, userActor } from "@/test/fixtures";
+
+let pool: pg.Pool | undefined;
+/** The app role's own connection, no entry made: raw SQL as tenantry_app. */
+const appPoolFor = () => (pool ??= new pg.Pool({ connectionString: process.env.APP_DATABASE_URL, max: 4 }));
+
+type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
+type Role = "owner" | "admin" | "auditor" | "member";
+
+async function keyFor(ws: Workspace, role: Role, scope: ApiKeyScope = "read_write", name = `${role} key`) {
+  return createApiKey(actorFor(ws.tenant, ws[role]), { name, scope, expiry: "30", expiresOn: "" });
+}
+const keyCredential = (key: string): Credential => ({ kind: "api_key", token: key, ip: "198.51.100.4" });
+const enterWith = (key: string, tenantId: string) => withTenant({ tenantId, credential: keyCredential(key) }, async (_tx, role) => role);
+
+describe("the module's permissions", () => {
+  it("lets every member create their own keys; owners and admins manage every key (the workspace module's apikeys.manage)", () => {
+    expect(apiKeysModule.permissions).toEqual({ "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: expect.any(String) } });
+    expect(ROLES.filter((r) => can(r, "apikeys.create"))).toEqual(["owner", "admin", "auditor", "member"]);
+    expect(ROLES.filter((r) => can(r, "apikeys.manage"))).toEqual(["owner", "admin"]);
+  });
+});
+
+describe("the key's format", () => {
+  it("is tnty_, 43 base62 characters and a 6-character CRC32; a changed character fails the checksum", () => {
+    const key = mintApiKey();
+    expect(key).toMatch(/^tnty_[0-9A-Za-z]{49}$/);
+    expect(isWellFormedApiKey(key)).toBe(true);
+    const last = key.at(-1) === "a" ? "b" : "a";
+    expect(isWellFormedApiKey(key.slice(0, -1) + last)).toBe(false);
+    const body = key.at(10) === "a" ? "b" : "a";
+    expect(isWellFormedApiKey(key.slice(0, 10) + body + key.slice(11))).toBe(false);
+    expect(isWellFormedApiKey(`${key}x`)).toBe(false);
+    expect(isWellFormedApiKey("ghp_whatever")).toBe(false);
+    expect(mintApiKey(new Uint8Array(32))).toBe(`tnty_${"0".repeat(43)}${mintApiKey(new Uint8Array(32)).slice(-6)}`);
+  });
+
+  it("expires after 7, 30, 90 or 365 days or at the end of a day at most a year away", () => {
+    const now = new Date("2026-12-03T10:00:00Z");
+    expect(apiKeyExpiry({ expiry: "7", expiresOn: "" }, now).toISOString()).toBe("2026-12-10T10:00:00.000Z");
+    expect(apiKeyExpiry({ expiry: "365", expiresOn: "" }, now).toISOString()).toBe("2027-12-03T10:00:00.000Z");
+    expect(apiKeyExpiry({ expiry: "date", expiresOn: "2027-01-15" }, now).toISOString()).toBe("2027-01-15T23:59:59.000Z");
+    expect(() => apiKeyExpiry({ expiry: "date", expiresOn: "2027-12-04" }, now)).toThrow(/within a year/);
+    expect(() => apiKeyExpiry({ expiry: "date", expiresOn: "2026-12-02" }, now)).toThrow(/after today/);
+    expect(() => apiKeyExpiry({ expiry: "date", expiresOn: "" }, now)).toThrow(/Pick the day/);
+  });
+});
+
+describe("creating, listing and revoking", () => {
+  it("stores only the key's SHA-256 and a visible prefix, and audits the creation", async () => {
+    const ws = await createWorkspace();
+    const created = await keyFor(ws, "member", "read");
+    const { rows } = await owner().query("SELECT * FROM api_keys WHERE id = $1", [created.id]);
+    expect(rows[0].key_hash).toBe(createHash("sha256").update(created.key).digest("hex"));
+    expect(rows[0].prefix).toBe(created.key.slice(0, 13));
+    expect(JSON.stringify(rows[0])).not.toContain(created.key);
+    expect(rows[0].user_id).toBe(ws.member.id);
+    const audit = await auditRows(ws.tenant.id, "apikey.create");
+    expect(audit).toHaveLength(1);
+    expect(audit[0].metadata).toMatchObject({ name: "member key", scope: "read", prefix: created.prefix });
+    expect(JSON.stringify(audit[0])).not.toContain(created.key);
+  });
+
+  it("lists a member's own keys to them, and every key to owners and admins", async () => {
+    const ws = await createWorkspace();
+    const mine = await keyFor(ws, "member");
+    const theirs = await keyFor(ws, "auditor");
+    const list = (role: Role) => withTenant(actorFor(ws.tenant, ws[role]), (tx) => listApiKeys(tx, { tenantId: ws.tenant.id }));
+    expect((await list("member")).map((k) => k.id)).toEqual([mine.id]);
+    expect((await list("auditor")).map((k) => k.id)).toEqual([theirs.id]);
+    expect((await list("admin")).map((k) => k.id).sort()).toEqual([mine.id, theirs.id].sort());
+    expect((await list("owner")).map((k) => k.id).sort()).toEqual([mine.id, theirs.id].sort());
+  });
+
+  it("lets a member revoke their own key but not another's; an admin revokes anyone's; each revocation audited", async () => {
+    const ws = await createWorkspace();
+    const mine = await keyFor(ws, "member");
+    const theirs = await keyFor(ws, "auditor");
+    expect(await domainCode(revokeApiKey(actorFor(ws.tenant, ws.member), theirs.id))).toBe("not_found");
+    await revokeApiKey(actorFor(ws.tenant, ws.member), mine.id);
+    await revokeApiKey(actorFor(ws.tenant, ws.admin), theirs.id);
+    expect(await domainCode(revokeApiKey(actorFor(ws.tenant, ws.admin), theirs.id))).toBe("no_change");
+    const audit = await auditRows(ws.tenant.id, "apikey.revoke");
+    expect(audit.map((r) => [r.actor_user_id, r.target_id])).toEqual([
+      [ws.member.id, mine.id],
+      [ws.admin.id, theirs.id],
+    ]);
+    expect(await domainCode(enterWith(mine.key, ws.tenant.id))).toBe("signed_out");
+  });
+
+  it("refuses a key of another workspace's member to list or revoke (RLS)", async () => {
+    const a = await createWorkspace();
+    const b = await createWorkspace();
+    const keyOfB = await keyFor(b, "member");
+    expect(await domainCode(revokeApiKey(actorFor(a.tenant, a.owner), keyOfB.id))).toBe("not_found");
+    const seen = await withTenant(actorFor(a.tenant, a.owner), (tx) => listApiKeys(tx, { tenantId: b.tenant.id }));
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("the key's entry (app_enter_api_key)", () => {
+  it("enters the key's workspace as its user with their current role", async () => {
+    const ws = await createWorkspace();
+    const key = await keyFor(ws, "admin");
+    expect(await enterWith(key.key, ws.tenant.id)).toBe("admin");
+    await owner().query("UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.admin.id]);
+    expect(await enterWith(key.key, ws.tenant.id)).toBe("member");
+    const me = await withUser(keyCredential(key.key), async (_tx, user) => user);
+    expect(me).toMatchObject({ id: ws.admin.id, email: ws.admin.email });
+  });
+
+  it("refuses each dead key at the next call: revoked, expired, user removed, deactivated, workspace suspended or deleted, another workspace", async () => {
+    const check = async (kill: (ws: Workspace, key: { id: string; key: string }) => Promise<void>, tenant?: (ws: Workspace) => Promise<string>) => {
+      const ws = await createWorkspace();
+      const key = await keyFor(ws, "member");
+      expect(await enterWith(key.key, ws.tenant.id)).toBe("member");
+      await kill(ws, key);
+      return domainCode(enterWith(key.key, tenant ? await tenant(ws) : ws.tenant.id));
+    };
+    expect(await check(async (ws, k) => void (await revokeApiKey(actorFor(ws.tenant, ws.member), k.id)))).toBe("signed_out");
+    expect(
+      await check(async (_ws, k) => {
+        await owner().query("UPDATE api_keys SET created_at = now() - interval '40 days', expires_at = now() - interval '1 second' WHERE id = $1", [k.id]);
+      }),
+    ).toBe("token_expired");
+    // Removal and deactivation revoke the user's keys (triggers), so the key is refused as revoked.
+    expect(await check(async (ws) => void (await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id])))).toBe(
+      "signed_out",
+    );
+    expect(await check(async (ws) => void (await owner().query("UPDATE users SET active = false WHERE id = $1", [ws.member.id])))).toBe("signed_out");
+    expect(await check(async (ws) => setTenantStatus(ws.tenant.id, "blocked"))).toBe("tenant_suspended");
+    expect(await check(async (ws) => void (await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name })))).toBe("not_found");
+    expect(
+      await check(
+        async () => {},
+        async () => (await createWorkspace()).tenant.id,
+      ),
+    ).toBe("not_found");
+    expect(await domainCode(enterWith(mintApiKey(), (await createWorkspace()).tenant.id))).toBe("signed_out");
+  });
+
+  it("keeps a removed member's and a deactivated user's keys dead after they are let back in", async () => {
+    const ws = await createWorkspace();
+    const removed = await keyFor(ws, "member");
+    const deactivated = await keyFor(ws, "auditor");
+    const other = await keyFor(ws, "admin");
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.member.id);
+    await owner().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [ws.tenant.id, ws.member.id]);
+    await owner().query("UPDATE users SET active = false WHERE id = $1", [ws.auditor.id]);
+    await owner().query("UPDATE users SET active = true WHERE id = $1", [ws.auditor.id]);
+    expect(await domainCode(enterWith(removed.key, ws.tenant.id))).toBe("signed_out");
+    expect(await domainCode(enterWith(deactivated.key, ws.tenant.id))).toBe("signed_out");
+    expect(await enterWith(other.key, ws.tenant.id)).toBe("admin");
+    const { rows } = await owner().query("SELECT id FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NOT NULL ORDER BY id", [ws.tenant.id]);
+    expect(rows.map((r) => r.id).sort()).toEqual([removed.id, deactivated.id].sort());
+  });
+
+  it("makes a read key's transaction read-only: as the app role, every write is refused by Postgres and it cannot be made writable", async () => {
+    const ws = await createWorkspace();
+    const read = await keyFor(ws, "owner", "read");
+    const write = await keyFor(ws, "owner", "read_write");
+    const app = appPoolFor();
+    const attempt = async (key: string, statements: string[]) => {
+      const client = await app.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query("SELECT app_enter_api_key($1, $2, NULL)", [key, ws.tenant.id]);
+        for (const s of statements) await client.query(s, s.includes("$1") ? [ws.tenant.id] : []);
+        return "ok";
+      } catch (error) {
+        return (error as { code?: string }).code ?? String(error);
+      } finally {
+        await client.query("ROLLBACK").catch(() => {});
+        client.release();
+      }
+    };
+    const rename = "UPDATE tenants SET name = 'Renamed by a key' WHERE id = $1";
+    expect(await attempt(write.key, [rename])).toBe("ok");
+    expect(await attempt(read.key, [rename])).toBe("25006");
+    expect(await attempt(read.key, ["DELETE FROM tenant_members WHERE tenant_id = $1"])).toBe("25006");
+    expect(await attempt(read.key, ["SET TRANSACTION READ WRITE", rename])).not.toBe("ok");
+    expect(await attempt(read.key, ["SET LOCAL transaction_read_only = off", rename])).not.toBe("ok");
+    expect(await attempt(read.key, ["SELECT count(*) FROM tenant_members WHERE tenant_id = $1"])).toBe("ok");
+    // Through the lib: the same refusal.
+    expect(await pgErrorCode(withTenant({ tenantId: ws.tenant.id, credential: keyCredential(read.key) }, (tx) => tx.exec({ text: rename, values: [ws.tenant.id] } as never)))).toBe(
+      "25006",
+    );
+  });
+
+  it("records the last use at most once a minute, and audits the first use once even under 10 concurrent first calls", async () => {
+    const ws = await createWorkspace();
+    const key = await keyFor(ws, "member", "read");
+    await Promise.all(Array.from({ length: 10 }, () => enterWith(key.key, ws.tenant.id)));
+    const first = await auditRows(ws.tenant.id, "apikey.first_use");
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ actor_user_id: ws.member.id, target_id: key.id, ip: "198.51.100.4" });
+    const used = async () => (await owner().query("SELECT last_used_at, last_used_ip FROM api_keys WHERE id = $1", [key.id])).rows[0];
+    const once = await used();
+    expect(once.last_used_ip).toBe("198.51.100.4");
+    await enterWith(key.key, ws.tenant.id);
+    expect((await used()).last_used_at).toEqual(once.last_used_at);
+    // A minute later (the stored time moved back), the next call records it again.
+    await owner().query("UPDATE api_keys SET last_used_at = last_used_at - interval '61 seconds' WHERE id = $1", [key.id]);
+    await enterWith(key.key, ws.tenant.id);
+    expect((await used()).last_used_at.getTime()).toBeGreaterThan(once.last_used_at.getTime() - 61_000);
+    expect(await auditRows(ws.tenant.id, "apikey.first_use")).toHaveLength(1);
+  });
+});
+
+describe("the workspace lifecycle", () => {
+  it("deletes a workspace's keys with it and restores exactly them; a key revoked before stays revoked", async () => {
+    const ws = await createWorkspace();
+    const live = await keyFor(ws, "member");
+    const revoked = await keyFor(ws, "admin");
+    await revokeApiKey(actorFor(ws.tenant, ws.admin), revoked.id);
+    const { batchId } = await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    const rows = async () => (await owner().query("SELECT id, deletion_batch_id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [ws.tenant.id])).rows;
+    expect((await rows()).every((r) => r.deletion_batch_id === batchId)).toBe(true);
+    expect(await domainCode(enterWith(live.key, ws.tenant.id))).toBe("not_found");
+    await restoreTenant(userActor(ws.owner), ws.tenant.id);
+    expect((await rows()).every((r) => r.deletion_batch_id === null)).toBe(true);
+    expect(await enterWith(live.key, ws.tenant.id)).toBe("member");
+    expect(await domainCode(enterWith(revoked.key, ws.tenant.id))).toBe("signed_out");
+  });
+});

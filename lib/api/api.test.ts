@@ -1,0 +1,611 @@
+// The REST API against the real database, by calling its route handlers with
+// Request objects: every endpoint × role × a foreign workspace, read keys,
+// each dead key refused at the next call, the UI's guardrails through the
+// lib (as the actions call it) and through the API, the problem+json shape of
+// every error type and its page, a fuzz over the OpenAPI document (never a
+// 5xx), idempotency and rate limits under 20 concurrent requests — and, last,
+// every response recorded here checked against the OpenAPI document.
+import { randomBytes } from "node:crypto";
+import { Validator } from "@cfworker/json-schema";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import ErrorTypePage from "@/app/docs/errors/[type]/page";
+import { createApiKey, type ApiKeyScope } from "@/lib/api-keys";
+import { mintApiKey } from "@/lib/api-keys/format";
+import { ENDPOINTS } from "@/lib/api/endpoints";
+import { openApiDocument } from "@/lib/api/openapi";
+import { PROBLEM_TYPES, type ProblemType } from "@/lib/api/problem";
+import { configureApiRateLimits } from "@/lib/api/rate-limit";
+import { routeHandler, type Endpoint } from "@/lib/api/route";
+import { DomainError } from "@/lib/errors";
+import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
+import { inviteMember, inviteSchema } from "@/lib/invitations";
+import { changeMemberRole, removeMember } from "@/lib/members";
+import { appBaseUrl } from "@/lib/urls";
+import { renameWorkspace } from "@/lib/workspace-settings";
+import {
+  actorFor,
+  addMember,
+  auditRows,
+  createUser,
+  createWorkspace,
+  domainCode,
+  insertInvitation,
+  memberRole,
+  owner,
+  setTenantStatus,
+  uniqueEmail,
+  uniqueIp,
+} from "@/test/fixtures";
+
+type Role = "owner" | "admin" | "auditor" | "member";
+type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
+const ROLES: Role[] = ["owner", "admin", "auditor", "member"];
+const byId = Object.fromEntries(ENDPOINTS.map((e) => [e.operationId, e])) as Record<string, Endpoint>;
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+const recorded: Array<{ operationId: string; answer: Answer }> = [];
+
+/** Calls an endpoint's route handler as Next.js would, and records the answer for the contract check. */
+async function call(
+  operationId: string,
+  opts: { key?: string | null; params?: Record<string, string>; body?: unknown; rawBody?: string; query?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const e = byId[operationId]!;
+  const path = e.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(opts.params?.[name] ?? ""));
+  const headers: Record<string, string> = { ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}), ...opts.headers };
+  const hasBody = opts.body !== undefined || opts.rawBody !== undefined;
+  if (hasBody) headers["content-type"] ??= "application/json";
+  const request = new Request(`${appBaseUrl()}/api/v1${path}${opts.query ? `?${opts.query}` : ""}`, {
+    method: e.method.toUpperCase(),
+    headers,
+    body: hasBody ? (opts.rawBody ?? JSON.stringify(opts.body)) : undefined,
+  });
+  const res = await routeHandler(e)(request, { params: Promise.resolve(opts.params ?? {}) });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  const answer = { status: res.status, headers: Object.fromEntries(res.headers), text, body };
+  recorded.push({ operationId, answer });
+  return answer;
+}
+
+async function keyOf(ws: Workspace, role: Role, scope: ApiKeyScope = "read_write") {
+  return (await createApiKey(actorFor(ws.tenant, ws[role]), { name: `${role} ${scope}`, scope, expiry: "30", expiresOn: "" })).key;
+}
+
+/** A fresh target for each write, so every call acts on something that exists. */
+async function targetsIn(ws: Workspace) {
+  const extra = await createUser();
+  await addMember(ws.tenant.id, extra.id, "member");
+  const invitation = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("pending") });
+  return { userId: extra.id, invitationId: (invitation as { id: string }).id };
+}
+
+/** What each endpoint does for a caller with a read-and-write key in its own workspace. */
+async function exercise(operationId: string, ws: Workspace, key: string, tenantId = ws.tenant.id, targets?: { userId: string; invitationId: string }) {
+  const t = targets ?? (await targetsIn(ws));
+  const params = { tenantId, userId: t.userId, invitationId: t.invitationId };
+  switch (operationId) {
+    case "updateTenant":
+      return call(operationId, { key, params, body: { name: `Renamed ${randomBytes(3).toString("hex")}` } });
+    case "changeMemberRole":
+      return call(operationId, { key, params, body: { role: "auditor" } });
+    case "createInvitation":
+      return call(operationId, { key, params, body: { email: uniqueEmail("invitee"), role: "member" } });
+    case "acceptInvitation":
+      return call(operationId, { key, body: { token: randomBytes(32).toString("base64url") } });
+    default:
+      return call(operationId, { key, params });
+  }
+}
+
+const ALLOWED: Record<string, Role[]> = {
+  getMe: ROLES,
+  getTenant: ROLES,
+  updateTenant: ["owner"],
+  listMembers: ROLES,
+  changeMemberRole: ["owner", "admin"],
+  removeMember: ["owner", "admin"],
+  listInvitations: ROLES,
+  createInvitation: ["owner", "admin"],
+  revokeInvitation: ["owner", "admin"],
+  listAuditEvents: ["owner", "admin", "auditor"],
+  exportAuditEvents: ["owner", "admin", "auditor"],
+};
+const SUCCESS = Object.fromEntries(ENDPOINTS.map((e) => [e.operationId, e.success.status]));
+
+function expectProblem(answer: Answer, type: ProblemType) {
+  expect(answer.headers["content-type"], answer.text).toBe("application/problem+json");
+  expect(answer.status, answer.text).toBe(PROBLEM_TYPES[type].status);
+  expect(answer.body).toMatchObject({ type: `${appBaseUrl()}/docs/errors/${type}`, title: PROBLEM_TYPES[type].title, status: PROBLEM_TYPES[type].status });
+  expect(typeof answer.body.detail).toBe("string");
+  expect(answer.body.detail.length).toBeGreaterThan(0);
+}
+
+describe("every endpoint × role × a foreign workspace", () => {
+  it.each(Object.keys(ALLOWED))("%s: the roles the matrix allows succeed, the others get 403 forbidden", async (operationId) => {
+    const ws = await createWorkspace();
+    for (const role of ROLES) {
+      const answer = await exercise(operationId, ws, await keyOf(ws, role));
+      if (ALLOWED[operationId]!.includes(role)) expect(answer.status, `${role}: ${answer.text}`).toBe(SUCCESS[operationId]);
+      else expectProblem(answer, "forbidden");
+    }
+  });
+
+  it("answers a key of A asking for B's workspace, members or invitations with 404 and no data, changing nothing in B", async () => {
+    const a = await createWorkspace();
+    const b = await createWorkspace();
+    const key = await keyOf(a, "owner");
+    const targetsB = await targetsIn(b);
+    const before = (await owner().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1", [b.tenant.id])).rows[0].n;
+    for (const e of ENDPOINTS.filter((x) => x.path.includes("{tenantId}"))) {
+      const viaB = await exercise(e.operationId, b, key, b.tenant.id, targetsB);
+      expectProblem(viaB, "not-found");
+      expect(viaB.text).not.toContain(b.tenant.name);
+    }
+    // A's own path with B's member and invitation ids: not found either.
+    expectProblem(await call("changeMemberRole", { key, params: { tenantId: a.tenant.id, userId: b.member.id }, body: { role: "auditor" } }), "not-found");
+    expectProblem(await call("removeMember", { key, params: { tenantId: a.tenant.id, userId: b.member.id } }), "not-found");
+    expectProblem(await call("revokeInvitation", { key, params: { tenantId: a.tenant.id, invitationId: targetsB.invitationId } }), "not-found");
+    expect(await memberRole(b.tenant.id, b.member.id)).toBe("member");
+    expect(await memberRole(b.tenant.id, targetsB.userId)).toBe("member");
+    expect((await owner().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1", [b.tenant.id])).rows[0].n).toBe(before);
+  });
+
+  it("refuses every write to a read key, even an owner's, changing nothing", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "owner", "read");
+    for (const e of ENDPOINTS.filter((x) => x.write)) expectProblem(await exercise(e.operationId, ws, key), "forbidden");
+    expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(0);
+    expect((await call("listMembers", { key, params: { tenantId: ws.tenant.id } })).status).toBe(200);
+  });
+
+  it("lists the user and every workspace they belong to at GET /me, by key or by browser session (no other endpoint takes a session)", async () => {
+    const ws = await createWorkspace();
+    const other = await createWorkspace();
+    await addMember(other.tenant.id, ws.member.id, "admin");
+    await setTenantStatus(other.tenant.id, "blocked");
+    const byKey = await call("getMe", { key: await keyOf(ws, "member", "read") });
+    expect(byKey.body.user.id).toBe(ws.member.id);
+    expect(byKey.body.authenticatedBy).toBe("api_key");
+    expect(byKey.body.key).toMatchObject({ tenantId: ws.tenant.id, scope: "read" });
+    expect(byKey.body.tenants).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: ws.tenant.id, role: "member", status: "active" }),
+        expect.objectContaining({ id: other.tenant.id, role: "admin", status: "blocked" }),
+      ]),
+    );
+    const cookie = { cookie: `authjs.session-token=${ws.member.sessionToken}` };
+    const bySession = await call("getMe", { headers: cookie });
+    expect(bySession.status).toBe(200);
+    expect(bySession.body).toMatchObject({ authenticatedBy: "session", key: null, user: { id: ws.member.id } });
+    expectProblem(await call("listMembers", { headers: cookie, params: { tenantId: ws.tenant.id } }), "unauthorized");
+  });
+
+  it("pages members with an opaque cursor and searches them", async () => {
+    const ws = await createWorkspace();
+    for (let i = 0; i < 20; i++) await addMember(ws.tenant.id, (await createUser({ name: `Paged ${i}` })).id, "member");
+    const key = await keyOf(ws, "member", "read");
+    const first = await call("listMembers", { key, params: { tenantId: ws.tenant.id } });
+    expect(first.body.data).toHaveLength(20);
+    expect(first.body.total).toBe(24);
+    const second = await call("listMembers", { key, params: { tenantId: ws.tenant.id }, query: `cursor=${first.body.nextCursor}` });
+    expect(second.body.data).toHaveLength(4);
+    expect(second.body.nextCursor).toBeNull();
+    const found = await call("listMembers", { key, params: { tenantId: ws.tenant.id }, query: "q=Audrey" });
+    expect(found.body.data.map((m: { userId: string }) => m.userId)).toEqual([ws.auditor.id]);
+    expectProblem(await call("listMembers", { key, params: { tenantId: ws.tenant.id }, query: "cursor=bogus" }), "validation-error");
+  });
+});
+
+describe("the audit log by key", () => {
+  it("pages it with the page's filters and exports exactly its rows as JSON Lines and CSV, recording the export", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "auditor");
+    for (let i = 0; i < 3; i++) await call("createInvitation", { key: await keyOf(ws, "admin"), params: { tenantId: ws.tenant.id }, body: { email: uniqueEmail("audited"), role: "member" } });
+    const page = await call("listAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "action=member.invite" });
+    expect(page.status, page.text).toBe(200);
+    expect(page.body.data).toHaveLength(3);
+    expect(page.body.data[0].description).toMatch(/^Invited /);
+    expectProblem(await call("listAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "action=no.such" }), "validation-error");
+    expectProblem(await call("listAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "after=forged.cursor" }), "validation-error");
+    const jsonl = await call("exportAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "format=jsonl&action=member.invite" });
+    expect(jsonl.status, jsonl.text).toBe(200);
+    expect(jsonl.headers["content-type"]).toBe("application/x-ndjson; charset=utf-8");
+    const lines = jsonl.text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id).sort()).toEqual(page.body.data.map((e: { id: string }) => e.id).sort());
+    const csv = await call("exportAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "action=member.invite" });
+    expect(csv.headers["content-disposition"]).toMatch(/attachment; filename=".+\.csv"/);
+    expect(csv.text.trim().split("\n")).toHaveLength(4);
+    expect((await auditRows(ws.tenant.id, "audit.export")).length).toBe(2);
+    expectProblem(await call("exportAuditEvents", { key: await keyOf(ws, "auditor", "read"), params: { tenantId: ws.tenant.id } }), "forbidden");
+  });
+});
+
+describe("a dead key is refused at the next call", () => {
+  const cases: Array<[string, ProblemType, (ws: Workspace, keyId: string) => Promise<unknown>]> = [
+    ["expired", "token-expired", (_ws, id) => owner().query("UPDATE api_keys SET created_at = now() - interval '40 days', expires_at = now() - interval '1 second' WHERE id = $1", [id])],
+    ["revoked", "unauthorized", (_ws, id) => owner().query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [id])],
+    // Removal and deactivation revoke the user's keys: refused as revoked.
+    ["user removed", "unauthorized", (ws) => owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.member.id])],
+    ["user deactivated", "unauthorized", (ws) => owner().query("UPDATE users SET active = false WHERE id = $1", [ws.member.id])],
+    ["workspace suspended", "tenant-suspended", (ws) => setTenantStatus(ws.tenant.id, "blocked")],
+    ["workspace deleted", "not-found", (ws) => setTenantStatus(ws.tenant.id, "deleted")],
+  ];
+  it.each(cases)("%s → %s", async (_name, type, kill) => {
+    const ws = await createWorkspace();
+    const created = await createApiKey(actorFor(ws.tenant, ws.member), { name: "doomed", scope: "read_write", expiry: "7", expiresOn: "" });
+    expect((await call("listMembers", { key: created.key, params: { tenantId: ws.tenant.id } })).status).toBe(200);
+    await kill(ws, created.id);
+    expectProblem(await call("listMembers", { key: created.key, params: { tenantId: ws.tenant.id } }), type);
+    expectProblem(await call("getMe", { key: created.key }), type);
+  });
+
+  it("refuses a malformed key or a bad checksum (401) and an unknown well-formed key (401)", async () => {
+    expectProblem(await call("getMe", { key: "tnty_notakey" }), "unauthorized");
+    const k = mintApiKey();
+    expectProblem(await call("getMe", { key: k.slice(0, -1) + (k.endsWith("a") ? "b" : "a") }), "unauthorized");
+    expectProblem(await call("getMe", { key: k }), "unauthorized");
+    expectProblem(await call("getMe", {}), "unauthorized");
+  });
+});
+
+describe("the UI's guardrails hold identically through the lib (as the actions call it) and the API", () => {
+  type Case = { name: string; code: string; type: ProblemType; run: (ws: Workspace) => { lib: () => Promise<unknown>; api: () => Promise<Answer> }; unchanged: (ws: Workspace) => Promise<void> };
+  const ownerRole = async (ws: Workspace) => expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
+  const CASES: Case[] = [
+    {
+      name: "the last owner cannot demote themselves",
+      code: "last_owner",
+      type: "conflict",
+      run: (ws) => ({
+        lib: () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "admin"),
+        api: async () => call("changeMemberRole", { key: await keyOf(ws, "owner"), params: { tenantId: ws.tenant.id, userId: ws.owner.id }, body: { role: "admin" } }),
+      }),
+      unchanged: ownerRole,
+    },
+    {
+      name: "nobody removes themselves (leave instead)",
+      code: "self_removal",
+      type: "conflict",
+      run: (ws) => ({
+        lib: () => removeMember(actorFor(ws.tenant, ws.owner), ws.owner.id),
+        api: async () => call("removeMember", { key: await keyOf(ws, "owner"), params: { tenantId: ws.tenant.id, userId: ws.owner.id } }),
+      }),
+      unchanged: ownerRole,
+    },
+    {
+      name: "an admin cannot remove an owner",
+      code: "forbidden",
+      type: "forbidden",
+      run: (ws) => ({
+        lib: () => removeMember(actorFor(ws.tenant, ws.admin), ws.owner.id),
+        api: async () => call("removeMember", { key: await keyOf(ws, "admin"), params: { tenantId: ws.tenant.id, userId: ws.owner.id } }),
+      }),
+      unchanged: ownerRole,
+    },
+    {
+      name: "an admin cannot make someone an owner",
+      code: "forbidden",
+      type: "forbidden",
+      run: (ws) => ({
+        lib: () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.member.id, "owner"),
+        api: async () => call("changeMemberRole", { key: await keyOf(ws, "admin"), params: { tenantId: ws.tenant.id, userId: ws.member.id }, body: { role: "owner" } }),
+      }),
+      unchanged: async (ws) => expect(await memberRole(ws.tenant.id, ws.member.id)).toBe("member"),
+    },
+    {
+      name: "the same role again changes nothing",
+      code: "no_change",
+      type: "conflict",
+      run: (ws) => ({
+        lib: () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.member.id, "member"),
+        api: async () => call("changeMemberRole", { key: await keyOf(ws, "admin"), params: { tenantId: ws.tenant.id, userId: ws.member.id }, body: { role: "member" } }),
+      }),
+      unchanged: async (ws) => expect(await auditRows(ws.tenant.id, "member.role.change")).toHaveLength(0),
+    },
+    {
+      name: "never invite an owner",
+      code: "validation",
+      type: "validation-error",
+      run: (ws) => ({
+        lib: async () => {
+          const parsed = inviteSchema.safeParse({ email: uniqueEmail(), role: "owner" });
+          // The action's schema refuses it before the lib is called (tenantAction → validationFailure).
+          if (!parsed.success) throw new DomainError("validation", parsed.error.issues[0]!.message, "role");
+          return inviteMember(actorFor(ws.tenant, ws.owner), parsed.data);
+        },
+        api: async () => call("createInvitation", { key: await keyOf(ws, "owner"), params: { tenantId: ws.tenant.id }, body: { email: uniqueEmail(), role: "owner" } }),
+      }),
+      unchanged: async (ws) => expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(0),
+    },
+    {
+      name: "an existing member is not invited",
+      code: "already_member",
+      type: "conflict",
+      run: (ws) => ({
+        lib: () => inviteMember(actorFor(ws.tenant, ws.owner), { email: ws.member.email, role: "admin" }),
+        api: async () => call("createInvitation", { key: await keyOf(ws, "owner"), params: { tenantId: ws.tenant.id }, body: { email: ws.member.email, role: "admin" } }),
+      }),
+      unchanged: async (ws) => expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(0),
+    },
+    {
+      name: "nobody invites themselves",
+      code: "self_invite",
+      type: "validation-error",
+      run: (ws) => ({
+        lib: () => inviteMember(actorFor(ws.tenant, ws.admin), { email: ws.admin.email, role: "member" }),
+        api: async () => call("createInvitation", { key: await keyOf(ws, "admin"), params: { tenantId: ws.tenant.id }, body: { email: ws.admin.email, role: "member" } }),
+      }),
+      unchanged: async (ws) => expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(0),
+    },
+    {
+      name: "a slug another workspace holds is refused",
+      code: "slug_taken",
+      type: "conflict",
+      run: (ws) => ({
+        lib: async () => renameWorkspace(actorFor(ws.tenant, ws.owner), { name: ws.tenant.name, slug: (await createWorkspace()).tenant.slug }),
+        api: async () => call("updateTenant", { key: await keyOf(ws, "owner"), params: { tenantId: ws.tenant.id }, body: { slug: (await createWorkspace()).tenant.slug } }),
+      }),
+      unchanged: async (ws) => expect((await owner().query("SELECT slug FROM tenants WHERE id = $1", [ws.tenant.id])).rows[0].slug).toBe(ws.tenant.slug),
+    },
+    {
+      name: "only owners rename",
+      code: "forbidden",
+      type: "forbidden",
+      run: (ws) => ({
+        lib: () => renameWorkspace(actorFor(ws.tenant, ws.admin), { name: "By an admin", slug: ws.tenant.slug }),
+        api: async () => call("updateTenant", { key: await keyOf(ws, "admin"), params: { tenantId: ws.tenant.id }, body: { name: "By an admin" } }),
+      }),
+      unchanged: async (ws) => expect((await owner().query("SELECT name FROM tenants WHERE id = $1", [ws.tenant.id])).rows[0].name).toBe(ws.tenant.name),
+    },
+  ];
+  it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const viaLib = await createWorkspace();
+    const lib = c.run(viaLib).lib;
+    expect(await domainCode(lib())).toBe(c.code);
+    await c.unchanged(viaLib);
+    const viaApi = await createWorkspace();
+    expectProblem(await c.run(viaApi).api(), c.type);
+    await c.unchanged(viaApi);
+  });
+
+  it("an invitation is accepted only by the address it was sent to (403), once (409); the right user joins", async () => {
+    const ws = await createWorkspace();
+    const elsewhere = await createWorkspace();
+    const { randomBytes: rb, createHash } = await import("node:crypto");
+    const token = rb(32).toString("base64url");
+    const invited = await createUser();
+    await addMember(elsewhere.tenant.id, invited.id, "member");
+    await owner().query(
+      "INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at, invited_by) VALUES ($1, $2, 'member', $3, now() + interval '1 day', $4)",
+      [ws.tenant.id, invited.email, createHash("sha256").update(token).digest("hex"), ws.owner.id],
+    );
+    const wrong = await keyOf(elsewhere, "member");
+    expectProblem(await call("acceptInvitation", { key: wrong, body: { token } }), "forbidden");
+    const right = (await createApiKey(actorFor(elsewhere.tenant, invited), { name: "cli", scope: "read_write", expiry: "7", expiresOn: "" })).key;
+    const accepted = await call("acceptInvitation", { key: right, body: { token } });
+    expect(accepted.status, accepted.text).toBe(200);
+    expect(accepted.body).toEqual({ tenantId: ws.tenant.id, alreadyMember: false });
+    expect(await memberRole(ws.tenant.id, invited.id)).toBe("member");
+    expectProblem(await call("acceptInvitation", { key: wrong, body: { token } }), "conflict");
+  });
+});
+
+describe("problem+json for every error type", () => {
+  it("answers each type with its status, the type's absolute URI, a title and a detail, and the URI answers with a page", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "owner");
+    const seen = new Set<ProblemType>();
+    const check = (answer: Answer, type: ProblemType) => {
+      expectProblem(answer, type);
+      seen.add(type);
+    };
+    check(await call("updateTenant", { key, params: { tenantId: ws.tenant.id }, body: { name: "" } }), "validation-error");
+    const invalid = await call("updateTenant", { key, params: { tenantId: ws.tenant.id }, body: { name: "", slug: "UPPER case" } });
+    expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(["name", "slug"]);
+    check(await call("getMe", {}), "unauthorized");
+    const expired = await createApiKey(actorFor(ws.tenant, ws.member), { name: "old", scope: "read", expiry: "7", expiresOn: "" });
+    await owner().query("UPDATE api_keys SET created_at = now() - interval '9 days', expires_at = now() - interval '1 day' WHERE id = $1", [expired.id]);
+    check(await call("getMe", { key: expired.key }), "token-expired");
+    check(await call("updateTenant", { key: await keyOf(ws, "member"), params: { tenantId: ws.tenant.id }, body: { name: "x" } }), "forbidden");
+    check(await call("getTenant", { key, params: { tenantId: crypto.randomUUID() } }), "not-found");
+    check(await call("getTenant", { key, params: { tenantId: "not-a-uuid" } }), "not-found");
+    check(await call("removeMember", { key, params: { tenantId: ws.tenant.id, userId: ws.owner.id } }), "conflict");
+    const idem = { "idempotency-key": `k-${randomBytes(4).toString("hex")}` };
+    await call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body: { email: uniqueEmail(), role: "member" }, headers: idem });
+    check(await call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body: { email: uniqueEmail(), role: "member" }, headers: idem }), "idempotency-key-reused");
+    const suspended = await createWorkspace();
+    const suspendedKey = await keyOf(suspended, "owner");
+    await setTenantStatus(suspended.tenant.id, "blocked");
+    check(await call("getTenant", { key: suspendedKey, params: { tenantId: suspended.tenant.id } }), "tenant-suspended");
+    configureApiRateLimits({ apiPerKey: { points: 1, duration: 60 } }, `problem-${randomBytes(4).toString("hex")}:`);
+    try {
+      await call("getMe", { key });
+      const limited = await call("getMe", { key });
+      check(limited, "rate-limited");
+      expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    } finally {
+      configureApiRateLimits({});
+    }
+    for (const type of Object.keys(PROBLEM_TYPES) as ProblemType[]) {
+      if (type !== "method-not-allowed") expect(seen, type).toContain(type);
+      const html = renderToStaticMarkup(await ErrorTypePage({ params: Promise.resolve({ type }) }));
+      expect(html).toContain(PROBLEM_TYPES[type].title.replace(/'/g, "&#x27;"));
+    }
+  });
+});
+
+describe("idempotency and rate limits under 20 concurrent requests", () => {
+  it("acts once for 20 identical POSTs with one Idempotency-Key; retries get the first answer; another body gets 422", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "admin");
+    const email = uniqueEmail("once");
+    const headers = { "idempotency-key": `invite-${randomBytes(6).toString("hex")}` };
+    const send = (body: unknown) => call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body, headers });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => send({ email, role: "member" })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.every((s) => s === 201 || s === 409), statuses.join(",")).toBe(true);
+    expect(statuses).toContain(201);
+    expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(1);
+    expect((await owner().query("SELECT count(*)::int AS n FROM tenant_invitations WHERE tenant_id = $1 AND email = $2", [ws.tenant.id, email])).rows[0].n).toBe(1);
+    const first = answers.find((a) => a.status === 201)!;
+    const retry = await send({ email, role: "member" });
+    expect(retry.status).toBe(201);
+    expect(retry.headers["idempotent-replayed"]).toBe("true");
+    expect(retry.body).toEqual(first.body);
+    expectProblem(await send({ email, role: "auditor" }), "idempotency-key-reused");
+    expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(1);
+  });
+
+  it("lets exactly the limit through per key and per client address, then 429 with Retry-After and RateLimit headers", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "member", "read");
+    configureApiRateLimits({ apiPerKey: { points: 5, duration: 60 }, apiPerIp: { points: 8, duration: 60 } }, `burst-${randomBytes(4).toString("hex")}:`);
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => call("getMe", { key })));
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused).toHaveLength(15);
+      for (const r of refused) {
+        expectProblem(r, "rate-limited");
+        expect(r.headers["ratelimit-remaining"]).toBe("0");
+        expect(r.headers["ratelimit-limit"]).toBe("5");
+        expect(Number(r.headers["retry-after"])).toBeGreaterThan(0);
+      }
+      expect(answers.filter((a) => a.status === 200).map((a) => Number(a.headers["ratelimit-remaining"])).sort()).toEqual([0, 1, 2, 3, 4]);
+      // Per address: 20 keys from one client address, 8 get through.
+      const ip = uniqueIp();
+      const keys = await Promise.all(Array.from({ length: 20 }, () => createApiKey(actorFor(ws.tenant, ws.owner), { name: "many", scope: "read", expiry: "7", expiresOn: "" })));
+      const fromOne = await Promise.all(keys.map((k) => call("getMe", { key: k.key, headers: { [SOCKET_ADDRESS_HEADER]: ip } })));
+      expect(fromOne.filter((a) => a.status === 200)).toHaveLength(8);
+      expect(fromOne.filter((a) => a.status === 429)).toHaveLength(12);
+    } finally {
+      configureApiRateLimits({});
+    }
+  });
+});
+
+describe("a fuzz over the OpenAPI document", () => {
+  it("answers every operation, with hostile parameters, queries and bodies, without a 5xx", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "owner");
+    const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ in: string; name: string }>; requestBody?: unknown }>> };
+    const HOSTILE: unknown[] = [
+      "",
+      "\u0000",
+      "a\u0000b",
+      "'; DROP TABLE tenants; --",
+      "<script>alert(1)</script>",
+      "../../etc/passwd",
+      "%00",
+      "😀".repeat(300),
+      "x".repeat(70_000),
+      "0000-01-01",
+      "10000-01-01",
+      "Mars/Olympus_Mons",
+      "__proto__",
+      "00000000-0000-0000-0000-000000000000",
+      -1,
+      1e308,
+      true,
+      null,
+      [],
+      {},
+      { __proto__: { admin: true } },
+    ];
+    let requests = 0;
+    const fails: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const op of Object.values(ops)) {
+        const e = byId[op.operationId]!;
+        const pathNames = (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
+        const queryNames = (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+        const goodParams = Object.fromEntries(pathNames.map((n) => [n, n === "tenantId" ? ws.tenant.id : n === "userId" ? ws.member.id : crypto.randomUUID()]));
+        const attempts: Array<Parameters<typeof call>[1]> = [];
+        for (const value of HOSTILE) {
+          const text = typeof value === "string" ? value : JSON.stringify(value);
+          for (const n of pathNames) attempts.push({ key, params: { ...goodParams, [n]: text.slice(0, 2000) } });
+          for (const n of queryNames) attempts.push({ key, params: goodParams, query: `${n}=${encodeURIComponent(text.slice(0, 5000))}` });
+          if (op.requestBody) {
+            attempts.push({ key, params: goodParams, rawBody: text });
+            attempts.push({ key, params: goodParams, body: value });
+            attempts.push({ key, params: goodParams, body: { name: value, slug: value, role: value, email: value, token: value } });
+          }
+        }
+        if (op.requestBody) {
+          attempts.push({ key, params: goodParams, rawBody: "{not json" });
+          attempts.push({ key, params: goodParams, rawBody: JSON.stringify({ a: 1 }), headers: { "content-type": "text/plain" } });
+          attempts.push({ key, params: goodParams, rawBody: "[".repeat(5000) + "]".repeat(5000) });
+        }
+        attempts.push({ key: "Bearer", params: goodParams }, { key: `${key} extra`, params: goodParams }, { params: goodParams, headers: { authorization: "Basic Zm9vOmJhcg==" } });
+        for (const attempt of attempts) {
+          const answer = await call(op.operationId, attempt);
+          requests++;
+          if (answer.status >= 500) fails.push(`${e.method.toUpperCase()} ${path} ${JSON.stringify(attempt).slice(0, 200)} → ${answer.status} ${answer.text.slice(0, 200)}`);
+        }
+      }
+    }
+    console.log(`fuzz: ${requests} requests, ${fails.length} answered 5xx`);
+    expect(fails).toEqual([]);
+    expect(requests).toBeGreaterThan(300);
+  }, 120_000);
+});
+
+describe("the OpenAPI contract", () => {
+  it("validates every response recorded above against the document (status documented, content type, body schema)", () => {
+    const doc = openApiDocument() as unknown as {
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const operations = new Map<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>();
+    for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) operations.set(op.operationId, op);
+    const defs = JSON.parse(JSON.stringify(doc.components.schemas).replaceAll("#/components/schemas/", "#/$defs/"));
+    const validators = new Map<string, Validator>();
+    const validatorFor = (schema: unknown) => {
+      const text = JSON.stringify(schema).replaceAll("#/components/schemas/", "#/$defs/");
+      let v = validators.get(text);
+      if (!v) {
+        v = new Validator({ ...JSON.parse(text), $defs: defs } as never, "2020-12", false);
+        validators.set(text, v);
+      }
+      return v;
+    };
+    // A positive control: the validator does refuse what the document does not allow.
+    const me = operations.get("getMe")!.responses["200"]!.content!["application/json"]!.schema;
+    expect(validatorFor(me).validate({ user: { id: 1 }, tenants: "none" }).valid).toBe(false);
+    expect(recorded.length).toBeGreaterThan(500);
+    const problems: string[] = [];
+    for (const { operationId, answer } of recorded) {
+      const op = operations.get(operationId)!;
+      const documented = op.responses[String(answer.status)];
+      if (!documented) {
+        problems.push(`${operationId}: ${answer.status} is not documented (${answer.text.slice(0, 120)})`);
+        continue;
+      }
+      if (!documented.content) {
+        if (answer.text !== "") problems.push(`${operationId}: ${answer.status} has a body`);
+        continue;
+      }
+      const type = (answer.headers["content-type"] ?? "").split(";")[0]!.trim();
+      const media = documented.content[type];
+      if (!media) {
+        problems.push(`${operationId}: ${answer.status} answered ${type}, documented ${Object.keys(documented.content).join(", ")}`);
+        continue;
+      }
+      const result = validatorFor(media.schema).validate(type.endsWith("json") ? answer.body : answer.text);
+      if (!result.valid) problems.push(`${operationId}: ${answer.status} ${JSON.stringify(result.errors.slice(-2)).slice(0, 300)}`);
+    }
+    expect([...new Set(problems)].slice(0, 20)).toEqual([]);
+  });
+});

@@ -1,0 +1,368 @@
+import "server-only";
+import {
+  decodeCursor,
+  describeAuditEvent,
+  encodeCursor,
+  exportAuditEvents,
+  ExportBusyError,
+  exportFileName,
+  listAuditEvents,
+  readAuditFilters,
+} from "@/lib/audit";
+import { sql, type Tx } from "@/lib/db";
+import { limitAuditExport } from "@/lib/rate-limit";
+import { acceptInvitationByToken, inviteMember, revokeInvitation } from "@/lib/invitations";
+import { changeMemberRole, getMembersPage, memberListQuerySchema, MEMBERS_PAGE_SIZE, INVITATIONS_PAGE_SIZE, removeMember } from "@/lib/members";
+import { resolveTenantContext, withApiKey, type Role } from "@/lib/tenancy";
+import { renameWorkspace } from "@/lib/workspace-settings";
+import { ApiProblem } from "./problem";
+import { endpoint, type Endpoint, type EndpointContext } from "./route";
+import * as S from "./schemas";
+
+// Every endpoint of /api/v1, on the lib/ functions the UI's pages and actions
+// use: the same guardrails, the same audit rows, the same RLS entry. The
+// route files under app/api/v1 export these; lib/api/openapi.ts documents them.
+
+type AnyCtx = EndpointContext<unknown, unknown, unknown>;
+const keyOf = (ctx: AnyCtx) => {
+  if (!ctx.key) throw new ApiProblem("unauthorized", "Send an API key: Authorization: Bearer tnty_…");
+  return ctx.key;
+};
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** Page cursors for the lists the UI pages by number: opaque to clients. */
+const pageCursor = (page: number) => Buffer.from(`page:${page}`).toString("base64url");
+function pageOf(cursor: string | undefined): number {
+  if (!cursor) return 1;
+  const match = /^page:(\d{1,6})$/.exec(Buffer.from(cursor, "base64url").toString());
+  const page = match ? Number(match[1]) : NaN;
+  if (!Number.isInteger(page) || page < 1 || page > 100_000) {
+    throw new ApiProblem("validation-error", "The cursor is not valid.", [{ field: "query.cursor", message: "Use nextCursor from the previous page." }]);
+  }
+  return page;
+}
+
+async function readTenant(tx: Tx, role: Role, tenantId: string) {
+  const t = await tx.one<{ id: string; name: string; slug: string; created_at: Date }>(sql`
+    SELECT id, name, slug, created_at FROM tenants WHERE id = ${tenantId}::uuid`);
+  if (!t) throw new ApiProblem("not-found", "There is no such workspace.");
+  return { id: t.id, name: t.name, slug: t.slug, status: "active" as const, role, createdAt: iso(t.created_at) };
+}
+
+async function tenantOf(ctx: AnyCtx, tenantId: string) {
+  return withApiKey(keyOf(ctx).credential, tenantId, (tx, entry) => readTenant(tx, entry.role, tenantId));
+}
+
+export const getMe = endpoint({
+  operationId: "getMe",
+  method: "get",
+  path: "/me",
+  summary: "Who the caller is, and every workspace they belong to",
+  description: "With an API key, or with a browser session (the only endpoint that takes one). Lists active and suspended workspaces with the user's role in each.",
+  write: false,
+  session: true,
+  success: { status: 200, description: "The user and their workspaces.", schema: S.Me },
+  problems: [],
+  async handle(ctx) {
+    if (ctx.session) {
+      const resolved = await resolveTenantContext(ctx.session, null, ctx.requestInfo);
+      if (resolved.kind === "signed-out" || resolved.kind === "inactive") throw new ApiProblem("unauthorized", "Your session has ended. Sign in again.");
+      const memberships = resolved.kind === "no-tenant" || resolved.kind === "tenant" || resolved.kind === "suspended" ? resolved.memberships : [];
+      return {
+        status: 200,
+        body: {
+          user: resolved.user,
+          tenants: memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, slug: m.tenantSlug, role: m.role, status: m.status ?? "active" })),
+          authenticatedBy: "session",
+          key: null,
+        },
+      };
+    }
+    throw new ApiProblem("unauthorized", "Send an API key: Authorization: Bearer tnty_…");
+  },
+  async load(tx, ctx) {
+    const key = keyOf(ctx);
+    const tenants = await tx.query<{ id: string; name: string; slug: string; role: Role; status: "active" | "blocked" }>(sql`
+      SELECT t.id, t.name, t.slug, m.role, t.status FROM tenant_members m JOIN tenants t ON t.id = m.tenant_id
+       WHERE m.user_id = ${key.entry.user_id}::uuid AND t.status IN ('active', 'blocked')
+       ORDER BY lower(t.name), t.id`);
+    return {
+      status: 200,
+      body: {
+        user: key.actor.user,
+        tenants,
+        authenticatedBy: "api_key",
+        key: { id: key.entry.key_id, tenantId: key.entry.tenant_id, scope: key.entry.scope, expiresAt: iso(key.entry.expires_at) },
+      },
+    };
+  },
+});
+
+export const getTenant = endpoint({
+  operationId: "getTenant",
+  method: "get",
+  path: "/tenants/{tenantId}",
+  summary: "The workspace",
+  params: S.TenantPath,
+  permission: "dashboard.read",
+  write: false,
+  success: { status: 200, description: "The workspace and the caller's role in it.", schema: S.Tenant },
+  problems: [],
+  async load(tx, ctx) {
+    return { status: 200, body: await readTenant(tx, keyOf(ctx).entry.role, ctx.params.tenantId) };
+  },
+});
+
+export const patchTenant = endpoint({
+  operationId: "updateTenant",
+  method: "patch",
+  path: "/tenants/{tenantId}",
+  summary: "Rename the workspace or change its slug (owners)",
+  description: "The same rules as Settings → General: a name of at most 80 characters, a slug of 3 to 48 lowercase letters, digits and hyphens that no other workspace holds (409 conflict if one does). Each change is audited.",
+  params: S.TenantPath,
+  body: S.TenantPatch,
+  permission: "tenant.rename",
+  write: true,
+  success: { status: 200, description: "The workspace as it is now.", schema: S.Tenant },
+  problems: ["validation-error", "conflict"],
+  async handle(ctx) {
+    const key = keyOf(ctx);
+    await renameWorkspace(key.actor, { name: ctx.body.name ?? key.actor.tenant.name, slug: ctx.body.slug ?? key.actor.tenant.slug });
+    return { status: 200, body: await tenantOf(ctx, ctx.params.tenantId) };
+  },
+});
+
+export const listMembers = endpoint({
+  operationId: "listMembers",
+  method: "get",
+  path: "/tenants/{tenantId}/members",
+  summary: "The workspace's members, 20 a page, oldest first",
+  params: S.TenantPath,
+  query: S.MembersQuery,
+  permission: "members.read",
+  write: false,
+  success: { status: 200, description: "A page of members; nextCursor is null on the last.", schema: S.MemberPage },
+  problems: ["validation-error"],
+  async load(tx, ctx) {
+    const page = pageOf(ctx.query.cursor);
+    const query = memberListQuerySchema.parse({ q: ctx.query.q ?? "", sort: "joined", dir: "asc", page, ipage: 1 });
+    const data = await getMembersPage(tx, { tenantId: ctx.params.tenantId }, query);
+    return {
+      status: 200,
+      body: {
+        data: data.members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt) })),
+        total: data.total,
+        nextCursor: page * MEMBERS_PAGE_SIZE < data.total ? pageCursor(page + 1) : null,
+      },
+    };
+  },
+});
+
+export const patchMember = endpoint({
+  operationId: "changeMemberRole",
+  method: "patch",
+  path: "/tenants/{tenantId}/members/{userId}",
+  summary: "Change a member's role (owners and admins)",
+  description: "As on the members page: only an owner makes someone an owner or changes an owner's role; the last owner keeps their role (409 conflict); the same role again is a conflict too.",
+  params: S.MemberPath,
+  body: S.MemberPatch,
+  permission: "members.manage",
+  write: true,
+  success: { status: 200, description: "The role it had and the role it has now.", schema: S.MemberRoleChanged },
+  problems: ["validation-error", "conflict", "not-found"],
+  async handle(ctx) {
+    const changed = await changeMemberRole(keyOf(ctx).actor, ctx.params.userId, ctx.body.role);
+    return { status: 200, body: { userId: ctx.params.userId, ...changed } };
+  },
+});
+
+export const deleteMember = endpoint({
+  operationId: "removeMember",
+  method: "delete",
+  path: "/tenants/{tenantId}/members/{userId}",
+  summary: "Remove a member (owners and admins)",
+  description: "As on the members page: admins cannot remove owners; the last owner cannot be removed; nobody removes themselves (409 conflict). Their keys stop working at once.",
+  params: S.MemberPath,
+  permission: "members.manage",
+  write: true,
+  success: { status: 204, description: "Removed." },
+  problems: ["conflict", "not-found"],
+  async handle(ctx) {
+    await removeMember(keyOf(ctx).actor, ctx.params.userId);
+    return { status: 204 };
+  },
+});
+
+export const listInvitations = endpoint({
+  operationId: "listInvitations",
+  method: "get",
+  path: "/tenants/{tenantId}/invitations",
+  summary: "Pending invitations, 20 a page, newest first",
+  params: S.TenantPath,
+  query: S.InvitationsQuery,
+  permission: "members.read",
+  write: false,
+  success: { status: 200, description: "A page of pending invitations.", schema: S.InvitationPage },
+  problems: ["validation-error"],
+  async load(tx, ctx) {
+    const ipage = pageOf(ctx.query.cursor);
+    const query = memberListQuerySchema.parse({ q: "", sort: "joined", dir: "asc", page: 1, ipage });
+    const data = await getMembersPage(tx, { tenantId: ctx.params.tenantId }, query);
+    return {
+      status: 200,
+      body: {
+        data: data.invitations.map((i) => ({ ...i, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt) })),
+        total: data.invitationTotal,
+        nextCursor: ipage * INVITATIONS_PAGE_SIZE < data.invitationTotal ? pageCursor(ipage + 1) : null,
+      },
+    };
+  },
+});
+
+export const createInvitation = endpoint({
+  operationId: "createInvitation",
+  method: "post",
+  path: "/tenants/{tenantId}/invitations",
+  summary: "Invite someone (owners and admins)",
+  description: "As on the members page: never as owner; not an existing member (409 conflict); not yourself; re-inviting an address replaces its pending invitation. Honours Idempotency-Key.",
+  params: S.TenantPath,
+  body: S.InvitationCreate,
+  permission: "members.manage",
+  write: true,
+  success: { status: 201, description: "The invitation; its link only when the email could not be sent.", schema: S.InvitationCreated },
+  problems: ["validation-error", "conflict", "idempotency-key-reused"],
+  async handle(ctx) {
+    const result = await inviteMember(keyOf(ctx).actor, ctx.body);
+    return { status: 201, body: { id: result.invitationId, email: result.email, role: result.role, emailDispatched: result.emailDispatched, link: result.link } };
+  },
+});
+
+export const deleteInvitation = endpoint({
+  operationId: "revokeInvitation",
+  method: "delete",
+  path: "/tenants/{tenantId}/invitations/{invitationId}",
+  summary: "Revoke a pending invitation (owners and admins)",
+  params: S.InvitationPath,
+  permission: "members.manage",
+  write: true,
+  success: { status: 204, description: "Revoked: its link no longer works." },
+  problems: ["conflict", "not-found"],
+  async handle(ctx) {
+    await revokeInvitation(keyOf(ctx).actor, ctx.params.invitationId);
+    return { status: 204 };
+  },
+});
+
+export const acceptInvitation = endpoint({
+  operationId: "acceptInvitation",
+  method: "post",
+  path: "/invitations/accept",
+  summary: "Accept an invitation with its token, as the key's user",
+  description:
+    "The token from the invitation link. The invitation must be addressed to the key's user's email (403 forbidden otherwise), pending (409 conflict when used, revoked or expired) and its workspace active. Accepting again is harmless. Honours Idempotency-Key.",
+  body: S.InvitationAccept,
+  write: true,
+  success: { status: 200, description: "The workspace joined.", schema: S.InvitationAccepted },
+  problems: ["validation-error", "conflict", "not-found", "idempotency-key-reused"],
+  async handle(ctx) {
+    const key = keyOf(ctx);
+    const outcome = await acceptInvitationByToken({ user: key.actor.user, credential: key.credential, request: ctx.requestInfo }, ctx.body.token);
+    if (outcome.ok) return { status: 200, body: { tenantId: outcome.tenantId, alreadyMember: outcome.alreadyMember } };
+    switch (outcome.reason) {
+      case "invalid":
+        throw new ApiProblem("validation-error", "That is not an invitation token.", [{ field: "token", message: "That is not an invitation token." }]);
+      case "not_found":
+        throw new ApiProblem("not-found", "There is no such invitation.");
+      case "email_mismatch":
+        throw new ApiProblem("forbidden", "This invitation is addressed to another email address.");
+      case "already_used":
+        throw new ApiProblem("conflict", "This invitation was already used.");
+      case "revoked":
+        throw new ApiProblem("conflict", "This invitation was revoked.");
+      case "expired":
+        throw new ApiProblem("conflict", "This invitation has expired. Ask for a new one.");
+    }
+  },
+});
+
+export const listAudit = endpoint({
+  operationId: "listAuditEvents",
+  method: "get",
+  path: "/tenants/{tenantId}/audit-events",
+  summary: "The audit log, newest first, 50 a page, with the audit page's filters (owners, admins, auditors)",
+  params: S.TenantPath,
+  query: S.AuditQuery,
+  permission: "audit.read",
+  write: false,
+  success: { status: 200, description: "A page of events; nextCursor pages to older ones, prevCursor to newer.", schema: S.AuditPage },
+  problems: ["validation-error"],
+  async load(tx, ctx) {
+    const { after, before, ...filterParams } = ctx.query;
+    const parsed = await readAuditFilters(Object.fromEntries(Object.entries(filterParams).filter(([, v]) => v !== undefined)) as Record<string, string>);
+    if (!parsed.ok) throw new ApiProblem("validation-error", parsed.error, [{ field: "query", message: parsed.error }]);
+    const position = { after: after ? decodeCursor(after) : undefined, before: before ? decodeCursor(before) : undefined };
+    const page = await listAuditEvents(tx, { tenantId: ctx.params.tenantId }, parsed.filters, position);
+    return {
+      status: 200,
+      body: {
+        data: page.events.map((e) => ({ ...e, id: String(e.id), createdAt: iso(e.createdAt), description: describeAuditEvent(e.action, e.metadata) })),
+        nextCursor: page.older ? encodeCursor(page.older) : null,
+        prevCursor: page.newer ? encodeCursor(page.newer) : null,
+      },
+    };
+  },
+});
+
+export const exportAudit = endpoint({
+  operationId: "exportAuditEvents",
+  method: "get",
+  path: "/tenants/{tenantId}/audit-events/export",
+  summary: "Every event the filters select, streamed as CSV or JSON Lines (owners, admins, auditors)",
+  description:
+    "Exactly what the audit page's download gives: the same columns, CSV formula escaping and limits (exports at once per user, per workspace and per server: 429 with Retry-After). The export is itself recorded in the audit log, so it takes a read-and-write key.",
+  params: S.TenantPath,
+  query: S.ExportQuery,
+  permission: "audit.export",
+  write: true,
+  success: { status: 200, description: "The events, streamed; every refusal comes before the first byte.", contentTypes: ["text/csv", "application/x-ndjson"] },
+  problems: ["validation-error"],
+  async handle(ctx) {
+    const key = keyOf(ctx);
+    const { format = "csv", ...filterParams } = ctx.query;
+    const parsed = await readAuditFilters(Object.fromEntries(Object.entries(filterParams).filter(([, v]) => v !== undefined)) as Record<string, string>);
+    if (!parsed.ok) throw new ApiProblem("validation-error", parsed.error, [{ field: "query", message: parsed.error }]);
+    await limitAuditExport(key.entry.user_id);
+    let body: ReadableStream<Uint8Array>;
+    try {
+      body = await exportAuditEvents(key.actor, parsed.filters, format);
+    } catch (error) {
+      if (error instanceof ExportBusyError) throw new ApiProblem("rate-limited", error.message, [], { "Retry-After": String(error.retryAfterSeconds) });
+      throw error;
+    }
+    return new Response(body, {
+      headers: {
+        "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${exportFileName(key.actor.tenant.slug, parsed.filters, format)}"`,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  },
+});
+
+/** Every endpoint, in the document's order. */
+export const ENDPOINTS: Endpoint[] = [
+  getMe,
+  getTenant,
+  patchTenant,
+  listMembers,
+  patchMember,
+  deleteMember,
+  listInvitations,
+  createInvitation,
+  deleteInvitation,
+  acceptInvitation,
+  listAudit,
+  exportAudit,
+] as unknown as Endpoint[];
+

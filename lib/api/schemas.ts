@@ -1,0 +1,135 @@
+// The REST API's schemas: what each handler validates its input with and
+// what it answers, in zod, named for the OpenAPI document (lib/api/openapi.ts
+// renders it from these same objects). The input rules are the UI's own
+// schemas (lib/members, lib/invitations, lib/workspace-settings).
+import "zod-openapi";
+import { z } from "zod";
+import { INVITABLE_ROLES, ROLES } from "@/lib/tenancy";
+import { inviteSchema } from "@/lib/invitations";
+import { changeRoleSchema } from "@/lib/members";
+import { renameSchema } from "@/lib/workspace-settings";
+import { PROBLEM_TYPES } from "./problem";
+
+const uuid = (what: string) => z.guid({ error: `The ${what} is not a valid id.` });
+
+export const Role = z.enum(ROLES).meta({ id: "Role", description: "A member's role in a workspace." });
+const Timestamp = z.string().meta({ description: "An instant, ISO 8601 in UTC.", example: "2026-12-03T10:15:00.000Z" });
+
+export const Problem = z
+  .object({
+    type: z.string().meta({ description: "An absolute URI naming the problem; it answers with a page that explains it.", example: "https://tenantry.example/docs/errors/forbidden" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().meta({ description: "validation-error: each field and its message." }),
+  })
+  .meta({ id: "Problem", description: `RFC 9457 problem details. Types: ${Object.keys(PROBLEM_TYPES).join(", ")}.` });
+
+// ---- paths -----------------------------------------------------------------
+export const TenantPath = z.object({ tenantId: uuid("workspace id").meta({ description: "The workspace's id (the key's own workspace)." }) });
+export const MemberPath = TenantPath.extend({ userId: uuid("member's user id") });
+export const InvitationPath = TenantPath.extend({ invitationId: uuid("invitation id") });
+
+// ---- bodies (the UI's rules) ------------------------------------------------
+export const TenantPatch = z
+  .object({ name: renameSchema.shape.name.optional(), slug: renameSchema.shape.slug.optional() })
+  .refine((v) => v.name !== undefined || v.slug !== undefined, { error: "Send a name, a slug or both." })
+  .meta({ id: "TenantPatch" });
+export const MemberPatch = z.object({ role: changeRoleSchema.shape.role }).meta({ id: "MemberPatch" });
+export const InvitationCreate = inviteSchema.meta({ id: "InvitationCreate", description: `Invites an email address with a role: ${INVITABLE_ROLES.join(", ")} (never owner).` });
+export const InvitationAccept = z
+  .object({ token: z.string({ error: "Send the invitation's token." }).min(1, { error: "Send the invitation's token." }).max(128, { error: "That is not an invitation token." }) })
+  .meta({ id: "InvitationAccept", description: "The token from the invitation link (/invite/<token>)." });
+
+// ---- queries ---------------------------------------------------------------
+export const MembersQuery = z.object({
+  q: z.string().max(200, { error: "Search text has at most 200 characters." }).optional().meta({ description: "Search names and email addresses." }),
+  cursor: z.string().max(200).optional().meta({ description: "nextCursor from the previous page." }),
+});
+export const InvitationsQuery = z.object({ cursor: z.string().max(200).optional() });
+export const AuditQuery = z.object({
+  action: z.string().max(2000).optional().meta({ description: "Comma-separated actions (e.g. member.remove,member.invite)." }),
+  actor: z.string().max(254).optional().meta({ description: "The actor's email address." }),
+  target: z.string().max(254).optional().meta({ description: "A target id or email address." }),
+  from: z.string().max(10).optional().meta({ description: "First day, YYYY-MM-DD, in tz." }),
+  to: z.string().max(10).optional().meta({ description: "Last day, YYYY-MM-DD, in tz." }),
+  tz: z.string().max(64).optional().meta({ description: "IANA time zone of from/to (default UTC)." }),
+  q: z.string().max(200).optional().meta({ description: "A word to search for." }),
+  after: z.string().max(200).optional().meta({ description: "Older events: nextCursor from the previous page." }),
+  before: z.string().max(200).optional().meta({ description: "Newer events: prevCursor from the previous page." }),
+});
+export const ExportQuery = AuditQuery.omit({ after: true, before: true }).extend({
+  format: z.enum(["csv", "jsonl"]).optional().meta({ description: "csv (default) or jsonl." }),
+});
+
+// ---- responses -------------------------------------------------------------
+export const Workspace = z
+  .object({ id: z.guid(), name: z.string(), slug: z.string(), role: Role, status: z.enum(["active", "blocked"]) })
+  .meta({ id: "Workspace" });
+export const Me = z
+  .object({
+    user: z.object({ id: z.guid(), email: z.string(), name: z.string().nullable() }),
+    tenants: z.array(Workspace),
+    authenticatedBy: z.enum(["api_key", "session"]),
+    key: z
+      .object({ id: z.guid(), tenantId: z.guid(), scope: z.enum(["read", "read_write"]), expiresAt: Timestamp })
+      .nullable()
+      .meta({ description: "The API key the request used (null for a browser session)." }),
+  })
+  .meta({ id: "Me" });
+export const Tenant = z
+  .object({ id: z.guid(), name: z.string(), slug: z.string(), status: z.literal("active"), role: Role, createdAt: Timestamp })
+  .meta({ id: "Tenant", description: "The workspace, and the caller's role in it." });
+export const Member = z
+  .object({ userId: z.guid(), name: z.string().nullable(), email: z.string(), role: Role, joinedAt: Timestamp })
+  .meta({ id: "Member" });
+export const MemberPage = z
+  .object({ data: z.array(Member), total: z.number().int(), nextCursor: z.string().nullable() })
+  .meta({ id: "MemberPage" });
+export const MemberRoleChanged = z.object({ userId: z.guid(), from: Role, to: Role }).meta({ id: "MemberRoleChanged" });
+export const Invitation = z
+  .object({
+    id: z.guid(),
+    email: z.string(),
+    role: Role,
+    invitedBy: z.string().nullable(),
+    createdAt: Timestamp,
+    expiresAt: Timestamp,
+    expired: z.boolean(),
+  })
+  .meta({ id: "Invitation" });
+export const InvitationPage = z
+  .object({ data: z.array(Invitation), total: z.number().int(), nextCursor: z.string().nullable() })
+  .meta({ id: "InvitationPage" });
+export const InvitationCreated = z
+  .object({
+    id: z.guid(),
+    email: z.string(),
+    role: Role,
+    emailDispatched: z.boolean(),
+    link: z.string().nullable().meta({ description: "The invitation link, only when the email could not be sent." }),
+  })
+  .meta({ id: "InvitationCreated" });
+export const InvitationAccepted = z
+  .object({ tenantId: z.guid(), alreadyMember: z.boolean() })
+  .meta({ id: "InvitationAccepted" });
+export const AuditEvent = z
+  .object({
+    id: z.string(),
+    createdAt: Timestamp,
+    actorUserId: z.string().nullable(),
+    actorEmail: z.string().nullable(),
+    actorName: z.string().nullable(),
+    action: z.string(),
+    description: z.string(),
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  })
+  .meta({ id: "AuditEvent" });
+export const AuditPage = z
+  .object({ data: z.array(AuditEvent), nextCursor: z.string().nullable(), prevCursor: z.string().nullable() })
+  .meta({ id: "AuditPage" });
