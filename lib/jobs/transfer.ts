@@ -167,15 +167,22 @@ export async function sweepTransfers(db: pg.Pool, now: Date): Promise<TransferSw
       ORDER BY t.due_at`,
     [now],
   );
+  // A step's emails go out before the step ends (the cooling notice before acceptance opens), and after each move.
+  let emailsQueued = await queueDueEmails(db);
   const moved: Record<string, TransferMove> = {};
   for (const { id } of due) moved[id] = await advanceTransfer(db, id, now);
+  emailsQueued += await queueDueEmails(db);
+  return { moved, emailsQueued };
+}
+
+async function queueDueEmails(db: pg.Pool): Promise<number> {
   const { rows: unnotified } = await db.query<{ id: string }>(
     `SELECT t.id FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id AND n.status = 'active'
       WHERE t.status IN ('awaiting_final', 'cooling', 'awaiting_acceptance') AND t.notified_status IS DISTINCT FROM t.status`,
   );
-  let emailsQueued = 0;
-  for (const { id } of unnotified) emailsQueued += await queueTransferEmails(db, id);
-  return { moved, emailsQueued };
+  let queued = 0;
+  for (const { id } of unnotified) queued += await queueTransferEmails(db, id);
+  return queued;
 }
 
 export interface TransferEmailJob {

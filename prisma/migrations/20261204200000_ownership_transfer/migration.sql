@@ -212,3 +212,9 @@ ALTER FUNCTION app_session_authenticated_at(text) OWNER TO tenantry_definer;
 ALTER FUNCTION app_complete_ownership_transfer(uuid) OWNER TO tenantry_definer;
 REVOKE EXECUTE ON FUNCTION app_session_authenticated_at(text), app_complete_ownership_transfer(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_session_authenticated_at(text), app_complete_ownership_transfer(uuid) TO tenantry_app;
+
+-- The last-owner trigger names its tables without a schema. Fired inside a
+-- SECURITY DEFINER function (whose search_path is pg_catalog, pg_temp) — the
+-- activation above, with constraints made immediate — it must still find
+-- them: its own search_path now says where.
+ALTER FUNCTION app_assert_tenant_has_owner() SET search_path = public, pg_temp;
