@@ -72,7 +72,7 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   const dialog = owner.getByRole("dialog");
   await expect(dialog.getByText("Are you sure? This is irreversible.")).toBeVisible();
   await dialog.getByRole("button", { name: "Yes, transfer ownership" }).click();
-  await owner.reload();
+  await expect(owner.getByText("The 72-hour cooling period has begun")).toBeVisible();
   await expect(owner.getByTestId("transfer-time-left")).toContainText("the end of the 72-hour cooling period");
   await expect(owner.getByTestId("transfer-time-left")).toContainText(/(2 days 23 hours|3 days) left/);
 
@@ -153,6 +153,7 @@ test("either party can cancel, and an admin who is no party sees nothing to act 
   await member.goto("/app/settings/transfer");
   await member.getByTestId("transfer-cancel").click();
   await member.getByRole("dialog").getByRole("button", { name: "Cancel the transfer" }).click();
+  await expect(member.getByText("The transfer is cancelled. Nobody's role changed.")).toBeVisible();
   await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled");
   const { rows } = await db().query("SELECT status, ended_by FROM ownership_transfers WHERE tenant_id = $1", [ws.tenantId]);
   expect(rows).toEqual([{ status: "cancelled", ended_by: ws.users.member.id }]);

@@ -1,7 +1,6 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { revalidatePath } from "next/cache";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
@@ -25,18 +24,10 @@ import {
 // give the final confirmation; any member may be the new owner who accepts,
 // or a party who cancels.
 
-/** Step 1, after a fresh sign-in: emails the owner the confirmation link. */
+/** Step 1, after a fresh sign-in: emails the owner the confirmation link (the page then says where it went). */
 export const startTransferAction = tenantAction({ schema: startTransferSchema, permission: "ownership.transfer" }, async (input, ctx) => {
   const started = await startTransfer(ctx, input);
-  revalidatePath(TRANSFER_PAGE);
-  if (!started.emailDispatched) {
-    return {
-      ok: true,
-      data: undefined,
-      message: "The transfer is started, but the confirmation email could not be sent. Cancel it and start again in a moment.",
-    };
-  }
-  return { ok: true, data: undefined, message: `We emailed ${ctx.user.email} a link to confirm the transfer. It works for 24 hours.` };
+  redirect(`${TRANSFER_PAGE}?step=${started.emailDispatched ? "started" : "unsent"}`);
 });
 
 /** Step 2: the emailed link's page posts here. */
@@ -48,8 +39,7 @@ export const confirmTransferAction = tenantAction({ schema: confirmTransferSchem
 /** Step 3: "this is irreversible" — the cooling period begins. */
 export const finalConfirmTransferAction = tenantAction({ schema: transferIdSchema, permission: "ownership.transfer" }, async (input, ctx) => {
   await finalConfirmTransfer(ctx, input);
-  revalidatePath(TRANSFER_PAGE);
-  return { ok: true, data: undefined, message: "Confirmed. The 72-hour cooling period has begun; the admins are being told." };
+  redirect(`${TRANSFER_PAGE}?step=cooling`);
 });
 
 /** Steps 5 and 6: the new owner accepts and becomes an owner. */
@@ -60,8 +50,7 @@ export const acceptTransferAction = tenantAction({ schema: acceptTransferSchema,
 
 export const cancelTransferAction = tenantAction({ schema: transferIdSchema, permission: "dashboard.read" }, async (input, ctx) => {
   await cancelTransfer(ctx, input);
-  revalidatePath(TRANSFER_PAGE);
-  return { ok: true, data: undefined, message: "The transfer is cancelled. Nothing changed." };
+  redirect(`${TRANSFER_PAGE}?step=cancelled`);
 });
 
 /** A fresh sign-in for the steps that need one: a new magic link to one's own address, back to this page. */

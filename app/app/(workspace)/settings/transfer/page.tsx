@@ -28,6 +28,16 @@ const ENDED: Record<string, string> = {
   expired: "The transfer expired: a step was not taken in time",
 };
 
+/** What the page says after each step (the actions redirect here with ?step=…). */
+const STEP_MESSAGES: Record<string, (email: string, workspace: string) => string> = {
+  started: (email) => `We emailed ${email} a link to confirm the transfer. It works for 24 hours.`,
+  unsent: () => "The transfer is started, but the confirmation email could not be sent. Cancel it and start again in a moment.",
+  confirmed: () => "Confirmed. We will ask you for a final confirmation in 24 hours.",
+  cooling: () => "Confirmed. The 72-hour cooling period has begun; the admins and owners are being told.",
+  cancelled: () => "The transfer is cancelled. Nobody's role changed.",
+  completed: (_email, workspace) => `You are now an owner of ${workspace}.`,
+};
+
 const who = (p: Person) => (p.name ? `${p.name} (${p.email})` : p.email);
 
 function Steps({ transfer }: { transfer: TransferView }) {
@@ -86,8 +96,9 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
           title="Transfer ownership"
           description={`Hand ${ctx.tenant.name} to another member, with both sides' consent. It takes at least four days, and either side — or any other owner — can cancel it until it completes.`}
         />
-        {step === "confirmed" ? <Alert variant="success">Confirmed. We will ask you for a final confirmation in 24 hours.</Alert> : null}
-        {step === "completed" ? <Alert variant="success">You are now an owner of {ctx.tenant.name}.</Alert> : null}
+        {step && STEP_MESSAGES[step] ? (
+          <Alert variant={step === "unsent" ? "warning" : "success"}>{STEP_MESSAGES[step](ctx.user.email, ctx.tenant.name)}</Alert>
+        ) : null}
 
         {t && t.live ? (
           <Card className="space-y-4 p-5">
