@@ -25,6 +25,7 @@ test.beforeAll(async () => {
   // The jobs send through the suite's mail catcher, with links to the app under test.
   process.env.SMTP_URL = smtpUrl;
   process.env.AUTH_URL = baseUrl;
+  db().on("error", (error) => console.error("[e2e db]", error.message));
   await runMigrations({ pgPool: db() });
 });
 
