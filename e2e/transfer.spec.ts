@@ -133,7 +133,7 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   await memberContext.close();
 });
 
-test("either party can cancel, and an admin who is no party sees nothing to act on", async ({ browser }) => {
+test("an admin sees a transfer without acting on it; the new owner cancels it", async ({ browser }) => {
   const ws = await workspaceWithRoles("Quiet Quarry");
   await db().query(
     `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at, confirmed_at)
@@ -144,9 +144,10 @@ test("either party can cancel, and an admin who is no party sees nothing to act 
   await sessionFor(adminContext, ws.users.admin, ws.tenantId);
   const admin = await adminContext.newPage();
   await admin.goto("/app/settings/transfer");
-  await expect(admin.getByTestId("transfer-live")).toHaveCount(0);
+  await expect(admin.getByTestId("transfer-live")).toContainText(`From Owner User (${ws.users.owner.email}) to Member User (${ws.users.member.email})`);
+  await expect(admin.getByTestId("transfer-time-left")).toContainText(/19 hours 5\d minutes left/);
   await expect(admin.getByTestId("transfer-cancel")).toHaveCount(0);
-  await expect(admin.getByText("Only an owner can transfer ownership.")).toBeVisible();
+  await expect(admin.getByTestId("transfer-final")).toHaveCount(0);
 
   const memberContext = await browser.newContext();
   await sessionFor(memberContext, ws.users.member, ws.tenantId);

@@ -116,7 +116,8 @@ const NOTICES: Partial<Record<TransferStatus, string>> = {
 /**
  * Queues the emails of the step a transfer is at, once per step (the row
  * remembers which step's emails it queued): the final confirmation to the
- * owner, the cooling notice to every admin and every other owner, the
+ * owner, the cooling notice to everyone the matrix lets see it (ownership.transfer.read:
+ * every admin and every other owner), the
  * invitation to accept to the new owner.
  */
 export async function queueTransferEmails(db: pg.Pool, transferId: string): Promise<number> {
@@ -132,7 +133,7 @@ export async function queueTransferEmails(db: pg.Pool, transferId: string): Prom
       const { rows: managers } = await client.query<{ user_id: string }>(
         `SELECT m.user_id FROM tenant_members m JOIN users u ON u.id = m.user_id
           WHERE m.tenant_id = $1 AND u.active AND m.user_id <> $2
-            AND m.role IN (SELECT rp.role FROM role_permissions rp WHERE rp.permission IN ('members.manage', 'ownership.transfer'))
+            AND m.role IN (SELECT rp.role FROM role_permissions rp WHERE rp.permission = 'ownership.transfer.read')
           ORDER BY m.user_id`,
         [row.tenant_id, row.from_user_id],
       );

@@ -15,6 +15,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   "tenant.notes.read": ["owner", "admin"],
   "tenant.delete": ["owner"],
   "ownership.transfer": ["owner"],
+  "ownership.transfer.read": ["owner", "admin"],
 };
 
 describe("can(role, permission)", () => {

@@ -1,6 +1,7 @@
 // The ownership transfer's registrations: its audit events (one per step,
-// seed 001's "full audit trail recorded at every step"). The permission it
-// needs, ownership.transfer, is the workspace module's (lib/registry/core.ts).
+// seed 001's "full audit trail recorded at every step") and who sees a
+// transfer without being party to it. Starting one needs ownership.transfer,
+// the workspace module's permission (lib/registry/core.ts).
 import { defineModule, str, type AuditMetadata } from "@/lib/registry/define";
 
 const to = (m: AuditMetadata) => str(m.to_email) || "the new owner";
@@ -16,7 +17,10 @@ const CANCEL_REASON: Record<string, string> = {
 
 export const transferModule = defineModule({
   name: "transfer",
-  permissions: {},
+  permissions: {
+    /** Who sees a transfer in progress besides its two parties: those told of its cooling period. */
+    "ownership.transfer.read": { roles: ["owner", "admin"], label: "See an ownership transfer in progress" },
+  },
   targetTypes: ["ownership_transfer"],
   auditEvents: {
     "ownership.transfer.start": {

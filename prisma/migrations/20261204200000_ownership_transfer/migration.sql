@@ -23,6 +23,11 @@
 -- app_session_authenticated_at() below.
 ALTER TABLE "sessions" ADD COLUMN "authenticated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
 
+-- Who sees a transfer without being party to it (lib/transfer/definition.ts):
+-- owners and admins, the people told of its cooling period.
+INSERT INTO "role_permissions" ("permission", "role") VALUES
+  ('ownership.transfer.read', 'owner'), ('ownership.transfer.read', 'admin');
+
 CREATE TYPE "ownership_transfer_status" AS ENUM (
   'pending_confirmation', 'confirmed', 'awaiting_final', 'cooling', 'awaiting_acceptance', 'completed', 'cancelled', 'expired'
 );
@@ -68,13 +73,13 @@ CREATE INDEX "ownership_transfers_due_at_idx" ON "ownership_transfers" ("due_at"
 ALTER TABLE "ownership_transfers" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "ownership_transfers" FORCE ROW LEVEL SECURITY;
 
--- Its two parties and those who may transfer ownership (owners) see it;
--- nobody else in the workspace does.
+-- Its two parties and those the matrix lets see it (ownership.transfer.read:
+-- owners and admins) see it; nobody else in the workspace does.
 CREATE POLICY ownership_transfers_select ON "ownership_transfers" FOR SELECT USING (
   "tenant_id" = (SELECT app_current_tenant_id())
   AND (SELECT app_current_role()) IS NOT NULL
   AND ("from_user_id" = (SELECT app_current_user_id()) OR "to_user_id" = (SELECT app_current_user_id())
-       OR (SELECT app_can('ownership.transfer')))
+       OR (SELECT app_can('ownership.transfer.read')))
 );
 -- Started by one who may transfer ownership, in their own name.
 CREATE POLICY ownership_transfers_insert ON "ownership_transfers" FOR INSERT WITH CHECK (

@@ -171,7 +171,7 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
           </Card>
         ) : null}
 
-        {!isOwner && !(t && t.live && (isFrom || isTo)) ? (
+        {!isOwner && !(t && t.live) ? (
           <p className="text-sm text-zinc-600">
             Only an owner can transfer ownership. Your role here: <RoleBadge role={ctx.role} />
           </p>
