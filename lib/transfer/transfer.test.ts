@@ -421,6 +421,9 @@ describe("row-level security", () => {
     expect(await attempt(s.owner, "UPDATE ownership_transfers SET status = 'completed', due_at = NULL, ended_at = now() WHERE id = $1")).toBe("42501");
     // Nor may the owner complete it through the activation function: it is the new owner's.
     expect(await attempt(s.owner, "SELECT app_complete_ownership_transfer($1)")).toBe("42501");
+    // Past its deadline, not even the owner's own confirmation is accepted by the database.
+    await owner().query("UPDATE ownership_transfers SET due_at = now() - interval '1 minute' WHERE id = $1", [s.transferId]);
+    expect(await attempt(s.owner, "UPDATE ownership_transfers SET status = 'confirmed' WHERE id = $1")).toBe("42501");
     // An admin, who may see it, and an auditor, who may not, change nothing.
     for (const user of [s.admin, s.auditor]) {
       const touched = await asApp({ tenantId: s.tenant.id, user }, async (client) =>

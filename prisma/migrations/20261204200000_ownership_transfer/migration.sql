@@ -110,7 +110,7 @@ GRANT UPDATE ("status", "due_at", "confirm_token_hash", "confirmed_at", "final_c
 GRANT SELECT, UPDATE ("status", "due_at", "ended_at", "ended_by", "end_reason") ON "ownership_transfers" TO tenantry_definer;
 
 -- The moves the app may make, whoever it is asked by: a party may only do
--- what their side of the transfer does; the timed steps are the worker's
+-- what their side of the transfer does, before its deadline; the timed steps are the worker's
 -- (the owner's connection); completing is app_complete_ownership_transfer's.
 CREATE FUNCTION app_ownership_transfer_move() RETURNS trigger
   LANGUAGE plpgsql
@@ -133,8 +133,8 @@ CREATE FUNCTION app_ownership_transfer_move() RETURNS trigger
       RAISE EXCEPTION 'transfer % has ended', OLD.id USING ERRCODE = '42501', HINT = 'transfer_move';
     END IF;
     IF (current_user = 'tenantry_app' AND (
-          (OLD.status = 'pending_confirmation' AND NEW.status = 'confirmed' AND v_me = OLD.from_user_id)
-       OR (OLD.status = 'awaiting_final' AND NEW.status = 'cooling' AND v_me = OLD.from_user_id)
+          (OLD.status = 'pending_confirmation' AND NEW.status = 'confirmed' AND v_me = OLD.from_user_id AND OLD.due_at > now())
+       OR (OLD.status = 'awaiting_final' AND NEW.status = 'cooling' AND v_me = OLD.from_user_id AND OLD.due_at > now())
        OR (NEW.status = 'cancelled' AND NEW.ended_by = v_me
            AND (v_me IN (OLD.from_user_id, OLD.to_user_id) OR public.app_can('ownership.transfer')))))
        OR (current_user = 'tenantry_definer' AND OLD.status = 'awaiting_acceptance' AND NEW.status = 'completed'
@@ -177,12 +177,12 @@ CREATE FUNCTION app_complete_ownership_transfer(p_transfer_id uuid) RETURNS void
     v_transfer record;
     v_count integer;
   BEGIN
-    SELECT t.id, t.tenant_id, t.from_user_id, t.to_user_id, t.status INTO v_transfer
+    SELECT t.id, t.tenant_id, t.from_user_id, t.to_user_id, t.status, t.due_at INTO v_transfer
       FROM public.ownership_transfers t
      WHERE t.id = p_transfer_id AND t.tenant_id = public.app_current_tenant_id()
      FOR UPDATE;
     IF v_transfer.id IS NULL OR v_transfer.to_user_id IS DISTINCT FROM public.app_current_user_id()
-       OR v_transfer.status <> 'awaiting_acceptance' THEN
+       OR v_transfer.status <> 'awaiting_acceptance' OR v_transfer.due_at <= now() THEN
       RAISE EXCEPTION 'no transfer % awaiting this user''s acceptance', p_transfer_id USING ERRCODE = '42501', HINT = 'transfer_state';
     END IF;
     -- The same key the last-owner trigger and membership changes take.
