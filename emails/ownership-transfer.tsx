@@ -90,3 +90,22 @@ export function TransferAcceptEmail({ workspaceName, fromName, url, expiresAt }:
     </EmailLayout>
   );
 }
+
+const OUTCOMES = {
+  completed: (p: Parties) => `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
+  cancelled: (p: Parties) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} was cancelled. Nobody's role changed.`,
+  expired: (p: Parties) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} expired: a step was not taken in time. Nobody's role changed.`,
+};
+
+/** To each party who did not end it: how the transfer ended. */
+export function TransferEndedEmail(props: Parties & { outcome: keyof typeof OUTCOMES }) {
+  return (
+    <EmailLayout preview={OUTCOMES[props.outcome](props)}>
+      <Text style={emailStyles.heading}>
+        {props.outcome === "completed" ? "Ownership transferred" : props.outcome === "cancelled" ? "Transfer cancelled" : "Transfer expired"}
+      </Text>
+      <Text style={emailStyles.text}>{OUTCOMES[props.outcome](props)}</Text>
+      <Link url={props.url} label="See the workspace's settings" />
+    </EmailLayout>
+  );
+}

@@ -8,7 +8,7 @@
 // (suspended or deleted) is left alone: its transfer does not progress.
 import type pg from "pg";
 import { createElement, type ReactElement } from "react";
-import { TransferAcceptEmail, TransferCoolingEmail, TransferFinalEmail } from "@/emails/ownership-transfer";
+import { TransferAcceptEmail, TransferCoolingEmail, TransferEndedEmail, TransferFinalEmail } from "@/emails/ownership-transfer";
 import { sendEmail } from "@/lib/email-transport";
 import { TRANSFER_PAGE, TRANSFER_TIMINGS, type TransferStatus } from "@/lib/transfer/steps";
 import { appBaseUrl } from "@/lib/urls";
@@ -23,13 +23,14 @@ interface Row {
   to_email: string;
   due_at: Date | null;
   notified_status: TransferStatus | null;
+  ended_by: string | null;
   tenant_status: string;
   from_role: string | null;
   to_role: string | null;
 }
 
 const SELECT_ROW = `
-  SELECT t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.due_at, t.notified_status, n.status::text AS tenant_status,
+  SELECT t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.due_at, t.notified_status, t.ended_by, n.status::text AS tenant_status,
          fu.email AS from_email, tu.email AS to_email,
          (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.from_user_id) AS from_role,
          (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.to_user_id) AS to_role
@@ -111,6 +112,9 @@ const NOTICES: Partial<Record<TransferStatus, string>> = {
   awaiting_final: "final",
   cooling: "cooling",
   awaiting_acceptance: "accept",
+  completed: "ended",
+  cancelled: "ended",
+  expired: "ended",
 };
 
 /**
@@ -118,17 +122,19 @@ const NOTICES: Partial<Record<TransferStatus, string>> = {
  * remembers which step's emails it queued): the final confirmation to the
  * owner, the cooling notice to everyone the matrix lets see it (ownership.transfer.read:
  * every admin and every other owner), the
- * invitation to accept to the new owner.
+ * invitation to accept to the new owner, and how it ended to the parties.
  */
 export async function queueTransferEmails(db: pg.Pool, transferId: string): Promise<number> {
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query<Row>(`${SELECT_ROW} WHERE t.id = $1 AND t.status IN ${LIVE} FOR UPDATE OF t`, [transferId]);
+    const { rows } = await client.query<Row>(`${SELECT_ROW} WHERE t.id = $1 FOR UPDATE OF t`, [transferId]);
     const row = rows[0];
     if (!row || row.tenant_status !== "active" || row.notified_status === row.status) return 0;
     const kind = NOTICES[row.status];
     let recipients: string[] = [];
     if (kind === "final") recipients = [row.from_user_id];
     if (kind === "accept") recipients = [row.to_user_id];
+    // How it ended, to each party who did not end it themselves.
+    if (kind === "ended") recipients = [row.from_user_id, row.to_user_id].filter((id) => id !== row.ended_by);
     if (kind === "cooling") {
       const { rows: managers } = await client.query<{ user_id: string }>(
         `SELECT m.user_id FROM tenant_members m JOIN users u ON u.id = m.user_id
@@ -179,12 +185,15 @@ export async function sweepTransfers(db: pg.Pool, now: Date): Promise<TransferSw
 async function queueDueEmails(db: pg.Pool): Promise<number> {
   const { rows: unnotified } = await db.query<{ id: string }>(
     `SELECT t.id FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id AND n.status = 'active'
-      WHERE t.status IN ('awaiting_final', 'cooling', 'awaiting_acceptance') AND t.notified_status IS DISTINCT FROM t.status`,
+      WHERE t.status IN ('awaiting_final', 'cooling', 'awaiting_acceptance', 'completed', 'cancelled', 'expired')
+        AND t.notified_status IS DISTINCT FROM t.status`,
   );
   let queued = 0;
   for (const { id } of unnotified) queued += await queueTransferEmails(db, id);
   return queued;
 }
+
+const ENDED_SUBJECT = { completed: "Ownership transferred", cancelled: "Ownership transfer cancelled", expired: "Ownership transfer expired" } as const;
 
 export interface TransferEmailJob {
   transferId: string;
@@ -208,11 +217,16 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob): Pro
     [job.transferId, job.userId],
   );
   const row = rows[0];
-  if (!row || row.status !== job.status || row.tenant_status !== "active" || !row.email || !row.due_at) return "stale";
+  if (!row || row.status !== job.status || row.tenant_status !== "active" || !row.email) return "stale";
   const parties = { workspaceName: row.workspace, fromName: row.from_name, toName: row.to_name, url: `${appBaseUrl()}${TRANSFER_PAGE}` };
   let subject: string;
   let react: ReactElement;
-  if (job.status === "awaiting_final") {
+  if (job.status === "completed" || job.status === "cancelled" || job.status === "expired") {
+    subject = `${ENDED_SUBJECT[job.status]}: ${row.workspace}`;
+    react = createElement(TransferEndedEmail, { ...parties, outcome: job.status });
+  } else if (!row.due_at) {
+    return "stale";
+  } else if (job.status === "awaiting_final") {
     subject = `Are you sure? Transferring ${row.workspace} is irreversible`;
     react = createElement(TransferFinalEmail, { ...parties, expiresAt: row.due_at });
   } else if (job.status === "cooling") {

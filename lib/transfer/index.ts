@@ -349,6 +349,8 @@ export async function acceptTransfer(
       metadata: { ...parties(row), email: row.from_email, from_role: "owner", to_role: "member" },
       request: actor.request,
     });
+    // The worker tells the former owner.
+    await tx.exec(sql`SELECT pg_notify('tenantry_jobs', 'transfer')`);
     return view({ ...row, status: "completed", due_at: null, ended_at: now, end_reason: "accepted" });
   });
 }
@@ -375,6 +377,8 @@ export async function cancelTransfer(actor: TenantActor, input: z.output<typeof 
       metadata: { ...parties(row), step: row.status, by: row.from_user_id === actor.userId ? "owner" : row.to_user_id === actor.userId ? "new_owner" : "other_owner" },
       request: actor.request,
     });
+    // The worker tells the other party.
+    await tx.exec(sql`SELECT pg_notify('tenantry_jobs', 'transfer')`);
     return view({ ...row, status: "cancelled", due_at: null, ended_at: now, end_reason: "cancelled" });
   });
 }

@@ -351,6 +351,23 @@ describe("cancelling", () => {
   });
 });
 
+describe("how it ended, told to the parties", () => {
+  it("emails each party who did not end it: the owner when the new owner cancels, the former owner when it completes", async () => {
+    const s = await started();
+    await cancelTransfer(actorFor(s.tenant, s.member), { transferId: s.transferId });
+    await sweepTransfers(owner(), new Date());
+    await sweepTransfers(owner(), new Date());
+    expect(await queuedEmails(s.transferId)).toEqual([`transfer-email:${s.transferId}:cancelled:${s.owner.id}`]);
+    expect(await sendTransferEmail(owner(), { transferId: s.transferId, userId: s.owner.id, status: "cancelled" })).toBe("sent");
+    expect((await emailsTo(s.owner.email, 2)).map((m) => m.subject)).toContain(`Ownership transfer cancelled: ${s.tenant.name}`);
+
+    const c = await awaitingAcceptance();
+    await acceptTransfer(actorFor(c.tenant, c.member), { transferId: c.transferId }, { now: c.at(99) });
+    await sweepTransfers(owner(), c.at(99));
+    expect((await queuedEmails(c.transferId)).filter((k) => k.includes(":completed:"))).toEqual([`transfer-email:${c.transferId}:completed:${c.owner.id}`]);
+  });
+});
+
 describe("20 activations and cancellations at once", () => {
   it("end in exactly one outcome: completed with the roles swapped, or cancelled with them untouched", async () => {
     const c = await awaitingAcceptance();
