@@ -5,6 +5,7 @@ import { TenantScope } from "@/components/tenant-scope";
 import { Button } from "@/components/ui";
 import { WorkspaceSwitcher } from "@/components/workspace-switcher";
 import { logoUrl } from "@/lib/branding";
+import { NAV_ENTRIES } from "@/lib/registry";
 import { can, type TenantContext } from "@/lib/tenancy";
 
 /** General settings' branding of the active workspace, from the memberships the request resolved (no query of its own). */
@@ -24,6 +25,8 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
     { href: "/app/settings", label: "Members", exact: true },
     { href: "/app/settings/general", label: "General" },
     ...(can(ctx.role, "audit.read") ? [{ href: "/app/audit", label: "Audit log" }] : []),
+    // Each registered module's pages (lib/registry), for the roles they are for.
+    ...NAV_ENTRIES.filter((entry) => can(ctx.role, entry.permission)).map(({ href, label }) => ({ href, label })),
   ];
   return (
     <TenantScope tenantId={ctx.tenantId}>

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import sql, { empty, join, raw, Sql } from "sql-template-tag";
+import { assertTenantContext, contextGuardEnabled } from "./db-guard";
 
 export { sql, join, raw, empty, Sql };
 export type { MemberRole, InvitationStatus, TenantStatus } from "@/lib/generated/prisma/enums";
@@ -65,15 +66,22 @@ function prepared(statement: Sql): pg.QueryConfig {
 }
 
 export function txOn(client: pg.ClientBase): Tx {
+  // Outside production, a statement that finds nothing in a workspace's table
+  // while the transaction is in no workspace fails loudly (lib/db-guard.ts).
+  const run = async <T extends object>(statement: Sql) => {
+    const result = await client.query<T & pg.QueryResultRow>(prepared(statement));
+    if (contextGuardEnabled() && !result.rowCount) await assertTenantContext(client, statement.text);
+    return result;
+  };
   return {
     async query<T extends object>(statement: Sql) {
-      return (await client.query<T & pg.QueryResultRow>(prepared(statement))).rows as T[];
+      return (await run<T>(statement)).rows as T[];
     },
     async one<T extends object>(statement: Sql) {
-      return ((await client.query<T & pg.QueryResultRow>(prepared(statement))).rows[0] as T | undefined) ?? null;
+      return ((await run<T>(statement)).rows[0] as T | undefined) ?? null;
     },
     async exec(statement: Sql) {
-      return (await client.query(prepared(statement))).rowCount ?? 0;
+      return (await run(statement)).rowCount ?? 0;
     },
   };
 }
@@ -115,5 +123,8 @@ export async function transaction<E extends object, T>(
 
 /** One statement on its own (its own implicit transaction). */
 export async function single<T extends object>(statement: Sql): Promise<T[]> {
-  return (await getPool().query<T & pg.QueryResultRow>(prepared(statement))).rows as T[];
+  const result = await getPool().query<T & pg.QueryResultRow>(prepared(statement));
+  // A statement on its own runs in no workspace: see txOn.
+  if (contextGuardEnabled() && !result.rowCount) await assertTenantContext(getPool(), statement.text, { inNoTenant: true });
+  return result.rows as T[];
 }

@@ -3,7 +3,8 @@
 // forced, and the app role — acting as any role of tenant A — must neither
 // read, insert, update nor delete tenant B's rows, nor write in A what the
 // roles matrix forbids it. A new tenant table makes this suite fail until it
-// has policies and a row factory below.
+// has policies and a row factory (below, or a
+// resource's own lib/<resource>/row-factory.ts).
 //
 // Writes are probed the way a careless query would make them: unqualified
 // (`DELETE FROM t`, `UPDATE t SET c = <constant>`), which reads no column and
@@ -12,6 +13,8 @@
 // seen from the owner's connection while the app's transaction is still open
 // (it is then rolled back): no probe ever commits a change.
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -27,27 +30,13 @@ import {
   type TestTenant,
   type TestUser,
 } from "@/test/fixtures";
-
-type Role = "owner" | "admin" | "auditor" | "member";
+import type { RowFactory, Role } from "@/test/row-factory";
 
 /** A 1×1 transparent PNG: what tenant_logos accepts (its CHECK wants a PNG's signature). */
 const TINY_PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000970485973000003e8000003e801b57b526b0000000d494441540899636060606000000005000187a14ed40000000049454e44ae426082",
   "hex",
 );
-
-interface RowFactory {
-  /** Puts one row for `tenant` in the table, as the owner. */
-  seed(tenant: TestTenant): Promise<void>;
-  /** An INSERT of a row for `tenant`, attempted as the app role. */
-  insert(tenant: TestTenant, actor: TestUser): { text: string; values: unknown[] };
-  /**
-   * Which of its own tenant's rows a role may change or delete, as a SQL
-   * condition on the row (`$1` is the actor's id), or null for none. Roles
-   * not listed may change any of them (the positive controls).
-   */
-  mayTouch: Partial<Record<Role, string | null>>;
-}
 
 const FACTORIES: Record<string, RowFactory> = {
   tenant_members: {
@@ -120,25 +109,19 @@ const FACTORIES: Record<string, RowFactory> = {
     }),
     mayTouch: { admin: null, auditor: null, member: null },
   },
-  ownership_transfers: {
-    // A live transfer (the one a workspace may have), then ended ones.
-    async seed(tenant) {
-      const [from, to] = await Promise.all([createUser(), createUser()]);
-      await owner().query(
-        `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at, ended_at)
-         SELECT $1, $2, $3, s, CASE WHEN s = 'cancelled' THEN NULL ELSE now() + interval '1 day' END, CASE WHEN s = 'cancelled' THEN now() END
-           FROM (SELECT CASE WHEN EXISTS (SELECT 1 FROM ownership_transfers WHERE tenant_id = $1) THEN 'cancelled' ELSE 'pending_confirmation' END::ownership_transfer_status AS s) x`,
-        [tenant.id, from.id, to.id],
-      );
-    },
-    insert: (tenant, actor) => ({
-      text: "INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, due_at) VALUES ($1, $2, gen_random_uuid(), now() + interval '1 day')",
-      values: [tenant.id, actor.id],
-    }),
-    // Their parties and owners only: no fixture user is a party to the seeded rows.
-    mayTouch: { admin: null, auditor: null, member: null },
-  },
 };
+
+/** The row factories resources bring along: lib/<resource>/row-factory.ts, each exporting `rowFactory`. */
+async function addResourceFactories(): Promise<void> {
+  const lib = path.join(import.meta.dirname, "..", "lib");
+  for (const dir of readdirSync(lib)) {
+    const file = path.join(lib, dir, "row-factory.ts");
+    if (!existsSync(file)) continue;
+    const { rowFactory } = (await import(file)) as { rowFactory: RowFactory };
+    if (!rowFactory.table || FACTORIES[rowFactory.table]) throw new Error(`${file}: a row factory names its table, once.`);
+    FACTORIES[rowFactory.table] = rowFactory;
+  }
+}
 
 async function tenantTables(): Promise<string[]> {
   const { rows } = await owner().query<{ table_name: string }>(
@@ -250,6 +233,7 @@ async function seedEverywhere(tenant: TestTenant) {
 }
 
 beforeAll(async () => {
+  await addResourceFactories();
   tables = await tenantTables();
   [tenantA, tenantB] = await Promise.all([createTenantRow(), createTenantRow()]);
   const [ownerA, adminA, auditorA, memberA, bOwner] = await Promise.all([createUser(), createUser(), createUser(), createUser(), createUser()]);

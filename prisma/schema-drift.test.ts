@@ -32,6 +32,7 @@ interface DmmfField {
 interface DmmfModel {
   name: string;
   dbName: string | null;
+  documentation?: string;
   fields: DmmfField[];
 }
 interface DmmfIndex {
@@ -71,6 +72,12 @@ function describePrismaSchema(schema: string): Description {
   for (const model of models) {
     const table = model.dbName ?? model.name;
     out.push(`table ${table}`);
+    // A foreign key kept out of Prisma's relations (so the model it points at
+    // is not edited for it), stated as "/// @fk <columns> -> <table>(<columns>) on delete <action>".
+    for (const line of model.documentation?.split("\n") ?? []) {
+      const fk = /^@fk (.+?) -> (\w+)\((.+?)\) on delete (\w+)$/.exec(line.trim());
+      if (fk) out.push(`fk ${table}(${fk[1]}) -> ${fk[2]}(${fk[3]}) on delete ${fk[4]!.toLowerCase()}`);
+    }
     for (const field of model.fields) {
       if (field.kind === "object") {
         if (field.relationFromFields?.length) {

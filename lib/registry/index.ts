@@ -4,11 +4,13 @@
 import { auditModule, membersModule, workspaceModule } from "./core";
 import { transferModule } from "@/lib/transfer/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
+import { projectsModule } from "@/lib/projects/definition";
 
 export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
+  projectsModule,
   transferModule,
   // new:resource registers here
 ] as const;

@@ -12,6 +12,7 @@ import { deleteTenant } from "@/lib/lifecycle";
 import { removeMember } from "@/lib/members";
 import { acceptTransfer, cancelTransfer, confirmTransfer, finalConfirmTransfer, startTransfer, TRANSFER_TIMINGS } from "@/lib/transfer";
 import type { SecondFactor } from "@/lib/transfer/second-factor";
+import { can, ROLES } from "@/lib/tenancy";
 import {
   actorFor,
   addMember,
@@ -411,6 +412,13 @@ describe("a workspace that is suspended or deleted", () => {
     expect(await domainCode(cancelTransfer(actorFor(d.tenant, d.owner), { transferId: d.transferId }))).toBe("not_member");
     expect((await sweepTransfers(owner(), d.at(400))).moved[d.transferId]).toBeUndefined();
     expect(await transferRow(d.transferId)).toMatchObject({ status: "cooling" });
+  });
+});
+
+describe("the roles matrix", () => {
+  it("lets owners and admins see a transfer they are no party to, and nobody else", () => {
+    expect(ROLES.filter((r) => can(r, "ownership.transfer.read"))).toEqual(["owner", "admin"]);
+    expect(ROLES.filter((r) => can(r, "ownership.transfer"))).toEqual(["owner"]);
   });
 });
 

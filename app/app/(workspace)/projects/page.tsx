@@ -1,0 +1,138 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CreateProjectForm, ProjectRowActions } from "@/components/projects/projects-forms";
+import { LocalTime } from "@/components/local-time";
+import { Alert, Button, cx, Input, PageHeader } from "@/components/ui";
+import { WorkspaceShell } from "@/components/workspace-shell";
+import { listProjects, listQuerySchema, type ProjectStatus } from "@/lib/projects";
+import { can, requireTenantWith } from "@/lib/tenancy";
+
+export const metadata: Metadata = { title: "Projects" };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const STATUS_TABS: Array<{ status: ProjectStatus; label: string }> = [
+  { status: "active", label: "Active" },
+  { status: "archived", label: "Archived" },
+  { status: "all", label: "All" },
+];
+const EMPTY: Record<ProjectStatus, string> = { active: "No active projects.", archived: "No archived projects.", all: "No projects yet." };
+
+export default async function ProjectsPage({ searchParams }: { searchParams: Search }) {
+  const raw = await searchParams;
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const query = listQuerySchema.parse({ q: first(raw.q), status: first(raw.status), page: first(raw.page) });
+  // The session, the workspace and the page's rows in one transaction; nothing is read for a role without projects.read.
+  const { ctx, data } = await requireTenantWith((tx, ctx) => (can(ctx.role, "projects.read") ? listProjects(tx, ctx, query) : Promise.resolve(null)));
+  if (!data) {
+    return (
+      <WorkspaceShell ctx={ctx}>
+        <PageHeader title="Projects" />
+        <Alert variant="error">Your role in this workspace does not allow seeing its projects.</Alert>
+      </WorkspaceShell>
+    );
+  }
+  const canManage = can(ctx.role, "projects.manage");
+  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  const href = (changes: { status?: ProjectStatus; page?: number }) => {
+    const status = changes.status ?? query.status;
+    const page = changes.page ?? 1;
+    const params = new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(status !== "active" ? { status } : {}), ...(page > 1 ? { page: String(page) } : {}) });
+    return `/app/projects${params.size ? `?${params}` : ""}`;
+  };
+
+  return (
+    <WorkspaceShell ctx={ctx}>
+      <div className="space-y-6">
+        <PageHeader title="Projects" description={canManage ? `Create and manage ${ctx.tenant.name}'s projects.` : `${ctx.tenant.name}'s projects.`} />
+        {canManage ? <CreateProjectForm /> : null}
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <nav className="flex gap-1 text-sm" aria-label="Which projects">
+            {STATUS_TABS.map((tab) => (
+              <Link
+                key={tab.status}
+                href={href({ status: tab.status })}
+                aria-current={tab.status === query.status ? "page" : undefined}
+                className={cx(
+                  "rounded-md px-3 py-1.5",
+                  tab.status === query.status ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900",
+                )}
+              >
+                {tab.label}
+              </Link>
+            ))}
+          </nav>
+          <form method="get" className="flex w-full max-w-sm gap-2" role="search">
+            {query.status !== "active" ? <input type="hidden" name="status" value={query.status} /> : null}
+            <Input name="q" defaultValue={query.q} placeholder="Search names and descriptions" aria-label="Search projects" />
+            <Button type="submit" variant="secondary">
+              Search
+            </Button>
+          </form>
+        </div>
+        {data.rows.length === 0 ? (
+          <p className="text-sm text-zinc-500" data-testid="projects-empty">
+            {data.total > 0 ? "Nothing on this page." : query.q ? "No projects match that search." : EMPTY[query.status]}
+          </p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+            <table className="data-table" data-testid="projects-table">
+              <thead>
+                <tr>
+                  <th className="th">Name</th>
+                  <th className="th">Status</th>
+                  <th className="th">Created</th>
+                  <th className="th">Updated</th>
+                  {canManage ? (
+                    <th className="px-4 py-2">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  ) : null}
+                </tr>
+              </thead>
+              <tbody>
+                {data.rows.map((row) => (
+                  <tr key={row.id} data-testid="projects-row" data-name={row.name}>
+                    <td className="td max-w-md">
+                      <p className="font-medium">{row.name}</p>
+                      {row.description ? <p className="mt-0.5 line-clamp-2 whitespace-pre-line text-zinc-600">{row.description}</p> : null}
+                    </td>
+                    <td className="td">
+                      {row.archivedAt ? (
+                        <span className="text-zinc-500" title={row.archivedAt.toISOString()}>
+                          Archived
+                        </span>
+                      ) : (
+                        <span className="text-emerald-700">Active</span>
+                      )}
+                    </td>
+                    <td className="td">
+                      <LocalTime iso={row.createdAt.toISOString()} dateOnly />
+                    </td>
+                    <td className="td">
+                      <LocalTime iso={row.updatedAt.toISOString()} />
+                    </td>
+                    {canManage ? (
+                      <td className="td">
+                        <ProjectRowActions id={row.id} name={row.name} description={row.description} archived={row.archivedAt !== null} />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {pages > 1 || query.page > 1 ? (
+          <nav className="flex items-center gap-3 text-sm" aria-label="Pages">
+            {query.page > 1 ? <Link href={href({ page: query.page - 1 })}>← Previous</Link> : null}
+            <span className="text-zinc-500">
+              Page {query.page} of {pages} · {data.total.toLocaleString("en")} {data.total === 1 ? "project" : "projects"}
+            </span>
+            {query.page < pages ? <Link href={href({ page: query.page + 1 })}>Next →</Link> : null}
+          </nav>
+        ) : null}
+      </div>
+    </WorkspaceShell>
+  );
+}

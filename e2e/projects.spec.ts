@@ -1,0 +1,90 @@
+import { expect, test } from "@playwright/test";
+import { db, sessionFor, workspaceWithRoles } from "./helpers";
+
+// Projects in the browser, per the matrix (projects.read: every role;
+// projects.manage: owners, admins and members): a member finds the page in
+// the sidebar, creates, edits, archives, unarchives and deletes a project
+// (after confirming); an auditor sees the same list with nothing to change;
+// the audit log reads each change as a sentence.
+test("a member creates, edits, archives and deletes a project; an auditor only reads; the log tells it", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Works");
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, ws.users.member, ws.tenantId);
+  const page = await memberContext.newPage();
+  await page.goto("/app/dashboard");
+  await page.getByRole("link", { name: "Projects", exact: true }).click();
+  await expect(page).toHaveURL(/\/app\/projects$/);
+  await expect(page.getByTestId("projects-empty")).toHaveText("No active projects.");
+
+  // Create: a refused name says why and keeps the description typed.
+  const create = page.getByTestId("create-projects-form");
+  await create.getByLabel("Description (optional)").fill("Ship the launch site.");
+  await create.getByRole("button", { name: "Create project" }).click();
+  await expect(create.getByText("Enter a name.")).toBeVisible();
+  await expect(create.getByLabel("Description (optional)")).toHaveValue("Ship the launch site.");
+  await create.getByLabel("Name", { exact: true }).fill("Launch");
+  await create.getByRole("button", { name: "Create project" }).click();
+  await expect(create.getByText("Created “Launch”.")).toBeVisible();
+  await expect(create.getByLabel("Name", { exact: true })).toHaveValue("");
+  const row = page.locator('[data-testid="projects-row"][data-name="Launch"]');
+  await expect(row).toContainText("Ship the launch site.");
+  await expect(row).toContainText("Active");
+
+  // Edit in the dialog.
+  await row.getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit project" });
+  await dialog.getByLabel("Name", { exact: true }).fill("Launch 2027");
+  await dialog.getByLabel("Description (optional)").fill("Ship the launch site, then the docs.");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toHaveCount(0);
+  const edited = page.locator('[data-testid="projects-row"][data-name="Launch 2027"]');
+  await expect(edited).toContainText("Ship the launch site, then the docs.");
+
+  // Archive: gone from the active list, found under Archived, back with Unarchive.
+  await edited.getByRole("button", { name: "Archive" }).click();
+  await expect(page.getByTestId("projects-empty")).toHaveText("No active projects.");
+  await page.getByRole("link", { name: "Archived", exact: true }).click();
+  await expect(page).toHaveURL(/status=archived/);
+  const archived = page.locator('[data-testid="projects-row"][data-name="Launch 2027"]');
+  await expect(archived).toContainText("Archived");
+  await archived.getByRole("button", { name: "Unarchive" }).click();
+  await expect(page.getByTestId("projects-empty")).toHaveText("No archived projects.");
+  await page.getByRole("link", { name: "Active", exact: true }).click();
+  await expect(edited).toContainText("Active");
+
+  // The auditor: the same project, no form, no buttons.
+  const auditorContext = await browser.newContext();
+  await sessionFor(auditorContext, ws.users.auditor, ws.tenantId);
+  const auditorPage = await auditorContext.newPage();
+  await auditorPage.goto("/app/projects");
+  await expect(auditorPage.locator('[data-testid="projects-row"][data-name="Launch 2027"]')).toBeVisible();
+  await expect(auditorPage.getByTestId("create-projects-form")).toHaveCount(0);
+  await expect(auditorPage.getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await expect(auditorPage.getByRole("button", { name: "Delete" })).toHaveCount(0);
+
+  // Delete: cancelling keeps it; confirming deletes it.
+  await edited.getByRole("button", { name: "Delete" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete this project?" });
+  await expect(confirm).toContainText("Launch 2027");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(edited).toBeVisible();
+  await edited.getByRole("button", { name: "Delete" }).click();
+  await confirm.getByRole("button", { name: "Delete project" }).click();
+  await expect(page.getByTestId("projects-empty")).toHaveText("No active projects.");
+  const { rows } = await db().query("SELECT count(*)::int AS n FROM projects WHERE tenant_id = $1", [ws.tenantId]);
+  expect(rows[0].n).toBe(0);
+
+  // The audit log (the auditor reads it): each change as a sentence, newest first.
+  await auditorPage.goto("/app/audit");
+  for (const sentence of [
+    "Deleted the project “Launch 2027”",
+    "Brought the project “Launch 2027” back from the archive",
+    "Archived the project “Launch 2027”",
+    "Renamed the project “Launch” to “Launch 2027” and changed its description",
+    "Created the project “Launch”",
+  ]) {
+    await expect(auditorPage.getByText(sentence, { exact: true })).toBeVisible();
+  }
+  await auditorContext.close();
+  await memberContext.close();
+});

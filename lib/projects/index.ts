@@ -1,0 +1,195 @@
+import "server-only";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import { sql, type Tx } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
+import { can, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
+import { uuidSchema } from "@/lib/validation";
+
+// Projects (written by npm run new:resource, then given a description and an
+// archive by hand): list, create, edit, archive, unarchive and delete, each
+// inside withTenant (one transaction, the request's identity
+// proven to the database) with its audit row in the same transaction.
+// The roles matrix decides who may do what (projects.read, projects.manage,
+// lib/projects/definition.ts); the policies refuse the same in the database.
+
+export const PAGE_SIZE = 25;
+export const NAME_MAX = 200;
+export const DESCRIPTION_MAX = 2000;
+
+const NOT_FOUND = "That project does not exist (any more). Reload the page.";
+const FORBIDDEN = "Your role in this workspace does not allow changing projects.";
+
+const nameSchema = z
+  .string({ error: "Enter a name." })
+  .trim()
+  .min(1, "Enter a name.")
+  .max(NAME_MAX, `Keep the name to ${NAME_MAX} characters or fewer.`);
+/** Optional: empty (or only spaces) is none. A textarea posts CRLF line breaks; they are kept as one character. */
+const descriptionSchema = z
+  .string({ error: "The description is text." })
+  .optional()
+  .transform((text) => (text ?? "").replace(/\r\n?/g, "\n").trim())
+  .pipe(z.string().max(DESCRIPTION_MAX, `Keep the description to ${DESCRIPTION_MAX.toLocaleString("en")} characters or fewer.`))
+  .transform((text) => text || null);
+const idSchema = uuidSchema(NOT_FOUND);
+
+export const createProjectSchema = z.object({ name: nameSchema, description: descriptionSchema });
+export const updateProjectSchema = z.object({ id: idSchema, name: nameSchema, description: descriptionSchema });
+export const deleteProjectSchema = z.object({ id: idSchema });
+export const archiveProjectSchema = z.object({ id: idSchema, archived: z.enum(["true", "false"]).transform((v) => v === "true") });
+
+export const PROJECT_STATUSES = ["active", "archived", "all"] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** The list's URL: a search in the names, active or archived ones, a page number; anything else reads as the first page of the active ones. */
+export const listQuerySchema = z.object({
+  q: z.string().trim().max(NAME_MAX).catch(""),
+  status: z.enum(PROJECT_STATUSES).catch("active"),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+export type ListQuery = z.output<typeof listQuerySchema>;
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string | null;
+  archivedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProjectPage {
+  rows: Project[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  description: string | null;
+  archived_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+const COLUMNS = sql`id, name, description, archived_at, created_at, updated_at`;
+const from = (r: Row): Project => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  archivedAt: r.archived_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** `q` as a LIKE pattern that matches it literally, anywhere in the text. */
+const containing = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const STATUS_CONDITION = {
+  active: sql`archived_at IS NULL`,
+  archived: sql`archived_at IS NOT NULL`,
+  all: sql`TRUE`,
+} satisfies Record<ProjectStatus, unknown>;
+
+/**
+ * A page of the workspace's projects — the active ones, the archived ones or
+ * all (active first) — newest first, those whose name or description contains
+ * `q` when it is given. Runs in the caller's transaction (a page's
+ * requireTenantWith); the SELECT policy admits rows only to projects.read.
+ */
+export async function listProjects(tx: Tx, actor: { tenantId: string }, query: ListQuery): Promise<ProjectPage> {
+  const pattern = query.q ? containing(query.q) : null;
+  const where = sql`tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL AND ${STATUS_CONDITION[query.status]}
+    AND (${pattern}::text IS NULL OR name ILIKE ${pattern} OR description ILIKE ${pattern})`;
+  const counted = await tx.one<{ total: number }>(sql`SELECT count(*)::int AS total FROM projects WHERE ${where}`);
+  const rows = await tx.query<Row>(sql`
+    SELECT ${COLUMNS} FROM projects
+     WHERE ${where}
+     ORDER BY archived_at IS NOT NULL, created_at DESC, id DESC
+     LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}`);
+  return { rows: rows.map(from), total: counted?.total ?? 0, page: query.page, pageSize: PAGE_SIZE };
+}
+
+/** Enters the tenant as the actor, refusing unless their live role may manage projects. */
+function managing<T>(actor: TenantActor, fn: (tx: Tx, role: Role) => Promise<T>): Promise<T> {
+  return withTenant(actor, async (tx, role) => {
+    if (!can(role, "projects.manage")) throw new DomainError("forbidden", FORBIDDEN);
+    return fn(tx, role);
+  });
+}
+
+type ProjectAction = "project.create" | "project.update" | "project.archive" | "project.unarchive" | "project.delete";
+const audit = (tx: Tx, actor: TenantActor, action: ProjectAction, id: string, metadata: Record<string, unknown>) =>
+  recordAudit(tx, { tenantId: actor.tenantId, actor: actor.user, action, target: { type: "project", id }, metadata, request: actor.request });
+
+/** The project, locked: concurrent changes queue, so each audit row's "from" is what it replaced. */
+async function locked(tx: Tx, actor: TenantActor, id: string): Promise<Row> {
+  const row = await tx.one<Row>(sql`
+    SELECT ${COLUMNS} FROM projects WHERE id = ${id}::uuid AND tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL FOR UPDATE`);
+  if (!row) throw new DomainError("not_found", NOT_FOUND);
+  return row;
+}
+
+/** What the forms give (createProjectSchema, updateProjectSchema); a description not given is none, or unchanged. */
+type ProjectInput = { name: string; description?: string | null };
+
+export async function createProject(actor: TenantActor, input: ProjectInput): Promise<Project> {
+  return managing(actor, async (tx) => {
+    const row = await tx.one<Row>(sql`
+      INSERT INTO projects (tenant_id, name, description, created_by)
+      VALUES (${actor.tenantId}::uuid, ${input.name}, ${input.description ?? null}, ${actor.user.id}::uuid)
+      RETURNING ${COLUMNS}`);
+    // The description's length, not its text: auditors read the log.
+    await audit(tx, actor, "project.create", row!.id, { name: input.name, description_length: input.description?.length ?? 0 });
+    return from(row!);
+  });
+}
+
+/**
+ * Renames a project and/or changes its description; the audit row says from
+ * what name to what, and whether the description changed. Nothing changed
+ * changes (and records) nothing. Archived projects can be edited too.
+ */
+export async function updateProject(actor: TenantActor, input: ProjectInput & { id: string }): Promise<Project> {
+  return managing(actor, async (tx) => {
+    const current = await locked(tx, actor, input.id);
+    const description = input.description === undefined ? current.description : input.description;
+    const renamed = current.name !== input.name;
+    const described = current.description !== description;
+    if (!renamed && !described) return from(current);
+    const row = await tx.one<Row>(sql`
+      UPDATE projects SET name = ${input.name}, description = ${description}, updated_at = now() WHERE id = ${input.id}::uuid
+      RETURNING ${COLUMNS}`);
+    await audit(tx, actor, "project.update", input.id, {
+      name: input.name,
+      ...(renamed ? { from: current.name, to: input.name } : {}),
+      description_changed: described,
+    });
+    return from(row!);
+  });
+}
+
+/** Archives a project or brings it back; doing what is already done records nothing. */
+export async function setProjectArchived(actor: TenantActor, input: z.output<typeof archiveProjectSchema>): Promise<Project> {
+  return managing(actor, async (tx) => {
+    const current = await locked(tx, actor, input.id);
+    if ((current.archived_at !== null) === input.archived) return from(current);
+    const row = await tx.one<Row>(sql`
+      UPDATE projects SET archived_at = CASE WHEN ${input.archived}::boolean THEN now() END, updated_at = now() WHERE id = ${input.id}::uuid
+      RETURNING ${COLUMNS}`);
+    await audit(tx, actor, input.archived ? "project.archive" : "project.unarchive", input.id, { name: current.name });
+    return from(row!);
+  });
+}
+
+export async function deleteProject(actor: TenantActor, input: z.output<typeof deleteProjectSchema>): Promise<{ name: string }> {
+  return managing(actor, async (tx) => {
+    const row = await tx.one<{ name: string }>(sql`
+      DELETE FROM projects WHERE id = ${input.id}::uuid AND tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL RETURNING name`);
+    if (!row) throw new DomainError("not_found", NOT_FOUND);
+    await audit(tx, actor, "project.delete", input.id, { name: row.name });
+    return row;
+  });
+}

@@ -1,0 +1,197 @@
+// The resource generator, run into a scratch copy of the files it reads and
+// edits (the schema, the registry, the migrations' names): what it writes,
+// that it registers the module with one line, that it refuses to overwrite
+// anything (exit 1 from the command line), that it checks names — and that
+// the migration it writes applies to the test database and isolates tenants
+// there (in a transaction that is rolled back). The generated lib module's own
+// test is proven by lib/projects, committed as the generator wrote it.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { get_dmmf } from "@prisma/prisma-schema-wasm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorkspace, owner } from "@/test/fixtures";
+import { REGISTRY_MARKER, ResourceError, generate, namesFor, type GenerateResult } from "./new-resource";
+
+const REPO = path.join(import.meta.dirname, "..");
+
+/** A scratch project: the schema, the registry, and the migrations' directories (names only). */
+function scratchRoot(): string {
+  const root = mkdtempSync(path.join(tmpdir(), "new-resource-"));
+  mkdirSync(path.join(root, "prisma/migrations"), { recursive: true });
+  mkdirSync(path.join(root, "lib/registry"), { recursive: true });
+  cpSync(path.join(REPO, "prisma/schema.prisma"), path.join(root, "prisma/schema.prisma"));
+  cpSync(path.join(REPO, "lib/registry/index.ts"), path.join(root, "lib/registry/index.ts"));
+  for (const dir of readdirSync(path.join(REPO, "prisma/migrations"))) {
+    if (/^\d{14}_/.test(dir)) mkdirSync(path.join(root, "prisma/migrations", dir));
+  }
+  return root;
+}
+
+/** Every file under `dir` with its contents. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("names", () => {
+  it("derives every form of a plural name, snake or kebab", () => {
+    expect(namesFor("time-entries")).toEqual({
+      table: "time_entries",
+      kebab: "time-entries",
+      singular: "time_entry",
+      camel: "timeEntries",
+      Model: "TimeEntry",
+      Plurals: "TimeEntries",
+      Plural: "Time entries",
+      Singular: "Time entry",
+      lower: "time entries",
+      lowerSingular: "time entry",
+    });
+    expect(namesFor("time_entries").kebab).toBe("time-entries");
+    expect(namesFor("projects")).toMatchObject({ singular: "project", Model: "Project" });
+    expect(namesFor("statuses").singular).toBe("status");
+    expect(namesFor("boxes").singular).toBe("box");
+  });
+
+  it.each(["Projects", "project", "address", "1projects", "pro jects", "projects-", "a--bs", "x".repeat(40) + "s", "members", "users", "'; DROP TABLE x; --"])(
+    "refuses %j",
+    (name) => {
+      expect(() => namesFor(name)).toThrow(ResourceError);
+    },
+  );
+});
+
+describe("generating into a scratch copy", () => {
+  let root: string;
+  let result: GenerateResult;
+  let sql: string;
+
+  beforeAll(() => {
+    root = scratchRoot();
+    // A clock earlier than the newest migration: the new one must still come after it.
+    result = generate({ root, name: "time-entries", now: new Date("2026-01-01T00:00:00Z") });
+    sql = readFileSync(path.join(root, result.created[0]!), "utf8");
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("writes the resource's files, and its migration after every other", () => {
+    const newest = readdirSync(path.join(REPO, "prisma/migrations")).filter((d) => /^\d{14}_/.test(d)).sort().at(-1)!;
+    const migration = result.created[0]!;
+    expect(migration).toMatch(/^prisma\/migrations\/\d{14}_time_entries\/migration\.sql$/);
+    expect(migration.split("/")[2]! > newest).toBe(true);
+    expect(result.created.slice(1)).toEqual([
+      "lib/time-entries/definition.ts",
+      "lib/time-entries/index.ts",
+      "lib/time-entries/time-entries.test.ts",
+      "lib/time-entries/row-factory.ts",
+      "app/app/(workspace)/time-entries/page.tsx",
+      "app/app/(workspace)/time-entries/actions.ts",
+      "components/time-entries/time-entries-forms.tsx",
+    ]);
+    for (const file of result.created) {
+      const text = readFileSync(path.join(root, file), "utf8");
+      expect(text, file).not.toMatch(/\{\{[A-Za-z]+\}\}/);
+    }
+    expect(result.edited).toEqual(["prisma/schema.prisma", "lib/registry/index.ts"]);
+  });
+
+  it("registers the module with its line above the marker (and its import)", () => {
+    const before = readFileSync(path.join(REPO, "lib/registry/index.ts"), "utf8").split("\n");
+    const after = readFileSync(path.join(root, "lib/registry/index.ts"), "utf8").split("\n");
+    const added = after.filter((line) => !before.includes(line));
+    expect(added).toEqual(['import { timeEntriesModule } from "@/lib/time-entries/definition";', "  timeEntriesModule,"]);
+    expect(after[after.indexOf("  timeEntriesModule,") + 1]).toContain(REGISTRY_MARKER);
+  });
+
+  it("appends a model Prisma accepts, with its tenant key stated for the drift test", () => {
+    const schema = readFileSync(path.join(root, "prisma/schema.prisma"), "utf8");
+    expect(schema.startsWith(readFileSync(path.join(REPO, "prisma/schema.prisma"), "utf8").trimEnd())).toBe(true);
+    const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: [["schema.prisma", schema]] })));
+    const model = dmmf.datamodel.models.find((m: { name: string }) => m.name === "TimeEntry");
+    expect(model.dbName).toBe("time_entries");
+    expect(model.documentation).toContain("@fk tenant_id -> tenants(id) on delete cascade");
+  });
+
+  it("writes policies that ask the matrix and rows for the matrix's roles", () => {
+    expect(sql).toContain('ALTER TABLE "time_entries" FORCE ROW LEVEL SECURITY;');
+    expect(sql).toContain("app_can('time_entries.read')");
+    expect(sql).toContain("app_can('time_entries.manage')");
+    expect(sql).not.toMatch(/app_role_in|'owner'\)?\s*(=|IN)/);
+    const definition = readFileSync(path.join(root, "lib/time-entries/definition.ts"), "utf8");
+    expect(definition).toContain('"time_entries.read": { roles: ["owner", "admin", "auditor", "member"]');
+    expect(definition).toContain('"time_entries.manage": { roles: ["owner", "admin", "member"]');
+    expect(sql).toContain("('time_entries.manage', 'member')");
+    expect(sql).not.toContain("('time_entries.manage', 'auditor')");
+  });
+
+  it("refuses to run again: exit 1, a message naming what is in the way, nothing changed", () => {
+    const before = snapshot(root);
+    expect(() => generate({ root, name: "time_entries" })).toThrow(/exists already; nothing was written/);
+    const cli = spawnSync(process.execPath, [path.join(REPO, "node_modules/tsx/dist/cli.mjs"), path.join(REPO, "scripts/new-resource.ts"), "time-entries", "--root", root], {
+      encoding: "utf8",
+    });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain("“time_entries” exists already; nothing was written");
+    expect(cli.stderr).toContain("lib/time-entries/index.ts");
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it("refuses a name whose files exist even when the registry does not know it", () => {
+    const other = scratchRoot();
+    try {
+      mkdirSync(path.join(other, "components/invoices"), { recursive: true });
+      expect(() => generate({ root: other, name: "invoices" })).toThrow(/components\/invoices/);
+      expect(existsSync(path.join(other, "lib/invoices"))).toBe(false);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it("applies to the migrated database and keeps each workspace to its rows (rolled back)", async () => {
+    const [a, b] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const client = await owner().connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(sql);
+      const { rows: security } = await client.query(
+        "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'public.time_entries'::regclass",
+      );
+      expect(security).toEqual([{ relrowsecurity: true, relforcerowsecurity: true }]);
+      const { rows: granted } = await client.query("SELECT permission, role::text FROM role_permissions WHERE permission LIKE 'time_entries.%' ORDER BY 1, 2");
+      expect(granted.map((r) => `${r.permission}:${r.role}`)).toEqual([
+        "time_entries.manage:admin",
+        "time_entries.manage:member",
+        "time_entries.manage:owner",
+        "time_entries.read:admin",
+        "time_entries.read:auditor",
+        "time_entries.read:member",
+        "time_entries.read:owner",
+      ]);
+      await client.query("INSERT INTO time_entries (tenant_id, name) VALUES ($1, 'a'), ($2, 'b')", [a.tenant.id, b.tenant.id]);
+
+      // As the app, entered as A's auditor (reads, may not manage), then A's member (manages).
+      await client.query("SET LOCAL ROLE tenantry_app");
+      await client.query("SELECT app_enter($1, $2, true)", [a.auditor.sessionToken, a.tenant.id]);
+      expect((await client.query("SELECT name FROM time_entries")).rows).toEqual([{ name: "a" }]);
+      expect((await client.query("DELETE FROM time_entries")).rowCount).toBe(0);
+      await client.query("SELECT app_enter($1, $2, true)", [a.member.sessionToken, a.tenant.id]);
+      expect((await client.query("UPDATE time_entries SET name = 'changed'")).rowCount).toBe(1);
+      expect((await client.query("DELETE FROM time_entries")).rowCount).toBe(1);
+      await client.query("RESET ROLE");
+      expect((await client.query("SELECT name FROM time_entries ORDER BY name")).rows).toEqual([{ name: "b" }]);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+  });
+});

@@ -1,0 +1,265 @@
+// npm run new:resource -- <name> [--read <roles>] [--manage <roles>] [--timestamp <yyyymmddhhmmss>] [--root <dir>]
+//
+// Writes a tenant-scoped resource from the templates in
+// scripts/templates/resource: its migration (table, forced row-level
+// security, policies asking the roles matrix, role_permissions rows, grants),
+// its Prisma model (appended to prisma/schema.prisma), lib/<name>/ (module
+// definition, list/create/rename/delete through withTenant with audit rows,
+// the row factory prisma/rls.test.ts finds, a test), the page, its actions and
+// its client forms — and registers the module with one line in
+// lib/registry/index.ts. It refuses to overwrite anything: if any file it
+// would write exists, or the table, model or registration does, it writes
+// nothing and exits with 1.
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const TEMPLATES = path.join(import.meta.dirname, "templates", "resource");
+const ROLES = ["owner", "admin", "auditor", "member"] as const;
+type Role = (typeof ROLES)[number];
+export const REGISTRY_MARKER = "// new:resource registers here";
+
+/** Names the foundation uses already (pages, tables, modules) that a resource may not take. */
+const RESERVED = new Set([
+  "tenants", "users", "sessions", "accounts", "settings", "dashboard", "audit", "trash", "onboarding", "workspaces", "logos", "members",
+  "invitations", "permissions", "roles", "apis", "registries", "generated", "tenancies",
+]);
+
+/** A refusal the user can act on: printed as is, exit code 1. */
+export class ResourceError extends Error {}
+
+export interface ResourceNames {
+  /** Table, permission prefix: projects, time_entries. */
+  table: string;
+  /** Directories and URL: projects, time-entries. */
+  kebab: string;
+  /** Audit actions and target type: project, time_entry. */
+  singular: string;
+  /** Variables: projects, timeEntries. */
+  camel: string;
+  /** Types: Project, TimeEntry. */
+  Model: string;
+  /** Functions and components: Projects, TimeEntries. */
+  Plurals: string;
+  /** Headings: Projects, Time entries. */
+  Plural: string;
+  Singular: string;
+  /** Sentences: projects, time entries. */
+  lower: string;
+  lowerSingular: string;
+}
+
+function singularOf(word: string): string {
+  if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(ss|x|z|ch|sh|tus)es$/.test(word)) return word.slice(0, -2);
+  return word.slice(0, -1);
+}
+
+/** The forms of a plural snake_case or kebab-case name, after checking it. */
+export function namesFor(raw: string): ResourceNames {
+  const name = raw.trim();
+  if (!/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/.test(name) || name.length > 40) {
+    throw new ResourceError(
+      `“${raw}” is not a resource name: use lowercase letters and digits, words joined by - or _, starting with a letter, at most 40 characters (e.g. projects, time-entries).`,
+    );
+  }
+  const words = name.split(/[-_]/);
+  const last = words.at(-1)!;
+  if (!last.endsWith("s") || last.endsWith("ss") || last.length < 3) {
+    throw new ResourceError(`“${raw}” should be plural (the table holds many): e.g. ${name}s.`);
+  }
+  const table = words.join("_");
+  if (RESERVED.has(table)) throw new ResourceError(`“${raw}” is a name the foundation uses already; pick another.`);
+  const singularWords = [...words.slice(0, -1), singularOf(last)];
+  const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
+  const camelOf = (ws: string[]) => ws[0]! + ws.slice(1).map(cap).join("");
+  return {
+    table,
+    kebab: words.join("-"),
+    singular: singularWords.join("_"),
+    camel: camelOf(words),
+    Model: singularWords.map(cap).join(""),
+    Plurals: words.map(cap).join(""),
+    Plural: cap(words.join(" ")),
+    Singular: cap(singularWords.join(" ")),
+    lower: words.join(" "),
+    lowerSingular: singularWords.join(" "),
+  };
+}
+
+function parseRoles(list: string, option: string): Role[] {
+  const roles = list.split(",").map((r) => r.trim()).filter(Boolean);
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length || roles.length === 0) throw new ResourceError(`${option} takes roles among ${ROLES.join(", ")}, comma-separated (got “${list}”).`);
+  return ROLES.filter((r) => roles.includes(r));
+}
+
+const stamp = (d: Date) => d.toISOString().replace(/\D/g, "").slice(0, 14);
+
+/** Now, or one second after the newest migration when that is later (migrations apply in name order). */
+function nextTimestamp(migrations: string, now: Date): string {
+  const latest = existsSync(migrations)
+    ? readdirSync(migrations).map((d) => /^(\d{14})_/.exec(d)?.[1]).filter(Boolean).sort().at(-1)
+    : undefined;
+  if (!latest || stamp(now) > latest) return stamp(now);
+  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(latest.slice(i, i + (k === 0 ? 4 : 2))));
+  return stamp(new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s! + 1)));
+}
+
+function render(template: string, vars: Record<string, string>): string {
+  const text = readFileSync(path.join(TEMPLATES, template), "utf8");
+  return text.replace(/\{\{([A-Za-z]+)\}\}/g, (_, key: string) => {
+    if (!Object.hasOwn(vars, key)) throw new Error(`${template}: unknown placeholder {{${key}}}`);
+    return vars[key]!;
+  });
+}
+
+export interface GenerateOptions {
+  /** The project's root (the repository; a test passes a scratch copy). */
+  root: string;
+  name: string;
+  /** Roles given <name>.read and <name>.manage; manage must be among the readers. */
+  readRoles?: readonly Role[];
+  manageRoles?: readonly Role[];
+  timestamp?: string;
+  now?: Date;
+}
+
+export interface GenerateResult {
+  names: ResourceNames;
+  /** Files written, relative to the root. */
+  created: string[];
+  /** Existing files changed: the schema (a model appended) and the registry (one line, and its import). */
+  edited: string[];
+  notes: string[];
+}
+
+export function generate(options: GenerateOptions): GenerateResult {
+  const names = namesFor(options.name);
+  const readRoles = options.readRoles ?? ROLES;
+  const manageRoles = options.manageRoles ?? (["owner", "admin", "member"] as const);
+  const notReaders = manageRoles.filter((r) => !readRoles.includes(r));
+  if (notReaders.length) throw new ResourceError(`Those who manage ${names.lower} must read them too (${notReaders.join(", ")} would not).`);
+  if (options.timestamp !== undefined && !/^\d{14}$/.test(options.timestamp)) throw new ResourceError("--timestamp is yyyymmddhhmmss (14 digits).");
+
+  const root = path.resolve(options.root);
+  const at = (rel: string) => path.join(root, rel);
+  const migrations = at("prisma/migrations");
+  const timestamp = options.timestamp ?? nextTimestamp(migrations, options.now ?? new Date());
+  const vars: Record<string, string> = {
+    ...names,
+    timestamp,
+    readRoles: readRoles.map((r) => `"${r}"`).join(", "),
+    manageRoles: manageRoles.map((r) => `"${r}"`).join(", "),
+    rolePermissionRows: [
+      ...readRoles.map((r) => `('${names.table}.read', '${r}')`),
+      ...manageRoles.map((r) => `('${names.table}.manage', '${r}')`),
+    ]
+      .map((row) => `  ${row}`)
+      .join(",\n"),
+  };
+
+  const files: Array<[string, string]> = [
+    [`prisma/migrations/${timestamp}_${names.table}/migration.sql`, "migration.sql.tmpl"],
+    [`lib/${names.kebab}/definition.ts`, "definition.ts.tmpl"],
+    [`lib/${names.kebab}/index.ts`, "lib-index.ts.tmpl"],
+    [`lib/${names.kebab}/${names.kebab}.test.ts`, "lib.test.ts.tmpl"],
+    [`lib/${names.kebab}/row-factory.ts`, "row-factory.ts.tmpl"],
+    [`app/app/(workspace)/${names.kebab}/page.tsx`, "page.tsx.tmpl"],
+    [`app/app/(workspace)/${names.kebab}/actions.ts`, "actions.ts.tmpl"],
+    [`components/${names.kebab}/${names.kebab}-forms.tsx`, "forms.tsx.tmpl"],
+  ];
+
+  // Everything is checked before anything is written.
+  const schemaPath = at("prisma/schema.prisma");
+  const registryPath = at("lib/registry/index.ts");
+  const schema = readFileSync(schemaPath, "utf8");
+  const registry = readFileSync(registryPath, "utf8");
+  const clashes = files.map(([rel]) => rel).filter((rel) => existsSync(at(rel)));
+  for (const rel of [`lib/${names.kebab}`, `lib/${names.kebab}.ts`, `app/app/(workspace)/${names.kebab}`, `components/${names.kebab}`]) {
+    if (existsSync(at(rel)) && !clashes.some((c) => c.startsWith(`${rel}/`))) clashes.push(rel);
+  }
+  const earlier = existsSync(migrations) ? readdirSync(migrations).filter((d) => d.endsWith(`_${names.table}`)) : [];
+  clashes.push(...earlier.map((d) => `prisma/migrations/${d}`).filter((d) => !clashes.includes(d)));
+  if (new RegExp(`^model ${names.Model} \\{`, "m").test(schema)) clashes.push(`prisma/schema.prisma: model ${names.Model}`);
+  if (new RegExp(`@@map\\("${names.table}"\\)`).test(schema)) clashes.push(`prisma/schema.prisma: table ${names.table}`);
+  if (registry.includes(`${names.camel}Module`)) clashes.push(`lib/registry/index.ts: ${names.camel}Module`);
+  if (clashes.length) {
+    throw new ResourceError(`“${names.table}” exists already; nothing was written. In the way:\n${clashes.map((c) => `  ${c}`).join("\n")}`);
+  }
+  const markerAt = registry.indexOf(REGISTRY_MARKER);
+  if (markerAt < 0) throw new ResourceError(`lib/registry/index.ts has no “${REGISTRY_MARKER}” line to register the module at; nothing was written.`);
+
+  const rendered = files.map(([rel, template]) => [rel, render(template, vars)] as const);
+  const model = render("schema.prisma.tmpl", vars);
+
+  for (const [rel, text] of rendered) {
+    mkdirSync(path.dirname(at(rel)), { recursive: true });
+    writeFileSync(at(rel), text, { flag: "wx" });
+  }
+  writeFileSync(schemaPath, `${schema.replace(/\n*$/, "\n")}${model}`);
+  // The module's line in MODULES, just above the marker, and its import after the last import.
+  const lineStart = registry.lastIndexOf("\n", markerAt) + 1;
+  const indent = registry.slice(lineStart, markerAt);
+  let updated = `${registry.slice(0, lineStart)}${indent}${names.camel}Module,\n${registry.slice(lineStart)}`;
+  const imports = [...updated.matchAll(/^import .*;$/gm)];
+  const afterImports = imports.length ? imports.at(-1)!.index! + imports.at(-1)![0].length + 1 : 0;
+  updated = `${updated.slice(0, afterImports)}import { ${names.camel}Module } from "@/lib/${names.kebab}/definition";\n${updated.slice(afterImports)}`;
+  writeFileSync(registryPath, updated);
+
+  const notes: string[] = [];
+  if (existsSync(at("app/api/v1"))) {
+    notes.push(
+      "app/api/v1 exists, but the generator has no template for the versioned API yet: add the routes by hand, calling lib/" +
+        `${names.kebab} as the page's actions do.`,
+    );
+  }
+  return { names, created: rendered.map(([rel]) => rel), edited: ["prisma/schema.prisma", "lib/registry/index.ts"], notes };
+}
+
+function parseArgs(argv: string[]): GenerateOptions {
+  const options: Partial<GenerateOptions> = { root: process.cwd() };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new ResourceError(`${arg} needs a value.`);
+      return v;
+    };
+    if (arg === "--root") options.root = value();
+    else if (arg === "--timestamp") options.timestamp = value();
+    else if (arg === "--read") options.readRoles = parseRoles(value(), "--read");
+    else if (arg === "--manage") options.manageRoles = parseRoles(value(), "--manage");
+    else if (arg.startsWith("--")) throw new ResourceError(`Unknown option ${arg}.`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) {
+    throw new ResourceError(
+      "Usage: npm run new:resource -- <plural-name> [--read owner,admin,auditor,member] [--manage owner,admin,member] [--timestamp yyyymmddhhmmss]",
+    );
+  }
+  return { ...options, name: positional[0]! } as GenerateOptions;
+}
+
+function main() {
+  try {
+    const result = generate(parseArgs(process.argv.slice(2)));
+    const { kebab } = result.names;
+    console.log(`Wrote ${result.created.length} files:\n${result.created.map((f) => `  ${f}`).join("\n")}`);
+    console.log(`Edited:\n  prisma/schema.prisma (model ${result.names.Model} appended)\n  lib/registry/index.ts (${result.names.camel}Module registered)`);
+    for (const note of result.notes) console.log(`Note: ${note}`);
+    console.log(`
+Next:
+  node scripts/prisma-generate.mjs
+  npm run db:migrate
+  npx vitest run lib/${kebab}/${kebab}.test.ts prisma/rls.test.ts prisma/roles-matrix.test.ts prisma/schema-drift.test.ts
+  open /app/${kebab}`);
+  } catch (error) {
+    if (!(error instanceof ResourceError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
