@@ -5,6 +5,7 @@ import {
   acceptTransferAction,
   cancelTransferAction,
   finalConfirmTransferAction,
+  resendTransferConfirmationAction,
   signInAgainAction,
   startTransferAction,
 } from "@/app/app/(workspace)/settings/transfer/actions";
@@ -75,6 +76,22 @@ export function StartTransferForm({ candidates, needsCode }: { candidates: Candi
           {needsCode ? <CodeField error={state && !state.ok ? state.fieldErrors?.code : undefined} /> : null}
           <SubmitButton pendingLabel="Starting…" disabled={!chosen}>
             Start the transfer
+          </SubmitButton>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+/** Step 2's link again (the previous one stops working). */
+export function ResendConfirmation({ transferId }: { transferId: string }) {
+  return (
+    <ActionForm action={resendTransferConfirmationAction} testId="transfer-resend">
+      {() => (
+        <>
+          <input type="hidden" name="transferId" value={transferId} />
+          <SubmitButton variant="secondary" size="sm" pendingLabel="Sending…">
+            Send the link again
           </SubmitButton>
         </>
       )}

@@ -28,6 +28,10 @@ export const transferModule = defineModule({
       describe: (m) =>
         `Started transferring ownership to ${to(m)} after signing in again${m.email_dispatched === false ? " · confirmation email not sent" : "; a confirmation link was emailed"}`,
     },
+    "ownership.transfer.resend": {
+      label: "Transfer confirmation resent",
+      describe: (m) => `Sent a new confirmation link for the transfer to ${to(m)} (the previous one stopped working)${m.email_dispatched === false ? " · email not sent" : ""}`,
+    },
     "ownership.transfer.confirm": {
       label: "Ownership transfer confirmed",
       describe: (m) => `Confirmed the transfer of ownership to ${to(m)} from the emailed link`,

@@ -229,18 +229,7 @@ export async function startTransfer(
       }
       throw error;
     }
-    const url = `${appBaseUrl()}${TRANSFER_PAGE}/confirm?${new URLSearchParams({ tenant: actor.tenantId, transfer: transferId, token })}`;
-    const sent = await sendEmail({
-      to: actor.user.email,
-      subject: `Confirm the transfer of ${actor.tenant.name}`,
-      react: createElement(TransferConfirmEmail, {
-        workspaceName: actor.tenant.name,
-        fromName: actor.user.name ?? actor.user.email,
-        toName: target.name ?? target.email,
-        url,
-        expiresAt,
-      }),
-    });
+    const sent = await sendConfirmation(actor, transferId, token, target.name ?? target.email, expiresAt);
     await recordAudit(tx, {
       tenantId: actor.tenantId,
       actor: actor.user,
@@ -250,6 +239,51 @@ export async function startTransfer(
       request: actor.request,
     });
     return { transferId, emailDispatched: sent.delivered, expiresAt };
+  });
+}
+
+/** The confirmation link of step 2, to the owner who started the transfer. */
+function sendConfirmation(actor: TenantActor, transferId: string, token: string, toName: string, expiresAt: Date) {
+  const url = `${appBaseUrl()}${TRANSFER_PAGE}/confirm?${new URLSearchParams({ tenant: actor.tenantId, transfer: transferId, token })}`;
+  return sendEmail({
+    to: actor.user.email,
+    subject: `Confirm the transfer of ${actor.tenant.name}`,
+    react: createElement(TransferConfirmEmail, {
+      workspaceName: actor.tenant.name,
+      fromName: actor.user.name ?? actor.user.email,
+      toName,
+      url,
+      expiresAt,
+    }),
+  });
+}
+
+/**
+ * Step 2 again: a new confirmation link (the previous one stops working),
+ * valid until the same deadline — for an email that did not arrive.
+ */
+export async function resendTransferConfirmation(
+  actor: TenantActor,
+  input: z.output<typeof transferIdSchema>,
+  options: { now?: Date } = {},
+): Promise<{ emailDispatched: boolean }> {
+  const now = options.now ?? new Date();
+  return withTenant(actor, async (tx) => {
+    const row = await lockTransfer(tx, actor, input.transferId);
+    if (row.from_user_id !== actor.userId) throw new DomainError("forbidden", "Only the owner who started this transfer can be sent its link.");
+    requireStatus(row, "pending_confirmation", now, "sending the link again");
+    const token = randomBytes(32).toString("base64url");
+    await tx.exec(sql`UPDATE ownership_transfers SET confirm_token_hash = ${hashToken(token)} WHERE id = ${row.id}::uuid`);
+    const sent = await sendConfirmation(actor, row.id, token, row.to_name ?? row.to_email, row.due_at!);
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actor: actor.user,
+      action: "ownership.transfer.resend",
+      target: { type: "ownership_transfer", id: row.id },
+      metadata: { ...parties(row), email_dispatched: sent.delivered },
+      request: actor.request,
+    });
+    return { emailDispatched: sent.delivered };
   });
 }
 

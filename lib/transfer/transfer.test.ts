@@ -10,7 +10,15 @@ import { sendTransferEmail, sweepTransfers } from "@/lib/jobs/transfer";
 import { taskList } from "@/lib/jobs/worker";
 import { deleteTenant } from "@/lib/lifecycle";
 import { removeMember } from "@/lib/members";
-import { acceptTransfer, cancelTransfer, confirmTransfer, finalConfirmTransfer, startTransfer, TRANSFER_TIMINGS } from "@/lib/transfer";
+import {
+  acceptTransfer,
+  cancelTransfer,
+  confirmTransfer,
+  finalConfirmTransfer,
+  resendTransferConfirmation,
+  startTransfer,
+  TRANSFER_TIMINGS,
+} from "@/lib/transfer";
 import type { SecondFactor } from "@/lib/transfer/second-factor";
 import { can, ROLES } from "@/lib/tenancy";
 import {
@@ -174,6 +182,22 @@ describe("steps 2 and 3: the owner's two confirmations", () => {
     expect(row.due_at.getTime() - now.getTime()).toBe(TRANSFER_TIMINGS.finalDelayMs);
     // The link is single-use.
     expect(await domainCode(confirmTransfer(actorFor(s.tenant, s.owner), { transferId: s.transferId, token }, { now }))).toBe("wrong_step");
+  });
+
+  it("can be sent again by the owner only: the new link works, the old one no longer does, the deadline stays", async () => {
+    const s = await started();
+    const first = await confirmationToken(s.owner.email);
+    expect(await domainCode(resendTransferConfirmation(actorFor(s.tenant, s.member), { transferId: s.transferId }))).toBe("forbidden");
+    const before = await transferRow(s.transferId);
+    await resendTransferConfirmation(actorFor(s.tenant, s.owner), { transferId: s.transferId }, { now: new Date(s.t0.getTime() + HOUR) });
+    await emailsTo(s.owner.email, 2);
+    const second = await confirmationToken(s.owner.email);
+    expect(second).not.toBe(first);
+    expect((await transferRow(s.transferId)).due_at).toEqual(before.due_at);
+    const now = new Date(s.t0.getTime() + 2 * HOUR);
+    expect(await domainCode(confirmTransfer(actorFor(s.tenant, s.owner), { transferId: s.transferId, token: first }, { now }))).toBe("invalid_link");
+    expect(await domainCode(confirmTransfer(actorFor(s.tenant, s.owner), { transferId: s.transferId, token: second }, { now }))).toBe("ok");
+    expect(await auditRows(s.tenant.id, "ownership.transfer.resend")).toHaveLength(1);
   });
 
   it("expires when the link is not used within 24 hours: refused by the lib, ended by the worker", async () => {

@@ -13,6 +13,7 @@ import {
   confirmTransfer,
   confirmTransferSchema,
   finalConfirmTransfer,
+  resendTransferConfirmation,
   startTransfer,
   startTransferSchema,
   TRANSFER_PAGE,
@@ -28,6 +29,12 @@ import {
 export const startTransferAction = tenantAction({ schema: startTransferSchema, permission: "ownership.transfer" }, async (input, ctx) => {
   const started = await startTransfer(ctx, input);
   redirect(`${TRANSFER_PAGE}?step=${started.emailDispatched ? "started" : "unsent"}`);
+});
+
+/** Step 2's link again, if the email did not arrive. */
+export const resendTransferConfirmationAction = tenantAction({ schema: transferIdSchema, permission: "ownership.transfer" }, async (input, ctx) => {
+  const sent = await resendTransferConfirmation(ctx, input);
+  redirect(`${TRANSFER_PAGE}?step=${sent.emailDispatched ? "resent" : "unsent"}`);
 });
 
 /** Step 2: the emailed link's page posts here. */

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
-import { AcceptTransfer, CancelTransfer, FinalConfirm, SignInAgain, StartTransferForm } from "@/components/transfer/transfer-controls";
+import { AcceptTransfer, CancelTransfer, FinalConfirm, ResendConfirmation, SignInAgain, StartTransferForm } from "@/components/transfer/transfer-controls";
 import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { can, requireTenantWith } from "@/lib/tenancy";
@@ -31,7 +31,8 @@ const ENDED: Record<string, string> = {
 /** What the page says after each step (the actions redirect here with ?step=…). */
 const STEP_MESSAGES: Record<string, (email: string, workspace: string) => string> = {
   started: (email) => `We emailed ${email} a link to confirm the transfer. It works for 24 hours.`,
-  unsent: () => "The transfer is started, but the confirmation email could not be sent. Cancel it and start again in a moment.",
+  unsent: () => "The confirmation email could not be sent just now. Send the link again in a moment.",
+  resent: (email) => `We emailed ${email} a new link; the previous one no longer works.`,
   confirmed: () => "Confirmed. We will ask you for a final confirmation in 24 hours.",
   cooling: () => "Confirmed. The 72-hour cooling period has begun; the admins and owners are being told.",
   cancelled: () => "The transfer is cancelled. Nobody's role changed.",
@@ -119,7 +120,10 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
               ) : null}
 
               {isFrom && t.status === "pending_confirmation" ? (
-                <Alert variant="info">Check your email ({ctx.user.email}) for the link that confirms the transfer.</Alert>
+                <div className="space-y-2">
+                  <Alert variant="info">Check your email ({ctx.user.email}) for the link that confirms the transfer.</Alert>
+                  <ResendConfirmation transferId={t.id} />
+                </div>
               ) : null}
               {isFrom && t.status === "awaiting_final" ? (
                 <FinalConfirm transferId={t.id} workspaceName={ctx.tenant.name} toName={t.to.name ?? t.to.email} />
