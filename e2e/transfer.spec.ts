@@ -44,6 +44,8 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   const startedAt = Date.now();
   await owner.getByRole("button", { name: "Start the transfer" }).click();
   await expect(owner.getByText(`We emailed ${ownerUser.email} a link to confirm the transfer`)).toBeVisible();
+  await expect(owner.getByTestId("transfer-time-left")).toContainText("the owner to confirm from the emailed link");
+  await expect(owner.getByRole("button", { name: "Send the link again" })).toBeVisible();
 
   // Step 2: the emailed link, then a button.
   const confirmEmail = await waitForEmail(ownerUser.email, "Confirm the transfer", startedAt);
