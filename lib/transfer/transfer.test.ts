@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { runMigrations, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
+import { purgeWorkspace } from "@/lib/jobs/purge";
 import { sendTransferEmail, sweepTransfers } from "@/lib/jobs/transfer";
 import { taskList } from "@/lib/jobs/worker";
 import { deleteTenant } from "@/lib/lifecycle";
@@ -424,7 +425,7 @@ describe("20 activations and cancellations at once", () => {
 });
 
 describe("a workspace that is suspended or deleted", () => {
-  it("holds its transfer where it is: no step by anyone, none by the worker", async () => {
+  it("holds its transfer where it is: no step by anyone, none by the worker; a purge removes it", async () => {
     const c = await awaitingAcceptance();
     await setTenantStatus(c.tenant.id, "blocked");
     expect(await domainCode(acceptTransfer(actorFor(c.tenant, c.member), { transferId: c.transferId }, { now: c.at(99) }))).toBe("tenant_suspended");
@@ -436,6 +437,11 @@ describe("a workspace that is suspended or deleted", () => {
     expect(await domainCode(cancelTransfer(actorFor(d.tenant, d.owner), { transferId: d.transferId }))).toBe("not_member");
     expect((await sweepTransfers(owner(), d.at(400))).moved[d.transferId]).toBeUndefined();
     expect(await transferRow(d.transferId)).toMatchObject({ status: "cooling" });
+
+    // Purged, the workspace takes its transfers with it.
+    const purged = await purgeWorkspace(owner(), d.tenant.id, { now: new Date(Date.now() + 40 * 24 * HOUR) });
+    expect(purged).toMatchObject({ purged: true, rows: { ownership_transfers: 1 } });
+    expect(await transferRow(d.transferId)).toBeNull();
   });
 });
 
