@@ -41,6 +41,9 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
             <a href="/app/trash" className="block text-xs text-zinc-500 hover:underline">
               Trash
             </a>
+            <a href="/app/profile" className="block text-xs text-zinc-500 hover:underline" data-testid="profile-link">
+              Your profile
+            </a>
             <p className="truncate text-xs text-zinc-500" title={ctx.user.email} data-testid="signed-in-as">
               {ctx.user.email}
             </p>

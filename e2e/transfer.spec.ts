@@ -91,7 +91,7 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   const acceptEmail = await waitForEmail(memberUser.email, "Accept ownership", beforeAccept);
 
   // Browser B's session is an hour old: acceptance asks for a fresh sign-in link first.
-  await db().query("UPDATE sessions SET authenticated_at = now() - interval '1 hour' WHERE user_id = $1", [memberUser.id]);
+  await db().query("UPDATE sessions SET created_at = now() - interval '1 hour' WHERE user_id = $1", [memberUser.id]);
   await member.goto(linkIn(acceptEmail, /https?:\/\/[^\s"<>]+\/app\/settings\/transfer(?=[\s"<>])/));
   await expect(member.getByTestId("transfer-needs-reauth")).toBeVisible();
   await expect(member.getByTestId("transfer-accept")).toHaveCount(0);

@@ -9,6 +9,7 @@ import MagicLinkEmail from "@/emails/magic-link";
 import { getAuthDb } from "@/lib/auth-db";
 import { authRedirect } from "@/lib/auth-redirect";
 import { sendEmail } from "@/lib/email";
+import { describeDevice } from "@/lib/device";
 
 const MAGIC_LINK_MAX_AGE_SECONDS = 60 * 60;
 // Where Auth.js sends whoever has been emailed a link (its verify-request
@@ -49,12 +50,16 @@ export function tenantryAdapter(): Adapter {
     createUser: (user) => base().createUser!({ ...user, email: user.email.toLowerCase() }),
     getUserByEmail: (email) => base().getUserByEmail!(email.toLowerCase()),
     async createSession(session) {
-      const created = await base().createSession!({ ...session, sessionToken: hashSessionToken(session.sessionToken) });
+      const device = await requestDevice();
+      const created = await base().createSession!({ ...session, sessionToken: hashSessionToken(session.sessionToken), ...(device ? { device } : {}) });
       return { ...created, sessionToken: session.sessionToken };
     },
     async getSessionAndUser(sessionToken) {
       const found = await base().getSessionAndUser!(hashSessionToken(sessionToken));
       if (!found) return null;
+      // Awaiting its second factor (set by the database when the session was
+      // created): not signed in yet, to Auth.js either.
+      if ((found.session as { secondFactorPending?: boolean }).secondFactorPending) return null;
       if ((found.user as AdapterUser & { active?: boolean }).active === false) {
         await base().deleteSession!(hashSessionToken(sessionToken));
         return null;
@@ -67,6 +72,16 @@ export function tenantryAdapter(): Adapter {
     },
     deleteSession: (sessionToken) => base().deleteSession!(hashSessionToken(sessionToken)),
   };
+}
+
+/** The device the sign-in request came from, for the profile's session list (none outside a request). */
+async function requestDevice(): Promise<string | null> {
+  try {
+    const { headers } = await import("next/headers");
+    return describeDevice((await headers()).get("user-agent"));
+  } catch {
+    return null;
+  }
 }
 
 export const githubConfigured = Boolean(process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET);

@@ -70,6 +70,7 @@ describe("the figures", () => {
       invitationsPerWorkspace: { points: 100, duration: 3600 },
       inviteTokenMissesPerIp: { points: 30, duration: 900 },
       exportsPerUser: { points: 10, duration: 3600 },
+      secondFactorMissesPerUser: { points: 10, duration: 900 },
     });
   });
 

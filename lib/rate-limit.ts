@@ -24,6 +24,7 @@ export const RATE_LIMITS = {
   invitationsPerWorkspace: { points: 100, duration: 60 * 60 },
   inviteTokenMissesPerIp: { points: 30, duration: 15 * 60 },
   exportsPerUser: { points: 10, duration: 60 * 60 },
+  secondFactorMissesPerUser: { points: 10, duration: 15 * 60 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -219,4 +220,25 @@ export async function withinInviteTokenLimit<T extends { ok: boolean; reason?: s
 /** Before an audit log export starts: each one reads the workspace's whole filtered log. */
 export async function limitAuditExport(userId: string): Promise<void> {
   await spend([{ limit: "exportsPerUser", key: userId, refusal: "You have started too many audit log exports recently." }]);
+}
+
+/**
+ * Runs `attempt` (checking a second-factor code or recovery code of `userId`)
+ * within the user's limit on wrong codes. The point is taken before the
+ * check, so concurrent guesses cannot overshoot, and given back when the code
+ * was right: only misses count.
+ */
+export async function withinSecondFactorLimit<T>(userId: string, attempt: () => Promise<T>, accepted: (outcome: T) => boolean): Promise<T> {
+  const refund = await spend([
+    { limit: "secondFactorMissesPerUser", key: userId, refusal: "Too many wrong codes were entered for this account." },
+  ]);
+  let outcome: T;
+  try {
+    outcome = await attempt();
+  } catch (error) {
+    await refund();
+    throw error;
+  }
+  if (accepted(outcome)) await refund();
+  return outcome;
 }

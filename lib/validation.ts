@@ -58,3 +58,16 @@ export type CreateTenantInput = z.output<typeof createTenantSchema>;
  */
 export const hasNulByte = (value: string): boolean => value.includes("\u0000");
 export const NUL_BYTE_MESSAGE = "Text cannot contain NUL characters. Remove them and try again.";
+
+export const DISPLAY_NAME_MAX = 80;
+
+/**
+ * A person's display name: trimmed, inner runs of spaces made one, at most
+ * 80 characters, no control characters. Empty clears it (null).
+ */
+export const displayNameSchema = z
+  .string({ error: "Enter a name." })
+  .transform((value) => value.trim().replace(/\s+/g, " "))
+  .refine((value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value), "A name cannot contain control or formatting characters.")
+  .refine((value) => value.length <= DISPLAY_NAME_MAX, `Keep the name to ${DISPLAY_NAME_MAX} characters or fewer.`)
+  .transform((value) => (value === "" ? null : value));

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import Link from "next/link";
 import { Alert, Button, Card, buttonClass, cx } from "@/components/ui";
 import { auth, githubConfigured } from "@/lib/auth";
+import { awaitingSecondFactor, currentRequest, SECOND_FACTOR_PATH } from "@/lib/tenancy";
 import { safeNextPath } from "@/lib/urls";
 import { signInWithGitHub, signOutForSwitch } from "./actions";
 import { inviteMessage } from "./invite-messages";
@@ -22,6 +23,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const session = await auth();
 
   if (session?.user && !invite) redirect(safeNextPath(next));
+  // A sign-in that awaits its two-factor code continues there.
+  if (!session?.user && (await awaitingSecondFactor((await currentRequest()).credential))) redirect(SECOND_FACTOR_PATH);
 
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">

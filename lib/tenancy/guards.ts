@@ -11,17 +11,21 @@ import {
   type TenantContext,
   type TenantResolution,
 } from "./context";
+import { currentRequest } from "./context";
+import { awaitingSecondFactor, SECOND_FACTOR_PATH } from "./second-factor";
 
-function leave(resolved: TenantResolution): never {
+async function leave(resolved: TenantResolution): Promise<never> {
   if (resolved.kind === "no-tenant") redirect("/app/onboarding");
   if (resolved.kind === "suspended") redirect("/app/suspended");
+  // Two-factor: a session that awaits its code is sent to the page asking for it.
+  if (resolved.kind === "signed-out" && (await awaitingSecondFactor((await currentRequest()).credential))) redirect(SECOND_FACTOR_PATH);
   redirect("/sign-in");
 }
 
 /** For pages under /app that need an active workspace and nothing else from the database. */
 export async function requireTenant(): Promise<TenantContext> {
   const resolved = await getTenantContext();
-  if (resolved.kind !== "tenant") leave(resolved);
+  if (resolved.kind !== "tenant") return leave(resolved);
   return resolved;
 }
 
@@ -34,7 +38,7 @@ export async function requireTenantWith<T>(
   settings: readonly string[] = [],
 ): Promise<{ ctx: TenantContext; data: T }> {
   const { resolution, data } = await getTenantContextWithData(load, settings);
-  if (resolution.kind !== "tenant") leave(resolution);
+  if (resolution.kind !== "tenant") return leave(resolution);
   return { ctx: resolution, data: data as T };
 }
 
@@ -47,7 +51,7 @@ export async function requireUser(): Promise<{
   context: TenantContext | null;
 }> {
   const resolved = await getTenantContext();
-  if (resolved.kind === "signed-out" || resolved.kind === "inactive") redirect("/sign-in");
+  if (resolved.kind === "signed-out" || resolved.kind === "inactive") return leave(resolved);
   const { user, request, credential, memberships } = resolved;
   return { user, request, credential, memberships, context: resolved.kind === "tenant" ? resolved : null };
 }

@@ -30,5 +30,6 @@ export {
 export { tenantAction, userAction, publicAction, formAction, failureFrom, validationFailure, workspaceMismatch, type ActionResult, type ActionState } from "./action";
 export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
 export { requireTenant, requireTenantWith, requireUser } from "./guards";
+export { awaitingSecondFactor, SECOND_FACTOR_PATH } from "./second-factor";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";

@@ -65,6 +65,8 @@ export interface TransferPage {
   /** When the user's session was signed in, and until when it counts as fresh. */
   signedInAt: Date | null;
   freshUntil: Date | null;
+  /** Whether the user's signed steps ask for a second-factor code. */
+  needsCode: boolean;
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
@@ -127,15 +129,17 @@ async function requireFreshSignIn(tx: Tx, actor: TenantActor, now: Date, code: s
   if (!at || now.getTime() - at.getTime() > TRANSFER_TIMINGS.reauthWindowMs || at.getTime() > now.getTime() + 60_000) {
     throw new DomainError("reauth_required", "For this step, sign in again with a fresh link (it counts for 10 minutes), then try again.");
   }
-  // Second factor: see ./second-factor.ts (the wiring point for lib/two-factor.ts).
-  if (await factor.isEnabled(actor.userId)) {
-    if (!code) throw new DomainError("second_factor_required", "Enter the code from your authenticator app.", "code");
-    if (!(await factor.verify(actor.userId, code))) throw new DomainError("second_factor_invalid", "That code is not valid. Try the current one.", "code");
+  // Second factor: ./second-factor.ts (lib/two-factor.ts).
+  if (await factor.isEnabled(tx, actor.userId)) {
+    if (!code) throw new DomainError("second_factor_required", "Enter the code from your authenticator app (or a recovery code).", "code");
+    if (!(await factor.verify(tx, actor.userId, code))) {
+      throw new DomainError("second_factor_invalid", "That code is not right. Enter the current code from your authenticator app, or a recovery code.", "code");
+    }
   }
 }
 
 /** The transfer page's data, in the page's transaction. */
-export async function loadTransferPage(tx: Tx, ctx: TenantContext): Promise<TransferPage> {
+export async function loadTransferPage(tx: Tx, ctx: TenantContext, factor: SecondFactor = defaultSecondFactor): Promise<TransferPage> {
   const row = await tx.one<TransferRow>(sql`
     SELECT ${TRANSFER_COLUMNS} FROM ownership_transfers t
      WHERE t.tenant_id = ${ctx.tenantId}::uuid
@@ -152,6 +156,7 @@ export async function loadTransferPage(tx: Tx, ctx: TenantContext): Promise<Tran
     candidates,
     signedInAt: at,
     freshUntil: at ? new Date(at.getTime() + TRANSFER_TIMINGS.reauthWindowMs) : null,
+    needsCode: await factor.isEnabled(tx, ctx.userId),
   };
 }
 

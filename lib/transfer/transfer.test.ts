@@ -21,7 +21,9 @@ import {
   TRANSFER_TIMINGS,
 } from "@/lib/transfer";
 import type { SecondFactor } from "@/lib/transfer/second-factor";
-import { can, ROLES } from "@/lib/tenancy";
+import { can, ROLES, withUser } from "@/lib/tenancy";
+import { confirmEnrolment, startEnrolment, twoFactorState } from "@/lib/two-factor";
+import { generate } from "otplib";
 import {
   actorFor,
   addMember,
@@ -29,6 +31,7 @@ import {
   auditRows,
   createUser,
   createWorkspace,
+  credentialOf,
   domainCode,
   emailsTo,
   memberRole,
@@ -49,7 +52,7 @@ beforeAll(async () => {
 /** The user signs in again at `at` (a fresh magic link): their session's sign-in time. */
 async function signInAgainAt(user: TestUser, at: Date) {
   const hash = createHash("sha256").update(user.sessionToken).digest("hex");
-  await owner().query("UPDATE sessions SET authenticated_at = $2 WHERE session_token = $1", [hash, at]);
+  await owner().query("UPDATE sessions SET created_at = $2 WHERE session_token = $1", [hash, at]);
 }
 
 async function transferRow(id: string) {
@@ -158,9 +161,21 @@ describe("step 1: starting a transfer", () => {
     expect(code).toBe("42501");
   });
 
-  it("asks for the second factor of an owner who has one (the interface lib/two-factor.ts will fill)", async () => {
+  it("asks an owner with two-factor for a code: none or a wrong one refused, a recovery code accepted (lib/two-factor.ts)", async () => {
     const ws = await createWorkspace();
-    const factor: SecondFactor = { isEnabled: async (id) => id === ws.owner.id, verify: async (_id, code) => code === "123456" };
+    await startEnrolment({ credential: credentialOf(ws.owner) });
+    const secret = await withUser(credentialOf(ws.owner), async (tx, u) => (await twoFactorState(tx, u)).enrolment!.secret);
+    const [recovery] = await confirmEnrolment({ credential: credentialOf(ws.owner) }, await generate({ secret }));
+    const start = (code?: string) => startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws.member.id, code });
+    expect(await domainCode(start())).toBe("second_factor_required");
+    expect(await domainCode(start("000000"))).toBe("second_factor_invalid");
+    expect(await auditRows(ws.tenant.id, "ownership.transfer.start")).toHaveLength(0);
+    expect(await domainCode(start(recovery))).toBe("ok");
+  });
+
+  it("asks for the second factor through the interface it is given", async () => {
+    const ws = await createWorkspace();
+    const factor: SecondFactor = { isEnabled: async (_tx, id) => id === ws.owner.id, verify: async (_tx, _id, code) => code === "123456" };
     const start = (code?: string) => startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws.member.id, code }, { secondFactor: factor });
     expect(await domainCode(start())).toBe("second_factor_required");
     expect(await domainCode(start("000000"))).toBe("second_factor_invalid");

@@ -1,7 +1,7 @@
 -- Ownership transfer with consent (seed 001's table of steps, issue 11).
 --
 --   1. an owner starts a transfer to an existing member, freshly signed in
---      (sessions.authenticated_at within 10 minutes)     → pending_confirmation
+--      (sessions.created_at within 10 minutes)           → pending_confirmation
 --   2. the owner confirms from the emailed link within 24 h → confirmed
 --   3. 24 h later the worker sends "this is irreversible"  → awaiting_final
 --      and the owner confirms it within 24 h              → cooling
@@ -16,12 +16,6 @@
 --
 -- due_at is when the next timed step falls due; the worker (lib/jobs) moves
 -- what is due. One live transfer per workspace (a partial unique index).
-
--- When the session's user last proved themselves (a magic link, GitHub):
--- set once when Auth.js creates the session, never moved by its refreshes.
--- A step that needs a fresh sign-in reads it through
--- app_session_authenticated_at() below.
-ALTER TABLE "sessions" ADD COLUMN "authenticated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
 
 -- Who sees a transfer without being party to it (lib/transfer/definition.ts):
 -- owners and admins, the people told of its cooling period.
@@ -149,8 +143,11 @@ CREATE TRIGGER ownership_transfers_move
   BEFORE UPDATE ON "ownership_transfers"
   FOR EACH ROW EXECUTE FUNCTION app_ownership_transfer_move();
 
--- When the context's session was signed in: for a step that needs a fresh
--- sign-in. Only the session's own user learns it (NULL otherwise).
+-- When the context's session was signed in (sessions.created_at: set by the
+-- database when Auth.js creates it after a magic link or GitHub, never moved
+-- by its refreshes): for a step that needs a fresh sign-in. Only the
+-- session's own user learns it (NULL otherwise), and only of a session that
+-- is not still awaiting its second factor.
 CREATE FUNCTION app_session_authenticated_at(p_session_token text) RETURNS timestamptz
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
@@ -158,9 +155,9 @@ CREATE FUNCTION app_session_authenticated_at(p_session_token text) RETURNS times
     IF p_session_token IS NULL OR length(p_session_token) NOT BETWEEN 20 AND 512 THEN
       RETURN NULL;
     END IF;
-    RETURN (SELECT s.authenticated_at FROM public.sessions s
+    RETURN (SELECT s.created_at FROM public.sessions s
              WHERE s.session_token = encode(sha256(convert_to(p_session_token, 'UTF8')), 'hex')
-               AND s.user_id = public.app_current_user_id() AND s.expires > now());
+               AND s.user_id = public.app_current_user_id() AND s.expires > now() AND NOT s.second_factor_pending);
   END
   $$;
 

@@ -6,7 +6,6 @@ import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { can, requireTenantWith } from "@/lib/tenancy";
 import { loadTransferPage, type Person, type TransferView } from "@/lib/transfer";
-import { secondFactor } from "@/lib/transfer/second-factor";
 import { timeLeft } from "@/lib/transfer/steps";
 
 export const metadata: Metadata = { title: "Transfer ownership" };
@@ -83,7 +82,7 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
   const raw = await searchParams;
   const { ctx, data } = await requireTenantWith((tx, ctx) => loadTransferPage(tx, ctx));
   const now = new Date();
-  const needsCode = await secondFactor.isEnabled(ctx.userId);
+  const needsCode = data.needsCode;
   const t = data.transfer;
   const isOwner = can(ctx.role, "ownership.transfer");
   const isFrom = t?.from.id === ctx.userId;

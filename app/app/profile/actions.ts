@@ -1,0 +1,61 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { signOutOtherSessions, signOutSession, updateDisplayName } from "@/lib/profile";
+import { userAction } from "@/lib/tenancy";
+import { cancelEnrolment, confirmEnrolment, disableTwoFactor, regenerateRecoveryCodes, startEnrolment } from "@/lib/two-factor";
+import { uuidSchema } from "@/lib/validation";
+
+// The signed-in user's own account: no workspace is involved, so these are
+// user actions (the session alone), and the page re-renders after each.
+const PROFILE = "/app/profile";
+const code = z.object({ code: z.string({ error: "Enter a code." }).max(64, "That is not a code.") });
+
+export const updateNameAction = userAction({ schema: z.object({ name: z.string({ error: "Enter a name." }).max(1000) }) }, async (input, actor) => {
+  const name = await updateDisplayName(actor, input.name);
+  revalidatePath("/app", "layout");
+  return { ok: true, data: { name }, message: name ? "Your name is saved." : "Your name is cleared." };
+});
+
+export const signOutSessionAction = userAction({ schema: z.object({ sessionId: uuidSchema("That session does not exist.") }) }, async (input, actor) => {
+  await signOutSession(actor, input.sessionId);
+  revalidatePath(PROFILE);
+  return { ok: true, data: undefined, message: "That session is signed out." };
+});
+
+export const signOutOthersAction = userAction({ schema: z.object({}) }, async (_input, actor) => {
+  const ended = await signOutOtherSessions(actor);
+  revalidatePath(PROFILE);
+  return { ok: true, data: { ended }, message: ended === 1 ? "1 other session was signed out." : `${ended} other sessions were signed out.` };
+});
+
+export const startTwoFactorAction = userAction({ schema: z.object({}) }, async (_input, actor) => {
+  await startEnrolment(actor);
+  revalidatePath(PROFILE);
+  return { ok: true, data: undefined };
+});
+
+export const cancelTwoFactorAction = userAction({ schema: z.object({}) }, async (_input, actor) => {
+  await cancelEnrolment(actor);
+  revalidatePath(PROFILE);
+  return { ok: true, data: undefined };
+});
+
+/** Confirms enrolment; the recovery codes come back once, in the answer, and are never shown again. */
+export const confirmTwoFactorAction = userAction({ schema: code }, async (input, actor) => {
+  const recoveryCodes = await confirmEnrolment(actor, input.code);
+  revalidatePath(PROFILE);
+  return { ok: true, data: { recoveryCodes }, message: "Two-factor authentication is on." };
+});
+
+export const regenerateRecoveryCodesAction = userAction({ schema: code }, async (input, actor) => {
+  const recoveryCodes = await regenerateRecoveryCodes(actor, input.code);
+  return { ok: true, data: { recoveryCodes }, message: "New recovery codes: the old ones no longer work." };
+});
+
+export const disableTwoFactorAction = userAction({ schema: code }, async (input, actor) => {
+  await disableTwoFactor(actor, input.code);
+  revalidatePath(PROFILE);
+  return { ok: true, data: undefined, message: "Two-factor authentication is off." };
+});

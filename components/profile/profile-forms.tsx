@@ -1,0 +1,264 @@
+"use client";
+
+import { useActionState, useState, type ReactNode } from "react";
+import {
+  cancelTwoFactorAction,
+  confirmTwoFactorAction,
+  disableTwoFactorAction,
+  regenerateRecoveryCodesAction,
+  signOutOthersAction,
+  signOutSessionAction,
+  startTwoFactorAction,
+  updateNameAction,
+} from "@/app/app/profile/actions";
+import { ConfirmAction } from "@/components/confirm-action";
+import { LocalTime } from "@/components/local-time";
+import { SubmitButton } from "@/components/submit-button";
+import { Alert, Field, Input } from "@/components/ui";
+import type { ActionState } from "@/lib/tenancy/client";
+import { DISPLAY_NAME_MAX } from "@/lib/validation";
+
+/** A form's refusal (hidden while the next submission is pending) and its success message. */
+function outcome<T>(state: ActionState<T>, pending: boolean) {
+  const failed = !pending && state && !state.ok ? state : null;
+  return { failed, fieldError: failed?.fieldErrors, success: !pending && state?.ok ? (state.message ?? null) : null };
+}
+
+export function NameForm({ name }: { name: string }) {
+  const [state, action, pending] = useActionState(updateNameAction, null);
+  const [value, setValue] = useState(name);
+  const [seen, setSeen] = useState(state);
+  if (state !== seen) {
+    setSeen(state);
+    if (state?.ok) setValue(state.data.name ?? "");
+  }
+  const { failed, fieldError, success } = outcome(state, pending);
+  return (
+    <form action={action} className="space-y-3" noValidate data-testid="name-form">
+      <Field label="Display name" htmlFor="profile-name" error={fieldError?.name} hint="Shown to the members of your workspaces. Leave empty to show your email only.">
+        <Input
+          id="profile-name"
+          name="name"
+          maxLength={DISPLAY_NAME_MAX + 20}
+          autoComplete="name"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          invalid={Boolean(fieldError?.name)}
+          aria-describedby={fieldError?.name ? "profile-name-error" : undefined}
+        />
+      </Field>
+      {failed && !fieldError?.name ? <Alert variant="error">{failed.error}</Alert> : null}
+      {success ? <Alert variant="success">{success}</Alert> : null}
+      <SubmitButton pendingLabel="Saving…">Save name</SubmitButton>
+    </form>
+  );
+}
+
+interface SessionRow {
+  id: string;
+  device: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  current: boolean;
+  awaitingSecondFactor: boolean;
+}
+
+export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
+  const others = sessions.filter((s) => !s.current).length;
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <div className="space-y-4">
+      <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200">
+        {sessions.map((s) => (
+          <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 px-3 py-3 text-sm" data-testid="session-row">
+            <div className="min-w-0">
+              <p className="font-medium">
+                {s.device ?? "Unknown device"}
+                {s.current ? <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">This device</span> : null}
+                {s.awaitingSecondFactor ? (
+                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">Waiting for a two-factor code</span>
+                ) : null}
+              </p>
+              <p className="text-xs text-zinc-500">
+                Last seen <LocalTime iso={s.lastSeenAt} /> · signed in <LocalTime iso={s.createdAt} dateOnly />
+              </p>
+            </div>
+            {s.current ? null : (
+              <ConfirmAction
+                action={signOutSessionAction}
+                fields={{ sessionId: s.id }}
+                trigger="Sign out"
+                title="Sign out this session?"
+                description={<>{s.device ?? "That device"} will need a new sign-in link to come back.</>}
+                confirmLabel="Sign out"
+                pendingLabel="Signing out…"
+                onDone={(r) => setMessage(r.ok ? (r.message ?? null) : null)}
+                testId={`sign-out-session-${s.id}`}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      {message ? <Alert variant="success">{message}</Alert> : null}
+      {others > 0 ? (
+        <ConfirmAction
+          action={signOutOthersAction}
+          fields={{}}
+          trigger="Sign out other sessions"
+          title="Sign out every other session?"
+          description={<>All {others === 1 ? "1 other session" : `${others} other sessions`} will be signed out. This one stays signed in.</>}
+          confirmLabel="Sign out others"
+          pendingLabel="Signing out…"
+          onDone={(r) => setMessage(r.ok ? (r.message ?? null) : null)}
+          testId="sign-out-others"
+        />
+      ) : (
+        <p className="text-sm text-zinc-500">You are signed in on this device only.</p>
+      )}
+    </div>
+  );
+}
+
+interface TwoFactorView {
+  enabled: boolean;
+  enrolment: { secret: string; uri: string; qrDataUrl: string } | null;
+  recoveryCodesLeft: number;
+}
+
+function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <Alert variant="warning">
+      <p className="font-medium">Save these recovery codes now: they are shown only once.</p>
+      <p className="mt-1">Each one signs you in once if you lose your authenticator app.</p>
+      <ul className="mt-3 grid grid-cols-2 gap-1 font-mono text-sm" data-testid="recovery-codes">
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
+    </Alert>
+  );
+}
+
+function CodeField({ id, error, recovery = true }: { id: string; error?: string; recovery?: boolean }) {
+  return (
+    <Field
+      label="Authentication code"
+      htmlFor={id}
+      error={error}
+      hint={recovery ? "The 6-digit code from your app, or a recovery code." : "The 6-digit code your app shows now."}
+    >
+      <Input id={id} name="code" autoComplete="one-time-code" maxLength={64} required invalid={Boolean(error)} />
+    </Field>
+  );
+}
+
+export function TwoFactorSection({ state }: { state: TwoFactorView }) {
+  const [confirmState, confirm, confirming] = useActionState(confirmTwoFactorAction, null);
+  const [startState, start] = useActionState(startTwoFactorAction, null);
+  const [cancelState, cancel] = useActionState(cancelTwoFactorAction, null);
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [seen, setSeen] = useState(confirmState);
+  if (confirmState !== seen) {
+    setSeen(confirmState);
+    if (confirmState?.ok) setCodes(confirmState.data.recoveryCodes);
+  }
+  const confirmOutcome = outcome(confirmState, confirming);
+
+  let body: ReactNode;
+  if (codes) {
+    body = (
+      <div className="space-y-3">
+        <Alert variant="success">Two-factor authentication is on. Your next sign-in will ask for a code.</Alert>
+        <RecoveryCodes codes={codes} />
+        <button type="button" className="text-sm underline" onClick={() => setCodes(null)}>
+          I have saved them
+        </button>
+      </div>
+    );
+  } else if (state.enabled) {
+    body = <EnabledTwoFactor recoveryCodesLeft={state.recoveryCodesLeft} />;
+  } else if (state.enrolment) {
+    body = (
+      <div className="space-y-4" data-testid="two-factor-enrolment">
+        <p className="text-sm text-zinc-600">
+          Scan this QR code with an authenticator app (1Password, Google Authenticator, Authy…), or enter the key by hand. Then enter the code it shows.
+        </p>
+        <div className="flex flex-wrap items-start gap-4">
+          {/* eslint-disable-next-line @next/next/no-img-element -- a data URL rendered on the server */}
+          <img src={state.enrolment.qrDataUrl} alt="QR code for your authenticator app" width={224} height={224} className="rounded border border-zinc-200" />
+          <div className="min-w-0 space-y-1 text-sm">
+            <p className="text-zinc-500">Key</p>
+            <code className="block font-mono break-all" data-testid="two-factor-secret">
+              {state.enrolment.secret.replace(/(.{4})/g, "$1 ").trim()}
+            </code>
+          </div>
+        </div>
+        <form action={confirm} className="space-y-3" noValidate>
+          <CodeField id="enrol-code" error={confirmOutcome.fieldError?.code} recovery={false} />
+          {confirmOutcome.failed && !confirmOutcome.fieldError?.code ? <Alert variant="error">{confirmOutcome.failed.error}</Alert> : null}
+          <div className="flex flex-wrap gap-2">
+            <SubmitButton pendingLabel="Checking…">Turn on two-factor</SubmitButton>
+          </div>
+        </form>
+        <form action={cancel}>
+          {cancelState && !cancelState.ok ? <Alert variant="error">{cancelState.error}</Alert> : null}
+          <button type="submit" className="text-sm text-zinc-600 underline">
+            Cancel setup
+          </button>
+        </form>
+      </div>
+    );
+  } else {
+    body = (
+      <form action={start} className="space-y-3">
+        <p className="text-sm text-zinc-600">
+          Off. With two-factor on, signing in asks for a code from an authenticator app after the sign-in link, so a link alone is not enough.
+        </p>
+        {startState && !startState.ok ? <Alert variant="error">{startState.error}</Alert> : null}
+        <SubmitButton pendingLabel="Preparing…">Set up two-factor</SubmitButton>
+      </form>
+    );
+  }
+  return <div className="space-y-4">{body}</div>;
+}
+
+function EnabledTwoFactor({ recoveryCodesLeft }: { recoveryCodesLeft: number }) {
+  const [codes, setCodes] = useState<string[] | null>(null);
+  return (
+    <div className="space-y-3">
+      <p className="text-sm" data-testid="two-factor-status">
+        <span className="font-medium text-emerald-700">On.</span> Signing in asks for a code from your authenticator app.{" "}
+        {recoveryCodesLeft === 1 ? "1 recovery code left." : `${recoveryCodesLeft} recovery codes left.`}
+      </p>
+      {codes ? <RecoveryCodes codes={codes} /> : null}
+      <div className="flex flex-wrap gap-2">
+        <ConfirmAction
+          action={regenerateRecoveryCodesAction}
+          fields={{}}
+          trigger="New recovery codes"
+          title="Replace your recovery codes?"
+          description="Enter a current code. Every old recovery code stops working."
+          confirmLabel="Replace codes"
+          variant="primary"
+          pendingLabel="Checking…"
+          onDone={(r) => r.ok && setCodes(r.data.recoveryCodes)}
+          testId="regenerate-recovery-codes"
+        >
+          <CodeField id="regenerate-code" />
+        </ConfirmAction>
+        <ConfirmAction
+          action={disableTwoFactorAction}
+          fields={{}}
+          trigger="Turn off two-factor"
+          title="Turn off two-factor authentication?"
+          description="A sign-in link alone will be enough to sign in. Enter a current code or a recovery code to confirm."
+          confirmLabel="Turn off"
+          pendingLabel="Checking…"
+          testId="disable-two-factor"
+        >
+          <CodeField id="disable-code" />
+        </ConfirmAction>
+      </div>
+    </div>
+  );
+}

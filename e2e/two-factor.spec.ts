@@ -1,0 +1,107 @@
+// Profile and two-factor sign-in, end to end in Chromium: a user names
+// themselves and turns two-factor on from the profile (the QR code's key read
+// off the page, codes generated here with otplib), then signs in on a second
+// browser by magic link from the mail catcher — which asks for the code and
+// grants nothing until it is given — signs the first browser out from the
+// session list, and turns two-factor off with a recovery code.
+import { expect, test } from "@playwright/test";
+import { generate } from "otplib";
+import { db, sessionFor, signIn, workspaceWithRoles } from "./helpers";
+
+/**
+ * A code the server accepts now and has not accepted before: the next time
+ * step's (within the one-step tolerance, and later than the step the last
+ * code used), so the test never waits for the clock.
+ */
+const nextCode = (secret: string, stepsAhead = 1) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * stepsAhead });
+
+test("turn on two-factor from the profile, then sign in with the code after the magic link", async ({ browser }) => {
+  const { tenantId, users } = await workspaceWithRoles("Second Factor Co");
+  const user = users.owner;
+
+  // First browser: already signed in; the profile is one click from the sidebar.
+  const laptop = await browser.newContext();
+  await sessionFor(laptop, user, tenantId);
+  const first = await laptop.newPage();
+  await first.goto("/app/dashboard");
+  await first.getByTestId("profile-link").click();
+  await expect(first).toHaveURL(/\/app\/profile$/);
+  await expect(first.getByTestId("profile-email")).toContainText(user.email);
+  await expect(first.getByTestId("platform-admin")).toHaveCount(0);
+
+  // The display name: too long is refused and kept in the field; then saved, trimmed.
+  const name = first.getByLabel("Display name");
+  await name.fill("x".repeat(81));
+  await first.getByRole("button", { name: "Save name" }).click();
+  await expect(first.getByText("Keep the name to 80 characters or fewer.")).toBeVisible();
+  await name.fill("  Olive   Owner ");
+  await first.getByRole("button", { name: "Save name" }).click();
+  await expect(first.getByText("Your name is saved.")).toBeVisible();
+  await expect(name).toHaveValue("Olive Owner");
+  expect((await db().query("SELECT name FROM users WHERE id = $1", [user.id])).rows[0].name).toBe("Olive Owner");
+
+  // Enrolment: the key beside the QR code; a wrong code is refused, the right one turns it on.
+  await first.getByRole("button", { name: "Set up two-factor" }).click();
+  await expect(first.getByAltText("QR code for your authenticator app")).toBeVisible();
+  const secret = (await first.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  const sealed = (await db().query("SELECT secret_sealed FROM user_two_factor WHERE user_id = $1", [user.id])).rows[0].secret_sealed as string;
+  expect(sealed).not.toContain(secret);
+  await first.getByLabel("Authentication code").fill("000000");
+  await first.getByRole("button", { name: "Turn on two-factor" }).click();
+  await expect(first.getByText("That code is not right.")).toBeVisible();
+  await first.getByLabel("Authentication code").fill(await generate({ secret }));
+  await first.getByRole("button", { name: "Turn on two-factor" }).click();
+  const codes = first.getByTestId("recovery-codes").getByRole("listitem");
+  await expect(codes).toHaveCount(10);
+  const recoveryCodes = await codes.allInnerTexts();
+  await first.getByRole("button", { name: "I have saved them" }).click();
+  await expect(first.getByTestId("two-factor-status")).toContainText("10 recovery codes left");
+
+  // Second browser: the magic link leads to the code, not into the app.
+  const phone = await browser.newContext();
+  const second = await phone.newPage();
+  await signIn(second, user.email);
+  await expect(second).toHaveURL(/\/sign-in\/two-factor$/);
+  await expect(second.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  // The session grants nothing yet.
+  expect((await second.request.get("/api/me")).status()).toBe(401);
+  await second.goto("/app/settings");
+  await expect(second).toHaveURL(/\/sign-in\/two-factor$/);
+  await second.goto("/sign-in");
+  await expect(second).toHaveURL(/\/sign-in\/two-factor$/);
+  await second.getByLabel("Authentication code").fill("123456");
+  await second.getByRole("button", { name: "Verify" }).click();
+  await expect(second.getByText("That code is not right.")).toBeVisible();
+  await second.getByLabel("Authentication code").fill(await nextCode(secret));
+  await second.getByRole("button", { name: "Verify" }).click();
+  await expect(second).toHaveURL(/\/app\/dashboard$/);
+  await expect(second.getByTestId("active-workspace")).toHaveText("Second Factor Co");
+  expect((await second.request.get("/api/me")).status()).toBe(200);
+
+  // The phone lists both sessions and signs the laptop out.
+  await second.goto("/app/profile");
+  const rows = second.getByTestId("session-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText("This device");
+  await expect(rows.first()).toContainText("Chrome on Linux");
+  await second.getByTestId("sign-out-others").click();
+  await second.getByRole("button", { name: "Sign out others" }).click();
+  await expect(second.getByText("1 other session was signed out.")).toBeVisible();
+  await expect(rows).toHaveCount(1);
+  await first.goto("/app/dashboard");
+  await expect(first).toHaveURL(/\/sign-in$/);
+
+  // Turning it off needs a code: a recovery code does it, once.
+  await second.getByTestId("disable-two-factor").click();
+  await second.getByLabel("Authentication code").fill("999999");
+  await second.getByRole("button", { name: "Turn off", exact: true }).click();
+  await expect(second.getByRole("dialog").getByRole("alert")).toContainText("That code is not right.");
+  await second.getByLabel("Authentication code").fill(recoveryCodes[0]!);
+  await second.getByRole("button", { name: "Turn off", exact: true }).click();
+  await expect(second.getByRole("button", { name: "Set up two-factor" })).toBeVisible();
+  expect((await db().query("SELECT count(*)::int AS n FROM user_two_factor WHERE user_id = $1", [user.id])).rows[0].n).toBe(0);
+
+  await laptop.close();
+  await phone.close();
+});
