@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, useTransition, type ReactNode } from "react";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { SubmitButton } from "./submit-button";
 import { TenantField } from "./tenant-scope";
 import { Alert, Button } from "./ui";
+import { useFormAction } from "@/components/use-form-action";
 
 /**
  * A button that asks before it acts: it opens a modal dialog whose form posts
@@ -25,6 +26,7 @@ export function ConfirmAction<T>({
   triggerVariant = "secondary",
   children,
   onDone,
+  onRefused,
   testId,
 }: {
   action: (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
@@ -38,6 +40,12 @@ export function ConfirmAction<T>({
   triggerVariant?: "secondary" | "ghost" | "danger";
   children?: ReactNode;
   onDone?: (result: ActionResult<T>) => void;
+  /**
+   * Told of a refusal the dialog cannot go on showing: after the refusal the
+   * page re-rendered without this button (its row or the action is gone, say
+   * when the user's role changed meanwhile).
+   */
+  onRefused?: (error: string) => void;
   testId?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -45,11 +53,24 @@ export function ConfirmAction<T>({
   useEffect(() => {
     if (open && !dialog.current?.open) dialog.current?.showModal();
   }, [open]);
+  // A refusal still on screen when this button goes away is handed to whoever stays.
+  const shownRefusal = useRef<string | null>(null);
+  const refusedRef = useRef(onRefused);
+  useEffect(() => {
+    refusedRef.current = onRefused;
+  });
+  useEffect(
+    () => () => {
+      if (shownRefusal.current) refusedRef.current?.(shownRefusal.current);
+    },
+    [],
+  );
   // Reports the outcome as soon as the action returns: on success the row
   // this button sits in may be gone from the next render.
   const run = useCallback(
     async (previous: ActionState<T>, formData: FormData) => {
       const result = await action(previous, formData);
+      shownRefusal.current = result.ok ? null : result.error;
       if (result.ok) {
         dialog.current?.close();
         onDone?.(result);
@@ -58,7 +79,8 @@ export function ConfirmAction<T>({
     },
     [action, onDone],
   );
-  const [state, formAction] = useActionState(run, null);
+  const [state, formAction, pending] = useFormAction(run, null);
+  const [, startTransition] = useTransition();
 
   return (
     <>
@@ -68,11 +90,24 @@ export function ConfirmAction<T>({
       {open ? (
         <dialog
           ref={dialog}
-          onClose={() => setOpen(false)}
+          onClose={() => {
+            shownRefusal.current = null;
+            setOpen(false);
+          }}
           aria-labelledby={`${testId ?? trigger}-title`}
           className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
         >
-          <form action={formAction} className="space-y-4 p-5">
+          <form
+            // Submitted by hand rather than through `action`: React empties a form's fields after its
+            // action, and a refused dialog must keep what was chosen or typed beside the error.
+            onSubmit={(event) => {
+              event.preventDefault();
+              const data = new FormData(event.currentTarget);
+              startTransition(() => formAction(data));
+            }}
+            aria-busy={pending || undefined}
+            className="space-y-4 p-5"
+          >
             <TenantField />
             {Object.entries(fields).map(([name, value]) => (
               <input key={name} type="hidden" name={name} value={value} />
@@ -87,7 +122,7 @@ export function ConfirmAction<T>({
               <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
                 Cancel
               </Button>
-              <SubmitButton variant={variant} pendingLabel={pendingLabel}>
+              <SubmitButton variant={variant} pendingLabel={pendingLabel} pending={pending}>
                 {confirmLabel}
               </SubmitButton>
             </div>

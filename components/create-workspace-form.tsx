@@ -1,13 +1,14 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { createWorkspace } from "@/app/app/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Field, Input } from "@/components/ui";
 import { SLUG_MAX, TENANT_NAME_MAX, slugify } from "@/lib/validation";
+import { useFormAction } from "@/components/use-form-action";
 
 export function CreateWorkspaceForm() {
-  const [state, action] = useActionState(createWorkspace, null);
+  const [state, action] = useFormAction(createWorkspace, null);
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
   const [slugEdited, setSlugEdited] = useState(false);

@@ -1,10 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
 import { acceptInvitationAction } from "@/app/app/actions";
 import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, RoleBadge } from "@/components/ui";
+import { useFormAction } from "@/components/use-form-action";
 
 export interface PendingInvitationView {
   id: string;
@@ -15,7 +15,7 @@ export interface PendingInvitationView {
 }
 
 export function PendingInvitations({ invitations }: { invitations: PendingInvitationView[] }) {
-  const [state, action] = useActionState(acceptInvitationAction, null);
+  const [state, action] = useFormAction(acceptInvitationAction, null);
   return (
     <div className="space-y-3">
       {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { signOutAction } from "@/app/app/actions";
+import { AppDrawer } from "@/components/app-drawer";
+import { LostWorkspaceNotice } from "@/components/lost-workspace-notice";
 import { SidebarNav } from "@/components/sidebar-nav";
 import { TenantScope } from "@/components/tenant-scope";
 import { Button } from "@/components/ui";
@@ -14,47 +16,61 @@ function activeBranding(ctx: TenantContext): { accent: string | null; logoUrl: s
   return { accent: active?.accent ?? null, logoUrl: active?.logoVersion ? logoUrl(ctx.tenantId, active.logoVersion) : null };
 }
 
-/**
- * The signed-in app's frame: switcher, navigation, who is signed in. Each
- * page renders it with the context it resolved together with its data (one
- * transaction per view), rather than a layout resolving it again.
- */
-export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children: ReactNode }) {
-  const nav = [
+/** The sidebar's links: the core pages, then every module's registered page the role may see (lib/registry). */
+function navItems(ctx: TenantContext) {
+  return [
     { href: "/app/dashboard", label: "Dashboard" },
     { href: "/app/settings", label: "Members", exact: true },
     { href: "/app/settings/general", label: "General" },
-    ...(can(ctx.role, "audit.read") ? [{ href: "/app/audit", label: "Audit log" }] : []),
-    // Each registered module's pages (lib/registry), for the roles they are for.
+    // Each registered module's pages (lib/registry), for the roles they are for; the audit log registers its own.
     ...NAV_ENTRIES.filter((entry) => can(ctx.role, entry.permission)).map(({ href, label }) => ({ href, label })),
   ];
+}
+
+/**
+ * The signed-in app's frame: switcher, navigation, who is signed in. Each
+ * page renders it with the context it resolved together with its data (one
+ * transaction per view), rather than a layout resolving it again. Below
+ * Tailwind's `lg` the sidebar is a drawer opened from a top bar (AppDrawer).
+ */
+export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children: ReactNode }) {
+  const sidebar = (
+    <>
+      <WorkspaceSwitcher
+        current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role, ...activeBranding(ctx) }}
+        workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }))}
+      />
+      <SidebarNav items={navItems(ctx)} />
+      <div className="mt-auto space-y-2 border-t border-zinc-200 pt-4">
+        <a href="/app/trash" className="block text-xs text-zinc-500 hover:underline">
+          Trash
+        </a>
+        <a href="/app/profile" className="block text-xs text-zinc-500 hover:underline" data-testid="profile-link">
+          Your profile
+        </a>
+        <p className="truncate text-xs text-zinc-500" title={ctx.user.email} data-testid="signed-in-as">
+          {ctx.user.email}
+        </p>
+        <form action={signOutAction}>
+          <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
+            Sign out
+          </Button>
+        </form>
+      </div>
+    </>
+  );
   return (
     <TenantScope tenantId={ctx.tenantId}>
+      {/* A switch of workspace remounts the drawer, closed. */}
+      <AppDrawer key={ctx.tenantId} title={ctx.tenant.name}>
+        {sidebar}
+      </AppDrawer>
       <div className="flex min-h-screen">
-        <aside className="flex w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4">
-          <WorkspaceSwitcher
-            current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role, ...activeBranding(ctx) }}
-            workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }))}
-          />
-          <SidebarNav items={nav} />
-          <div className="mt-auto space-y-2 border-t border-zinc-200 pt-4">
-            <a href="/app/trash" className="block text-xs text-zinc-500 hover:underline">
-              Trash
-            </a>
-            <a href="/app/profile" className="block text-xs text-zinc-500 hover:underline" data-testid="profile-link">
-              Your profile
-            </a>
-            <p className="truncate text-xs text-zinc-500" title={ctx.user.email} data-testid="signed-in-as">
-              {ctx.user.email}
-            </p>
-            <form action={signOutAction}>
-              <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
-                Sign out
-              </Button>
-            </form>
-          </div>
-        </aside>
-        <main className="min-w-0 flex-1 px-8 py-8">{children}</main>
+        <aside className="hidden w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4 lg:flex">{sidebar}</aside>
+        <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8 lg:py-8">
+          <LostWorkspaceNotice userId={ctx.userId} current={ctx.tenant} memberships={ctx.memberships} className="mb-6" />
+          {children}
+        </main>
       </div>
     </TenantScope>
   );

@@ -2,9 +2,10 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useActionState, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { switchWorkspace } from "@/app/app/actions";
 import { Alert, RoleBadge, cx } from "@/components/ui";
+import { useFormAction } from "@/components/use-form-action";
 
 export interface SwitcherWorkspace {
   id: string;
@@ -20,7 +21,7 @@ export interface SwitcherBranding {
 
 export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWorkspace & Partial<SwitcherBranding>; workspaces: SwitcherWorkspace[] }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState(switchWorkspace, null);
+  const [state, action, pending] = useFormAction(switchWorkspace, null);
   const pathname = usePathname();
   const panel = useRef<HTMLDivElement>(null);
 

@@ -53,6 +53,9 @@ test("an owner invites, the invitee accepts from the email, signs in and lands i
   await expect(invitee.getByRole("button", { name: "Revoke" })).toHaveCount(0);
   await expect(invitee.getByRole("link", { name: "Audit log" })).toHaveCount(0);
 
+  // The browser holds the receipt of the workspace it was shown (for the notice after a removal).
+  await expect.poll(async () => (await inviteeContext.cookies()).some((c) => c.name === "prom_seen")).toBe(true);
+
   await owner.reload();
   await expect(owner.locator(`[data-testid=member-row][data-email="${inviteeEmail}"]`)).toBeVisible();
   await expect(owner.getByText("No pending invitations.")).toBeVisible();
@@ -65,6 +68,9 @@ test("an owner invites, the invitee accepts from the email, signs in and lands i
   // The invitee still holds the old cookie; their next request is refused the workspace.
   await invitee.goto("/app/dashboard");
   await expect(invitee).toHaveURL(/\/app\/onboarding$/);
+  await expect(invitee.getByTestId("lost-workspace-notice")).toHaveText(
+    "You no longer have access to Invite Co: you were removed from it, or it was deleted.",
+  );
   const me = await (await invitee.request.get("/api/me")).json();
   expect(me.tenants).toEqual([]);
 
@@ -97,6 +103,10 @@ test("an invitation opened while signed in with another address is refused witho
   await other.goto(link);
   await expect(other).toHaveURL(/\/sign-in\?invite=email_mismatch/);
   await expect(other.getByText("That invitation was sent to a different email address.")).toBeVisible();
+  // Signed in, the page says what happened and leads back, rather than asking to sign in.
+  await expect(other.getByTestId("invite-outcome-title")).toHaveText("This invitation is for another address");
+  // They belong to no workspace yet: the way on is onboarding.
+  await expect(other.getByTestId("back-to-workspace")).toHaveText("Continue to Tenantry");
   const { rows } = await db().query(
     "SELECT status FROM tenant_invitations WHERE email = $1",
     [intended],

@@ -177,6 +177,12 @@ const describe = (m: Membership) => m.name || m.email;
  * an owner's role or make someone an owner; a workspace always keeps an
  * active owner.
  */
+/**
+ * The caller's role as the database has it now, for a refusal's message: a
+ * page may still show an older one (another owner changed it meanwhile).
+ */
+const youAre = (role: Role | null) => (role ? ` Your role in this workspace is ${role}.` : "");
+
 export async function changeMemberRole(actor: TenantActor, userId: string, role: Role): Promise<{ from: Role; to: Role }> {
   return withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
@@ -184,8 +190,8 @@ export async function changeMemberRole(actor: TenantActor, userId: string, role:
     const target = await membership(tx, actor.tenantId, userId);
     if (!target) throw new DomainError("not_found", "That person is no longer a member of this workspace.");
     if (target.role === role) throw new DomainError("no_change", `${describe(target)} is already ${role === "admin" || role === "auditor" || role === "owner" ? "an" : "a"} ${role}.`);
-    if (role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", "Only an owner can make someone an owner.");
-    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", "Only an owner can change an owner's role.");
+    if (role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can make someone an owner.${youAre(actorRole)}`);
+    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can change an owner's role.${youAre(actorRole)}`);
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
       throw new DomainError("last_owner", `${describe(target)} is the last owner. Make someone else an owner first.`);
     }
@@ -218,7 +224,7 @@ export async function removeMember(actor: TenantActor, userId: string): Promise<
     const actorRole = await currentRole(tx, actor);
     const target = await membership(tx, actor.tenantId, userId);
     if (!target) throw new DomainError("not_found", "That person is no longer a member of this workspace.");
-    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", "Only an owner can remove an owner.");
+    if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can remove an owner.${youAre(actorRole)}`);
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
       throw new DomainError("last_owner", `${describe(target)} is the last owner and cannot be removed.`);
     }

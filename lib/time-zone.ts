@@ -26,6 +26,7 @@ export function viewerTimeZone(cookie: string | null | undefined): string {
 const STYLES = {
   date: { dateStyle: "medium" },
   dateTime: { dateStyle: "medium", timeStyle: "medium" },
+  time: { timeStyle: "medium" },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 export type TimeStyle = keyof typeof STYLES;
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,19 +1,21 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import Link from "next/link";
-import { Alert, Button, Card, buttonClass, cx } from "@/components/ui";
+import { Alert, Button, Card } from "@/components/ui";
 import { auth, githubConfigured } from "@/lib/auth";
 import { awaitingSecondFactor, currentRequest, SECOND_FACTOR_PATH } from "@/lib/tenancy";
 import { safeNextPath } from "@/lib/urls";
-import { signInWithGitHub, signOutForSwitch } from "./actions";
-import { inviteMessage } from "./invite-messages";
+import { signInWithGitHub } from "./actions";
+import { InviteOutcomeForSignedIn } from "./invite-outcome";
+import { inviteMessage, type InviteOutcome } from "./invite-messages";
 import { SignInForm } from "./sign-in-form";
-
-export const metadata: Metadata = { title: "Sign in" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export async function generateMetadata({ searchParams }: { searchParams: Search }): Promise<Metadata> {
+  return { title: inviteMessage(first((await searchParams).invite)) ? "Invitation" : "Sign in" };
+}
 
 export default async function SignInPage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
@@ -23,6 +25,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const session = await auth();
 
   if (session?.user && !invite) redirect(safeNextPath(next));
+  // Signed in: not a sign-in page, but what happened to the invitation and the way back.
+  if (session?.user && invite) return <InviteOutcomeForSignedIn outcome={first(params.invite) as InviteOutcome} email={session.user.email ?? ""} next={next} />;
   // A sign-in that awaits its two-factor code continues there.
   if (!session?.user && (await awaitingSecondFactor((await currentRequest()).credential))) redirect(SECOND_FACTOR_PATH);
 
@@ -39,41 +43,22 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           <Alert variant="info">Sign in as {email} to accept your invitation.</Alert>
         ) : null}
         <Card className="space-y-5 p-6">
-          {session?.user ? (
-            <div className="space-y-3 text-sm">
-              <p>
-                You are signed in as <strong>{session.user.email}</strong>.
-              </p>
-              <Link href="/app" className={cx(buttonClass("primary", "md"), "w-full")} data-testid="back-to-workspace">
-                Back to your workspace
-              </Link>
-              <form action={signOutForSwitch}>
+          <SignInForm email={email} next={next} />
+          {githubConfigured ? (
+            <>
+              <div className="flex items-center gap-3 text-xs text-zinc-500">
+                <span className="h-px flex-1 bg-zinc-200" />
+                or
+                <span className="h-px flex-1 bg-zinc-200" />
+              </div>
+              <form action={signInWithGitHub}>
                 {next ? <input type="hidden" name="next" value={next} /> : null}
                 <Button type="submit" variant="secondary" className="w-full">
-                  Sign out to use another address
+                  Continue with GitHub
                 </Button>
               </form>
-            </div>
-          ) : (
-            <>
-              <SignInForm email={email} next={next} />
-              {githubConfigured ? (
-                <>
-                  <div className="flex items-center gap-3 text-xs text-zinc-500">
-                    <span className="h-px flex-1 bg-zinc-200" />
-                    or
-                    <span className="h-px flex-1 bg-zinc-200" />
-                  </div>
-                  <form action={signInWithGitHub}>
-                    {next ? <input type="hidden" name="next" value={next} /> : null}
-                    <Button type="submit" variant="secondary" className="w-full">
-                      Continue with GitHub
-                    </Button>
-                  </form>
-                </>
-              ) : null}
             </>
-          )}
+          ) : null}
         </Card>
       </div>
     </main>

@@ -1,12 +1,13 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Field, Input } from "@/components/ui";
 import { requestMagicLink } from "./actions";
+import { useFormAction } from "@/components/use-form-action";
 
 export function SignInForm({ email, next }: { email?: string; next?: string }) {
-  const [state, action] = useActionState(requestMagicLink, null);
+  const [state, action] = useFormAction(requestMagicLink, null);
   // Controlled, so a refused address stays in the field to be corrected.
   const [value, setValue] = useState(email ?? "");
   const emailError = state && !state.ok ? state.fieldErrors?.email : undefined;

@@ -58,7 +58,7 @@ export function AuditFiltersForm({ actions, values }: { actions: readonly { valu
       <div className="grid gap-3 md:grid-cols-3">
         <div className="space-y-1.5">
           <span className="block text-sm font-medium">Actions</span>
-          <details ref={dropdown} className="relative">
+          <details ref={dropdown} className="relative" data-testid="audit-actions">
             <summary className="flex h-10 cursor-pointer list-none items-center rounded-md border border-zinc-300 bg-white px-3 text-sm">
               <span className="truncate">
                 {chosen.size
@@ -69,7 +69,8 @@ export function AuditFiltersForm({ actions, values }: { actions: readonly { valu
                   : "All actions"}
               </span>
             </summary>
-            <fieldset className="absolute z-10 mt-1 max-h-72 w-full space-y-1 overflow-y-auto rounded-md border border-zinc-200 bg-white p-2 shadow-lg">
+            {/* In the flow of the form, not over it: open, it pushes the dates and the buttons down instead of covering them. */}
+            <fieldset className="mt-1 max-h-72 w-full space-y-1 overflow-y-auto rounded-md border border-zinc-200 bg-white p-2 shadow-sm" data-testid="audit-actions-list">
               <legend className="sr-only">Actions</legend>
               {actions.map(({ value: action, label }) => (
                 <label key={action} className="flex items-center gap-2 rounded px-1 py-0.5 text-sm hover:bg-zinc-50">

@@ -34,7 +34,7 @@ function Target({ event }: { event: AuditEventView }) {
  */
 export function AuditTable({ events, timeZone }: { events: AuditEventView[]; timeZone: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
       <table className="data-table" data-testid="audit-table">
         <thead>
           <tr>
@@ -49,9 +49,11 @@ export function AuditTable({ events, timeZone }: { events: AuditEventView[]; tim
         <tbody>
           {events.map((e) => (
             <tr key={e.id} data-testid="audit-row" data-id={e.id}>
-              <td className="td-top">
+              <td className="td-top whitespace-nowrap">
+                {/* Date over time, each on one line: the column stays two lines high at any width. */}
                 <time dateTime={e.createdAt.toISOString()} title={e.createdAt.toISOString()}>
-                  {formatInstant(e.createdAt, timeZone)}
+                  <span className="block">{formatInstant(e.createdAt, timeZone, "date")}</span>
+                  <span className="block text-xs text-zinc-500">{formatInstant(e.createdAt, timeZone, "time")}</span>
                 </time>
               </td>
               <td className="td-top">

@@ -13,7 +13,7 @@ export function DeleteWorkspace({ workspaceName, purgeAfterDays }: { workspaceNa
       <div className="text-sm">
         <p className="font-medium">Delete {workspaceName}</p>
         <p className="text-zinc-600">
-          Every member loses access at once. It stays in your trash for {purgeAfterDays} days, where an owner can restore it; then it is purged
+          Every member loses access at once. It stays in your trash for {purgeAfterDays === 1 ? "1 day" : `${purgeAfterDays} days`}, where an owner can restore it; then it is purged
           for good.
         </p>
       </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { resendInvitationAction, revokeInvitationAction } from "@/app/app/(workspace)/settings/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { CopyLink } from "@/components/copy-link";
@@ -9,6 +9,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, RoleBadge } from "@/components/ui";
 import { useUrlState } from "./use-url-state";
+import { useFormAction } from "@/components/use-form-action";
 
 export interface InvitationView {
   id: string;
@@ -38,7 +39,7 @@ export function InvitationsTable({
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   // Held here, not per row: a resend replaces the row, and its outcome (a
   // link to copy when the email failed) must outlive it.
-  const [resent, resend] = useActionState(resendInvitationAction, null);
+  const [resent, resend] = useFormAction(resendInvitationAction, null);
   return (
     <div className="space-y-3">
       {notice ? <Alert variant="success">{notice}</Alert> : null}
@@ -54,7 +55,7 @@ export function InvitationsTable({
         <p className="text-sm text-zinc-500">{total > 0 ? "No pending invitations on this page." : "No pending invitations."}</p>
       ) : null}
       {invitations.length > 0 ? (
-      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+      <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
         <table className="data-table" data-testid="invitations-table">
           <thead>
             <tr>

@@ -1,14 +1,15 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { inviteMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { CopyLink } from "@/components/copy-link";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
+import { useFormAction } from "@/components/use-form-action";
 
 export function InviteForm() {
-  const [state, action] = useActionState(inviteMemberAction, null);
+  const [state, action] = useFormAction(inviteMemberAction, null);
   // Controlled, so a refused address stays in the field to be corrected
   // (React resets uncontrolled fields after every form action).
   const [email, setEmail] = useState("");

@@ -25,11 +25,15 @@ interface Props {
   pageSize: number;
   query: { q: string; sort: string; dir: "asc" | "desc" };
   viewer: { userId: string; canManage: boolean; canMakeOwner: boolean };
+  /** How many owners the workspace has: the only one's role cannot be changed. */
+  ownerCount: number;
 }
 
-export function MembersTable({ rows, total, page, pageSize, query, viewer }: Props) {
+type Notice = { variant: "success" | "error"; text: string };
+
+export function MembersTable({ rows, total, page, pageSize, query, viewer, ownerCount }: Props) {
   const { update, pending } = useUrlState();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
 
   const columns = useMemo<Array<ColumnDef<typeof features, MemberView>>>(() => {
@@ -56,10 +60,10 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer }: Pro
         id: "actions",
         header: () => <span className="sr-only">Actions</span>,
         enableSorting: false,
-        cell: ({ row }) => <MemberActions member={row.original} viewer={viewer} onDone={setNotice} />,
+        cell: ({ row }) => <MemberActions member={row.original} viewer={viewer} soleOwner={row.original.role === "owner" && ownerCount <= 1} onNotice={setNotice} />,
       },
     ];
-  }, [viewer]);
+  }, [viewer, ownerCount]);
 
   const table = useTable({
     features,
@@ -103,8 +107,12 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer }: Pro
           </Button>
         ) : null}
       </form>
-      {notice ? <Alert variant="success">{notice}</Alert> : null}
-      <div className={cx("overflow-x-auto rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
+      {notice ? (
+        <Alert variant={notice.variant}>
+          <span data-testid="members-notice">{notice.text}</span>
+        </Alert>
+      ) : null}
+      <div className={cx("relative overflow-x-auto rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
         <table className="data-table" data-testid="members-table">
           <thead>
             {table.getHeaderGroups().map((group) => (
@@ -164,34 +172,67 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer }: Pro
   );
 }
 
-function MemberActions({ member, viewer, onDone }: { member: MemberView; viewer: Props["viewer"]; onDone: (message: string) => void }) {
+/**
+ * The new role, as chosen: controlled, so a refused change keeps showing what
+ * was chosen beside the error (React resets uncontrolled fields after every
+ * form action). Mounted with the dialog, so each opening starts from the
+ * member's current role.
+ */
+function RoleSelect({ current, roles }: { current: string; roles: readonly string[] }) {
+  const [role, setRole] = useState(current);
+  return (
+    <Select name="role" value={role} onChange={(e) => setRole(e.target.value)} aria-label="New role" className="w-full">
+      {roles.map((r) => (
+        <option key={r} value={r}>
+          {r[0]!.toUpperCase() + r.slice(1)}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
+function MemberActions({
+  member,
+  viewer,
+  soleOwner,
+  onNotice,
+}: {
+  member: MemberView;
+  viewer: Props["viewer"];
+  soleOwner: boolean;
+  onNotice: (notice: Notice) => void;
+}) {
   const label = member.name ?? member.email;
   const roles = viewer.canMakeOwner ? ["owner", "admin", "auditor", "member"] : ["admin", "auditor", "member"];
   const isSelf = member.userId === viewer.userId;
   // Admins cannot act on owners; the server and the database refuse it too.
   if (member.role === "owner" && !viewer.canMakeOwner) return null;
+  // Told at the table too: after a refusal the page shows the roles as they are now, and this row may have no actions left.
+  const refused = (what: string) => (error: string) => onNotice({ variant: "error", text: `${what} ${error}` });
   return (
     <div className="flex justify-end gap-2">
-      <ConfirmAction
-        action={changeRoleAction}
-        fields={{ userId: member.userId }}
-        trigger="Change role"
-        title={`Change ${label}'s role`}
-        description="Roles decide what someone can see and do in this workspace."
-        confirmLabel="Save role"
-        pendingLabel="Saving…"
-        variant="primary"
-        testId={`change-role-${member.email}`}
-        onDone={(r) => r.ok && onDone(r.message ?? "Role changed.")}
-      >
-        <Select name="role" defaultValue={member.role} aria-label="New role" className="w-full">
-          {roles.map((role) => (
-            <option key={role} value={role}>
-              {role[0]!.toUpperCase() + role.slice(1)}
-            </option>
-          ))}
-        </Select>
-      </ConfirmAction>
+      {soleOwner ? (
+        // A workspace keeps an owner: the only owner's role can only change once there is another.
+        <span className="text-xs whitespace-nowrap text-zinc-500" data-testid={`sole-owner-${member.email}`} title="Make someone else an owner first.">
+          Only owner
+        </span>
+      ) : (
+        <ConfirmAction
+          action={changeRoleAction}
+          fields={{ userId: member.userId }}
+          trigger="Change role"
+          title={`Change ${label}'s role`}
+          description="Roles decide what someone can see and do in this workspace."
+          confirmLabel="Save role"
+          pendingLabel="Saving…"
+          variant="primary"
+          testId={`change-role-${member.email}`}
+          onDone={(r) => r.ok && onNotice({ variant: "success", text: r.message ?? "Role changed." })}
+          onRefused={refused(`${label}'s role was not changed:`)}
+        >
+          <RoleSelect current={member.role} roles={roles} />
+        </ConfirmAction>
+      )}
       {isSelf ? null : (
         <ConfirmAction
           action={removeMemberAction}
@@ -207,7 +248,8 @@ function MemberActions({ member, viewer, onDone }: { member: MemberView; viewer:
           confirmLabel="Remove member"
           pendingLabel="Removing…"
           testId={`remove-${member.email}`}
-          onDone={(r) => r.ok && onDone(r.message ?? "Member removed.")}
+          onDone={(r) => r.ok && onNotice({ variant: "success", text: r.message ?? "Member removed." })}
+          onRefused={refused(`${label} was not removed:`)}
         />
       )}
     </div>

@@ -2,6 +2,7 @@ import "server-only";
 import { Worker } from "node:worker_threads";
 import { join, sql, type Sql } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
+import { count } from "@/lib/registry/define";
 import { NOT_A_MEMBER, withTenant, type TenantActor } from "@/lib/tenancy";
 import { exportEndMetadata, type ExportEnd, type ExportEndReason } from "./export-audit";
 import { EXPORT_COLUMNS, EXPORT_FORMATS, type ExportFormat } from "./export-format";
@@ -199,7 +200,7 @@ export async function exportAuditEvents(
   if (running >= limits.perProcess) {
     throw new ExportBusyError(
       "process",
-      `This server is already running ${limits.perProcess} exports, as many as it allows at once. Try again in ${retryAfterSeconds} seconds.`,
+      `This server is already running ${count(limits.perProcess, "export")}, as many as it allows at once. Try again in ${count(retryAfterSeconds, "second")}.`,
       retryAfterSeconds,
     );
   }
@@ -262,7 +263,7 @@ export async function exportAuditEvents(
       if (first.reason === "workspace") {
         throw new ExportBusyError(
           "workspace",
-          `${limits.perWorkspace} exports of this workspace's audit log are already running, as many as it allows at once. Try again in ${retryAfterSeconds} seconds.`,
+          `${limits.perWorkspace === 1 ? "An export of this workspace's audit log is" : `${limits.perWorkspace} exports of this workspace's audit log are`} already running, as many as it allows at once. Try again in ${count(retryAfterSeconds, "second")}.`,
           retryAfterSeconds,
         );
       }

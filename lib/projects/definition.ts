@@ -17,8 +17,8 @@ function updateSentence(m: AuditMetadata): string {
 export const projectsModule = defineModule({
   name: "projects",
   permissions: {
-    "projects.read": { roles: ["owner", "admin", "auditor", "member"], label: "See the workspace's projects" },
-    "projects.manage": { roles: ["owner", "admin", "member"], label: "Create, edit, archive and delete projects" },
+    "projects.read": { roles: ["owner", "admin", "auditor", "member"], label: "See the workspace's projects", href: "/app/projects" },
+    "projects.manage": { roles: ["owner", "admin", "member"], label: "Create, edit, archive and delete projects", href: "/app/projects" },
   },
   targetTypes: ["project"],
   auditEvents: {

@@ -25,14 +25,14 @@ function brandingChanges(m: AuditMetadata): string {
 export const workspaceModule = defineModule({
   name: "workspace",
   permissions: {
-    "dashboard.read": { roles: ["owner", "admin", "auditor", "member"], label: "See the dashboard" },
-    "tenant.rename": { roles: ["owner"], label: "Rename the workspace and change its slug" },
+    "dashboard.read": { roles: ["owner", "admin", "auditor", "member"], label: "See the dashboard", href: "/app/dashboard" },
+    "tenant.rename": { roles: ["owner"], label: "Rename the workspace and change its slug", href: "/app/settings/general" },
     /** Branding (logo, accent colour) and notes. */
-    "tenant.settings": { roles: ["owner"], label: "Change the workspace's logo, accent colour and notes" },
+    "tenant.settings": { roles: ["owner"], label: "Change the workspace's logo, accent colour and notes", href: "/app/settings/general" },
     /** The workspace's notes are for those who manage it. */
-    "tenant.notes.read": { roles: ["owner", "admin"], label: "Read the workspace's notes" },
-    "tenant.delete": { roles: ["owner"], label: "Delete the workspace, restore it from the trash" },
-    "ownership.transfer": { roles: ["owner"], label: "Transfer ownership" },
+    "tenant.notes.read": { roles: ["owner", "admin"], label: "Read the workspace's notes", href: "/app/settings/general" },
+    "tenant.delete": { roles: ["owner"], label: "Delete the workspace, restore it from the trash", href: "/app/settings/general" },
+    "ownership.transfer": { roles: ["owner"], label: "Transfer ownership", href: "/app/settings/transfer" },
     "apikeys.manage": { roles: ["owner", "admin"], label: "See and revoke every API key of the workspace" },
   },
   targetTypes: ["tenant"],
@@ -44,7 +44,7 @@ export const workspaceModule = defineModule({
     },
     "tenant.delete": {
       label: "Workspace deleted",
-      describe: (m) => `Deleted the workspace “${str(m.name)}” into the trash (purged after ${str(m.purge_after_days)} days unless restored)`,
+      describe: (m) => `Deleted the workspace “${str(m.name)}” into the trash (purged after ${count(m.purge_after_days, "day")} unless restored)`,
     },
     "tenant.restore": { label: "Workspace restored", describe: (m) => `Restored the workspace “${str(m.name)}” from the trash` },
     "tenant.purge.request": { label: "Purge requested", describe: (m) => `Asked for the workspace “${str(m.name)}” to be purged now` },
@@ -72,8 +72,8 @@ const emailNote = (m: AuditMetadata) => (m.email_dispatched === false ? " · inv
 export const membersModule = defineModule({
   name: "members",
   permissions: {
-    "members.read": { roles: ["owner", "admin", "auditor", "member"], label: "See who belongs to the workspace" },
-    "members.manage": { roles: ["owner", "admin"], label: "Invite, remove and change the roles of members" },
+    "members.read": { roles: ["owner", "admin", "auditor", "member"], label: "See who belongs to the workspace", href: "/app/settings" },
+    "members.manage": { roles: ["owner", "admin"], label: "Invite, remove and change the roles of members", href: "/app/settings" },
   },
   targetTypes: ["user", "invitation"],
   auditEvents: {
@@ -118,11 +118,12 @@ const format = (m: AuditMetadata) => str(m.format).toUpperCase();
 export const auditModule = defineModule({
   name: "audit",
   permissions: {
-    "audit.read": { roles: ["owner", "admin", "auditor"], label: "Read the audit log" },
-    "audit.export": { roles: ["owner", "admin", "auditor"], label: "Export the audit log" },
+    "audit.read": { roles: ["owner", "admin", "auditor"], label: "Read the audit log", href: "/app/audit" },
+    "audit.export": { roles: ["owner", "admin", "auditor"], label: "Export the audit log", href: "/app/audit" },
   },
   /** `audit_event`: another row of the log, by id (an export's end names its start). */
   targetTypes: ["audit_log", "audit_event"],
+  nav: [{ href: "/app/audit", label: "Audit log", permission: "audit.read" }],
   auditEvents: {
     "audit.export": {
       label: "Export started",

@@ -14,6 +14,11 @@ export interface PermissionDefinition {
   roles: readonly RoleName[];
   /** What the permission lets one do, as the dashboard lists it. */
   label: string;
+  /**
+   * The page where it is done. The dashboard lists only permissions with one:
+   * a permission whose feature has no page yet is not offered as something to do.
+   */
+  href?: string;
 }
 
 export type AuditMetadata = Record<string, unknown>;

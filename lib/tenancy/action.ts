@@ -1,4 +1,5 @@
 import "server-only";
+import { refresh } from "next/cache";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { DomainError } from "@/lib/errors";
@@ -75,7 +76,9 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
       const mismatch = workspaceMismatch(resolved, fields[TENANT_FIELD]);
       if (mismatch) return { ok: false, error: mismatch };
       if (!can(resolved.role, config.permission)) {
-        return { ok: false, error: "Your role in this workspace does not allow that." };
+        // The page offered it, so the role changed since the page was shown: the page renders again, with the role as it is now.
+        refresh();
+        return { ok: false, error: "Your role in this workspace does not allow that (any more): the page now shows your current role." };
       }
       return await handler(parsed.data, resolved);
     } catch (error) {

@@ -33,3 +33,4 @@ export { requireTenant, requireTenantWith, requireUser } from "./guards";
 export { awaitingSecondFactor, SECOND_FACTOR_PATH } from "./second-factor";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";
+export { seenWorkspaceVerdict, renewSeenWorkspace, forgetSeenWorkspace } from "./seen-notice";

@@ -19,7 +19,7 @@ export const transferModule = defineModule({
   name: "transfer",
   permissions: {
     /** Who sees a transfer in progress besides its two parties: those told of its cooling period. */
-    "ownership.transfer.read": { roles: ["owner", "admin"], label: "See an ownership transfer in progress" },
+    "ownership.transfer.read": { roles: ["owner", "admin"], label: "See an ownership transfer in progress", href: "/app/settings/transfer" },
   },
   targetTypes: ["ownership_transfer"],
   auditEvents: {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CreateWorkspaceForm } from "@/components/create-workspace-form";
+import { LostWorkspaceNotice } from "@/components/lost-workspace-notice";
 import { PendingInvitations } from "@/components/pending-invitations";
 import { Button, Card } from "@/components/ui";
 import { listInvitationsForUser } from "@/lib/invitations";
@@ -10,12 +11,13 @@ import { signOutAction } from "../actions";
 export const metadata: Metadata = { title: "Welcome" };
 
 export default async function OnboardingPage() {
-  const { user, credential, context } = await requireUser();
+  const { user, credential, context, memberships } = await requireUser();
   if (context) redirect("/app/dashboard");
   const invitations = await listInvitationsForUser({ user, credential });
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">
+        <LostWorkspaceNotice userId={user.id} current={null} memberships={memberships} />
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Welcome to Tenantry</h1>
           <p className="mt-1 text-sm text-zinc-600">

@@ -19,7 +19,7 @@ export default async function TrashPage({ searchParams }: { searchParams: Search
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Trash</h1>
         <p className="mt-1 text-sm text-zinc-600">
-          Workspaces you own that were deleted. Each is purged for good {PURGE_AFTER_DAYS} days after its deletion; until then an owner can
+          Workspaces you own that were deleted. Each is purged for good {PURGE_AFTER_DAYS === 1 ? "1 day" : `${PURGE_AFTER_DAYS} days`} after its deletion; until then an owner can
           restore it.
         </p>
       </div>

@@ -1,12 +1,12 @@
 "use client";
 
-import { useActionState } from "react";
 import { acceptInvitationLinkAction } from "@/app/app/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert } from "@/components/ui";
+import { useFormAction } from "@/components/use-form-action";
 
 export function AcceptInvitationForm({ token, workspaceName }: { token: string; workspaceName: string }) {
-  const [state, action] = useActionState(acceptInvitationLinkAction, null);
+  const [state, action] = useFormAction(acceptInvitationLinkAction, null);
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="token" value={token} />

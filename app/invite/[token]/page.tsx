@@ -32,6 +32,11 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         <Card className="w-full max-w-md space-y-4 p-6">
           <p className="text-sm font-semibold tracking-widest text-zinc-500 uppercase">Invitation</p>
           <Alert variant="error">{error.message}</Alert>
+          {signedIn ? (
+            <Link href="/app" className="block text-center text-sm text-zinc-600 underline" data-testid="back-to-workspace">
+              {resolved.kind === "tenant" ? `Back to ${resolved.tenant.name}` : "Continue to Tenantry"}
+            </Link>
+          ) : null}
         </Card>
       </main>
     );

@@ -18,6 +18,7 @@ import {
 } from "@/lib/audit";
 import { cookies } from "next/headers";
 import { DomainError } from "@/lib/errors";
+import { count } from "@/lib/registry/define";
 import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/time-zone";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
@@ -139,7 +140,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
               }))}
             />
             <nav className="flex items-center justify-between text-sm" aria-label="Audit log pages">
-              <span className="text-zinc-600">{page.events.length} events on this page</span>
+              <span className="text-zinc-600">{count(page.events.length, "event")} on this page</span>
               <div className="flex gap-2">
                 {page.newer ? (
                   <>

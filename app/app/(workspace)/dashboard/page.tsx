@@ -1,21 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LocalTime } from "@/components/local-time";
 import { Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
+import { PERMISSION_DEFINITIONS } from "@/lib/registry";
 import { PERMISSIONS, PERMISSION_LABELS, can, requireTenantWith } from "@/lib/tenancy";
 import { getWorkspaceOverview } from "@/lib/tenants";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
-
 export default async function DashboardPage() {
   const { ctx, data: overview } = await requireTenantWith(getWorkspaceOverview);
-  const allowed = PERMISSIONS.filter((p) => can(ctx.role, p));
+  // What the role allows and the app has a page for: a permission whose feature has no page is not offered.
+  const allowed = PERMISSIONS.flatMap((p) => {
+    const href = PERMISSION_DEFINITIONS[p].href;
+    return href && can(ctx.role, p) ? [{ permission: p, href }] : [];
+  });
 
   return (
     <WorkspaceShell ctx={ctx}>
-      <PageHeader title={ctx.tenant.name} description={<>Workspace dashboard · created {dateFormat.format(overview.createdAt)}</>} />
+      <PageHeader title={ctx.tenant.name} description={<>Workspace dashboard · created <LocalTime iso={overview.createdAt.toISOString()} dateOnly /></>} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Card className="p-5">
           <p className="text-xs font-medium text-zinc-500 uppercase">Your role</p>
@@ -44,9 +48,13 @@ export default async function DashboardPage() {
           <dd className="font-mono">{ctx.tenant.slug}</dd>
         </dl>
         <h2 className="mt-6 text-sm font-semibold">What you can do here</h2>
-        <ul className="mt-2 list-inside list-disc text-sm text-zinc-700">
-          {allowed.map((p) => (
-            <li key={p}>{PERMISSION_LABELS[p]}</li>
+        <ul className="mt-2 list-inside list-disc text-sm text-zinc-700" data-testid="dashboard-permissions">
+          {allowed.map(({ permission, href }) => (
+            <li key={permission}>
+              <Link href={href} className="underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-700">
+                {PERMISSION_LABELS[permission]}
+              </Link>
+            </li>
           ))}
         </ul>
       </Card>

@@ -6,7 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { invitationIdSchema, inviteMember, inviteSchema, resendInvitation, revokeInvitation, type InviteResult } from "@/lib/invitations";
 import { changeMemberRole, changeRoleSchema, leaveTenant, memberTargetSchema, removeMember } from "@/lib/members";
-import { TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
+import { forgetSeenWorkspace, TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
 
 const SETTINGS = "/app/settings";
 
@@ -34,15 +34,27 @@ export const revokeInvitationAction = tenantAction({ schema: invitationIdSchema,
   return { ok: true, data: undefined, message: `The invitation for ${email} was revoked.` };
 });
 
+/**
+ * Runs a change of membership and renders the page again whatever its
+ * outcome: a refusal may come from roles that changed since the page was
+ * shown (another owner demoted the caller meanwhile), and the page must then
+ * show the caller's role and the members' roles as they are now.
+ */
+async function refreshingMembers<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } finally {
+    revalidatePath(SETTINGS);
+  }
+}
+
 export const changeRoleAction = tenantAction({ schema: changeRoleSchema, permission: "members.manage" }, async (input, ctx) => {
-  const change = await changeMemberRole(ctx, input.userId, input.role);
-  revalidatePath(SETTINGS);
+  const change = await refreshingMembers(() => changeMemberRole(ctx, input.userId, input.role));
   return { ok: true, data: change, message: `Role changed from ${change.from} to ${change.to}.` };
 });
 
 export const removeMemberAction = tenantAction({ schema: memberTargetSchema, permission: "members.manage" }, async (input, ctx) => {
-  const { email } = await removeMember(ctx, input.userId);
-  revalidatePath(SETTINGS);
+  const { email } = await refreshingMembers(() => removeMember(ctx, input.userId));
   return { ok: true, data: undefined, message: `${email} was removed from the workspace.` };
 });
 
@@ -50,5 +62,6 @@ export const removeMemberAction = tenantAction({ schema: memberTargetSchema, per
 export const leaveWorkspaceAction = tenantAction({ schema: z.object({}), permission: "members.read" }, async (_input, ctx) => {
   await leaveTenant(ctx);
   (await cookies()).delete(TENANT_COOKIE);
+  await forgetSeenWorkspace();
   redirect("/app/dashboard");
 });

@@ -47,6 +47,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
             pageSize={data.pageSize}
             query={{ q: query.q, sort: query.sort, dir: query.dir }}
             viewer={{ userId: ctx.userId, canManage, canMakeOwner: can(ctx.role, "ownership.transfer") }}
+            ownerCount={data.ownerCount}
           />
         </section>
         <section className="space-y-3">

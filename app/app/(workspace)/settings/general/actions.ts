@@ -6,7 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { logoFileProblem } from "@/lib/branding";
 import { deleteTenant, deleteTenantSchema } from "@/lib/lifecycle";
-import { TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
+import { forgetSeenWorkspace, TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
 import {
   brandingSchema,
   notesSchema,
@@ -27,6 +27,7 @@ const GENERAL = "/app/settings/general";
 export const deleteWorkspaceAction = tenantAction({ schema: deleteTenantSchema, permission: "tenant.delete" }, async (input, ctx) => {
   await deleteTenant(ctx, input);
   (await cookies()).delete(TENANT_COOKIE);
+  await forgetSeenWorkspace();
   redirect(`/app/trash?deleted=${encodeURIComponent(ctx.tenant.name)}`);
 });
 

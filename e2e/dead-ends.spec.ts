@@ -1,0 +1,146 @@
+import { createHash, randomBytes } from "node:crypto";
+import { expect, test, type BrowserContext } from "@playwright/test";
+import { db, sessionFor, uniqueEmail, workspaceWithRoles } from "./helpers";
+
+// No dead ends: whoever lands somewhere unexpected is told what happened and
+// offered a way on — a member removed from the workspace they were in, a
+// signed-in user whose invitation link cannot be used.
+
+/** Waits until the browser holds the receipt of the workspace its last page showed; returns it. */
+async function receipt(context: BrowserContext, not?: string): Promise<string> {
+  let value = "";
+  await expect
+    .poll(async () => {
+      value = (await context.cookies()).find((c) => c.name === "prom_seen")?.value ?? "";
+      return value !== "" && value !== not;
+    })
+    .toBe(true);
+  return value;
+}
+
+test("a member removed from the workspace they were in is told so on their next page, once; one who leaves is not", async ({ browser }) => {
+  const lost = await workspaceWithRoles("Notice Lost");
+  const kept = await workspaceWithRoles("Notice Kept");
+  const member = lost.users.member;
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [kept.tenantId, member.id]);
+
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, member, lost.tenantId);
+  const memberPage = await memberContext.newPage();
+  await memberPage.goto("/app/dashboard");
+  await expect(memberPage.getByTestId("active-workspace")).toHaveText("Notice Lost");
+  const first = await receipt(memberContext);
+  await expect(memberPage.getByTestId("lost-workspace-notice")).toHaveCount(0);
+
+  // An admin removes them.
+  const adminContext = await browser.newContext();
+  await sessionFor(adminContext, lost.users.admin, lost.tenantId);
+  const admin = await adminContext.newPage();
+  await admin.goto("/app/settings");
+  await admin.getByTestId(`remove-${member.email}`).click();
+  await admin.getByRole("button", { name: "Remove member" }).click();
+  await expect(admin.getByText(`${member.email} was removed from the workspace.`)).toBeVisible();
+
+  // Their cookie still names the lost workspace: the next page is the other one, and says why.
+  await memberPage.goto("/app/settings");
+  await expect(memberPage.getByTestId("active-workspace")).toHaveText("Notice Kept");
+  await expect(memberPage.getByTestId("lost-workspace-notice")).toHaveText(
+    "You no longer have access to Notice Lost: you were removed from it, or it was deleted. You are now in Notice Kept.",
+  );
+  await receipt(memberContext, first);
+  await memberPage.goto("/app/dashboard");
+  await expect(memberPage.getByTestId("dashboard-workspace-name")).toHaveText("Notice Kept");
+  await expect(memberPage.getByTestId("lost-workspace-notice")).toHaveCount(0);
+
+  // Leaving is one's own doing: no notice.
+  await memberPage.goto("/app/settings");
+  await memberPage.getByRole("button", { name: "Leave workspace" }).click();
+  await memberPage.getByRole("dialog").getByRole("button", { name: "Leave workspace" }).click();
+  await expect(memberPage).toHaveURL(/\/app\/onboarding$/);
+  await expect(memberPage.getByRole("heading", { name: "Welcome to Tenantry" })).toBeVisible();
+  await expect(memberPage.getByTestId("lost-workspace-notice")).toHaveCount(0);
+  await Promise.all([memberContext.close(), adminContext.close()]);
+});
+
+test("a signed-in user whose invitation cannot be used sees what happened and goes back to their workspace", async ({ browser }) => {
+  const home = await workspaceWithRoles("Way Back Home");
+  const inviting = await workspaceWithRoles("Inviting Place");
+  const user = home.users.member;
+  const context = await browser.newContext();
+  await sessionFor(context, user, home.tenantId);
+  const page = await context.newPage();
+
+  const link = async (email: string, fields: { status?: string; expiresAt?: Date; acceptedBy?: string } = {}) => {
+    const token = randomBytes(32).toString("base64url");
+    await db().query(
+      `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, accepted_by, accepted_at)
+       VALUES ($1, $2, 'member', $3, $4, $5, $6, CASE WHEN $6::uuid IS NULL THEN NULL ELSE now() END)`,
+      [inviting.tenantId, email, createHash("sha256").update(token).digest("hex"), fields.status ?? "pending", fields.expiresAt ?? new Date(Date.now() + 86_400_000), fields.acceptedBy ?? null],
+    );
+    return `/invite/${token}`;
+  };
+  const cases: Array<{ url: string; title: string; message: string; signOut: boolean }> = [
+    {
+      url: await link(user.email, { expiresAt: new Date(Date.now() - 60_000) }),
+      title: "This invitation has expired",
+      message: "That invitation has expired.",
+      signOut: false,
+    },
+    {
+      url: await link(uniqueEmail("someone"), { status: "accepted", acceptedBy: inviting.users.admin.id }),
+      title: "This invitation has already been used",
+      message: "That invitation has already been used.",
+      signOut: false,
+    },
+    { url: await link(uniqueEmail("revoked"), { status: "revoked" }), title: "This invitation was revoked", message: "That invitation was revoked.", signOut: false },
+    {
+      url: await link(uniqueEmail("intended")),
+      title: "This invitation is for another address",
+      message: "That invitation was sent to a different email address.",
+      signOut: true,
+    },
+    { url: "/invite/not-a-token", title: "This invitation link is not valid", message: "That invitation link is not valid.", signOut: false },
+  ];
+  for (const c of cases) {
+    await page.goto(c.url);
+    await expect(page).toHaveTitle(/^Invitation/);
+    await expect(page.getByTestId("invite-outcome-title")).toHaveText(c.title);
+    await expect(page.getByText(c.message)).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Sign in" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Sign out to use another address" })).toHaveCount(c.signOut ? 1 : 0);
+    await page.getByRole("link", { name: "Back to Way Back Home" }).click();
+    await expect(page).toHaveURL(/\/app\/dashboard$/);
+    await expect(page.getByTestId("active-workspace")).toHaveText("Way Back Home");
+  }
+  // Nothing was joined on the way.
+  const { rows } = await db().query("SELECT 1 FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [inviting.tenantId, user.id]);
+  expect(rows).toEqual([]);
+  await context.close();
+});
+
+test("the dashboard lists what the role can do, each a link to where it is done", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Listing Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  const list = page.getByTestId("dashboard-permissions");
+  await expect(list.getByRole("link")).toHaveText([
+    "See the dashboard",
+    "See who belongs to the workspace",
+    "Read the audit log",
+    "Export the audit log",
+    "See the workspace's projects",
+  ]);
+  await expect(list).not.toContainText("API key");
+  await list.getByRole("link", { name: "Read the audit log" }).click();
+  await expect(page).toHaveURL(/\/app\/audit$/);
+
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  await page.goto("/app/dashboard");
+  await expect(list.getByRole("link", { name: "Transfer ownership" })).toHaveAttribute("href", "/app/settings/transfer");
+  await expect(list).not.toContainText("API key");
+  await list.getByRole("link", { name: "Rename the workspace and change its slug" }).click();
+  await expect(page).toHaveURL(/\/app\/settings\/general$/);
+  await context.close();
+});

@@ -1,0 +1,143 @@
+import { expect, test } from "@playwright/test";
+import { db, sessionFor, workspaceWithRoles } from "./helpers";
+
+// Defects a walk-through found, each checked as a person meets it, at a
+// laptop's width.
+test.use({ viewport: { width: 1280, height: 800 } });
+
+test("a refused role change keeps the chosen role with the error, and the error is gone while the next try is pending", async ({ browser }) => {
+  const alpha = await workspaceWithRoles("Alpha Choice");
+  const beta = await workspaceWithRoles("Beta Choice");
+  const [admin, member] = [alpha.users.admin, alpha.users.member];
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'admin'), ($1, $3, 'member')", [beta.tenantId, admin.id, member.id]);
+  const context = await browser.newContext();
+  await sessionFor(context, admin, alpha.tenantId);
+  const tab = await context.newPage();
+  await tab.goto("/app/settings");
+  await tab.getByTestId(`change-role-${member.email}`).click();
+  const dialog = tab.getByRole("dialog");
+  await dialog.getByLabel("New role").selectOption("auditor");
+
+  // Another tab switches workspace: the form, rendered for Alpha, is refused.
+  const other = await context.newPage();
+  await other.goto("/app/dashboard");
+  await other.getByTestId("workspace-switcher").click();
+  await other.getByRole("button", { name: /Beta Choice/ }).click();
+  await expect(other.getByTestId("active-workspace")).toHaveText("Beta Choice");
+
+  await dialog.getByRole("button", { name: "Save role" }).click();
+  const error = dialog.getByRole("alert");
+  await expect(error).toHaveText("This page belongs to workspace Alpha Choice; you have since switched to Beta Choice. Reload to continue.");
+  await expect(dialog.getByLabel("New role")).toHaveValue("auditor");
+
+  // The next try, held on its way: the old error is not shown beside it.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await tab.route("**/app/settings", async (route) => {
+    if (route.request().method() === "POST") await held;
+    await route.continue();
+  });
+  await dialog.getByRole("button", { name: "Save role" }).click();
+  await expect(dialog.getByRole("button", { name: "Saving…" })).toBeDisabled();
+  await expect(error).toHaveCount(0);
+  release();
+  await expect(error).toBeVisible();
+  await expect(dialog.getByLabel("New role")).toHaveValue("auditor");
+  const { rows } = await db().query("SELECT role FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [alpha.tenantId, member.id]);
+  expect(rows).toEqual([{ role: "member" }]);
+  await context.close();
+});
+
+test("an owner demoted meanwhile is told their role and the page shows it; the only owner is offered no role change", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Race Co");
+  const [first, second] = [ws.users.owner, ws.users.admin];
+  const context = await browser.newContext();
+  await sessionFor(context, first, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  // The only owner: no role change to offer.
+  await expect(page.getByTestId(`sole-owner-${first.email}`)).toHaveText("Only owner");
+  await expect(page.getByTestId(`change-role-${first.email}`)).toHaveCount(0);
+
+  // A second owner; the first one's page is shown with both.
+  await db().query("UPDATE tenant_members SET role = 'owner' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, second.id]);
+  await page.reload();
+  await expect(page.getByTestId(`change-role-${first.email}`)).toBeVisible();
+  await expect(page.getByTestId("workspace-switcher")).toContainText("owner");
+
+  // The second owner demotes the first (as if a moment earlier, in another browser)…
+  await db().query("UPDATE tenant_members SET role = 'admin' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, first.id]);
+  // …whose page still says owner, and tries to demote the second.
+  await page.getByTestId(`change-role-${second.email}`).click();
+  await page.getByRole("dialog").getByLabel("New role").selectOption("member");
+  await page.getByRole("dialog").getByRole("button", { name: "Save role" }).click();
+
+  await expect(page.getByTestId("members-notice")).toHaveText(
+    `Admin User's role was not changed: Only an owner can change an owner's role. Your role in this workspace is admin.`,
+  );
+  // The page shows the role as it is now.
+  await expect(page.getByTestId("workspace-switcher")).toContainText("admin");
+  await expect(page.getByTestId(`change-role-${second.email}`)).toHaveCount(0);
+  const { rows } = await db().query("SELECT role FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, second.id]);
+  expect(rows).toEqual([{ role: "owner" }]);
+  await context.close();
+});
+
+test("the audit log: the actions list does not cover the form and closes like a menu; times stay on two lines", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Audit Looks");
+  await db().query(
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata)
+     VALUES ($1, $2, $3, 'member.remove', 'user', $4, jsonb_build_object('email', 'gone@example.test', 'role', 'member'))`,
+    [ws.tenantId, ws.users.owner.id, ws.users.owner.email, ws.users.member.id],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/audit");
+
+  const menu = page.getByTestId("audit-actions");
+  const list = page.getByTestId("audit-actions-list");
+  await menu.locator("summary").click();
+  await expect(list).toBeVisible();
+  await page.getByLabel("Member removed").check();
+  await page.getByLabel("Role changed").check();
+  await expect(menu.locator("summary")).toHaveText("Member removed, Role changed");
+  // Open, the list pushes the form down: what is under "Apply filters" is the button itself.
+  const apply = page.getByRole("button", { name: "Apply filters" });
+  const box = (await apply.boundingBox())!;
+  const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.textContent ?? "", [box.x + box.width / 2, box.y + box.height / 2]);
+  expect(hit).toBe("Apply filters");
+  const from = (await page.getByLabel("From").boundingBox())!;
+  const listBox = (await list.boundingBox())!;
+  expect(from.y).toBeGreaterThanOrEqual(listBox.y + listBox.height);
+
+  await page.keyboard.press("Escape");
+  await expect(list).toBeHidden();
+  await menu.locator("summary").click();
+  await expect(list).toBeVisible();
+  await page.getByRole("heading", { name: "Audit log" }).click();
+  await expect(list).toBeHidden();
+
+  // The time column: the date on one line, the time on the next.
+  const time = page.getByTestId("audit-row").first().locator("time");
+  const lines = await time.locator("span").evaluateAll((spans) =>
+    spans.map((span) => {
+      // One client rect per line box the text takes.
+      const range = document.createRange();
+      range.selectNodeContents(span);
+      return range.getClientRects().length;
+    }),
+  );
+  expect(lines).toEqual([1, 1]);
+  await expect(page.getByText("1 event on this page")).toBeVisible();
+  await context.close();
+});
+
+test("the app has an icon", async ({ page }) => {
+  await page.goto("/sign-in");
+  const href = await page.locator('link[rel="icon"]').getAttribute("href");
+  expect(href).toMatch(/^\/icon\.svg/);
+  const response = await page.request.get(href!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toContain("image/svg+xml");
+});

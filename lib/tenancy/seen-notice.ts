@@ -1,0 +1,38 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { getTenantContext, type Membership } from "./context";
+import { tenantCookieOptions } from "./cookie";
+import { judgeSeenWorkspace, openSeenWorkspace, sealSeenWorkspace, seenWorkspaceSecret, SEEN_WORKSPACE_COOKIE, type SeenWorkspaceVerdict } from "./seen-workspace";
+
+/** What this request's receipt of the last workspace shown says (see seen-workspace.ts). */
+export async function seenWorkspaceVerdict(
+  userId: string,
+  current: { id: string; name: string } | null,
+  memberships: readonly Membership[],
+): Promise<SeenWorkspaceVerdict> {
+  const secret = seenWorkspaceSecret();
+  if (!secret) return { lost: null, renew: false };
+  const seen = openSeenWorkspace(secret, userId, (await cookies()).get(SEEN_WORKSPACE_COOKIE)?.value);
+  return judgeSeenWorkspace(seen, current, memberships);
+}
+
+/**
+ * Renews the receipt from what the request resolves now (a route handler's
+ * work: it takes no input, so it can only record what the session is shown).
+ */
+export async function renewSeenWorkspace(): Promise<"renewed" | "cleared" | "signed-out"> {
+  const resolved = await getTenantContext();
+  const store = await cookies();
+  const secret = seenWorkspaceSecret();
+  if (resolved.kind === "tenant" && secret) {
+    store.set(SEEN_WORKSPACE_COOKIE, sealSeenWorkspace(secret, resolved.userId, { tenantId: resolved.tenantId, name: resolved.tenant.name }), tenantCookieOptions());
+    return "renewed";
+  }
+  store.delete(SEEN_WORKSPACE_COOKIE);
+  return resolved.kind === "signed-out" || resolved.kind === "inactive" ? "signed-out" : "cleared";
+}
+
+/** Forgets the receipt: after leaving or deleting a workspace, one's own doing, which needs no notice. */
+export async function forgetSeenWorkspace(): Promise<void> {
+  (await cookies()).delete(SEEN_WORKSPACE_COOKIE);
+}
