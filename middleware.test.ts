@@ -49,6 +49,17 @@ describe("middleware.ts", () => {
     }
   });
 
+  it("answers /admin without a session cookie 404, however spelled, without a redirect that would say it exists", () => {
+    for (const path of ["/admin", "/admin/workspaces/x", "/%61dmin", "/admin/plans?x=1"]) {
+      const response = middleware(request(path));
+      expect(response.status, path).toBe(404);
+      expect(location(response), path).toBeNull();
+    }
+    // With a session cookie it passes to the page, which checks the flag in the database.
+    expect(middleware(request("/admin", "authjs.session-token=abc")).status).toBe(200);
+    expect(middleware(request("/administrator")).status).toBe(200);
+  });
+
   it("answers a server-action POST from another origin with 403 (Next.js would throw, a 500), and lets the page's own through", () => {
     const post = (origin: string) =>
       middleware(

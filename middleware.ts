@@ -52,6 +52,10 @@ function gate(request: NextRequest): NextResponse | null {
   }
 
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.get(name)?.value);
+  // The platform's console: nothing says it exists to a request without a
+  // session (every page and action checks the administrator flag again in
+  // the database, and answers anyone else 404 as well).
+  if (!hasSession && isUnder(pathname, "/admin")) return notFound();
   if (!hasSession) {
     const next = encodeURIComponent(`${pathname}${search}`);
     return redirectTo(request, `/sign-in?next=${next}`);
@@ -69,7 +73,22 @@ function isGated(pathname: string): boolean {
   } catch {
     // Not decodable: only the path as sent can match.
   }
-  return [pathname, decoded].some((path) => under(path, "/app") || under(path, "/invite"));
+  return [pathname, decoded].some((path) => under(path, "/app") || under(path, "/invite") || under(path, "/admin"));
+}
+
+/** The path, as sent or decoded, is `prefix` or under it. */
+function isUnder(pathname: string, prefix: string): boolean {
+  let decoded = pathname;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // Not decodable: only the path as sent can match.
+  }
+  return [pathname, decoded].some((path) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+function notFound() {
+  return new NextResponse("Not found.\n", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 }
 
 function redirectTo(request: NextRequest, path: string) {

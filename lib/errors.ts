@@ -44,3 +44,15 @@ export function findPgError(error: unknown): PgErrorLike | undefined {
   }
   return undefined;
 }
+
+/**
+ * A plan limit the database refused (SQLSTATE 53400, hint plan_limit: seats,
+ * API keys, child workspaces, export) as the DomainError its message words —
+ * "Your plan allows 5 seats; remove a member or upgrade." — or null. The
+ * API answers it 402 plan-limit.
+ */
+export function planLimitFrom(error: unknown): DomainError | null {
+  const pg = findPgError(error);
+  if (pg?.code === "53400" && pg.hint === "plan_limit") return new DomainError("plan_limit", String(pg.message));
+  return null;
+}

@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import { sql, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { lockTenant, ROLES, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
-import { hasNulByte, uuidSchema } from "@/lib/validation";
+import { searchQuerySchema, uuidSchema } from "@/lib/validation";
 
 export const MEMBER_SORTS = ["name", "email", "role", "joined"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
@@ -13,7 +13,7 @@ export const INVITATIONS_PAGE_SIZE = 20;
 
 export const memberListQuerySchema = z.object({
   // Like every other bad value here, a search Postgres cannot take (a NUL byte) is no search.
-  q: z.string().trim().max(200).refine((q) => !hasNulByte(q)).catch(""),
+  q: searchQuerySchema(200),
   sort: z.enum(MEMBER_SORTS).catch("joined"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),

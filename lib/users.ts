@@ -65,3 +65,18 @@ export async function reactivateUser(client: Pick<pg.ClientBase, "query">, email
   const result = await client.query("UPDATE users SET active = true WHERE email = lower($1) AND NOT active", [email.trim()]);
   if (result.rowCount === 0) throw new DomainError("not_inactive", `No deactivated user has the email ${email}.`);
 }
+
+/**
+ * Makes a user a platform administrator, or no longer one (seeds 001, 002):
+ * only this operator command sets the flag — no page, action or API can, and
+ * the app role may not even read it. Takes effect at the user's next request
+ * (every /admin entry checks the flag in the database).
+ */
+export async function setPlatformAdmin(client: Pick<pg.ClientBase, "query">, email: string, admin: boolean): Promise<{ userId: string; changed: boolean }> {
+  const found = await client.query<{ id: string; is_platform_admin: boolean }>("SELECT id, is_platform_admin FROM users WHERE email = lower($1)", [email.trim()]);
+  const row = found.rows[0];
+  if (!row) throw new DomainError("user_not_found", `No user has the email ${email}. They must sign in once first.`);
+  if (row.is_platform_admin === admin) return { userId: row.id, changed: false };
+  await client.query("UPDATE users SET is_platform_admin = $2 WHERE id = $1", [row.id, admin]);
+  return { userId: row.id, changed: true };
+}

@@ -59,6 +59,19 @@ export type CreateTenantInput = z.output<typeof createTenantSchema>;
 export const hasNulByte = (value: string): boolean => value.includes("\u0000");
 export const NUL_BYTE_MESSAGE = "Text cannot contain NUL characters. Remove them and try again.";
 
+/**
+ * A list page's search box as it arrives in the URL: trimmed and capped, and
+ * read as no search when it is not text Postgres can hold (a NUL byte) — a
+ * page never answers 500 to its own query string.
+ */
+export const searchQuerySchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((q) => !hasNulByte(q))
+    .catch("");
+
 export const DISPLAY_NAME_MAX = 80;
 
 /**

@@ -12,7 +12,15 @@ import { describe, expect, it } from "vitest";
 import { owner } from "@/test/fixtures";
 
 const SCHEMA_PATH = path.join(import.meta.dirname, "schema.prisma");
-const MIGRATION_ONLY_INDEXES = new Set(["tenant_invitations_one_pending_per_email", "audit_log_export_finish_once", "ownership_transfers_one_live"]);
+const MIGRATION_ONLY_INDEXES = new Set([
+  "tenant_invitations_one_pending_per_email",
+  "audit_log_export_finish_once",
+  // One live ownership transfer per workspace (partial).
+  "ownership_transfers_one_live",
+  // Platform directory: a trigram index (operator classes) and one default plan (partial).
+  "tenants_name_slug_trgm",
+  "plans_one_default",
+]);
 const TABLES_OUTSIDE_SCHEMA = new Set(["_prisma_migrations"]);
 
 interface DmmfField {

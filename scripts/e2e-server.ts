@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dropDatabase, exitOnEmbeddedPostgresFailure } from "./db/postgres";
+import { setDefaultPlan } from "./db/prepare";
 import { DATA_DIR, ROOT, startServices } from "./services";
 
 export const E2E_RUNTIME_FILE = path.join(DATA_DIR, "e2e-runtime.json");
@@ -24,6 +25,8 @@ const services = await startServices({
   mailPorts: {},
 }).catch(exitOnEmbeddedPostgresFailure);
 if (!services.mail) throw new Error("The browser suite reads emails from the mail catcher: unset RESEND_API_KEY and SMTP_URL.");
+// Workspaces start unlimited in the browser suite (see setDefaultPlan).
+await setDefaultPlan(services.env.DATABASE_URL!, "enterprise");
 await mkdir(DATA_DIR, { recursive: true });
 await writeFile(
   E2E_RUNTIME_FILE,

@@ -10,7 +10,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../scripts/mail-catcher";
 import { dropDatabase, embeddedPostgresLocation, exitOnEmbeddedPostgresFailure, resolvePostgres, withDatabase } from "../scripts/db/postgres";
-import { prepareDatabase } from "../scripts/db/prepare";
+import { prepareDatabase, setDefaultPlan } from "../scripts/db/prepare";
 
 const PREFIX = "tenantry_test_";
 const CLUSTERS = "test-postgres";
@@ -58,6 +58,8 @@ export default async function setup(project: TestProject) {
   if (!server.embedded) await dropStaleDatabases(server.adminUrl);
   const database = process.env.TEST_DATABASE_NAME || `${PREFIX}${process.pid}`;
   const db = await prepareDatabase({ serverUrl: server.adminUrl, database, recreate: true });
+  // Workspaces start unlimited here; lib/billing/limits.test.ts puts its own on limited plans.
+  await setDefaultPlan(db.ownerUrl, "enterprise");
   const mail = await startMailCatcher();
   project.provide("ownerDatabaseUrl", db.ownerUrl);
   project.provide("mailApiUrl", mail.webUrl);

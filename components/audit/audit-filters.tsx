@@ -21,7 +21,16 @@ export interface RawFilters {
  * view can be bookmarked and shared, and back/forward just work. The
  * browser's time zone rides along, so dates mean the viewer's days.
  */
-export function AuditFiltersForm({ actions, values }: { actions: readonly { value: string; label: string }[]; values: RawFilters }) {
+export function AuditFiltersForm({
+  actions,
+  values,
+  basePath = "/app/audit",
+}: {
+  actions: readonly { value: string; label: string }[];
+  values: RawFilters;
+  /** Where the filters are applied (the platform's cross-view reads another workspace's log at its own path). */
+  basePath?: string;
+}) {
   // The browser's zone once hydrated; the server renders UTC.
   const zone = useSyncExternalStore(noSubscription, browserTimeZone, () => "UTC");
   const dropdown = useRef<HTMLDetailsElement>(null);
@@ -43,7 +52,7 @@ export function AuditFiltersForm({ actions, values }: { actions: readonly { valu
   return (
     <form
       method="get"
-      action="/app/audit"
+      action={basePath}
       className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4"
       data-testid="audit-filters"
       onSubmit={(event) => {
@@ -116,7 +125,7 @@ export function AuditFiltersForm({ actions, values }: { actions: readonly { valu
       </div>
       <div className="flex gap-2">
         <Button type="submit">Apply filters</Button>
-        <Link href="/app/audit" className={buttonClass("ghost")}>
+        <Link href={basePath} className={buttonClass("ghost")}>
           Clear
         </Link>
       </div>

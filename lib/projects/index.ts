@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import { sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { can, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
-import { uuidSchema } from "@/lib/validation";
+import { searchQuerySchema, uuidSchema } from "@/lib/validation";
 
 // Projects (written by npm run new:resource, then given a description and an
 // archive by hand): list, create, edit, archive, unarchive and delete, each
@@ -44,7 +44,7 @@ export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 /** The list's URL: a search in the names, active or archived ones, a page number; anything else reads as the first page of the active ones. */
 export const listQuerySchema = z.object({
-  q: z.string().trim().max(NAME_MAX).catch(""),
+  q: searchQuerySchema(NAME_MAX),
   status: z.enum(PROJECT_STATUSES).catch("active"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });

@@ -125,6 +125,9 @@ describe("projects: create, list, rename, delete", () => {
     // Active first.
     expect(await names("all")).toEqual(["Kept active", "Shelved"]);
     expect(listQuerySchema.parse({ status: "nonsense" }).status).toBe("active");
+    // A NUL byte is no text Postgres can hold: the search is dropped rather than the page failing.
+    expect(listQuerySchema.parse({ q: "a\u0000b" }).q).toBe("");
+    expect(await names("all")).toEqual((await listAs(ws, "auditor", "a\u0000b", "all")).rows.map((r) => r.name));
 
     await setProjectArchived(actor, { id: shelved.id, archived: false });
     expect(await stored(shelved.id)).toMatchObject({ archived_at: null });

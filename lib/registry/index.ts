@@ -2,6 +2,7 @@
 // (the generator does it: npm run new:resource). The roles matrix, the audit
 // log's actions and their sentences, the dashboard and the sidebar read it.
 import { auditModule, membersModule, workspaceModule } from "./core";
+import { platformModule } from "@/lib/platform/definition";
 import { transferModule } from "@/lib/transfer/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
 import { projectsModule } from "@/lib/projects/definition";
@@ -10,6 +11,7 @@ export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
+  platformModule,
   projectsModule,
   transferModule,
   // new:resource registers here

@@ -2,7 +2,7 @@ import "server-only";
 import { refresh } from "next/cache";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { DomainError } from "@/lib/errors";
+import { DomainError, planLimitFrom } from "@/lib/errors";
 import { currentRequestInfo, getTenantContext, type Credential, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
 import { can, type Permission } from "./permissions";
 import { readForm } from "./form";
@@ -26,6 +26,8 @@ export function validationFailure(error: z.ZodError): ActionResult<never> {
 /** Turns what a handler threw into something the form can show; bugs are logged, not leaked. */
 export function failureFrom(error: unknown): ActionResult<never> {
   unstable_rethrow(error);
+  const limited = planLimitFrom(error);
+  if (limited) return { ok: false, error: limited.message };
   if (error instanceof DomainError) {
     return { ok: false, error: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
   }

@@ -54,3 +54,23 @@ export async function prepareDatabase(options: {
 export function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, "")) || "postgres";
 }
+
+/**
+ * Makes `planId` the plan new workspaces start on (what a platform
+ * administrator does in /admin/plans). The test suites start every workspace
+ * on an unlimited plan, so that suites about other things are not bounded by
+ * the free plan's five seats; the plan tests choose their plans themselves.
+ */
+export async function setDefaultPlan(ownerUrl: string, planId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("UPDATE plans SET is_default = false WHERE is_default AND id <> $1", [planId]);
+    const { rowCount } = await client.query("UPDATE plans SET is_default = true WHERE id = $1", [planId]);
+    if (rowCount !== 1) throw new Error(`There is no plan ${planId}.`);
+    await client.query("COMMIT");
+  } finally {
+    await client.end();
+  }
+}

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { isPlatformAdmin } from "@/lib/platform/admin";
 import { getTenantContext } from "@/lib/tenancy";
 
 /** The signed-in user and every workspace they belong to, with their role in each (seeds 000, 003). */
@@ -13,6 +14,8 @@ export async function GET() {
       user: resolved.user,
       activeTenantId: resolved.kind === "tenant" ? resolved.tenantId : null,
       tenants: memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, slug: m.tenantSlug, role: m.role })),
+      // Set only by an operator (npm run users -- grant-platform-admin); checked in the database.
+      platformAdmin: await isPlatformAdmin(resolved.credential),
     },
     { headers: { "Cache-Control": "no-store" } },
   );

@@ -220,3 +220,14 @@ GRANT EXECUTE ON FUNCTION app_session_authenticated_at(text), app_complete_owner
 -- activation above, with constraints made immediate — it must still find
 -- them: its own search_path now says where.
 ALTER FUNCTION app_assert_tenant_has_owner() SET search_path = public, pg_temp;
+
+-- Platform administration adopts every tenant table (its cross-view read
+-- policy): app_private.platform_adopt_tables(), from a migration later than
+-- this one's timestamp. Where that one already ran, adopt this table now.
+DO $$
+BEGIN
+  IF to_regprocedure('app_private.platform_adopt_tables()') IS NOT NULL THEN
+    PERFORM app_private.platform_adopt_tables();
+  END IF;
+END
+$$;

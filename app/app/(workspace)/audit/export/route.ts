@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { EXPORT_FORMATS, ExportBusyError, exportAuditEvents, exportFileName, readAuditFilters, type ExportFormat } from "@/lib/audit";
-import { DomainError } from "@/lib/errors";
+import { EXPORT_NOT_IN_PLAN, workspaceMayExport } from "@/lib/billing/limits";
+import { DomainError, planLimitFrom } from "@/lib/errors";
 import { refusedByLimit } from "@/lib/http/rate-limited";
 import { limitAuditExport } from "@/lib/rate-limit";
 import { can, getTenantContext, SUSPENDED } from "@/lib/tenancy";
@@ -30,6 +31,8 @@ export async function GET(request: NextRequest) {
   // byte is sent, a failure can only break the download off.
   const parsed = await readAuditFilters(params);
   if (!parsed.ok) return refuse(400, parsed.error);
+  // The plan (seed 003): 402 plan-limit before anything starts (the database refuses the export's first row too).
+  if (!(await workspaceMayExport(resolved))) return refuse(402, EXPORT_NOT_IN_PLAN);
   const limited = await refusedByLimit(limitAuditExport(resolved.userId));
   if (limited) return limited;
 
@@ -40,6 +43,7 @@ export async function GET(request: NextRequest) {
     if (error instanceof ExportBusyError) return refuse(429, error.message, { "Retry-After": String(error.retryAfterSeconds) });
     if (error instanceof DomainError && error.code === "invalid_filters") return refuse(400, error.message);
     if (error instanceof DomainError && error.code === "not_member") return refuse(403, error.message);
+    if (planLimitFrom(error) || String(error).includes(EXPORT_NOT_IN_PLAN)) return refuse(402, EXPORT_NOT_IN_PLAN);
     console.error("[audit export] could not start", error);
     return refuse(500, "The export could not start. Try again in a moment.");
   }

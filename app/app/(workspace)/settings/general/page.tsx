@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { DeleteWorkspace } from "@/components/lifecycle/delete-workspace";
 import { BrandingForm, NameSlugForm, NotesForm } from "@/components/settings/general-settings-forms";
+import { WorkspacePlanSummary } from "@/components/platform/workspace-plan";
 import { Card, PageHeader } from "@/components/ui";
+import { readWorkspacePlan } from "@/lib/billing/limits";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { formatBytes, logoUrl } from "@/lib/branding";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
@@ -57,7 +59,7 @@ function AccentSwatch({ accent }: { accent: string | null }) {
 }
 
 export default async function GeneralSettingsPage() {
-  const { ctx, data } = await requireTenantWith((tx, ctx) => getGeneralSettings(tx, ctx));
+  const { ctx, data } = await requireTenantWith(async (tx, ctx) => ({ ...(await getGeneralSettings(tx, ctx)), plan: await readWorkspacePlan(tx, ctx.tenantId) }));
   const canRename = can(ctx.role, "tenant.rename");
   const canEdit = can(ctx.role, "tenant.settings");
   const canDelete = can(ctx.role, "tenant.delete");
@@ -83,6 +85,11 @@ export default async function GeneralSettingsPage() {
             </dl>
           )}
         </Section>
+        {data.plan ? (
+          <Section title="Plan" description="What the workspace's plan allows. The platform changes plans; ask it to upgrade." testId="settings-plan">
+            <WorkspacePlanSummary plan={data.plan} />
+          </Section>
+        ) : null}
         <Section title="Branding" description="The logo and accent colour shown in the sidebar and the workspace switcher." testId="settings-branding">
           <div className="space-y-4">
             <LogoPreview tenantId={ctx.tenantId} logo={data.logo} name={data.name} />

@@ -1,0 +1,110 @@
+import Link from "next/link";
+import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
+import { WorkspaceAdminActions } from "@/components/platform/workspace-admin-actions";
+import { Card, RoleBadge } from "@/components/ui";
+import { AUDIT_SHOWN, MEMBERS_SHOWN, workspaceOverview } from "@/lib/platform/admin";
+import { platformPage } from "@/lib/platform/guard";
+
+// No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
+
+const STATUS = { active: "Active", blocked: "Suspended", deleted: "Deleted (in its owners' trash)" } as const;
+const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+const amount = (value: number, unit?: "bytes") =>
+  unit === "bytes" ? (value < 1024 ? `${value} B` : `${(value / 1024).toLocaleString("en", { maximumFractionDigits: 1 })} KB`) : value.toLocaleString("en");
+const limit = (n: number | null) => (n === null ? "unlimited" : n.toLocaleString("en"));
+
+/**
+ * One workspace for the platform: a cross-view visit (written into the
+ * workspace's own audit log) reading its members, usage and latest audit
+ * events read-only, beside the administrator's actions.
+ */
+export default async function AdminWorkspacePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const o = await platformPage((credential, request) => workspaceOverview(credential, id, request));
+  const { tenant, plan } = o;
+  return (
+    <>
+      <CrossViewBanner tenantName={tenant.name} />
+      <AdminShell adminEmail={o.visit.admin.email}>
+        <div>
+          <Link href="/admin" className="text-sm text-zinc-600 underline">
+            ← All workspaces
+          </Link>
+          <h1 className="mt-2 text-2xl font-semibold tracking-tight">{tenant.name}</h1>
+          <p className="mt-1 text-sm text-zinc-600">
+            {tenant.slug} · <span data-testid="admin-status">{STATUS[tenant.status]}</span> · {plan?.name ?? tenant.planId} plan · created {when(tenant.createdAt)}
+          </p>
+        </div>
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card className="p-5">
+            <h2 className="text-lg font-semibold">Usage</h2>
+            <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-2 text-sm" data-testid="admin-usage">
+              {o.usage.map((u) => (
+                <div key={u.key} className="contents">
+                  <dt className="text-zinc-600">{u.label}</dt>
+                  <dd className="text-right tabular-nums">{amount(u.value, u.unit)}</dd>
+                </div>
+              ))}
+            </dl>
+            {plan ? (
+              <p className="mt-3 text-xs text-zinc-500">
+                Plan limits: {limit(plan.seats)} seats (members and pending invitations), {limit(plan.apiKeys)} API keys, {limit(plan.childWorkspaces)} child
+                workspaces, audit log kept {plan.auditRetentionDays === null ? "forever" : `${plan.auditRetentionDays} days`}, export{" "}
+                {plan.exportAllowed ? "allowed" : "not allowed"}.
+              </p>
+            ) : null}
+          </Card>
+          <WorkspaceAdminActions
+            tenant={{ id: tenant.id, name: tenant.name, status: tenant.status, planId: tenant.planId, purgeRequested: tenant.purgeRequestedAt !== null }}
+            plans={o.plans.map((p) => ({ id: p.id, name: p.name }))}
+          />
+        </div>
+        <Card className="overflow-x-auto">
+          <h2 className="px-4 pt-4 text-lg font-semibold">Members</h2>
+          <p className="px-4 text-xs text-zinc-500">
+            The first {MEMBERS_SHOWN}, by join date.{" "}
+            <Link href={`/admin/workspaces/${tenant.id}/members`} className="underline">
+              All members and invitations →
+            </Link>
+          </p>
+          <table className="mt-2 w-full min-w-[480px] text-left text-sm" data-testid="admin-members">
+            <tbody className="divide-y divide-zinc-100">
+              {o.members.map((m) => (
+                <tr key={m.userId}>
+                  <td className="px-4 py-2">
+                    {m.name ? <div className="font-medium">{m.name}</div> : null}
+                    <div className="text-zinc-600">{m.email}</div>
+                  </td>
+                  <td className="px-4 py-2">
+                    <RoleBadge role={m.role} />
+                  </td>
+                  <td className="px-4 py-2 text-zinc-500 tabular-nums">joined {when(m.joinedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+        <Card className="overflow-x-auto">
+          <h2 className="px-4 pt-4 text-lg font-semibold">Audit log</h2>
+          <p className="px-4 text-xs text-zinc-500">
+            The latest {AUDIT_SHOWN} events. Your visits are among them.{" "}
+            <Link href={`/admin/workspaces/${tenant.id}/audit`} className="underline">
+              Search the whole log →
+            </Link>
+          </p>
+          <table className="mt-2 w-full min-w-[560px] text-left text-sm" data-testid="admin-audit">
+            <tbody className="divide-y divide-zinc-100">
+              {o.audit.map((e) => (
+                <tr key={e.id}>
+                  <td className="px-4 py-2 whitespace-nowrap text-zinc-500 tabular-nums">{when(e.createdAt)}</td>
+                  <td className="px-4 py-2 text-zinc-600">{e.actorEmail ?? "the platform"}</td>
+                  <td className="px-4 py-2">{e.sentence}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      </AdminShell>
+    </>
+  );
+}

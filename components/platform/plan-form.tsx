@@ -1,0 +1,64 @@
+"use client";
+
+import { useActionState } from "react";
+import { savePlanAction } from "@/app/admin/actions";
+import { SubmitButton } from "@/components/submit-button";
+import { Alert, Card, Field, Input } from "@/components/ui";
+
+export interface PlanView {
+  id: string;
+  name: string;
+  seats: number | null;
+  apiKeys: number | null;
+  childWorkspaces: number | null;
+  auditRetentionDays: number | null;
+  exportAllowed: boolean;
+  isDefault: boolean;
+}
+
+const LIMITS = [
+  ["seats", "Seats (members + pending invitations)"],
+  ["apiKeys", "API keys"],
+  ["childWorkspaces", "Child workspaces"],
+  ["auditRetentionDays", "Audit retention (days)"],
+] as const;
+
+/** One plan's limits (empty = unlimited); without `plan`, a new plan. */
+export function PlanForm({ plan }: { plan?: PlanView }) {
+  const [state, action] = useActionState(savePlanAction, null);
+  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  const key = plan?.id ?? "new";
+  return (
+    <Card className="p-5">
+      <form action={action} className="space-y-3" data-testid={`plan-${key}`}>
+        {plan ? <input type="hidden" name="id" value={plan.id} /> : null}
+        <div className="grid gap-3 sm:grid-cols-2">
+          {plan ? null : (
+            <Field label="Id" htmlFor={`${key}-id`} error={errors.id} hint="Lowercase, e.g. “team”. Cannot be changed later.">
+              <Input id={`${key}-id`} name="id" required maxLength={32} autoCapitalize="off" spellCheck={false} />
+            </Field>
+          )}
+          <Field label="Name" htmlFor={`${key}-name`} error={errors.name}>
+            <Input id={`${key}-name`} name="name" defaultValue={plan?.name ?? ""} required maxLength={60} />
+          </Field>
+          {LIMITS.map(([name, label]) => (
+            <Field key={name} label={label} htmlFor={`${key}-${name}`} error={errors[name]} hint="Empty: unlimited.">
+              <Input id={`${key}-${name}`} name={name} inputMode="numeric" defaultValue={plan?.[name] ?? ""} />
+            </Field>
+          ))}
+        </div>
+        <div className="flex flex-wrap gap-4 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="exportAllowed" defaultChecked={plan?.exportAllowed ?? true} /> Audit log export allowed
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="isDefault" defaultChecked={plan?.isDefault ?? false} disabled={plan?.isDefault} /> New workspaces start on it
+          </label>
+          {plan?.isDefault ? <input type="hidden" name="isDefault" value="on" /> : null}
+        </div>
+        {state ? state.ok ? <Alert variant="success">{state.message}</Alert> : <Alert variant="error">{state.error}</Alert> : null}
+        <SubmitButton pendingLabel="Saving…">{plan ? "Save plan" : "Create plan"}</SubmitButton>
+      </form>
+    </Card>
+  );
+}

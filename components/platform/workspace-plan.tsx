@@ -1,0 +1,27 @@
+import type { WorkspacePlan } from "@/lib/billing/limits";
+
+const limit = (n: number | null) => (n === null ? "Unlimited" : n.toLocaleString("en"));
+
+/** A workspace's plan and its limits, for its settings page (seed 003). */
+export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
+  const full = plan.seats !== null && plan.seatsUsed >= plan.seats;
+  return (
+    <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm" data-testid="workspace-plan">
+      <dt className="text-zinc-500">Plan</dt>
+      <dd className="font-medium">{plan.name}</dd>
+      <dt className="text-zinc-500">Seats</dt>
+      <dd className={full ? "font-medium text-red-700" : undefined}>
+        {plan.seatsUsed.toLocaleString("en")} of {limit(plan.seats)} used (members and pending invitations)
+        {full ? " — full: remove a member or upgrade to invite more" : ""}
+      </dd>
+      <dt className="text-zinc-500">API keys</dt>
+      <dd>{limit(plan.apiKeys)}</dd>
+      <dt className="text-zinc-500">Child workspaces</dt>
+      <dd>{limit(plan.childWorkspaces)}</dd>
+      <dt className="text-zinc-500">Audit log kept</dt>
+      <dd>{plan.auditRetentionDays === null ? "Forever" : `${plan.auditRetentionDays.toLocaleString("en")} days`}</dd>
+      <dt className="text-zinc-500">Audit log export</dt>
+      <dd>{plan.exportAllowed ? "Included" : "Not included"}</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,98 @@
+import { expect, test } from "@playwright/test";
+import { db, sessionFor, uniqueEmail, workspaceWithRoles } from "./helpers";
+import { formData, getAs, httpSession, postAction, serverAction, SIGNED_OUT } from "./server-actions";
+
+async function platformAdmin(name: string) {
+  const email = uniqueEmail("platform");
+  const user = (await db().query<{ id: string }>("INSERT INTO users (email, name, is_platform_admin) VALUES ($1, $2, true) RETURNING id", [email, name])).rows[0]!;
+  return { id: user.id, email };
+}
+
+test("every /admin page and action answers 404 to anyone but a platform administrator", async () => {
+  const ws = await workspaceWithRoles("Guarded Garden");
+  const admin = await platformAdmin("Pat Platform");
+  const pages = [
+    "/admin",
+    "/admin/plans",
+    "/admin/workspaces/new",
+    `/admin/workspaces/${ws.tenantId}`,
+    `/admin/workspaces/${ws.tenantId}/members`,
+    `/admin/workspaces/${ws.tenantId}/audit`,
+  ];
+  const paths = [...pages, "/admin/workspaces/not-a-uuid"];
+  const owner = await httpSession(ws.users.owner, ws.tenantId);
+  for (const session of [SIGNED_OUT, owner]) {
+    for (const path of paths) {
+      const answer = await getAs(path, { session });
+      expect(answer.status, `${path} as ${session.userId ?? "signed out"}`).toBe(404);
+      expect(answer.body).not.toContain("Platform administration");
+    }
+  }
+  // An action posted by a workspace owner changes nothing and says no more than "not found".
+  const block = serverAction("app/admin/actions.ts#blockWorkspaceAction");
+  const refused = await postAction(block, [null, formData({ tenantId: ws.tenantId, blocked: "true" })], {
+    session: owner,
+    path: `/admin/workspaces/${ws.tenantId}`,
+  });
+  expect(refused.result).toMatchObject({ ok: false, error: "Not found." });
+  expect((await db().query("SELECT status FROM tenants WHERE id = $1", [ws.tenantId])).rows[0].status).toBe("active");
+  // Nothing of the refused visits reached the workspace's log.
+  expect((await db().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND action = 'platform.cross_view'", [ws.tenantId])).rows[0].n).toBe(0);
+
+  const adminSession = await httpSession(admin);
+  // The profile's answer says who is a platform administrator (and who is not).
+  expect(JSON.parse((await getAs("/api/me", { session: adminSession })).body).platformAdmin).toBe(true);
+  expect(JSON.parse((await getAs("/api/me", { session: owner })).body).platformAdmin).toBe(false);
+  for (const path of pages) expect((await getAs(path, { session: adminSession })).status, path).toBe(200);
+});
+
+test("a platform administrator finds a workspace, reads it under a red banner, suspends it — its members are out at their next request — and its auditors see the visit", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Suspendable Summit");
+  const admin = await platformAdmin("Pat Platform");
+  const adminContext = await browser.newContext();
+  await sessionFor(adminContext, admin, ws.tenantId);
+  const page = await adminContext.newPage();
+  await page.goto("/admin");
+  await page.getByPlaceholder("Name, slug or member@example.com").fill(ws.users.member.email);
+  await page.getByRole("button", { name: "Search" }).click();
+  const directory = page.getByTestId("admin-directory");
+  await expect(directory.locator("tbody tr")).toHaveCount(1);
+  await expect(directory).toContainText("Suspendable Summit");
+  await expect(directory).toContainText("4");
+  await directory.getByRole("link", { name: "Suspendable Summit" }).click();
+
+  await expect(page.getByTestId("cross-view-banner")).toContainText("You are viewing “Suspendable Summit” as a platform administrator, read-only.");
+  await expect(page.getByTestId("admin-members")).toContainText(ws.users.auditor.email);
+  await expect(page.getByTestId("admin-usage")).toContainText("Members");
+
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, ws.users.member, ws.tenantId);
+  const member = await memberContext.newPage();
+  await member.goto("/app/dashboard");
+  await expect(member.getByTestId("active-workspace")).toHaveText("Suspendable Summit");
+
+  await page.getByTestId("admin-block").click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel(/Reason/).fill("unpaid invoice");
+  await dialog.getByRole("button", { name: "Suspend workspace" }).click();
+  await expect(page.getByText("is suspended: its members lose access at their next request.")).toBeVisible();
+  await expect(page.getByTestId("admin-status")).toHaveText("Suspended");
+
+  // The member's next request: the page, and an export.
+  await member.goto("/app/dashboard");
+  await expect(member).toHaveURL(/\/app\/suspended$/);
+  expect((await member.request.get("/app/audit/export?format=csv")).status()).toBe(402);
+
+  await page.getByTestId("admin-unblock").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Lift suspension" }).click();
+  await expect(page.getByTestId("admin-status")).toHaveText("Active");
+
+  // The workspace's auditor reads the visit in its own log.
+  const auditorContext = await browser.newContext();
+  await sessionFor(auditorContext, ws.users.auditor, ws.tenantId);
+  const auditor = await auditorContext.newPage();
+  await auditor.goto("/app/audit");
+  await expect(auditor.getByText("Platform admin Pat Platform viewed the workspace overview (members, usage and audit log) (read-only)").first()).toBeVisible();
+  await expect(auditor.getByText("The platform suspended this workspace: unpaid invoice")).toBeVisible();
+  await Promise.all([adminContext.close(), memberContext.close(), auditorContext.close()]);
+});

@@ -1,0 +1,242 @@
+// Plan limits (issue 13, point 5; seed 003), enforced by the database where
+// the resource is created: seats under 20 concurrent invitations, seats on
+// acceptance, a downgrade below usage, export, the check function for API
+// keys and child workspaces, and plans in the platform's hands.
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { EMPTY_FILTERS, exportAuditEvents } from "@/lib/audit";
+import { enforcePlanLimit, readWorkspacePlan, workspaceMayExport } from "@/lib/billing/limits";
+import { DomainError, planLimitFrom } from "@/lib/errors";
+import { acceptInvitationByToken, inviteMember, mintInviteToken } from "@/lib/invitations";
+import { savePlan, setWorkspacePlan } from "@/lib/platform/plans";
+import { failureFrom, withTenant } from "@/lib/tenancy";
+import { createTenant } from "@/lib/tenants";
+import {
+  actorFor,
+  addMember,
+  asApp,
+  auditRows,
+  createTenantRow,
+  createUser,
+  createWorkspace,
+  credentialOf,
+  domainCode,
+  insertInvitation,
+  owner,
+  pgErrorCode,
+  unique,
+  uniqueEmail,
+  uniqueSlug,
+  userActor,
+} from "@/test/fixtures";
+
+/** A plan of its own for a test: `seats` seats, exports as said; everything else unlimited. */
+async function planWith(fields: { seats?: number | null; exportAllowed?: boolean; apiKeys?: number | null; childWorkspaces?: number | null }) {
+  const id = `t-${unique()}`;
+  await owner().query(
+    "INSERT INTO plans (id, name, seats, api_keys, child_workspaces, export_allowed) VALUES ($1, $1, $2, $3, $4, $5)",
+    [id, fields.seats ?? null, fields.apiKeys ?? null, fields.childWorkspaces ?? null, fields.exportAllowed ?? true],
+  );
+  return id;
+}
+
+const onPlan = (tenantId: string, planId: string) => owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [tenantId, planId]);
+
+async function seatsUsed(tenantId: string): Promise<number> {
+  const { rows } = await owner().query<{ n: number }>(
+    `SELECT ((SELECT count(*) FROM tenant_members WHERE tenant_id = $1)
+           + (SELECT count(*) FROM tenant_invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now() AND deleted_at IS NULL))::int AS n`,
+    [tenantId],
+  );
+  return rows[0]!.n;
+}
+
+/** What a refused call says, as a server action would show it. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    const limited = planLimitFrom(error);
+    if (limited) return limited.message;
+    if (error instanceof DomainError) return `domain: ${error.code}`;
+    throw error;
+  }
+}
+
+describe("seats: members plus pending invitations", () => {
+  it("never exceeds the plan under 20 concurrent invitations, and says why to the rest", async () => {
+    const ws = await createWorkspace(); // 4 members
+    await onPlan(ws.tenant.id, await planWith({ seats: 7 }));
+    const admins = [ws.owner, ws.admin];
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => refusal(inviteMember(actorFor(ws.tenant, admins[i % 2]!), { email: uniqueEmail(`c${i}`), role: "member" }))),
+    );
+    expect(outcomes.filter((o) => o === "ok")).toHaveLength(3);
+    expect(outcomes.filter((o) => o !== "ok")).toEqual(Array(17).fill("Your plan allows 7 seats; remove a member or upgrade."));
+    expect(await seatsUsed(ws.tenant.id)).toBe(7);
+    // The refused invitations left no audit row: the change and its record go together.
+    expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(3);
+  });
+
+  it("shows the sentence in a server action's result (no generic failure)", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ seats: 4 }));
+    const error = await inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }).catch((e: unknown) => e);
+    expect(failureFrom(error)).toEqual({ ok: false, error: "Your plan allows 4 seats; remove a member or upgrade." });
+  });
+
+  it("lets a pending invitation be accepted at the limit (its seat is already counted)", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ seats: 5 }));
+    const invitee = await createUser();
+    const { token, tokenHash } = mintInviteToken();
+    await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, tokenHash, invitedBy: ws.owner.id });
+    expect(await seatsUsed(ws.tenant.id)).toBe(5);
+    expect(await acceptInvitationByToken(userActor(invitee), token)).toMatchObject({ ok: true });
+    expect(await seatsUsed(ws.tenant.id)).toBe(5);
+  });
+
+  it("allows a downgrade below usage, keeps everyone, and refuses growth — invitations and acceptances alike", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { token, tokenHash } = mintInviteToken();
+    await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, tokenHash, invitedBy: ws.owner.id });
+    await onPlan(ws.tenant.id, await planWith({ seats: 3 }));
+    expect(await seatsUsed(ws.tenant.id)).toBe(5);
+    expect(await refusal(inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }))).toBe(
+      "Your plan allows 3 seats; remove a member or upgrade.",
+    );
+    expect(await refusal(acceptInvitationByToken(userActor(invitee), token))).toBe("Your plan allows 3 seats; remove a member or upgrade.");
+    const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [ws.tenant.id]);
+    expect(rows[0].n).toBe(4);
+    // The workspace still works for what it already has.
+    expect(await withTenant(actorFor(ws.tenant, ws.member), async () => "in")).toBe("in");
+  });
+
+  it("is enforced for the app role in raw SQL too, whatever inserts the row", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ seats: 4 }));
+    await asApp({ tenantId: ws.tenant.id, user: ws.admin }, async (client) => {
+      const { tokenHash } = mintInviteToken();
+      expect(
+        await pgErrorCode(
+          client.query(
+            `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at, invited_by)
+             VALUES ($1, $2, 'member', $3, now() + interval '1 day', $4)`,
+            [ws.tenant.id, uniqueEmail(), tokenHash, ws.admin.id],
+          ),
+        ),
+      ).toBe("53400");
+    });
+  });
+
+  it("shows the plan and the seats in use on the workspace's settings", async () => {
+    const ws = await createWorkspace();
+    const plan = await planWith({ seats: 10, exportAllowed: false });
+    await onPlan(ws.tenant.id, plan);
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
+    const shown = await withTenant(actorFor(ws.tenant, ws.member), (tx) => readWorkspacePlan(tx, ws.tenant.id));
+    expect(shown).toMatchObject({ id: plan, seats: 10, seatsUsed: 5, exportAllowed: false });
+  });
+});
+
+describe("export allowed", () => {
+  it("refuses an export on a plan without exports — the route's check and the database's, before any byte", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ exportAllowed: false }));
+    expect(await workspaceMayExport(actorFor(ws.tenant, ws.auditor))).toBe(false);
+    await expect(exportAuditEvents(actorFor(ws.tenant, ws.auditor), EMPTY_FILTERS, "csv")).rejects.toThrow(/does not include exporting/);
+    expect(await auditRows(ws.tenant.id, "audit.export")).toEqual([]);
+    await asApp({ tenantId: ws.tenant.id, user: ws.auditor }, async (client) => {
+      expect(
+        await pgErrorCode(client.query("INSERT INTO audit_log (tenant_id, actor_user_id, action) VALUES ($1, $2, 'audit.export')", [ws.tenant.id, ws.auditor.id])),
+      ).toBe("53400");
+    });
+    await onPlan(ws.tenant.id, await planWith({ exportAllowed: true }));
+    expect(await workspaceMayExport(actorFor(ws.tenant, ws.auditor))).toBe(true);
+  });
+});
+
+describe("the check API keys and child workspaces call", () => {
+  it("refuses a child workspace beyond the plan's, under the workspace's lock", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ childWorkspaces: 1 }));
+    const check = () => withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "child_workspaces"));
+    expect(await refusal(check())).toBe("ok");
+    const child = await createTenantRow();
+    await owner().query("UPDATE tenants SET parent_id = $2 WHERE id = $1", [child.id, ws.tenant.id]);
+    expect(await refusal(check())).toBe("Your plan allows 1 child workspace; delete one or upgrade.");
+  });
+
+  it("counts API keys once their table exists (none yet: a limit of 0 still refuses the first)", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ apiKeys: 0 }));
+    expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "api_keys")))).toBe(
+      "Your plan allows 0 API keys; revoke one or upgrade.",
+    );
+    await onPlan(ws.tenant.id, await planWith({ apiKeys: 2 }));
+    expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "api_keys")))).toBe("ok");
+  });
+
+  it("answers only for the caller's own workspace: another's usage cannot be probed", async () => {
+    const a = await createWorkspace();
+    const b = await createWorkspace();
+    await asApp({ tenantId: a.tenant.id, user: a.owner }, async (client) => {
+      await client.query("SAVEPOINT p");
+      expect(await pgErrorCode(client.query("SELECT app_plan_enforce($1, 'seats', 1000)", [b.tenant.id]))).toBe("42501");
+      await client.query("ROLLBACK TO SAVEPOINT p");
+      expect(await pgErrorCode(client.query("SELECT app_plan_usage($1, 'seats')", [b.tenant.id]))).toBe("42501");
+    });
+  });
+});
+
+describe("plans in the platform's hands", () => {
+  it("starts a new workspace on the default plan; its creator cannot choose another", async () => {
+    const user = await createUser();
+    const { id } = await createTenant(userActor(user), { name: "Mine", slug: uniqueSlug() });
+    const { rows } = await owner().query("SELECT plan_id, (SELECT id FROM plans WHERE is_default) AS default_plan FROM tenants WHERE id = $1", [id]);
+    expect(rows[0].plan_id).toBe(rows[0].default_plan);
+    const forged = randomUUID();
+    await asApp({ tenantId: forged, user, as: "create" }, async (client) => {
+      await client.query("INSERT INTO tenants (id, name, slug, plan_id) VALUES ($1, 'Forged', $2, 'free')", [forged, uniqueSlug()]);
+      const plan = await client.query("SELECT plan_id FROM tenants WHERE id = $1", [forged]);
+      expect(plan.rows[0].plan_id).toBe(rows[0].default_plan);
+    });
+  });
+
+  it("moves a workspace between plans (audited), edits limits and the default — administrators only", async () => {
+    const ws = await createWorkspace();
+    const admin = await createUser();
+    await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [admin.id]);
+    expect(await domainCode(setWorkspacePlan(credentialOf(ws.owner), { tenantId: ws.tenant.id, plan: "pro" }))).toBe("not_found");
+    await setWorkspacePlan(credentialOf(admin), { tenantId: ws.tenant.id, plan: "pro" });
+    expect(await auditRows(ws.tenant.id, "plan.change")).toMatchObject([{ actor_user_id: admin.id, metadata: { to: "pro", by: "platform" } }]);
+
+    const id = `p-${unique()}`;
+    const input = { id, name: "Team", seats: 12, apiKeys: null, childWorkspaces: 0, auditRetentionDays: 90, exportAllowed: true, isDefault: false };
+    expect(await domainCode(savePlan(credentialOf(ws.owner), input))).toBe("not_found");
+    await savePlan(credentialOf(admin), input);
+    await savePlan(credentialOf(admin), { ...input, seats: 15 });
+    const { rows } = await owner().query("SELECT seats, api_keys, audit_retention_days FROM plans WHERE id = $1", [id]);
+    expect(rows).toEqual([{ seats: 15, api_keys: null, audit_retention_days: 90 }]);
+    // Making a plan the default takes it from the previous one (restored after; unlimited meanwhile, so that
+    // workspaces other suites create in this window are bounded by nothing).
+    const before = (await owner().query("SELECT id FROM plans WHERE is_default")).rows[0].id as string;
+    try {
+      await savePlan(credentialOf(admin), { ...input, seats: null, childWorkspaces: null, auditRetentionDays: null, isDefault: true });
+      expect((await owner().query("SELECT id FROM plans WHERE is_default")).rows).toEqual([{ id }]);
+    } finally {
+      await owner().query("UPDATE plans SET is_default = false WHERE is_default");
+      await owner().query("UPDATE plans SET is_default = true WHERE id = $1", [before]);
+    }
+  });
+
+  it("refuses a member's addition by the app while letting the platform's seeding through", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ seats: 4 }));
+    // The owner's connection (operators, seeding) is the platform acting: not limited.
+    await addMember(ws.tenant.id, (await createUser()).id, "member");
+    expect(await seatsUsed(ws.tenant.id)).toBe(5);
+  });
+});

@@ -1,0 +1,76 @@
+import "server-only";
+import { sql, type Tx } from "@/lib/db";
+import { withTenant, type TenantActor } from "@/lib/tenancy";
+
+// Plan limits (seed 003) as the app reads and checks them. The enforcement
+// itself is in the database (migration 20261204301000_plan_limits), in the
+// transaction that creates the resource, under the workspace's lock:
+//
+// * seats (members + pending invitations): triggers on tenant_invitations and
+//   tenant_members — nothing to call;
+// * export allowed: a trigger on the audit.export row every export commits
+//   before its first byte (the export route asks planAllowsExport first, to
+//   answer 402 with the sentence);
+// * API keys and child workspaces: whoever creates one calls, in the same
+//   transaction and before the insert,
+//
+//       await enforcePlanLimit(tx, tenantId, "api_keys");          // or "child_workspaces"
+//
+//   or attaches the trigger once in its migration:
+//
+//       CREATE TRIGGER api_keys_plan_limit BEFORE INSERT ON api_keys
+//         FOR EACH ROW EXECUTE FUNCTION app_plan_limit_trigger('api_keys', 'tenant_id');
+//       CREATE TRIGGER tenants_child_limit BEFORE INSERT OR UPDATE OF parent_id ON tenants
+//         FOR EACH ROW EXECUTE FUNCTION app_plan_limit_trigger('child_workspaces', 'parent_id');
+//
+//   (app_plan_usage counts live api_keys rows — revoked_at / deleted_at NULL
+//   when the table has those columns; tenantry_definer needs SELECT on it.)
+//
+// A refusal is SQLSTATE 53400 with hint plan_limit and the sentence "Your
+// plan allows 5 seats; remove a member or upgrade." planLimitFrom (lib/errors)
+// turns it into DomainError("plan_limit"): server actions show the sentence,
+// the API answers 402 with the problem type plan-limit.
+
+export type PlanLimit = "seats" | "api_keys" | "child_workspaces";
+
+/** Refuses one more of `limit` when the workspace's plan has no room for it (under the workspace's lock). */
+export async function enforcePlanLimit(tx: Tx, tenantId: string, limit: PlanLimit, adding = 1): Promise<void> {
+  await tx.query(sql`SELECT app_plan_enforce(${tenantId}::uuid, ${limit}, ${adding}::int)`);
+}
+
+export interface WorkspacePlan {
+  id: string;
+  name: string;
+  seats: number | null;
+  apiKeys: number | null;
+  childWorkspaces: number | null;
+  auditRetentionDays: number | null;
+  exportAllowed: boolean;
+  /** Members plus pending invitations. */
+  seatsUsed: number;
+}
+
+/** The entered workspace's plan and its seats in use, as its members see them (settings). */
+export async function readWorkspacePlan(tx: Tx, tenantId: string): Promise<WorkspacePlan | null> {
+  return tx.one<WorkspacePlan>(sql`
+    SELECT p.id, p.name, p.seats, p.api_keys AS "apiKeys", p.child_workspaces AS "childWorkspaces",
+           p.audit_retention_days AS "auditRetentionDays", p.export_allowed AS "exportAllowed",
+           ((SELECT count(*) FROM tenant_members m WHERE m.tenant_id = t.id)
+            + (SELECT count(*) FROM tenant_invitations i
+                WHERE i.tenant_id = t.id AND i.status = 'pending' AND i.expires_at > now() AND i.deleted_at IS NULL))::int AS "seatsUsed"
+      FROM tenants t JOIN plans p ON p.id = t.plan_id
+     WHERE t.id = ${tenantId}::uuid`);
+}
+
+/** Whether the entered workspace's plan includes exporting the audit log. */
+export async function planAllowsExport(tx: Tx, tenantId: string): Promise<boolean> {
+  const row = await tx.one<{ allowed: boolean }>(sql`SELECT app_plan_allows_export(${tenantId}::uuid) AS allowed`);
+  return row?.allowed !== false;
+}
+
+export const EXPORT_NOT_IN_PLAN = "Your plan does not include exporting the audit log; upgrade to export it.";
+
+/** For the export route: whether the actor's workspace's plan includes exports (its own entry, as the route has no transaction). */
+export async function workspaceMayExport(actor: TenantActor): Promise<boolean> {
+  return withTenant(actor, (tx) => planAllowsExport(tx, actor.tenantId));
+}

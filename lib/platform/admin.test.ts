@@ -1,0 +1,420 @@
+// Platform administrators (issue 13, points 1 and 2), against the real
+// database: the operator command that alone grants the flag, the console's
+// entry refusing everyone else as "not found", the directory, the lifecycle
+// through the administrators' hands (block taking effect at the next
+// request), and cross-view — reads admitted, every write refused by
+// row-level security, each visit in the visited workspace's own log.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type pg from "pg";
+import { inject } from "vitest";
+import { describe, expect, it } from "vitest";
+import { describeAuditEvent, EMPTY_FILTERS, exportAuditEvents, listAuditEvents } from "@/lib/audit";
+import { inviteMember } from "@/lib/invitations";
+import {
+  createWorkspaceFor,
+  deleteWorkspace,
+  listWorkspaces,
+  purgeWorkspace,
+  renameWorkspace,
+  restoreWorkspace,
+  setWorkspaceBlocked,
+  workspaceAudit,
+  workspaceMembers,
+  workspaceOverview,
+  isPlatformAdmin,
+} from "@/lib/platform/admin";
+import { memberListQuerySchema } from "@/lib/members";
+import { resolveTenantContext, withCrossView, withPlatformAdmin, withTenant } from "@/lib/tenancy";
+import {
+  actorFor,
+  addMember,
+  asApp,
+  auditRows,
+  createTenantRow,
+  createUser,
+  createWorkspace,
+  credentialOf,
+  domainCode,
+  insertAuditRow,
+  insertInvitation,
+  owner,
+  pgErrorCode,
+  TEST_REQUEST,
+  unique,
+  uniqueEmail,
+  uniqueSlug,
+  type TestUser,
+} from "@/test/fixtures";
+
+const run = promisify(execFile);
+
+async function platformAdmin(): Promise<TestUser> {
+  const user = await createUser({ name: "Pat Platform" });
+  await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [user.id]);
+  return user;
+}
+
+const cred = credentialOf;
+
+async function tenantRow(id: string) {
+  const { rows } = await owner().query("SELECT * FROM tenants WHERE id = $1", [id]);
+  return rows[0] ?? null;
+}
+
+/** The operator command, as an operator runs it: `npm run users -- <command> <email>` on the owner's connection. */
+async function usersCommand(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run("npx", ["tsx", "--conditions=react-server", "scripts/users.ts", ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, DATABASE_URL: inject("ownerDatabaseUrl") },
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe("the operator command is the one way to make a platform administrator", () => {
+  it("grants the flag, which opens /admin's entry at the next request, and revokes it, which closes it", async () => {
+    const user = await createUser();
+    expect(await domainCode(withPlatformAdmin(cred(user), async () => "in"))).toBe("not_found");
+
+    const granted = await usersCommand("grant-platform-admin", user.email.toUpperCase());
+    expect(granted.code).toBe(0);
+    expect(granted.stdout).toContain("is now a platform administrator");
+    expect(await withPlatformAdmin(cred(user), async (_tx, admin) => admin.id)).toBe(user.id);
+    expect(await isPlatformAdmin(cred(user))).toBe(true);
+
+    const revoked = await usersCommand("revoke-platform-admin", user.email);
+    expect(revoked.code).toBe(0);
+    expect(await domainCode(withPlatformAdmin(cred(user), async () => "in"))).toBe("not_found");
+    expect(await isPlatformAdmin(cred(user))).toBe(false);
+
+    const unknown = await usersCommand("grant-platform-admin", uniqueEmail("nobody"));
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("No user has the email");
+  }, 60_000);
+
+  it("cannot be granted by the app role, whatever its context: it may not even read the flag", async () => {
+    const user = await createUser();
+    await asApp({ user }, async (client) => {
+      await client.query("SAVEPOINT probe");
+      expect(await pgErrorCode(client.query("UPDATE users SET is_platform_admin = true WHERE id = $1", [user.id]))).toBe("42501");
+      await client.query("ROLLBACK TO SAVEPOINT probe");
+      expect(await pgErrorCode(client.query("SELECT is_platform_admin FROM users WHERE id = $1", [user.id]))).toBe("42501");
+    });
+  });
+});
+
+describe("the console refuses everyone but platform administrators as not found", () => {
+  it("refuses no session, a plain user, a workspace owner and a deactivated administrator, in every function", async () => {
+    const ws = await createWorkspace();
+    const deactivated = await platformAdmin();
+    await owner().query("UPDATE users SET active = false WHERE id = $1", [deactivated.id]);
+    const someone = await createUser();
+    const tenantId = ws.tenant.id;
+    for (const credential of [null, cred(someone), cred(ws.owner), cred(deactivated)]) {
+      expect(await domainCode(listWorkspaces(credential, {}))).toBe("not_found");
+      expect(await domainCode(workspaceOverview(credential, tenantId, TEST_REQUEST))).toBe("not_found");
+      expect(await domainCode(setWorkspaceBlocked(credential, { tenantId, blocked: true }))).toBe("not_found");
+      expect(await domainCode(renameWorkspace(credential, { tenantId, name: "Taken over" }))).toBe("not_found");
+      expect(await domainCode(deleteWorkspace(credential, { tenantId, confirmName: ws.tenant.name }))).toBe("not_found");
+      expect(await domainCode(createWorkspaceFor(credential, { name: "Mine", slug: uniqueSlug(), ownerEmail: someone.email }))).toBe("not_found");
+    }
+    expect(await tenantRow(tenantId)).toMatchObject({ status: "active", name: ws.tenant.name });
+    // Nothing was written into the workspace's log by the refused visits.
+    expect((await auditRows(tenantId)).map((r) => r.action)).not.toContain("platform.cross_view");
+  });
+
+  it("refuses the definer functions to the app role outside a platform entry (raw SQL)", async () => {
+    const ws = await createWorkspace();
+    await asApp({ tenantId: ws.tenant.id, user: ws.owner }, async (client) => {
+      for (const statement of [
+        "SELECT * FROM app_platform_tenants(NULL, NULL, NULL, NULL, NULL, 10)",
+        `SELECT app_platform_set_blocked('${ws.tenant.id}', true, NULL)`,
+        `SELECT app_platform_delete_tenant('${ws.tenant.id}', 30)`,
+        `SELECT app_platform_rename_tenant('${ws.tenant.id}', 'x')`,
+        `SELECT app_platform_set_plan('${ws.tenant.id}', 'enterprise')`,
+        "SELECT app_platform_save_plan('free', 'Free', NULL, NULL, NULL, NULL, true, true)",
+      ]) {
+        await client.query("SAVEPOINT probe");
+        expect(await pgErrorCode(client.query(statement)), statement).toBe("42501");
+        await client.query("ROLLBACK TO SAVEPOINT probe");
+      }
+      await client.query("SAVEPOINT probe");
+      expect(await pgErrorCode(client.query("SELECT app_enter_platform($1)", [ws.owner.sessionToken]))).toBe("42501");
+      await client.query("ROLLBACK TO SAVEPOINT probe");
+      expect(await pgErrorCode(client.query("SELECT app_private.tenant_set_blocked($1, true, NULL, NULL, NULL, 'x')", [ws.tenant.id]))).toBe("42501");
+    });
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ status: "active", plan_id: expect.any(String) });
+  });
+
+  it("closes at the next call once the flag is revoked, even inside an open platform transaction", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    const outcome = await domainCode(
+      withPlatformAdmin(cred(admin), async (tx) => {
+        await owner().query("UPDATE users SET is_platform_admin = false WHERE id = $1", [admin.id]);
+        const { sql } = await import("@/lib/db");
+        await tx.query(sql`SELECT app_platform_set_blocked(${ws.tenant.id}::uuid, true, NULL)`);
+      }),
+    );
+    expect(outcome).toBe("not_found");
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ status: "active" });
+  });
+});
+
+describe("the directory of every workspace", () => {
+  it("searches by name fragment, slug, member email, status and plan, with member count and last activity", async () => {
+    const admin = await platformAdmin();
+    const tag = unique();
+    const a = await createTenantRow({ name: `Acme ${tag} Production`, slug: `acme-${tag}` });
+    const b = await createTenantRow({ name: `Beta ${tag}`, slug: `beta-${tag}`, status: "blocked" });
+    const member = await createUser({ email: uniqueEmail("find-me") });
+    await addMember(a.id, member.id, "owner");
+    await addMember(b.id, (await createUser()).id, "owner");
+    await addMember(b.id, member.id, "member");
+    await insertAuditRow(b.id, null);
+    await owner().query("UPDATE tenants SET plan_id = 'pro' WHERE id = $1", [a.id]);
+
+    const ids = async (filters: Parameters<typeof listWorkspaces>[1]) => (await listWorkspaces(cred(admin), filters)).rows.map((r) => r.id);
+    expect(await ids({ q: `${tag} PRODUCTION` })).toEqual([a.id]);
+    expect(await ids({ q: `beta-${tag}` })).toEqual([b.id]);
+    expect((await ids({ q: tag })).sort()).toEqual([a.id, b.id].sort());
+    expect((await ids({ q: member.email.toUpperCase() })).sort()).toEqual([a.id, b.id].sort());
+    expect(await ids({ q: tag, status: "blocked" })).toEqual([b.id]);
+    expect(await ids({ q: tag, plan: "pro" })).toEqual([a.id]);
+    expect(await ids({ q: "100%_" })).toEqual([]);
+
+    const { rows } = await listWorkspaces(cred(admin), { q: `beta-${tag}` });
+    expect(rows[0]).toMatchObject({ name: `Beta ${tag}`, status: "blocked", memberCount: 2 });
+    expect(rows[0]!.lastActivityAt).toBeInstanceOf(Date);
+  });
+
+  it("pages newest first with a cursor, each workspace once", async () => {
+    const admin = await platformAdmin();
+    const tag = unique();
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push((await createTenantRow({ name: `Paged ${tag} ${i}` })).id);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let guard = 0; guard < 10; guard++) {
+      const page = await listWorkspaces(cred(admin), { q: `paged ${tag}`, after }, 2);
+      seen.push(...page.rows.map((r) => r.id));
+      if (!page.next) break;
+      after = page.next;
+    }
+    const expected = await owner().query("SELECT id FROM tenants WHERE id = ANY($1) ORDER BY created_at DESC, id DESC", [created]);
+    expect(seen).toEqual(expected.rows.map((r) => r.id));
+  });
+});
+
+describe("changes in the administrators' hands", () => {
+  it("creates a workspace for a named first owner, existing or new, audited in its log", async () => {
+    const admin = await platformAdmin();
+    const existing = await createUser();
+    const { id } = await createWorkspaceFor(cred(admin), { name: "Client One", slug: uniqueSlug("client"), ownerEmail: existing.email, plan: "pro" });
+    expect(await tenantRow(id)).toMatchObject({ name: "Client One", plan_id: "pro", status: "active" });
+    const { rows } = await owner().query("SELECT user_id, role FROM tenant_members WHERE tenant_id = $1", [id]);
+    expect(rows).toEqual([{ user_id: existing.id, role: "owner" }]);
+    expect(await auditRows(id, "tenant.create")).toMatchObject([{ actor_user_id: admin.id, metadata: { by: "platform", owner_email: existing.email } }]);
+
+    const fresh = uniqueEmail("new-owner");
+    const second = await createWorkspaceFor(cred(admin), { name: "Client Two", slug: uniqueSlug("client"), ownerEmail: fresh });
+    const owners = await owner().query("SELECT u.email FROM tenant_members m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1", [second.id]);
+    expect(owners.rows).toEqual([{ email: fresh }]);
+
+    const slug = (await tenantRow(id)).slug as string;
+    expect(await domainCode(createWorkspaceFor(cred(admin), { name: "Dup", slug, ownerEmail: fresh }))).toBe("slug_taken");
+  });
+
+  it("renames a workspace, audited with the administrator as actor", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    await renameWorkspace(cred(admin), { tenantId: ws.tenant.id, name: "Renamed by the platform" });
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ name: "Renamed by the platform" });
+    expect(await auditRows(ws.tenant.id, "tenant.rename")).toMatchObject([{ actor_email: admin.email, metadata: { to: "Renamed by the platform" } }]);
+  });
+
+  it("blocks a workspace: at the next request every member is refused — page, action, export — until it is unblocked", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    expect(await resolveTenantContext(cred(ws.member), ws.tenant.id)).toMatchObject({ kind: "tenant" });
+
+    await setWorkspaceBlocked(cred(admin), { tenantId: ws.tenant.id, blocked: true, reason: "unpaid invoice" });
+    // A page: the request resolves to "suspended" (the export route answers that with 402).
+    expect(await resolveTenantContext(cred(ws.member), ws.tenant.id)).toMatchObject({ kind: "suspended" });
+    // An action: its transaction's entry refuses.
+    expect(await domainCode(inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }))).toBe("tenant_suspended");
+    expect(await domainCode(withTenant(actorFor(ws.tenant, ws.admin), async () => "in"))).toBe("tenant_suspended");
+    // An export: its worker's own entry refuses before any byte.
+    await expect(exportAuditEvents(actorFor(ws.tenant, ws.auditor), EMPTY_FILTERS, "csv")).rejects.toBeTruthy();
+    expect(await domainCode(setWorkspaceBlocked(cred(admin), { tenantId: ws.tenant.id, blocked: true }))).toBe("no_change");
+
+    await setWorkspaceBlocked(cred(admin), { tenantId: ws.tenant.id, blocked: false });
+    expect(await resolveTenantContext(cred(ws.member), ws.tenant.id)).toMatchObject({ kind: "tenant" });
+    expect((await auditRows(ws.tenant.id)).filter((r) => r.action.startsWith("tenant.")).map((r) => [r.action, r.actor_email, r.metadata.by])).toEqual([
+      ["tenant.block", admin.email, "platform"],
+      ["tenant.unblock", admin.email, "platform"],
+    ]);
+  });
+
+  it("deletes into the trash (the lifecycle's batch), restores exactly that batch, and has it purged", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    const before = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
+    await owner().query("UPDATE tenant_invitations SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [before.id]);
+    const live = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
+    // A resource added later (projects) joins the family without a change here.
+    const project = (await owner().query<{ id: string }>("INSERT INTO projects (tenant_id, name) VALUES ($1, 'Launch') RETURNING id", [ws.tenant.id])).rows[0]!;
+
+    expect(await domainCode(deleteWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: "wrong" }))).toBe("confirm_name");
+    await deleteWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name });
+    const deleted = await tenantRow(ws.tenant.id);
+    expect(deleted).toMatchObject({ status: "deleted", deleted_by: admin.id });
+    const inv = await owner().query("SELECT id, deletion_batch_id FROM tenant_invitations WHERE tenant_id = $1 ORDER BY id", [ws.tenant.id]);
+    expect(inv.rows.find((r) => r.id === live.id)!.deletion_batch_id).toBe(deleted.deletion_batch_id);
+    expect((await owner().query("SELECT deletion_batch_id FROM projects WHERE id = $1", [project.id])).rows[0].deletion_batch_id).toBe(deleted.deletion_batch_id);
+    expect(await resolveTenantContext(cred(ws.member), ws.tenant.id)).toMatchObject({ kind: "no-tenant" });
+
+    expect((await restoreWorkspace(cred(admin), { tenantId: ws.tenant.id })).name).toBe(ws.tenant.name);
+    const after = await owner().query("SELECT id, deleted_at FROM tenant_invitations WHERE tenant_id = $1", [ws.tenant.id]);
+    expect(Object.fromEntries(after.rows.map((r) => [r.id, r.deleted_at === null]))).toEqual({ [live.id]: true, [before.id]: false });
+    expect((await owner().query("SELECT deleted_at FROM projects WHERE id = $1", [project.id])).rows[0].deleted_at).toBeNull();
+    expect(await resolveTenantContext(cred(ws.member), ws.tenant.id)).toMatchObject({ kind: "tenant" });
+
+    expect(await domainCode(purgeWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name }))).toBe("no_change");
+    await deleteWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name });
+    await purgeWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name });
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ purge_requested_by: admin.id });
+    expect(await domainCode(restoreWorkspace(cred(admin), { tenantId: ws.tenant.id }))).toBe("purging");
+    expect((await auditRows(ws.tenant.id)).map((r) => r.action).filter((a) => a.startsWith("tenant."))).toEqual([
+      "tenant.delete",
+      "tenant.restore",
+      "tenant.delete",
+      "tenant.purge.request",
+    ]);
+  });
+});
+
+/** Every tenant table, and one write of each kind the app role could try, as raw SQL. */
+const WRITES = (tenantId: string, userId: string) => [
+  `UPDATE tenants SET name = 'x' WHERE id = '${tenantId}'`,
+  `UPDATE tenants SET status = 'deleted', deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = '${tenantId}'`,
+  `INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ('${tenantId}', '${userId}', 'owner')`,
+  `UPDATE tenant_members SET role = 'owner' WHERE tenant_id = '${tenantId}'`,
+  `DELETE FROM tenant_members WHERE tenant_id = '${tenantId}'`,
+  `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at, invited_by)
+     VALUES ('${tenantId}', 'x@example.test', 'member', repeat('a', 64), now() + interval '1 day', '${userId}')`,
+  `UPDATE tenant_invitations SET status = 'revoked' WHERE tenant_id = '${tenantId}'`,
+  `INSERT INTO audit_log (tenant_id, actor_user_id, action) VALUES ('${tenantId}', '${userId}', 'forged.event')`,
+  `INSERT INTO tenant_notes (tenant_id, body, updated_by) VALUES ('${tenantId}', 'forged', '${userId}')`,
+  `UPDATE tenant_notes SET body = 'forged' WHERE tenant_id = '${tenantId}'`,
+  `DELETE FROM tenant_logos WHERE tenant_id = '${tenantId}'`,
+  `UPDATE users SET name = 'forged' WHERE id = '${userId}'`,
+];
+
+/** Enters cross-view on the app role's raw connection, as the app does. */
+async function asCrossView<T>(admin: TestUser, tenantId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return asApp({}, async (client) => {
+    await client.query("SELECT * FROM app_enter_cross_view($1, $2, 'members', NULL, NULL)", [admin.sessionToken, tenantId]);
+    return fn(client);
+  });
+}
+
+describe("cross-view: a platform administrator reads any workspace, read-only, in its own log", () => {
+  it("reads members, their users, invitations, notes and the audit log of the visited workspace only", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    const other = await createWorkspace();
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
+    await owner().query("INSERT INTO tenant_notes (tenant_id, body) VALUES ($1, 'private notes')", [ws.tenant.id]);
+    await insertAuditRow(ws.tenant.id, null);
+    await asCrossView(admin, ws.tenant.id, async (client) => {
+      const members = await client.query("SELECT u.email FROM tenant_members m JOIN users u ON u.id = m.user_id ORDER BY u.email");
+      expect(members.rows.map((r) => r.email)).toEqual([ws.owner, ws.admin, ws.auditor, ws.member].map((u) => u.email).sort());
+      expect((await client.query("SELECT count(*)::int AS n FROM tenant_invitations")).rows[0].n).toBe(1);
+      expect((await client.query("SELECT body FROM tenant_notes")).rows).toEqual([{ body: "private notes" }]);
+      expect((await client.query("SELECT DISTINCT tenant_id FROM audit_log")).rows).toEqual([{ tenant_id: ws.tenant.id }]);
+      expect((await client.query("SELECT id FROM tenants")).rows).toEqual([{ id: ws.tenant.id }]);
+      expect((await client.query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [other.tenant.id])).rows[0].n).toBe(0);
+      expect((await client.query("SELECT count(*)::int AS n FROM users WHERE id = $1", [other.owner.id])).rows[0].n).toBe(0);
+    });
+  });
+
+  it("refuses every write by row-level security, even when the administrator is an owner of the workspace", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    await addMember(ws.tenant.id, admin.id, "owner");
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
+    await owner().query("INSERT INTO tenant_notes (tenant_id, body) VALUES ($1, 'notes')", [ws.tenant.id]);
+    const before = await owner().query("SELECT (SELECT count(*) FROM tenant_members WHERE tenant_id = $1) AS m, (SELECT name FROM tenants WHERE id = $1) AS n", [ws.tenant.id]);
+    await asCrossView(admin, ws.tenant.id, async (client) => {
+      for (const statement of WRITES(ws.tenant.id, admin.id)) {
+        await client.query("SAVEPOINT probe");
+        const outcome = await client.query(statement).then(
+          (r) => `${r.rowCount} rows`,
+          (e: { code: string }) => e.code,
+        );
+        // Refused outright (42501: new row violates row-level security), or no row visible to change.
+        expect(["42501", "0 rows"], statement).toContain(outcome);
+        await client.query("ROLLBACK TO SAVEPOINT probe");
+      }
+      // The signed context cannot be swapped for a member's from inside.
+      await client.query("SAVEPOINT probe");
+      expect(await pgErrorCode(client.query("SELECT set_config('app.context', 'forged', true); SELECT * FROM tenant_members"))).toBe("42501");
+      await client.query("ROLLBACK TO SAVEPOINT probe");
+    });
+    const after = await owner().query("SELECT (SELECT count(*) FROM tenant_members WHERE tenant_id = $1) AS m, (SELECT name FROM tenants WHERE id = $1) AS n", [ws.tenant.id]);
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  it("refuses a non-administrator at the entry, and writes nothing in the workspace's log", async () => {
+    const ws = await createWorkspace();
+    for (const user of [ws.owner, await createUser()]) {
+      expect(await pgErrorCode(asApp({}, (c) => c.query("SELECT * FROM app_enter_cross_view($1, $2, 'members', NULL, NULL)", [user.sessionToken, ws.tenant.id])))).toBe("42501");
+      expect(await domainCode(withCrossView(cred(user), ws.tenant.id, "members", TEST_REQUEST, async () => "in"))).toBe("not_found");
+    }
+    expect((await auditRows(ws.tenant.id)).map((r) => r.action)).not.toContain("platform.cross_view");
+  });
+
+  it("writes every visit into the visited workspace's log, which its auditors read as a sentence", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    const overview = await workspaceOverview(cred(admin), ws.tenant.id, TEST_REQUEST);
+    expect(overview.members.map((m) => m.email).sort()).toEqual([ws.owner, ws.admin, ws.auditor, ws.member].map((u) => u.email).sort());
+    expect(overview.usage.find((u) => u.key === "members")!.value).toBe(4);
+    const members = await workspaceMembers(cred(admin), ws.tenant.id, memberListQuerySchema.parse({ q: "audrey" }), TEST_REQUEST);
+    expect(members.page.members.map((m) => m.email)).toEqual([ws.auditor.email]);
+    const log = await workspaceAudit(cred(admin), ws.tenant.id, EMPTY_FILTERS, {}, TEST_REQUEST);
+    // The page lists its own visit first.
+    expect(log.page.events[0]).toMatchObject({ action: "platform.cross_view", metadata: { area: "audit" } });
+
+    const visits = await auditRows(ws.tenant.id, "platform.cross_view");
+    expect(visits.map((v) => [v.actor_email, v.metadata.area, v.ip])).toEqual([
+      [admin.email, "overview", TEST_REQUEST.ip],
+      [admin.email, "members", TEST_REQUEST.ip],
+      [admin.email, "audit", TEST_REQUEST.ip],
+    ]);
+    const page = await withTenant(actorFor(ws.tenant, ws.auditor), (tx) => listAuditEvents(tx, { tenantId: ws.tenant.id }, EMPTY_FILTERS));
+    const sentences = page.events.filter((e) => e.action === "platform.cross_view").map((e) => describeAuditEvent(e.action, e.metadata));
+    expect(sentences).toContain("Platform admin Pat Platform viewed members (read-only)");
+    expect(sentences).toContain("Platform admin Pat Platform viewed the audit log (read-only)");
+  });
+});
+
+describe("catalog: every tenant table takes part", () => {
+  it("has a cross-view read policy, and no write policy admits the cross-view context", async () => {
+    const { rows } = await owner().query<{ table: string }>(
+      `SELECT c.relname AS table FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+          AND NOT EXISTS (SELECT 1 FROM pg_policies p WHERE p.tablename = c.relname AND p.cmd = 'SELECT' AND p.qual LIKE '%app_in_cross_view()%')`,
+    );
+    expect(rows).toEqual([]);
+    const writes = await owner().query(`SELECT tablename, policyname FROM pg_policies WHERE cmd <> 'SELECT' AND (coalesce(qual, '') || coalesce(with_check, '')) LIKE '%cross_view%'`);
+    expect(writes.rows).toEqual([]);
+  });
+});

@@ -1,0 +1,296 @@
+import "server-only";
+import { z } from "zod";
+import { single, sql, type Tx } from "@/lib/db";
+import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
+import { PURGE_AFTER_DAYS } from "@/lib/retention";
+import { lifecycleRefusal } from "@/lib/tenant-status";
+import { withCrossView, withPlatformAdmin, type Credential, type CrossViewVisit, type RequestInfo, type SignedInUser } from "@/lib/tenancy";
+import { emailSchema, slugify, slugSchema, tenantNameSchema, uuidSchema } from "@/lib/validation";
+import { AUDIT_PAGE_SETTINGS, describeAuditEvent, listAuditEvents, type AuditCursor, type AuditFilters, type AuditPage } from "@/lib/audit";
+import { getMembersPage, type MemberListQuery, type MembersPage } from "@/lib/members";
+import type { CrossViewArea } from "./definition";
+import { readPlans } from "./plans";
+import { measureUsage } from "./usage";
+
+// The platform administrators' console (seeds 001, 002): the directory of
+// every workspace, one workspace's page (a cross-view visit, recorded in its
+// own log), and the lifecycle through their hands. Every function enters
+// through withPlatformAdmin or withCrossView, whose entry functions check the
+// flag in the database; a non-administrator gets DomainError "not_found".
+
+export type TenantStatus = "active" | "blocked" | "deleted";
+export const TENANT_STATUSES = ["active", "blocked", "deleted"] as const satisfies readonly TenantStatus[];
+export const DIRECTORY_PAGE_SIZE = 50;
+
+export interface PlanRow {
+  id: string;
+  name: string;
+  seats: number | null;
+  apiKeys: number | null;
+  childWorkspaces: number | null;
+  auditRetentionDays: number | null;
+  exportAllowed: boolean;
+  isDefault: boolean;
+}
+
+export interface DirectoryRow {
+  id: string;
+  name: string;
+  slug: string;
+  status: TenantStatus;
+  planId: string;
+  createdAt: Date;
+  memberCount: number;
+  lastActivityAt: Date | null;
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/;
+
+export const directoryFiltersSchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .refine((v) => !v.includes("\u0000"))
+    .optional()
+    .catch(undefined),
+  status: z.enum(TENANT_STATUSES).optional().catch(undefined),
+  plan: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,31}$/)
+    .optional()
+    .catch(undefined),
+  after: z.string().regex(CURSOR).optional().catch(undefined),
+});
+export type DirectoryFilters = z.output<typeof directoryFiltersSchema>;
+
+export async function isPlatformAdmin(credential: Credential | null): Promise<boolean> {
+  if (!credential) return false;
+  const rows = await single<{ admin: boolean }>(sql`SELECT app_is_platform_admin(${credential.token}) AS admin`);
+  return rows[0]?.admin === true;
+}
+
+/** One page of the directory, newest first, and the cursor of the next page (null at the end). */
+export async function listWorkspaces(
+  credential: Credential | null,
+  filters: DirectoryFilters,
+  pageSize = DIRECTORY_PAGE_SIZE,
+): Promise<{ admin: SignedInUser; rows: DirectoryRow[]; next: string | null; plans: PlanRow[] }> {
+  const after = filters.after ? CURSOR.exec(filters.after) : null;
+  return withPlatformAdmin(credential, async (tx, admin) => {
+    const rows = await tx.query<DirectoryRow>(sql`
+      SELECT id, name, slug, status, plan_id AS "planId", created_at AS "createdAt", member_count AS "memberCount",
+             last_activity_at AS "lastActivityAt"
+        FROM app_platform_tenants(${filters.q ?? null}, ${filters.status ?? null}::tenant_status, ${filters.plan ?? null},
+                                  ${after?.[1] ?? null}::timestamptz, ${after?.[2] ?? null}::uuid, ${pageSize + 1})`);
+    const page = rows.slice(0, pageSize);
+    const last = page.at(-1);
+    const next = rows.length > pageSize && last ? `${last.createdAt.toISOString()}_${last.id}` : null;
+    return { admin, rows: page, next, plans: await readPlans(tx) };
+  });
+}
+
+export interface WorkspaceOverview {
+  visit: CrossViewVisit;
+  tenant: {
+    id: string;
+    name: string;
+    slug: string;
+    status: TenantStatus;
+    planId: string;
+    createdAt: Date;
+    blockedAt: Date | null;
+    deletedAt: Date | null;
+    purgeRequestedAt: Date | null;
+  };
+  plan: PlanRow | null;
+  plans: PlanRow[];
+  usage: Array<{ key: string; label: string; unit?: "bytes"; value: number }>;
+  members: Array<{ userId: string; email: string; name: string | null; role: string; joinedAt: Date }>;
+  audit: Array<{ id: string; createdAt: Date; actorEmail: string | null; action: string; sentence: string }>;
+}
+
+export const MEMBERS_SHOWN = 100;
+export const AUDIT_SHOWN = 50;
+
+/**
+ * A workspace's page for the platform: a cross-view visit ("overview"),
+ * written into its audit log, reading its row, usage, first members and
+ * latest audit events under row-level security, read-only.
+ */
+export async function workspaceOverview(credential: Credential | null, tenantId: string, request: RequestInfo): Promise<WorkspaceOverview> {
+  if (!uuidSchema("").safeParse(tenantId).success) throw new DomainError("not_found", "Not found.");
+  return crossView(credential, tenantId, "overview", request, async (tx, visit) => {
+    const tenant = await tx.one<WorkspaceOverview["tenant"]>(sql`
+      SELECT id, name, slug, status, plan_id AS "planId", created_at AS "createdAt", blocked_at AS "blockedAt",
+             deleted_at AS "deletedAt", purge_requested_at AS "purgeRequestedAt"
+        FROM tenants WHERE id = ${tenantId}::uuid`);
+    if (!tenant) throw new DomainError("not_found", "Not found.");
+    const plans = await readPlans(tx);
+    const members = await tx.query<WorkspaceOverview["members"][number]>(sql`
+      SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
+        FROM tenant_members m JOIN users u ON u.id = m.user_id
+       WHERE m.tenant_id = ${tenantId}::uuid
+       ORDER BY m.created_at, u.id LIMIT ${MEMBERS_SHOWN}`);
+    const events = await tx.query<{ id: string; createdAt: Date; actorEmail: string | null; action: string; metadata: unknown }>(sql`
+      SELECT id::text, created_at AS "createdAt", actor_email AS "actorEmail", action, metadata
+        FROM audit_log WHERE tenant_id = ${tenantId}::uuid
+       ORDER BY created_at DESC, id DESC LIMIT ${AUDIT_SHOWN}`);
+    return {
+      visit,
+      tenant,
+      plan: plans.find((p) => p.id === tenant.planId) ?? null,
+      plans,
+      usage: await measureUsage(tx, tenantId),
+      members,
+      audit: events.map((e) => ({ id: e.id, createdAt: e.createdAt, actorEmail: e.actorEmail, action: e.action, sentence: describeAuditEvent(e.action, e.metadata) })),
+    };
+  });
+}
+
+/** A cross-view visit of one area of a workspace (see withCrossView); `fn` reads, read-only. */
+export function crossView<T>(
+  credential: Credential | null,
+  tenantId: string,
+  area: CrossViewArea,
+  request: RequestInfo,
+  fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
+  settings: readonly string[] = [],
+): Promise<T> {
+  if (!uuidSchema("").safeParse(tenantId).success) return Promise.reject(new DomainError("not_found", "Not found."));
+  return withCrossView(credential, tenantId, area, request, fn, settings);
+}
+
+/** Every member of a workspace, a page at a time (the members page's own query), as a cross-view visit ("members"). */
+export function workspaceMembers(
+  credential: Credential | null,
+  tenantId: string,
+  query: MemberListQuery,
+  request: RequestInfo,
+): Promise<{ visit: CrossViewVisit; page: MembersPage }> {
+  return crossView(credential, tenantId, "members", request, async (tx, visit) => ({ visit, page: await getMembersPage(tx, { tenantId }, query) }));
+}
+
+/**
+ * A page of a workspace's audit log under the audit page's filters and keyset
+ * cursors, as a cross-view visit ("audit"): the page shows its own visit.
+ */
+export function workspaceAudit(
+  credential: Credential | null,
+  tenantId: string,
+  filters: AuditFilters,
+  position: { after?: AuditCursor; before?: AuditCursor },
+  request: RequestInfo,
+): Promise<{ visit: CrossViewVisit; page: AuditPage }> {
+  return crossView(
+    credential,
+    tenantId,
+    "audit",
+    request,
+    async (tx, visit) => ({ visit, page: await listAuditEvents(tx, { tenantId }, filters, position) }),
+    AUDIT_PAGE_SETTINGS,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Changes: each one definer function, which checks the flag again.
+// ---------------------------------------------------------------------------
+
+async function platformChange<T>(credential: Credential | null, fn: (tx: Tx, admin: SignedInUser) => Promise<T>): Promise<T> {
+  try {
+    return await withPlatformAdmin(credential, fn);
+  } catch (error) {
+    throw lifecycleRefusal(error);
+  }
+}
+
+export const tenantIdSchema = z.object({ tenantId: uuidSchema("That workspace does not exist.") });
+
+export const createWorkspaceSchema = z
+  .object({
+    name: tenantNameSchema,
+    slug: z.string().trim().toLowerCase().optional(),
+    ownerEmail: emailSchema,
+    plan: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,31}$/, "Choose a plan.")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+  })
+  .transform((v) => ({ ...v, slug: v.slug || slugify(v.name) }))
+  .pipe(z.object({ name: z.string(), slug: slugSchema, ownerEmail: z.string(), plan: z.string().optional() }));
+
+/** Creates a workspace for a named first owner (an account is made for an address that has none). */
+export async function createWorkspaceFor(credential: Credential | null, input: z.output<typeof createWorkspaceSchema>): Promise<{ id: string }> {
+  try {
+    return await platformChange(credential, async (tx) => {
+      if (input.plan && !(await tx.one(sql`SELECT 1 AS x FROM plans WHERE id = ${input.plan}`))) {
+        throw new DomainError("unknown_plan", "Choose one of the plans.", "plan");
+      }
+      const row = await tx.one<{ id: string }>(
+        sql`SELECT app_platform_create_tenant(${input.name}, ${input.slug}, ${input.ownerEmail}, ${input.plan ?? null}) AS id`,
+      );
+      return { id: row!.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "tenants_slug_key")) {
+      throw new DomainError("slug_taken", `The slug “${input.slug}” is already taken. Choose another.`, "slug");
+    }
+    const pg = findPgError(error);
+    if (pg?.hint === "owner_inactive") throw new DomainError("owner_inactive", `${input.ownerEmail} is deactivated: reactivate them first or name someone else.`, "ownerEmail");
+    throw error;
+  }
+}
+
+export const renameWorkspaceSchema = tenantIdSchema.extend({ name: tenantNameSchema });
+
+export async function renameWorkspace(credential: Credential | null, input: z.output<typeof renameWorkspaceSchema>): Promise<void> {
+  await platformChange(credential, (tx) => tx.query(sql`SELECT app_platform_rename_tenant(${input.tenantId}::uuid, ${input.name})`));
+}
+
+export const blockWorkspaceSchema = tenantIdSchema.extend({
+  blocked: z.enum(["true", "false"]).transform((v) => v === "true"),
+  reason: z.string().trim().max(500, "Keep the reason to 500 characters or fewer.").optional(),
+});
+
+/** Suspends a workspace or lifts its suspension: every member loses (or regains) access at their next request. */
+export async function setWorkspaceBlocked(credential: Credential | null, input: z.output<typeof blockWorkspaceSchema>): Promise<{ name: string }> {
+  return platformChange(credential, async (tx) => {
+    const row = await tx.one<{ name: string }>(
+      sql`SELECT app_platform_set_blocked(${input.tenantId}::uuid, ${input.blocked}, ${input.reason || null}) AS name`,
+    );
+    return { name: row!.name };
+  });
+}
+
+export const confirmedWorkspaceSchema = tenantIdSchema.extend({ confirmName: z.string().max(200) });
+
+async function confirmName(tx: Tx, tenantId: string, typed: string): Promise<void> {
+  // The administrator sees every workspace's name only through the directory function.
+  const row = await tx.one<{ name: string | null }>(sql`SELECT app_platform_tenant_name(${tenantId}::uuid) AS name`);
+  if (!row?.name) throw new DomainError("not_found", "That workspace does not exist any more.");
+  if (typed.trim() !== row.name) throw new DomainError("confirm_name", `Type the workspace's name, “${row.name}”, exactly to confirm.`, "confirmName");
+}
+
+/** Deletes a workspace into its owners' trash (after its name was typed), as an owner would. */
+export async function deleteWorkspace(credential: Credential | null, input: z.output<typeof confirmedWorkspaceSchema>): Promise<void> {
+  await platformChange(credential, async (tx) => {
+    await confirmName(tx, input.tenantId, input.confirmName);
+    await tx.query(sql`SELECT app_platform_delete_tenant(${input.tenantId}::uuid, ${PURGE_AFTER_DAYS})`);
+  });
+}
+
+export async function restoreWorkspace(credential: Credential | null, input: z.output<typeof tenantIdSchema>): Promise<{ name: string }> {
+  return platformChange(credential, async (tx) => {
+    const row = await tx.one<{ name: string }>(sql`SELECT app_platform_restore_tenant(${input.tenantId}::uuid) AS name`);
+    return { name: row!.name };
+  });
+}
+
+/** Has a deleted workspace purged now (after its name was typed again); the worker does it. */
+export async function purgeWorkspace(credential: Credential | null, input: z.output<typeof confirmedWorkspaceSchema>): Promise<void> {
+  await platformChange(credential, async (tx) => {
+    await confirmName(tx, input.tenantId, input.confirmName);
+    await tx.query(sql`SELECT app_platform_request_purge(${input.tenantId}::uuid)`);
+  });
+}

@@ -1,0 +1,77 @@
+import "server-only";
+import { z } from "zod";
+import { sql, type Tx } from "@/lib/db";
+import { withPlatformAdmin, type Credential } from "@/lib/tenancy";
+import { lifecycleRefusal } from "@/lib/tenant-status";
+import { uuidSchema } from "@/lib/validation";
+import type { PlanRow } from "./admin";
+
+// Plans (seed 003), as platform administrators edit them and move
+// workspaces between them. The limits themselves are enforced in the
+// database where a resource is created (lib/billing/limits.ts).
+
+export const PLAN_ID = /^[a-z][a-z0-9-]{1,31}$/;
+
+/** An empty field is "unlimited" (NULL); otherwise a whole number from `min`. */
+const limitField = (label: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      if (v === "") return null;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > 1_000_000) {
+        ctx.addIssue({ code: "custom", message: `${label}: a whole number from ${min}, or empty for unlimited.` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+export const savePlanSchema = z.object({
+  id: z.string().trim().toLowerCase().regex(PLAN_ID, "An id is 2 to 32 lowercase letters, digits or hyphens, starting with a letter."),
+  name: z.string().trim().min(1, "Enter the plan's name.").max(60, "Keep the name to 60 characters or fewer."),
+  seats: limitField("Seats", 1),
+  apiKeys: limitField("API keys", 0),
+  childWorkspaces: limitField("Child workspaces", 0),
+  auditRetentionDays: limitField("Audit retention", 1),
+  exportAllowed: z.literal("on").optional().transform((v) => v === "on"),
+  isDefault: z.literal("on").optional().transform((v) => v === "on"),
+});
+
+/** Creates or changes a plan (platform administrators only: the function checks). */
+export async function savePlan(credential: Credential | null, input: z.output<typeof savePlanSchema>): Promise<void> {
+  await withPlatformAdmin(credential, (tx) =>
+    tx.query(sql`SELECT app_platform_save_plan(${input.id}, ${input.name}, ${input.seats}::int, ${input.apiKeys}::int,
+                  ${input.childWorkspaces}::int, ${input.auditRetentionDays}::int, ${input.exportAllowed}, ${input.isDefault})`),
+  );
+}
+
+export const setWorkspacePlanSchema = z.object({
+  tenantId: uuidSchema("That workspace does not exist."),
+  plan: z.string().regex(PLAN_ID, "Choose a plan."),
+});
+
+/**
+ * Moves a workspace to another plan, audited in its log. A plan below the
+ * workspace's current usage is allowed: what it already has stays, growth is
+ * refused. lib/billing's providers call the same database function.
+ */
+export async function setWorkspacePlan(credential: Credential | null, input: z.output<typeof setWorkspacePlanSchema>): Promise<void> {
+  try {
+    await withPlatformAdmin(credential, (tx) => tx.query(sql`SELECT app_platform_set_plan(${input.tenantId}::uuid, ${input.plan})`));
+  } catch (error) {
+    throw lifecycleRefusal(error);
+  }
+}
+
+/** Every plan, in their order (plans are reference data every role reads). */
+export async function listPlans(credential: Credential | null): Promise<PlanRow[]> {
+  return withPlatformAdmin(credential, (tx) => readPlans(tx));
+}
+
+export function readPlans(tx: Tx): Promise<PlanRow[]> {
+  return tx.query<PlanRow>(sql`
+    SELECT id, name, seats, api_keys AS "apiKeys", child_workspaces AS "childWorkspaces",
+           audit_retention_days AS "auditRetentionDays", export_allowed AS "exportAllowed", is_default AS "isDefault"
+      FROM plans ORDER BY position, id`);
+}

@@ -1,0 +1,78 @@
+import "server-only";
+import { transaction, type Tx } from "@/lib/db";
+import { DomainError, findPgError } from "@/lib/errors";
+import type { Credential, RequestInfo, SignedInUser } from "./resolve";
+
+// The platform administrators' two doors (seeds 001 and 002). Each is an
+// entry function that checks users.is_platform_admin in the database from
+// the session token; anyone else is refused with hint 'not_found', which
+// every caller answers as a 404 — nothing says the console exists.
+
+export const PLATFORM_NOT_FOUND = "Not found.";
+
+function refusal(error: unknown): DomainError | null {
+  const pg = findPgError(error);
+  if (pg?.code === "42501" && pg.hint === "not_found") return new DomainError("not_found", PLATFORM_NOT_FOUND);
+  return null;
+}
+
+async function entering<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw refusal(error) ?? error;
+  }
+}
+
+/**
+ * Runs `fn` as a platform administrator (app_enter_platform): the context is
+ * the administrator alone, in no tenant. Row-level security gives them no
+ * more than any user; the directory and the changes are app_platform_*
+ * functions, which check the mode and the flag again.
+ */
+export function withPlatformAdmin<T>(credential: Credential | null, fn: (tx: Tx, admin: SignedInUser) => Promise<T>): Promise<T> {
+  if (!credential) return Promise.reject(new DomainError("not_found", PLATFORM_NOT_FOUND));
+  return entering(() =>
+    transaction<{ user_id: string; email: string; name: string | null }, T>(
+      (literal) => `SELECT * FROM app_enter_platform(${literal(credential.token)})`,
+      (tx, entered) => fn(tx, { id: entered.user_id, email: entered.email, name: entered.name }),
+    ),
+  );
+}
+
+export interface CrossViewVisit {
+  admin: SignedInUser;
+  tenant: { id: string; name: string; slug: string; status: "active" | "blocked" | "deleted" };
+}
+
+/**
+ * Runs `fn` reading one workspace as a platform administrator, read-only
+ * (seed 002's tenant.cross_view; app_enter_cross_view). The entry first
+ * writes the visit into that workspace's audit log — `area` says what was
+ * viewed ("members", "overview") — then signs a context with the tenant and
+ * no user or role: the cross-view policies admit reads of its rows, and every
+ * write is refused by row-level security.
+ */
+export function withCrossView<T>(
+  credential: Credential | null,
+  tenantId: string,
+  area: string,
+  request: RequestInfo,
+  fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
+  settings: readonly string[] = [],
+): Promise<T> {
+  if (!credential) return Promise.reject(new DomainError("not_found", PLATFORM_NOT_FOUND));
+  type Entered = { user_id: string; email: string; name: string | null; tenant_name: string; tenant_slug: string; tenant_status: CrossViewVisit["tenant"]["status"] };
+  return entering(() =>
+    transaction<Entered, T>(
+      (literal) =>
+        `SELECT * FROM app_enter_cross_view(${literal(credential.token)}, ${literal(tenantId)}::uuid, ${literal(area)}, ${literal(request.ip)}, ${literal(request.userAgent)})`,
+      (tx, e) =>
+        fn(tx, {
+          admin: { id: e.user_id, email: e.email, name: e.name },
+          tenant: { id: tenantId, name: e.tenant_name, slug: e.tenant_slug, status: e.tenant_status },
+        }),
+      { settings },
+    ),
+  );
+}
