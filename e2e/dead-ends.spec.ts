@@ -138,7 +138,7 @@ test("the dashboard lists what the role can do, each a link to where it is done"
 
   await sessionFor(context, ws.users.owner, ws.tenantId);
   await page.goto("/app/dashboard");
-  await expect(list).not.toContainText("Transfer ownership");
+  await expect(list.getByRole("link", { name: "Transfer ownership" })).toHaveAttribute("href", "/app/settings/transfer");
   await expect(list).not.toContainText("API key");
   await list.getByRole("link", { name: "Rename the workspace and change its slug" }).click();
   await expect(page).toHaveURL(/\/app\/settings\/general$/);

@@ -15,6 +15,8 @@ const SCHEMA_PATH = path.join(import.meta.dirname, "schema.prisma");
 const MIGRATION_ONLY_INDEXES = new Set([
   "tenant_invitations_one_pending_per_email",
   "audit_log_export_finish_once",
+  // One live ownership transfer per workspace (partial).
+  "ownership_transfers_one_live",
   // Platform directory: a trigram index (operator classes) and one default plan (partial).
   "tenants_name_slug_trgm",
   "plans_one_default",

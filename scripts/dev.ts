@@ -33,7 +33,7 @@ console.log(`
   App           ${services.env.AUTH_URL}
   Mail catcher  ${services.mail ? services.mail.webUrl : process.env.RESEND_API_KEY ? "(sending through Resend)" : `(SMTP ${process.env.SMTP_URL})`}
   Database      ${database}
-  Jobs          worker running (purges of deleted workspaces)
+  Jobs          worker running (purges of deleted workspaces, ownership transfers)
 `);
 
 const worker = await startJobsWorker(services.env.DATABASE_URL!);

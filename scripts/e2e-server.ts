@@ -30,7 +30,13 @@ await setDefaultPlan(services.env.DATABASE_URL!, "enterprise");
 await mkdir(DATA_DIR, { recursive: true });
 await writeFile(
   E2E_RUNTIME_FILE,
-  JSON.stringify({ ownerDatabaseUrl: services.env.DATABASE_URL, mailApiUrl: services.mail.webUrl, baseUrl: `http://localhost:${port}` }),
+  JSON.stringify({
+    ownerDatabaseUrl: services.env.DATABASE_URL,
+    mailApiUrl: services.mail.webUrl,
+    // For specs that run a background job themselves (the transfer's emails).
+    smtpUrl: services.env.SMTP_URL,
+    baseUrl: `http://localhost:${port}`,
+  }),
 );
 
 const env = { ...process.env, ...services.env, NEXT_DIST_DIR: ".next-e2e" };

@@ -10,7 +10,7 @@ if (!url) {
 }
 try {
   const worker = await startJobsWorker(url);
-  console.log("Tenantry worker running (purges of deleted workspaces). Ctrl-C to stop.");
+  console.log("Tenantry worker running (purges of deleted workspaces, ownership transfers). Ctrl-C to stop.");
   const stop = async () => {
     await worker.stop();
     process.exit(0);

@@ -6,8 +6,13 @@
 import pg from "pg";
 import { run, type Runner, type TaskList } from "graphile-worker";
 import { purgeWorkspace, workspacesDueForPurge } from "./purge";
+import { sendTransferEmail, sweepTransfers, type TransferEmailJob } from "./transfer";
 
-/** What the app asks for by NOTIFY (it may not touch the queue's tables): "purge" = sweep for purges now. */
+/**
+ * What the app asks for by NOTIFY (it may not touch the queue's tables):
+ * "purge" = sweep for purges now; "transfer" = move ownership transfers on
+ * and queue their emails now.
+ */
 export const JOBS_CHANNEL = "tenantry_jobs";
 
 export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): TaskList {
@@ -23,11 +28,21 @@ export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): Tas
       const outcome = await purgeWorkspace(db, tenantId, { now: clock() });
       helpers.logger.info(`purge ${tenantId}: ${JSON.stringify(outcome)}`);
     },
+    // Ownership transfers (lib/jobs/transfer.ts): what is due moves on, each step's emails are queued once…
+    transfer_sweep: async (_payload, helpers) => {
+      const outcome = await sweepTransfers(db, clock());
+      if (Object.keys(outcome.moved).length || outcome.emailsQueued) helpers.logger.info(`transfers: ${JSON.stringify(outcome)}`);
+    },
+    // …and each email is one job, retried until the mail service takes it.
+    transfer_email: async (payload) => {
+      await sendTransferEmail(db, payload as TransferEmailJob);
+    },
   };
 }
 
 // Hourly: a workspace's 30 days are up within the hour after they end.
-const CRONTAB = "0 * * * * purge_sweep";
+// Every minute: a transfer's deadline is kept to the minute.
+const CRONTAB = "0 * * * * purge_sweep\n* * * * * transfer_sweep";
 
 export interface JobsWorker {
   stop(): Promise<void>;
@@ -58,10 +73,12 @@ export async function startJobsWorker(connectionString: string, options: { concu
   const listener = await db.connect();
   listener.on("notification", (message) => {
     if (message.payload === "purge") void runner.addJob("purge_sweep", {}, { jobKey: "purge_sweep" });
+    if (message.payload === "transfer") void runner.addJob("transfer_sweep", {}, { jobKey: "transfer_sweep" });
   });
   await listener.query(`LISTEN ${JOBS_CHANNEL}`);
   // Anything that came due while no worker ran.
   await runner.addJob("purge_sweep", {}, { jobKey: "purge_sweep" });
+  await runner.addJob("transfer_sweep", {}, { jobKey: "transfer_sweep" });
   return {
     async stop() {
       listener.release();

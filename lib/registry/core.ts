@@ -32,8 +32,8 @@ export const workspaceModule = defineModule({
     /** The workspace's notes are for those who manage it. */
     "tenant.notes.read": { roles: ["owner", "admin"], label: "Read the workspace's notes", href: "/app/settings/general" },
     "tenant.delete": { roles: ["owner"], label: "Delete the workspace, restore it from the trash", href: "/app/settings/general" },
-    "ownership.transfer": { roles: ["owner"], label: "Transfer ownership" },
-    "apikeys.manage": { roles: ["owner", "admin"], label: "See and revoke every API key of the workspace" },
+    "ownership.transfer": { roles: ["owner"], label: "Transfer ownership", href: "/app/settings/transfer" },
+    "apikeys.manage": { roles: ["owner", "admin"], label: "See and revoke every API key of the workspace", href: "/app/settings/api-keys" },
   },
   targetTypes: ["tenant"],
   auditEvents: {

@@ -4,6 +4,7 @@
 import { apiKeysModule } from "@/lib/api-keys/definition";
 import { auditModule, membersModule, workspaceModule } from "./core";
 import { platformModule } from "@/lib/platform/definition";
+import { transferModule } from "@/lib/transfer/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
 import { projectsModule } from "@/lib/projects/definition";
 
@@ -14,6 +15,7 @@ export const MODULES = [
   platformModule,
   apiKeysModule,
   projectsModule,
+  transferModule,
   // new:resource registers here
 ] as const;
 

@@ -123,6 +123,13 @@ export default async function GeneralSettingsPage() {
             Manage API keys
           </a>
         </Section>
+        {can(ctx.role, "ownership.transfer") ? (
+          <Section title="Ownership" description="Hand this workspace to another member, with their consent." testId="settings-ownership">
+            <a href="/app/settings/transfer" className="text-sm font-medium underline">
+              Transfer ownership
+            </a>
+          </Section>
+        ) : null}
         {canDelete ? (
           <Card className="border-red-200 p-5">
             <h2 className="mb-3 text-sm font-semibold text-red-800">Danger zone</h2>

@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ConfirmTransferForm, SwitchForTransfer } from "@/components/transfer/confirm-transfer-form";
+import { Alert, Card, PageHeader } from "@/components/ui";
+import { WorkspaceShell } from "@/components/workspace-shell";
+import { requireTenant } from "@/lib/tenancy";
+import { TRANSFER_PAGE } from "@/lib/transfer/steps";
+
+export const metadata: Metadata = { title: "Confirm the transfer" };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where the confirmation email's link lands (step 2): the owner confirms with a button. */
+export default async function ConfirmTransferPage({ searchParams }: { searchParams: Search }) {
+  const raw = await searchParams;
+  const param = (name: string) => (typeof raw[name] === "string" ? (raw[name] as string) : "");
+  const tenant = param("tenant");
+  const transfer = param("transfer");
+  const token = param("token");
+  const ctx = await requireTenant();
+  const valid = UUID.test(tenant) && UUID.test(transfer) && /^[A-Za-z0-9_-]{20,128}$/.test(token);
+  const other = ctx.memberships.find((m) => m.tenantId === tenant.toLowerCase());
+  const here = `${TRANSFER_PAGE}/confirm?${new URLSearchParams({ tenant, transfer, token })}`;
+
+  return (
+    <WorkspaceShell ctx={ctx}>
+      <div className="max-w-xl space-y-6">
+        <PageHeader title="Confirm the transfer" description="Step 2 of the ownership transfer: confirm that you asked for it." />
+        <Card className="space-y-4 p-5">
+          {!valid ? (
+            <Alert variant="error">This confirmation link is incomplete. Open the latest link we emailed you, or start again.</Alert>
+          ) : ctx.tenantId !== tenant.toLowerCase() ? (
+            other ? (
+              <SwitchForTransfer tenantId={other.tenantId} tenantName={other.tenantName} returnTo={here} />
+            ) : (
+              <Alert variant="error">This link belongs to a workspace you are not a member of, signed in as {ctx.user.email}.</Alert>
+            )
+          ) : (
+            <>
+              <p className="text-sm text-zinc-600">
+                You asked to transfer ownership of <strong>{ctx.tenant.name}</strong>. Confirm it here; a final confirmation follows in 24 hours,
+                then a 72-hour cooling period.
+              </p>
+              <ConfirmTransferForm transferId={transfer} token={token} />
+            </>
+          )}
+          <p className="text-sm">
+            <Link href={TRANSFER_PAGE} className="underline">
+              See the transfer
+            </Link>
+          </p>
+        </Card>
+      </div>
+    </WorkspaceShell>
+  );
+}

@@ -1,0 +1,185 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { LocalTime } from "@/components/local-time";
+import { AcceptTransfer, CancelTransfer, FinalConfirm, ResendConfirmation, SignInAgain, StartTransferForm } from "@/components/transfer/transfer-controls";
+import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
+import { WorkspaceShell } from "@/components/workspace-shell";
+import { can, requireTenantWith } from "@/lib/tenancy";
+import { loadTransferPage, type Person, type TransferView } from "@/lib/transfer";
+import { timeLeft } from "@/lib/transfer/steps";
+
+export const metadata: Metadata = { title: "Transfer ownership" };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const STEPS = [
+  "Started by the owner, freshly signed in",
+  "Confirmed from the emailed link (within 24 hours)",
+  "Confirmed as irreversible (asked 24 hours later)",
+  "72-hour cooling period; admins and owners are told",
+  "Accepted by the new owner, freshly signed in",
+  "Ownership moves: the new owner is an owner, the former owner a member",
+];
+
+const ENDED: Record<string, string> = {
+  completed: "Ownership was transferred",
+  cancelled: "The transfer was cancelled",
+  expired: "The transfer expired: a step was not taken in time",
+};
+
+/** What the page says after each step (the actions redirect here with ?step=…). */
+const STEP_MESSAGES: Record<string, (email: string, workspace: string) => string> = {
+  started: (email) => `We emailed ${email} a link to confirm the transfer. It works for 24 hours.`,
+  unsent: () => "The confirmation email could not be sent just now. Send the link again in a moment.",
+  resent: (email) => `We emailed ${email} a new link; the previous one no longer works.`,
+  confirmed: () => "Confirmed. We will ask you for a final confirmation in 24 hours.",
+  cooling: () => "Confirmed. The 72-hour cooling period has begun; the admins and owners are being told.",
+  cancelled: () => "The transfer is cancelled. Nobody's role changed.",
+  completed: (_email, workspace) => `You are now an owner of ${workspace}.`,
+};
+
+const who = (p: Person) => (p.name ? `${p.name} (${p.email})` : p.email);
+
+function Steps({ transfer }: { transfer: TransferView }) {
+  return (
+    <ol className="space-y-1 text-sm" data-testid="transfer-steps">
+      {STEPS.map((label, i) => {
+        const n = i + 1;
+        const done = transfer.status === "completed" || n < transfer.step;
+        const current = transfer.live && n === transfer.step;
+        return (
+          <li key={label} className={current ? "font-semibold text-zinc-900" : done ? "text-zinc-500" : "text-zinc-400"} aria-current={current ? "step" : undefined}>
+            {done ? "✓" : current ? "→" : "·"} {n}. {label}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function FreshSignIn({ freshUntil, now, children }: { freshUntil: Date | null; now: Date; children: React.ReactNode }) {
+  if (freshUntil && freshUntil.getTime() > now.getTime()) {
+    return (
+      <div className="space-y-3">
+        <p className="text-xs text-zinc-500" data-testid="transfer-fresh">
+          You signed in recently: this step is open for {timeLeft(freshUntil, now)} more.
+        </p>
+        {children}
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-2" data-testid="transfer-needs-reauth">
+      <p className="text-sm text-zinc-600">
+        This step needs a fresh sign-in. We will email you a sign-in link; open it, and you come back here with 10 minutes to continue.
+      </p>
+      <SignInAgain />
+    </div>
+  );
+}
+
+export default async function TransferPage({ searchParams }: { searchParams: Search }) {
+  const raw = await searchParams;
+  const { ctx, data } = await requireTenantWith((tx, ctx) => loadTransferPage(tx, ctx));
+  const now = new Date();
+  const needsCode = data.needsCode;
+  const t = data.transfer;
+  const isOwner = can(ctx.role, "ownership.transfer");
+  const isFrom = t?.from.id === ctx.userId;
+  const isTo = t?.to.id === ctx.userId;
+  const step = typeof raw.step === "string" ? raw.step : null;
+
+  return (
+    <WorkspaceShell ctx={ctx}>
+      <div className="max-w-3xl space-y-6">
+        <PageHeader
+          title="Transfer ownership"
+          description={`Hand ${ctx.tenant.name} to another member, with both sides' consent. It takes at least four days, and either side — or any other owner — can cancel it until it completes.`}
+        />
+        {step && STEP_MESSAGES[step] ? (
+          <Alert variant={step === "unsent" ? "warning" : "success"}>{STEP_MESSAGES[step](ctx.user.email, ctx.tenant.name)}</Alert>
+        ) : null}
+
+        {t && t.live ? (
+          <Card className="space-y-4 p-5">
+            <section aria-labelledby="transfer-live-title" data-testid="transfer-live" className="space-y-4">
+              <div>
+                <h2 id="transfer-live-title" className="text-sm font-semibold">
+                  Transfer in progress
+                </h2>
+                <p className="mt-1 text-sm text-zinc-600">
+                  From {who(t.from)} to {who(t.to)}, started <LocalTime iso={t.createdAt.toISOString()} />.
+                </p>
+              </div>
+              <Steps transfer={t} />
+              {t.dueAt ? (
+                <p className="text-sm" data-testid="transfer-time-left">
+                  Waiting for {t.waitingFor}: <strong>{timeLeft(t.dueAt, now)}</strong> left (until <LocalTime iso={t.dueAt.toISOString()} />).
+                </p>
+              ) : null}
+
+              {isFrom && t.status === "pending_confirmation" ? (
+                <div className="space-y-2">
+                  <Alert variant="info">Check your email ({ctx.user.email}) for the link that confirms the transfer.</Alert>
+                  <ResendConfirmation transferId={t.id} />
+                </div>
+              ) : null}
+              {isFrom && t.status === "awaiting_final" ? (
+                <FinalConfirm transferId={t.id} workspaceName={ctx.tenant.name} toName={t.to.name ?? t.to.email} />
+              ) : null}
+              {isTo && t.status === "awaiting_acceptance" ? (
+                <FreshSignIn freshUntil={data.freshUntil} now={now}>
+                  <AcceptTransfer transferId={t.id} needsCode={needsCode} workspaceName={ctx.tenant.name} />
+                </FreshSignIn>
+              ) : null}
+              {isTo && t.status !== "awaiting_acceptance" ? (
+                <p className="text-sm text-zinc-600">You will be asked to accept once the cooling period is over.</p>
+              ) : null}
+              {isFrom || isTo || isOwner ? (
+                <div className="border-t border-zinc-200 pt-4">
+                  <CancelTransfer transferId={t.id} />
+                </div>
+              ) : null}
+            </section>
+          </Card>
+        ) : null}
+
+        {t && !t.live ? (
+          <Alert variant={t.status === "completed" ? "success" : "info"}>
+            <span data-testid="transfer-ended">
+              {ENDED[t.status]} (from {who(t.from)} to {who(t.to)}){t.endedAt ? <>, <LocalTime iso={t.endedAt.toISOString()} /></> : null}.
+            </span>
+          </Alert>
+        ) : null}
+
+        {isOwner && !(t && t.live) ? (
+          <Card className="p-5">
+            <section aria-labelledby="transfer-start-title" className="space-y-4">
+              <h2 id="transfer-start-title" className="text-sm font-semibold">
+                Start a transfer
+              </h2>
+              {data.candidates.length === 0 ? (
+                <p className="text-sm text-zinc-600">
+                  Nobody to transfer to: the new owner must already be a member who is not an owner. <Link href="/app/settings" className="underline">Invite them first</Link>.
+                </p>
+              ) : (
+                <FreshSignIn freshUntil={data.freshUntil} now={now}>
+                  <StartTransferForm
+                    needsCode={needsCode}
+                    candidates={data.candidates.map((c) => ({ id: c.id, label: `${c.name ? `${c.name} — ` : ""}${c.email} (${c.role})` }))}
+                  />
+                </FreshSignIn>
+              )}
+            </section>
+          </Card>
+        ) : null}
+
+        {!isOwner && !(t && t.live) ? (
+          <p className="text-sm text-zinc-600">
+            Only an owner can transfer ownership. Your role here: <RoleBadge role={ctx.role} />
+          </p>
+        ) : null}
+      </div>
+    </WorkspaceShell>
+  );
+}

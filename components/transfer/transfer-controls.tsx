@@ -1,0 +1,152 @@
+"use client";
+
+import { useActionState, useState, type ReactNode } from "react";
+import {
+  acceptTransferAction,
+  cancelTransferAction,
+  finalConfirmTransferAction,
+  resendTransferConfirmationAction,
+  signInAgainAction,
+  startTransferAction,
+} from "@/app/app/(workspace)/settings/transfer/actions";
+import { ConfirmAction } from "@/components/confirm-action";
+import { SubmitButton } from "@/components/submit-button";
+import { TenantField } from "@/components/tenant-scope";
+import { Alert, Field, Input, Select } from "@/components/ui";
+import type { ActionResult, ActionState } from "@/lib/tenancy/client";
+
+type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
+
+/** A form whose answer (error or message) shows under it; the last answer is hidden while the next is pending. */
+function ActionForm({ action, children, testId }: { action: Action; children: (state: ActionState) => ReactNode; testId: string }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className="space-y-3" data-testid={testId}>
+      <TenantField />
+      {children(state)}
+      {!pending && state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+      {!pending && state?.ok && state.message ? <Alert variant="success">{state.message}</Alert> : null}
+    </form>
+  );
+}
+
+function CodeField({ error }: { error?: string }) {
+  return (
+    <Field label="Authenticator code" htmlFor="transfer-code" error={error}>
+      <Input id="transfer-code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={64} className="w-40" invalid={Boolean(error)} />
+    </Field>
+  );
+}
+
+/** Asks for a fresh magic link, which lands back on the transfer page. */
+export function SignInAgain({ label = "Email me a sign-in link" }: { label?: string }) {
+  return (
+    <ActionForm action={signInAgainAction} testId="transfer-reauth">
+      {() => (
+        <SubmitButton variant="secondary" size="sm" pendingLabel="Sending…">
+          {label}
+        </SubmitButton>
+      )}
+    </ActionForm>
+  );
+}
+
+export interface Candidate {
+  id: string;
+  label: string;
+}
+
+/** Step 1's form (shown only to an owner who signed in within the last 10 minutes). */
+export function StartTransferForm({ candidates, needsCode }: { candidates: Candidate[]; needsCode: boolean }) {
+  const [chosen, setChosen] = useState("");
+  return (
+    <ActionForm action={startTransferAction} testId="transfer-start">
+      {(state) => (
+        <>
+          <Field label="New owner" htmlFor="transfer-to" error={state && !state.ok ? state.fieldErrors?.toUserId : undefined}>
+            <Select id="transfer-to" name="toUserId" value={chosen} onChange={(e) => setChosen(e.target.value)} className="w-full max-w-md">
+              <option value="">Choose a member…</option>
+              {candidates.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          {needsCode ? <CodeField error={state && !state.ok ? state.fieldErrors?.code : undefined} /> : null}
+          <SubmitButton pendingLabel="Starting…" disabled={!chosen}>
+            Start the transfer
+          </SubmitButton>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+/** Step 2's link again (the previous one stops working). */
+export function ResendConfirmation({ transferId }: { transferId: string }) {
+  return (
+    <ActionForm action={resendTransferConfirmationAction} testId="transfer-resend">
+      {() => (
+        <>
+          <input type="hidden" name="transferId" value={transferId} />
+          <SubmitButton variant="secondary" size="sm" pendingLabel="Sending…">
+            Send the link again
+          </SubmitButton>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+/** Step 3's answer, behind a dialog that says what cannot be undone. */
+export function FinalConfirm({ transferId, workspaceName, toName }: { transferId: string; workspaceName: string; toName: string }) {
+  return (
+    <ConfirmAction
+      action={finalConfirmTransferAction}
+      fields={{ transferId }}
+      trigger="Confirm: this is irreversible"
+      triggerVariant="danger"
+      title="Are you sure? This is irreversible."
+      description={
+        <>
+          After a 72-hour cooling period and {toName}&apos;s acceptance, {toName} becomes an owner of <strong>{workspaceName}</strong> and you a
+          member. Only a new owner can give you a role back.
+        </>
+      }
+      confirmLabel="Yes, transfer ownership"
+      pendingLabel="Confirming…"
+      testId="transfer-final"
+    />
+  );
+}
+
+/** Steps 5 and 6, for the new owner. */
+export function AcceptTransfer({ transferId, needsCode, workspaceName }: { transferId: string; needsCode: boolean; workspaceName: string }) {
+  return (
+    <ActionForm action={acceptTransferAction} testId="transfer-accept">
+      {(state) => (
+        <>
+          <input type="hidden" name="transferId" value={transferId} />
+          {needsCode ? <CodeField error={state && !state.ok ? state.fieldErrors?.code : undefined} /> : null}
+          <SubmitButton pendingLabel="Accepting…">Accept ownership of {workspaceName}</SubmitButton>
+        </>
+      )}
+    </ActionForm>
+  );
+}
+
+export function CancelTransfer({ transferId }: { transferId: string }) {
+  return (
+    <ConfirmAction
+      action={cancelTransferAction}
+      fields={{ transferId }}
+      trigger="Cancel the transfer"
+      title="Cancel this transfer?"
+      description="Nobody's role changes. To transfer ownership later, an owner starts again from the beginning."
+      confirmLabel="Cancel the transfer"
+      pendingLabel="Cancelling…"
+      testId="transfer-cancel"
+    />
+  );
+}

@@ -1,0 +1,166 @@
+// Ownership transfer between two browsers (seed 001's steps), the clock
+// advanced by driving the worker's jobs with a shifted clock: the test runs
+// the same sweep the worker runs every minute (lib/jobs/transfer.ts) with
+// `now` set 24 and 73 hours ahead, and the same task list's email jobs
+// (graphile-worker's runOnce) — no test-only hook exists in the app. The
+// app itself runs on the real clock: each deadline the shifted sweep writes
+// lies further in the future, so every step the browsers take is in time.
+import { expect, test } from "@playwright/test";
+import { runMigrations, runOnce } from "graphile-worker";
+import { sweepTransfers } from "@/lib/jobs/transfer";
+import { taskList } from "@/lib/jobs/worker";
+import { db, linkIn, runtime, sessionFor, signIn, waitForEmail, workspaceWithRoles } from "./helpers";
+
+const HOUR = 3_600_000;
+
+/** The worker, once, on a clock `hoursAhead` in the future: moves what is due, then sends the queued emails. */
+async function worker(hoursAhead: number) {
+  const clock = () => new Date(Date.now() + hoursAhead * HOUR);
+  await sweepTransfers(db(), clock());
+  await runOnce({ pgPool: db(), taskList: taskList(db(), clock), noHandleSignals: true });
+}
+
+test.beforeAll(async () => {
+  const { smtpUrl, baseUrl } = runtime() as ReturnType<typeof runtime> & { smtpUrl: string };
+  // The jobs send through the suite's mail catcher, with links to the app under test.
+  process.env.SMTP_URL = smtpUrl;
+  process.env.AUTH_URL = baseUrl;
+  db().on("error", (error) => console.error("[e2e db]", error.message));
+  await runMigrations({ pgPool: db() });
+});
+
+test("an owner transfers ownership to a member: two confirmations, cooling with admins told, acceptance after a fresh sign-in", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Relay Works");
+  const { owner: ownerUser, member: memberUser, admin: adminUser } = ws.users;
+
+  // Browser A: the owner signs in by magic link (a fresh sign-in) and starts the transfer.
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await signIn(owner, ownerUser.email);
+  await owner.goto("/app/settings/general");
+  await owner.getByRole("link", { name: "Transfer ownership" }).click();
+  await expect(owner.getByTestId("transfer-fresh")).toBeVisible();
+  await owner.getByLabel("New owner").selectOption({ label: `Member User — ${memberUser.email} (member)` });
+  const startedAt = Date.now();
+  await owner.getByRole("button", { name: "Start the transfer" }).click();
+  await expect(owner.getByText(`We emailed ${ownerUser.email} a link to confirm the transfer`)).toBeVisible();
+  await expect(owner.getByTestId("transfer-time-left")).toContainText("the owner to confirm from the emailed link");
+  await expect(owner.getByRole("button", { name: "Send the link again" })).toBeVisible();
+
+  // Step 2: the emailed link, then a button.
+  const confirmEmail = await waitForEmail(ownerUser.email, "Confirm the transfer", startedAt);
+  await owner.goto(linkIn(confirmEmail, /https?:\/\/[^\s"<>]+\/app\/settings\/transfer\/confirm\?[^\s"<>]+/));
+  await owner.getByRole("button", { name: "Confirm the transfer" }).click();
+  await expect(owner.getByText("Confirmed. We will ask you for a final confirmation in 24 hours.")).toBeVisible();
+  await expect(owner.getByTestId("transfer-time-left")).toContainText("the final confirmation, sent 24 hours after the first");
+  await expect(owner.getByTestId("transfer-time-left")).toContainText(/23 hours 5\d minutes|1 day/);
+  await expect(owner.getByTestId("transfer-final")).toHaveCount(0);
+
+  // Browser B: the new owner sees the transfer, may cancel it, cannot accept yet.
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, memberUser, ws.tenantId);
+  const member = await memberContext.newPage();
+  await member.goto("/app/settings/transfer");
+  await expect(member.getByTestId("transfer-live")).toContainText(`to Member User (${memberUser.email})`);
+  await expect(member.getByText("You will be asked to accept once the cooling period is over.")).toBeVisible();
+  await expect(member.getByTestId("transfer-cancel")).toBeVisible();
+  await expect(member.getByTestId("transfer-accept")).toHaveCount(0);
+
+  // 24 hours later: the worker asks for the irreversible confirmation.
+  const beforeFinal = Date.now();
+  await worker(24.1);
+  await waitForEmail(ownerUser.email, "irreversible", beforeFinal);
+  await owner.goto("/app/settings/transfer");
+  await owner.getByTestId("transfer-final").click();
+  const dialog = owner.getByRole("dialog");
+  await expect(dialog.getByText("Are you sure? This is irreversible.")).toBeVisible();
+  await dialog.getByRole("button", { name: "Yes, transfer ownership" }).click();
+  await expect(owner.getByText("The 72-hour cooling period has begun")).toBeVisible();
+  await expect(owner.getByTestId("transfer-time-left")).toContainText("the end of the 72-hour cooling period");
+  await expect(owner.getByTestId("transfer-time-left")).toContainText(/(2 days 23 hours|3 days) left/);
+
+  // The cooling period's notice reaches the admin.
+  const beforeCooling = Date.now();
+  await worker(0);
+  const notice = await waitForEmail(adminUser.email, "is being transferred", beforeCooling);
+  expect(notice.text).toContain("Relay Works");
+
+  // 73 hours on: acceptance opens and the new owner is emailed.
+  const beforeAccept = Date.now();
+  await worker(24.1 + 73);
+  const acceptEmail = await waitForEmail(memberUser.email, "Accept ownership", beforeAccept);
+
+  // Browser B's session is an hour old: acceptance asks for a fresh sign-in link first.
+  await db().query("UPDATE sessions SET created_at = now() - interval '1 hour' WHERE user_id = $1", [memberUser.id]);
+  await member.goto(linkIn(acceptEmail, /https?:\/\/[^\s"<>]+\/app\/settings\/transfer(?=[\s"<>])/));
+  await expect(member.getByTestId("transfer-needs-reauth")).toBeVisible();
+  await expect(member.getByTestId("transfer-accept")).toHaveCount(0);
+  const reauthAt = Date.now();
+  await member.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(member.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  const link = await waitForEmail(memberUser.email, "sign-in link", reauthAt);
+  await member.goto(linkIn(link, /https?:\/\/[^\s"<>]+\/api\/auth\/callback\/email\?[^\s"<>]+/));
+  await expect(member).toHaveURL(/\/app\/settings\/transfer$/);
+  await member.getByRole("button", { name: "Accept ownership of Relay Works" }).click();
+  await expect(member.getByText("You are now an owner of Relay Works.")).toBeVisible();
+  await expect(member.getByTestId("transfer-ended")).toContainText("Ownership was transferred");
+
+  const roles = await db().query("SELECT user_id, role FROM tenant_members WHERE tenant_id = $1 AND user_id = ANY($2) ORDER BY role", [
+    ws.tenantId,
+    [ownerUser.id, memberUser.id],
+  ]);
+  expect(roles.rows).toEqual([
+    { user_id: memberUser.id, role: "owner" },
+    { user_id: ownerUser.id, role: "member" },
+  ]);
+
+  // Browser A: the former owner is a member now, and the page says so.
+  await owner.goto("/app/settings/transfer");
+  await expect(owner.getByTestId("transfer-ended")).toContainText("Ownership was transferred");
+  await expect(owner.getByText("Only an owner can transfer ownership.")).toBeVisible();
+  const audit = await db().query("SELECT action FROM audit_log WHERE tenant_id = $1 AND action LIKE 'ownership.transfer.%' ORDER BY id", [ws.tenantId]);
+  expect(audit.rows.map((r) => r.action)).toEqual([
+    "ownership.transfer.start",
+    "ownership.transfer.confirm",
+    "ownership.transfer.final_request",
+    "ownership.transfer.notify",
+    "ownership.transfer.final_confirm",
+    "ownership.transfer.notify",
+    "ownership.transfer.acceptance_open",
+    "ownership.transfer.notify",
+    "ownership.transfer.accept",
+    "ownership.transfer.complete",
+  ]);
+  await ownerContext.close();
+  await memberContext.close();
+});
+
+test("an admin sees a transfer without acting on it; the new owner cancels it", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Quiet Quarry");
+  await db().query(
+    `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at, confirmed_at)
+     VALUES ($1, $2, $3, 'confirmed', now() + interval '20 hours', now())`,
+    [ws.tenantId, ws.users.owner.id, ws.users.member.id],
+  );
+  const adminContext = await browser.newContext();
+  await sessionFor(adminContext, ws.users.admin, ws.tenantId);
+  const admin = await adminContext.newPage();
+  await admin.goto("/app/settings/transfer");
+  await expect(admin.getByTestId("transfer-live")).toContainText(`From Owner User (${ws.users.owner.email}) to Member User (${ws.users.member.email})`);
+  await expect(admin.getByTestId("transfer-time-left")).toContainText(/19 hours 5\d minutes left/);
+  await expect(admin.getByTestId("transfer-cancel")).toHaveCount(0);
+  await expect(admin.getByTestId("transfer-final")).toHaveCount(0);
+
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, ws.users.member, ws.tenantId);
+  const member = await memberContext.newPage();
+  await member.goto("/app/settings/transfer");
+  await member.getByTestId("transfer-cancel").click();
+  await member.getByRole("dialog").getByRole("button", { name: "Cancel the transfer" }).click();
+  await expect(member.getByText("The transfer is cancelled. Nobody's role changed.")).toBeVisible();
+  await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled");
+  const { rows } = await db().query("SELECT status, ended_by FROM ownership_transfers WHERE tenant_id = $1", [ws.tenantId]);
+  expect(rows).toEqual([{ status: "cancelled", ended_by: ws.users.member.id }]);
+  await adminContext.close();
+  await memberContext.close();
+});

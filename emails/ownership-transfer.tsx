@@ -1,0 +1,111 @@
+import { Button, Section, Text } from "@react-email/components";
+import { EmailLayout, emailStyles } from "./components";
+
+// The ownership transfer's emails (seed 001's steps 2 to 5): each names the
+// workspace and both parties and says how to stop the transfer.
+
+const when = (date: Date) => new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(date);
+
+interface Parties {
+  workspaceName: string;
+  fromName: string;
+  toName: string;
+  /** The link the email's button leads to. */
+  url: string;
+}
+
+function Link({ url, label }: { url: string; label: string }) {
+  return (
+    <>
+      <Section style={{ margin: "24px 0" }}>
+        <Button href={url} style={emailStyles.button}>
+          {label}
+        </Button>
+      </Section>
+      <Text style={emailStyles.muted}>Or paste this link into your browser:</Text>
+      <Text style={emailStyles.link}>{url}</Text>
+    </>
+  );
+}
+
+/** Step 2, to the owner: confirm from this link within 24 hours. */
+export function TransferConfirmEmail({ workspaceName, toName, url, expiresAt }: Parties & { expiresAt: Date }) {
+  return (
+    <EmailLayout preview={`Confirm the transfer of ${workspaceName} to ${toName}`}>
+      <Text style={emailStyles.heading}>Confirm the transfer</Text>
+      <Text style={emailStyles.text}>
+        You asked to transfer ownership of <strong>{workspaceName}</strong> to {toName}. Open this link, signed in as yourself,
+        to confirm it. Nothing changes yet: a final confirmation and a 72-hour cooling period follow.
+      </Text>
+      <Link url={url} label="Confirm the transfer" />
+      <Text style={emailStyles.muted}>
+        The link works until {when(expiresAt)} (UTC). If you did not ask for this, ignore this email or cancel the transfer in the
+        workspace&apos;s settings.
+      </Text>
+    </EmailLayout>
+  );
+}
+
+/** Step 3, to the owner: the irreversible confirmation. */
+export function TransferFinalEmail({ workspaceName, toName, url, expiresAt }: Parties & { expiresAt: Date }) {
+  return (
+    <EmailLayout preview={`Are you sure? Transferring ${workspaceName} is irreversible`}>
+      <Text style={emailStyles.heading}>Are you sure? This is irreversible.</Text>
+      <Text style={emailStyles.text}>
+        Once it completes, {toName} becomes an owner of <strong>{workspaceName}</strong> and you become a member. Only a new owner
+        can give you a role back. Confirm in the workspace&apos;s settings to start the 72-hour cooling period.
+      </Text>
+      <Link url={url} label="Review and confirm" />
+      <Text style={emailStyles.muted}>Without your confirmation by {when(expiresAt)} (UTC) the transfer expires.</Text>
+    </EmailLayout>
+  );
+}
+
+/** Step 4, to every admin and other owner: a transfer is cooling. */
+export function TransferCoolingEmail({ workspaceName, fromName, toName, url, endsAt }: Parties & { endsAt: Date }) {
+  return (
+    <EmailLayout preview={`${fromName} is transferring ownership of ${workspaceName}`}>
+      <Text style={emailStyles.heading}>Ownership of {workspaceName} is being transferred</Text>
+      <Text style={emailStyles.text}>
+        {fromName} confirmed the transfer of ownership of <strong>{workspaceName}</strong> to {toName}. The cooling period ends on{" "}
+        {when(endsAt)} (UTC); then {toName} may accept it, and {fromName} becomes a member.
+      </Text>
+      <Link url={url} label="See the transfer" />
+      <Text style={emailStyles.muted}>Either party, or any other owner, can cancel it until it completes.</Text>
+    </EmailLayout>
+  );
+}
+
+/** Step 5, to the new owner: accept. */
+export function TransferAcceptEmail({ workspaceName, fromName, url, expiresAt }: Parties & { expiresAt: Date }) {
+  return (
+    <EmailLayout preview={`${fromName} is transferring ${workspaceName} to you`}>
+      <Text style={emailStyles.heading}>Accept ownership of {workspaceName}</Text>
+      <Text style={emailStyles.text}>
+        {fromName} is transferring ownership of <strong>{workspaceName}</strong> to you. Accept it in the workspace&apos;s settings
+        after signing in again; {fromName} then becomes a member.
+      </Text>
+      <Link url={url} label="Review and accept" />
+      <Text style={emailStyles.muted}>The offer stands until {when(expiresAt)} (UTC).</Text>
+    </EmailLayout>
+  );
+}
+
+const OUTCOMES = {
+  completed: (p: Parties) => `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
+  cancelled: (p: Parties) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} was cancelled. Nobody's role changed.`,
+  expired: (p: Parties) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} expired: a step was not taken in time. Nobody's role changed.`,
+};
+
+/** To each party who did not end it: how the transfer ended. */
+export function TransferEndedEmail(props: Parties & { outcome: keyof typeof OUTCOMES }) {
+  return (
+    <EmailLayout preview={OUTCOMES[props.outcome](props)}>
+      <Text style={emailStyles.heading}>
+        {props.outcome === "completed" ? "Ownership transferred" : props.outcome === "cancelled" ? "Transfer cancelled" : "Transfer expired"}
+      </Text>
+      <Text style={emailStyles.text}>{OUTCOMES[props.outcome](props)}</Text>
+      <Link url={props.url} label="See the workspace's settings" />
+    </EmailLayout>
+  );
+}

@@ -1,0 +1,244 @@
+// The ownership transfer's timed steps (seed 001), run by the worker on the
+// owner's connection: what falls due at `now` (the clock is the caller's, so
+// tests move it) moves on, each in its own transaction with its audit row,
+// and the emails a step calls for are queued in that same transaction as
+// graphile-worker jobs (one per recipient, keyed, so a step's emails are
+// queued once and each is retried until it is sent). Every function here is
+// idempotent: run twice, it acts once. A workspace that is not active
+// (suspended or deleted) is left alone: its transfer does not progress.
+import type pg from "pg";
+import { createElement, type ReactElement } from "react";
+import { TransferAcceptEmail, TransferCoolingEmail, TransferEndedEmail, TransferFinalEmail } from "@/emails/ownership-transfer";
+import { sendEmail } from "@/lib/email-transport";
+import { TRANSFER_PAGE, TRANSFER_TIMINGS, type TransferStatus } from "@/lib/transfer/steps";
+import { appBaseUrl } from "@/lib/urls";
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  status: TransferStatus;
+  from_user_id: string;
+  to_user_id: string;
+  from_email: string;
+  to_email: string;
+  due_at: Date | null;
+  notified_status: TransferStatus | null;
+  ended_by: string | null;
+  tenant_status: string;
+  from_role: string | null;
+  to_role: string | null;
+}
+
+const SELECT_ROW = `
+  SELECT t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.due_at, t.notified_status, t.ended_by, n.status::text AS tenant_status,
+         fu.email AS from_email, tu.email AS to_email,
+         (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.from_user_id) AS from_role,
+         (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.to_user_id) AS to_role
+    FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id
+    JOIN users fu ON fu.id = t.from_user_id JOIN users tu ON tu.id = t.to_user_id`;
+
+const LIVE = "('pending_confirmation', 'confirmed', 'awaiting_final', 'cooling', 'awaiting_acceptance')";
+
+async function inTransaction<T>(db: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function audit(client: pg.PoolClient, row: Row, action: string, metadata: Record<string, unknown>) {
+  // The schedule acts, not a person: no actor.
+  await client.query(
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata)
+     VALUES ($1, NULL, NULL, $2, 'ownership_transfer', $3, $4::jsonb)`,
+    [row.tenant_id, action, row.id, JSON.stringify({ from_email: row.from_email, to_email: row.to_email, ...metadata })],
+  );
+}
+
+export type TransferMove = "expired" | "awaiting_final" | "awaiting_acceptance" | "cancelled" | null;
+
+/**
+ * Moves one transfer on if its time is up at `now`: an unanswered step
+ * expires; a confirmation 24 hours old is followed by the final one; a
+ * cooling period that ended opens acceptance. A transfer whose parties are
+ * no longer owner and member is cancelled. Nothing happens to a transfer of
+ * a workspace that is not active, nor to one not due.
+ */
+export async function advanceTransfer(db: pg.Pool, transferId: string, now: Date): Promise<TransferMove> {
+  return inTransaction(db, async (client) => {
+    const { rows } = await client.query<Row>(`${SELECT_ROW} WHERE t.id = $1 AND t.status IN ${LIVE} FOR UPDATE OF t`, [transferId]);
+    const row = rows[0];
+    if (!row || row.tenant_status !== "active") return null;
+    if (row.from_role !== "owner" || row.to_role === null) {
+      await client.query(
+        `UPDATE ownership_transfers SET status = 'cancelled', due_at = NULL, confirm_token_hash = NULL, ended_at = $2, end_reason = 'party_left' WHERE id = $1`,
+        [row.id, now],
+      );
+      await audit(client, row, "ownership.transfer.cancel", { step: row.status, reason: "party_left" });
+      return "cancelled";
+    }
+    if (!row.due_at || row.due_at.getTime() > now.getTime()) return null;
+    if (row.status === "confirmed") {
+      const due = new Date(now.getTime() + TRANSFER_TIMINGS.finalWindowMs);
+      await client.query(`UPDATE ownership_transfers SET status = 'awaiting_final', due_at = $2 WHERE id = $1`, [row.id, due]);
+      await audit(client, row, "ownership.transfer.final_request", { expires_at: due.toISOString() });
+      return "awaiting_final";
+    }
+    if (row.status === "cooling") {
+      const due = new Date(now.getTime() + TRANSFER_TIMINGS.acceptWindowMs);
+      await client.query(`UPDATE ownership_transfers SET status = 'awaiting_acceptance', due_at = $2 WHERE id = $1`, [row.id, due]);
+      await audit(client, row, "ownership.transfer.acceptance_open", { expires_at: due.toISOString() });
+      return "awaiting_acceptance";
+    }
+    await client.query(
+      `UPDATE ownership_transfers SET status = 'expired', due_at = NULL, confirm_token_hash = NULL, ended_at = $2, end_reason = 'expired' WHERE id = $1`,
+      [row.id, now],
+    );
+    await audit(client, row, "ownership.transfer.expire", { step: row.status });
+    return "expired";
+  });
+}
+
+/** Who is emailed at a step, and which email. */
+const NOTICES: Partial<Record<TransferStatus, string>> = {
+  awaiting_final: "final",
+  cooling: "cooling",
+  awaiting_acceptance: "accept",
+  completed: "ended",
+  cancelled: "ended",
+  expired: "ended",
+};
+
+/**
+ * Queues the emails of the step a transfer is at, once per step (the row
+ * remembers which step's emails it queued): the final confirmation to the
+ * owner, the cooling notice to everyone the matrix lets see it (ownership.transfer.read:
+ * every admin and every other owner), the
+ * invitation to accept to the new owner, and how it ended to the parties.
+ */
+export async function queueTransferEmails(db: pg.Pool, transferId: string): Promise<number> {
+  return inTransaction(db, async (client) => {
+    const { rows } = await client.query<Row>(`${SELECT_ROW} WHERE t.id = $1 FOR UPDATE OF t`, [transferId]);
+    const row = rows[0];
+    if (!row || row.tenant_status !== "active" || row.notified_status === row.status) return 0;
+    const kind = NOTICES[row.status];
+    let recipients: string[] = [];
+    if (kind === "final") recipients = [row.from_user_id];
+    if (kind === "accept") recipients = [row.to_user_id];
+    // How it ended, to each party who did not end it themselves.
+    if (kind === "ended") recipients = [row.from_user_id, row.to_user_id].filter((id) => id !== row.ended_by);
+    if (kind === "cooling") {
+      const { rows: managers } = await client.query<{ user_id: string }>(
+        `SELECT m.user_id FROM tenant_members m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = $1 AND u.active AND m.user_id <> $2
+            AND m.role IN (SELECT rp.role FROM role_permissions rp WHERE rp.permission = 'ownership.transfer.read')
+          ORDER BY m.user_id`,
+        [row.tenant_id, row.from_user_id],
+      );
+      recipients = managers.map((m) => m.user_id);
+    }
+    for (const userId of recipients) {
+      await client.query("SELECT graphile_worker.add_job('transfer_email', $1::json, job_key := $2, max_attempts := 10)", [
+        JSON.stringify({ transferId: row.id, userId, status: row.status }),
+        `transfer-email:${row.id}:${row.status}:${userId}`,
+      ]);
+    }
+    await client.query("UPDATE ownership_transfers SET notified_status = status WHERE id = $1", [row.id]);
+    if (kind) await audit(client, row, "ownership.transfer.notify", { step: row.status, recipients: recipients.length });
+    return recipients.length;
+  });
+}
+
+/** What the sweep did. */
+export interface TransferSweep {
+  moved: Record<string, TransferMove>;
+  emailsQueued: number;
+}
+
+/** Every transfer that is due, or whose parties changed, moves on; then every step's emails are queued. */
+export async function sweepTransfers(db: pg.Pool, now: Date): Promise<TransferSweep> {
+  const { rows: due } = await db.query<{ id: string }>(
+    `SELECT t.id FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id AND n.status = 'active'
+      WHERE t.status IN ${LIVE}
+        AND (t.due_at <= $1
+             OR NOT EXISTS (SELECT 1 FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.from_user_id AND m.role = 'owner')
+             OR NOT EXISTS (SELECT 1 FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.to_user_id))
+      ORDER BY t.due_at`,
+    [now],
+  );
+  // A step's emails go out before the step ends (the cooling notice before acceptance opens), and after each move.
+  let emailsQueued = await queueDueEmails(db);
+  const moved: Record<string, TransferMove> = {};
+  for (const { id } of due) moved[id] = await advanceTransfer(db, id, now);
+  emailsQueued += await queueDueEmails(db);
+  return { moved, emailsQueued };
+}
+
+async function queueDueEmails(db: pg.Pool): Promise<number> {
+  const { rows: unnotified } = await db.query<{ id: string }>(
+    `SELECT t.id FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id AND n.status = 'active'
+      WHERE t.status IN ('awaiting_final', 'cooling', 'awaiting_acceptance', 'completed', 'cancelled', 'expired')
+        AND t.notified_status IS DISTINCT FROM t.status`,
+  );
+  let queued = 0;
+  for (const { id } of unnotified) queued += await queueTransferEmails(db, id);
+  return queued;
+}
+
+const ENDED_SUBJECT = { completed: "Ownership transferred", cancelled: "Ownership transfer cancelled", expired: "Ownership transfer expired" } as const;
+
+export interface TransferEmailJob {
+  transferId: string;
+  userId: string;
+  status: TransferStatus;
+}
+
+/**
+ * Sends one queued email, if its step is still current (a transfer cancelled
+ * since sends nothing). Throws when the mail service fails, so the queue
+ * retries it.
+ */
+export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob): Promise<"sent" | "stale"> {
+  const { rows } = await db.query<{ status: TransferStatus; due_at: Date | null; tenant_status: string; workspace: string; from_name: string; to_name: string; email: string | null }>(
+    `SELECT t.status, t.due_at, n.status::text AS tenant_status, n.name AS workspace,
+            coalesce(fu.name, fu.email) AS from_name, coalesce(tu.name, tu.email) AS to_name,
+            (SELECT u.email FROM users u WHERE u.id = $2 AND u.active) AS email
+       FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id
+       JOIN users fu ON fu.id = t.from_user_id JOIN users tu ON tu.id = t.to_user_id
+      WHERE t.id = $1`,
+    [job.transferId, job.userId],
+  );
+  const row = rows[0];
+  if (!row || row.status !== job.status || row.tenant_status !== "active" || !row.email) return "stale";
+  const parties = { workspaceName: row.workspace, fromName: row.from_name, toName: row.to_name, url: `${appBaseUrl()}${TRANSFER_PAGE}` };
+  let subject: string;
+  let react: ReactElement;
+  if (job.status === "completed" || job.status === "cancelled" || job.status === "expired") {
+    subject = `${ENDED_SUBJECT[job.status]}: ${row.workspace}`;
+    react = createElement(TransferEndedEmail, { ...parties, outcome: job.status });
+  } else if (!row.due_at) {
+    return "stale";
+  } else if (job.status === "awaiting_final") {
+    subject = `Are you sure? Transferring ${row.workspace} is irreversible`;
+    react = createElement(TransferFinalEmail, { ...parties, expiresAt: row.due_at });
+  } else if (job.status === "cooling") {
+    subject = `Ownership of ${row.workspace} is being transferred to ${row.to_name}`;
+    react = createElement(TransferCoolingEmail, { ...parties, endsAt: row.due_at });
+  } else if (job.status === "awaiting_acceptance") {
+    subject = `Accept ownership of ${row.workspace}`;
+    react = createElement(TransferAcceptEmail, { ...parties, expiresAt: row.due_at });
+  } else {
+    return "stale";
+  }
+  const sent = await sendEmail({ to: row.email, subject, react });
+  if (!sent.delivered) throw new Error(`transfer email to ${row.email} not sent: ${sent.error}`);
+  return "sent";
+}
