@@ -2,12 +2,14 @@
 // (the generator does it: npm run new:resource). The roles matrix, the audit
 // log's actions and their sentences, the dashboard and the sidebar read it.
 import { auditModule, membersModule, workspaceModule } from "./core";
+import { hierarchyModule } from "@/lib/hierarchy/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
 
 export const MODULES = [
   workspaceModule,
   membersModule,
   auditModule,
+  hierarchyModule,
   // new:resource registers here
 ] as const;
 
