@@ -15,6 +15,8 @@ const EXPECTED: Record<Permission, Role[]> = {
   "tenant.notes.read": ["owner", "admin"],
   "tenant.delete": ["owner"],
   "ownership.transfer": ["owner"],
+  "tenant.children.manage": ["owner", "admin"],
+  "tenant.delegation.manage": ["owner"],
 };
 
 describe("can(role, permission)", () => {
