@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { signOutAction } from "@/app/app/actions";
+import { DelegationBanner } from "@/components/hierarchy/delegation-banner";
 import { SidebarNav } from "@/components/sidebar-nav";
 import { TenantScope } from "@/components/tenant-scope";
 import { Button } from "@/components/ui";
@@ -24,6 +25,7 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
     { href: "/app/settings", label: "Members", exact: true },
     { href: "/app/settings/general", label: "General" },
     ...(can(ctx.role, "audit.read") ? [{ href: "/app/audit", label: "Audit log" }] : []),
+    { href: "/app/hierarchy", label: "Workspaces" }, // hierarchy
   ];
   return (
     <TenantScope tenantId={ctx.tenantId}>
@@ -31,7 +33,7 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
         <aside className="flex w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4">
           <WorkspaceSwitcher
             current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role, ...activeBranding(ctx) }}
-            workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }))}
+            workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role, parentId: m.parentId, delegate: Boolean(m.delegatedVia) }))}
           />
           <SidebarNav items={nav} />
           <div className="mt-auto space-y-2 border-t border-zinc-200 pt-4">
@@ -48,7 +50,10 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
             </form>
           </div>
         </aside>
-        <main className="min-w-0 flex-1 px-8 py-8">{children}</main>
+        <main className="min-w-0 flex-1 px-8 py-8">
+          <DelegationBanner ctx={ctx} />
+          {children}
+        </main>
       </div>
     </TenantScope>
   );

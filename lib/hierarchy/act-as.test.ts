@@ -4,7 +4,7 @@
 // 001's table: not a descendant → forbidden, suspended → 402, deleted → 404).
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addMember, asApp, createTenantRow, createUser, owner, randomUUID, setTenantStatus, unique, type TestTenant, type TestUser } from "@/test/fixtures";
+import { addMember, asApp, pgErrorCode, createTenantRow, createUser, owner, randomUUID, setTenantStatus, unique, type TestTenant, type TestUser } from "@/test/fixtures";
 
 async function childOf(parent: TestTenant, fields: { delegateRole?: string | null } = {}): Promise<TestTenant> {
   const slug = `child-${unique()}`;
@@ -86,7 +86,7 @@ describe("acting as a delegate, in the database", () => {
     });
     expect(await enter(u.rootAdmin, closed.id)).toBe("42501:delegation_refused");
     // Owner is never a delegated role, whoever writes it.
-    expect((await owner().query("UPDATE tenants SET delegate_role = 'owner' WHERE id = $1", [closed.id]).catch((e: { code: string }) => e)).code).toBe("23514");
+    expect(await pgErrorCode(owner().query("UPDATE tenants SET delegate_role = 'owner' WHERE id = $1", [closed.id]))).toBe("23514");
   });
 
   it("answers a suspended descendant with tenant_suspended (402) and a deleted one with tenant_deleted (404) — to its ancestors' admins only", async () => {

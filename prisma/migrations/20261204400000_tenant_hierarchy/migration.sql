@@ -468,23 +468,39 @@ CREATE TRIGGER audit_log_delegated_mark
   FOR EACH ROW EXECUTE FUNCTION app_audit_delegated_mark();
 
 -- And the ancestor's log gets tenant.delegate.act: who, in which workspace,
--- did what (the child's row, its metadata up to 6 KB).
+-- did what (the child's row, its metadata up to 6 KB). Likewise a child's
+-- creation (its tenant.create, in the creator's context) is written into the
+-- parent's log as tenant.child.create, in the same transaction — the
+-- creator's context admits only the new workspace's rows.
 CREATE FUNCTION app_audit_delegated_mirror() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
   DECLARE
     v_via uuid := public.app_acting_via();
+    v_ctx public.app_context := public.app_context();
+    v_parent uuid;
   BEGIN
-    IF v_via IS NOT NULL AND NEW.tenant_id = (public.app_context()).tenant_id THEN
+    IF NEW.tenant_id IS DISTINCT FROM v_ctx.tenant_id THEN
+      RETURN NULL;
+    END IF;
+    IF v_via IS NOT NULL THEN
       INSERT INTO public.audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent, created_at)
       VALUES (v_via, NEW.actor_user_id, NEW.actor_email, 'tenant.delegate.act', 'tenant', NEW.tenant_id::text,
               jsonb_build_object(
                 'tenant_name', (SELECT t.name FROM public.tenants t WHERE t.id = NEW.tenant_id),
                 'action', NEW.action, 'target_type', NEW.target_type, 'target_id', NEW.target_id,
-                'role', (public.app_context()).role, 'audit_id', NEW.id,
+                'role', v_ctx.role, 'audit_id', NEW.id,
                 'details', CASE WHEN octet_length(NEW.metadata::text) <= 6000 THEN NEW.metadata - 'delegated_from' - 'delegated_role'
                                 ELSE jsonb_build_object('truncated', true) END),
               NEW.ip, NEW.user_agent, NEW.created_at);
+    ELSIF v_ctx.mode = 'create' AND NEW.action = 'tenant.create' THEN
+      SELECT t.parent_id INTO v_parent FROM public.tenants t WHERE t.id = NEW.tenant_id;
+      IF v_parent IS NOT NULL THEN
+        INSERT INTO public.audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, ip, user_agent, created_at)
+        VALUES (v_parent, NEW.actor_user_id, NEW.actor_email, 'tenant.child.create', 'tenant', NEW.tenant_id::text,
+                jsonb_build_object('name', NEW.metadata -> 'name', 'slug', NEW.metadata -> 'slug'),
+                NEW.ip, NEW.user_agent, NEW.created_at);
+      END IF;
     END IF;
     RETURN NULL;
   END
@@ -493,7 +509,7 @@ CREATE TRIGGER audit_log_delegated_mirror
   AFTER INSERT ON "audit_log"
   FOR EACH ROW EXECUTE FUNCTION app_audit_delegated_mirror();
 CREATE POLICY audit_log_definer_delegated ON "audit_log" FOR INSERT TO tenantry_definer
-  WITH CHECK ("action" = 'tenant.delegate.act');
+  WITH CHECK ("action" IN ('tenant.delegate.act', 'tenant.child.create'));
 GRANT INSERT ON "audit_log" TO tenantry_definer;
 GRANT USAGE ON SEQUENCE "audit_log_id_seq" TO tenantry_definer;
 
