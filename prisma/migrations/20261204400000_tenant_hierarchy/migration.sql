@@ -372,8 +372,9 @@ CREATE OR REPLACE FUNCTION app_enter(p_session_token text, p_tenant_id uuid, p_s
     ELSE
       SELECT coalesce(jsonb_agg(jsonb_build_object('tenantId', t.id, 'tenantName', t.name, 'tenantSlug', t.slug,
                                                    'role', m.role, 'status', t.status,
-                                                   'accent', t.accent_color, 'logoVersion', left(l.sha256, 16),
-                                                   'parentId', t.parent_id)
+                                                   'accent', t.accent_color, 'logoVersion', left(l.sha256, 16))
+                                -- hierarchy: a child names its parent (the switcher nests it)
+                                || CASE WHEN t.parent_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parentId', t.parent_id) END
                                 ORDER BY lower(t.name), t.id), '[]'::jsonb)
         INTO memberships
         FROM public.tenant_members m JOIN public.tenants t ON t.id = m.tenant_id AND t.status <> 'deleted'
