@@ -53,7 +53,7 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
 
   // In the customer's log, naming the delegate; in the reseller's, naming the customer.
   await owner.goto("/app/audit");
-  await expect(owner.getByText(`Invited ${invitee} as a member`)).toBeVisible();
+  await expect(owner.getByText(`Invited ${invitee} as a member — as a delegate of “Reseller Co” (admin)`)).toBeVisible();
   const inChild = (await db().query("SELECT actor_user_id, metadata FROM audit_log WHERE tenant_id = $1 AND action = 'member.invite'", [child.id])).rows;
   expect(inChild).toHaveLength(1);
   expect(inChild[0]).toMatchObject({

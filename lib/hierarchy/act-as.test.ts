@@ -100,6 +100,17 @@ describe("acting as a delegate, in the database", () => {
     expect(await enter(u.siblingAdmin, deleted.id)).toBe("42501:not_member");
   });
 
+  it("opens a page of a suspended descendant as the suspended page, and falls back from a deleted one (the page entry)", async () => {
+    const blocked = await childOf(root);
+    const deleted = await childOf(root);
+    await setTenantStatus(blocked.id, "blocked");
+    await setTenantStatus(deleted.id, "deleted");
+    const page = (tenantId: string) =>
+      asApp({}, async (c) => (await c.query("SELECT kind, tenant_id, role FROM app_enter($1, $2)", [u.rootAdmin.sessionToken, tenantId])).rows[0]);
+    expect(await page(blocked.id)).toEqual({ kind: "suspended", tenant_id: blocked.id, role: null });
+    expect(await page(deleted.id)).toEqual({ kind: "tenant", tenant_id: root.id, role: "admin" });
+  });
+
   it("acts through an active ancestor only: an admin of a suspended parent is no delegate", async () => {
     const parent = await createTenantRow();
     const kid = await childOf(parent);
