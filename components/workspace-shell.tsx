@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { signOutAction } from "@/app/app/actions";
 import { AppDrawer } from "@/components/app-drawer";
 import { LostWorkspaceNotice } from "@/components/lost-workspace-notice";
+import { DelegationBanner } from "@/components/hierarchy/delegation-banner";
 import { SidebarNav } from "@/components/sidebar-nav";
 import { TenantScope } from "@/components/tenant-scope";
 import { Button } from "@/components/ui";
@@ -24,6 +25,7 @@ function navItems(ctx: TenantContext) {
     { href: "/app/settings/general", label: "General" },
     // Each registered module's pages (lib/registry), for the roles they are for; the audit log registers its own.
     ...NAV_ENTRIES.filter((entry) => can(ctx.role, entry.permission)).map(({ href, label }) => ({ href, label })),
+    { href: "/app/hierarchy", label: "Workspaces" }, // hierarchy
   ];
 }
 
@@ -38,7 +40,7 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
     <>
       <WorkspaceSwitcher
         current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role, ...activeBranding(ctx) }}
-        workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }))}
+        workspaces={ctx.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role, parentId: m.parentId, delegate: Boolean(m.delegatedVia) }))}
       />
       <SidebarNav items={navItems(ctx)} />
       <div className="mt-auto space-y-2 border-t border-zinc-200 pt-4">
@@ -69,6 +71,7 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
         <aside className="hidden w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4 lg:flex">{sidebar}</aside>
         <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8 lg:py-8">
           <LostWorkspaceNotice userId={ctx.userId} current={ctx.tenant} memberships={ctx.memberships} className="mb-6" />
+          <DelegationBanner ctx={ctx} />
           {children}
         </main>
       </div>

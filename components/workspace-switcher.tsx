@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { switchWorkspace } from "@/app/app/actions";
+import { nestWorkspaces } from "@/components/hierarchy/workspace-tree";
 import { Alert, RoleBadge, cx } from "@/components/ui";
 import { useFormAction } from "@/components/use-form-action";
 
@@ -11,6 +12,9 @@ export interface SwitcherWorkspace {
   id: string;
   name: string;
   role: string;
+  /** Hierarchy: nested under its parent when listed; `delegate` when entered as a delegate of an ancestor, not as a member. */
+  parentId?: string | null;
+  delegate?: boolean;
 }
 
 /** The active workspace's branding (general settings): its accent colour and logo, when it has them. */
@@ -82,8 +86,8 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
             <input type="hidden" name="returnTo" value={pathname} />
             <p className="px-2 pt-1 pb-2 text-xs font-medium text-zinc-500 uppercase">Switch workspace</p>
             <ul className="max-h-72 space-y-0.5 overflow-y-auto">
-              {workspaces.map((w) => (
-                <li key={w.id}>
+              {nestWorkspaces(workspaces).map(({ item: w, depth }) => (
+                <li key={w.id} style={depth ? { paddingLeft: `${Math.min(depth, 4) * 0.75}rem` } : undefined} data-depth={depth}>
                   <button
                     type="submit"
                     name="tenantId"
@@ -95,8 +99,14 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
                       w.id === current.id && "bg-zinc-100 font-medium",
                     )}
                   >
-                    <span className="truncate">{w.name}</span>
-                    <RoleBadge role={w.role} />
+                    <span className="truncate">
+                      {depth ? <span aria-hidden className="mr-1 text-zinc-400">↳</span> : null}
+                      {w.name}
+                    </span>
+                    <span className="flex shrink-0 items-center gap-1">
+                      {w.delegate ? <span className="text-[10px] text-zinc-500 uppercase">delegate</span> : null}
+                      <RoleBadge role={w.role} />
+                    </span>
                   </button>
                 </li>
               ))}

@@ -5,6 +5,7 @@ import { apiKeysModule } from "@/lib/api-keys/definition";
 import { auditModule, membersModule, workspaceModule } from "./core";
 import { platformModule } from "@/lib/platform/definition";
 import { transferModule } from "@/lib/transfer/definition";
+import { hierarchyModule } from "@/lib/hierarchy/definition";
 import type { AuditEventDefinition, ModuleDefinition, NavEntry, PermissionDefinition } from "./define";
 import { projectsModule } from "@/lib/projects/definition";
 
@@ -16,6 +17,7 @@ export const MODULES = [
   apiKeysModule,
   projectsModule,
   transferModule,
+  hierarchyModule,
   // new:resource registers here
 ] as const;
 

@@ -14,7 +14,9 @@ export {
   type Membership,
   type SignedInUser,
   type RequestInfo,
+  type Delegation,
 } from "./context";
+export { withActAs, actAsTenantFromHeaders, actAsRefusal, ACT_AS_HEADER, type ActAsEntered } from "./act-as";
 export {
   withTenant,
   withUser,

@@ -13,6 +13,17 @@ export interface Membership {
   accent: string | null;
   /** Names the current logo (part of its digest), or null without one: its URL changes with it. */
   logoVersion: string | null;
+  /** The parent workspace (hierarchy), or null for a top-level one; the switcher nests by it. */
+  parentId?: string | null;
+  /** Set when this is no membership but a descendant the user may enter as a delegate: the ancestor they act through. */
+  delegatedVia?: string;
+  delegatedViaName?: string;
+}
+
+/** How the user is in the active workspace when it is no membership: a delegate of an ancestor's admins (lib/hierarchy). */
+export interface Delegation {
+  viaTenantId: string;
+  viaTenantName: string;
 }
 
 export interface RequestInfo {
@@ -66,6 +77,8 @@ export interface TenantContext {
   /** Where the active tenant came from; "cookie" means the cookie was valid. */
   source: "cookie" | "remembered" | "first";
   credential: Credential;
+  /** Non-null when the user acts here as a delegate of an ancestor (with `role`, the child's delegated role). */
+  delegation: Delegation | null;
 }
 
 export type TenantResolution =
@@ -120,6 +133,7 @@ function toResolution(row: EnteredRow | undefined, credential: Credential, reque
     request,
     source: row.source!,
     credential,
+    delegation: active.delegatedVia ? { viaTenantId: active.delegatedVia, viaTenantName: active.delegatedViaName ?? "" } : null,
   };
 }
 

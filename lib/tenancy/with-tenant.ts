@@ -13,6 +13,8 @@ export interface TenantScope {
 
 export const NOT_A_MEMBER = "You are not a member of that workspace (any more). Reload the page.";
 export const SIGNED_OUT = "Your session has ended. Sign in again.";
+export const ACT_AS_DELETED = "That workspace has been deleted.";
+export const ACT_AS_REFUSED = "That workspace's owners allow no delegated access from its parent workspaces.";
 export const SUSPENDED = "This workspace is suspended: nothing in it can be read or changed until the suspension is lifted.";
 
 /** The entry functions refuse with SQLSTATE 42501 and a hint saying why. */
@@ -26,10 +28,13 @@ function refusal(error: unknown): DomainError | null {
   if (pg.hint === "token_expired") return new DomainError("token_expired", "This API key has expired. Create a new one in Settings → API keys.");
   if (pg.hint === "inactive") return new DomainError("inactive", "The account this API key belongs to is deactivated.");
   if (pg.hint === "not_found") return new DomainError("not_found", "There is no such workspace for this API key.");
+  // hierarchy: refusals of a delegate (lib/tenancy/act-as.ts)
+  if (pg.hint === "tenant_deleted") return new DomainError("not_found", ACT_AS_DELETED);
+  if (pg.hint === "delegation_refused") return new DomainError("forbidden", ACT_AS_REFUSED);
   return null;
 }
 
-async function entering<T>(run: () => Promise<T>): Promise<T> {
+export async function entering<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {

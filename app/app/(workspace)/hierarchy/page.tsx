@@ -1,0 +1,93 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { ChildList } from "@/components/hierarchy/child-list";
+import { CreateChildForm, DelegationForm } from "@/components/hierarchy/hierarchy-forms";
+import { Card, PageHeader } from "@/components/ui";
+import { WorkspaceShell } from "@/components/workspace-shell";
+import { childrenOf, getHierarchy } from "@/lib/hierarchy/workspaces";
+import { can, requireTenantWith } from "@/lib/tenancy";
+
+export const metadata: Metadata = { title: "Workspaces under this one" };
+
+function Section({ title, description, children, testId }: { title: string; description?: ReactNode; children: ReactNode; testId: string }) {
+  return (
+    <Card className="p-5">
+      <section aria-labelledby={`${testId}-title`} data-testid={testId}>
+        <h2 id={`${testId}-title`} className="text-sm font-semibold">
+          {title}
+        </h2>
+        {description ? <p className="mt-1 text-sm text-zinc-600">{description}</p> : null}
+        <div className="mt-4">{children}</div>
+      </section>
+    </Card>
+  );
+}
+
+const DELEGATION_TEXT: Record<string, string> = {
+  admin: "enter it as admins",
+  auditor: "enter it as auditors",
+  member: "enter it as members",
+  none: "cannot enter it",
+};
+
+export default async function HierarchyPage() {
+  const { ctx, data } = await requireTenantWith((tx, ctx) => getHierarchy(tx, ctx));
+  const manages = can(ctx.role, "tenant.children.manage");
+  const children = childrenOf(ctx.memberships, ctx.tenantId);
+  const hidden = manages ? data.childCount - children.length : 0;
+  return (
+    <WorkspaceShell ctx={ctx}>
+      <div className="space-y-8">
+        <PageHeader
+          title="Workspaces"
+          description={`Workspaces under ${ctx.tenant.name} (its customers, for a reseller), and what the workspaces above it may do here.`}
+        />
+        <Section
+          title="Child workspaces"
+          testId="child-workspaces"
+          description={
+            manages
+              ? `${ctx.tenant.name}'s owners and admins enter any workspace under it as delegates, with the role each one's owners allow.`
+              : `Only ${ctx.tenant.name}'s owners and admins see and enter the workspaces under it.`
+          }
+        >
+          {children.length ? (
+            <ChildList
+              items={children.map((c) => ({ id: c.tenantId, name: c.tenantName, role: c.role, delegate: Boolean(c.delegatedVia), suspended: c.status === "blocked" }))}
+            />
+          ) : (
+            <p className="text-sm text-zinc-500">{manages ? "None yet." : "—"}</p>
+          )}
+          {hidden > 0 ? (
+            <p className="mt-2 text-xs text-zinc-500">
+              {hidden.toLocaleString("en")} more not listed here (their owners allow no delegated access, or beyond the first 100).
+            </p>
+          ) : null}
+          {manages && data.descendantCount > data.childCount ? (
+            <p className="mt-2 text-xs text-zinc-500">{data.descendantCount.toLocaleString("en")} workspaces in all below this one, at every depth.</p>
+          ) : null}
+        </Section>
+        {manages && !ctx.delegation ? (
+          <Section title="Create a child workspace" testId="create-child" description="You become its owner; invite its people from its Members page.">
+            <CreateChildForm parentName={ctx.tenant.name} />
+          </Section>
+        ) : null}
+        {data.hasParent ? (
+          <Section
+            title="Delegated access"
+            testId="delegation"
+            description="What the owners and admins of the workspaces above this one get when they enter it."
+          >
+            {can(ctx.role, "tenant.delegation.manage") ? (
+              <DelegationForm current={data.delegateRole ?? "admin"} />
+            ) : (
+              <p className="text-sm text-zinc-600" data-testid="delegation-current">
+                They {DELEGATION_TEXT[data.delegateRole ?? "admin"]}. Only an owner of {ctx.tenant.name} changes this.
+              </p>
+            )}
+          </Section>
+        ) : null}
+      </div>
+    </WorkspaceShell>
+  );
+}

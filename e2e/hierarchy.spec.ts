@@ -1,0 +1,90 @@
+import { expect, test } from "@playwright/test";
+import { db, sessionFor, uniqueEmail, workspaceWithRoles } from "./helpers";
+
+// Parent → child workspaces in the browser: an admin of a reseller creates a
+// customer workspace; the reseller's owner finds it nested under the reseller
+// in the switcher, enters it as a delegate (admin, never owner), sees the
+// banner, invites someone, and the invitation is in both audit logs; the
+// customer's owner turns delegated access off and the reseller's owner can
+// no longer enter.
+test("a parent's admin creates a child, another enters it as a delegate, and the action is audited in both logs", async ({ browser }) => {
+  const reseller = await workspaceWithRoles("Reseller Co");
+  const customerName = `Customer ${reseller.slug.slice(-6)}`;
+
+  // The reseller's admin creates the customer workspace (and owns it).
+  const adminContext = await browser.newContext();
+  await sessionFor(adminContext, reseller.users.admin, reseller.tenantId);
+  const admin = await adminContext.newPage();
+  await admin.goto("/app/dashboard");
+  await admin.getByRole("link", { name: "Workspaces", exact: true }).click();
+  await admin.getByLabel("Name", { exact: true }).fill(customerName);
+  await admin.getByRole("button", { name: "Create child workspace" }).click();
+  await expect(admin.getByTestId("create-child-done")).toContainText(`Created “${customerName}” under Reseller Co.`);
+  await expect(admin.getByTestId("child-list")).toContainText(customerName);
+  const child = (await db().query<{ id: string; parent_id: string }>("SELECT id, parent_id FROM tenants WHERE name = $1", [customerName])).rows[0]!;
+  expect(child.parent_id).toBe(reseller.tenantId);
+
+  // The reseller's owner: the customer is nested under the reseller, as a delegate entry.
+  const ownerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await sessionFor(ownerContext, reseller.users.owner, reseller.tenantId);
+  const owner = await ownerContext.newPage();
+  await owner.goto("/app/dashboard");
+  await expect(owner.getByTestId("delegation-banner")).toHaveCount(0);
+  await owner.getByTestId("workspace-switcher").click();
+  const entry = owner.getByRole("button", { name: new RegExp(customerName) });
+  await expect(entry).toContainText("delegate");
+  await expect(owner.locator("li[data-depth='1']")).toContainText(customerName);
+  await entry.click();
+
+  // Inside as a delegate: the banner names the parent and the role.
+  await expect(owner.getByTestId("active-workspace")).toHaveText(customerName);
+  const banner = owner.getByTestId("delegation-banner");
+  await expect(banner).toContainText(`You are in ${customerName} as a delegate of Reseller Co`);
+  await expect(owner.getByTestId("delegation-role")).toHaveText("admin");
+
+  // A delegated action: an invitation.
+  const invitee = uniqueEmail("customer-staff");
+  await owner.getByRole("link", { name: "Members", exact: true }).click();
+  const inviteForm = owner.getByTestId("invite-form");
+  await inviteForm.getByLabel("Email address").fill(invitee);
+  await inviteForm.getByLabel("Role").selectOption("member");
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  await expect(owner.getByText(`Invitation sent to ${invitee}`)).toBeVisible();
+
+  // In the customer's log, naming the delegate; in the reseller's, naming the customer.
+  await owner.goto("/app/audit");
+  await expect(owner.getByText(`Invited ${invitee} as a member — as a delegate of “Reseller Co” (admin)`)).toBeVisible();
+  const inChild = (await db().query("SELECT actor_user_id, metadata FROM audit_log WHERE tenant_id = $1 AND action = 'member.invite'", [child.id])).rows;
+  expect(inChild).toHaveLength(1);
+  expect(inChild[0]).toMatchObject({
+    actor_user_id: reseller.users.owner.id,
+    metadata: { email: invitee, delegated_from: { tenant_id: reseller.tenantId, tenant_name: "Reseller Co" }, delegated_role: "admin" },
+  });
+  await owner.getByTestId("workspace-switcher").click();
+  await owner.getByRole("button", { name: /^Reseller Co/ }).click();
+  await expect(owner.getByTestId("active-workspace")).toHaveText("Reseller Co");
+  await expect(owner.getByTestId("delegation-banner")).toHaveCount(0);
+  await owner.goto("/app/audit");
+  await expect(owner.getByText(`In the child workspace “${customerName}”, as a delegate (admin): member.invite`)).toBeVisible();
+  const inParent = (await db().query("SELECT actor_user_id, target_id, metadata FROM audit_log WHERE tenant_id = $1 AND action = 'tenant.delegate.act'", [reseller.tenantId])).rows;
+  expect(inParent.map((r) => r.metadata.action).sort()).toEqual(["member.invite", "tenant.switch"]);
+  expect(inParent.every((r) => r.actor_user_id === reseller.users.owner.id && r.target_id === child.id)).toBe(true);
+
+  // The customer's owner (the admin who created it) turns delegated access off.
+  await admin.getByTestId("workspace-switcher").click();
+  await admin.getByRole("button", { name: new RegExp(customerName) }).click();
+  await expect(admin.getByTestId("active-workspace")).toHaveText(customerName);
+  await admin.goto("/app/hierarchy");
+  await admin.getByLabel("The parent workspaces' admins get").selectOption("none");
+  await admin.getByRole("button", { name: "Save" }).click();
+  await expect(admin.getByTestId("delegation-saved")).toContainText("can no longer enter");
+
+  // The reseller's owner no longer sees it, and a cookie naming it opens the reseller instead.
+  await owner.reload();
+  await owner.getByTestId("workspace-switcher").click();
+  await expect(owner.getByRole("button", { name: new RegExp(customerName) })).toHaveCount(0);
+  await ownerContext.addCookies([{ name: "prom_tenant", value: child.id, url: owner.url() }]);
+  await owner.goto("/app/dashboard");
+  await expect(owner.getByTestId("active-workspace")).toHaveText("Reseller Co");
+  await expect(owner.getByTestId("delegation-banner")).toHaveCount(0);
+});

@@ -1,0 +1,197 @@
+// The closure table under random inserts, re-parents and deletes, compared
+// after every step with what a recursive query over tenants.parent_id says
+// (the oracle); cycles refused by the database; who may read and write it.
+import { afterAll, describe, expect, it } from "vitest";
+import { addMember, asApp, createTenantRow, createUser, owner, pgErrorCode, unique } from "@/test/fixtures";
+
+/** A small seeded generator (mulberry32): the same seed gives the same 1,000 steps. */
+function seededRandom(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(process.env.HIERARCHY_SEED ?? 20261204);
+const STEPS = 1000;
+
+type Row = { ancestor_id: string; descendant_id: string; depth: number };
+const key = (r: Row) => `${r.ancestor_id}>${r.descendant_id}@${r.depth}`;
+
+async function closureOf(ids: string[]): Promise<string[]> {
+  const { rows } = await owner().query<Row>(
+    "SELECT ancestor_id, descendant_id, depth FROM tenant_closure WHERE ancestor_id = ANY($1::uuid[]) OR descendant_id = ANY($1::uuid[])",
+    [ids],
+  );
+  return rows.map(key).sort();
+}
+
+/** The oracle: every node's ancestors by walking parent_id, recursively. */
+async function oracleOf(ids: string[]): Promise<string[]> {
+  const { rows } = await owner().query<Row>(
+    `WITH RECURSIVE up AS (
+       SELECT t.id AS descendant_id, t.id AS ancestor_id, t.parent_id, 0 AS depth FROM tenants t WHERE t.id = ANY($1::uuid[])
+       UNION ALL
+       SELECT up.descendant_id, p.id, p.parent_id, up.depth + 1 FROM up JOIN tenants p ON p.id = up.parent_id)
+     SELECT ancestor_id, descendant_id, depth FROM up`,
+    [ids],
+  );
+  return rows.map(key).sort();
+}
+
+async function insertTenant(parentId: string | null): Promise<string> {
+  const slug = `cl-${unique()}`;
+  const { rows } = await owner().query<{ id: string }>("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $1, $2) RETURNING id", [
+    slug,
+    parentId,
+  ]);
+  return rows[0]!.id;
+}
+
+describe("tenant_closure", () => {
+  const created: string[] = [];
+  afterAll(async () => {
+    // Leave no tree behind for other files' discovery of tenants.
+    for (const id of created.reverse()) await owner().query("DELETE FROM tenants WHERE id = $1", [id]).catch(() => {});
+  });
+
+  it(`matches the recursive oracle after each of ${STEPS} random inserts, re-parents and deletes (seed ${SEED})`, async () => {
+    const random = seededRandom(SEED);
+    const pick = <T,>(list: T[]): T => list[Math.floor(random() * list.length)]!;
+    // The model: each live node's parent, to predict which re-parents are cycles.
+    const parent = new Map<string, string | null>();
+    const isUnder = (node: string, ancestor: string) => {
+      for (let at: string | null | undefined = node; at; at = parent.get(at)) if (at === ancestor) return true;
+      return false;
+    };
+    const counts = { insert: 0, reparent: 0, cycle: 0, delete: 0 };
+
+    for (let step = 0; step < STEPS; step++) {
+      const nodes = [...parent.keys()];
+      const roll = random();
+      if (nodes.length < 3 || roll < 0.45) {
+        const parentId = nodes.length && random() < 0.85 ? pick(nodes) : null;
+        const id = await insertTenant(parentId);
+        parent.set(id, parentId);
+        created.push(id);
+        counts.insert++;
+      } else if (roll < 0.85) {
+        const node = pick(nodes);
+        const target = random() < 0.1 ? null : pick(nodes);
+        if (target && isUnder(target, node)) {
+          // Under itself or its own descendant: refused, nothing changes.
+          const refused = await owner()
+            .query("UPDATE tenants SET parent_id = $2 WHERE id = $1", [node, target])
+            .then(() => null, (error: { code?: string; hint?: string }) => error);
+          expect(refused?.code, `step ${step}`).toBe("23514");
+          expect(refused?.hint).toBe("hierarchy_cycle");
+          counts.cycle++;
+        } else {
+          await owner().query("UPDATE tenants SET parent_id = $2 WHERE id = $1", [node, target]);
+          parent.set(node, target);
+          counts.reparent++;
+        }
+      } else {
+        const node = pick(nodes);
+        await owner().query("DELETE FROM tenants WHERE id = $1", [node]);
+        // Its children move up to its parent.
+        for (const [child, p] of parent) if (p === node) parent.set(child, parent.get(node)!);
+        parent.delete(node);
+        counts.delete++;
+      }
+      const ids = [...parent.keys()];
+      const [closure, oracle] = await Promise.all([closureOf(created), oracleOf(ids)]);
+      expect(closure, `step ${step}`).toEqual(oracle);
+    }
+
+    // The sequence exercised every kind of step, and built a tree with some depth.
+    expect(counts.insert).toBeGreaterThan(100);
+    expect(counts.reparent).toBeGreaterThan(100);
+    expect(counts.cycle).toBeGreaterThan(10);
+    expect(counts.delete).toBeGreaterThan(50);
+    const { rows } = await owner().query<{ depth: number }>("SELECT max(depth)::int AS depth FROM tenant_closure WHERE descendant_id = ANY($1::uuid[])", [
+      [...parent.keys()],
+    ]);
+    expect(rows[0]!.depth).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+
+  it("refuses a workspace as its own parent", async () => {
+    const id = await insertTenant(null);
+    created.push(id);
+    expect(await pgErrorCode(owner().query("UPDATE tenants SET parent_id = id WHERE id = $1", [id]))).toBe("23514");
+  });
+
+  it("refuses the cycle two concurrent re-parents would make (one of them waits for the other and sees it)", async () => {
+    const a = await insertTenant(null);
+    const b = await insertTenant(null);
+    created.push(a, b);
+    const [one, two] = [await owner().connect(), await owner().connect()];
+    try {
+      await one.query("BEGIN");
+      await two.query("BEGIN");
+      await one.query("UPDATE tenants SET parent_id = $2 WHERE id = $1", [a, b]);
+      const second = two.query("UPDATE tenants SET parent_id = $2 WHERE id = $1", [b, a]).then(
+        () => "ok",
+        (error: { code?: string }) => error.code,
+      );
+      await one.query("COMMIT");
+      expect(await second).toBe("23514");
+    } finally {
+      await one.query("ROLLBACK").catch(() => {});
+      await two.query("ROLLBACK").catch(() => {});
+      one.release();
+      two.release();
+    }
+    expect(await closureOf([a, b])).toEqual(await oracleOf([a, b]));
+  });
+
+  describe("as the app role", () => {
+    it("cannot be written, whoever the context is", async () => {
+      const parent = await createTenantRow();
+      const admin = await createUser();
+      await addMember(parent.id, admin.id, "admin");
+      for (const statement of [
+        "INSERT INTO tenant_closure (ancestor_id, descendant_id, depth) VALUES ($1, gen_random_uuid(), 1)",
+        "DELETE FROM tenant_closure WHERE ancestor_id = $1",
+        "UPDATE tenant_closure SET depth = 3 WHERE ancestor_id = $1",
+      ]) {
+        expect(await asApp({ tenantId: parent.id, user: admin }, (c) => pgErrorCode(c.query(statement, [parent.id]))), statement).toBe("42501");
+      }
+    });
+
+    it("shows a workspace's subtree to those who manage its children, and nothing to anyone else", async () => {
+      const parent = await createTenantRow();
+      const child = await insertTenant(parent.id);
+      const grandchild = await insertTenant(child);
+      const other = await insertTenant(null);
+      created.push(grandchild, child, other);
+      const [admin, member] = [await createUser(), await createUser()];
+      await addMember(parent.id, admin.id, "admin");
+      await addMember(parent.id, member.id, "member");
+      const read = (user: typeof admin) =>
+        asApp({ tenantId: parent.id, user }, async (c) => {
+          const { rows } = await c.query<Row>("SELECT ancestor_id, descendant_id, depth FROM tenant_closure ORDER BY depth");
+          const probe = await c.query<{ yes: boolean; no: boolean }>("SELECT app_is_descendant($1, $2) AS yes, app_is_descendant($1, $3) AS no", [
+            parent.id,
+            grandchild,
+            other,
+          ]);
+          return { rows: rows.map((r) => [r.descendant_id, r.depth]), probe: probe.rows[0] };
+        });
+      expect(await read(admin)).toEqual({
+        rows: [
+          [parent.id, 0],
+          [child, 1],
+          [grandchild, 2],
+        ],
+        probe: { yes: true, no: false },
+      });
+      expect(await read(member)).toEqual({ rows: [], probe: { yes: false, no: false } });
+      expect(await asApp({}, async (c) => (await c.query("SELECT * FROM tenant_closure")).rowCount)).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,29 @@
+// The workspace hierarchy (seed 001's B2B2B): child workspaces of a parent,
+// and acting in a descendant as a delegate of its ancestor's admins.
+import { defineModule, str } from "@/lib/registry/define";
+
+export const hierarchyModule = defineModule({
+  name: "hierarchy",
+  permissions: {
+    /** Create child workspaces, and enter any descendant as a delegate. */
+    "tenant.children.manage": { roles: ["owner", "admin"], label: "Create child workspaces and enter them as a delegate" },
+    /** What role (if any) the admins of the parent workspaces get here. */
+    "tenant.delegation.manage": { roles: ["owner"], label: "Choose what access the parent workspace's admins have here" },
+  },
+  targetTypes: [],
+  auditEvents: {
+    "tenant.child.create": {
+      label: "Child workspace created",
+      describe: (m) => `Created the child workspace “${str(m.name)}” (${str(m.slug)})`,
+    },
+    "tenant.delegation.change": {
+      label: "Delegated access changed",
+      describe: (m) => `Changed what the parent workspace's admins get here from ${str(m.from) || "no access"} to ${str(m.to) || "no access"}`,
+    },
+    "tenant.delegate.act": {
+      label: "Action in a child workspace",
+      describe: (m) =>
+        `In the child workspace “${str(m.tenant_name)}”, as a delegate (${str(m.role)}): ${str(m.action)}${m.target_id ? ` on ${str(m.target_type)} ${str(m.target_id)}` : ""}`,
+    },
+  },
+});

@@ -1,0 +1,133 @@
+// The hierarchy through lib: creating a child, the delegation policy, the
+// resolved context of a delegate, the act-as entry the API will call, and the
+// audit trail in both workspaces' logs.
+import { describe, expect, it } from "vitest";
+import { DomainError } from "@/lib/errors";
+import { createChildWorkspace, setDelegation } from "@/lib/hierarchy/workspaces";
+import { actAsRefusal, actAsTenantFromHeaders, withActAs } from "@/lib/tenancy/act-as";
+import { resolveTenantContext, type TenantContext } from "@/lib/tenancy/resolve";
+import { switchTenant } from "@/lib/tenants";
+import { sql } from "@/lib/db";
+import { actorFor, addMember, auditRows, createTenantRow, createUser, credentialOf, memberRole, owner, setTenantStatus, unique, userActor } from "@/test/fixtures";
+
+async function reseller() {
+  const parent = await createTenantRow({ name: "Reseller" });
+  const [parentOwner, parentAdmin, parentMember] = [await createUser(), await createUser(), await createUser()];
+  await addMember(parent.id, parentOwner.id, "owner");
+  await addMember(parent.id, parentAdmin.id, "admin");
+  await addMember(parent.id, parentMember.id, "member");
+  return { parent, parentOwner, parentAdmin, parentMember };
+}
+
+const asParent = (ctx: ReturnType<typeof actorFor>) => ({ ...ctx, delegation: null });
+
+async function resolved(user: Parameters<typeof credentialOf>[0], cookie: string): Promise<TenantContext> {
+  const r = await resolveTenantContext(credentialOf(user), cookie);
+  if (r.kind !== "tenant") throw new Error(`not entered: ${r.kind}`);
+  return r;
+}
+
+describe("child workspaces", () => {
+  it("are created by a manager of the parent, who owns them, audited in both logs", async () => {
+    const { parent, parentAdmin } = await reseller();
+    const slug = `customer-${unique()}`;
+    const { id } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Customer One", slug });
+    const { rows } = await owner().query("SELECT parent_id FROM tenants WHERE id = $1", [id]);
+    expect(rows[0].parent_id).toBe(parent.id);
+    expect(await memberRole(id, parentAdmin.id)).toBe("owner");
+    expect((await auditRows(id, "tenant.create"))[0].metadata).toMatchObject({ name: "Customer One", slug, parent_id: parent.id });
+    const upstairs = await auditRows(parent.id, "tenant.child.create");
+    expect(upstairs).toHaveLength(1);
+    expect(upstairs[0]).toMatchObject({ actor_user_id: parentAdmin.id, target_id: id, metadata: { name: "Customer One", slug } });
+  });
+
+  it("are refused to a plain member of the parent by the database itself, and to a delegate by lib", async () => {
+    const { parent, parentMember, parentAdmin } = await reseller();
+    const refused = await createChildWorkspace(asParent(actorFor(parent, parentMember)), { name: "Nope", slug: `nope-${unique()}` }).catch((e) => e);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused.code).toBe("forbidden");
+    const { id } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Kid", slug: `kid-${unique()}` });
+    const delegate = await resolved(await addedAdmin(parent.id), id);
+    expect(delegate.delegation).not.toBeNull();
+    const asDelegate = await createChildWorkspace(delegate, { name: "Grandkid", slug: `gk-${unique()}` }).catch((e) => e);
+    expect(asDelegate.code).toBe("forbidden");
+  });
+});
+
+async function addedAdmin(parentId: string) {
+  const admin = await createUser();
+  await addMember(parentId, admin.id, "admin");
+  return admin;
+}
+
+describe("a delegate's request", () => {
+  it("resolves from the cookie into the child with the delegated role and the ancestor named; its switch is audited in both logs", async () => {
+    const { parent, parentAdmin, parentOwner } = await reseller();
+    const { id: childId } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Customer", slug: `c-${unique()}` });
+    const ctx = await resolved(parentOwner, childId);
+    expect(ctx).toMatchObject({ tenantId: childId, role: "admin", delegation: { viaTenantId: parent.id, viaTenantName: "Reseller" } });
+    const listed = ctx.memberships.find((m) => m.tenantId === childId);
+    expect(listed).toMatchObject({ parentId: parent.id, delegatedVia: parent.id });
+
+    await switchTenant(userActor(parentOwner), childId, { remember: false });
+    const inChild = await auditRows(childId, "tenant.switch");
+    expect(inChild[0]).toMatchObject({ actor_user_id: parentOwner.id, metadata: { delegated_from: { tenant_id: parent.id, tenant_name: "Reseller" }, delegated_role: "admin" } });
+    const inParent = (await auditRows(parent.id, "tenant.delegate.act")).filter((r) => r.metadata.action === "tenant.switch");
+    expect(inParent).toHaveLength(1);
+    expect(inParent[0]).toMatchObject({ actor_user_id: parentOwner.id, target_id: childId, metadata: { tenant_name: "Customer", role: "admin" } });
+  });
+
+  it("follows the policy the child's owners set (audited), and a delegate cannot change it", async () => {
+    const { parent, parentAdmin, parentOwner } = await reseller();
+    const { id: childId } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Private", slug: `p-${unique()}` });
+    const child = { id: childId, name: "Private", slug: "p" };
+    // parentAdmin owns it (its creator); parentOwner is a delegate there.
+    const delegate = await resolved(parentOwner, childId);
+    const byDelegate = await setDelegation(delegate, "none").catch((e) => e);
+    expect(byDelegate.code).toBe("forbidden");
+
+    expect(await setDelegation(actorFor(child, parentAdmin), "auditor")).toEqual({ changed: true });
+    expect((await resolved(parentOwner, childId)).role).toBe("auditor");
+    expect(await setDelegation(actorFor(child, parentAdmin), "none")).toEqual({ changed: true });
+    const after = await resolveTenantContext(credentialOf(parentOwner), childId);
+    expect(after).toMatchObject({ kind: "tenant", tenantId: parent.id, delegation: null });
+    expect((await auditRows(childId, "tenant.delegation.change")).map((r) => r.metadata)).toEqual([
+      { from: "admin", to: "auditor" },
+      { from: "auditor", to: null },
+    ]);
+  });
+});
+
+describe("the act-as entry (X-Act-As-Tenant)", () => {
+  it("reads the header: absent, a workspace id, or a 400", () => {
+    expect(actAsTenantFromHeaders(new Headers())).toEqual({ ok: true, tenantId: null });
+    const id = "0B9E1C4E-2B7A-4E43-9C8B-6D0D7E1F2A3B";
+    expect(actAsTenantFromHeaders(new Headers({ "X-Act-As-Tenant": ` ${id} ` }))).toEqual({ ok: true, tenantId: id.toLowerCase() });
+    expect(actAsTenantFromHeaders(new Headers({ "X-Act-As-Tenant": "customer-b" })).ok).toBe(false);
+  });
+
+  it("enters through the named ancestor, and answers refusals as seed 001's table", async () => {
+    const { parent, parentAdmin, parentMember } = await reseller();
+    const { id: childId } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "API child", slug: `api-${unique()}` });
+    const delegate = await addedAdmin(parent.id);
+    const entered = await withActAs({ credential: credentialOf(delegate), viaTenantId: parent.id, tenantId: childId }, async (tx, e) => ({
+      ...e,
+      members: (await tx.query<{ user_id: string }>(sql`SELECT user_id FROM tenant_members WHERE tenant_id = ${childId}::uuid`)).length,
+    }));
+    expect(entered).toEqual({ role: "admin", viaTenantName: "Reseller", members: 1 });
+
+    const refusal = (user: typeof delegate, tenantId: string) =>
+      withActAs({ credential: credentialOf(user), viaTenantId: parent.id, tenantId }, async () => null).then(() => null, actAsRefusal);
+    expect(await refusal(parentMember, childId)).toEqual({ status: 403, type: "forbidden" });
+    const other = await createTenantRow();
+    expect(await refusal(delegate, other.id)).toEqual({ status: 403, type: "forbidden" });
+    await setTenantStatus(childId, "blocked");
+    expect(await refusal(delegate, childId)).toEqual({ status: 402, type: "tenant-suspended" });
+    await setTenantStatus(childId, "active");
+    await setTenantStatus(childId, "deleted");
+    expect(await refusal(delegate, childId)).toEqual({ status: 404, type: "not-found" });
+    await setTenantStatus(childId, "active");
+    await owner().query("UPDATE tenants SET delegate_role = NULL WHERE id = $1", [childId]);
+    expect(await refusal(delegate, childId)).toEqual({ status: 403, type: "forbidden" });
+  });
+});

@@ -1,0 +1,116 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import { sql, type Tx } from "@/lib/db";
+import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
+import { withNewTenant, withTenant, type Membership, type TenantActor, type TenantContext } from "@/lib/tenancy";
+import { createTenantSchema, type CreateTenantInput } from "@/lib/validation";
+
+/** What a workspace's owners may grant the admins of its ancestors: a role (never owner), or none. */
+export const DELEGATE_ROLES = ["admin", "auditor", "member"] as const;
+export type DelegateRole = (typeof DELEGATE_ROLES)[number];
+export const DELEGATION_CHOICES = [...DELEGATE_ROLES, "none"] as const;
+export type DelegationChoice = (typeof DELEGATION_CHOICES)[number];
+
+export const createChildSchema = createTenantSchema;
+export const delegationSchema = z.object({
+  delegateRole: z.enum(DELEGATION_CHOICES, { error: "Choose a role, or no delegated access." }),
+});
+
+/**
+ * Creates a workspace under the active one (its parent): the creator becomes
+ * its owner, and its tenant.create row is copied into the parent's log as
+ * tenant.child.create by the database, in the same transaction. The database
+ * admits the parent only for a live member holding tenant.children.manage
+ * there; a delegate is not one (they belong to an ancestor, not to this
+ * workspace).
+ */
+export async function createChildWorkspace(actor: TenantActor & Pick<TenantContext, "delegation">, input: CreateTenantInput) {
+  if (actor.delegation) {
+    throw new DomainError(
+      "forbidden",
+      `You are in ${actor.tenant.name} as a delegate of ${actor.delegation.viaTenantName}: create workspaces under it from ${actor.delegation.viaTenantName}, or ask its owners.`,
+    );
+  }
+  const id = randomUUID();
+  try {
+    await withNewTenant(actor.credential, id, async (tx) => {
+      await tx.exec(
+        sql`INSERT INTO tenants (id, name, slug, parent_id) VALUES (${id}::uuid, ${input.name}, ${input.slug}, ${actor.tenantId}::uuid)`,
+      );
+      await tx.exec(sql`INSERT INTO tenant_members (tenant_id, user_id, role) VALUES (${id}::uuid, ${actor.user.id}::uuid, 'owner')`);
+      await recordAudit(tx, {
+        tenantId: id,
+        actor: actor.user,
+        action: "tenant.create",
+        target: { type: "tenant", id },
+        metadata: { name: input.name, slug: input.slug, parent_id: actor.tenantId, parent_name: actor.tenant.name },
+        request: actor.request,
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "tenants_slug_key")) {
+      throw new DomainError("slug_taken", `The slug “${input.slug}” is already taken. Choose another.`, "slug");
+    }
+    // The tenants insert policy: no longer a manager of this workspace (or it was suspended meanwhile).
+    if (findPgError(error)?.code === "42501") {
+      throw new DomainError("forbidden", `You can no longer create workspaces under ${actor.tenant.name}. Reload the page.`);
+    }
+    throw error;
+  }
+  return { id, slug: input.slug };
+}
+
+export interface HierarchyView {
+  /** The workspace's own delegation policy (what its ancestors' admins get), or null with no parent. */
+  delegateRole: DelegationChoice | null;
+  hasParent: boolean;
+  /** Direct children and all descendants (from the closure; 0 for those who may not read it). */
+  childCount: number;
+  descendantCount: number;
+}
+
+/** The hierarchy page's data, in the page's transaction. */
+export async function getHierarchy(tx: Tx, actor: Pick<TenantActor, "tenantId">): Promise<HierarchyView> {
+  const row = await tx.one<{ delegate_role: DelegateRole | null; parent_id: string | null; children: number; descendants: number }>(sql`
+    SELECT t.delegate_role, t.parent_id,
+           (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth = 1) AS children,
+           (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth > 0) AS descendants
+      FROM tenants t WHERE t.id = ${actor.tenantId}::uuid`);
+  if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
+  return {
+    delegateRole: row.parent_id ? (row.delegate_role ?? "none") : null,
+    hasParent: row.parent_id !== null,
+    childCount: row.children,
+    descendantCount: row.descendants,
+  };
+}
+
+/** The child workspaces the request knows of (its entry lists them for the switcher), nearest first. */
+export function childrenOf(memberships: Membership[], tenantId: string): Membership[] {
+  return memberships.filter((m) => m.parentId === tenantId);
+}
+
+/** The owners of a workspace choose what its ancestors' admins get in it as delegates (audited). */
+export async function setDelegation(actor: TenantActor, choice: DelegationChoice): Promise<{ changed: boolean }> {
+  return withTenant(actor, async (tx) => {
+    const current = await tx.one<{ delegate_role: DelegateRole | null }>(sql`SELECT delegate_role FROM tenants WHERE id = ${actor.tenantId}::uuid`);
+    if (!current) throw new DomainError("not_member", "You are not a member of that workspace.");
+    const from: DelegationChoice = current.delegate_role ?? "none";
+    if (from === choice) return { changed: false };
+    const updated = await tx.exec(
+      sql`UPDATE tenants SET delegate_role = ${choice === "none" ? null : choice}::member_role WHERE id = ${actor.tenantId}::uuid`,
+    );
+    if (updated === 0) throw new DomainError("forbidden", "Only an owner of this workspace can change that.");
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actor: actor.user,
+      action: "tenant.delegation.change",
+      target: { type: "tenant", id: actor.tenantId },
+      metadata: { from: from === "none" ? null : from, to: choice === "none" ? null : choice },
+      request: actor.request,
+    });
+    return { changed: true };
+  });
+}
