@@ -29,7 +29,7 @@ const enterWith = (key: string, tenantId: string) => withTenant({ tenantId, cred
 
 describe("the module's permissions", () => {
   it("lets every member create their own keys; owners and admins manage every key (the workspace module's apikeys.manage)", () => {
-    expect(apiKeysModule.permissions).toEqual({ "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: expect.any(String) } });
+    expect(apiKeysModule.permissions).toEqual({ "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: expect.any(String), href: "/app/settings/api-keys" } });
     expect(ROLES.filter((r) => can(r, "apikeys.create"))).toEqual(["owner", "admin", "auditor", "member"]);
     expect(ROLES.filter((r) => can(r, "apikeys.manage"))).toEqual(["owner", "admin"]);
   });

@@ -6,9 +6,9 @@ export const hierarchyModule = defineModule({
   name: "hierarchy",
   permissions: {
     /** Create child workspaces, and enter any descendant as a delegate. */
-    "tenant.children.manage": { roles: ["owner", "admin"], label: "Create child workspaces and enter them as a delegate" },
+    "tenant.children.manage": { roles: ["owner", "admin"], label: "Create child workspaces and enter them as a delegate", href: "/app/hierarchy" },
     /** What role (if any) the admins of the parent workspaces get here. */
-    "tenant.delegation.manage": { roles: ["owner"], label: "Choose what access the parent workspace's admins have here" },
+    "tenant.delegation.manage": { roles: ["owner"], label: "Choose what access the parent workspace's admins have here", href: "/app/hierarchy" },
   },
   targetTypes: [],
   auditEvents: {

@@ -18,8 +18,6 @@ const EXPECTED: Partial<Record<Permission, Role[]>> = {
   "tenant.notes.read": ["owner", "admin"],
   "tenant.delete": ["owner"],
   "ownership.transfer": ["owner"],
-  "tenant.children.manage": ["owner", "admin"],
-  "tenant.delegation.manage": ["owner"],
 };
 
 describe("can(role, permission)", () => {
