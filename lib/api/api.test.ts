@@ -429,6 +429,14 @@ describe("problem+json for every error type", () => {
     const suspendedKey = await keyOf(suspended, "owner");
     await setTenantStatus(suspended.tenant.id, "blocked");
     check(await call("getTenant", { key: suspendedKey, params: { tenantId: suspended.tenant.id } }), "tenant-suspended");
+    // Four members on a plan of four seats: one more invitation is over the plan.
+    const full = await createWorkspace();
+    const fourSeats = `four-${randomBytes(4).toString("hex")}`;
+    await owner().query("INSERT INTO plans (id, name, seats) VALUES ($1, $1, 4)", [fourSeats]);
+    await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [full.tenant.id, fourSeats]);
+    const overPlan = await call("createInvitation", { key: await keyOf(full, "owner"), params: { tenantId: full.tenant.id }, body: { email: uniqueEmail(), role: "member" } });
+    check(overPlan, "plan-limit");
+    expect(overPlan.body.detail).toBe("Your plan allows 4 seats; remove a member or upgrade.");
     configureApiRateLimits({ apiPerKey: { points: 1, duration: 60 } }, `problem-${randomBytes(4).toString("hex")}:`);
     try {
       await call("getMe", { key });

@@ -230,7 +230,7 @@ export const createInvitation = endpoint({
   permission: "members.manage",
   write: true,
   success: { status: 201, description: "The invitation; its link only when the email could not be sent.", schema: S.InvitationCreated },
-  problems: ["validation-error", "conflict", "idempotency-key-reused"],
+  problems: ["validation-error", "conflict", "plan-limit", "idempotency-key-reused"],
   async handle(ctx) {
     const result = await inviteMember(keyOf(ctx).actor, ctx.body);
     return { status: 201, body: { id: result.invitationId, email: result.email, role: result.role, emailDispatched: result.emailDispatched, link: result.link } };
@@ -263,7 +263,7 @@ export const acceptInvitation = endpoint({
   body: S.InvitationAccept,
   write: true,
   success: { status: 200, description: "The workspace joined.", schema: S.InvitationAccepted },
-  problems: ["validation-error", "conflict", "not-found", "idempotency-key-reused"],
+  problems: ["validation-error", "conflict", "not-found", "plan-limit", "idempotency-key-reused"],
   async handle(ctx) {
     const key = keyOf(ctx);
     const outcome = await acceptInvitationByToken({ user: key.actor.user, credential: key.credential, request: ctx.requestInfo }, ctx.body.token);

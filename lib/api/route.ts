@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { sql, type Tx } from "@/lib/db";
-import { DomainError, findPgError } from "@/lib/errors";
+import { DomainError, findPgError, planLimitFrom } from "@/lib/errors";
 import { clientInfoFromHeaders } from "@/lib/http/client-address";
 import { isWellFormedApiKey } from "@/lib/api-keys/format";
 import { RateLimited } from "@/lib/rate-limit";
@@ -75,6 +75,10 @@ export function problemFor(error: unknown): { type: ProblemType; detail: string;
   if (error instanceof ApiRateLimited) return { type: "rate-limited", detail: error.message, headers: rateLimitHeaders(error.state, true) };
   if (error instanceof RateLimited) return { type: "rate-limited", detail: error.message, headers: { "Retry-After": String(error.retryAfterSeconds) } };
   if (error instanceof z.ZodError) return { type: "validation-error", detail: "The request is not valid.", errors: fieldErrors(error) };
+  // The database refused more than the workspace's plan allows (lib/billing).
+  const limited = planLimitFrom(error);
+  if (limited) return { type: "plan-limit", detail: limited.message };
+  if (error instanceof DomainError && error.code === "plan_limit") return { type: "plan-limit", detail: error.message };
   if (error instanceof DomainError) {
     const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
     switch (error.code) {

@@ -5,8 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EMPTY_FILTERS, exportAuditEvents } from "@/lib/audit";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { enforcePlanLimit, readWorkspacePlan, workspaceMayExport } from "@/lib/billing/limits";
 import { DomainError, planLimitFrom } from "@/lib/errors";
+import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
 import { acceptInvitationByToken, inviteMember, mintInviteToken } from "@/lib/invitations";
 import { savePlan, setWorkspacePlan } from "@/lib/platform/plans";
 import { failureFrom, withTenant } from "@/lib/tenancy";
@@ -238,5 +240,45 @@ describe("plans in the platform's hands", () => {
     // The owner's connection (operators, seeding) is the platform acting: not limited.
     await addMember(ws.tenant.id, (await createUser()).id, "member");
     expect(await seatsUsed(ws.tenant.id)).toBe(5);
+  });
+});
+
+describe("plan limits on API keys and child workspaces, where they are created", () => {
+  it("refuses an API key over the plan's limit, counting only live keys (revoked and expired ones give their place back)", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ apiKeys: 2 }));
+    const make = (name: string) => createApiKey(actorFor(ws.tenant, ws.member), { name, scope: "read", expiry: "30", expiresOn: "" });
+    const first = await make("one");
+    await make("two");
+    expect(await refusal(make("three"))).toBe("Your plan allows 2 API keys; revoke one or upgrade.");
+    await revokeApiKey(actorFor(ws.tenant, ws.member), first.id);
+    const third = await make("three");
+    expect(await refusal(make("four"))).toBe("Your plan allows 2 API keys; revoke one or upgrade.");
+    await owner().query("UPDATE api_keys SET created_at = now() - interval '9 days', expires_at = now() - interval '1 day' WHERE id = $1", [third.id]);
+    expect(await refusal(make("four"))).toBe("ok");
+    const { rows } = await owner().query("SELECT count(*)::int AS n FROM api_keys WHERE tenant_id = $1", [ws.tenant.id]);
+    expect(rows[0].n).toBe(4);
+  });
+
+  it("never lets 20 concurrent key creations exceed the limit", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ apiKeys: 3 }));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => refusal(createApiKey(actorFor(ws.tenant, ws.admin), { name: `k${i}`, scope: "read", expiry: "7", expiresOn: "" }))),
+    );
+    expect(results.filter((r) => r === "ok")).toHaveLength(3);
+    expect(results.filter((r) => r === "Your plan allows 3 API keys; revoke one or upgrade.")).toHaveLength(17);
+  });
+
+  it("refuses a child workspace over the parent's plan's limit", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ childWorkspaces: 1 }));
+    const parent = { ...actorFor(ws.tenant, ws.owner), delegation: null };
+    expect(await refusal(createChildWorkspace(parent, { name: "Customer A", slug: uniqueSlug("child") }))).toBe("ok");
+    expect(await refusal(createChildWorkspace(parent, { name: "Customer B", slug: uniqueSlug("child") }))).toBe(
+      "Your plan allows 1 child workspace; delete one or upgrade.",
+    );
+    const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenants WHERE parent_id = $1", [ws.tenant.id]);
+    expect(rows[0].n).toBe(1);
   });
 });

@@ -4,6 +4,7 @@
 // through the administrators' hands (block taking effect at the next
 // request), and cross-view — reads admitted, every write refused by
 // row-level security, each visit in the visited workspace's own log.
+import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type pg from "pg";
@@ -378,6 +379,16 @@ describe("cross-view: a platform administrator reads any workspace, read-only, i
       expect(await domainCode(withCrossView(cred(user), ws.tenant.id, "members", TEST_REQUEST, async () => "in"))).toBe("not_found");
     }
     expect((await auditRows(ws.tenant.id)).map((r) => r.action)).not.toContain("platform.cross_view");
+  });
+
+  it("counts the workspace's live API keys in its usage, through the cross-view (revoked ones not)", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    const make = (name: string) => createApiKey(actorFor(ws.tenant, ws.member), { name, scope: "read", expiry: "30", expiresOn: "" });
+    await make("kept");
+    await revokeApiKey(actorFor(ws.tenant, ws.member), (await make("revoked")).id);
+    const overview = await workspaceOverview(cred(admin), ws.tenant.id, TEST_REQUEST);
+    expect(overview.usage.find((u) => u.key === "api_keys")!.value).toBe(1);
   });
 
   it("writes every visit into the visited workspace's log, which its auditors read as a sentence", async () => {

@@ -6,12 +6,9 @@ import { sql, type Tx } from "@/lib/db";
  * meter counts inside a cross-view transaction (lib/tenancy withCrossView):
  * row-level security admits the visited workspace's rows and nothing else.
  *
- * A module that adds a resource adds its meter here — one entry; API keys
- * join with `{ key: "api_keys", label: "API keys", count: (tx, id) =>
- * countOf(tx, sql`SELECT count(*)::bigint AS n FROM api_keys WHERE tenant_id
- * = ${id}::uuid AND revoked_at IS NULL`) }` once that table exists (it needs
- * a cross-view SELECT policy, as every tenant table has: see the migration
- * 20261204300000_platform_admin).
+ * A module that adds a resource adds its meter here — one entry (its table
+ * needs a cross-view SELECT policy, as every tenant table has: see
+ * app_private.platform_adopt_tables in 20261204302000_platform_adopt_tables).
  */
 export interface UsageMeter {
   key: string;
@@ -39,6 +36,17 @@ export const USAGE_METERS: UsageMeter[] = [
         tx,
         sql`SELECT count(*)::bigint AS n FROM tenant_invitations
              WHERE tenant_id = ${id}::uuid AND status = 'pending' AND expires_at > now() AND deleted_at IS NULL`,
+      ),
+  },
+  {
+    // Live keys, as the plan counts them (not revoked, deleted or expired).
+    key: "api_keys",
+    label: "API keys",
+    count: (tx, id) =>
+      countOf(
+        tx,
+        sql`SELECT count(*)::bigint AS n FROM api_keys
+             WHERE tenant_id = ${id}::uuid AND revoked_at IS NULL AND deleted_at IS NULL AND expires_at > now()`,
       ),
   },
   {
