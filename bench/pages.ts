@@ -426,6 +426,30 @@ const SCALE_PAGES: ScalePage[] = [
     check: (html, { scale }) => membersPageChecks(html, scale!, 20),
   },
   {
+    // The API by key, timed per request in the server like the pages above
+    // (the issue's p95 next to the plain page): the bench user's workspace.
+    key: "api-me-latency",
+    server: "app",
+    path: "/api/v1/me",
+    label: "`GET /api/v1/me` (by API key)",
+    viewer: "apiKey",
+    data: () => `the bench user, ${SIZE.otherWorkspaces + 1} workspaces`,
+    load: false,
+    p95Target: false,
+    check: (body) => (body.includes(BENCH_EMAIL) ? [] : [`the bench user (${BENCH_EMAIL})`]),
+  },
+  {
+    key: "api-members-latency",
+    server: "app",
+    path: "/api/v1/tenants/{tenant}/members",
+    label: "`GET /api/v1/tenants/{id}/members` (a page of 20, by API key)",
+    viewer: "apiKey",
+    data: () => `${SIZE.members} members, first page of 20`,
+    load: false,
+    p95Target: false,
+    check: (body) => ((JSON.parse(body) as { data?: unknown[] }).data?.length === 20 ? [] : ["20 members"]),
+  },
+  {
     key: "audit-scale",
     server: "app",
     path: "/app/audit",
@@ -743,7 +767,7 @@ async function main() {
 
   const { main, scale } = db.seeded;
   // The API's paths name the workspace.
-  for (const page of LOAD_PAGES) page.path = page.path.replace("{tenant}", main.tenantId);
+  for (const page of [...LOAD_PAGES, ...SCALE_PAGES]) page.path = page.path.replace("{tenant}", main.tenantId);
   const session = async (userId: string, tenantId: string) => `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, userId)}; prom_tenant=${tenantId}`;
   const cookies: Record<Viewer, string> = {
     main: await session(main.userId, main.tenantId),
