@@ -215,7 +215,9 @@ async function stateOf(fixtures: Fixture[]): Promise<unknown> {
 /** The cases for one action: arguments that are not a form, then forms carrying every value. */
 function actionCases(action: ServerAction, fx: Fixture): Case[] {
   const name = action.name;
-  const post = (args: unknown[], options: Parameters<typeof postAction>[2] = {}) => () => postAction(action, args, { session: fx.owner, ...options });
+  // An action that only dynamic pages post (/admin/workspaces/[id]) is posted to one of them, for the fixture's workspace.
+  const path = action.pages.some((p) => !p.includes("[")) ? undefined : action.pages[0]?.replace(/\[[^\]]+\]/g, fx.ws.tenantId);
+  const post = (args: unknown[], options: Parameters<typeof postAction>[2] = {}) => () => postAction(action, args, { session: fx.owner, path, ...options });
   const form = (fields: Record<string, string>) => formArguments(action, formData(fields));
   const cases: Case[] = [];
   // A valid call from a foreign origin (a form on another site posting here), refused with 403.
@@ -235,7 +237,7 @@ function actionCases(action: ServerAction, fx: Fixture): Case[] {
     cases.push({ label: `${name}(${shape.label})`, refuse: true, send: post(shape.args(fx.fields())) });
     cases.push({ label: `${name}(${shape.label}) signed out`, refuse: true, send: post(shape.args(fx.fields()), { session: SIGNED_OUT }) });
   }
-  cases.push({ label: `${name}: a valid form`, refuse: false, send: () => postAction(action, form(fx.fields()), { session: fx.owner }) });
+  cases.push({ label: `${name}: a valid form`, refuse: false, send: () => postAction(action, form(fx.fields()), { session: fx.owner, path }) });
   for (const value of VALUES) {
     const every = Object.fromEntries(Object.keys(fx.fields()).map((k) => [k, k === "_tenant" ? fx.ws.tenantId : value]));
     cases.push({ label: `${name}: every field ${JSON.stringify(value.slice(0, 40))}`, refuse: value.includes(NUL), send: post(form(every)) });
@@ -245,7 +247,7 @@ function actionCases(action: ServerAction, fx: Fixture): Case[] {
       cases.push({
         label: `${name}: ${field}=${JSON.stringify(value.slice(0, 40))}`,
         refuse: value.includes(NUL),
-        send: () => postAction(action, form({ ...fx.fields(), [field]: value }), { session: fx.owner }),
+        send: () => postAction(action, form({ ...fx.fields(), [field]: value }), { session: fx.owner, path }),
       });
     }
   }

@@ -25,7 +25,8 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   expect(child.parent_id).toBe(reseller.tenantId);
 
   // The reseller's owner: the customer is nested under the reseller, as a delegate entry.
-  const ownerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // A desktop viewport: the switcher is in the sidebar (e2e/phone.spec.ts drives it in the phone's drawer).
+  const ownerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await sessionFor(ownerContext, reseller.users.owner, reseller.tenantId);
   const owner = await ownerContext.newPage();
   await owner.goto("/app/dashboard");

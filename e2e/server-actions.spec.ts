@@ -13,7 +13,8 @@ test("finds every action of the build by module and name, with the pages that ca
   const remove = serverAction(REMOVE);
   expect(remove.id).toMatch(/^[0-9a-f]{42}$/);
   expect(remove.pages).toEqual(["/app/settings"]);
-  expect(serverAction("app/sign-in/actions.ts#requestMagicLink").pages).toEqual(["/sign-in"]);
+  // The sign-in form, and the two-factor step's "send a new link".
+  expect(serverAction("app/sign-in/actions.ts#requestMagicLink").pages).toEqual(["/sign-in", "/sign-in/two-factor"]);
   expect(serverActions().map((a) => a.name)).toEqual(expect.arrayContaining(["createWorkspace", "switchWorkspace", "inviteMemberAction", "signOutAction"]));
   expect(() => serverAction("app/app/actions.ts#noSuchAction")).toThrow(/No server action/);
 });
