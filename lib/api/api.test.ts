@@ -19,6 +19,7 @@ import { configureApiRateLimits } from "@/lib/api/rate-limit";
 import { routeHandler, type Endpoint } from "@/lib/api/route";
 import { DomainError } from "@/lib/errors";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
+import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
 import { inviteMember, inviteSchema } from "@/lib/invitations";
 import { changeMemberRole, removeMember } from "@/lib/members";
 import { appBaseUrl } from "@/lib/urls";
@@ -501,6 +502,63 @@ describe("idempotency and rate limits under 20 concurrent requests", () => {
     } finally {
       configureApiRateLimits({});
     }
+  });
+});
+
+describe("X-Act-As-Tenant: a parent's key acting in a descendant, as the database decides", () => {
+  /** A reseller (its owner manages children) with a child its admin created; the child's owner is that admin. */
+  async function resellerWithChild() {
+    const reseller = await createWorkspace();
+    const child = await createChildWorkspace({ ...actorFor(reseller.tenant, reseller.admin), delegation: null }, { name: "Customer", slug: `customer-${randomBytes(4).toString("hex")}` });
+    return { reseller, childId: child.id };
+  }
+  const actAs = (tenantId: string) => ({ "x-act-as-tenant": tenantId });
+
+  it("enters the child named by the header and the path with the delegated role, and a write is audited in both logs", async () => {
+    const { reseller, childId } = await resellerWithChild();
+    const key = await keyOf(reseller, "owner");
+    // Without the header the key reaches only its own workspace.
+    expectProblem(await call("listMembers", { key, params: { tenantId: childId } }), "not-found");
+    const members = await call("listMembers", { key, params: { tenantId: childId }, headers: actAs(childId) });
+    expect(members.status, members.text).toBe(200);
+    expect(members.body.data.map((m: { email: string }) => m.email)).toEqual([reseller.admin.email]);
+    // The delegated role is admin (the child's default), never owner: renaming (owners only) is refused.
+    expectProblem(await call("updateTenant", { key, params: { tenantId: childId }, body: { name: "Renamed" }, headers: actAs(childId) }), "forbidden");
+    const invitee = uniqueEmail("delegated");
+    const invited = await call("createInvitation", { key, params: { tenantId: childId }, body: { email: invitee, role: "member" }, headers: actAs(childId) });
+    expect(invited.status, invited.text).toBe(201);
+    const inChild = await auditRows(childId, "member.invite");
+    expect(inChild.map((r) => r.metadata)).toEqual([expect.objectContaining({ email: invitee, delegated_from: expect.objectContaining({ tenant_id: reseller.tenant.id }), delegated_role: "admin" })]);
+    const inParent = await auditRows(reseller.tenant.id, "tenant.delegate.act");
+    expect(inParent.map((r) => r.metadata.action)).toContain("member.invite");
+  });
+
+  it("refuses a header that is not the path's workspace, a user who manages no ancestor, a child without delegated access, suspended and deleted children", async () => {
+    const { reseller, childId } = await resellerWithChild();
+    const key = await keyOf(reseller, "owner");
+    expectProblem(await call("listMembers", { key, params: { tenantId: childId }, headers: actAs(reseller.tenant.id) }), "validation-error");
+    expectProblem(await call("listMembers", { key, params: { tenantId: childId }, headers: { "x-act-as-tenant": "not-an-id" } }), "validation-error");
+    // A member of the reseller manages no children.
+    expectProblem(await call("listMembers", { key: await keyOf(reseller, "member"), params: { tenantId: childId }, headers: actAs(childId) }), "forbidden");
+    // An unrelated workspace is no descendant: 403, and nothing about it is said.
+    const stranger = await createWorkspace();
+    expectProblem(await call("listMembers", { key, params: { tenantId: stranger.tenant.id }, headers: actAs(stranger.tenant.id) }), "forbidden");
+    await owner().query("UPDATE tenants SET delegate_role = NULL WHERE id = $1", [childId]);
+    expectProblem(await call("listMembers", { key, params: { tenantId: childId }, headers: actAs(childId) }), "forbidden");
+    await owner().query("UPDATE tenants SET delegate_role = 'admin' WHERE id = $1", [childId]);
+    await setTenantStatus(childId, "blocked");
+    expectProblem(await call("listMembers", { key, params: { tenantId: childId }, headers: actAs(childId) }), "tenant-suspended");
+    await setTenantStatus(childId, "active");
+    await setTenantStatus(childId, "deleted");
+    expectProblem(await call("listMembers", { key, params: { tenantId: childId }, headers: actAs(childId) }), "not-found");
+  });
+
+  it("keeps a read key read-only in the child", async () => {
+    const { reseller, childId } = await resellerWithChild();
+    const key = await keyOf(reseller, "owner", "read");
+    expect((await call("listMembers", { key, params: { tenantId: childId }, headers: actAs(childId) })).status).toBe(200);
+    expectProblem(await call("createInvitation", { key, params: { tenantId: childId }, body: { email: uniqueEmail(), role: "member" }, headers: actAs(childId) }), "forbidden");
+    expect(await auditRows(childId, "member.invite")).toEqual([]);
   });
 });
 

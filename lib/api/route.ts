@@ -6,7 +6,7 @@ import { clientInfoFromHeaders } from "@/lib/http/client-address";
 import { isWellFormedApiKey } from "@/lib/api-keys/format";
 import { RateLimited } from "@/lib/rate-limit";
 import { SESSION_COOKIES } from "@/lib/session-cookie";
-import { can, withApiKey, type ApiKeyEntry, type Credential, type Permission, type RequestInfo, type TenantActor } from "@/lib/tenancy";
+import { ACT_AS_HEADER, actAsTenantFromHeaders, can, withApiKey, type ApiKeyEntry, type Credential, type Permission, type RequestInfo, type TenantActor } from "@/lib/tenancy";
 import { claimIdempotencyKey, fingerprintOf, idempotencyKeyOf, releaseIdempotencyKey, storeIdempotentResponse } from "./idempotency";
 import { ApiProblem, problemBody, problemResponse, type FieldError, type ProblemType } from "./problem";
 import { ApiRateLimited, limitAddress, limitKey, rateLimitHeaders, type RateState } from "./rate-limit";
@@ -191,13 +191,26 @@ export function routeHandler(def: Endpoint) {
     const headers = () => ({ "Cache-Control": "no-store", ...rateLimitHeaders(rate) });
     try {
       rate = await limitAddress(requestInfo.ip);
-      const credential = credentialOf(request, requestInfo.ip, def.session === true);
+      let credential = credentialOf(request, requestInfo.ip, def.session === true);
       if (credential.kind === "api_key") rate = await limitKey(credential.token, rate);
 
       const rawParams = await context.params;
       const params = def.params ? def.params.safeParse(rawParams) : { success: true as const, data: {} };
       // A malformed id names nothing: not found, like an unknown one.
       if (!params.success) throw new ApiProblem("not-found", "There is no such resource.");
+
+      // X-Act-As-Tenant (seed 001): a key of a parent workspace acts in the
+      // descendant the path names, as a delegate; the database decides.
+      const actAs = actAsTenantFromHeaders(request.headers);
+      if (!actAs.ok) throw new ApiProblem("validation-error", actAs.error, [{ field: `header.${ACT_AS_HEADER}`, message: actAs.error }]);
+      if (actAs.tenantId) {
+        const pathTenant = (params.data as { tenantId?: string }).tenantId;
+        if (!pathTenant || pathTenant.toLowerCase() !== actAs.tenantId || credential.kind !== "api_key") {
+          const message = `${ACT_AS_HEADER} applies to an API key's request under /tenants/{id}, and must name that workspace.`;
+          throw new ApiProblem("validation-error", message, [{ field: `header.${ACT_AS_HEADER}`, message }]);
+        }
+        credential = { ...credential, actAs: true };
+      }
 
       const query = def.query ? def.query.safeParse(searchObject(url)) : { success: true as const, data: {} };
       if (!query.success) throw new ApiProblem("validation-error", "The query is not valid.", fieldErrors(query.error, "query."));

@@ -32,7 +32,7 @@ export interface ExportJob {
   /** The request's session token: the worker proves whom it acts for, as the request did. */
   sessionToken: string;
   /** An API key rather than a session (GET /api/v1/tenants/{id}/audit-events/export): entered by app_enter_api_key. */
-  apiKey?: { ip: string | null };
+  apiKey?: { ip: string | null; actAs: boolean };
   /** Copied into the export's audit rows, as recordAudit does. */
   actorEmail: string;
   request: { ip: string | null; userAgent: string | null };
@@ -75,7 +75,8 @@ export type ExportReply =
  */
 async function enterTenant(client: pg.Client, job: ExportJob): Promise<boolean> {
   try {
-    if (job.apiKey) await client.query("SELECT role FROM app_enter_api_key($1, $2::uuid, $3)", [job.sessionToken, job.tenantId, job.apiKey.ip]);
+    if (job.apiKey)
+      await client.query("SELECT role FROM app_enter_api_key($1, $2::uuid, $3, $4)", [job.sessionToken, job.tenantId, job.apiKey.ip, job.apiKey.actAs]);
     else await client.query("SELECT role FROM app_enter($1, $2::uuid, true)", [job.sessionToken, job.tenantId]);
     return true;
   } catch (error) {

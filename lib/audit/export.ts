@@ -212,7 +212,7 @@ export async function exportAuditEvents(
     tenantId: actor.tenantId,
     userId: actor.userId,
     sessionToken: actor.credential.token,
-    ...(actor.credential.kind === "api_key" ? { apiKey: { ip: actor.credential.ip } } : {}),
+    ...(actor.credential.kind === "api_key" ? { apiKey: { ip: actor.credential.ip, actAs: actor.credential.actAs ?? false } } : {}),
     actorEmail: actor.user.email,
     request: { ip: actor.request?.ip ?? null, userAgent: actor.request?.userAgent?.slice(0, 512) ?? null },
     startMetadata: { format, filters: describeFilters(filters) },

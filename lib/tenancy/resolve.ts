@@ -49,7 +49,16 @@ export type Credential =
    * app_enter_api_key, which hashes and checks it; `ip` is recorded as where
    * it was last used. A session-only entry handed one finds no session.
    */
-  | { kind: "api_key"; token: string; ip: string | null };
+  | {
+      kind: "api_key";
+      token: string;
+      ip: string | null;
+      /**
+       * Sent with X-Act-As-Tenant (lib/tenancy/act-as.ts): the key may enter
+       * a descendant of its workspace as a delegate, decided by the database.
+       */
+      actAs?: boolean;
+    };
 
 /** Whoever a domain function acts for: a user, their proof, and where the request came from. */
 export interface Actor {

@@ -56,7 +56,7 @@ export function withTenant<T>(scope: TenantScope | Omit<TenantScope, "userId">, 
     transaction<{ role: Role }, T>(
       (literal) =>
         scope.credential.kind === "api_key"
-          ? `SELECT role FROM app_enter_api_key(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, ${literal(scope.credential.ip)})`
+          ? `SELECT role FROM ${apiKeyEntry(literal, scope.credential, scope.tenantId)}`
           : `SELECT role FROM app_enter(${literal(scope.credential.token)}, ${literal(scope.tenantId)}::uuid, true)`,
       (tx, entered) => fn(tx, entered.role),
     ),
@@ -71,6 +71,11 @@ export function withDeletedTenant<T>(credential: Credential, tenantId: string, f
   return entering(() =>
     transaction((literal) => `SELECT app_enter_deleted_tenant(${literal(credential.token)}, ${literal(tenantId)}::uuid)`, (tx) => fn(tx)),
   );
+}
+
+/** The API key's entry as SQL: its own workspace, or with X-Act-As-Tenant a descendant as a delegate. */
+export function apiKeyEntry(literal: (value: string | null) => string, credential: Extract<Credential, { kind: "api_key" }>, tenantId: string | null): string {
+  return `app_enter_api_key(${literal(credential.token)}, ${literal(tenantId)}::uuid, ${literal(credential.ip)}, ${credential.actAs ? "true" : "false"})`;
 }
 
 /** What app_enter_api_key answers: the key, its user, its workspace and the user's current role there. */
@@ -97,7 +102,7 @@ export function withApiKey<T>(
 ): Promise<T> {
   return entering(() =>
     transaction<ApiKeyEntry, T>(
-      (literal) => `SELECT * FROM app_enter_api_key(${literal(credential.token)}, ${literal(tenantId)}::uuid, ${literal(credential.ip)})`,
+      (literal) => `SELECT * FROM ${apiKeyEntry(literal, credential, tenantId)}`,
       fn,
     ),
   );
