@@ -57,6 +57,7 @@ export async function startJobsWorker(connectionString: string, options: { concu
   const db = new pg.Pool({ connectionString, max: 4 });
   // A connection that fails while idle is discarded by pg; without a listener the error would be thrown.
   db.on("error", (error) => console.error("[jobs] idle connection failed:", error.message));
+  db.on("connect", (client) => client.on("error", (error) => console.error("[jobs] connection failed:", error.message)));
   const check = await db.query<{ bypass: boolean }>("SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user");
   if (!check.rows[0]?.bypass) {
     await db.end();
