@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
+import { AdminMembersTable } from "@/components/platform/admin-members-table";
 import { WorkspaceAdminActions } from "@/components/platform/workspace-admin-actions";
-import { Card, RoleBadge } from "@/components/ui";
+import { Card } from "@/components/ui";
 import { AUDIT_SHOWN, MEMBERS_SHOWN, workspaceOverview } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
 
@@ -67,22 +68,7 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
               All members and invitations →
             </Link>
           </p>
-          <table className="mt-2 w-full min-w-[480px] text-left text-sm" data-testid="admin-members">
-            <tbody className="divide-y divide-zinc-100">
-              {o.members.map((m) => (
-                <tr key={m.userId}>
-                  <td className="px-4 py-2">
-                    {m.name ? <div className="font-medium">{m.name}</div> : null}
-                    <div className="text-zinc-600">{m.email}</div>
-                  </td>
-                  <td className="px-4 py-2">
-                    <RoleBadge role={m.role} />
-                  </td>
-                  <td className="px-4 py-2 text-zinc-500 tabular-nums">joined {when(m.joinedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AdminMembersTable members={o.members} testId="admin-members" className="mt-2" />
         </Card>
         <Card className="overflow-x-auto">
           <h2 className="px-4 pt-4 text-lg font-semibold">Audit log</h2>

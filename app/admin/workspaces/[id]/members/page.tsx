@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
+import { AdminMembersTable } from "@/components/platform/admin-members-table";
 import { Card, Input, RoleBadge, buttonClass } from "@/components/ui";
 import { memberListQuerySchema } from "@/lib/members";
 import { workspaceMembers } from "@/lib/platform/admin";
@@ -41,22 +42,7 @@ export default async function AdminWorkspaceMembersPage({ params, searchParams }
           </button>
         </form>
         <Card className="overflow-x-auto">
-          <table className="w-full min-w-[480px] text-left text-sm" data-testid="admin-members-page">
-            <tbody className="divide-y divide-zinc-100">
-              {page.members.map((m) => (
-                <tr key={m.userId}>
-                  <td className="px-4 py-2">
-                    {m.name ? <div className="font-medium">{m.name}</div> : null}
-                    <div className="text-zinc-600">{m.email}</div>
-                  </td>
-                  <td className="px-4 py-2">
-                    <RoleBadge role={m.role} />
-                  </td>
-                  <td className="px-4 py-2 text-zinc-500 tabular-nums">joined {when(m.joinedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AdminMembersTable members={page.members} testId="admin-members-page" />
         </Card>
         <nav className="flex items-center gap-3 text-sm" aria-label="Member pages">
           <span className="text-zinc-600">
