@@ -1,11 +1,20 @@
-// The gate in front of /app and /invite: what it redirects, and that it can
-// do so without any database I/O (its module graph never reaches lib/db).
+// The gate in front of /app and /invite: what it redirects, which requests
+// it is run for at all (its matcher, read as Next.js reads it), and that it
+// can do so without any database I/O (its module graph never reaches lib/db).
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
+import * as staticInfo from "next/dist/build/analysis/get-page-static-info";
+import { getMiddlewareRouteMatcher } from "next/dist/shared/lib/router/utils/middleware-route-matcher";
 import { NextRequest } from "next/server";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { middleware } from "./middleware";
+import { describe, expect, it } from "vitest";
+import { SESSION_COOKIES } from "@/lib/session-cookie";
+import { config, middleware } from "./middleware";
 import { randomBytes } from "node:crypto";
+
+// How Next.js turns a middleware's `config.matcher` into the test it runs per request (exported, not typed).
+const { getMiddlewareMatchers } = staticInfo as unknown as {
+  getMiddlewareMatchers: (matcher: unknown, nextConfig: { basePath: string; i18n: null }) => Parameters<typeof getMiddlewareRouteMatcher>[0];
+};
 
 const ROOT = import.meta.dirname;
 const request = (url: string, cookie?: string) =>
@@ -31,13 +40,6 @@ describe("middleware.ts", () => {
     );
     expect(location(middleware(request("/app/dashboard", "authjs.session-token=anything")))).toBeNull();
     expect(location(middleware(request("/app/dashboard", "__Secure-authjs.session-token=anything")))).toBeNull();
-  });
-
-  it("gives the logo route an image's policy, where pages get theirs", () => {
-    const cookie = "authjs.session-token=anything";
-    const logo = middleware(request("/app/logo/5f0c8a52-7d4e-4a43-9d64-0d3b2b8f6c11?v=0123456789abcdef", cookie));
-    expect(logo.headers.get("content-security-policy")).toBe("default-src 'none'");
-    expect(middleware(request("/app/settings/general", cookie)).headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-/);
   });
 
   it("gates /app and /invite only, however the path is spelled", () => {
@@ -71,37 +73,42 @@ describe("middleware.ts", () => {
       );
     const foreign = post("https://evil.example");
     expect(foreign.status).toBe(403);
-    expect(foreign.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
     expect(post("not a url").status).toBe(403);
     const own = post("http://localhost:3000");
     expect(own.status).toBe(200);
     expect(own.headers.get("x-middleware-next")).toBe("1");
   });
 
-  describe("security headers", () => {
-    afterEach(() => vi.unstubAllEnvs());
-    const policyOf = (response: Response) => response.headers.get("content-security-policy");
+  describe("runs only where it acts (its matcher, as Next.js reads it)", () => {
+    const runs = getMiddlewareRouteMatcher(getMiddlewareMatchers(config.matcher, { basePath: "", i18n: null }));
+    const enters = (pathname: string, headers: Record<string, string> = {}) => runs(pathname, { headers } as never, {});
+    const session = { cookie: "authjs.session-token=abc" };
 
-    it("gives every response, redirect or not, a policy with a fresh nonce, and hands the page renderer the same one", () => {
-      const page = middleware(request("/sign-in"));
-      const policy = policyOf(page);
-      expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
-      // How NextResponse.next({ request: { headers } }) passes request headers on.
-      expect(page.headers.get("x-middleware-override-headers")?.split(",")).toContain("content-security-policy");
-      expect(page.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
-      expect(policyOf(middleware(request("/sign-in")))).not.toBe(policy);
-
-      const redirect = middleware(request("/app/dashboard"));
-      expect(location(redirect)).toMatch(/^\/sign-in/);
-      expect(policyOf(redirect)).toMatch(/frame-ancestors 'none'/);
+    it("not for a signed-in page view, API call or static file: their security headers come from server.mjs", () => {
+      for (const pathname of ["/app/dashboard", "/app/settings", "/app/audit", "/admin", "/admin/plans"]) {
+        expect(enters(pathname, session), pathname).toBe(false);
+        expect(enters(pathname, { cookie: "__Secure-authjs.session-token=abc" }), pathname).toBe(false);
+      }
+      for (const pathname of ["/sign-in", "/api/health", "/api/v1/me", "/", "/_next/static/chunks/a.js"]) expect(enters(pathname), pathname).toBe(false);
     });
 
-    it("adds HSTS only when the public URL is https", () => {
-      vi.stubEnv("AUTH_URL", "http://localhost:3000");
-      expect(middleware(request("/sign-in")).headers.get("strict-transport-security")).toBeNull();
-      vi.stubEnv("AUTH_URL", "https://tenantry.example");
-      expect(middleware(request("/sign-in")).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
-      expect(middleware(request("/app/dashboard")).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    it("for the signed-in areas without a session cookie (an empty one counts as none)", () => {
+      for (const pathname of ["/app", "/app/dashboard", "/app/audit/export", "/admin", "/admin/workspaces/x"]) {
+        expect(enters(pathname), pathname).toBe(true);
+        expect(enters(pathname, { cookie: "authjs.session-token=" }), pathname).toBe(true);
+        expect(enters(pathname, { cookie: "other=1" }), pathname).toBe(true);
+      }
+      // The names it looks for are the session cookies'.
+      const missing = config.matcher.flatMap((m) => ("missing" in m ? (m.missing ?? []).map((c) => c.key) : []));
+      expect(new Set(missing)).toEqual(new Set(SESSION_COOKIES));
+    });
+
+    it("for invitation links and for anything that may be a server action, signed in or not", () => {
+      expect(enters("/invite/abc", session)).toBe(true);
+      expect(enters("/app/settings", { ...session, "next-action": "7f00" })).toBe(true);
+      expect(enters("/sign-in", { "next-action": "7f00" })).toBe(true);
+      expect(enters("/app/settings/general", { ...session, "content-type": "multipart/form-data; boundary=x" })).toBe(true);
+      expect(enters("/app/settings", { ...session, "content-type": "application/json" })).toBe(false);
     });
   });
 

@@ -1,27 +1,23 @@
-// The gate in front of the app, and the per-request security headers. It
-// performs no database I/O: it refuses a server-action POST from another
-// origin with 403 (lib/http/action-origin.ts) and one larger than Next.js
-// reads with 413 (lib/http/action-body.ts), checks that a session cookie
-// is present (the session itself is verified on the server by
-// getTenantContext), rejects malformed invitation links outright, and gives
-// every response a Content-Security-Policy with a fresh script nonce
-// (lib/http/).
+// The gate in front of the app. It performs no database I/O: it refuses a
+// server-action POST from another origin with 403 (lib/http/action-origin.ts)
+// and one larger than Next.js reads with 413 (lib/http/action-body.ts),
+// sends a request without a session cookie to sign in (the session itself
+// is verified on the server by getTenantContext) and rejects malformed
+// invitation links outright.
+//
+// It runs only for requests it may act on (the matcher below): Next.js
+// wraps every request a middleware sees in a web Request and Response, which
+// costs more CPU than a small page's render, so a signed-in page view or API
+// call never enters it. The security headers every response carries are set
+// by server.mjs (lib/http/edge.mjs).
 import { NextResponse, type NextRequest } from "next/server";
 import { oversizedAction } from "@/lib/http/action-body";
 import { crossOriginAction } from "@/lib/http/action-origin";
-import { requestSecurity } from "@/lib/http/request-security";
-import { IMAGE_CONTENT_SECURITY_POLICY, servesImage } from "@/lib/http/security-headers";
 import { isInviteTokenShape } from "@/lib/invite-token";
 import { SESSION_COOKIES } from "@/lib/session-cookie";
 
 export function middleware(request: NextRequest) {
-  const security = requestSecurity(request.headers);
-  const response =
-    refuseCrossOrigin(request) ?? refuseOversized(request) ?? gate(request) ?? NextResponse.next({ request: { headers: security.forwardedHeaders } });
-  for (const [name, value] of Object.entries(security.responseHeaders)) response.headers.set(name, value);
-  // Headers set here win over a route's own, so an image's stricter policy is set here too.
-  if (servesImage(request.nextUrl.pathname)) response.headers.set("Content-Security-Policy", IMAGE_CONTENT_SECURITY_POLICY);
-  return response;
+  return refuseCrossOrigin(request) ?? refuseOversized(request) ?? gate(request) ?? NextResponse.next();
 }
 
 function refuseCrossOrigin(request: NextRequest): NextResponse | null {
@@ -95,9 +91,33 @@ function redirectTo(request: NextRequest, path: string) {
   return NextResponse.redirect(new URL(path, request.url));
 }
 
+// Each entry is one case the middleware acts on; a request that matches none
+// never enters it. Next.js reads this object without running the module, so
+// it is written out literally, the cookie names too (lib/session-cookie.ts;
+// middleware.test.ts compares). A cookie that is present but empty counts as
+// missing, as in gate().
 export const config = {
-  // Every path but Next.js's static files, which carry next.config.ts's headers.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
-  // Node.js rather than the edge runtime: TRUSTED_PROXIES and AUTH_URL are read when the request arrives.
+  matcher: [
+    // What may be a server action (see lib/http/action-origin.ts): refused when cross-origin or too large.
+    { source: "/((?!_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "next-action" }] },
+    { source: "/((?!_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "content-type", value: "multipart/form-data.*" }] },
+    // Invitation links, whose shape is checked.
+    { source: "/invite/:path*" },
+    // The signed-in areas without a session cookie: to sign in (for /admin, nothing there).
+    {
+      source: "/app/:path*",
+      missing: [
+        { type: "cookie", key: "__Secure-authjs.session-token" },
+        { type: "cookie", key: "authjs.session-token" },
+      ],
+    },
+    {
+      source: "/admin/:path*",
+      missing: [
+        { type: "cookie", key: "__Secure-authjs.session-token" },
+        { type: "cookie", key: "authjs.session-token" },
+      ],
+    },
+  ],
   runtime: "nodejs",
 };

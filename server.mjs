@@ -1,12 +1,17 @@
-// Tenantry's HTTP server: Next.js, plus the one fact Next.js does not pass on
-// to the app — the address at the other end of the TCP connection.
+// Tenantry's HTTP server: Next.js, plus what every request needs before
+// Next.js sees it (lib/http/edge.mjs):
 //
-// Next.js fills X-Forwarded-For with the socket's address only when a
-// request has none and never appends to it, so a client that sends the
-// header hides the socket's address from every page, action, route handler
-// and middleware (see lib/http/client-address.ts). This server writes the
-// socket's address into a header of its own before Next.js sees the request,
-// replacing anything a client sent under that name.
+// - the one fact Next.js does not pass on to the app, the address at the
+//   other end of the TCP connection. Next.js fills X-Forwarded-For with the
+//   socket's address only when a request has none and never appends to it,
+//   so a client that sends the header hides the socket's address from every
+//   page, action, route handler and middleware (lib/http/client-address.ts).
+//   This server writes it into a header of its own, replacing anything a
+//   client sent under that name;
+// - the Content-Security-Policy with a fresh script nonce (on the request,
+//   where Next.js takes the nonce for its scripts, and on the response) and
+//   HSTS over https — here rather than in middleware.ts, which Next.js runs
+//   at a cost larger than a small page's render.
 //
 //   node server.mjs [--dev] [-p PORT] [-H HOSTNAME]
 //
@@ -14,9 +19,7 @@
 // listens on every interface unless -H is given, as `next start` does.
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-
-// lib/http/client-address.ts reads it under this name.
-const SOCKET_ADDRESS_HEADER = "x-tenantry-socket-address";
+import { SOCKET_ADDRESS_HEADER, edgeSecurityHeaders } from "./lib/http/edge.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -38,12 +41,24 @@ const server = createServer((req, res) => {
   const address = req.socket.remoteAddress;
   if (address) req.headers[SOCKET_ADDRESS_HEADER] = address;
   else delete req.headers[SOCKET_ADDRESS_HEADER];
+  const security = edgeSecurityHeaders(pathOf(req.url), { get: (name) => req.headers[name] ?? null });
+  for (const [name, value] of Object.entries(security.request)) {
+    if (value === null) delete req.headers[name];
+    else req.headers[name] = value;
+  }
+  for (const [name, value] of Object.entries(security.response)) res.setHeader(name, value);
   handle(req, res).catch((error) => {
     console.error(`Failed to handle ${req.method} ${req.url}`, error);
     if (!res.headersSent) res.statusCode = 500;
     res.end();
   });
 });
+
+/** The path of a request target ("/a/b?c" → "/a/b"). */
+function pathOf(url = "/") {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
 
 const app = next({ dev, dir: import.meta.dirname, hostname: hostname ?? "localhost", port, httpServer: server });
 const handle = app.getRequestHandler();

@@ -25,54 +25,19 @@
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import proxyaddr from "proxy-addr";
+import { SOCKET_ADDRESS_HEADER, trustedProxies, type HeaderSource, type TrustProxy } from "./edge.mjs";
 
-/** Set by server.mjs to the TCP peer's address; a client's value never survives it. */
-export const SOCKET_ADDRESS_HEADER = "x-tenantry-socket-address";
+// The socket header, the proxies' trust and the https test live with the
+// rest of what server.mjs does per request (edge.mjs); re-exported for the
+// app's code.
+export { SOCKET_ADDRESS_HEADER, isHttpsRequest, parseTrustedProxies, type HeaderSource, type TrustProxy } from "./edge.mjs";
 
 /** Longest user agent kept, in characters. */
 export const USER_AGENT_MAX_LENGTH = 512;
 
-/** Whether the address at `hop` (0 = the socket, 1 = the right-most X-Forwarded-For entry, …) is a trusted proxy. */
-export type TrustProxy = (address: string, hop: number) => boolean;
-
-export interface HeaderSource {
-  get(name: string): string | null;
-}
-
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
-}
-
-const trustNothing: TrustProxy = () => false;
-
-/**
- * TRUSTED_PROXIES: empty → trust nothing, the socket is the client; a whole
- * number N → the N nearest hops are proxies, whatever their addresses; else
- * a comma-separated list of addresses, CIDR ranges and proxy-addr's names
- * (loopback, linklocal, uniquelocal). A malformed list throws: a deployment
- * that cannot say which proxies it trusts must not guess.
- */
-export function parseTrustedProxies(value: string | undefined): TrustProxy {
-  const text = value?.trim() ?? "";
-  if (text === "") return trustNothing;
-  if (/^\d+$/.test(text)) {
-    const hops = Number(text);
-    return (_address, hop) => hop < hops;
-  }
-  const entries = text.split(",").map((entry) => entry.trim());
-  if (entries.some((entry) => entry === "")) throw new Error(`TRUSTED_PROXIES has an empty entry: "${text}"`);
-  try {
-    return proxyaddr.compile(entries);
-  } catch (error) {
-    throw new Error(`TRUSTED_PROXIES is not a hop count or a list of addresses and CIDR ranges: ${(error as Error).message}`);
-  }
-}
-
-let compiled: { source: string | undefined; trust: TrustProxy } | undefined;
-function trustedProxies(source: string | undefined): TrustProxy {
-  if (!compiled || compiled.source !== source) compiled = { source, trust: parseTrustedProxies(source) };
-  return compiled.trust;
 }
 
 /**
@@ -123,17 +88,4 @@ export function clientInfoFromHeaders(headers: HeaderSource, env: Record<string,
     }),
     userAgent: capUserAgent(headers.get("user-agent")),
   };
-}
-
-/**
- * Whether the visitor reached the app over https: the public URL (AUTH_URL)
- * is https, or the socket is a trusted proxy that says so in
- * X-Forwarded-Proto (its first value, as Express reads it). A client's own
- * X-Forwarded-Proto counts for nothing when it connects directly.
- */
-export function isHttpsRequest(headers: HeaderSource, env: Record<string, string | undefined> = process.env): boolean {
-  if (env.AUTH_URL?.startsWith("https://")) return true;
-  const socketAddress = headers.get(SOCKET_ADDRESS_HEADER);
-  if (!socketAddress || !trustedProxies(env.TRUSTED_PROXIES)(socketAddress, 0)) return false;
-  return headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
 }

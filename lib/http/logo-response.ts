@@ -4,7 +4,7 @@ import "server-only";
 // suspended or deleted workspace, a malformed id, no logo — gets the same
 // 404, which says nothing about which it was.
 import { DomainError } from "@/lib/errors";
-import { IMAGE_CONTENT_SECURITY_POLICY } from "@/lib/http/security-headers";
+import { IMAGE_CONTENT_SECURITY_POLICY } from "@/lib/http/edge.mjs";
 import type { Credential } from "@/lib/tenancy";
 import { readLogo } from "@/lib/workspace-settings";
 

@@ -1,9 +1,9 @@
-// The Content-Security-Policy and HSTS each response gets, and the policy the
-// page renderer is handed for its nonce.
+// The security headers: the Content-Security-Policy and HSTS server.mjs gives
+// each response (edge.mjs), the policy the page renderer is handed for its
+// nonce, and the fixed headers next.config.ts sends on every path.
 import { describe, expect, it } from "vitest";
-import { SOCKET_ADDRESS_HEADER } from "./client-address";
-import { requestSecurity } from "./request-security";
-import { STATIC_SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY, contentSecurityPolicy, createNonce } from "./security-headers";
+import { SOCKET_ADDRESS_HEADER, STRICT_TRANSPORT_SECURITY, contentSecurityPolicy, createNonce, edgeSecurityHeaders } from "./edge.mjs";
+import { STATIC_SECURITY_HEADERS } from "./security-headers";
 
 const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0]!, d.split(" ").slice(1)]));
 
@@ -38,30 +38,36 @@ describe("createNonce", () => {
   });
 });
 
-describe("requestSecurity", () => {
+describe("edgeSecurityHeaders", () => {
+  const none = new Headers();
+
   it("hands the page renderer the same policy the browser gets, replacing any the client sent", () => {
-    const headers = new Headers({
-      "content-security-policy": "script-src 'nonce-chosen-by-client'",
-      "content-security-policy-report-only": "script-src 'nonce-also-chosen'",
-      cookie: "a=b",
-    });
-    const security = requestSecurity(headers, { NODE_ENV: "production" }, "fresh+nonce/==");
-    expect(security.responseHeaders["Content-Security-Policy"]).toContain("'nonce-fresh+nonce/=='");
-    expect(security.forwardedHeaders.get("content-security-policy")).toBe(security.responseHeaders["Content-Security-Policy"]);
-    expect(security.forwardedHeaders.has("content-security-policy-report-only")).toBe(false);
-    expect(security.forwardedHeaders.get("cookie")).toBe("a=b");
+    const security = edgeSecurityHeaders("/sign-in", none, { NODE_ENV: "production" }, "fresh+nonce/==");
+    expect(security.response["Content-Security-Policy"]).toContain("'nonce-fresh+nonce/=='");
+    // server.mjs sets these on the request: the client's own policy headers are replaced or removed.
+    expect(security.request).toEqual({ "content-security-policy": security.response["Content-Security-Policy"], "content-security-policy-report-only": null });
+    expect(edgeSecurityHeaders("/sign-in", none).response["Content-Security-Policy"]).not.toBe(edgeSecurityHeaders("/sign-in", none).response["Content-Security-Policy"]);
+  });
+
+  it("gives the logo route an image's policy, and Next.js's static files none", () => {
+    expect(edgeSecurityHeaders("/app/logo/5f0c8a52-7d4e-4a43-9d64-0d3b2b8f6c11", none, {}).response["Content-Security-Policy"]).toBe("default-src 'none'");
+    expect(edgeSecurityHeaders("/app/settings/general", none, {}).response["Content-Security-Policy"]).toMatch(/script-src 'self' 'nonce-/);
+    for (const asset of ["/_next/static/chunks/a.js", "/_next/image", "/favicon.ico"]) {
+      expect(edgeSecurityHeaders(asset, none, {}), asset).toEqual({ request: {}, response: {} });
+    }
   });
 
   it("sends HSTS only over https", () => {
-    expect(requestSecurity(new Headers(), { AUTH_URL: "http://localhost:3000" }).responseHeaders).not.toHaveProperty("Strict-Transport-Security");
-    expect(requestSecurity(new Headers(), { AUTH_URL: "https://tenantry.example" }).responseHeaders["Strict-Transport-Security"]).toBe(STRICT_TRANSPORT_SECURITY);
+    const hsts = (headers: Headers, env: Record<string, string>) => edgeSecurityHeaders("/sign-in", headers, env).response["Strict-Transport-Security"];
+    expect(hsts(none, { AUTH_URL: "http://localhost:3000" })).toBeUndefined();
+    expect(hsts(none, { AUTH_URL: "https://tenantry.example" })).toBe(STRICT_TRANSPORT_SECURITY);
     const proxied = new Headers({ [SOCKET_ADDRESS_HEADER]: "10.0.0.2", "x-forwarded-proto": "https" });
-    expect(requestSecurity(proxied, {}).responseHeaders).not.toHaveProperty("Strict-Transport-Security");
-    expect(requestSecurity(proxied, { TRUSTED_PROXIES: "10.0.0.0/8" }).responseHeaders["Strict-Transport-Security"]).toBe(STRICT_TRANSPORT_SECURITY);
+    expect(hsts(proxied, {})).toBeUndefined();
+    expect(hsts(proxied, { TRUSTED_PROXIES: "10.0.0.0/8" })).toBe(STRICT_TRANSPORT_SECURITY);
   });
 
   it("lets the sign-in form reach GitHub only when GitHub sign-in is configured", () => {
-    const formAction = (env: Record<string, string>) => directives(requestSecurity(new Headers(), env).responseHeaders["Content-Security-Policy"]!).get("form-action");
+    const formAction = (env: Record<string, string>) => directives(edgeSecurityHeaders("/sign-in", none, env).response["Content-Security-Policy"]!).get("form-action");
     expect(formAction({})).toEqual(["'self'"]);
     expect(formAction({ AUTH_GITHUB_ID: "id" })).toEqual(["'self'"]);
     expect(formAction({ AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "secret" })).toEqual(["'self'", "https://github.com"]);
