@@ -42,8 +42,10 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
     if (!q) return;
     let stale = false;
     const timer = setTimeout(() => {
-      void searchSwitcherWorkspaces(q).then((result) => {
-        if (!stale) setFound(result.ok ? { q, matches: result.matches } : { q, matches: [], error: result.error });
+      const form = new FormData();
+      form.set("q", q);
+      void searchSwitcherWorkspaces(null, form).then((result) => {
+        if (!stale) setFound(result.ok ? { q, matches: result.data } : { q, matches: [], error: result.error });
       });
     }, 250);
     return () => {

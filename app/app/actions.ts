@@ -7,7 +7,7 @@ import { signOut } from "@/lib/auth";
 import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
 import type { SwitcherWorkspace } from "@/components/workspace-switcher";
 import { descendantSearchSchema, searchDescendants } from "@/lib/hierarchy/workspaces";
-import { failureFrom, formAction, getTenantContext, TENANT_COOKIE, tenantCookieOptions, userAction, withUser } from "@/lib/tenancy";
+import { formAction, TENANT_COOKIE, tenantCookieOptions, userAction, withUser } from "@/lib/tenancy";
 import { acceptInvitationById, acceptInvitationByToken } from "@/lib/invitations";
 import { withinInviteTokenLimit } from "@/lib/rate-limit";
 import { createTenant, switchTenant } from "@/lib/tenants";
@@ -63,19 +63,10 @@ export const signOutAction = formAction({ schema: z.object({}) }, async () => {
  * The switcher's search over the workspaces below those the user manages
  * (beyond the nearest 100 it lists): up to 20 matches, nearest first.
  */
-export async function searchSwitcherWorkspaces(q: string): Promise<{ ok: true; matches: SwitcherWorkspace[] } | { ok: false; error: string }> {
-  const parsed = descendantSearchSchema.safeParse({ q });
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Type part of a workspace's name." };
-  try {
-    const resolved = await getTenantContext();
-    if (resolved.kind === "signed-out" || resolved.kind === "inactive") return { ok: false, error: "Your session has ended. Sign in again." };
-    const matches = await withUser(resolved.credential, (tx) => searchDescendants(tx, parsed.data.q));
-    return {
-      ok: true,
-      matches: matches.map((m) => ({ id: m.id, name: m.name, role: m.role, parentId: m.parentId, delegate: true, via: m.viaName })),
-    };
-  } catch (error) {
-    const failure = failureFrom(error);
-    return { ok: false, error: failure.ok ? "The search failed." : failure.error };
-  }
-}
+export const searchSwitcherWorkspaces = userAction({ schema: descendantSearchSchema }, async (input, who) => {
+  const matches = await withUser(who.credential, (tx) => searchDescendants(tx, input.q));
+  return {
+    ok: true,
+    data: matches.map((m): SwitcherWorkspace => ({ id: m.id, name: m.name, role: m.role, parentId: m.parentId, delegate: true, via: m.viaName })),
+  };
+});
