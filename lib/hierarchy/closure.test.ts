@@ -2,7 +2,7 @@
 // after every step with what a recursive query over tenants.parent_id says
 // (the oracle); cycles refused by the database; who may read and write it.
 import { afterAll, describe, expect, it } from "vitest";
-import { addMember, asApp, createTenantRow, createUser, owner, pgErrorCode, unique } from "@/test/fixtures";
+import { addMember, asApp, createTenantRow, createUser, owner, pgErrorCode, setTenantStatus, unique } from "@/test/fixtures";
 
 /** A small seeded generator (mulberry32): the same seed gives the same 1,000 steps. */
 function seededRandom(seed: number) {
@@ -234,6 +234,21 @@ describe("tenant_closure", () => {
       expect(rows.map((r) => r.parent_id)).toEqual([grandparent, grandparent]);
       expect(await closureOf([grandparent, a, b, grandchild])).toEqual(await oracleOf([grandparent, a, b, grandchild]));
     });
+  });
+
+  it("lifts the children of a purged workspace even when its parent's plan is at its child limit (a purge never fails on a limit)", async () => {
+    const plan = `lift-${unique()}`;
+    await owner().query("INSERT INTO plans (id, name, child_workspaces) VALUES ($1, 'One child', 1)", [plan]);
+    const grandparent = await insertTenant(null);
+    await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [grandparent, plan]);
+    const sibling = await insertTenant(grandparent);
+    const removed = await insertTenant(grandparent);
+    const child = await insertTenant(removed);
+    created.push(child, sibling, grandparent);
+    await setTenantStatus(removed, "deleted");
+    expect(await pgErrorCode(owner().query("DELETE FROM tenants WHERE id = $1", [removed]))).toBe("ok");
+    const { rows } = await owner().query("SELECT parent_id FROM tenants WHERE id = $1", [child]);
+    expect(rows[0].parent_id).toBe(grandparent);
   });
 
   describe("as the app role", () => {

@@ -12,6 +12,7 @@
 --   workspace's children (USING), and only to that parent (WITH CHECK).
 -- * A trigger keeps the definer, outside platform mode, to parent_id: any
 --   other column it changes is refused (42501), whatever admitted the row.
+-- * The lift is exempt from the plan's child limit (a purge must not fail).
 
 CREATE OR REPLACE FUNCTION app_tenant_hierarchy_lift_children() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -52,3 +53,24 @@ CREATE FUNCTION app_tenant_definer_changes_parent_only() RETURNS trigger
 CREATE TRIGGER tenants_zz_definer_changes_parent_only
   BEFORE UPDATE ON "tenants"
   FOR EACH ROW EXECUTE FUNCTION app_tenant_definer_changes_parent_only();
+
+-- A lift is no growth: the removed workspace's children move to its parent,
+-- which the plan's child limit must not refuse — a purge refused there would
+-- be retried for ever. Only the move the lift names is exempt (only the
+-- definer, in app_tenant_hierarchy_lift_children, may re-parent at all).
+CREATE OR REPLACE FUNCTION app_plan_limit_children() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+  AS $$
+  BEGIN
+    IF TG_OP = 'UPDATE' THEN
+      IF current_user = 'tenantry_definer'
+         AND current_setting('app.lift_children', true) = OLD.parent_id::text || '/' || coalesce(NEW.parent_id::text, '') THEN
+        RETURN NEW;
+      END IF;
+    END IF;
+    IF NEW.parent_id IS NOT NULL AND current_user IN ('tenantry_app', 'tenantry_definer') THEN
+      PERFORM public.app_plan_enforce_children(NEW.parent_id);
+    END IF;
+    RETURN NEW;
+  END
+  $$;
