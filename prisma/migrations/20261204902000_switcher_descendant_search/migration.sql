@@ -4,11 +4,11 @@
 -- context's verified user could enter as a delegate — descendants of an
 -- active workspace where they hold tenant.children.manage, not deleted, with
 -- delegated access, of which they are no member — whose name or slug
--- contains the query, nearest first. One statement: the closure's
--- (ancestor_id, depth, descendant_id) index walks each managed subtree, or
--- the tenants' trigram index finds the matching names and the closure's
--- primary key keeps those below a managed workspace, whichever the planner
--- finds cheaper.
+-- contains the query, nearest first. One statement under the closure: the
+-- closure's index walks each managed subtree and the tenants' primary key
+-- checks each name (measured: 25 ms for a root with 10,100 descendants, on
+-- the 2-core dev machine; the trigram index on tenants is the planner's to
+-- take where the matches are few in a far larger table).
 CREATE FUNCTION app_search_delegable_descendants(p_query text, p_limit integer)
   RETURNS TABLE (tenant_id uuid, tenant_name text, tenant_slug text, role member_role, parent_id uuid,
                  via_id uuid, via_name text, depth integer)
