@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { switchWorkspace } from "@/app/app/actions";
+import { searchSwitcherWorkspaces, switchWorkspace } from "@/app/app/actions";
 import { nestWorkspaces } from "@/components/hierarchy/workspace-tree";
 import { Alert, RoleBadge, cx } from "@/components/ui";
 import { useFormAction } from "@/components/use-form-action";
@@ -15,6 +15,8 @@ export interface SwitcherWorkspace {
   /** Hierarchy: nested under its parent when listed; `delegate` when entered as a delegate of an ancestor, not as a member. */
   parentId?: string | null;
   delegate?: boolean;
+  /** A search result: the managed workspace it is reached through. */
+  via?: string;
 }
 
 /** The active workspace's branding (general settings): its accent colour and logo, when it has them. */
@@ -28,6 +30,29 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
   const [state, action, pending] = useFormAction(switchWorkspace, null);
   const pathname = usePathname();
   const panel = useRef<HTMLDivElement>(null);
+  const [query, setQuery] = useState("");
+  const [found, setFound] = useState<{ q: string; matches: SwitcherWorkspace[]; error?: string } | null>(null);
+  const q = query.trim();
+  const listed = q ? workspaces.filter((w) => w.name.toLowerCase().includes(q.toLowerCase())) : workspaces;
+  // Beyond the listed workspaces: the server searches every descendant of those the user manages.
+  const more = found && found.q === q ? found.matches.filter((m) => !workspaces.some((w) => w.id === m.id)) : [];
+  const searching = q !== "" && found?.q !== q;
+
+  useEffect(() => {
+    if (!q) return;
+    let stale = false;
+    const timer = setTimeout(() => {
+      const form = new FormData();
+      form.set("q", q);
+      void searchSwitcherWorkspaces(null, form).then((result) => {
+        if (!stale) setFound(result.ok ? { q, matches: result.data } : { q, matches: [], error: result.error });
+      });
+    }, 250);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [q]);
 
   useEffect(() => {
     if (!open) return;
@@ -85,8 +110,22 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
           <form action={action} aria-busy={pending || undefined}>
             <input type="hidden" name="returnTo" value={pathname} />
             <p className="px-2 pt-1 pb-2 text-xs font-medium text-zinc-500 uppercase">Switch workspace</p>
+            <input
+              type="search"
+              value={query}
+              onChange={(event) => setQuery(event.target.value)}
+              onKeyDown={(event) => {
+                // Enter searches; it does not submit the switch.
+                if (event.key === "Enter") event.preventDefault();
+              }}
+              maxLength={100}
+              placeholder="Search workspaces"
+              aria-label="Search workspaces"
+              data-testid="workspace-search"
+              className="mb-2 w-full rounded border border-zinc-200 px-2 py-1 text-sm"
+            />
             <ul className="max-h-72 space-y-0.5 overflow-y-auto">
-              {nestWorkspaces(workspaces).map(({ item: w, depth }) => (
+              {(q ? listed.map((item) => ({ item, depth: 0 })) : nestWorkspaces(listed)).map(({ item: w, depth }) => (
                 <li key={w.id} style={depth ? { paddingLeft: `${Math.min(depth, 4) * 0.75}rem` } : undefined} data-depth={depth}>
                   <button
                     type="submit"
@@ -110,7 +149,34 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
                   </button>
                 </li>
               ))}
+              {more.map((w) => (
+                <li key={w.id} data-testid="workspace-search-result">
+                  <button
+                    type="submit"
+                    name="tenantId"
+                    value={w.id}
+                    disabled={pending}
+                    className="flex w-full items-center justify-between gap-2 rounded px-2 py-1.5 text-left text-sm hover:bg-zinc-100 disabled:opacity-60"
+                  >
+                    <span className="min-w-0">
+                      <span className="block truncate">{w.name}</span>
+                      {w.via ? <span className="block truncate text-xs text-zinc-500">under {w.via}</span> : null}
+                    </span>
+                    <span className="flex shrink-0 items-center gap-1">
+                      <span className="text-[10px] text-zinc-500 uppercase">delegate</span>
+                      <RoleBadge role={w.role} />
+                    </span>
+                  </button>
+                </li>
+              ))}
             </ul>
+            {q && searching ? <p className="px-2 py-1 text-xs text-zinc-500">Searching…</p> : null}
+            {q && !searching && found?.error ? <p className="px-2 py-1 text-xs text-red-700">{found.error}</p> : null}
+            {q && !searching && !found?.error && listed.length === 0 && more.length === 0 ? (
+              <p className="px-2 py-1 text-xs text-zinc-500" data-testid="workspace-search-empty">
+                No workspace matches “{q}”.
+              </p>
+            ) : null}
             <label className="mt-2 flex items-center gap-2 border-t border-zinc-100 px-2 pt-2 text-xs text-zinc-600">
               <input type="checkbox" name="remember" className="size-3.5" />
               Remember my choice (open it when I sign in)

@@ -89,3 +89,36 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   await expect(owner.getByTestId("active-workspace")).toHaveText("Reseller Co");
   await expect(owner.getByTestId("delegation-banner")).toHaveCount(0);
 });
+
+// Beyond the nearest 100 descendants the switcher lists, its search asks the
+// server: a grandchild behind 110 children is found by name and entered.
+test("the switcher's search finds a descendant beyond the listed ones and enters it as a delegate", async ({ browser }) => {
+  const reseller = await workspaceWithRoles("Big Reseller");
+  const tag = reseller.slug.slice(-6);
+  await db().query(
+    `INSERT INTO tenants (name, slug, parent_id) SELECT 'Filler ' || g, 'filler-' || $2 || '-' || g, $1 FROM generate_series(1, 110) g`,
+    [reseller.tenantId, tag],
+  );
+  const middle = (await db().query<{ id: string }>("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $2, $3) RETURNING id", [`Zz Region ${tag}`, `region-${tag}`, reseller.tenantId])).rows[0]!;
+  const needle = `Needle Store ${tag}`;
+  await db().query("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $2, $3)", [needle, `needle-${tag}`, middle.id]);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await sessionFor(context, reseller.users.owner, reseller.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await page.getByTestId("workspace-switcher").click();
+  await expect(page.getByRole("button", { name: new RegExp(needle) })).toHaveCount(0);
+  await page.getByTestId("workspace-search").fill(`needle store ${tag}`);
+  const result = page.getByTestId("workspace-search-result");
+  await expect(result).toHaveCount(1);
+  await expect(result).toContainText(needle);
+  await expect(result).toContainText("under Big Reseller");
+  await page.getByTestId("workspace-search").fill(`nothing like this ${tag}`);
+  await expect(page.getByTestId("workspace-search-empty")).toContainText("No workspace matches");
+  await page.getByTestId("workspace-search").fill(`needle store ${tag}`);
+  await result.getByRole("button").click();
+  await expect(page.getByTestId("active-workspace")).toHaveText(needle);
+  await expect(page.getByTestId("delegation-banner")).toContainText(`as a delegate of Big Reseller`);
+  await context.close();
+});

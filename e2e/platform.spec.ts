@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { db, sessionFor, uniqueEmail, workspaceWithRoles } from "./helpers";
 import { formData, getAs, httpSession, postAction, serverAction, SIGNED_OUT } from "./server-actions";
+import { applyAuditRetention } from "../lib/jobs/retention";
 
 async function platformAdmin(name: string) {
   const email = uniqueEmail("platform");
@@ -95,4 +96,32 @@ test("a platform administrator finds a workspace, reads it under a red banner, s
   await expect(auditor.getByText("Platform admin Pat Platform viewed the workspace overview (members, usage and audit log) (read-only)").first()).toBeVisible();
   await expect(auditor.getByText("The platform suspended this workspace: unpaid invoice")).toBeVisible();
   await Promise.all([adminContext.close(), memberContext.close(), auditorContext.close()]);
+});
+
+// Audit retention (seed 003): the settings page says how long the log is
+// kept and that older events are deleted daily; the job's run deletes them
+// and the auditors read that it did in the log itself.
+test("a workspace's settings say when its audit events are deleted, and its log records the retention's run", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Retained Ridge");
+  const plan = `keep-${ws.slug.slice(-6)}`;
+  await db().query("INSERT INTO plans (id, name, audit_retention_days) VALUES ($1, 'Ninety days', 90)", [plan]);
+  await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, plan]);
+  await db().query(
+    `INSERT INTO audit_log (tenant_id, action, metadata, created_at)
+     SELECT $1, 'member.leave', '{"role": "member"}', now() - interval '120 days' - make_interval(secs => g) FROM generate_series(1, 3) g`,
+    [ws.tenantId],
+  );
+
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings/general");
+  await expect(page.getByTestId("audit-retention")).toHaveText("90 days — events older than 90 days are deleted daily");
+
+  const outcome = await applyAuditRetention(db(), ws.tenantId);
+  expect(outcome).toMatchObject({ applied: true, deleted: 3, retentionDays: 90 });
+  await page.goto("/app/audit");
+  await expect(page.getByText(/Deleted 3 events older than \d{4}-\d{2}-\d{2} \(UTC\), as the plan keeps the log 90 days/)).toBeVisible();
+  await expect(page.getByText("Left the workspace (was a member)")).toHaveCount(0);
+  await context.close();
 });

@@ -5,7 +5,9 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/lib/auth";
 import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
-import { formAction, TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
+import type { SwitcherWorkspace } from "@/components/workspace-switcher";
+import { descendantSearchSchema, searchDescendants } from "@/lib/hierarchy/workspaces";
+import { formAction, TENANT_COOKIE, tenantCookieOptions, userAction, withUser } from "@/lib/tenancy";
 import { acceptInvitationById, acceptInvitationByToken } from "@/lib/invitations";
 import { withinInviteTokenLimit } from "@/lib/rate-limit";
 import { createTenant, switchTenant } from "@/lib/tenants";
@@ -55,4 +57,16 @@ export const acceptInvitationLinkAction = userAction({ schema: z.object({ token:
 export const signOutAction = formAction({ schema: z.object({}) }, async () => {
   (await cookies()).delete(TENANT_COOKIE);
   await signOut({ redirectTo: "/sign-in" });
+});
+
+/**
+ * The switcher's search over the workspaces below those the user manages
+ * (beyond the nearest 100 it lists): up to 20 matches, nearest first.
+ */
+export const searchSwitcherWorkspaces = userAction({ schema: descendantSearchSchema }, async (input, who) => {
+  const matches = await withUser(who.credential, (tx) => searchDescendants(tx, input.q));
+  return {
+    ok: true,
+    data: matches.map((m): SwitcherWorkspace => ({ id: m.id, name: m.name, role: m.role, parentId: m.parentId, delegate: true, via: m.viaName })),
+  };
 });

@@ -1,6 +1,7 @@
 import type { WorkspacePlan } from "@/lib/billing/limits";
 
 const limit = (n: number | null) => (n === null ? "Unlimited" : n.toLocaleString("en"));
+const days = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "day" : "days"}`;
 
 /** A workspace's plan and its limits, for its settings page (seed 003). */
 export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
@@ -19,7 +20,11 @@ export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
       <dt className="text-zinc-500">Child workspaces</dt>
       <dd>{limit(plan.childWorkspaces)}</dd>
       <dt className="text-zinc-500">Audit log kept</dt>
-      <dd>{plan.auditRetentionDays === null ? "Forever" : `${plan.auditRetentionDays.toLocaleString("en")} days`}</dd>
+      <dd data-testid="audit-retention">
+        {plan.auditRetentionDays === null
+          ? "Forever"
+          : `${days(plan.auditRetentionDays)} — events older than ${days(plan.auditRetentionDays)} are deleted daily`}
+      </dd>
       <dt className="text-zinc-500">Audit log export</dt>
       <dd>{plan.exportAllowed ? "Included" : "Not included"}</dd>
     </dl>

@@ -2,7 +2,7 @@
 // after every step with what a recursive query over tenants.parent_id says
 // (the oracle); cycles refused by the database; who may read and write it.
 import { afterAll, describe, expect, it } from "vitest";
-import { addMember, asApp, createTenantRow, createUser, owner, pgErrorCode, unique } from "@/test/fixtures";
+import { addMember, asApp, createTenantRow, createUser, owner, pgErrorCode, setTenantStatus, unique } from "@/test/fixtures";
 
 /** A small seeded generator (mulberry32): the same seed gives the same 1,000 steps. */
 function seededRandom(seed: number) {
@@ -147,6 +147,108 @@ describe("tenant_closure", () => {
       two.release();
     }
     expect(await closureOf([a, b])).toEqual(await oracleOf([a, b]));
+  });
+
+  describe("as the definer role (what its functions and triggers may write)", () => {
+    /** Runs `fn` as tenantry_definer on the owner's connection, with `lift` as app.lift_children if given; always rolled back. */
+    async function asDefiner<T>(lift: string | null, fn: (c: import("pg").PoolClient) => Promise<T>): Promise<T> {
+      const client = await owner().connect();
+      try {
+        await client.query("BEGIN");
+        if (lift !== null) await client.query("SELECT set_config('app.lift_children', $1, true)", [lift]);
+        await client.query("SET LOCAL ROLE tenantry_definer");
+        return await fn(client);
+      } finally {
+        await client.query("ROLLBACK").catch(() => {});
+        client.release();
+      }
+    }
+    const attempt = async (c: import("pg").PoolClient, text: string, values: unknown[]) => {
+      await c.query("SAVEPOINT probe");
+      try {
+        const result = await c.query(text, values);
+        return `updated ${result.rowCount}`;
+      } catch (error) {
+        return (error as { code?: string }).code ?? String(error);
+      } finally {
+        await c.query("ROLLBACK TO SAVEPOINT probe");
+      }
+    };
+
+    it("updates no workspace's name, status, plan or parent outside a lift of children (the loose policy let it)", async () => {
+      const parent = await insertTenant(null);
+      const child = await insertTenant(parent);
+      const other = await insertTenant(null);
+      created.push(child, parent, other);
+      const outcomes = await asDefiner(null, async (c) => ({
+        name: await attempt(c, "UPDATE tenants SET name = 'Renamed by the definer' WHERE id = $1", [child]),
+        status: await attempt(c, "UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1", [child]),
+        plan: await attempt(c, "UPDATE tenants SET plan_id = 'free' WHERE id = $1", [child]),
+        parent: await attempt(c, "UPDATE tenants SET parent_id = $2 WHERE id = $1", [child, other]),
+      }));
+      // Row-level security hides the rows from the UPDATE: nothing is touched.
+      expect(outcomes).toEqual({ name: "updated 0", status: "updated 0", plan: "updated 0", parent: "updated 0" });
+      const { rows } = await owner().query("SELECT name, status, parent_id FROM tenants WHERE id = $1", [child]);
+      expect(rows[0]).toMatchObject({ status: "active", parent_id: parent });
+      expect(rows[0].name).not.toBe("Renamed by the definer");
+    });
+
+    it("in a lift, moves only the removed workspace's children, only to its parent, and changes nothing else of them", async () => {
+      const grandparent = await insertTenant(null);
+      const removed = await insertTenant(grandparent);
+      const child = await insertTenant(removed);
+      const elsewhere = await insertTenant(null);
+      const unrelated = await insertTenant(elsewhere);
+      created.push(child, removed, grandparent, unrelated, elsewhere);
+      const outcomes = await asDefiner(`${removed}/${grandparent}`, async (c) => ({
+        name: await attempt(c, "UPDATE tenants SET name = 'Renamed in a lift' WHERE id = $1", [child]),
+        nameAndParent: await attempt(c, "UPDATE tenants SET name = 'Renamed in a lift', parent_id = $2 WHERE id = $1", [child, grandparent]),
+        elsewhere: await attempt(c, "UPDATE tenants SET parent_id = $2 WHERE id = $1", [child, elsewhere]),
+        unrelated: await attempt(c, "UPDATE tenants SET parent_id = NULL WHERE id = $1", [unrelated]),
+        lift: await attempt(c, "UPDATE tenants SET parent_id = $2 WHERE id = $1", [child, grandparent]),
+      }));
+      expect(outcomes).toEqual({ name: "42501", nameAndParent: "42501", elsewhere: "42501", unrelated: "updated 0", lift: "updated 1" });
+    });
+
+    it("still lifts the children of a removed workspace to its parent (the purge's path)", async () => {
+      const grandparent = await insertTenant(null);
+      const removed = await insertTenant(grandparent);
+      const [a, b] = [await insertTenant(removed), await insertTenant(removed)];
+      const grandchild = await insertTenant(a);
+      created.push(grandchild, a, b, grandparent);
+      const client = await owner().connect();
+      let settingAfter: string;
+      try {
+        await client.query("BEGIN");
+        await client.query("DELETE FROM tenants WHERE id = $1", [removed]);
+        settingAfter = (await client.query("SELECT coalesce(current_setting('app.lift_children', true), '') AS v")).rows[0].v;
+        await client.query("COMMIT");
+      } finally {
+        client.release();
+      }
+      // The lift's setting is cleared once it is done.
+      expect(settingAfter).toBe("");
+      const { rows } = await owner().query<{ id: string; parent_id: string }>("SELECT id, parent_id FROM tenants WHERE id = ANY($1::uuid[]) ORDER BY id", [
+        [a, b],
+      ]);
+      expect(rows.map((r) => r.parent_id)).toEqual([grandparent, grandparent]);
+      expect(await closureOf([grandparent, a, b, grandchild])).toEqual(await oracleOf([grandparent, a, b, grandchild]));
+    });
+  });
+
+  it("lifts the children of a purged workspace even when its parent's plan is at its child limit (a purge never fails on a limit)", async () => {
+    const plan = `lift-${unique()}`;
+    await owner().query("INSERT INTO plans (id, name, child_workspaces) VALUES ($1, 'One child', 1)", [plan]);
+    const grandparent = await insertTenant(null);
+    await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [grandparent, plan]);
+    const sibling = await insertTenant(grandparent);
+    const removed = await insertTenant(grandparent);
+    const child = await insertTenant(removed);
+    created.push(child, sibling, grandparent);
+    await setTenantStatus(removed, "deleted");
+    expect(await pgErrorCode(owner().query("DELETE FROM tenants WHERE id = $1", [removed]))).toBe("ok");
+    const { rows } = await owner().query("SELECT parent_id FROM tenants WHERE id = $1", [child]);
+    expect(rows[0].parent_id).toBe(grandparent);
   });
 
   describe("as the app role", () => {

@@ -3,7 +3,8 @@
 // audit trail in both workspaces' logs.
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
-import { createChildWorkspace, setDelegation } from "@/lib/hierarchy/workspaces";
+import { createChildWorkspace, searchDescendants, setDelegation } from "@/lib/hierarchy/workspaces";
+import { withUser } from "@/lib/tenancy";
 import { actAsRefusal, actAsTenantFromHeaders, withActAs } from "@/lib/tenancy/act-as";
 import { resolveTenantContext, type TenantContext } from "@/lib/tenancy/resolve";
 import { switchTenant } from "@/lib/tenants";
@@ -129,5 +130,57 @@ describe("the act-as entry (X-Act-As-Tenant)", () => {
     await setTenantStatus(childId, "active");
     await owner().query("UPDATE tenants SET delegate_role = NULL WHERE id = $1", [childId]);
     expect(await refusal(delegate, childId)).toEqual({ status: 403, type: "forbidden" });
+  });
+});
+
+describe("the switcher's search below the listed workspaces", () => {
+  /** A child (or deeper) row put in place by the owner's connection. */
+  async function under(parentId: string, name: string, extra: { delegateRole?: null; deleted?: boolean } = {}) {
+    const { rows } = await owner().query<{ id: string }>("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $2, $3) RETURNING id", [
+      name,
+      `sd-${unique()}`,
+      parentId,
+    ]);
+    const id = rows[0]!.id;
+    if (extra.delegateRole === null) await owner().query("UPDATE tenants SET delegate_role = NULL WHERE id = $1", [id]);
+    if (extra.deleted) await setTenantStatus(id, "deleted");
+    return id;
+  }
+  const search = (user: Parameters<typeof credentialOf>[0], q: string) => withUser(credentialOf(user), (tx) => searchDescendants(tx, q));
+
+  it("finds, nearest first, the descendants beyond the nearest 100 that a manager could enter as a delegate, and nothing for anyone else", async () => {
+    const { parent, parentAdmin, parentMember } = await reseller();
+    const tag = unique();
+    // 120 children: the switcher's list stops at 100 of them.
+    await owner().query(
+      `INSERT INTO tenants (name, slug, parent_id) SELECT 'Filler ' || g, 'sd-' || $2 || '-' || g, $1 FROM generate_series(1, 120) g`,
+      [parent.id, tag],
+    );
+    const far = await under(parent.id, `Zeta needle-${tag}`);
+    const deep = await under(await under(parent.id, `Middle ${tag}`), `Deep Needle-${tag}`);
+    await under(parent.id, `Needle-${tag} closed`, { delegateRole: null });
+    await under(parent.id, `Needle-${tag} trashed`, { deleted: true });
+    const mine = await under(parent.id, `Needle-${tag} mine`);
+    await addMember(mine, parentAdmin.id, "member");
+    const stranger = await createTenantRow({ name: `Needle-${tag} elsewhere` });
+
+    const found = await search(parentAdmin, `needle-${tag}`);
+    expect(found.map((m) => [m.id, m.depth, m.viaId, m.role])).toEqual([
+      [far, 1, parent.id, "admin"],
+      [deep, 2, parent.id, "admin"],
+    ]);
+    expect(found.map((m) => m.id)).not.toContain(stranger.id);
+    // By slug too; LIKE's wildcards are plain characters.
+    expect((await search(parentAdmin, `sd-${tag}-11`)).map((m) => m.name).sort()).toEqual(["Filler 11", "Filler 110", "Filler 111", "Filler 112", "Filler 113", "Filler 114", "Filler 115", "Filler 116", "Filler 117", "Filler 118", "Filler 119"]);
+    expect(await search(parentAdmin, "%")).toEqual([]);
+    // A member of the parent manages no children: nothing.
+    expect(await search(parentMember, `needle-${tag}`)).toEqual([]);
+  });
+
+  it("refuses an empty or overlong search in the database too", async () => {
+    const { parentAdmin } = await reseller();
+    for (const q of ["", "   ", "x".repeat(101)]) {
+      await expect(search(parentAdmin, q)).rejects.toMatchObject({ code: "22023" });
+    }
   });
 });

@@ -114,3 +114,35 @@ export async function setDelegation(actor: TenantActor, choice: DelegationChoice
     return { changed: true };
   });
 }
+
+/** One workspace the switcher's search found below a workspace the user manages. */
+export interface DescendantMatch {
+  id: string;
+  name: string;
+  slug: string;
+  /** The role a delegate gets there. */
+  role: DelegateRole;
+  parentId: string | null;
+  viaId: string;
+  viaName: string;
+  depth: number;
+}
+
+export const DESCENDANT_SEARCH_LIMIT = 20;
+export const descendantSearchSchema = z.object({
+  q: z.string().trim().min(1, { error: "Type part of a workspace's name." }).max(100, { error: "Search with at most 100 characters." }),
+});
+
+/**
+ * The switcher's search beyond the nearest 100 descendants it lists: the
+ * workspaces below those the user manages that they could enter as a
+ * delegate, whose name or slug contains `q`, nearest first (one indexed
+ * query in the database, app_search_delegable_descendants, for the verified
+ * user of `tx`'s context).
+ */
+export async function searchDescendants(tx: Tx, q: string, limit = DESCENDANT_SEARCH_LIMIT): Promise<DescendantMatch[]> {
+  return tx.query<DescendantMatch>(sql`
+    SELECT tenant_id AS id, tenant_name AS name, tenant_slug AS slug, role, parent_id AS "parentId",
+           via_id AS "viaId", via_name AS "viaName", depth
+      FROM app_search_delegable_descendants(${q}, ${limit}::int)`);
+}

@@ -6,6 +6,7 @@
 import pg from "pg";
 import { run, type Runner, type TaskList } from "graphile-worker";
 import { purgeWorkspace, workspacesDueForPurge } from "./purge";
+import { applyAuditRetention, workspacesDueForRetention } from "./retention";
 import { sendTransferEmail, sweepTransfers, type TransferEmailJob } from "./transfer";
 
 /**
@@ -37,12 +38,25 @@ export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): Tas
     transfer_email: async (payload) => {
       await sendTransferEmail(db, payload as TransferEmailJob);
     },
+    // Audit retention (lib/jobs/retention.ts): the workspaces with events past their plan's retention…
+    audit_retention_sweep: async (_payload, helpers) => {
+      for (const tenantId of await workspacesDueForRetention(db, clock())) {
+        await helpers.addJob("audit_retention", { tenantId }, { jobKey: `audit_retention:${tenantId}`, maxAttempts: 10 });
+      }
+    },
+    // …each deleted in batches, one job per workspace.
+    audit_retention: async (payload, helpers) => {
+      const { tenantId } = payload as { tenantId: string };
+      const outcome = await applyAuditRetention(db, tenantId, { now: clock() });
+      if (!outcome.applied || outcome.deleted) helpers.logger.info(`audit retention ${tenantId}: ${JSON.stringify(outcome)}`);
+    },
   };
 }
 
 // Hourly: a workspace's 30 days are up within the hour after they end.
 // Every minute: a transfer's deadline is kept to the minute.
-const CRONTAB = "0 * * * * purge_sweep\n* * * * * transfer_sweep";
+// Daily at 03:30 UTC: audit retention (a worker that was down then catches up when it starts, within a day).
+export const CRONTAB = ["0 * * * * purge_sweep", "* * * * * transfer_sweep", "30 3 * * * audit_retention_sweep ?fill=1d"].join("\n");
 
 export interface JobsWorker {
   stop(): Promise<void>;

@@ -135,6 +135,12 @@ export const auditModule = defineModule({
         return `Started an export as ${format(m)}${filtered}`;
       },
     },
+    // Written by the daily retention job (lib/jobs/retention.ts), no actor: the plan's retention applied.
+    "audit.retention.apply": {
+      label: "Retention applied",
+      describe: (m) =>
+        `Deleted ${count(m.deleted, "event")} older than ${str(m.cutoff).slice(0, 10) || "?"} (UTC), as the plan keeps the log ${count(m.retention_days, "day")}`,
+    },
     "audit.export.finish": {
       label: "Export ended",
       describe: (m) =>
