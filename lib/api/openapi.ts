@@ -36,6 +36,8 @@ export async function openApiDocument() {
   for (const e of await apiEndpoints()) {
     const problems = [...(e.params || e.session ? COMMON : COMMON.filter((t) => t !== "not-found")), ...e.problems];
     if (e.body || e.query) problems.push("validation-error");
+    // Every POST honours Idempotency-Key (lib/api/route.ts): a key still in use is 409, reused for another request 422.
+    if (e.method === "post") problems.push("conflict", "idempotency-key-reused");
     const operation: ZodOpenApiOperationObject = {
       operationId: e.operationId,
       summary: e.summary,

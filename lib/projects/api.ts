@@ -102,7 +102,7 @@ export const createProjectEndpoint = endpoint({
   permission: "projects.manage",
   write: true,
   success: { status: 201, description: "The project.", schema: Project },
-  problems: ["validation-error", "idempotency-key-reused"],
+  problems: ["validation-error"],
   async handle(ctx) {
     return { status: 201, body: toApi(await createProject(requireKey(ctx).actor, ctx.body)) };
   },
