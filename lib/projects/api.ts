@@ -19,11 +19,12 @@ import {
   type Project as ProjectRow,
 } from "@/lib/projects";
 
-// Projects in the REST API (/api/v1/tenants/{tenantId}/projects): the same
-// lib/projects functions as the page and its actions (the same rules, the
-// same audit rows), projects.read to read and projects.manage to change,
-// as the roles matrix says. Registered by the module's definition
-// (api: () => import("./api")); the route files export these endpoints.
+// Projects in the REST API (/api/v1/tenants/{tenantId}/projects, written by
+// npm run new:resource): the same lib/projects functions as the page and its
+// actions (the same rules, the same audit rows), projects.read to read and
+// projects.manage to change, as the roles matrix says. Registered by the
+// module's definition (api: () => import("./api")); the route files under
+// app/api/v1/tenants/[tenantId]/projects export these endpoints.
 
 const ProjectPath = TenantPath.extend({ projectId: uuid("project id") });
 
@@ -48,7 +49,7 @@ const ProjectsQuery = z.object({
   cursor: z.string().max(200).optional().meta({ description: "nextCursor from the previous page." }),
 });
 
-const ProjectCreate = createProjectSchema.meta({ id: "ProjectCreate", description: "A name (1 to 200 characters) and an optional description (at most 2,000)." });
+const ProjectCreate = createProjectSchema.meta({ id: "ProjectCreate" });
 const ProjectPatch = z
   .object({
     name: nameSchema.optional(),
@@ -58,14 +59,14 @@ const ProjectPatch = z
   .refine((v) => v.name !== undefined || v.description !== undefined || v.archived !== undefined, { error: "Send a name, a description or archived." })
   .meta({ id: "ProjectPatch" });
 
-const toApi = (p: ProjectRow) => ({
-  id: p.id,
-  name: p.name,
-  description: p.description,
-  archived: p.archivedAt !== null,
-  archivedAt: p.archivedAt ? iso(p.archivedAt) : null,
-  createdAt: iso(p.createdAt),
-  updatedAt: iso(p.updatedAt),
+const toApi = (row: ProjectRow) => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  archived: row.archivedAt !== null,
+  archivedAt: row.archivedAt ? iso(row.archivedAt) : null,
+  createdAt: iso(row.createdAt),
+  updatedAt: iso(row.updatedAt),
 });
 
 export const listProjectsEndpoint = endpoint({
@@ -73,7 +74,7 @@ export const listProjectsEndpoint = endpoint({
   method: "get",
   path: "/tenants/{tenantId}/projects",
   summary: `The workspace's projects, ${PAGE_SIZE} a page, newest first`,
-  description: "As on the projects page: the active ones unless status says otherwise, searched in names and descriptions with q.",
+  description: "As on the projects page: the active ones unless status says otherwise (all: active first), searched in names and descriptions.",
   params: TenantPath,
   query: ProjectsQuery,
   permission: "projects.read",
@@ -82,8 +83,7 @@ export const listProjectsEndpoint = endpoint({
   problems: ["validation-error"],
   async load(tx, ctx) {
     const page = pageOf(ctx.query.cursor);
-    const query = listQuerySchema.parse({ q: ctx.query.q ?? "", status: ctx.query.status ?? "active", page });
-    const data = await listProjects(tx, { tenantId: ctx.params.tenantId }, query);
+    const data = await listProjects(tx, { tenantId: ctx.params.tenantId }, listQuerySchema.parse({ q: ctx.query.q ?? "", status: ctx.query.status ?? "active", page }));
     return {
       status: 200,
       body: { data: data.rows.map(toApi), total: data.total, nextCursor: page * data.pageSize < data.total ? pageCursor(page + 1) : null },
@@ -96,7 +96,7 @@ export const createProjectEndpoint = endpoint({
   method: "post",
   path: "/tenants/{tenantId}/projects",
   summary: "Create a project",
-  description: "As on the projects page (projects.manage: owners, admins and members by default). Audited as project.create. Honours Idempotency-Key.",
+  description: "As on the projects page (projects.manage). Audited as project.create. Honours Idempotency-Key.",
   params: TenantPath,
   body: ProjectCreate,
   permission: "projects.manage",
@@ -119,9 +119,9 @@ export const getProjectEndpoint = endpoint({
   success: { status: 200, description: "The project.", schema: Project },
   problems: [],
   async load(tx, ctx) {
-    const project = await getProject(tx, { tenantId: ctx.params.tenantId }, ctx.params.projectId);
-    if (!project) throw new ApiProblem("not-found", "There is no such project.");
-    return { status: 200, body: toApi(project) };
+    const row = await getProject(tx, { tenantId: ctx.params.tenantId }, ctx.params.projectId);
+    if (!row) throw new ApiProblem("not-found", "There is no such project.");
+    return { status: 200, body: toApi(row) };
   },
 });
 
@@ -131,7 +131,7 @@ export const updateProjectEndpoint = endpoint({
   path: "/tenants/{tenantId}/projects/{projectId}",
   summary: "Rename a project, change its description, archive it or bring it back",
   description:
-    "What is not sent stays as it is. In one transaction, audited as the page's edit (project.update, when the name or description changes) and archive (project.archive / project.unarchive, when that changes); sending what is already so changes and records nothing.",
+    "What is not sent stays as it is. In one transaction, audited as the page's edit (project.update) and archive (project.archive / project.unarchive); what is already so changes and records nothing.",
   params: ProjectPath,
   body: ProjectPatch,
   permission: "projects.manage",
