@@ -1,5 +1,6 @@
 // Projects in the REST API, against the real database (written by npm run
-// new:resource): each endpoint × role as the matrix says; the audit rows the
+// new:resource, then given the description, the archive and the status
+// filter by hand): each endpoint × role as the matrix says; the audit rows the
 // API writes are the page's (the lib as the actions call it); a read key
 // changes nothing; a key of another workspace gets 404 and changes nothing;
 // pages, search, validation, Idempotency-Key under 20 concurrent POSTs — and,
@@ -8,7 +9,10 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { ROLES, can, type Permission } from "@/lib/tenancy";
-import { createProject, createProjectSchema, deleteProject, updateProject, updateProjectSchema } from "@/lib/projects";
+import {
+  archiveProjectSchema,
+  setProjectArchived,
+  createProject, createProjectSchema, deleteProject, updateProject, updateProjectSchema } from "@/lib/projects";
 import { apiCaller, apiKeyFor, contractViolations, expectProblem, type Recorded } from "@/test/api";
 import { actorFor, auditRows, createWorkspace, owner } from "@/test/fixtures";
 
@@ -161,6 +165,66 @@ describe("projects by API key", () => {
     expect(retry.headers["idempotent-replayed"]).toBe("true");
     expect(retry.body).toEqual(answers.find((a) => a.status === 201)!.body);
     expectProblem(await send("Twice"), "idempotency-key-reused");
+  });
+});
+
+describe("projects' description, archive and status by API key", () => {
+  it("writes the page's audit rows for a description, an archive and its undoing, as the page's edit and archive do", async () => {
+    const [viaLib, viaApi] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const actor = actorFor(viaLib.tenant, viaLib[manager]);
+    const made = await createProject(actor, createProjectSchema.parse({ name: "Launch", description: "First\r\nplan" }));
+    await updateProject(actor, updateProjectSchema.parse({ id: made.id, name: "Launch", description: "" }));
+    await setProjectArchived(actor, archiveProjectSchema.parse({ id: made.id, archived: "true" }));
+    await setProjectArchived(actor, archiveProjectSchema.parse({ id: made.id, archived: "true" }));
+    await setProjectArchived(actor, archiveProjectSchema.parse({ id: made.id, archived: "false" }));
+
+    const key = await apiKeyFor(viaApi, manager);
+    const created = await call("createProject", { key, params: { tenantId: viaApi.tenant.id }, body: { name: "Launch", description: "First\r\nplan" } });
+    expect(created.body).toMatchObject({ description: "First\nplan", archived: false, archivedAt: null });
+    const params = { tenantId: viaApi.tenant.id, projectId: created.body.id };
+    expect((await call("updateProject", { key, params, body: { description: null } })).body).toMatchObject({ name: "Launch", description: null });
+    const archived = await call("updateProject", { key, params, body: { archived: true } });
+    expect(archived.body).toMatchObject({ archived: true, archivedAt: expect.any(String) });
+    expect((await call("updateProject", { key, params, body: { archived: true } })).body.archivedAt).toBe(archived.body.archivedAt);
+    expect((await call("updateProject", { key, params, body: { archived: false } })).body).toMatchObject({ archived: false, archivedAt: null });
+
+    const expected = await projectAudit(viaLib.tenant.id);
+    expect(expected.map((r) => r.action)).toEqual(["project.create", "project.update", "project.archive", "project.unarchive"]);
+    expect(await projectAudit(viaApi.tenant.id)).toEqual(expected);
+  });
+
+  it("renames, describes and archives in one PATCH: one transaction, the edit's row then the archive's; what is not sent stays", async () => {
+    const ws = await createWorkspace();
+    const key = await apiKeyFor(ws, manager);
+    const made = await createProject(actorFor(ws.tenant, ws[manager]), { name: "Before", description: "Kept" });
+    const params = { tenantId: ws.tenant.id, projectId: made.id };
+    expect((await call("updateProject", { key, params, body: { name: "After" } })).body).toMatchObject({ name: "After", description: "Kept" });
+    const both = await call("updateProject", { key, params, body: { name: "Last", description: "New", archived: true } });
+    expect(both.body).toMatchObject({ name: "Last", description: "New", archived: true });
+    expect((await projectAudit(ws.tenant.id)).slice(-2)).toEqual([
+      { action: "project.update", target_type: "project", metadata: { name: "Last", from: "After", to: "Last", description_changed: true } },
+      { action: "project.archive", target_type: "project", metadata: { name: "Last" } },
+    ]);
+    // A refused field refuses the whole request: nothing of it is applied.
+    expectProblem(await call("updateProject", { key, params, body: { name: "Never", archived: "yes" } }), "validation-error");
+    expectProblem(await call("updateProject", { key, params, body: { description: "x".repeat(2001) } }), "validation-error");
+    expect((await stored(made.id))!.name).toBe("Last");
+  });
+
+  it("lists the active ones by default, the archived ones or all (active first), and searches descriptions", async () => {
+    const ws = await createWorkspace();
+    const actor = actorFor(ws.tenant, ws[manager]);
+    const old = await createProject(actor, { name: "Old", description: "the haystack" });
+    await setProjectArchived(actor, { id: old.id, archived: true });
+    await createProject(actor, { name: "Current" });
+    const key = await apiKeyFor(ws, "auditor", "read");
+    const names = async (query?: string) =>
+      (await call("listProjects", { key, params: { tenantId: ws.tenant.id }, query })).body.data.map((p: { name: string }) => p.name);
+    expect(await names()).toEqual(["Current"]);
+    expect(await names("status=archived")).toEqual(["Old"]);
+    expect(await names("status=all")).toEqual(["Current", "Old"]);
+    expect(await names("status=all&q=haystack")).toEqual(["Old"]);
+    expectProblem(await call("listProjects", { key, params: { tenantId: ws.tenant.id }, query: "status=deleted" }), "validation-error");
   });
 });
 
