@@ -14,7 +14,7 @@ import path from "node:path";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, owner } from "@/test/fixtures";
-import { REGISTRY_MARKER, ResourceError, generate, namesFor, type GenerateResult } from "./new-resource";
+import { API_REGISTRY_MARKER, REGISTRY_MARKER, ResourceError, generate, namesFor, type GenerateResult } from "./new-resource";
 
 const REPO = path.join(import.meta.dirname, "..");
 
@@ -28,6 +28,7 @@ function scratchRoot({ api = true } = {}): string {
   if (api) {
     mkdirSync(path.join(root, "app/api/v1"), { recursive: true });
     cpSync(path.join(REPO, "lib/api/schemas.ts"), path.join(root, "lib/api/schemas.ts"));
+    cpSync(path.join(REPO, "lib/api/modules.ts"), path.join(root, "lib/api/modules.ts"));
   }
   for (const dir of readdirSync(path.join(REPO, "prisma/migrations"))) {
     if (/^\d{14}_/.test(dir)) mkdirSync(path.join(root, "prisma/migrations", dir));
@@ -113,13 +114,18 @@ describe("generating into a scratch copy", () => {
       const text = readFileSync(path.join(root, file), "utf8");
       expect(text, file).not.toMatch(/\{\{[A-Za-z]+\}\}/);
     }
-    expect(result.edited).toEqual(["prisma/schema.prisma", "lib/registry/index.ts"]);
+    expect(result.edited).toEqual(["prisma/schema.prisma", "lib/registry/index.ts", "lib/api/modules.ts"]);
     expect(result.notes).toEqual([]);
   });
 
-  it("writes the API's endpoints, named by the definition (nothing central edited for them), and its route files", () => {
-    const definition = readFileSync(path.join(root, "lib/time-entries/definition.ts"), "utf8");
-    expect(definition).toContain('api: (): Promise<ModuleApi> => import("./api"),');
+  it("writes the API's endpoints and route files, and registers them with one line above the API's marker (and its import)", () => {
+    const before = readFileSync(path.join(REPO, "lib/api/modules.ts"), "utf8").split("\n");
+    const after = readFileSync(path.join(root, "lib/api/modules.ts"), "utf8").split("\n");
+    expect(after.filter((line) => !before.includes(line))).toEqual([
+      'import { endpoints as timeEntriesApi } from "@/lib/time-entries/api";',
+      '  { module: "time_entries", endpoints: timeEntriesApi },',
+    ]);
+    expect(after[after.indexOf('  { module: "time_entries", endpoints: timeEntriesApi },') + 1]).toContain(API_REGISTRY_MARKER);
     const api = readFileSync(path.join(root, "lib/time-entries/api.ts"), "utf8");
     for (const op of ["listTimeEntries", "createTimeEntry", "getTimeEntry", "updateTimeEntry", "deleteTimeEntry"]) expect(api).toContain(`operationId: "${op}"`);
     expect(api).toContain('path: "/tenants/{tenantId}/time-entries/{timeEntryId}"');
@@ -197,15 +203,14 @@ describe("generating into a scratch copy", () => {
     }
   });
 
-  it("writes no API where there is none: no files, no api line, a note saying so", () => {
+  it("writes no API where there is none: no files, no registration, a note saying so", () => {
     const other = scratchRoot({ api: false });
     try {
       const plain = generate({ root: other, name: "invoices" });
       expect(plain.created.filter((f) => f.includes("api"))).toEqual([]);
       expect(plain.notes).toEqual(["There is no app/api/v1: no REST API was written for the resource."]);
-      const definition = readFileSync(path.join(other, "lib/invoices/definition.ts"), "utf8");
-      expect(definition).not.toContain("api:");
-      expect(definition).toContain('import { defineModule, str } from "@/lib/registry/define";');
+      expect(plain.edited).toEqual(["prisma/schema.prisma", "lib/registry/index.ts"]);
+      expect(existsSync(path.join(other, "lib/api/modules.ts"))).toBe(false);
     } finally {
       rmSync(other, { recursive: true, force: true });
     }

@@ -7,10 +7,9 @@
 // definition, list/create/rename/delete through withTenant with audit rows,
 // the row factory prisma/rls.test.ts finds, a test), the page, its actions and
 // its client forms; when the versioned REST API exists (app/api/v1), its
-// endpoints (lib/<name>/api.ts, named by the definition, so the API's
-// document lists them with nothing central edited), their route files and
-// their test — and registers the module with one line in
-// lib/registry/index.ts. It refuses to overwrite anything: if any file it
+// endpoints (lib/<name>/api.ts), their route files and their test — and
+// registers the module with one line in lib/registry/index.ts (and its API
+// with one line in lib/api/modules.ts). It refuses to overwrite anything: if any file it
 // would write exists, or the table, model, registration or an API schema name
 // does, it writes nothing and exits with 1.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -21,6 +20,7 @@ const TEMPLATES = path.join(import.meta.dirname, "templates", "resource");
 const ROLES = ["owner", "admin", "auditor", "member"] as const;
 type Role = (typeof ROLES)[number];
 export const REGISTRY_MARKER = "// new:resource registers here";
+export const API_REGISTRY_MARKER = "// new:resource registers its API here";
 
 /** Names the foundation uses already (pages, tables, modules) that a resource may not take. */
 const RESERVED = new Set([
@@ -152,7 +152,7 @@ export interface GenerateResult {
   names: ResourceNames;
   /** Files written, relative to the root. */
   created: string[];
-  /** Existing files changed: the schema (a model appended) and the registry (one line, and its import). */
+  /** Existing files changed: the schema (a model appended), the registry and, with the API, lib/api/modules.ts (one line each, and its import). */
   edited: string[];
   notes: string[];
 }
@@ -174,8 +174,6 @@ export function generate(options: GenerateOptions): GenerateResult {
   const vars: Record<string, string> = {
     ...names,
     timestamp,
-    apiImport: withApi ? ", type ModuleApi" : "",
-    apiLine: withApi ? '  // Its REST API, loaded on the server only (lib/api/catalog.ts).\n  api: (): Promise<ModuleApi> => import("./api"),\n' : "",
     readRoles: readRoles.map((r) => `"${r}"`).join(", "),
     manageRoles: manageRoles.map((r) => `"${r}"`).join(", "),
     rolePermissionRows: [
@@ -211,6 +209,8 @@ export function generate(options: GenerateOptions): GenerateResult {
   const registryPath = at("lib/registry/index.ts");
   const schema = readFileSync(schemaPath, "utf8");
   const registry = readFileSync(registryPath, "utf8");
+  const apiRegistryPath = at("lib/api/modules.ts");
+  const apiRegistry = withApi ? readFileSync(apiRegistryPath, "utf8") : "";
   const clashes = files.map(([rel]) => rel).filter((rel) => existsSync(at(rel)));
   for (const rel of [`lib/${names.kebab}`, `lib/${names.kebab}.ts`, `app/app/(workspace)/${names.kebab}`, `components/${names.kebab}`, ...(withApi ? [apiRoutes] : [])]) {
     if (existsSync(at(rel)) && !clashes.some((c) => c.startsWith(`${rel}/`))) clashes.push(rel);
@@ -221,14 +221,16 @@ export function generate(options: GenerateOptions): GenerateResult {
   if (new RegExp(`@@map\\("${names.table}"\\)`).test(schema)) clashes.push(`prisma/schema.prisma: table ${names.table}`);
   if (registry.includes(`${names.camel}Module`)) clashes.push(`lib/registry/index.ts: ${names.camel}Module`);
   if (withApi) {
+    if (apiRegistry.includes(`@/lib/${names.kebab}/api"`)) clashes.push(`lib/api/modules.ts: ${names.camel}Api`);
     const taken = takenApiSchemaNames(root);
     for (const name of apiSchemaNames(names)) if (taken.has(name)) clashes.push(`the API's document: schema ${name}`);
   }
   if (clashes.length) {
     throw new ResourceError(`“${names.table}” exists already; nothing was written. In the way:\n${clashes.map((c) => `  ${c}`).join("\n")}`);
   }
-  const markerAt = registry.indexOf(REGISTRY_MARKER);
-  if (markerAt < 0) throw new ResourceError(`lib/registry/index.ts has no “${REGISTRY_MARKER}” line to register the module at; nothing was written.`);
+  for (const [file, text, marker] of [["lib/registry/index.ts", registry, REGISTRY_MARKER], ...(withApi ? [["lib/api/modules.ts", apiRegistry, API_REGISTRY_MARKER]] : [])]) {
+    if (!text!.includes(marker!)) throw new ResourceError(`${file} has no “${marker}” line to register the module at; nothing was written.`);
+  }
 
   const rendered = files.map(([rel, template]) => [rel, render(template, vars)] as const);
   const model = render("schema.prisma.tmpl", vars);
@@ -238,18 +240,27 @@ export function generate(options: GenerateOptions): GenerateResult {
     writeFileSync(at(rel), text, { flag: "wx" });
   }
   writeFileSync(schemaPath, `${schema.replace(/\n*$/, "\n")}${model}`);
-  // The module's line in MODULES, just above the marker, and its import after the last import.
-  const lineStart = registry.lastIndexOf("\n", markerAt) + 1;
-  const indent = registry.slice(lineStart, markerAt);
-  let updated = `${registry.slice(0, lineStart)}${indent}${names.camel}Module,\n${registry.slice(lineStart)}`;
-  const imports = [...updated.matchAll(/^import .*;$/gm)];
-  const afterImports = imports.length ? imports.at(-1)!.index! + imports.at(-1)![0].length + 1 : 0;
-  updated = `${updated.slice(0, afterImports)}import { ${names.camel}Module } from "@/lib/${names.kebab}/definition";\n${updated.slice(afterImports)}`;
-  writeFileSync(registryPath, updated);
+  writeFileSync(registryPath, register(registry, REGISTRY_MARKER, `${names.camel}Module,`, `import { ${names.camel}Module } from "@/lib/${names.kebab}/definition";`));
+  if (withApi) {
+    const line = `{ module: "${names.table}", endpoints: ${names.camel}Api },`;
+    writeFileSync(apiRegistryPath, register(apiRegistry, API_REGISTRY_MARKER, line, `import { endpoints as ${names.camel}Api } from "@/lib/${names.kebab}/api";`));
+  }
 
   const notes: string[] = [];
   if (!withApi) notes.push("There is no app/api/v1: no REST API was written for the resource.");
-  return { names, created: rendered.map(([rel]) => rel), edited: ["prisma/schema.prisma", "lib/registry/index.ts"], notes };
+  const edited = ["prisma/schema.prisma", "lib/registry/index.ts", ...(withApi ? ["lib/api/modules.ts"] : [])];
+  return { names, created: rendered.map(([rel]) => rel), edited, notes };
+}
+
+/** `line` just above the marker (indented as it is), and `importLine` after the last import. */
+function register(text: string, marker: string, line: string, importLine: string): string {
+  const markerAt = text.indexOf(marker);
+  const lineStart = text.lastIndexOf("\n", markerAt) + 1;
+  const indent = text.slice(lineStart, markerAt);
+  const updated = `${text.slice(0, lineStart)}${indent}${line}\n${text.slice(lineStart)}`;
+  const imports = [...updated.matchAll(/^import .*;$/gm)];
+  const afterImports = imports.length ? imports.at(-1)!.index! + imports.at(-1)![0].length + 1 : 0;
+  return `${updated.slice(0, afterImports)}${importLine}\n${updated.slice(afterImports)}`;
 }
 
 function parseArgs(argv: string[]): GenerateOptions {
@@ -282,7 +293,8 @@ function main() {
     const result = generate(parseArgs(process.argv.slice(2)));
     const { kebab } = result.names;
     console.log(`Wrote ${result.created.length} files:\n${result.created.map((f) => `  ${f}`).join("\n")}`);
-    console.log(`Edited:\n  prisma/schema.prisma (model ${result.names.Model} appended)\n  lib/registry/index.ts (${result.names.camel}Module registered)`);
+    const api = result.edited.includes("lib/api/modules.ts") ? `\n  lib/api/modules.ts (its REST API registered)` : "";
+    console.log(`Edited:\n  prisma/schema.prisma (model ${result.names.Model} appended)\n  lib/registry/index.ts (${result.names.camel}Module registered)${api}`);
     for (const note of result.notes) console.log(`Note: ${note}`);
     console.log(`
 Next:

@@ -5,7 +5,7 @@
 import { Validator } from "@cfworker/json-schema";
 import { expect } from "vitest";
 import { createApiKey, type ApiKeyScope } from "@/lib/api-keys";
-import { apiEndpoints } from "@/lib/api/catalog";
+import { API_ENDPOINTS } from "@/lib/api/catalog";
 import { openApiDocument } from "@/lib/api/openapi";
 import { PROBLEM_TYPES, type ProblemType } from "@/lib/api/problem";
 import { routeHandler, type Endpoint } from "@/lib/api/route";
@@ -37,13 +37,13 @@ export interface Recorded {
 }
 
 /** Every endpoint of the API (the foundation's and the modules'), by operationId. */
-export async function endpointsById(): Promise<Record<string, Endpoint>> {
-  return Object.fromEntries((await apiEndpoints()).map((e) => [e.operationId, e]));
+export function endpointsById(): Record<string, Endpoint> {
+  return Object.fromEntries(API_ENDPOINTS.map((e) => [e.operationId, e]));
 }
 
 /** A caller of the API's endpoints by operationId that records each answer into `recorded`, for the contract check. */
-export async function apiCaller(recorded: Recorded[] = []) {
-  const byId = await endpointsById();
+export function apiCaller(recorded: Recorded[] = []) {
+  const byId = endpointsById();
   async function call(operationId: string, opts: CallOptions = {}): Promise<Answer> {
     const e = byId[operationId];
     if (!e) throw new Error(`No endpoint ${operationId}`);
@@ -94,8 +94,8 @@ type Responses = Record<string, { content?: Record<string, { schema: unknown }> 
  * what does not hold (empty when all do). The validator is proven to refuse
  * a body the document does not allow before anything is checked.
  */
-export async function contractViolations(recorded: readonly Recorded[]): Promise<string[]> {
-  const doc = (await openApiDocument()) as unknown as {
+export function contractViolations(recorded: readonly Recorded[]): string[] {
+  const doc = openApiDocument() as unknown as {
     paths: Record<string, Record<string, { operationId: string; responses: Responses }>>;
     components: { schemas: Record<string, unknown> };
   };

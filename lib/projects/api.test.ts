@@ -19,7 +19,7 @@ import { actorFor, auditRows, createWorkspace, owner } from "@/test/fixtures";
 type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
 
 const recorded: Recorded[] = [];
-const { call, byId } = await apiCaller(recorded);
+const { call, byId } = apiCaller(recorded);
 const OPERATIONS = ["listProjects", "createProject", "getProject", "updateProject", "deleteProject"] as const;
 
 /** A role that may manage projects (the matrix has one, or nothing below could create a row). */
@@ -47,7 +47,7 @@ async function exercise(operationId: (typeof OPERATIONS)[number], ws: Workspace,
 
 describe("projects by API key", () => {
   it("lists the five operations in the OpenAPI document", async () => {
-    const doc = (await openApiDocument()) as unknown as { paths: Record<string, Record<string, { operationId: string }>> };
+    const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, { operationId: string }>> };
     expect(Object.keys(doc.paths["/tenants/{tenantId}/projects"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/tenants/{tenantId}/projects/{projectId}"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
   });
@@ -231,6 +231,6 @@ describe("projects' description, archive and status by API key", () => {
 describe("the OpenAPI contract for projects", () => {
   it("validates every response recorded above against the document (status documented, content type, body schema)", async () => {
     expect(new Set(recorded.map((r) => r.operationId))).toEqual(new Set(OPERATIONS));
-    expect(await contractViolations(recorded)).toEqual([]);
+    expect(contractViolations(recorded)).toEqual([]);
   });
 });

@@ -22,8 +22,8 @@ import {
 // Projects in the REST API (/api/v1/tenants/{tenantId}/projects, written by
 // npm run new:resource): the same lib/projects functions as the page and its
 // actions (the same rules, the same audit rows), projects.read to read and
-// projects.manage to change, as the roles matrix says. Registered by the
-// module's definition (api: () => import("./api")); the route files under
+// projects.manage to change, as the roles matrix says. Registered by one line
+// in lib/api/modules.ts (which the document reads); the route files under
 // app/api/v1/tenants/[tenantId]/projects export these endpoints.
 
 const ProjectPath = TenantPath.extend({ projectId: uuid("project id") });

@@ -2,7 +2,7 @@
 // links. Registered by one line in lib/registry/index.ts. The roles here and
 // role_permissions in the migration (projects) must agree
 // (prisma/roles-matrix.test.ts): change both together, in a new migration.
-import { defineModule, str, type AuditMetadata, type ModuleApi } from "@/lib/registry/define";
+import { defineModule, str, type AuditMetadata } from "@/lib/registry/define";
 
 /** What a project.update changed: its name, its description, or both. */
 function updateSentence(m: AuditMetadata): string {
@@ -29,6 +29,4 @@ export const projectsModule = defineModule({
     "project.delete": { label: "Project deleted", describe: (m) => `Deleted the project “${str(m.name)}”` },
   },
   nav: [{ href: "/app/projects", label: "Projects", permission: "projects.read" }],
-  // Its REST API, loaded on the server only (lib/api/catalog.ts).
-  api: (): Promise<ModuleApi> => import("./api"),
 });

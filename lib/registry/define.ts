@@ -4,8 +4,9 @@
 // and CSV exports read the same definitions.
 //
 // A new resource writes one of these next to its code and adds one line to
-// lib/registry/index.ts. Nothing central is edited for it: not even for its
-// REST API, which the definition names (`api`) and lib/api/catalog.ts loads.
+// lib/registry/index.ts. Nothing else central is edited for it, except for
+// its REST API, if it has one: server code that client bundles must not reach
+// (these definitions reach them), registered by one line in lib/api/modules.ts.
 
 /** The roles a workspace member can have (the member_role enum). */
 export type RoleName = "owner" | "admin" | "auditor" | "member";
@@ -45,18 +46,6 @@ export interface ModuleDefinition<P extends string = string, A extends string = 
   /** Kinds of audit targets the module names (audit_log.target_type). */
   targetTypes?: readonly string[];
   nav?: readonly NavEntry<NoInfer<P>>[];
-  /**
-   * Its endpoints in the versioned REST API (/api/v1), as `() => import("./api")`:
-   * loaded on the server only, when the API's document is built
-   * (lib/api/catalog.ts), so nothing server-only enters this file's imports.
-   * Its route files under app/api/v1 export the same endpoints.
-   */
-  api?: () => Promise<ModuleApi>;
-}
-
-/** What a module's api.ts exports: its endpoints (lib/api/route.ts's `endpoint()`), in the document's order. */
-export interface ModuleApi {
-  readonly endpoints: readonly object[];
 }
 
 /** Declares a module's registrations with their literal keys kept for typing. */
