@@ -6,7 +6,8 @@
 // migration it writes applies to the test database and isolates tenants there
 // (in a transaction that is rolled back). Last, generated into a scratch copy
 // of the whole project, the resource passes typecheck, lint and its own tests
-// (lib, API, and the RLS, roles-matrix and drift suites) untouched.
+// (lib, API, and the RLS, roles-matrix, drift and client-bundle suites)
+// untouched. (`next build` itself is the browser suite's, minutes long.)
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -292,17 +293,17 @@ describe("a generated resource in a scratch copy of the whole project", () => {
     expect(eslint.status).toBe(0);
   }, 150_000);
 
-  it("passes its own tests — the lib's and the API's — and the RLS, roles-matrix and drift suites, on a database migrated with its migration", () => {
+  it("passes its own tests — the lib's and the API's — the RLS, roles-matrix and drift suites on a database migrated with its migration, and keeps server code out of client bundles", () => {
     expect(result.created).toContain("lib/field-notes/api.test.ts");
     // Its own run: its own database (migrated by the copy's global setup) and mail catcher.
     const vitest = run(
-      [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "lib/field-notes", "prisma/rls.test.ts", "prisma/roles-matrix.test.ts", "prisma/schema-drift.test.ts"],
+      [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "lib/field-notes", "prisma/rls.test.ts", "prisma/roles-matrix.test.ts", "prisma/schema-drift.test.ts", "lib/tenancy/client-graph.test.ts"],
       { DATABASE_URL: process.env.DATABASE_URL, NO_COLOR: "1" },
     );
     const output = vitest.stdout + vitest.stderr;
     expect(vitest.status, output.slice(-3000)).toBe(0);
     expect(output).toMatch(/lib\/field-notes\/api\.test\.ts/);
     expect(output).toMatch(/lib\/field-notes\/field-notes\.test\.ts/);
-    expect(output).toMatch(/Test Files +5 passed/);
+    expect(output).toMatch(/Test Files +6 passed/);
   }, 150_000);
 });
