@@ -55,6 +55,15 @@ test("a member creates a key, sees it once, uses it, and revokes it after confir
   });
   expect(write.status()).toBe(403);
   expect(write.headers()["content-type"]).toBe("application/problem+json");
+  // A resource's endpoints too (projects, registered by its module): a read key lists, and creates nothing.
+  const projects = await page.request.get(`${baseURL}/api/v1/tenants/${ws.tenantId}/projects`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(projects.status()).toBe(200);
+  expect(await projects.json()).toEqual({ data: [], total: 0, nextCursor: null });
+  const create = await page.request.post(`${baseURL}/api/v1/tenants/${ws.tenantId}/projects`, {
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    data: { name: "Nope" },
+  });
+  expect(create.status()).toBe(403);
   await page.reload();
   await expect(page.getByTestId("api-key-row")).toContainText("Last used");
 
@@ -80,6 +89,7 @@ test("a member creates a key, sees it once, uses it, and revokes it after confir
   await page.goto("/docs/api");
   await expect(page.getByText("Tenantry API").first()).toBeVisible({ timeout: 20_000 });
   await expect(page.getByText("Accept an invitation with its token, as the key's user").first()).toBeAttached();
+  await expect(page.getByText("Create a project").first()).toBeAttached();
   expect(outside).toEqual([]);
   await context.close();
 });

@@ -1,28 +1,36 @@
 // The resource generator, run into a scratch copy of the files it reads and
-// edits (the schema, the registry, the migrations' names): what it writes,
-// that it registers the module with one line, that it refuses to overwrite
-// anything (exit 1 from the command line), that it checks names — and that
-// the migration it writes applies to the test database and isolates tenants
-// there (in a transaction that is rolled back). The generated lib module's own
-// test is proven by lib/projects, committed as the generator wrote it.
+// edits (the schema, the registry, the API's schema names, the migrations'
+// names): what it writes, with and without the versioned API, that it
+// registers the module with one line, that it refuses to overwrite anything
+// (exit 1 from the command line), that it checks names — and that the
+// migration it writes applies to the test database and isolates tenants there
+// (in a transaction that is rolled back). Last, generated into a scratch copy
+// of the whole project, the resource passes typecheck, lint and its own tests
+// (lib, API, and the RLS, roles-matrix, drift and client-bundle suites)
+// untouched. (`next build` itself is the browser suite's, minutes long.)
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, owner } from "@/test/fixtures";
-import { REGISTRY_MARKER, ResourceError, generate, namesFor, type GenerateResult } from "./new-resource";
+import { API_REGISTRY_MARKER, REGISTRY_MARKER, ResourceError, generate, namesFor, type GenerateResult } from "./new-resource";
 
 const REPO = path.join(import.meta.dirname, "..");
 
-/** A scratch project: the schema, the registry, and the migrations' directories (names only). */
-function scratchRoot(): string {
+/** A scratch project: the schema, the registry, the API's schemas (app/api/v1 unless `api` is false), and the migrations' directories (names only). */
+function scratchRoot({ api = true } = {}): string {
   const root = mkdtempSync(path.join(tmpdir(), "new-resource-"));
   mkdirSync(path.join(root, "prisma/migrations"), { recursive: true });
   mkdirSync(path.join(root, "lib/registry"), { recursive: true });
   cpSync(path.join(REPO, "prisma/schema.prisma"), path.join(root, "prisma/schema.prisma"));
   cpSync(path.join(REPO, "lib/registry/index.ts"), path.join(root, "lib/registry/index.ts"));
+  if (api) {
+    mkdirSync(path.join(root, "app/api/v1"), { recursive: true });
+    cpSync(path.join(REPO, "lib/api/schemas.ts"), path.join(root, "lib/api/schemas.ts"));
+    cpSync(path.join(REPO, "lib/api/modules.ts"), path.join(root, "lib/api/modules.ts"));
+  }
   for (const dir of readdirSync(path.join(REPO, "prisma/migrations"))) {
     if (/^\d{14}_/.test(dir)) mkdirSync(path.join(root, "prisma/migrations", dir));
   }
@@ -51,6 +59,7 @@ describe("names", () => {
       singular: "time_entry",
       camel: "timeEntries",
       Model: "TimeEntry",
+      camelSingular: "timeEntry",
       Plurals: "TimeEntries",
       Plural: "Time entries",
       Singular: "Time entry",
@@ -97,12 +106,35 @@ describe("generating into a scratch copy", () => {
       "app/app/(workspace)/time-entries/page.tsx",
       "app/app/(workspace)/time-entries/actions.ts",
       "components/time-entries/time-entries-forms.tsx",
+      "lib/time-entries/api.ts",
+      "lib/time-entries/api.test.ts",
+      "app/api/v1/tenants/[tenantId]/time-entries/route.ts",
+      "app/api/v1/tenants/[tenantId]/time-entries/[timeEntryId]/route.ts",
     ]);
     for (const file of result.created) {
       const text = readFileSync(path.join(root, file), "utf8");
       expect(text, file).not.toMatch(/\{\{[A-Za-z]+\}\}/);
     }
-    expect(result.edited).toEqual(["prisma/schema.prisma", "lib/registry/index.ts"]);
+    expect(result.edited).toEqual(["prisma/schema.prisma", "lib/registry/index.ts", "lib/api/modules.ts"]);
+    expect(result.notes).toEqual([]);
+  });
+
+  it("writes the API's endpoints and route files, and registers them with one line above the API's marker (and its import)", () => {
+    const before = readFileSync(path.join(REPO, "lib/api/modules.ts"), "utf8").split("\n");
+    const after = readFileSync(path.join(root, "lib/api/modules.ts"), "utf8").split("\n");
+    expect(after.filter((line) => !before.includes(line))).toEqual([
+      'import { endpoints as timeEntriesApi } from "@/lib/time-entries/api";',
+      '  { module: "time_entries", endpoints: timeEntriesApi },',
+    ]);
+    expect(after[after.indexOf('  { module: "time_entries", endpoints: timeEntriesApi },') + 1]).toContain(API_REGISTRY_MARKER);
+    const api = readFileSync(path.join(root, "lib/time-entries/api.ts"), "utf8");
+    for (const op of ["listTimeEntries", "createTimeEntry", "getTimeEntry", "updateTimeEntry", "deleteTimeEntry"]) expect(api).toContain(`operationId: "${op}"`);
+    expect(api).toContain('path: "/tenants/{tenantId}/time-entries/{timeEntryId}"');
+    expect(api).toContain('permission: "time_entries.read"');
+    expect(api).toContain('permission: "time_entries.manage"');
+    const item = readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/[timeEntryId]/route.ts"), "utf8");
+    expect(item).toContain("export const PATCH = routeHandler(updateTimeEntryEndpoint);");
+    expect(readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/route.ts"), "utf8")).toContain("export const POST = routeHandler(createTimeEntryEndpoint);");
   });
 
   it("registers the module with its line above the marker (and its import)", () => {
@@ -146,12 +178,40 @@ describe("generating into a scratch copy", () => {
     expect(snapshot(root)).toEqual(before);
   });
 
-  it("refuses a name whose files exist even when the registry does not know it", () => {
+  it("refuses a name whose files exist even when the registry does not know it — its API routes too", () => {
     const other = scratchRoot();
     try {
       mkdirSync(path.join(other, "components/invoices"), { recursive: true });
       expect(() => generate({ root: other, name: "invoices" })).toThrow(/components\/invoices/);
+      rmSync(path.join(other, "components/invoices"), { recursive: true });
+      mkdirSync(path.join(other, "app/api/v1/tenants/[tenantId]/invoices/[invoiceId]"), { recursive: true });
+      const before = snapshot(other);
+      expect(() => generate({ root: other, name: "invoices" })).toThrow(/app\/api\/v1\/tenants\/\[tenantId\]\/invoices/);
+      expect(snapshot(other)).toEqual(before);
       expect(existsSync(path.join(other, "lib/invoices"))).toBe(false);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a name whose API schemas the document holds already (a resource “mes” would be Me)", () => {
+    const other = scratchRoot();
+    try {
+      expect(() => generate({ root: other, name: "mes" })).toThrow(/the API's document: schema Me\b/);
+      expect(existsSync(path.join(other, "lib/mes"))).toBe(false);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it("writes no API where there is none: no files, no registration, a note saying so", () => {
+    const other = scratchRoot({ api: false });
+    try {
+      const plain = generate({ root: other, name: "invoices" });
+      expect(plain.created.filter((f) => f.includes("api"))).toEqual([]);
+      expect(plain.notes).toEqual(["There is no app/api/v1: no REST API was written for the resource."]);
+      expect(plain.edited).toEqual(["prisma/schema.prisma", "lib/registry/index.ts"]);
+      expect(existsSync(path.join(other, "lib/api/modules.ts"))).toBe(false);
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
@@ -194,4 +254,56 @@ describe("generating into a scratch copy", () => {
       client.release();
     }
   });
+});
+
+describe("a generated resource in a scratch copy of the whole project", () => {
+  let root: string;
+  let result: GenerateResult;
+  // The project's own files (no dependencies, builds, databases or history); node_modules is linked.
+  const SKIP = new Set(["node_modules", ".git", ".data", "test-results", "playwright-report", ".scratch"]);
+  const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+    spawnSync(process.execPath, args, {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 150_000,
+      env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+
+  beforeAll(() => {
+    root = mkdtempSync(path.join(tmpdir(), "new-resource-project-"));
+    cpSync(REPO, root, {
+      recursive: true,
+      filter: (src) => {
+        const rel = path.relative(REPO, src);
+        const top = rel.split(path.sep)[0]!;
+        return !SKIP.has(top) && !top.startsWith(".next") && !rel.endsWith(".tsbuildinfo");
+      },
+    });
+    symlinkSync(path.join(REPO, "node_modules"), path.join(root, "node_modules"), "dir");
+    result = generate({ root, name: "field-notes" });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("passes typecheck (tsc --noEmit) and lint (eslint, no warnings) untouched", () => {
+    const tsc = run([path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "--incremental", "false", "-p", root]);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+    const eslint = run([path.join(root, "node_modules/eslint/bin/eslint.js"), "--max-warnings", "0", ...[...result.created, ...result.edited].filter((f) => /\.tsx?$/.test(f))]);
+    expect(eslint.stdout + eslint.stderr).toBe("");
+    expect(eslint.status).toBe(0);
+  }, 150_000);
+
+  it("passes its own tests — the lib's and the API's — the RLS, roles-matrix and drift suites on a database migrated with its migration, and keeps server code out of client bundles", () => {
+    expect(result.created).toContain("lib/field-notes/api.test.ts");
+    // Its own run: its own database (migrated by the copy's global setup) and mail catcher.
+    const vitest = run(
+      [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "lib/field-notes", "prisma/rls.test.ts", "prisma/roles-matrix.test.ts", "prisma/schema-drift.test.ts", "lib/tenancy/client-graph.test.ts"],
+      { DATABASE_URL: process.env.DATABASE_URL, NO_COLOR: "1" },
+    );
+    const output = vitest.stdout + vitest.stderr;
+    expect(vitest.status, output.slice(-3000)).toBe(0);
+    expect(output).toMatch(/lib\/field-notes\/api\.test\.ts/);
+    expect(output).toMatch(/lib\/field-notes\/field-notes\.test\.ts/);
+    expect(output).toMatch(/Test Files +6 passed/);
+  }, 150_000);
 });

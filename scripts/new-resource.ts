@@ -6,10 +6,12 @@
 // its Prisma model (appended to prisma/schema.prisma), lib/<name>/ (module
 // definition, list/create/rename/delete through withTenant with audit rows,
 // the row factory prisma/rls.test.ts finds, a test), the page, its actions and
-// its client forms — and registers the module with one line in
-// lib/registry/index.ts. It refuses to overwrite anything: if any file it
-// would write exists, or the table, model or registration does, it writes
-// nothing and exits with 1.
+// its client forms; when the versioned REST API exists (app/api/v1), its
+// endpoints (lib/<name>/api.ts), their route files and their test — and
+// registers the module with one line in lib/registry/index.ts (and its API
+// with one line in lib/api/modules.ts). It refuses to overwrite anything: if any file it
+// would write exists, or the table, model, registration or an API schema name
+// does, it writes nothing and exits with 1.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,11 +20,12 @@ const TEMPLATES = path.join(import.meta.dirname, "templates", "resource");
 const ROLES = ["owner", "admin", "auditor", "member"] as const;
 type Role = (typeof ROLES)[number];
 export const REGISTRY_MARKER = "// new:resource registers here";
+export const API_REGISTRY_MARKER = "// new:resource registers its API here";
 
 /** Names the foundation uses already (pages, tables, modules) that a resource may not take. */
 const RESERVED = new Set([
   "tenants", "users", "sessions", "accounts", "settings", "dashboard", "audit", "trash", "onboarding", "workspaces", "logos", "members",
-  "invitations", "permissions", "roles", "apis", "registries", "generated", "tenancies",
+  "invitations", "permissions", "roles", "apis", "registries", "generated", "tenancies", "audit_events", "audits", "problems",
 ]);
 
 /** A refusal the user can act on: printed as is, exit code 1. */
@@ -39,6 +42,8 @@ export interface ResourceNames {
   camel: string;
   /** Types: Project, TimeEntry. */
   Model: string;
+  /** A path parameter's stem: project(Id), timeEntry(Id). */
+  camelSingular: string;
   /** Functions and components: Projects, TimeEntries. */
   Plurals: string;
   /** Headings: Projects, Time entries. */
@@ -79,6 +84,7 @@ export function namesFor(raw: string): ResourceNames {
     singular: singularWords.join("_"),
     camel: camelOf(words),
     Model: singularWords.map(cap).join(""),
+    camelSingular: camelOf(singularWords),
     Plurals: words.map(cap).join(""),
     Plural: cap(words.join(" ")),
     Singular: cap(singularWords.join(" ")),
@@ -125,11 +131,28 @@ export interface GenerateOptions {
   now?: Date;
 }
 
+/** The schema names a resource's API registers in the OpenAPI document (lib/<name>/api.ts). */
+const apiSchemaNames = (n: ResourceNames) => [n.Model, `${n.Model}Page`, `${n.Model}Create`, `${n.Model}Patch`];
+
+/** Schema names the API's document holds already: the foundation's (lib/api/schemas.ts) and every module's (lib/<module>/api.ts). */
+function takenApiSchemaNames(root: string): Set<string> {
+  const files = [path.join(root, "lib/api/schemas.ts")];
+  const lib = path.join(root, "lib");
+  if (existsSync(lib)) {
+    for (const dir of readdirSync(lib, { withFileTypes: true })) if (dir.isDirectory()) files.push(path.join(lib, dir.name, "api.ts"));
+  }
+  const names = new Set<string>();
+  for (const file of files.filter((f) => existsSync(f))) {
+    for (const match of readFileSync(file, "utf8").matchAll(/\bid: "([A-Za-z0-9_]+)"/g)) names.add(match[1]!);
+  }
+  return names;
+}
+
 export interface GenerateResult {
   names: ResourceNames;
   /** Files written, relative to the root. */
   created: string[];
-  /** Existing files changed: the schema (a model appended) and the registry (one line, and its import). */
+  /** Existing files changed: the schema (a model appended), the registry and, with the API, lib/api/modules.ts (one line each, and its import). */
   edited: string[];
   notes: string[];
 }
@@ -146,6 +169,8 @@ export function generate(options: GenerateOptions): GenerateResult {
   const at = (rel: string) => path.join(root, rel);
   const migrations = at("prisma/migrations");
   const timestamp = options.timestamp ?? nextTimestamp(migrations, options.now ?? new Date());
+  // The versioned REST API, when the project has one: the resource's endpoints, routes and test too.
+  const withApi = existsSync(at("app/api/v1"));
   const vars: Record<string, string> = {
     ...names,
     timestamp,
@@ -169,14 +194,25 @@ export function generate(options: GenerateOptions): GenerateResult {
     [`app/app/(workspace)/${names.kebab}/actions.ts`, "actions.ts.tmpl"],
     [`components/${names.kebab}/${names.kebab}-forms.tsx`, "forms.tsx.tmpl"],
   ];
+  const apiRoutes = `app/api/v1/tenants/[tenantId]/${names.kebab}`;
+  if (withApi) {
+    files.push(
+      [`lib/${names.kebab}/api.ts`, "api.ts.tmpl"],
+      [`lib/${names.kebab}/api.test.ts`, "api.test.ts.tmpl"],
+      [`${apiRoutes}/route.ts`, "api-route.ts.tmpl"],
+      [`${apiRoutes}/[${names.camelSingular}Id]/route.ts`, "api-item-route.ts.tmpl"],
+    );
+  }
 
   // Everything is checked before anything is written.
   const schemaPath = at("prisma/schema.prisma");
   const registryPath = at("lib/registry/index.ts");
   const schema = readFileSync(schemaPath, "utf8");
   const registry = readFileSync(registryPath, "utf8");
+  const apiRegistryPath = at("lib/api/modules.ts");
+  const apiRegistry = withApi ? readFileSync(apiRegistryPath, "utf8") : "";
   const clashes = files.map(([rel]) => rel).filter((rel) => existsSync(at(rel)));
-  for (const rel of [`lib/${names.kebab}`, `lib/${names.kebab}.ts`, `app/app/(workspace)/${names.kebab}`, `components/${names.kebab}`]) {
+  for (const rel of [`lib/${names.kebab}`, `lib/${names.kebab}.ts`, `app/app/(workspace)/${names.kebab}`, `components/${names.kebab}`, ...(withApi ? [apiRoutes] : [])]) {
     if (existsSync(at(rel)) && !clashes.some((c) => c.startsWith(`${rel}/`))) clashes.push(rel);
   }
   const earlier = existsSync(migrations) ? readdirSync(migrations).filter((d) => d.endsWith(`_${names.table}`)) : [];
@@ -184,11 +220,17 @@ export function generate(options: GenerateOptions): GenerateResult {
   if (new RegExp(`^model ${names.Model} \\{`, "m").test(schema)) clashes.push(`prisma/schema.prisma: model ${names.Model}`);
   if (new RegExp(`@@map\\("${names.table}"\\)`).test(schema)) clashes.push(`prisma/schema.prisma: table ${names.table}`);
   if (registry.includes(`${names.camel}Module`)) clashes.push(`lib/registry/index.ts: ${names.camel}Module`);
+  if (withApi) {
+    if (apiRegistry.includes(`@/lib/${names.kebab}/api"`)) clashes.push(`lib/api/modules.ts: ${names.camel}Api`);
+    const taken = takenApiSchemaNames(root);
+    for (const name of apiSchemaNames(names)) if (taken.has(name)) clashes.push(`the API's document: schema ${name}`);
+  }
   if (clashes.length) {
     throw new ResourceError(`“${names.table}” exists already; nothing was written. In the way:\n${clashes.map((c) => `  ${c}`).join("\n")}`);
   }
-  const markerAt = registry.indexOf(REGISTRY_MARKER);
-  if (markerAt < 0) throw new ResourceError(`lib/registry/index.ts has no “${REGISTRY_MARKER}” line to register the module at; nothing was written.`);
+  for (const [file, text, marker] of [["lib/registry/index.ts", registry, REGISTRY_MARKER], ...(withApi ? [["lib/api/modules.ts", apiRegistry, API_REGISTRY_MARKER]] : [])]) {
+    if (!text!.includes(marker!)) throw new ResourceError(`${file} has no “${marker}” line to register the module at; nothing was written.`);
+  }
 
   const rendered = files.map(([rel, template]) => [rel, render(template, vars)] as const);
   const model = render("schema.prisma.tmpl", vars);
@@ -198,23 +240,27 @@ export function generate(options: GenerateOptions): GenerateResult {
     writeFileSync(at(rel), text, { flag: "wx" });
   }
   writeFileSync(schemaPath, `${schema.replace(/\n*$/, "\n")}${model}`);
-  // The module's line in MODULES, just above the marker, and its import after the last import.
-  const lineStart = registry.lastIndexOf("\n", markerAt) + 1;
-  const indent = registry.slice(lineStart, markerAt);
-  let updated = `${registry.slice(0, lineStart)}${indent}${names.camel}Module,\n${registry.slice(lineStart)}`;
-  const imports = [...updated.matchAll(/^import .*;$/gm)];
-  const afterImports = imports.length ? imports.at(-1)!.index! + imports.at(-1)![0].length + 1 : 0;
-  updated = `${updated.slice(0, afterImports)}import { ${names.camel}Module } from "@/lib/${names.kebab}/definition";\n${updated.slice(afterImports)}`;
-  writeFileSync(registryPath, updated);
+  writeFileSync(registryPath, register(registry, REGISTRY_MARKER, `${names.camel}Module,`, `import { ${names.camel}Module } from "@/lib/${names.kebab}/definition";`));
+  if (withApi) {
+    const line = `{ module: "${names.table}", endpoints: ${names.camel}Api },`;
+    writeFileSync(apiRegistryPath, register(apiRegistry, API_REGISTRY_MARKER, line, `import { endpoints as ${names.camel}Api } from "@/lib/${names.kebab}/api";`));
+  }
 
   const notes: string[] = [];
-  if (existsSync(at("app/api/v1"))) {
-    notes.push(
-      "app/api/v1 exists, but the generator has no template for the versioned API yet: add the routes by hand, calling lib/" +
-        `${names.kebab} as the page's actions do.`,
-    );
-  }
-  return { names, created: rendered.map(([rel]) => rel), edited: ["prisma/schema.prisma", "lib/registry/index.ts"], notes };
+  if (!withApi) notes.push("There is no app/api/v1: no REST API was written for the resource.");
+  const edited = ["prisma/schema.prisma", "lib/registry/index.ts", ...(withApi ? ["lib/api/modules.ts"] : [])];
+  return { names, created: rendered.map(([rel]) => rel), edited, notes };
+}
+
+/** `line` just above the marker (indented as it is), and `importLine` after the last import. */
+function register(text: string, marker: string, line: string, importLine: string): string {
+  const markerAt = text.indexOf(marker);
+  const lineStart = text.lastIndexOf("\n", markerAt) + 1;
+  const indent = text.slice(lineStart, markerAt);
+  const updated = `${text.slice(0, lineStart)}${indent}${line}\n${text.slice(lineStart)}`;
+  const imports = [...updated.matchAll(/^import .*;$/gm)];
+  const afterImports = imports.length ? imports.at(-1)!.index! + imports.at(-1)![0].length + 1 : 0;
+  return `${updated.slice(0, afterImports)}${importLine}\n${updated.slice(afterImports)}`;
 }
 
 function parseArgs(argv: string[]): GenerateOptions {
@@ -247,13 +293,14 @@ function main() {
     const result = generate(parseArgs(process.argv.slice(2)));
     const { kebab } = result.names;
     console.log(`Wrote ${result.created.length} files:\n${result.created.map((f) => `  ${f}`).join("\n")}`);
-    console.log(`Edited:\n  prisma/schema.prisma (model ${result.names.Model} appended)\n  lib/registry/index.ts (${result.names.camel}Module registered)`);
+    const api = result.edited.includes("lib/api/modules.ts") ? `\n  lib/api/modules.ts (its REST API registered)` : "";
+    console.log(`Edited:\n  prisma/schema.prisma (model ${result.names.Model} appended)\n  lib/registry/index.ts (${result.names.camel}Module registered)${api}`);
     for (const note of result.notes) console.log(`Note: ${note}`);
     console.log(`
 Next:
   node scripts/prisma-generate.mjs
   npm run db:migrate
-  npx vitest run lib/${kebab}/${kebab}.test.ts prisma/rls.test.ts prisma/roles-matrix.test.ts prisma/schema-drift.test.ts
+  npx vitest run lib/${kebab} prisma/rls.test.ts prisma/roles-matrix.test.ts prisma/schema-drift.test.ts
   open /app/${kebab}`);
   } catch (error) {
     if (!(error instanceof ResourceError)) throw error;

@@ -16,31 +16,14 @@ import { changeMemberRole, getMembersPage, memberListQuerySchema, MEMBERS_PAGE_S
 import { resolveTenantContext, withApiKey, type Role } from "@/lib/tenancy";
 import { renameWorkspace } from "@/lib/workspace-settings";
 import { ApiProblem } from "./problem";
-import { endpoint, type Endpoint, type EndpointContext } from "./route";
+import { endpoint, iso, pageCursor, pageOf, requireKey, type Endpoint, type EndpointContext } from "./route";
 import * as S from "./schemas";
 
 // Every endpoint of /api/v1, on the lib/ functions the UI's pages and actions
 // use: the same guardrails, the same audit rows, the same RLS entry. The
 // route files under app/api/v1 export these; lib/api/openapi.ts documents them.
 
-type AnyCtx = EndpointContext<unknown, unknown, unknown>;
-const keyOf = (ctx: AnyCtx) => {
-  if (!ctx.key) throw new ApiProblem("unauthorized", "Send an API key: Authorization: Bearer tnty_…");
-  return ctx.key;
-};
-const iso = (d: Date | string) => new Date(d).toISOString();
-
-/** Page cursors for the lists the UI pages by number: opaque to clients. */
-const pageCursor = (page: number) => Buffer.from(`page:${page}`).toString("base64url");
-function pageOf(cursor: string | undefined): number {
-  if (!cursor) return 1;
-  const match = /^page:(\d{1,6})$/.exec(Buffer.from(cursor, "base64url").toString());
-  const page = match ? Number(match[1]) : NaN;
-  if (!Number.isInteger(page) || page < 1 || page > 100_000) {
-    throw new ApiProblem("validation-error", "The cursor is not valid.", [{ field: "query.cursor", message: "Use nextCursor from the previous page." }]);
-  }
-  return page;
-}
+const keyOf = requireKey;
 
 async function readTenant(tx: Tx, role: Role, tenantId: string) {
   const t = await tx.one<{ id: string; name: string; slug: string; created_at: Date }>(sql`
@@ -49,7 +32,7 @@ async function readTenant(tx: Tx, role: Role, tenantId: string) {
   return { id: t.id, name: t.name, slug: t.slug, status: "active" as const, role, createdAt: iso(t.created_at) };
 }
 
-async function tenantOf(ctx: AnyCtx, tenantId: string) {
+async function tenantOf(ctx: EndpointContext<unknown, unknown, unknown>, tenantId: string) {
   return withApiKey(keyOf(ctx).credential, tenantId, (tx, entry) => readTenant(tx, entry.role, tenantId));
 }
 
@@ -350,7 +333,7 @@ export const exportAudit = endpoint({
   },
 });
 
-/** Every endpoint, in the document's order. */
+/** The foundation's endpoints, in the document's order; modules add theirs (lib/api/catalog.ts). */
 export const ENDPOINTS: Endpoint[] = [
   getMe,
   getTenant,

@@ -1,7 +1,7 @@
 import "server-only";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { appBaseUrl } from "@/lib/urls";
-import { ENDPOINTS } from "./endpoints";
+import { API_ENDPOINTS } from "./catalog";
 import { PROBLEM_TYPES, type ProblemType } from "./problem";
 import { API_RATE_LIMITS } from "./rate-limit";
 import { Problem } from "./schemas";
@@ -33,9 +33,11 @@ function problemResponses(types: ProblemType[]) {
 /** The OpenAPI 3.1 document, rendered from the schemas the handlers validate with and answer in. */
 export function openApiDocument() {
   const paths: ZodOpenApiPathsObject = {};
-  for (const e of ENDPOINTS) {
+  for (const e of API_ENDPOINTS) {
     const problems = [...(e.params || e.session ? COMMON : COMMON.filter((t) => t !== "not-found")), ...e.problems];
     if (e.body || e.query) problems.push("validation-error");
+    // Every POST honours Idempotency-Key (lib/api/route.ts): a key still in use is 409, reused for another request 422.
+    if (e.method === "post") problems.push("conflict", "idempotency-key-reused");
     const operation: ZodOpenApiOperationObject = {
       operationId: e.operationId,
       summary: e.summary,

@@ -64,6 +64,28 @@ export function endpoint<P extends z.ZodType = z.ZodObject, Q extends z.ZodType 
   return def;
 }
 
+/** The key a key-only endpoint was called with (every endpoint but GET /me takes only a key). */
+export function requireKey(ctx: EndpointContext<unknown, unknown, unknown>) {
+  if (!ctx.key) throw new ApiProblem("unauthorized", "Send an API key: Authorization: Bearer tnty_…");
+  return ctx.key;
+}
+
+/** An instant as the API writes it: ISO 8601 in UTC. */
+export const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** Page cursors for the lists the UI pages by number (members, invitations, resources): opaque to clients. */
+export const pageCursor = (page: number) => Buffer.from(`page:${page}`).toString("base64url");
+/** The page a cursor names (1 without one); a cursor that is not one is a validation error. */
+export function pageOf(cursor: string | undefined): number {
+  if (!cursor) return 1;
+  const match = /^page:(\d{1,6})$/.exec(Buffer.from(cursor, "base64url").toString());
+  const page = match ? Number(match[1]) : NaN;
+  if (!Number.isInteger(page) || page < 1 || page > 100_000) {
+    throw new ApiProblem("validation-error", "The cursor is not valid.", [{ field: "query.cursor", message: "Use nextCursor from the previous page." }]);
+  }
+  return page;
+}
+
 const fieldErrors = (error: z.ZodError, prefix = ""): FieldError[] =>
   error.issues.map((issue) => ({ field: prefix + (issue.path.map(String).join(".") || "body"), message: issue.message }));
 

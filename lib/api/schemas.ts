@@ -10,10 +10,11 @@ import { changeRoleSchema } from "@/lib/members";
 import { renameSchema } from "@/lib/workspace-settings";
 import { PROBLEM_TYPES } from "./problem";
 
-const uuid = (what: string) => z.guid({ error: `The ${what} is not a valid id.` });
+/** An id in a path: a malformed one answers 404 (lib/api/route.ts). */
+export const uuid = (what: string) => z.guid({ error: `The ${what} is not a valid id.` });
 
 export const Role = z.enum(ROLES).meta({ id: "Role", description: "A member's role in a workspace." });
-const Timestamp = z.string().meta({ description: "An instant, ISO 8601 in UTC.", example: "2026-12-03T10:15:00.000Z" });
+export const Timestamp = z.string().meta({ description: "An instant, ISO 8601 in UTC.", example: "2026-12-03T10:15:00.000Z" });
 
 export const Problem = z
   .object({

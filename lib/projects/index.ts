@@ -7,8 +7,8 @@ import { can, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { searchQuerySchema, uuidSchema } from "@/lib/validation";
 
 // Projects (written by npm run new:resource, then given a description and an
-// archive by hand): list, create, edit, archive, unarchive and delete, each
-// inside withTenant (one transaction, the request's identity
+// archive by hand): list, get, create, edit, archive, unarchive and delete,
+// the writes each inside withTenant (one transaction, the request's identity
 // proven to the database) with its audit row in the same transaction.
 // The roles matrix decides who may do what (projects.read, projects.manage,
 // lib/projects/definition.ts); the policies refuse the same in the database.
@@ -20,18 +20,19 @@ export const DESCRIPTION_MAX = 2000;
 const NOT_FOUND = "That project does not exist (any more). Reload the page.";
 const FORBIDDEN = "Your role in this workspace does not allow changing projects.";
 
-const nameSchema = z
+export const nameSchema = z
   .string({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name.")
   .max(NAME_MAX, `Keep the name to ${NAME_MAX} characters or fewer.`);
-/** Optional: empty (or only spaces) is none. A textarea posts CRLF line breaks; they are kept as one character. */
-const descriptionSchema = z
+/** Empty (or only spaces) is none (null). A textarea posts CRLF line breaks; they are kept as one character. */
+export const descriptionTextSchema = z
   .string({ error: "The description is text." })
-  .optional()
-  .transform((text) => (text ?? "").replace(/\r\n?/g, "\n").trim())
+  .transform((text) => text.replace(/\r\n?/g, "\n").trim())
   .pipe(z.string().max(DESCRIPTION_MAX, `Keep the description to ${DESCRIPTION_MAX.toLocaleString("en")} characters or fewer.`))
   .transform((text) => text || null);
+/** Optional: not given is none. */
+const descriptionSchema = descriptionTextSchema.optional().transform((text) => text ?? null);
 const idSchema = uuidSchema(NOT_FOUND);
 
 export const createProjectSchema = z.object({ name: nameSchema, description: descriptionSchema });
@@ -112,6 +113,13 @@ export async function listProjects(tx: Tx, actor: { tenantId: string }, query: L
   return { rows: rows.map(from), total: counted?.total ?? 0, page: query.page, pageSize: PAGE_SIZE };
 }
 
+/** One project of the workspace, or null (none, deleted, another workspace's). Runs in the caller's transaction, as listProjects. */
+export async function getProject(tx: Tx, actor: { tenantId: string }, id: string): Promise<Project | null> {
+  const row = await tx.one<Row>(sql`
+    SELECT ${COLUMNS} FROM projects WHERE id = ${id}::uuid AND tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL`);
+  return row ? from(row) : null;
+}
+
 /** Enters the tenant as the actor, refusing unless their live role may manage projects. */
 function managing<T>(actor: TenantActor, fn: (tx: Tx, role: Role) => Promise<T>): Promise<T> {
   return withTenant(actor, async (tx, role) => {
@@ -153,34 +161,54 @@ export async function createProject(actor: TenantActor, input: ProjectInput): Pr
  * changes (and records) nothing. Archived projects can be edited too.
  */
 export async function updateProject(actor: TenantActor, input: ProjectInput & { id: string }): Promise<Project> {
-  return managing(actor, async (tx) => {
-    const current = await locked(tx, actor, input.id);
-    const description = input.description === undefined ? current.description : input.description;
-    const renamed = current.name !== input.name;
-    const described = current.description !== description;
-    if (!renamed && !described) return from(current);
-    const row = await tx.one<Row>(sql`
-      UPDATE projects SET name = ${input.name}, description = ${description}, updated_at = now() WHERE id = ${input.id}::uuid
-      RETURNING ${COLUMNS}`);
-    await audit(tx, actor, "project.update", input.id, {
-      name: input.name,
-      ...(renamed ? { from: current.name, to: input.name } : {}),
-      description_changed: described,
-    });
-    return from(row!);
+  return managing(actor, async (tx) => from(await edit(tx, actor, await locked(tx, actor, input.id), input)));
+}
+
+async function edit(tx: Tx, actor: TenantActor, current: Row, input: ProjectInput): Promise<Row> {
+  const description = input.description === undefined ? current.description : input.description;
+  const renamed = current.name !== input.name;
+  const described = current.description !== description;
+  if (!renamed && !described) return current;
+  const row = await tx.one<Row>(sql`
+    UPDATE projects SET name = ${input.name}, description = ${description}, updated_at = now() WHERE id = ${current.id}::uuid
+    RETURNING ${COLUMNS}`);
+  await audit(tx, actor, "project.update", current.id, {
+    name: input.name,
+    ...(renamed ? { from: current.name, to: input.name } : {}),
+    description_changed: described,
   });
+  return row!;
 }
 
 /** Archives a project or brings it back; doing what is already done records nothing. */
 export async function setProjectArchived(actor: TenantActor, input: z.output<typeof archiveProjectSchema>): Promise<Project> {
+  return managing(actor, async (tx) => from(await archive(tx, actor, await locked(tx, actor, input.id), input.archived)));
+}
+
+async function archive(tx: Tx, actor: TenantActor, current: Row, archived: boolean): Promise<Row> {
+  if ((current.archived_at !== null) === archived) return current;
+  const row = await tx.one<Row>(sql`
+    UPDATE projects SET archived_at = CASE WHEN ${archived}::boolean THEN now() END, updated_at = now() WHERE id = ${current.id}::uuid
+    RETURNING ${COLUMNS}`);
+  await audit(tx, actor, archived ? "project.archive" : "project.unarchive", current.id, { name: current.name });
+  return row!;
+}
+
+/** The API's PATCH: any of the name, the description (null clears it) and archived; what is not given stays. */
+export type ProjectEdit = { id: string; name?: string; description?: string | null; archived?: boolean };
+
+/**
+ * Edits and archives (or brings back) in one transaction, with the same
+ * audit rows as the page's edit and archive, in that order.
+ */
+export async function editProject(actor: TenantActor, input: ProjectEdit): Promise<Project> {
   return managing(actor, async (tx) => {
-    const current = await locked(tx, actor, input.id);
-    if ((current.archived_at !== null) === input.archived) return from(current);
-    const row = await tx.one<Row>(sql`
-      UPDATE projects SET archived_at = CASE WHEN ${input.archived}::boolean THEN now() END, updated_at = now() WHERE id = ${input.id}::uuid
-      RETURNING ${COLUMNS}`);
-    await audit(tx, actor, input.archived ? "project.archive" : "project.unarchive", input.id, { name: current.name });
-    return from(row!);
+    let current = await locked(tx, actor, input.id);
+    if (input.name !== undefined || input.description !== undefined) {
+      current = await edit(tx, actor, current, { name: input.name ?? current.name, description: input.description });
+    }
+    if (input.archived !== undefined) current = await archive(tx, actor, current, input.archived);
+    return from(current);
   });
 }
 

@@ -4,7 +4,9 @@
 // and CSV exports read the same definitions.
 //
 // A new resource writes one of these next to its code and adds one line to
-// lib/registry/index.ts. Nothing central is edited for it.
+// lib/registry/index.ts. Nothing else central is edited for it, except for
+// its REST API, if it has one: server code that client bundles must not reach
+// (these definitions reach them), registered by one line in lib/api/modules.ts.
 
 /** The roles a workspace member can have (the member_role enum). */
 export type RoleName = "owner" | "admin" | "auditor" | "member";

@@ -1,0 +1,236 @@
+// Projects in the REST API, against the real database (written by npm run
+// new:resource, then given the description, the archive and the status
+// filter by hand): each endpoint × role as the matrix says; the audit rows the
+// API writes are the page's (the lib as the actions call it); a read key
+// changes nothing; a key of another workspace gets 404 and changes nothing;
+// pages, search, validation, Idempotency-Key under 20 concurrent POSTs — and,
+// last, every answer recorded here checked against the OpenAPI document.
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { openApiDocument } from "@/lib/api/openapi";
+import { ROLES, can, type Permission } from "@/lib/tenancy";
+import {
+  archiveProjectSchema,
+  setProjectArchived,
+  createProject, createProjectSchema, deleteProject, updateProject, updateProjectSchema } from "@/lib/projects";
+import { apiCaller, apiKeyFor, contractViolations, expectProblem, type Recorded } from "@/test/api";
+import { actorFor, auditRows, createWorkspace, owner } from "@/test/fixtures";
+
+type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
+
+const recorded: Recorded[] = [];
+const { call, byId } = apiCaller(recorded);
+const OPERATIONS = ["listProjects", "createProject", "getProject", "updateProject", "deleteProject"] as const;
+
+/** A role that may manage projects (the matrix has one, or nothing below could create a row). */
+const manager = ROLES.find((r) => can(r, "projects.manage"))!;
+
+const stored = async (id: string) => (await owner().query("SELECT name, tenant_id FROM projects WHERE id = $1", [id])).rows[0] ?? null;
+const projectAudit = async (tenantId: string) =>
+  (await auditRows(tenantId)).filter((r) => r.action.startsWith("project.")).map((r) => ({ action: r.action, target_type: r.target_type, metadata: r.metadata }));
+
+/** A fresh project of the workspace to act on. */
+const fresh = async (ws: Workspace, name = `Fixture ${randomBytes(3).toString("hex")}`) => createProject(actorFor(ws.tenant, ws[manager]), { name });
+
+/** What each operation does for a caller, on a fresh project of `ws` (or the id given). */
+async function exercise(operationId: (typeof OPERATIONS)[number], ws: Workspace, key: string, tenantId = ws.tenant.id, id?: string) {
+  const params = { tenantId, projectId: id ?? (await fresh(ws)).id };
+  switch (operationId) {
+    case "createProject":
+      return call(operationId, { key, params, body: { name: "Created by key" } });
+    case "updateProject":
+      return call(operationId, { key, params, body: { name: `Renamed ${randomBytes(3).toString("hex")}` } });
+    default:
+      return call(operationId, { key, params });
+  }
+}
+
+describe("projects by API key", () => {
+  it("lists the five operations in the OpenAPI document", async () => {
+    const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, { operationId: string }>> };
+    expect(Object.keys(doc.paths["/tenants/{tenantId}/projects"] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/tenants/{tenantId}/projects/{projectId}"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
+  });
+
+  it.each(OPERATIONS)("%s: the roles the matrix allows succeed, the others get 403 and change nothing", async (operationId) => {
+    const e = byId[operationId]!;
+    const ws = await createWorkspace();
+    for (const role of ROLES) {
+      const before = await projectAudit(ws.tenant.id);
+      const answer = await exercise(operationId, ws, await apiKeyFor(ws, role));
+      if (can(role, e.permission as Permission)) {
+        expect(answer.status, `${role}: ${answer.text}`).toBe(e.success.status);
+      } else {
+        expectProblem(answer, "forbidden");
+        // Only the fixture's own row was written.
+        expect((await projectAudit(ws.tenant.id)).length, role).toBe(before.length + 1);
+      }
+    }
+  });
+
+  it("writes the page's audit rows: create, rename and delete through the API as through the lib", async () => {
+    const [viaLib, viaApi] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const actor = actorFor(viaLib.tenant, viaLib[manager]);
+    const made = await createProject(actor, createProjectSchema.parse({ name: "  Audited " }));
+    await updateProject(actor, updateProjectSchema.parse({ id: made.id, name: "Renamed" }));
+    await updateProject(actor, updateProjectSchema.parse({ id: made.id, name: "Renamed" }));
+    await deleteProject(actor, { id: made.id });
+
+    const key = await apiKeyFor(viaApi, manager);
+    const created = await call("createProject", { key, params: { tenantId: viaApi.tenant.id }, body: { name: "  Audited " } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ name: "Audited" });
+    const params = { tenantId: viaApi.tenant.id, projectId: created.body.id };
+    expect((await call("getProject", { key, params })).body).toEqual(created.body);
+    expect((await call("updateProject", { key, params, body: { name: "Renamed" } })).body).toMatchObject({ name: "Renamed" });
+    expect((await call("updateProject", { key, params, body: { name: "Renamed" } })).status).toBe(200);
+    expect((await call("deleteProject", { key, params })).status).toBe(204);
+    expectProblem(await call("getProject", { key, params }), "not-found");
+    expectProblem(await call("deleteProject", { key, params }), "not-found");
+
+    const expected = await projectAudit(viaLib.tenant.id);
+    expect(expected.map((r) => r.action)).toEqual(["project.create", "project.update", "project.delete"]);
+    expect(await projectAudit(viaApi.tenant.id)).toEqual(expected);
+    expect((await auditRows(viaApi.tenant.id, "project.create"))[0]).toMatchObject({ actor_user_id: viaApi[manager].id, target_id: created.body.id });
+  });
+
+  it("refuses every write to a read key, even a manager's, and reads with it", async () => {
+    const ws = await createWorkspace();
+    const key = await apiKeyFor(ws, manager, "read");
+    const existing = await fresh(ws, "Kept");
+    for (const op of ["createProject", "updateProject", "deleteProject"] as const) expectProblem(await exercise(op, ws, key, ws.tenant.id, existing.id), "forbidden");
+    expect(await stored(existing.id)).toMatchObject({ name: "Kept" });
+    expect((await call("listProjects", { key, params: { tenantId: ws.tenant.id } })).body.total).toBe(1);
+  });
+
+  it("answers a key of A asking for B's projects with 404, saying nothing of them and changing nothing", async () => {
+    const [a, b] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const key = await apiKeyFor(a, manager);
+    const theirs = await fresh(b, "B's own");
+    const before = (await owner().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1", [b.tenant.id])).rows[0].n;
+    for (const op of OPERATIONS) {
+      // B's workspace in the path, and A's workspace with B's id.
+      const viaB = await exercise(op, b, key, b.tenant.id, theirs.id);
+      expectProblem(viaB, "not-found");
+      expect(viaB.text).not.toContain("B's own");
+      if (op !== "listProjects" && op !== "createProject") expectProblem(await exercise(op, a, key, a.tenant.id, theirs.id), "not-found");
+    }
+    expect(await stored(theirs.id)).toMatchObject({ name: "B's own", tenant_id: b.tenant.id });
+    expect((await owner().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1", [b.tenant.id])).rows[0].n).toBe(before);
+  });
+
+  it("pages with an opaque cursor and searches names", async () => {
+    const ws = await createWorkspace();
+    for (let i = 0; i < 27; i++) await fresh(ws, `Paged ${i}`);
+    await fresh(ws, "The needle");
+    const key = await apiKeyFor(ws, manager, "read");
+    const params = { tenantId: ws.tenant.id };
+    const first = await call("listProjects", { key, params });
+    expect(first.body.total).toBe(28);
+    const second = await call("listProjects", { key, params, query: `cursor=${first.body.nextCursor}` });
+    expect(second.body.nextCursor).toBeNull();
+    const names = [...first.body.data, ...second.body.data].map((r: { name: string }) => r.name);
+    expect(new Set(names).size).toBe(28);
+    expect((await call("listProjects", { key, params, query: "q=needle" })).body.data.map((r: { name: string }) => r.name)).toEqual(["The needle"]);
+    expectProblem(await call("listProjects", { key, params, query: "cursor=bogus" }), "validation-error");
+  });
+
+  it("refuses a body that breaks the page's rules (400, each field named) and changes nothing", async () => {
+    const ws = await createWorkspace();
+    const key = await apiKeyFor(ws, manager);
+    const params = { tenantId: ws.tenant.id };
+    const empty = await call("createProject", { key, params, body: { name: "   " } });
+    expectProblem(empty, "validation-error");
+    expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(["name"]);
+    expectProblem(await call("createProject", { key, params, body: { name: "x".repeat(201) } }), "validation-error");
+    expectProblem(await call("createProject", { key, params, rawBody: "{not json" }), "validation-error");
+    const existing = await fresh(ws, "Unchanged");
+    expectProblem(await call("updateProject", { key, params: { ...params, projectId: existing.id }, body: {} }), "validation-error");
+    expectProblem(await call("getProject", { key, params: { ...params, projectId: "not-an-id" } }), "not-found");
+    expect(await stored(existing.id)).toMatchObject({ name: "Unchanged" });
+    expect((await projectAudit(ws.tenant.id)).length).toBe(1);
+  });
+
+  it("creates once for 20 identical POSTs with one Idempotency-Key; a retry gets the first answer; another body gets 422", async () => {
+    const ws = await createWorkspace();
+    const key = await apiKeyFor(ws, manager);
+    const headers = { "idempotency-key": `create-${randomBytes(6).toString("hex")}` };
+    const send = (name: string) => call("createProject", { key, params: { tenantId: ws.tenant.id }, body: { name }, headers });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => send("Once")));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.every((s) => s === 201 || s === 409), statuses.join(",")).toBe(true);
+    expect((await owner().query("SELECT count(*)::int AS n FROM projects WHERE tenant_id = $1", [ws.tenant.id])).rows[0].n).toBe(1);
+    expect(await auditRows(ws.tenant.id, "project.create")).toHaveLength(1);
+    const retry = await send("Once");
+    expect(retry.headers["idempotent-replayed"]).toBe("true");
+    expect(retry.body).toEqual(answers.find((a) => a.status === 201)!.body);
+    expectProblem(await send("Twice"), "idempotency-key-reused");
+  });
+});
+
+describe("projects' description, archive and status by API key", () => {
+  it("writes the page's audit rows for a description, an archive and its undoing, as the page's edit and archive do", async () => {
+    const [viaLib, viaApi] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const actor = actorFor(viaLib.tenant, viaLib[manager]);
+    const made = await createProject(actor, createProjectSchema.parse({ name: "Launch", description: "First\r\nplan" }));
+    await updateProject(actor, updateProjectSchema.parse({ id: made.id, name: "Launch", description: "" }));
+    await setProjectArchived(actor, archiveProjectSchema.parse({ id: made.id, archived: "true" }));
+    await setProjectArchived(actor, archiveProjectSchema.parse({ id: made.id, archived: "true" }));
+    await setProjectArchived(actor, archiveProjectSchema.parse({ id: made.id, archived: "false" }));
+
+    const key = await apiKeyFor(viaApi, manager);
+    const created = await call("createProject", { key, params: { tenantId: viaApi.tenant.id }, body: { name: "Launch", description: "First\r\nplan" } });
+    expect(created.body).toMatchObject({ description: "First\nplan", archived: false, archivedAt: null });
+    const params = { tenantId: viaApi.tenant.id, projectId: created.body.id };
+    expect((await call("updateProject", { key, params, body: { description: null } })).body).toMatchObject({ name: "Launch", description: null });
+    const archived = await call("updateProject", { key, params, body: { archived: true } });
+    expect(archived.body).toMatchObject({ archived: true, archivedAt: expect.any(String) });
+    expect((await call("updateProject", { key, params, body: { archived: true } })).body.archivedAt).toBe(archived.body.archivedAt);
+    expect((await call("updateProject", { key, params, body: { archived: false } })).body).toMatchObject({ archived: false, archivedAt: null });
+
+    const expected = await projectAudit(viaLib.tenant.id);
+    expect(expected.map((r) => r.action)).toEqual(["project.create", "project.update", "project.archive", "project.unarchive"]);
+    expect(await projectAudit(viaApi.tenant.id)).toEqual(expected);
+  });
+
+  it("renames, describes and archives in one PATCH: one transaction, the edit's row then the archive's; what is not sent stays", async () => {
+    const ws = await createWorkspace();
+    const key = await apiKeyFor(ws, manager);
+    const made = await createProject(actorFor(ws.tenant, ws[manager]), { name: "Before", description: "Kept" });
+    const params = { tenantId: ws.tenant.id, projectId: made.id };
+    expect((await call("updateProject", { key, params, body: { name: "After" } })).body).toMatchObject({ name: "After", description: "Kept" });
+    const both = await call("updateProject", { key, params, body: { name: "Last", description: "New", archived: true } });
+    expect(both.body).toMatchObject({ name: "Last", description: "New", archived: true });
+    expect((await projectAudit(ws.tenant.id)).slice(-2)).toEqual([
+      { action: "project.update", target_type: "project", metadata: { name: "Last", from: "After", to: "Last", description_changed: true } },
+      { action: "project.archive", target_type: "project", metadata: { name: "Last" } },
+    ]);
+    // A refused field refuses the whole request: nothing of it is applied.
+    expectProblem(await call("updateProject", { key, params, body: { name: "Never", archived: "yes" } }), "validation-error");
+    expectProblem(await call("updateProject", { key, params, body: { description: "x".repeat(2001) } }), "validation-error");
+    expect((await stored(made.id))!.name).toBe("Last");
+  });
+
+  it("lists the active ones by default, the archived ones or all (active first), and searches descriptions", async () => {
+    const ws = await createWorkspace();
+    const actor = actorFor(ws.tenant, ws[manager]);
+    const old = await createProject(actor, { name: "Old", description: "the haystack" });
+    await setProjectArchived(actor, { id: old.id, archived: true });
+    await createProject(actor, { name: "Current" });
+    const key = await apiKeyFor(ws, "auditor", "read");
+    const names = async (query?: string) =>
+      (await call("listProjects", { key, params: { tenantId: ws.tenant.id }, query })).body.data.map((p: { name: string }) => p.name);
+    expect(await names()).toEqual(["Current"]);
+    expect(await names("status=archived")).toEqual(["Old"]);
+    expect(await names("status=all")).toEqual(["Current", "Old"]);
+    expect(await names("status=all&q=haystack")).toEqual(["Old"]);
+    expectProblem(await call("listProjects", { key, params: { tenantId: ws.tenant.id }, query: "status=deleted" }), "validation-error");
+  });
+});
+
+describe("the OpenAPI contract for projects", () => {
+  it("validates every response recorded above against the document (status documented, content type, body schema)", async () => {
+    expect(new Set(recorded.map((r) => r.operationId))).toEqual(new Set(OPERATIONS));
+    expect(contractViolations(recorded)).toEqual([]);
+  });
+});
