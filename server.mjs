@@ -20,6 +20,10 @@
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { SOCKET_ADDRESS_HEADER, edgeSecurityHeaders } from "./lib/http/edge.mjs";
+import { captureOutsideRequests } from "./lib/outside-requests.mjs";
+
+// Before any request: the context the database pools open their sockets in.
+captureOutsideRequests();
 
 const { values } = parseArgs({
   options: {

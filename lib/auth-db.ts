@@ -1,6 +1,7 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { createPool } from "@/lib/pg-pool";
 
 // Auth.js's own connection, as tenantry_auth: the one role with privileges on
 // users, accounts, sessions and verification_tokens, and on no tenant's rows.
@@ -13,7 +14,7 @@ function createClient(): PrismaClient {
     );
   }
   // Sign-in and sign-out only: a small pool.
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 3 }) });
+  return new PrismaClient({ adapter: new PrismaPg(createPool({ connectionString, max: 3 })) });
 }
 
 const globalForAuthDb = globalThis as unknown as { tenantryAuthDb?: PrismaClient };

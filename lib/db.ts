@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import sql, { empty, join, raw, Sql } from "sql-template-tag";
 import { assertTenantContext, contextGuardEnabled } from "./db-guard";
+import { createPool as createDetachedPool } from "./pg-pool";
 
 export { sql, join, raw, empty, Sql };
 export type { MemberRole, InvitationStatus, TenantStatus } from "@/lib/generated/prisma/enums";
@@ -32,7 +33,7 @@ function createPool(): pg.Pool {
       "APP_DATABASE_URL is not set. `npm run dev` sets it for you; in production point it at the tenantry_app role (see .env.example).",
     );
   }
-  const pool = new pg.Pool({
+  const pool = createDetachedPool({
     connectionString,
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
     // A request waits this long for a connection before it fails.
