@@ -70,7 +70,12 @@ export async function createWorkspace(page: Page, name: string) {
 let pool: pg.Pool | undefined;
 /** The e2e database as its owner, for arranging and checking state a user cannot see. */
 export function db(): pg.Pool {
-  pool ??= new pg.Pool({ connectionString: runtime().ownerDatabaseUrl, max: 2 });
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: runtime().ownerDatabaseUrl, max: 2 });
+    // A connection that fails while idle is discarded; reported, not thrown (graphile-worker's runOnce checks both).
+    pool.on("error", (error) => console.error("[e2e db] idle connection failed:", error.message));
+    pool.on("connect", (client) => client.on("error", (error) => console.error("[e2e db] connection failed:", error.message)));
+  }
   return pool;
 }
 
