@@ -6,10 +6,11 @@
 // a store. A connection pool's socket, opened lazily by the first request
 // that needs it, would keep that request's store for as long as the socket
 // lives, and with it everything the request's render reached: its response,
-// its timers, and through them the requests rendered alongside it, and so on
-// (measured: every request's response stayed on the heap, ~50 KB each, until
-// the server ran out of memory). Sockets opened in the context captured here
-// hold no request.
+// its timers, and through them the requests rendered alongside it, and so on.
+// Under load every request's response stayed on the heap (~50 KB each) until
+// the server ran out of memory; the pools' sockets were one root of that
+// (README, Performance, names the one that remains). Sockets opened in the
+// context captured here hold no request.
 //
 // server.mjs captures it when the process starts; the pools run their
 // connects in it (lib/pg-pool.ts). Plain JavaScript, shared through

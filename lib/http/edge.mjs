@@ -11,8 +11,8 @@
 //
 // Why here and not in middleware.ts: Next.js runs a middleware by building a
 // web Request and Response around the Node.js ones, which costs more than a
-// small page's whole render (measured in bench/pages.ts: ~2.5 ms of CPU per
-// request on this project's machine). middleware.ts now runs only where it
+// small page's whole render (about 2 ms of CPU per request here; README,
+// Performance). middleware.ts now runs only where it
 // can refuse or redirect something (see its matcher); every response gets
 // its headers here.
 //
