@@ -27,6 +27,32 @@ async function query(url: string, sql: string): Promise<unknown[]> {
   }
 }
 
+describe("the embedded cluster's text", () => {
+  it("is UTF-8 with Unicode case mapping, whatever the user's locale (LANG=C here)", STARTS_SERVERS, async () => {
+    const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_CTYPE: process.env.LC_CTYPE };
+    process.env.LANG = "C";
+    delete process.env.LC_ALL;
+    delete process.env.LC_CTYPE;
+    try {
+      const server = await startEmbeddedPostgres({ projectRoot: ROOT, cluster: "locale-check", persistent: false });
+      try {
+        const rows = await query(
+          server.adminUrl,
+          "SELECT pg_encoding_to_char(encoding) AS encoding, lower('ÉCOLE Ünïcode') AS lower FROM pg_database WHERE datname = current_database()",
+        );
+        expect(rows).toEqual([{ encoding: "UTF8", lower: "école ünïcode" }]);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+});
+
 // Only root's server runs as another user (postgres), who may be unable to
 // enter the project; any other user runs it as themselves, in their own
 // project, so the situation cannot arise.

@@ -416,7 +416,21 @@ async function initialise(location: EmbeddedLocation, dataDir: string, log: Log)
     }
     const { ended } = launch(
       initdb,
-      [`--pgdata=${cluster}`, "--auth=password", "--username=postgres", `--pwfile=${passwordFile}`, "--lc-messages=C"],
+      [
+        `--pgdata=${cluster}`,
+        "--auth=password",
+        "--username=postgres",
+        `--pwfile=${passwordFile}`,
+        "--lc-messages=C",
+        // UTF-8 text with Unicode case mapping whatever the user's locale: with
+        // LANG=C (a container, a CI runner) initdb would choose SQL_ASCII, and
+        // lower() and the audit log's search words would break on "É".
+        // Postgres's own C.UTF-8 locale depends on no locale of the OS.
+        "--encoding=UTF8",
+        "--locale=C",
+        "--locale-provider=builtin",
+        "--builtin-locale=C.UTF-8",
+      ],
       location.runAs,
       log,
     );
