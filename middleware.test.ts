@@ -107,6 +107,7 @@ describe("middleware.ts", () => {
       expect(enters("/invite/abc", session)).toBe(true);
       expect(enters("/app/settings", { ...session, "next-action": "7f00" })).toBe(true);
       expect(enters("/sign-in", { "next-action": "7f00" })).toBe(true);
+      expect(enters("/favicon.ico/../app/settings", { "next-action": "7f00" })).toBe(true);
       expect(enters("/app/settings/general", { ...session, "content-type": "multipart/form-data; boundary=x" })).toBe(true);
       expect(enters("/app/settings", { ...session, "content-type": "application/json" })).toBe(false);
     });

@@ -99,8 +99,9 @@ function redirectTo(request: NextRequest, path: string) {
 export const config = {
   matcher: [
     // What may be a server action (see lib/http/action-origin.ts): refused when cross-origin or too large.
-    { source: "/((?!_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "next-action" }] },
-    { source: "/((?!_next/static|_next/image|favicon.ico).*)", has: [{ type: "header", key: "content-type", value: "multipart/form-data.*" }] },
+    // Every path: Next.js renders pages at paths such as /favicon.ico/../app/settings too.
+    { source: "/:path*", has: [{ type: "header", key: "next-action" }] },
+    { source: "/:path*", has: [{ type: "header", key: "content-type", value: "multipart/form-data.*" }] },
     // Invitation links, whose shape is checked.
     { source: "/invite/:path*" },
     // The signed-in areas without a session cookie: to sign in (for /admin, nothing there).

@@ -28,7 +28,6 @@ export const SOCKET_ADDRESS_HEADER: "x-tenantry-socket-address";
 export const STRICT_TRANSPORT_SECURITY: string;
 export const IMAGE_CONTENT_SECURITY_POLICY: string;
 export function servesImage(pathname: string): boolean;
-export function isStaticAsset(pathname: string): boolean;
 export function createNonce(): string;
 export function contentSecurityPolicy(options: PolicyOptions): string;
 export function oauthFormActionOrigins(env: Record<string, string | undefined>): string[];

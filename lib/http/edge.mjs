@@ -42,11 +42,6 @@ export function servesImage(pathname) {
   return pathname.startsWith("/app/logo/");
 }
 
-/** Next.js's build output (scripts, styles, optimised images): not documents, so no policy; next.config.ts gives them the fixed headers. */
-export function isStaticAsset(pathname) {
-  return pathname.startsWith("/_next/static") || pathname.startsWith("/_next/image") || pathname.startsWith("/favicon.ico");
-}
-
 /** 128 random bits, base64: a nonce-source Next.js accepts. */
 export function createNonce() {
   return randomBytes(16).toString("base64");
@@ -126,10 +121,12 @@ export function isHttpsRequest(headers, env = process.env) {
  * request's own Content-Security-Policy headers before Next.js renders (the
  * same policy the browser gets, so the nonce on the scripts is the one the
  * browser accepts; null: the report-only header is removed); `response`,
- * what the response carries. Nothing for a static asset.
+ * what the response carries. Every response gets them, static files too
+ * (a browser applies a policy only to documents and workers, and ignores it
+ * elsewhere): an exception by path would be a way around it, since Next.js
+ * renders a page for paths such as /favicon.ico/../sign-in.
  */
 export function edgeSecurityHeaders(pathname, headers, env = process.env, nonce = createNonce()) {
-  if (isStaticAsset(pathname)) return { request: {}, response: {} };
   const https = isHttpsRequest(headers, env);
   const policy = contentSecurityPolicy({ nonce, development: env.NODE_ENV === "development", https, formActionOrigins: oauthFormActionOrigins(env) });
   const response = { "Content-Security-Policy": servesImage(pathname) ? IMAGE_CONTENT_SECURITY_POLICY : policy };

@@ -1,7 +1,7 @@
 // The security headers every response carries. The fixed ones come from
 // next.config.ts, so static files get them too; the Content-Security-Policy
 // (a fresh script nonce per request) and HSTS (only over https) are set by
-// server.mjs for every path but Next.js's static files (edge.mjs, which
+// server.mjs on every response (edge.mjs, which
 // explains why there and not in middleware.ts). This module imports
 // nothing, so next.config.ts can load it.
 
