@@ -43,22 +43,13 @@ CREATE OR REPLACE FUNCTION app_audit_log_is_append_only() RETURNS trigger
     RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = '42501';
   END
   $$;
-CREATE OR REPLACE FUNCTION app_audit_log_terms_are_append_only() RETURNS trigger
-  LANGUAGE plpgsql
-  AS $$
-  BEGIN
-    IF TG_OP = 'DELETE'
-       AND OLD.tenant_id::text = current_setting('app.purge_tenant', true)
-       AND EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = OLD.tenant_id AND t.status = 'deleted')
-    THEN
-      RETURN OLD;
-    END IF;
-    IF TG_OP = 'DELETE' AND public.app_audit_retention_admits(OLD.tenant_id, OLD.created_at) THEN
-      RETURN OLD;
-    END IF;
-    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = '42501';
-  END
-  $$;
+-- The log's search words follow the same rule with the same function (both
+-- rows carry tenant_id and created_at): one definition instead of two twins.
+DROP TRIGGER audit_log_terms_append_only ON "audit_log_terms";
+CREATE TRIGGER audit_log_terms_append_only
+  BEFORE UPDATE OR DELETE ON "audit_log_terms"
+  FOR EACH ROW EXECUTE FUNCTION app_audit_log_is_append_only();
+DROP FUNCTION app_audit_log_terms_are_append_only();
 
 CREATE POLICY audit_log_definer_retention_select ON "audit_log" FOR SELECT TO tenantry_definer
   USING (app_audit_retention_admits("tenant_id", "created_at"));
