@@ -5,6 +5,8 @@
 // connection lives. Measured before this: under load every response stayed on
 // the heap (~50 KB a request) until the server ran out of memory.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { captureOutsideRequests } from "./outside-requests.mjs";
@@ -22,6 +24,25 @@ function storesOf(resource: object): unknown[] {
 
 const socketHandleOf = (client: pg.PoolClient) =>
   (client as unknown as { connection: { stream: { _handle: object } } }).connection.stream._handle;
+
+// A full garbage collection on demand, as --expose-gc would give.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+/** Whether `store` can still be reached once the request that ran with it is over. */
+async function survivesCollection(run: (store: object) => Promise<void>): Promise<boolean> {
+  const request = new AsyncLocalStorage<object>();
+  const ref = await (async () => {
+    const store = { request: "GET /app/settings", payload: new Array(1000).fill("x") };
+    await request.run(store, () => run(store));
+    return new WeakRef(store);
+  })();
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+  }
+  return ref.deref() !== undefined;
+}
 
 describe("createPool", () => {
   const pools: pg.Pool[] = [];
@@ -59,5 +80,32 @@ describe("createPool", () => {
       return socketHandleOf(client);
     });
     expect(storesOf(handle)).toContain(store);
+  });
+
+  it("keeps nothing of the request whose connect opened the connection, once it is open", async () => {
+    // pg keeps the connect callback for the connection's life; the pool's
+    // callback holds the request's promise and connection timer.
+    const pool = createPool({ connectionString: process.env.APP_DATABASE_URL ?? process.env.DATABASE_URL, max: 1, connectionTimeoutMillis: 5_000 });
+    pools.push(pool);
+    const kept = await survivesCollection(async () => {
+      const client = await pool.connect();
+      client.release();
+    });
+    expect(pool.idleCount).toBe(1);
+    expect(kept).toBe(false);
+  });
+
+  it("is what the check above would catch: a store the idle connection holds survives", async () => {
+    const pool = createPool({ connectionString: process.env.APP_DATABASE_URL ?? process.env.DATABASE_URL, max: 1 });
+    pools.push(pool);
+    let holder: object | null = null;
+    const kept = await survivesCollection(async (store) => {
+      const client = await pool.connect();
+      (client as unknown as { held: object }).held = store;
+      holder = client;
+      client.release();
+    });
+    expect(holder).not.toBeNull();
+    expect(kept).toBe(true);
   });
 });

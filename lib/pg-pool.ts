@@ -10,7 +10,18 @@ class DetachedClient extends pg.Client {
   override connect(): Promise<pg.Client>;
   override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
   override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
-    return outsideRequests(() => (callback ? super.connect(callback) : super.connect()));
+    if (!callback) return outsideRequests(() => super.connect());
+    // pg keeps the callback it is given for the connection's whole life (its
+    // socket listeners share a scope with it), and the pool's callback holds
+    // the request's connect promise and its timeout timer, both carrying the
+    // request's store: it is handed over once, then forgotten.
+    let pending: ((err: Error | null, c?: pg.Client) => void) | null = callback as (err: Error | null, c?: pg.Client) => void;
+    const once = (err: Error | null, client?: pg.Client) => {
+      const call = pending;
+      pending = null;
+      call?.(err, client);
+    };
+    return outsideRequests(() => super.connect(once as (err: Error) => void));
   }
 }
 
