@@ -13,7 +13,7 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // Room for a 1 MB logo and the rest of its form (lib/http/action-body.ts).
   experimental: { serverActions: { bodySizeLimit: ACTION_BODY_LIMIT_BYTES } },
-  // On every path, static files included; middleware.ts adds the
+  // On every path, static files included; server.mjs adds the
   // Content-Security-Policy and HSTS, which vary per request.
   async headers() {
     return [{ source: "/:path*", headers: [...STATIC_SECURITY_HEADERS] }];

@@ -20,10 +20,13 @@
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { SOCKET_ADDRESS_HEADER, edgeSecurityHeaders } from "./lib/http/edge.mjs";
+import { formatAbortReasonStacks } from "./lib/abort-reasons.mjs";
 import { captureOutsideRequests } from "./lib/outside-requests.mjs";
 
-// Before any request: the context the database pools open their sockets in.
+// Before any request: the context the database pools open their sockets in,
+// and abort reasons that keep no request alive (both: lib/*.mjs).
 captureOutsideRequests();
+formatAbortReasonStacks();
 
 const { values } = parseArgs({
   options: {

@@ -9,8 +9,8 @@
 // its timers, and through them the requests rendered alongside it, and so on.
 // Under load every request's response stayed on the heap (~50 KB each) until
 // the server ran out of memory; the pools' sockets were one root of that
-// (README, Performance, names the one that remains). Sockets opened in the
-// context captured here hold no request.
+// (lib/abort-reasons.mjs breaks the chain from one request to the next).
+// Sockets opened in the context captured here hold no request.
 //
 // server.mjs captures it when the process starts; the pools run their
 // connects in it (lib/pg-pool.ts). Plain JavaScript, shared through
