@@ -194,9 +194,25 @@ export interface NextServer {
 }
 
 /**
+ * What `npm start` runs after `node`: its options (the server's heap budget)
+ * and server.mjs, read from package.json so the benchmark measures the server
+ * as it is deployed.
+ */
+export async function startCommand(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
+  const [node, ...rest] = pkg.scripts.start.trim().split(/\s+/);
+  const script = rest.at(-1);
+  if (node !== "node" || script !== "server.mjs" || rest.slice(0, -1).some((option) => !option.startsWith("--"))) {
+    throw new Error(`package.json's start script is not "node [--options] server.mjs": ${pkg.scripts.start}`);
+  }
+  return [...rest.slice(0, -1), path.join(ROOT, "server.mjs")];
+}
+
+/**
  * The build in `distDir` served on a free port, in a process group of its own
  * that stopAll() ends. Resolves once `ready(url)` succeeds. The project's app
- * (the default `dir`) runs as in production, `node server.mjs`, connected to
+ * (the default `dir`) runs as in production, as `npm start` runs it (Node.js's
+ * options included: startCommand()), connected to
  * the bench database as the app connects (owner, app and Auth.js roles,
  * `db`); another app runs `next start` with what `env` says.
  */
@@ -210,7 +226,7 @@ export async function startNextServer(options: {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const command = options.dir ? [nextBin(), "start"] : [path.join(ROOT, "server.mjs")];
+  const command = options.dir ? [nextBin(), "start"] : await startCommand();
   const child = spawn(process.execPath, [...command, "-p", String(port), "-H", "127.0.0.1"], {
     cwd: options.dir ?? ROOT,
     detached: true,
