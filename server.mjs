@@ -23,10 +23,8 @@ import { SOCKET_ADDRESS_HEADER, edgeSecurityHeaders } from "./lib/http/edge.mjs"
 import { formatAbortReasonStacks } from "./lib/abort-reasons.mjs";
 import { captureOutsideRequests } from "./lib/outside-requests.mjs";
 
-// Before any request: the context the database pools open their sockets in,
-// and abort reasons that keep no request alive (both: lib/*.mjs).
+// Before any request: the context the database pools open their sockets in.
 captureOutsideRequests();
-formatAbortReasonStacks();
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +34,10 @@ const { values } = parseArgs({
   },
 });
 const dev = values.dev;
+// Abort reasons that keep no request alive (lib/abort-reasons.mjs), in
+// production: a development server is restarted often, and is left as
+// Next.js sets it up for its error tooling.
+if (!dev) formatAbortReasonStacks();
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname;
 

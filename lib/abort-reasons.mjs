@@ -13,9 +13,9 @@
 // the heap grew ~50 KB a request until the load paused (a 192 MB heap ran
 // out after ~1,000 settings pages).
 //
-// server.mjs installs this before Next.js loads: every AbortController
-// formats its reason's stack as it aborts, which replaces the recorded frames
-// with their text (a few microseconds, once per abort).
+// server.mjs installs this in production, before Next.js loads: every
+// AbortController formats its reason's stack as it aborts, which replaces the
+// recorded frames with their text (a few microseconds, once per abort).
 const KEY = Symbol.for("tenantry.abortReasonsFormatted");
 
 /** Makes every AbortController format its reason's stack when it aborts (once per process). */
