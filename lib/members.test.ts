@@ -17,6 +17,7 @@ import { resolveTenantContext, withTenant, type TenantActor } from "@/lib/tenanc
 import {
   actorFor,
   addMember,
+  asApp,
   auditRows,
   createTenantRow,
   createUser,
@@ -24,6 +25,7 @@ import {
   insertInvitation,
   memberRole,
   owner,
+  pgErrorCode,
   TEST_REQUEST,
   unique,
   uniqueEmail,
@@ -153,6 +155,31 @@ describe("getMembersPage", () => {
     });
     // A search Postgres cannot take (a NUL byte) is no search, like any other bad value here.
     expect(memberListQuerySchema.parse({ q: "zel\u0000da" }).q).toBe("");
+  });
+
+  it("finds a search's members with app_search_members: the context's workspace only, and only for a context that may read its members", async () => {
+    const tag = unique();
+    const [a, b] = await Promise.all([createTenantRow(), createTenantRow()]);
+    const [mine, theirs, viewer, outsider] = await Promise.all([
+      createUser({ name: `Searchable ${tag}`, email: `mine-${tag}@example.test` }),
+      createUser({ name: `Searchable ${tag}`, email: `theirs-${tag}@example.test` }),
+      createUser({ email: uniqueEmail("viewer") }),
+      createUser({ email: uniqueEmail("outsider") }),
+    ]);
+    await Promise.all([addMember(a.id, mine.id, "member"), addMember(b.id, theirs.id, "member"), addMember(a.id, viewer.id, "auditor")]);
+    const search = (client: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<{ id: string }> }> }, q: string) =>
+      client.query("SELECT app_search_members($1) AS id", [q]).then((r) => r.rows.map((row) => row.id));
+
+    // In A: A's member only, though B's has the same name; % and _ literally.
+    expect(await asApp({ tenantId: a.id, user: viewer }, (c) => search(c, `searchable ${tag}`))).toEqual([mine.id]);
+    expect(await asApp({ tenantId: a.id, user: viewer }, (c) => search(c, "%"))).toEqual([]);
+    // No workspace in the context, or a user who is not in A: refused.
+    expect(await pgErrorCode(asApp({}, (c) => search(c, tag)))).toBe("42501");
+    expect(await pgErrorCode(asApp({ user: outsider }, (c) => search(c, tag)))).toBe("42501");
+    expect(await pgErrorCode(asApp({ tenantId: a.id, user: outsider }, (c) => search(c, tag)))).not.toBe("ok");
+    // An empty or overlong search is no search.
+    expect(await pgErrorCode(asApp({ tenantId: a.id, user: viewer }, (c) => search(c, "")))).toBe("22023");
+    expect(await pgErrorCode(asApp({ tenantId: a.id, user: viewer }, (c) => search(c, "x".repeat(201))))).toBe("22023");
   });
 
   it("sorts by name, email, role and joined, ascending and descending", async () => {
