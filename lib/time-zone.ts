@@ -4,15 +4,31 @@
 // Pure: used on the server and in the browser.
 export const TIME_ZONE_COOKIE = "tz";
 
+/**
+ * How many names isKnownTimeZone remembers its answer for. The root layout
+ * checks the viewer's cookie on every page, and the check creates a
+ * formatter (~100 µs and more than the rest of the layout); a process sees a
+ * few hundred real zones at most. The names come from cookies and URLs, so
+ * past this many (made-up or oddly cased ones) they are checked each time
+ * and not remembered.
+ */
+export const TIME_ZONE_CHECKS_REMEMBERED = 1_000;
+const checkedTimeZones = new Map<string, boolean>();
+
 /** Whether the runtime knows `tz` (an IANA name such as Europe/Berlin). */
 export function isKnownTimeZone(tz: string): boolean {
   if (!tz || tz.length > 64) return false;
+  const remembered = checkedTimeZones.get(tz);
+  if (remembered !== undefined) return remembered;
+  let known: boolean;
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
+    known = true;
   } catch {
-    return false;
+    known = false;
   }
+  if (checkedTimeZones.size < TIME_ZONE_CHECKS_REMEMBERED) checkedTimeZones.set(tz, known);
+  return known;
 }
 
 /** The cookie's zone when it is one, else UTC. */

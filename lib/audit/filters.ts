@@ -2,6 +2,7 @@
 // be bookmarked and shared). Parsing never throws: bad input comes back as a
 // message the page shows.
 import { z } from "zod";
+import { isKnownTimeZone } from "@/lib/time-zone";
 import { hasNulByte } from "@/lib/validation";
 import { AUDIT_ACTIONS } from "./record";
 
@@ -48,11 +49,7 @@ export type TimeZoneNames = ReadonlyMap<string, string>;
 
 /** The zone as Postgres names it, if both Node.js and Postgres know it (only Node.js is asked when `known` is absent). */
 function timeZone(tz: string, known: TimeZoneNames | undefined): string | null {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-  } catch {
-    return null;
-  }
+  if (!isKnownTimeZone(tz)) return null;
   if (!known) return tz;
   return known.get(tz.toLowerCase()) ?? null;
 }
