@@ -146,3 +146,39 @@ test("bad invitation input gets a message on the form and invites no one", async
   }
   await expect(page.getByText("No pending invitations.")).toBeVisible();
 });
+
+test("Resend on an invitation's row sends a new link to that address only, and the old link stops working", async ({ page }) => {
+  await signIn(page, uniqueEmail("resender"));
+  await createWorkspace(page, "Resend Co");
+  await page.goto("/app/settings");
+  const first = uniqueEmail("first");
+  const second = uniqueEmail("second");
+  const sentAt = Date.now();
+  for (const address of [first, second]) {
+    await page.getByTestId("invite-form").getByLabel("Email address").fill(address);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByText(`Invitation sent to ${address}`)).toBeVisible();
+  }
+  const oldLink = linkIn(await waitForEmail(second, "invited you to Resend Co", sentAt), /\/invite\/[A-Za-z0-9_-]{43}/);
+  const ids = async () =>
+    (await db().query<{ email: string; id: string }>("SELECT email, id FROM tenant_invitations WHERE email = ANY($1) AND status = 'pending'", [[first, second]])).rows;
+  const before = await ids();
+
+  const resentAt = Date.now();
+  const row = page.locator(`[data-testid=invitation-row][data-email="${second}"]`);
+  await row.getByRole("button", { name: "Resend" }).click();
+  await expect(page.getByText(`A new invitation link was sent to ${second}. The link is valid for 7 days.`)).toBeVisible();
+  const newLink = linkIn(await waitForEmail(second, "invited you to Resend Co", resentAt), /\/invite\/[A-Za-z0-9_-]{43}/);
+  expect(newLink).not.toBe(oldLink);
+
+  // The resent invitation has a new id; the other one is as it was.
+  const after = await ids();
+  expect(after.find((r) => r.email === first)).toEqual(before.find((r) => r.email === first));
+  expect(after.find((r) => r.email === second)?.id).not.toBe(before.find((r) => r.email === second)?.id);
+  await expect(page.locator("[data-testid=invitation-row]")).toHaveCount(2);
+
+  // The link of the first email is revoked by the resend.
+  await page.context().clearCookies();
+  await page.goto(oldLink);
+  await expect(page).toHaveURL(/\/sign-in\?invite=revoked$/);
+});

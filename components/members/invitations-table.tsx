@@ -11,6 +11,8 @@ import { Alert, Button, RoleBadge } from "@/components/ui";
 import { useUrlState } from "./use-url-state";
 import { useFormAction } from "@/components/use-form-action";
 
+const RESEND_FORM = "resend-invitation";
+
 export interface InvitationView {
   id: string;
   email: string;
@@ -39,7 +41,9 @@ export function InvitationsTable({
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   // Held here, not per row: a resend replaces the row, and its outcome (a
   // link to copy when the email failed) must outlive it.
-  const [resent, resend] = useFormAction(resendInvitationAction, null);
+  const [resent, resend, resending] = useFormAction(resendInvitationAction, null);
+  // Which row's Resend was pressed: the one to say "Sending…".
+  const [resendingId, setResendingId] = useState<string | null>(null);
   return (
     <div className="space-y-3">
       {notice ? <Alert variant="success">{notice}</Alert> : null}
@@ -53,6 +57,15 @@ export function InvitationsTable({
       ) : null}
       {invitations.length === 0 ? (
         <p className="text-sm text-zinc-500">{total > 0 ? "No pending invitations on this page." : "No pending invitations."}</p>
+      ) : null}
+      {invitations.length > 0 && canManage ? (
+        // One form for every row's Resend: each row's button submits it with
+        // its invitation's id (the button's name and value), so a page of
+        // invitations carries one set of React's hidden action fields, not
+        // one per row.
+        <form id={RESEND_FORM} action={resend} hidden>
+          <TenantField />
+        </form>
       ) : null}
       {invitations.length > 0 ? (
       <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
@@ -80,13 +93,18 @@ export function InvitationsTable({
                 {canManage ? (
                   <td className="td">
                     <div className="flex items-start justify-end gap-2">
-                      <form action={resend}>
-                        <TenantField />
-                        <input type="hidden" name="invitationId" value={inv.id} />
-                        <SubmitButton variant="secondary" size="sm" pendingLabel="Sending…">
-                          Resend
-                        </SubmitButton>
-                      </form>
+                      <SubmitButton
+                        form={RESEND_FORM}
+                        name="invitationId"
+                        value={inv.id}
+                        onClick={() => setResendingId(inv.id)}
+                        variant="secondary"
+                        size="sm"
+                        pending={resending}
+                        pendingLabel={resendingId === inv.id ? "Sending…" : "Resend"}
+                      >
+                        Resend
+                      </SubmitButton>
                       <ConfirmAction
                         action={revokeInvitationAction}
                         fields={{ invitationId: inv.id }}
