@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+import { db, sessionFor, workspaceWithRoles } from "./helpers";
+
+// The members table of Settings → Members: a page of 20, sorted and searched
+// in the database, its state in the URL.
+test("the members table pages, sorts by a column and searches, with the state in the URL", async ({ page }) => {
+  const { tenantId, users } = await workspaceWithRoles("Members Table Co");
+  // 26 more members (30 in all): two pages. Names sort the other way from
+  // emails, so a change of sort column shows.
+  for (let i = 1; i <= 26; i++) {
+    const n = String(i).padStart(2, "0");
+    const user = (
+      await db().query<{ id: string }>("INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id", [
+        `table-${n}-${tenantId.slice(0, 8)}@example.test`,
+        `Zed ${String(27 - i).padStart(2, "0")}`,
+      ])
+    ).rows[0]!;
+    await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [tenantId, user.id]);
+  }
+  await sessionFor(page.context(), users.owner, tenantId);
+  await page.goto("/app/settings");
+
+  const table = page.getByTestId("members-table");
+  const rows = table.getByTestId("member-row");
+  const emails = async () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-email")));
+  await expect(rows).toHaveCount(20);
+  await expect(page.getByText("30 members · page 1 of 2")).toBeVisible();
+  // The owner's own row says so, and has no Remove.
+  const own = table.locator(`[data-testid=member-row][data-email="${users.owner.email}"]`);
+  await expect(own).toContainText("(you)");
+  await expect(own.getByRole("button", { name: "Remove" })).toHaveCount(0);
+  await expect(table.locator(`[data-testid=member-row][data-email="${users.admin.email}"]`).getByRole("button", { name: "Change role" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await expect(page).toHaveURL(/[?&]page=2/);
+  await expect(page.getByText("30 members · page 2 of 2")).toBeVisible();
+  await expect(rows).toHaveCount(10);
+  await expect(page.getByRole("button", { name: "Next", exact: true })).toBeDisabled();
+
+  // Sorting by name goes back to the first page, ascending; again, descending.
+  await table.getByRole("button", { name: "Name" }).click();
+  await expect(page).toHaveURL(/sort=name&dir=asc/);
+  await expect(page).not.toHaveURL(/page=2/);
+  await expect(table.getByRole("columnheader", { name: "Name" })).toHaveAttribute("aria-sort", "ascending");
+  await expect(rows.first()).toContainText("Admin User");
+  await table.getByRole("button", { name: "Name" }).click();
+  await expect(page).toHaveURL(/sort=name&dir=desc/);
+  await expect(table.getByRole("columnheader", { name: "Name" })).toHaveAttribute("aria-sort", "descending");
+  await expect(rows.first()).toContainText("Zed 26");
+  const byName = await emails();
+  expect(byName[0]).toBe(`table-01-${tenantId.slice(0, 8)}@example.test`);
+
+  // A search narrows to the matching members, on one page.
+  await page.getByLabel("Search members").fill("table-2");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page).toHaveURL(/q=table-2/);
+  await expect(rows).toHaveCount(7);
+  await expect(page.getByText("7 members · page 1 of 1")).toBeVisible();
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(rows).toHaveCount(20);
+
+  // The URL alone brings the same view back.
+  await page.goto("/app/settings?sort=email&dir=desc&page=2");
+  await expect(table.getByRole("columnheader", { name: "Email" })).toHaveAttribute("aria-sort", "descending");
+  await expect(page.getByText("30 members · page 2 of 2")).toBeVisible();
+});
