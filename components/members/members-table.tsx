@@ -1,7 +1,7 @@
 "use client";
 
 import { rowPaginationFeature, rowSortingFeature, tableFeatures, useTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { changeRoleAction, removeMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
@@ -17,6 +17,9 @@ export interface MemberView {
 }
 
 const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
+
+/** A column as TanStack defines it, and how the body renders a member's cell in it. */
+type MemberColumn = ColumnDef<typeof features, MemberView> & { id: string; render: (member: MemberView) => ReactNode };
 
 interface Props {
   rows: MemberView[];
@@ -36,22 +39,27 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
   const [notice, setNotice] = useState<Notice | null>(null);
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
 
-  const columns = useMemo<Array<ColumnDef<typeof features, MemberView>>>(() => {
-    const base: Array<ColumnDef<typeof features, MemberView>> = [
+  // TanStack keeps the columns, their headers, the sorting and the paging.
+  // The rows come sorted and paged from the database, so the body is
+  // rendered straight from them with each column's `render`: TanStack's row
+  // model builds an object of memoized methods for every row and cell (about
+  // 1.5 ms for a page of 20 on the server, on every view), for nothing here.
+  const columns = useMemo<MemberColumn[]>(() => {
+    const base: MemberColumn[] = [
       {
         id: "name",
         accessorFn: (r) => r.name ?? "",
         header: "Name",
-        cell: ({ row }) => (
+        render: (member) => (
           <span className="font-medium">
-            {row.original.name ?? <span className="text-zinc-400">—</span>}
-            {row.original.userId === viewer.userId ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
+            {member.name ?? <span className="text-zinc-400">—</span>}
+            {member.userId === viewer.userId ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
           </span>
         ),
       },
-      { id: "email", accessorKey: "email", header: "Email" },
-      { id: "role", accessorKey: "role", header: "Role", cell: ({ row }) => <RoleBadge role={row.original.role} /> },
-      { id: "joined", accessorKey: "joinedAt", header: "Joined", cell: ({ row }) => <LocalTime iso={row.original.joinedAt} dateOnly /> },
+      { id: "email", accessorKey: "email", header: "Email", render: (member) => member.email },
+      { id: "role", accessorKey: "role", header: "Role", render: (member) => <RoleBadge role={member.role} /> },
+      { id: "joined", accessorKey: "joinedAt", header: "Joined", render: (member) => <LocalTime iso={member.joinedAt} dateOnly /> },
     ];
     if (!viewer.canManage) return base;
     return [
@@ -60,7 +68,7 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
         id: "actions",
         header: () => <span className="sr-only">Actions</span>,
         enableSorting: false,
-        cell: ({ row }) => <MemberActions member={row.original} viewer={viewer} soleOwner={row.original.role === "owner" && ownerCount <= 1} onNotice={setNotice} />,
+        render: (member) => <MemberActions member={member} viewer={viewer} soleOwner={member.role === "owner" && ownerCount <= 1} onNotice={setNotice} />,
       },
     ];
   }, [viewer, ownerCount]);
@@ -136,11 +144,11 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
             ))}
           </thead>
           <tbody>
-            {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} data-testid="member-row" data-email={row.original.email}>
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className="td">
-                    <table.FlexRender cell={cell} />
+            {rows.map((member) => (
+              <tr key={member.userId} data-testid="member-row" data-email={member.email}>
+                {columns.map((column) => (
+                  <td key={column.id} className="td">
+                    {column.render(member)}
                   </td>
                 ))}
               </tr>
