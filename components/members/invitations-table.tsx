@@ -100,8 +100,10 @@ export function InvitationsTable({
                         onClick={() => setResendingId(inv.id)}
                         variant="secondary"
                         size="sm"
-                        pending={resending}
-                        pendingLabel={resendingId === inv.id ? "Sending…" : "Resend"}
+                        // Every row's Resend waits while one is sent; the pressed one says so.
+                        pending={resending && resendingId === inv.id}
+                        disabled={resending}
+                        pendingLabel="Sending…"
                       >
                         Resend
                       </SubmitButton>

@@ -42,8 +42,9 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
   // TanStack keeps the columns, their headers, the sorting and the paging.
   // The rows come sorted and paged from the database, so the body is
   // rendered straight from them with each column's `render`: TanStack's row
-  // model builds an object of memoized methods for every row and cell (about
-  // 1.5 ms for a page of 20 on the server, on every view), for nothing here.
+  // model builds an object of memoized methods for every row and cell (1.5 ms
+  // of the 2.1 ms a 25-row table took to render alone, on every view), for
+  // nothing here.
   const columns = useMemo<MemberColumn[]>(() => {
     const base: MemberColumn[] = [
       {
