@@ -55,21 +55,19 @@ export interface MembersPage {
   ownerCount: number;
 }
 
+/** The sorts over the `matched` members. */
 const ORDER: Record<MemberSort, Sql> = {
-  name: sql`lower(coalesce(u.name, u.email))`,
-  email: sql`u.email`,
-  role: sql`m.role`,
-  joined: sql`m.created_at`,
-};
-
-/** The same orders over the `matched` members (their columns unqualified). */
-const MATCHED_ORDER: Record<MemberSort, Sql> = {
   name: sql`lower(coalesce(name, email))`,
   email: sql`email`,
   role: sql`role`,
   joined: sql`created_at`,
 };
 
+/** The sorts that need nothing but the memberships (tenant_members m). */
+const MEMBERSHIP_ORDER: Partial<Record<MemberSort, Sql>> = {
+  role: sql`m.role`,
+  joined: sql`m.created_at`,
+};
 
 interface MembersPageRow {
   members: Array<{ user_id: string; name: string | null; email: string; role: Role; created_at: string }>;
@@ -96,12 +94,12 @@ interface MembersPageRow {
 export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId">, query: MemberListQuery): Promise<MembersPage> {
   const direction = query.dir === "desc" ? sql`DESC` : sql`ASC`;
   const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
-  const byMembershipAlone = query.q === "" && (query.sort === "joined" || query.sort === "role");
+  const membershipOrder = query.q === "" ? MEMBERSHIP_ORDER[query.sort] : undefined;
   let members: Sql;
   let total: Sql;
   let matched: Sql = empty;
-  if (byMembershipAlone) {
-    const order = sql`${ORDER[query.sort]} ${direction}, m.user_id ASC`;
+  if (membershipOrder) {
+    const order = sql`${membershipOrder} ${direction}, m.user_id ASC`;
     members = sql`
       SELECT m.user_id, u.name, u.email, m.role, m.created_at
         FROM (SELECT m.user_id, m.role, m.created_at FROM tenant_members m
@@ -124,7 +122,7 @@ export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId"
          WHERE m.tenant_id = ${actor.tenantId}::uuid)`;
     members = sql`
       SELECT user_id, name, email, role, created_at FROM matched
-       ORDER BY ${MATCHED_ORDER[query.sort]} ${direction}, email ASC
+       ORDER BY ${ORDER[query.sort]} ${direction}, email ASC
        LIMIT ${MEMBERS_PAGE_SIZE} OFFSET ${offset}`;
     total = sql`SELECT count(*)::int FROM matched`;
   }
