@@ -7,6 +7,7 @@ import pg from "pg";
 interface Runtime {
   ownerDatabaseUrl: string;
   mailApiUrl: string;
+  smtpUrl: string;
   baseUrl: string;
 }
 
@@ -27,7 +28,12 @@ interface CaughtEmail {
   to: Array<{ address: string }>;
 }
 
-/** Waits for the newest email to `address` whose subject contains `subject`. */
+/**
+ * Waits for the newest email to `address` whose subject contains `subject`.
+ * Newest by arrival: the catcher lists emails in the order they arrived, and
+ * their `time` is the Date header's, to the second — two emails sent within
+ * one second carry the same time.
+ */
 export async function waitForEmail(address: string, subject: string, after = 0): Promise<CaughtEmail> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -35,8 +41,7 @@ export async function waitForEmail(address: string, subject: string, after = 0):
     const emails = (await response.json()) as CaughtEmail[];
     const match = emails
       .filter((e) => e.to.some((t) => t.address.toLowerCase() === address.toLowerCase()))
-      .filter((e) => e.subject.includes(subject) && new Date(e.time).getTime() >= after - 1000)
-      .sort((a, b) => new Date(b.time).getTime() - new Date(a.time).getTime())[0];
+      .findLast((e) => e.subject.includes(subject) && new Date(e.time).getTime() >= after - 1000);
     if (match) return match;
     await new Promise((r) => setTimeout(r, 250));
   }

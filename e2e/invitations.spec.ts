@@ -170,7 +170,9 @@ test("Resend on an invitation's row sends a new link to that address only, and t
   const row = page.locator(`[data-testid=invitation-row][data-email="${second}"]`);
   await row.getByRole("button", { name: "Resend" }).click();
   await expect(page.getByText(`A new invitation link was sent to ${second}. The link is valid for 7 days.`)).toBeVisible();
-  // A new email with a new link (the first one, sent a moment earlier, may still be the newest at first).
+  // A new email with a new link: the newest to that address by arrival (the
+  // first, sent within the same second, can carry the same Date header; and
+  // the catcher may still be storing the new one when the page says "sent").
   await expect
     .poll(async () => linkIn(await waitForEmail(second, `invited you to ${workspace}`, resentAt), /\/invite\/[A-Za-z0-9_-]{43}/))
     .not.toBe(oldLink);

@@ -21,7 +21,7 @@ async function worker(hoursAhead: number) {
 }
 
 test.beforeAll(async () => {
-  const { smtpUrl, baseUrl } = runtime() as ReturnType<typeof runtime> & { smtpUrl: string };
+  const { smtpUrl, baseUrl } = runtime();
   // The jobs send through the suite's mail catcher, with links to the app under test.
   process.env.SMTP_URL = smtpUrl;
   process.env.AUTH_URL = baseUrl;
