@@ -66,6 +66,50 @@ function prepared(statement: Sql): pg.QueryConfig {
   return { name, text: statement.text, values: statement.values };
 }
 
+/**
+ * A statement and the COMMIT of its transaction in one write: Parse, Bind,
+ * Describe and Execute of the statement, then Parse, Bind and Execute of
+ * COMMIT, then a single Sync. Postgres answers both before its one
+ * ReadyForQuery and pg collects the two results, the statement's first. If
+ * the statement fails, Postgres skips everything up to the Sync (the COMMIT
+ * too) and the transaction is rolled back as after any failed statement.
+ *
+ * Each write to Postgres costs the server about as much CPU as a page's whole
+ * query (the README's Performance section): a page view that reads with one
+ * statement makes two writes instead of three. It extends pg's Query at the
+ * one place its extended-protocol messages end (`_getRows`: Execute, then
+ * Sync, for a query without a row limit; pg is pinned, and lib/db.test.ts
+ * proves the messages and the writes).
+ */
+class StatementThenCommit extends pg.Query {
+  _getRows(connection: pg.Connection) {
+    const send = connection as unknown as {
+      execute(config: { portal: string }): void;
+      parse(config: { text: string }): void;
+      bind(config: object): void;
+      sync(): void;
+    };
+    send.execute({ portal: "" });
+    send.parse({ text: "COMMIT" });
+    send.bind({});
+    send.execute({ portal: "" });
+    send.sync();
+  }
+}
+
+/** The statement's rows, sent with its transaction's COMMIT (StatementThenCommit). */
+function runThenCommit<T extends pg.QueryResultRow>(client: pg.ClientBase, statement: Sql): Promise<pg.QueryResult<T>> {
+  return new Promise((resolve, reject) => {
+    const query = new StatementThenCommit(prepared(statement), (error, results) => {
+      if (error) return reject(error);
+      // Two results: the statement's, then the COMMIT's.
+      const [result] = results as unknown as pg.QueryResult<T>[];
+      resolve(result!);
+    });
+    client.query(query);
+  });
+}
+
 export function txOn(client: pg.ClientBase): Tx {
   // Outside production, a statement that finds nothing in a workspace's table
   // while the transaction is in no workspace fails loudly (lib/db-guard.ts).
@@ -75,6 +119,42 @@ export function txOn(client: pg.ClientBase): Tx {
     return result;
   };
   return {
+    async query<T extends object>(statement: Sql) {
+      return (await run<T>(statement)).rows as T[];
+    },
+    async one<T extends object>(statement: Sql) {
+      return ((await run<T>(statement)).rows[0] as T | undefined) ?? null;
+    },
+    async exec(statement: Sql) {
+      return (await run(statement)).rowCount ?? 0;
+    },
+  };
+}
+
+export interface TransactionOptions {
+  isolation?: "repeatable read";
+  /** SET LOCAL statements, sent with the entry. */
+  settings?: readonly string[];
+  /**
+   * `fn` reads with at most one statement: the transaction is READ ONLY and
+   * that statement goes to Postgres together with the COMMIT, one write
+   * fewer (a second statement is refused, as is any write).
+   */
+  oneStatement?: boolean;
+}
+
+/** A Tx whose one statement commits the transaction with it (StatementThenCommit); a second one throws. */
+function oneStatementTx(client: pg.ClientBase): Tx & { committed(): boolean } {
+  let sent = false;
+  const run = async <T extends object>(statement: Sql) => {
+    if (sent) throw new Error("This transaction reads with one statement, which committed it: a second statement cannot run in it.");
+    sent = true;
+    // The guard asks the transaction for its workspace, which it no longer has once the statement's COMMIT ran: asked first.
+    if (contextGuardEnabled()) await assertTenantContext(client, statement.text);
+    return runThenCommit<T & pg.QueryResultRow>(client, statement);
+  };
+  return {
+    committed: () => sent,
     async query<T extends object>(statement: Sql) {
       return (await run<T>(statement)).rows as T[];
     },
@@ -97,15 +177,21 @@ export function txOn(client: pg.ClientBase): Tx {
 export async function transaction<E extends object, T>(
   entry: (literal: (value: string | null) => string) => string,
   fn: (tx: Tx, entered: E) => Promise<T>,
-  options: { isolation?: "repeatable read"; settings?: readonly string[] } = {},
+  options: TransactionOptions = {},
 ): Promise<T> {
   const client = await getPool().connect();
   let healthy = true;
   try {
-    const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN";
+    const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : options.oneStatement ? "BEGIN READ ONLY" : "BEGIN";
     const first = [begin, entry((v) => (v === null ? "NULL" : client.escapeLiteral(v))), ...(options.settings ?? [])].join("; ");
     const results = (await client.query(first)) as unknown as pg.QueryResult[];
     const entered = (results[1]?.rows[0] ?? {}) as E;
+    if (options.oneStatement) {
+      const tx = oneStatementTx(client);
+      const result = await fn(tx, entered);
+      if (!tx.committed()) await client.query("COMMIT");
+      return result;
+    }
     const result = await fn(txOn(client), entered);
     await client.query("COMMIT");
     return result;

@@ -198,9 +198,19 @@ interface Row {
 export const AUDIT_PAGE_SETTINGS = ["SET LOCAL enable_sort = off", "SET LOCAL jit = off"];
 
 /**
+ * How listAuditEvents reads a page under these filters: a search first asks
+ * for its rarest word (two statements); anything else is one statement, which
+ * a page view can send with its COMMIT (requireTenantWith's `oneStatement`).
+ */
+export function auditPageStatements(filters: AuditFilters): 1 | 2 {
+  return filters.q ? 2 : 1;
+}
+
+/**
  * A page of the audit log under the filters: `after` a cursor for older
- * events, `before` one for newer, or the newest page without either. Runs in
- * the caller's transaction, which should carry AUDIT_PAGE_SETTINGS.
+ * events, `before` one for newer, or the newest page without either
+ * (auditPageStatements: how many statements it takes). Runs in the caller's
+ * transaction, which should carry AUDIT_PAGE_SETTINGS.
  */
 export async function listAuditEvents(
   tx: Tx,

@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { clientInfoFromHeaders } from "@/lib/http/client-address";
 import { SESSION_COOKIES, TENANT_COOKIE } from "./cookie";
-import { resolveTenantContext, resolveWithData, type Credential, type RequestInfo, type TenantContext, type TenantResolution } from "./resolve";
+import { resolveTenantContext, resolveWithData, type Credential, type LoadOptions, type RequestInfo, type TenantContext, type TenantResolution } from "./resolve";
 import type { Tx } from "@/lib/db";
 
 export * from "./resolve";
@@ -35,8 +35,8 @@ export const getTenantContext = cache(async (): Promise<TenantResolution> => {
 /** The resolution and a page's data, in one transaction (see resolveWithData). */
 export async function getTenantContextWithData<T>(
   load: (tx: Tx, ctx: TenantContext) => Promise<T>,
-  settings: readonly string[] = [],
+  options: LoadOptions = {},
 ): Promise<{ resolution: TenantResolution; data: T | null }> {
   const { credential, cookieTenantId, request } = await currentRequest();
-  return resolveWithData(credential, cookieTenantId, request, load, settings);
+  return resolveWithData(credential, cookieTenantId, request, load, options);
 }

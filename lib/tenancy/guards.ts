@@ -5,6 +5,7 @@ import {
   getTenantContext,
   getTenantContextWithData,
   type Credential,
+  type LoadOptions,
   type Membership,
   type RequestInfo,
   type SignedInUser,
@@ -31,13 +32,15 @@ export async function requireTenant(): Promise<TenantContext> {
 
 /**
  * For pages under /app that read the workspace's data: the session, the
- * active tenant and `load`'s reads in one transaction.
+ * active tenant and `load`'s reads in one transaction. A page whose `load`
+ * reads with one statement says so (`oneStatement`): that statement then
+ * carries the COMMIT, one round trip fewer.
  */
 export async function requireTenantWith<T>(
   load: (tx: Tx, ctx: TenantContext) => Promise<T>,
-  settings: readonly string[] = [],
+  options: LoadOptions = {},
 ): Promise<{ ctx: TenantContext; data: T }> {
-  const { resolution, data } = await getTenantContextWithData(load, settings);
+  const { resolution, data } = await getTenantContextWithData(load, options);
   if (resolution.kind !== "tenant") return leave(resolution);
   return { ctx: resolution, data: data as T };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { single, sql, transaction, type Tx } from "@/lib/db";
+import { single, sql, transaction, type TransactionOptions, type Tx } from "@/lib/db";
 import type { Role } from "./permissions";
 
 export interface Membership {
@@ -162,18 +162,22 @@ export async function resolveTenantContext(
   return toResolution(rows[0], credential, request);
 }
 
+/** How a page's `load` reads (TransactionOptions). */
+export type LoadOptions = Pick<TransactionOptions, "settings" | "oneStatement">;
+
 /**
  * The same resolution, and then `load` in the same transaction as the tenant
  * it entered: a page's identity, tenant and data in one round trip for the
  * entry (and `settings`, SET LOCAL statements for `load`'s queries) plus one
- * per query `load` makes. `load` runs only for a tenant.
+ * per query `load` makes — the last of them carrying the COMMIT when `load`
+ * reads with `oneStatement`. `load` runs only for a tenant.
  */
 export async function resolveWithData<T>(
   credential: Credential | null,
   cookieTenantId: string | null | undefined,
   request: RequestInfo,
   load: (tx: Tx, ctx: TenantContext) => Promise<T>,
-  settings: readonly string[] = [],
+  options: LoadOptions = {},
 ): Promise<{ resolution: TenantResolution; data: T | null }> {
   if (!credential) return { resolution: { kind: "signed-out" }, data: null };
   const cookie = tenantIdFromCookie(cookieTenantId);
@@ -183,6 +187,6 @@ export async function resolveWithData<T>(
       const resolution = toResolution(row, credential, request);
       return { resolution, data: resolution.kind === "tenant" ? await load(tx, resolution) : null };
     },
-    { settings },
+    options,
   );
 }

@@ -8,6 +8,7 @@ import {
   AUDIT_ACTIONS,
   AUDIT_PAGE_SETTINGS,
   auditActionLabel,
+  auditPageStatements,
   decodeCursor,
   describeAuditEvent,
   encodeCursor,
@@ -36,6 +37,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   const before = first(params.before);
   // The page's events are read in the transaction that resolves the request,
   // when the role allows; filter and cursor errors are shown, not thrown.
+  // Without a valid filter nothing is read; a search takes two statements.
   const { ctx, data } = await requireTenantWith(async (tx, ctx): Promise<{ page: AuditPage | null; error: string | null }> => {
     if (!can(ctx.role, "audit.read") || !parsed.ok) return { page: null, error: parsed.ok ? null : parsed.error };
     try {
@@ -45,7 +47,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
       if (!(e instanceof DomainError)) throw e;
       return { page: null, error: e.message };
     }
-  }, AUDIT_PAGE_SETTINGS);
+  }, { settings: AUDIT_PAGE_SETTINGS, oneStatement: !parsed.ok || auditPageStatements(parsed.filters) === 1 });
   if (!can(ctx.role, "audit.read")) {
     return (
       <WorkspaceShell ctx={ctx}>

@@ -10,7 +10,7 @@ import { getWorkspaceOverview } from "@/lib/tenants";
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  const { ctx, data: overview } = await requireTenantWith(getWorkspaceOverview);
+  const { ctx, data: overview } = await requireTenantWith(getWorkspaceOverview, { oneStatement: true });
   // What the role allows and the app has a page for: a permission whose feature has no page is not offered.
   const allowed = PERMISSIONS.flatMap((p) => {
     const href = PERMISSION_DEFINITIONS[p].href;

@@ -22,7 +22,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
     page: first(raw.page),
     ipage: first(raw.ipage),
   });
-  const { ctx, data } = await requireTenantWith((tx, ctx) => getMembersPage(tx, ctx, query));
+  const { ctx, data } = await requireTenantWith((tx, ctx) => getMembersPage(tx, ctx, query), { oneStatement: true });
   const canManage = can(ctx.role, "members.manage");
 
   return (

@@ -1,0 +1,108 @@
+import net from "node:net";
+import type pg from "pg";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { getPool, sql, transaction, type Tx } from "@/lib/db";
+import { MissingTenantContextError } from "@/lib/db-guard";
+
+// lib/db.ts's `oneStatement` transactions: the one statement a page reads
+// with goes to Postgres together with the COMMIT.
+
+const entry = () => "SELECT 1 AS entered";
+
+/** The socket writes made while `fn` runs (every write to any socket of this process). */
+async function countWrites<T>(fn: () => Promise<T>): Promise<{ writes: number; result: T }> {
+  const socket = net.Socket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => unknown };
+  const original = socket._writeGeneric;
+  let writes = 0;
+  socket._writeGeneric = function (this: unknown, ...args: unknown[]) {
+    writes += 1;
+    return original.apply(this, args);
+  };
+  try {
+    const result = await fn();
+    return { writes, result };
+  } finally {
+    socket._writeGeneric = original;
+  }
+}
+
+/** Runs a transaction and hands back the pooled connection it ran on (idle in the pool again by then). */
+async function onItsConnection<T>(run: () => Promise<T>): Promise<{ client: pg.PoolClient; outcome: PromiseSettledResult<T> }> {
+  const pool = getPool();
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  let client: pg.PoolClient | undefined;
+  const spy = vi.spyOn(pool, "connect").mockImplementation((async () => (client = await connect())) as unknown as typeof pool.connect);
+  try {
+    const [outcome] = await Promise.allSettled([run()]);
+    return { client: client!, outcome: outcome! };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** Whether the connection is outside any transaction: a lone statement's transaction starts with it. */
+async function outsideTransaction(client: pg.PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ outside: boolean }>("SELECT now() = statement_timestamp() AS outside");
+  return rows[0]!.outside;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("a transaction that reads with one statement", () => {
+  it("sends the statement and the COMMIT in one write: two writes in all, where a transaction otherwise takes three", async () => {
+    const read = (tx: Tx) => tx.one<{ answer: number }>(sql`SELECT ${41}::int + 1 AS answer`);
+    // Before counting: a connection open in the pool, and the guard's list of workspace tables read.
+    await transaction(entry, read, { oneStatement: true });
+    const plain = await countWrites(() => transaction(entry, read));
+    const one = await countWrites(() => transaction(entry, read, { oneStatement: true }));
+    expect(plain).toEqual({ writes: 3, result: { answer: 42 } });
+    expect(one).toEqual({ writes: 2, result: { answer: 42 } });
+  });
+
+  it("leaves its connection committed, outside any transaction, with nothing of its context", async () => {
+    const { client, outcome } = await onItsConnection(() =>
+      transaction(
+        () => "SELECT set_config('app.tenant_id', '00000000-0000-4000-8000-000000000001', true) AS entered",
+        (tx) => tx.query<{ tenant: string }>(sql`SELECT current_setting('app.tenant_id', true) AS tenant`),
+        { oneStatement: true },
+      ),
+    );
+    expect(outcome).toEqual({ status: "fulfilled", value: [{ tenant: "00000000-0000-4000-8000-000000000001" }] });
+    expect(await outsideTransaction(client)).toBe(true);
+    const { rows } = await client.query<{ tenant: string }>("SELECT current_setting('app.tenant_id', true) AS tenant");
+    expect(rows[0]!.tenant).toBe("");
+  });
+
+  it("rolls back when the statement fails, and the connection serves the next transaction", async () => {
+    const { client, outcome } = await onItsConnection(() => transaction(entry, (tx) => tx.one(sql`SELECT 1 / ${0}::int AS never`), { oneStatement: true }));
+    expect(outcome.status).toBe("rejected");
+    expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+    expect(await outsideTransaction(client)).toBe(true);
+    expect(await transaction(entry, (tx) => tx.one(sql`SELECT ${7}::int AS seven`), { oneStatement: true })).toEqual({ seven: 7 });
+  });
+
+  it("commits on its own when the function reads nothing", async () => {
+    const { client, outcome } = await onItsConnection(() => transaction(entry, async () => "nothing read", { oneStatement: true }));
+    expect(outcome).toEqual({ status: "fulfilled", value: "nothing read" });
+    expect(await outsideTransaction(client)).toBe(true);
+  });
+
+  it("refuses a second statement, and any write", async () => {
+    const twice = transaction(
+      entry,
+      async (tx) => {
+        await tx.one(sql`SELECT 1 AS one`);
+        return tx.one(sql`SELECT 2 AS two`);
+      },
+      { oneStatement: true },
+    );
+    await expect(twice).rejects.toThrow(/reads with one statement, which committed it/);
+    const write = transaction(entry, (tx) => tx.exec(sql`UPDATE tenants SET name = name WHERE false`), { oneStatement: true });
+    await expect(write).rejects.toThrow(/read-only transaction/);
+  });
+
+  it("still names a workspace-only table read outside any workspace (the guard asks before the COMMIT)", async () => {
+    const outside = transaction(entry, (tx) => tx.query(sql`SELECT id FROM audit_log LIMIT 1`), { oneStatement: true });
+    await expect(outside).rejects.toBeInstanceOf(MissingTenantContextError);
+  });
+});
