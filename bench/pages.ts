@@ -495,6 +495,8 @@ interface Count {
   /** Statements / transactions one view sends, exact (from sequential requests); null when the preload could not count. */
   statements: number | null;
   transactions: number | null;
+  /** The round trips (Client#query calls) they took. */
+  roundTrips: number | null;
   /** The statements of the last of those views, in order. */
   sent: string[];
 }
@@ -582,11 +584,12 @@ async function countStatements(server: Server, page: Page, headers: Record<strin
     if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while counting statements.`);
   }
   const after = await probe(server);
-  if (!after.hooked) return { statements: null, transactions: null, sent: [] };
+  if (!after.hooked) return { statements: null, transactions: null, roundTrips: null, sent: [] };
   const perView = (after.queries - before.queries) / PROBE;
   return {
-    statements: perView,
+    statements: (after.statementCount - before.statementCount) / PROBE,
     transactions: (after.transactions - before.transactions) / PROBE,
+    roundTrips: perView,
     sent: Number.isInteger(perView) && perView > 0 ? after.statements.slice(-perView) : [],
   };
 }
@@ -625,7 +628,7 @@ async function measure(server: Server, page: Page, seeded: SeedResult, cookies: 
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count])),
     htmlBytes,
     wireBytesPerResponse: completed ? result.throughput.total / completed : 0,
-    statementsPerRequestUnderLoad: end.hooked && completed ? (end.queries - start.queries) / completed : null,
+    statementsPerRequestUnderLoad: end.hooked && completed ? (end.statementCount - start.statementCount) / completed : null,
     serverCpuMsPerRequest: end.responses > start.responses ? cpuMs / (end.responses - start.responses) : null,
     serverResponses: end.responses - start.responses,
     serverCpuCores: cpuMs / 1000 / result.duration,
@@ -707,6 +710,7 @@ interface Summary {
   cpuMs: number | null;
   statements: number | null;
   transactions: number | null;
+  roundTrips: number | null;
   /** Different counts in different rounds (a view's statements should not vary). */
   countsVary: boolean;
   peakRssMb: number;
@@ -732,6 +736,7 @@ function summarize(page: string, runs: Measurement[]): Summary {
     cpuMs: runs.every((r) => r.serverCpuMsPerRequest !== null) ? mean(runs.map((r) => r.serverCpuMsPerRequest!)) : null,
     statements: statements.every((s) => s !== null) ? Math.max(...(statements as number[])) : null,
     transactions: transactions.every((t) => t !== null) ? Math.max(...(transactions as number[])) : null,
+    roundTrips: runs.every((r) => r.roundTrips !== null) ? Math.max(...runs.map((r) => r.roundTrips!)) : null,
     countsVary: new Set(statements).size > 1 || new Set(transactions).size > 1,
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
     htmlBytes: runs[0]!.htmlBytes,
@@ -742,8 +747,10 @@ function summarize(page: string, runs: Measurement[]): Summary {
 }
 
 const fixed = (v: number | null, digits = 2) => (v === null ? "n/a" : v.toFixed(digits));
-const perView = (statements: number | null, transactions: number | null) =>
-  statements === null || transactions === null ? "n/a (not counted)" : `${+statements.toFixed(2)} / ${+transactions.toFixed(2)}`;
+const perView = (statements: number | null, transactions: number | null, roundTrips: number | null = null) =>
+  statements === null || transactions === null
+    ? "n/a (not counted)"
+    : `${+statements.toFixed(2)} / ${+transactions.toFixed(2)}${roundTrips === null ? "" : ` (${+roundTrips.toFixed(2)} round trips)`}`;
 const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
 
 // ---------------------------------------------------------------------------
@@ -802,7 +809,7 @@ async function main() {
       results.push(m);
       log(
         `  ${m.requestsPerSecond.toFixed(1)} req/s · p50 ${m.latencyMs.p50} ms · p99 ${m.latencyMs.p99} ms · non-2xx ${m.non2xx} · ` +
-          `${(m.htmlBytes / 1024).toFixed(1)} KB · ${perView(m.statements, m.transactions)} statements / tx per view\n` +
+          `${(m.htmlBytes / 1024).toFixed(1)} KB · ${perView(m.statements, m.transactions, m.roundTrips)} statements / tx per view\n` +
           `  server CPU ${fixed(m.serverCpuMsPerRequest)} ms/request (${m.serverCpuCores.toFixed(2)} cores; autocannon ${m.loadGeneratorCpuCores.toFixed(2)}) · ` +
           `peak RSS ${m.peakRssMb.toFixed(0)} MB, after GC ${m.rssAfterGcMb.toFixed(0)} MB (heap ${m.heapAfterGcMb.toFixed(0)} MB, external ${m.externalAfterGcMb.toFixed(0)} MB)`,
       );
@@ -825,7 +832,7 @@ async function main() {
       for (const server of Object.values(servers)) await settle(server);
       const t = await timeSequential(servers.app, page, db.seeded, cookies);
       timings.push(t);
-      log(`  ${page.path} (${t.data}): server time p50 ${t.serverMs.p50.toFixed(1)} ms · p95 ${t.serverMs.p95.toFixed(1)} ms · max ${t.serverMs.max.toFixed(1)} ms (client p95 ${t.clientMs.p95.toFixed(1)} ms) · CPU ${t.serverCpuMsPerRequest.toFixed(2)} ms/request · ${perView(t.count.statements, t.count.transactions)} statements / tx`);
+      log(`  ${page.path} (${t.data}): server time p50 ${t.serverMs.p50.toFixed(1)} ms · p95 ${t.serverMs.p95.toFixed(1)} ms · max ${t.serverMs.max.toFixed(1)} ms (client p95 ${t.clientMs.p95.toFixed(1)} ms) · CPU ${t.serverCpuMsPerRequest.toFixed(2)} ms/request · ${perView(t.count.statements, t.count.transactions, t.count.roundTrips)} statements / tx`);
     }
     for (const page of SCALE_PAGES.filter((p) => p.load)) {
       for (const server of Object.values(servers)) await settle(server);
@@ -870,7 +877,7 @@ async function main() {
           `${s.rps.toFixed(0)} (${s.rounds.map((r) => r.toFixed(0)).join(", ")})`,
           (s.rps / plain.rps).toFixed(2),
           fixed(s.cpuMs),
-          perView(s.statements, s.transactions) + (s.countsVary ? " (varied)" : ""),
+          perView(s.statements, s.transactions, s.roundTrips) + (s.countsVary ? " (varied)" : ""),
           `${s.peakRssMb.toFixed(0)} MB`,
         ];
       }),
@@ -879,7 +886,7 @@ async function main() {
     "",
     `req/s: the mean of the page's rounds (each round's in brackets, in order); × plain 30 KB page: that mean over the baseline \`/static\`'s mean (${plain.rps.toFixed(1)} req/s, rounds ${(plain.spread * 100).toFixed(0)} % apart). ` +
       `Server CPU: the server process's user + system time over the measured load, divided by the responses it ended meanwhile (counted in the server), mean of the rounds. ` +
-      `Statements / tx: everything the server sent through pg's Client#query for one view (BEGIN and COMMIT included) and the transactions among them, from ${PROBE} sequential requests in each round. ` +
+      `Statements / tx: every statement the server sent through pg's Client#query for one view (BEGIN and COMMIT included) and the transactions among them, from ${PROBE} sequential requests in each round; in brackets, the round trips they took (one message can carry several statements). ` +
       `Peak RSS: the server's process tree, sampled every 100 ms during the page's measured loads, highest of the rounds; over the whole run, warm-ups and scale scenarios included, the app's server peaked at ${runPeak.app.toFixed(0)} MB and the baseline's at ${runPeak.baseline.toFixed(0)} MB.`,
     "",
   );
@@ -969,7 +976,7 @@ async function main() {
             t.serverMs.max.toFixed(1),
             t.clientMs.p95.toFixed(1),
             t.serverCpuMsPerRequest.toFixed(2),
-            perView(t.count.statements, t.count.transactions),
+            perView(t.count.statements, t.count.transactions, t.count.roundTrips),
             m ? m.requestsPerSecond.toFixed(0) : "–",
             m ? (m.requestsPerSecond / plain.rps).toFixed(2) : "–",
             m ? `${m.peakRssMb.toFixed(0)} MB` : "–",

@@ -18,7 +18,7 @@ const PRELOAD = `"use strict";
 const fs = require("node:fs");
 const { createRequire } = require("node:module");
 const file = process.env.BENCH_PROBE_FILE;
-const counts = { queries: 0, transactions: 0, responses: 0, timed: 0, hooked: false, error: null };
+const counts = { queries: 0, statementCount: 0, transactions: 0, responses: 0, timed: 0, hooked: false, error: null };
 // Every response the server ends, answered or cut off by the client hanging
 // up: CPU time per request is divided by what the server itself did in the
 // same interval, whatever the client saw of it. And the server's time for
@@ -44,10 +44,17 @@ const recent = new Array(RECENT);
 try {
   const pg = createRequire(process.env.BENCH_PROBE_ROOT + "/package.json")("pg");
   const query = pg.Client.prototype.query;
+  const ownGetRows = pg.Query.prototype._getRows;
   pg.Client.prototype.query = function (config, ...rest) {
     const text = typeof config === "string" ? config : config && config.text;
-    recent[counts.queries % RECENT] = text;
+    // A query that ends its protocol messages its own way (lib/db.ts's
+    // StatementThenCommit) sends the COMMIT with its statement.
+    const withCommit = config instanceof pg.Query && config._getRows !== ownGetRows;
+    recent[counts.queries % RECENT] = withCommit ? text + " -- and COMMIT, in the same write" : text;
     counts.queries++;
+    // A text without parameters goes as one simple-protocol message, which may hold several statements.
+    const simple = typeof text === "string" && !(config && config.name) && !(config && config.values) && !(rest[0] && Array.isArray(rest[0]));
+    counts.statementCount += (simple ? text.split(";").filter((part) => part.trim()).length : 1) + (withCommit ? 1 : 0);
     if (typeof text === "string" && /^\\s*BEGIN\\b/i.test(text)) counts.transactions++;
     return query.call(this, config, ...rest);
   };
@@ -75,7 +82,10 @@ process.on("SIGUSR2", () => {
 
 export interface Probe {
   seq: number;
+  /** Calls of pg's Client#query: round trips to Postgres. */
   queries: number;
+  /** The statements in them (a simple-protocol message can carry several; a COMMIT can travel with a statement). */
+  statementCount: number;
   transactions: number;
   /** HTTP responses the server has ended (or had cut off) since it started. */
   responses: number;
@@ -84,7 +94,7 @@ export interface Probe {
   responseMs: number[];
   hooked: boolean;
   error: string | null;
-  /** The last (up to 64) statements sent, oldest first. */
+  /** What the last (up to 64) calls of Client#query sent, oldest first. */
   statements: string[];
   /** The server process's user + system CPU time since it started. */
   cpuMicros: number;
