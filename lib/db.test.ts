@@ -105,4 +105,15 @@ describe("a transaction that reads with one statement", () => {
     const outside = transaction(entry, (tx) => tx.query(sql`SELECT id FROM audit_log LIMIT 1`), { oneStatement: true });
     await expect(outside).rejects.toBeInstanceOf(MissingTenantContextError);
   });
+
+  it("has its planner settings set by the entry statement itself, for the transaction only", async () => {
+    const read = (tx: Tx) => tx.one<{ sort: string; jit: string }>(sql`SELECT current_setting('enable_sort') AS sort, current_setting('jit') AS jit`);
+    const settings = { enable_sort: "off", jit: "off" };
+    await transaction(entry, read, { oneStatement: true, settings });
+    const { writes, result } = await countWrites(() => transaction(entry, read, { oneStatement: true, settings }));
+    expect({ writes, result }).toEqual({ writes: 2, result: { sort: "off", jit: "off" } });
+    const { client } = await onItsConnection(() => transaction(entry, async () => null, { settings }));
+    const { rows } = await client.query<{ sort: string }>("SELECT current_setting('enable_sort') AS sort");
+    expect(rows[0]!.sort).toBe("on");
+  });
 });

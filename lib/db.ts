@@ -131,16 +131,31 @@ export function txOn(client: pg.ClientBase): Tx {
   };
 }
 
+/** Settings for the rest of a transaction (SET LOCAL), by name: planner settings a page's statement needs. */
+export type TransactionSettings = Readonly<Record<string, string>>;
+
 export interface TransactionOptions {
   isolation?: "repeatable read";
-  /** SET LOCAL statements, sent with the entry. */
-  settings?: readonly string[];
+  /** Set by the entry statement itself (`set_config(…, true)` beside the entry function): no statement of their own. */
+  settings?: TransactionSettings;
   /**
    * `fn` reads with at most one statement: the transaction is READ ONLY and
    * that statement goes to Postgres together with the COMMIT, one write
    * fewer (a second statement is refused, as is any write).
    */
   oneStatement?: boolean;
+}
+
+/**
+ * The entry statement, setting `settings` as well: the entry's row, beside a
+ * one-row `set_config` call per setting in its FROM list (a function there
+ * runs once, whatever the select list uses).
+ */
+function withSettings(entry: string, settings: TransactionSettings | undefined, literal: (value: string) => string): string {
+  const names = Object.keys(settings ?? {});
+  if (names.length === 0) return entry;
+  const calls = names.map((name, i) => `set_config(${literal(name)}, ${literal(settings![name]!)}, true) AS setting_${i}`);
+  return `SELECT entered.* FROM (${entry}) AS entered, ${calls.join(", ")}`;
 }
 
 /** A Tx whose one statement commits the transaction with it (StatementThenCommit); a second one throws. */
@@ -169,7 +184,7 @@ function oneStatementTx(client: pg.ClientBase): Tx & { committed(): boolean } {
 
 /**
  * One transaction whose first round trip is `BEGIN`, `entry` and any
- * `settings` (SET LOCAL …) together: the simple protocol carries them all;
+ * `settings` together: the simple protocol carries them in one message;
  * `entry` is one statement whose values are inlined as literals by `literal`. `entry` is an entry function: it checks
  * the caller's proof and signs the context every policy reads. Everything in
  * `fn` commits or rolls back together.
@@ -183,7 +198,8 @@ export async function transaction<E extends object, T>(
   let healthy = true;
   try {
     const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : options.oneStatement ? "BEGIN READ ONLY" : "BEGIN";
-    const first = [begin, entry((v) => (v === null ? "NULL" : client.escapeLiteral(v))), ...(options.settings ?? [])].join("; ");
+    const literal = (v: string | null) => (v === null ? "NULL" : client.escapeLiteral(v));
+    const first = `${begin}; ${withSettings(entry(literal), options.settings, literal)}`;
     const results = (await client.query(first)) as unknown as pg.QueryResult[];
     const entered = (results[1]?.rows[0] ?? {}) as E;
     if (options.oneStatement) {

@@ -14,7 +14,7 @@ import {
   type AuditCursor,
   type AuditFilters,
 } from "@/lib/audit";
-import { raw } from "@/lib/db";
+import { sql } from "@/lib/db";
 import { withTenant, type TenantActor } from "@/lib/tenancy";
 import { leaveTenant, removeMember } from "@/lib/members";
 import {
@@ -107,7 +107,7 @@ const actor = (user: TestUser, workspace: TestTenant = tenant) => ({
 /** A page as the audit page reads it: in the reader's tenant transaction, with the page's planner settings. */
 const pageAs = (reader: TenantActor, f: AuditFilters, after?: AuditCursor) =>
   withTenant(reader, async (tx) => {
-    for (const setting of AUDIT_PAGE_SETTINGS) await tx.exec(raw(setting));
+    for (const [name, value] of Object.entries(AUDIT_PAGE_SETTINGS)) await tx.one(sql`SELECT set_config(${name}, ${value}, true)`);
     return listAuditEvents(tx, reader, f, { after }, 100);
   });
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_PAGE_SETTINGS, decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
 import type { AuditCursor } from "@/lib/audit/cursor";
-import { raw } from "@/lib/db";
+import { sql } from "@/lib/db";
 import { auditPageQuery, auditPlan, rarestSearchWord, RARE_WORD_EVENTS, type AuditPlan } from "@/lib/audit/query";
 import { withTenant, type TenantActor } from "@/lib/tenancy";
 import { actorFor, addMember, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
@@ -56,7 +56,7 @@ const scope = () => actorFor(tenant, auditor);
 /** A page as the audit page reads it: in the reader's tenant transaction, with the page's planner settings. */
 async function listAs(actor: TenantActor, f: AuditFilters, position: { after?: AuditCursor; before?: AuditCursor } = {}, pageSize?: number) {
   return withTenant(actor, async (tx) => {
-    for (const setting of AUDIT_PAGE_SETTINGS) await tx.exec(raw(setting));
+    for (const [name, value] of Object.entries(AUDIT_PAGE_SETTINGS)) await tx.one(sql`SELECT set_config(${name}, ${value}, true)`);
     return listAuditEvents(tx, actor, f, position, pageSize);
   });
 }

@@ -195,7 +195,7 @@ interface Row {
  * would rather sort everything that matches, and its inflated cost estimates
  * switch on JIT compilation, which alone takes longer than the query.
  */
-export const AUDIT_PAGE_SETTINGS = ["SET LOCAL enable_sort = off", "SET LOCAL jit = off"];
+export const AUDIT_PAGE_SETTINGS = { enable_sort: "off", jit: "off" } as const;
 
 /**
  * How listAuditEvents reads a page under these filters: a search first asks

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { single, sql, type Tx } from "@/lib/db";
+import { single, sql, type TransactionSettings, type Tx } from "@/lib/db";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { lifecycleRefusal } from "@/lib/tenant-status";
@@ -155,7 +155,7 @@ export function crossView<T>(
   area: CrossViewArea,
   request: RequestInfo,
   fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
-  settings: readonly string[] = [],
+  settings: TransactionSettings = {},
 ): Promise<T> {
   if (!uuidSchema("").safeParse(tenantId).success) return Promise.reject(new DomainError("not_found", "Not found."));
   return withCrossView(credential, tenantId, area, request, fn, settings);

@@ -1,5 +1,5 @@
 import "server-only";
-import { transaction, type Tx } from "@/lib/db";
+import { transaction, type TransactionSettings, type Tx } from "@/lib/db";
 import { DomainError, findPgError } from "@/lib/errors";
 import type { Credential, RequestInfo, SignedInUser } from "./resolve";
 
@@ -59,7 +59,7 @@ export function withCrossView<T>(
   area: string,
   request: RequestInfo,
   fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
-  settings: readonly string[] = [],
+  settings: TransactionSettings = {},
 ): Promise<T> {
   if (!credential) return Promise.reject(new DomainError("not_found", PLATFORM_NOT_FOUND));
   type Entered = { user_id: string; email: string; name: string | null; tenant_name: string; tenant_slug: string; tenant_status: CrossViewVisit["tenant"]["status"] };

@@ -168,7 +168,7 @@ export type LoadOptions = Pick<TransactionOptions, "settings" | "oneStatement">;
 /**
  * The same resolution, and then `load` in the same transaction as the tenant
  * it entered: a page's identity, tenant and data in one round trip for the
- * entry (and `settings`, SET LOCAL statements for `load`'s queries) plus one
+ * entry (and `settings`, planner settings for `load`'s queries) plus one
  * per query `load` makes — the last of them carrying the COMMIT when `load`
  * reads with `oneStatement`. `load` runs only for a tenant.
  */
