@@ -81,6 +81,14 @@ describe("a transaction that reads with one statement", () => {
     expect(await transaction(entry, (tx) => tx.one(sql`SELECT ${7}::int AS seven`), { oneStatement: true })).toEqual({ seven: 7 });
   });
 
+  it("ends the transaction when the function catches its statement's failure and returns", async () => {
+    const { client, outcome } = await onItsConnection(() =>
+      transaction(entry, (tx) => tx.one(sql`SELECT 1 / ${0}::int AS never`).catch(() => "recovered"), { oneStatement: true }),
+    );
+    expect(outcome).toEqual({ status: "fulfilled", value: "recovered" });
+    expect(await outsideTransaction(client)).toBe(true);
+  });
+
   it("commits on its own when the function reads nothing", async () => {
     const { client, outcome } = await onItsConnection(() => transaction(entry, async () => "nothing read", { oneStatement: true }));
     expect(outcome).toEqual({ status: "fulfilled", value: "nothing read" });
@@ -96,7 +104,7 @@ describe("a transaction that reads with one statement", () => {
       },
       { oneStatement: true },
     );
-    await expect(twice).rejects.toThrow(/reads with one statement, which committed it/);
+    await expect(twice).rejects.toThrow(/reads with one statement, which ended it/);
     const write = transaction(entry, (tx) => tx.exec(sql`UPDATE tenants SET name = name WHERE false`), { oneStatement: true });
     await expect(write).rejects.toThrow(/read-only transaction/);
   });

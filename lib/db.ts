@@ -74,9 +74,9 @@ function prepared(statement: Sql): pg.QueryConfig {
  * the statement fails, Postgres skips everything up to the Sync (the COMMIT
  * too) and the transaction is rolled back as after any failed statement.
  *
- * Each write to Postgres costs the server about as much CPU as a page's whole
- * query (the README's Performance section): a page view that reads with one
- * statement makes two writes instead of three. It extends pg's Query at the
+ * Each write to Postgres costs this server ~250–350 µs of CPU on the VM the
+ * README's Performance section measures (it wakes the database): a page view
+ * that reads with one statement makes two writes instead of three. It extends pg's Query at the
  * one place its extended-protocol messages end (`_getRows`: Execute, then
  * Sync, for a query without a row limit; pg is pinned, and lib/db.test.ts
  * proves the messages and the writes).
@@ -158,18 +158,25 @@ function withSettings(entry: string, settings: TransactionSettings | undefined, 
   return `SELECT entered.* FROM (${entry}) AS entered, ${calls.join(", ")}`;
 }
 
-/** A Tx whose one statement commits the transaction with it (StatementThenCommit); a second one throws. */
+/**
+ * A Tx whose one statement commits the transaction with it
+ * (StatementThenCommit); a second one throws. `committed()` only once that
+ * COMMIT succeeded: after a failed statement the transaction is still open
+ * (aborted), and the caller must end it even if `fn` caught the error.
+ */
 function oneStatementTx(client: pg.ClientBase): Tx & { committed(): boolean } {
-  let sent = false;
+  let state: "unused" | "used" | "committed" = "unused";
   const run = async <T extends object>(statement: Sql) => {
-    if (sent) throw new Error("This transaction reads with one statement, which committed it: a second statement cannot run in it.");
-    sent = true;
+    if (state !== "unused") throw new Error("This transaction reads with one statement, which ended it: a second statement cannot run in it.");
+    state = "used";
     // The guard asks the transaction for its workspace, which it no longer has once the statement's COMMIT ran: asked first.
     if (contextGuardEnabled()) await assertTenantContext(client, statement.text);
-    return runThenCommit<T & pg.QueryResultRow>(client, statement);
+    const result = await runThenCommit<T & pg.QueryResultRow>(client, statement);
+    state = "committed";
+    return result;
   };
   return {
-    committed: () => sent,
+    committed: () => state === "committed",
     async query<T extends object>(statement: Sql) {
       return (await run<T>(statement)).rows as T[];
     },
@@ -197,7 +204,7 @@ export async function transaction<E extends object, T>(
   const client = await getPool().connect();
   let healthy = true;
   try {
-    const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : options.oneStatement ? "BEGIN READ ONLY" : "BEGIN";
+    const begin = `BEGIN${options.isolation ? ` ISOLATION LEVEL ${options.isolation.toUpperCase()}` : ""}${options.oneStatement ? " READ ONLY" : ""}`;
     const literal = (v: string | null) => (v === null ? "NULL" : client.escapeLiteral(v));
     const first = `${begin}; ${withSettings(entry(literal), options.settings, literal)}`;
     const results = (await client.query(first)) as unknown as pg.QueryResult[];
@@ -205,6 +212,7 @@ export async function transaction<E extends object, T>(
     if (options.oneStatement) {
       const tx = oneStatementTx(client);
       const result = await fn(tx, entered);
+      // Nothing read, or a failed statement `fn` caught: the transaction is still open (a COMMIT of an aborted one rolls it back).
       if (!tx.committed()) await client.query("COMMIT");
       return result;
     }
