@@ -31,7 +31,7 @@ const DELEGATION_TEXT: Record<string, string> = {
 };
 
 export default async function HierarchyPage() {
-  const { ctx, data } = await requireTenantWith((tx, ctx) => getHierarchy(tx, ctx));
+  const { ctx, data } = await requireTenantWith((tx, ctx) => getHierarchy(tx, ctx), { oneStatement: true });
   const manages = can(ctx.role, "tenant.children.manage");
   const children = childrenOf(ctx.memberships, ctx.tenantId);
   const hidden = manages ? data.childCount - children.length : 0;

@@ -8,7 +8,7 @@ import { can, requireTenantWith } from "@/lib/tenancy";
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
-  const { ctx, data } = await requireTenantWith((tx, ctx) => listApiKeys(tx, ctx));
+  const { ctx, data } = await requireTenantWith((tx, ctx) => listApiKeys(tx, ctx), { oneStatement: true });
   const managesAll = can(ctx.role, "apikeys.manage");
   const today = new Date();
   const max = new Date(today.getTime() + 365 * 86_400_000);
