@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AUDIT_PAGE_SETTINGS, decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
+import { AUDIT_PAGE_SETTINGS, auditPageStatements, decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
 import type { AuditCursor } from "@/lib/audit/cursor";
 import { sql } from "@/lib/db";
 import { auditPageQuery, auditPlan, rarestSearchWord, RARE_WORD_EVENTS, type AuditPlan } from "@/lib/audit/query";
@@ -232,5 +232,26 @@ describe("who may read", () => {
     });
     const ids = await walk(filters("action=member.invite"), 50);
     expect(ids.every((id) => seeded.some((r) => r.id === id))).toBe(true);
+  });
+});
+
+describe("auditPageStatements", () => {
+  // The audit page sends its one statement with its COMMIT when this says 1 (requireTenantWith's
+  // oneStatement), and such a transaction refuses a second one: it must say what listAuditEvents does.
+  it("is the number of statements listAuditEvents makes, with and without a search", async () => {
+    for (const query of ["", "action=member.invite", "actor=" + encodeURIComponent(alice.email), "target=target-3", "q=row+7", "q=row&action=member.remove"]) {
+      const f = filters(query);
+      const made = await withTenant(scope(), async (tx) => {
+        let statements = 0;
+        const counting = {
+          query: (s: Parameters<typeof tx.query>[0]) => (statements++, tx.query(s)),
+          one: (s: Parameters<typeof tx.one>[0]) => (statements++, tx.one(s)),
+          exec: (s: Parameters<typeof tx.exec>[0]) => (statements++, tx.exec(s)),
+        } as typeof tx;
+        await listAuditEvents(counting, scope(), f, {}, 10);
+        return statements;
+      });
+      expect({ query, statements: made }).toEqual({ query, statements: auditPageStatements(f) });
+    }
   });
 });
