@@ -99,18 +99,23 @@ const STATUS_CONDITION = {
  * all (active first) — newest first, those whose name or description contains
  * `q` when it is given. Runs in the caller's transaction (a page's
  * requireTenantWith); the SELECT policy admits rows only to projects.read.
+ * One statement — the count beside the page's rows (one row of nulls when the
+ * page is empty) — so a page view sends it with its COMMIT (`oneStatement`).
  */
 export async function listProjects(tx: Tx, actor: { tenantId: string }, query: ListQuery): Promise<ProjectPage> {
   const pattern = query.q ? containing(query.q) : null;
   const where = sql`tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL AND ${STATUS_CONDITION[query.status]}
     AND (${pattern}::text IS NULL OR name ILIKE ${pattern} OR description ILIKE ${pattern})`;
-  const counted = await tx.one<{ total: number }>(sql`SELECT count(*)::int AS total FROM projects WHERE ${where}`);
-  const rows = await tx.query<Row>(sql`
-    SELECT ${COLUMNS} FROM projects
-     WHERE ${where}
-     ORDER BY archived_at IS NOT NULL, created_at DESC, id DESC
-     LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}`);
-  return { rows: rows.map(from), total: counted?.total ?? 0, page: query.page, pageSize: PAGE_SIZE };
+  const rows = await tx.query<{ total: number } & ({ [K in keyof Row]: null } | Row)>(sql`
+    SELECT (SELECT count(*)::int FROM projects WHERE ${where}) AS total, page.*
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (
+        SELECT ${COLUMNS} FROM projects
+         WHERE ${where}
+         ORDER BY archived_at IS NOT NULL, created_at DESC, id DESC
+         LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}) AS page ON true`);
+  const found = rows.filter((r): r is { total: number } & Row => r.id !== null);
+  return { rows: found.map(from), total: rows[0]?.total ?? 0, page: query.page, pageSize: PAGE_SIZE };
 }
 
 /** One project of the workspace, or null (none, deleted, another workspace's). Runs in the caller's transaction, as listProjects. */

@@ -57,6 +57,11 @@ describe("projects: create, list, rename, delete", () => {
     expect((await listAs(ws, manager)).rows.map((r) => r.name).sort()).toEqual(["First one", "Second 100%"]);
     expect((await listAs(ws, manager, "100%")).rows.map((r) => r.name)).toEqual(["Second 100%"]);
     expect((await listAs(ws, manager, "_")).total).toBe(0);
+    // The count travels with the page's rows (one statement): a page past the last still has it.
+    const past = await withTenant(actorFor(ws.tenant, ws[manager]), (tx) =>
+      listProjects(tx, { tenantId: ws.tenant.id }, listQuerySchema.parse({ page: "3" })),
+    );
+    expect(past).toMatchObject({ rows: [], total: 2, page: 3 });
 
     await updateProject(actor, updateProjectSchema.parse({ id: created.id, name: "Renamed" }));
     expect((await stored(created.id))!.name).toBe("Renamed");

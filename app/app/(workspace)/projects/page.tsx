@@ -23,7 +23,9 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const query = listQuerySchema.parse({ q: first(raw.q), status: first(raw.status), page: first(raw.page) });
   // The session, the workspace and the page's rows in one transaction; nothing is read for a role without projects.read.
-  const { ctx, data } = await requireTenantWith((tx, ctx) => (can(ctx.role, "projects.read") ? listProjects(tx, ctx, query) : Promise.resolve(null)));
+  const { ctx, data } = await requireTenantWith((tx, ctx) => (can(ctx.role, "projects.read") ? listProjects(tx, ctx, query) : Promise.resolve(null)), {
+    oneStatement: true,
+  });
   if (!data) {
     return (
       <WorkspaceShell ctx={ctx}>
