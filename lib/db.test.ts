@@ -95,7 +95,7 @@ describe("a transaction that reads with one statement", () => {
     expect(await outsideTransaction(client)).toBe(true);
   });
 
-  it("refuses a second statement, and any write", async () => {
+  it("refuses a second statement", async () => {
     const twice = transaction(
       entry,
       async (tx) => {
@@ -105,8 +105,6 @@ describe("a transaction that reads with one statement", () => {
       { oneStatement: true },
     );
     await expect(twice).rejects.toThrow(/reads with one statement, which ended it/);
-    const write = transaction(entry, (tx) => tx.exec(sql`UPDATE tenants SET name = name WHERE false`), { oneStatement: true });
-    await expect(write).rejects.toThrow(/read-only transaction/);
   });
 
   it("still names a workspace-only table read outside any workspace (the guard asks before the COMMIT)", async () => {

@@ -139,9 +139,10 @@ export interface TransactionOptions {
   /** Set by the entry statement itself (`set_config(…, true)` beside the entry function): no statement of their own. */
   settings?: TransactionSettings;
   /**
-   * `fn` reads with at most one statement: the transaction is READ ONLY and
-   * that statement goes to Postgres together with the COMMIT, one write
-   * fewer (a second statement is refused, as is any write).
+   * `fn` reads with at most one statement: that statement goes to Postgres
+   * together with the COMMIT, one write fewer (a second statement is
+   * refused). Not READ ONLY: the entry keeps the session alive (its expiry
+   * and last-seen time), which it skips in a read-only transaction.
    */
   oneStatement?: boolean;
 }
@@ -204,7 +205,7 @@ export async function transaction<E extends object, T>(
   const client = await getPool().connect();
   let healthy = true;
   try {
-    const begin = `BEGIN${options.isolation ? ` ISOLATION LEVEL ${options.isolation.toUpperCase()}` : ""}${options.oneStatement ? " READ ONLY" : ""}`;
+    const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN";
     const literal = (v: string | null) => (v === null ? "NULL" : client.escapeLiteral(v));
     const first = `${begin}; ${withSettings(entry(literal), options.settings, literal)}`;
     const results = (await client.query(first)) as unknown as pg.QueryResult[];

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { resolveTenantContext } from "@/lib/tenancy/resolve";
+import { sql } from "@/lib/db";
+import { resolveTenantContext, resolveWithData } from "@/lib/tenancy/resolve";
 import { addMember, createSession, createTenantRow, createUser, credentialOf, owner, type TestUser, setTenantStatus } from "@/test/fixtures";
 
 const resolve = (user: TestUser, cookie: string | undefined) => resolveTenantContext(credentialOf(user), cookie);
@@ -120,6 +121,22 @@ describe("resolveTenantContext: which workspace a request acts in", () => {
       [hash],
     );
     expect(rows[0]!.days).toBeGreaterThan(29.9);
+  });
+
+  it("keeps it alive on a page view that reads with one statement too (the page's statement and its COMMIT in one write)", async () => {
+    const { user, alpha } = await userInTwoWorkspaces();
+    const hash = createHash("sha256").update(user.sessionToken).digest("hex");
+    await owner().query("UPDATE sessions SET expires = now() + interval '2 days', last_seen_at = now() - interval '1 hour' WHERE session_token = $1", [hash]);
+    const { resolution, data } = await resolveWithData(credentialOf(user), alpha.id, { ip: null, userAgent: null }, (tx) => tx.one<{ one: number }>(sql`SELECT 1 AS one`), {
+      oneStatement: true,
+    });
+    expect([resolution.kind, data]).toEqual(["tenant", { one: 1 }]);
+    const { rows } = await owner().query<{ days: number; seen: number }>(
+      "SELECT (extract(epoch FROM expires - now()) / 86400)::float8 AS days, extract(epoch FROM now() - last_seen_at)::int AS seen FROM sessions WHERE session_token = $1",
+      [hash],
+    );
+    expect(rows[0]!.days).toBeGreaterThan(29.9);
+    expect(rows[0]!.seen).toBeLessThan(5);
   });
 
   it("lists every active membership with its role, accent colour and logo version, in name order", async () => {
