@@ -110,14 +110,11 @@ function runThenCommit<T extends pg.QueryResultRow>(client: pg.ClientBase, state
   });
 }
 
-export function txOn(client: pg.ClientBase): Tx {
-  // Outside production, a statement that finds nothing in a workspace's table
-  // while the transaction is in no workspace fails loudly (lib/db-guard.ts).
-  const run = async <T extends object>(statement: Sql) => {
-    const result = await client.query<T & pg.QueryResultRow>(prepared(statement));
-    if (contextGuardEnabled() && !result.rowCount) await assertTenantContext(client, statement.text);
-    return result;
-  };
+/** A statement's result, however it was sent. */
+type Run = <T extends object>(statement: Sql) => Promise<pg.QueryResult<T & pg.QueryResultRow>>;
+
+/** The Tx methods over one way of running a statement. */
+function txOver(run: Run): Tx {
   return {
     async query<T extends object>(statement: Sql) {
       return (await run<T>(statement)).rows as T[];
@@ -131,7 +128,18 @@ export function txOn(client: pg.ClientBase): Tx {
   };
 }
 
-/** Settings for the rest of a transaction (SET LOCAL), by name: planner settings a page's statement needs. */
+export function txOn(client: pg.ClientBase): Tx {
+  // Outside production, a statement that finds nothing in a workspace's table
+  // while the transaction is in no workspace fails loudly (lib/db-guard.ts).
+  const run: Run = async <T extends object>(statement: Sql) => {
+    const result = await client.query<T & pg.QueryResultRow>(prepared(statement));
+    if (contextGuardEnabled() && !result.rowCount) await assertTenantContext(client, statement.text);
+    return result;
+  };
+  return txOver(run);
+}
+
+/** Settings for the rest of a transaction (as SET LOCAL sets them), by name: planner settings a page's statement needs. */
 export type TransactionSettings = Readonly<Record<string, string>>;
 
 export interface TransactionOptions {
@@ -167,7 +175,7 @@ function withSettings(entry: string, settings: TransactionSettings | undefined, 
  */
 function oneStatementTx(client: pg.ClientBase): Tx & { committed(): boolean } {
   let state: "unused" | "used" | "committed" = "unused";
-  const run = async <T extends object>(statement: Sql) => {
+  const run: Run = async <T extends object>(statement: Sql) => {
     if (state !== "unused") throw new Error("This transaction reads with one statement, which ended it: a second statement cannot run in it.");
     state = "used";
     // The guard asks the transaction for its workspace, which it no longer has once the statement's COMMIT ran: asked first.
@@ -176,18 +184,7 @@ function oneStatementTx(client: pg.ClientBase): Tx & { committed(): boolean } {
     state = "committed";
     return result;
   };
-  return {
-    committed: () => state === "committed",
-    async query<T extends object>(statement: Sql) {
-      return (await run<T>(statement)).rows as T[];
-    },
-    async one<T extends object>(statement: Sql) {
-      return ((await run<T>(statement)).rows[0] as T | undefined) ?? null;
-    },
-    async exec(statement: Sql) {
-      return (await run(statement)).rowCount ?? 0;
-    },
-  };
+  return { ...txOver(run), committed: () => state === "committed" };
 }
 
 /**
