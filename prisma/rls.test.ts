@@ -582,6 +582,36 @@ describe("code that runs with another role's rights (SECURITY DEFINER)", () => {
     }
   });
 
+  // Postgres (before 18) plans a LANGUAGE sql function that it cannot inline
+  // — any SECURITY DEFINER one, any with a FROM or a sub-select — again on
+  // every call from a new statement; PL/pgSQL keeps its statements' plans for
+  // the connection. Written in SQL, app_enter's delegable_descendants() was
+  // planned on every page view: 0.74 of the entry's 1.06 ms of Postgres CPU
+  // (migration 20261206000000_definer_plans_kept).
+  it("is written in PL/pgSQL, whose plans are kept for the connection", async () => {
+    const { rows } = await owner().query<{ name: string }>(
+      `SELECT p.oid::regprocedure::text AS name
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+        WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND l.lanname = 'sql'
+        ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.name)).toEqual([]);
+  });
+
+  it("leaves the policies no SQL function that is planned on every call (one that reads a table or has a sub-select)", async () => {
+    const { rows } = await owner().query<{ name: string; policy: string }>(
+      `SELECT DISTINCT p.oid::regprocedure::text AS name, min(pol.tablename || '.' || pol.policyname) AS policy
+         FROM pg_policies pol
+        CROSS JOIN LATERAL regexp_matches(coalesce(pol.qual, '') || ' ' || coalesce(pol.with_check, ''), '([a-z_]+)\\(', 'g') AS called(m)
+         JOIN pg_proc p ON p.proname = called.m[1]
+         JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname IN ('public', 'app_private')
+         JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'sql'
+        WHERE p.prosrc ~* '\\mfrom\\M|\\mexists\\M|\\(\\s*select\\M'
+        GROUP BY 1 ORDER BY 1`,
+    );
+    expect(rows).toEqual([]);
+  });
+
   it("belongs to a role that cannot log in, is no superuser and cannot bypass row-level security", async () => {
     const { rows } = await owner().query(
       "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'tenantry_definer'",
