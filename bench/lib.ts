@@ -285,6 +285,43 @@ export async function startNextServer(options: {
 }
 
 // ---------------------------------------------------------------------------
+// The database's CPU
+// ---------------------------------------------------------------------------
+/**
+ * The CPU time (µs) every Postgres process on this machine has used so far —
+ * the postmaster, its background workers and every connection's backend; read
+ * from /proc (Linux). Null when there is none to read: the database runs
+ * elsewhere, or not on Linux. A connection that closes between two readings
+ * takes its time with it, so compare readings taken while the pools stay open.
+ */
+export async function postgresCpuMicros(): Promise<number | null> {
+  let entries: string[];
+  try {
+    entries = await readdir("/proc");
+  } catch {
+    return null;
+  }
+  let ticks = 0;
+  let found = false;
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      if (stat.slice(stat.indexOf("(") + 1, close) !== "postgres") continue;
+      // Fields after the command: state is field 3, utime and stime fields 14 and 15.
+      const fields = stat.slice(close + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      found = true;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  // Linux reports them in clock ticks of 1/100 s (USER_HZ).
+  return found ? ticks * 10_000 : null;
+}
+
+// ---------------------------------------------------------------------------
 // The server's memory
 // ---------------------------------------------------------------------------
 /** Sums VmRSS over a process and all its descendants; `start` samples every `intervalMs` and resets the peak. */

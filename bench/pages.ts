@@ -39,7 +39,7 @@ import { mintApiKey } from "../lib/api-keys/format";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { buildBaseline, setUpBaselineDatabase, startBaselineServer } from "./baseline-app";
-import { buildNext, createBenchSession, log, ownerQuery, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
+import { buildNext, createBenchSession, log, ownerQuery, postgresCpuMicros, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
 import { BENCH_EMAIL, SCALE_OWNER_EMAIL, SCALE_TENANT_NAME, seed, SIZE, SWITCHER_EMAIL, TENANT_NAME, type ScaleSize, type SeedResult } from "./pages-seed";
 import { probe, probeEnv } from "./server-probe";
 
@@ -522,6 +522,8 @@ interface Measurement extends Count {
   statementsPerRequestUnderLoad: number | null;
   /** The server's CPU time over the responses it ended in the same interval; null when it ended none. */
   serverCpuMsPerRequest: number | null;
+  /** Every Postgres process's CPU time over the same interval, per response; null when the database runs elsewhere. */
+  postgresCpuMsPerRequest: number | null;
   /** Responses the server ended during the measured load (autocannon's completed ones, give or take those in flight at either end). */
   serverResponses: number;
   serverCpuCores: number;
@@ -604,9 +606,11 @@ async function measure(server: Server, page: Page, seeded: SeedResult, cookies: 
   const sampler = new RssSampler(server.pid, 100);
   sampler.start();
   const start = await probe(server);
+  const postgresStart = await postgresCpuMicros();
   const clientStart = process.cpuUsage();
   const result: Result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: page.key, timeout: REQUEST_TIMEOUT_S });
   const client = process.cpuUsage(clientStart);
+  const postgresEnd = await postgresCpuMicros();
   const end = await probe(server);
   const peak = await sampler.stop();
   const settled = await probe(server, { gc: true });
@@ -630,6 +634,8 @@ async function measure(server: Server, page: Page, seeded: SeedResult, cookies: 
     wireBytesPerResponse: completed ? result.throughput.total / completed : 0,
     statementsPerRequestUnderLoad: end.hooked && completed ? (end.statementCount - start.statementCount) / completed : null,
     serverCpuMsPerRequest: end.responses > start.responses ? cpuMs / (end.responses - start.responses) : null,
+    postgresCpuMsPerRequest:
+      postgresStart !== null && postgresEnd !== null && end.responses > start.responses ? (postgresEnd - postgresStart) / 1000 / (end.responses - start.responses) : null,
     serverResponses: end.responses - start.responses,
     serverCpuCores: cpuMs / 1000 / result.duration,
     loadGeneratorCpuCores: (client.user + client.system) / 1e6 / result.duration,
@@ -708,6 +714,8 @@ interface Summary {
   spread: number;
   /** Mean of the rounds; null when a round completed no request. */
   cpuMs: number | null;
+  /** Postgres's CPU per response, mean of the rounds; null when it runs elsewhere. */
+  postgresCpuMs: number | null;
   statements: number | null;
   transactions: number | null;
   roundTrips: number | null;
@@ -734,6 +742,7 @@ function summarize(page: string, runs: Measurement[]): Summary {
     maxRps: Math.max(...rps),
     spread: (Math.max(...rps) - Math.min(...rps)) / mean(rps),
     cpuMs: runs.every((r) => r.serverCpuMsPerRequest !== null) ? mean(runs.map((r) => r.serverCpuMsPerRequest!)) : null,
+    postgresCpuMs: runs.every((r) => r.postgresCpuMsPerRequest !== null) ? mean(runs.map((r) => r.postgresCpuMsPerRequest!)) : null,
     statements: statements.every((s) => s !== null) ? Math.max(...(statements as number[])) : null,
     transactions: transactions.every((t) => t !== null) ? Math.max(...(transactions as number[])) : null,
     roundTrips: runs.every((r) => r.roundTrips !== null) ? Math.max(...runs.map((r) => r.roundTrips!)) : null,
@@ -869,7 +878,7 @@ async function main() {
   );
   md.push(
     table(
-      ["page", "req/s (rounds)", "× plain 30 KB page", "server CPU ms/req", "statements / tx per view", "peak RSS"],
+      ["page", "req/s (rounds)", "× plain 30 KB page", "server CPU ms/req", "Postgres CPU ms/req", "statements / tx per view", "peak RSS"],
       summaries.map((s) => {
         const page = LOAD_PAGES.find((p) => p.key === s.page)!;
         return [
@@ -877,15 +886,17 @@ async function main() {
           `${s.rps.toFixed(0)} (${s.rounds.map((r) => r.toFixed(0)).join(", ")})`,
           (s.rps / plain.rps).toFixed(2),
           fixed(s.cpuMs),
+          fixed(s.postgresCpuMs),
           perView(s.statements, s.transactions, s.roundTrips) + (s.countsVary ? " (varied)" : ""),
           `${s.peakRssMb.toFixed(0)} MB`,
         ];
       }),
-      ["l", "r", "r", "r", "r", "r"],
+      ["l", "r", "r", "r", "r", "r", "r"],
     ),
     "",
     `req/s: the mean of the page's rounds (each round's in brackets, in order); × plain 30 KB page: that mean over the baseline \`/static\`'s mean (${plain.rps.toFixed(1)} req/s, rounds ${(plain.spread * 100).toFixed(0)} % apart). ` +
       `Server CPU: the server process's user + system time over the measured load, divided by the responses it ended meanwhile (counted in the server), mean of the rounds. ` +
+      `Postgres CPU: the same for every Postgres process on this machine (backends and background workers, read from /proc; n/a when the database runs elsewhere). ` +
       `Statements / tx: every statement the server sent through pg's Client#query for one view (BEGIN and COMMIT included) and the transactions among them, from ${PROBE} sequential requests in each round; in brackets, the round trips they took (one message can carry several statements). ` +
       `Peak RSS: the server's process tree, sampled every 100 ms during the page's measured loads, highest of the rounds; over the whole run, warm-ups and scale scenarios included, the app's server peaked at ${runPeak.app.toFixed(0)} MB and the baseline's at ${runPeak.baseline.toFixed(0)} MB.`,
     "",
