@@ -288,37 +288,47 @@ export async function startNextServer(options: {
 // The database's CPU
 // ---------------------------------------------------------------------------
 /**
- * The CPU time (µs) every Postgres process on this machine has used so far —
- * the postmaster, its background workers and every connection's backend; read
- * from /proc (Linux). Null when there is none to read: the database runs
- * elsewhere, or not on Linux. A connection that closes between two readings
- * takes its time with it, so compare readings taken while the pools stay open.
+ * The CPU time (µs) each Postgres process on this machine has used so far —
+ * the postmaster, its background workers and every connection's backend —
+ * by process id, read from /proc (Linux). Null when there is none to read:
+ * the database runs elsewhere, or not on Linux.
  */
-export async function postgresCpuMicros(): Promise<number | null> {
+export async function postgresCpuMicros(): Promise<Map<number, number> | null> {
   let entries: string[];
   try {
     entries = await readdir("/proc");
   } catch {
     return null;
   }
-  let ticks = 0;
-  let found = false;
+  const byProcess = new Map<number, number>();
   for (const pid of entries) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = await readFile(`/proc/${pid}/stat`, "utf8");
       const close = stat.lastIndexOf(")");
       if (stat.slice(stat.indexOf("(") + 1, close) !== "postgres") continue;
-      // Fields after the command: state is field 3, utime and stime fields 14 and 15.
+      // After the command: the state is field 3; utime and stime are fields 14 and 15,
+      // in clock ticks of 1/100 s (USER_HZ).
       const fields = stat.slice(close + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-      found = true;
+      byProcess.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * 10_000);
     } catch {
       // The process ended meanwhile.
     }
   }
-  // Linux reports them in clock ticks of 1/100 s (USER_HZ).
-  return found ? ticks * 10_000 : null;
+  return byProcess.size > 0 ? byProcess : null;
+}
+
+/**
+ * The CPU time (µs) Postgres's processes used between two readings: those
+ * alive at the second, each from its time at the first (zero if it started
+ * since). A process that ended in between (a pool closing an idle
+ * connection) is left out, so this can only undercount it.
+ */
+export function postgresCpuBetween(start: Map<number, number> | null, end: Map<number, number> | null): number | null {
+  if (!start || !end) return null;
+  let micros = 0;
+  for (const [pid, used] of end) micros += used - (start.get(pid) ?? 0);
+  return micros;
 }
 
 // ---------------------------------------------------------------------------

@@ -39,7 +39,7 @@ import { mintApiKey } from "../lib/api-keys/format";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { buildBaseline, setUpBaselineDatabase, startBaselineServer } from "./baseline-app";
-import { buildNext, createBenchSession, log, ownerQuery, postgresCpuMicros, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
+import { buildNext, createBenchSession, log, ownerQuery, postgresCpuBetween, postgresCpuMicros, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
 import { BENCH_EMAIL, SCALE_OWNER_EMAIL, SCALE_TENANT_NAME, seed, SIZE, SWITCHER_EMAIL, TENANT_NAME, type ScaleSize, type SeedResult } from "./pages-seed";
 import { probe, probeEnv } from "./server-probe";
 
@@ -610,7 +610,7 @@ async function measure(server: Server, page: Page, seeded: SeedResult, cookies: 
   const clientStart = process.cpuUsage();
   const result: Result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: page.key, timeout: REQUEST_TIMEOUT_S });
   const client = process.cpuUsage(clientStart);
-  const postgresEnd = await postgresCpuMicros();
+  const postgresMicros = postgresCpuBetween(postgresStart, await postgresCpuMicros());
   const end = await probe(server);
   const peak = await sampler.stop();
   const settled = await probe(server, { gc: true });
@@ -634,8 +634,7 @@ async function measure(server: Server, page: Page, seeded: SeedResult, cookies: 
     wireBytesPerResponse: completed ? result.throughput.total / completed : 0,
     statementsPerRequestUnderLoad: end.hooked && completed ? (end.statementCount - start.statementCount) / completed : null,
     serverCpuMsPerRequest: end.responses > start.responses ? cpuMs / (end.responses - start.responses) : null,
-    postgresCpuMsPerRequest:
-      postgresStart !== null && postgresEnd !== null && end.responses > start.responses ? (postgresEnd - postgresStart) / 1000 / (end.responses - start.responses) : null,
+    postgresCpuMsPerRequest: postgresMicros !== null && end.responses > start.responses ? postgresMicros / 1000 / (end.responses - start.responses) : null,
     serverResponses: end.responses - start.responses,
     serverCpuCores: cpuMs / 1000 / result.duration,
     loadGeneratorCpuCores: (client.user + client.system) / 1e6 / result.duration,
