@@ -895,7 +895,7 @@ async function main() {
     "",
     `req/s: the mean of the page's rounds (each round's in brackets, in order); × plain 30 KB page: that mean over the baseline \`/static\`'s mean (${plain.rps.toFixed(1)} req/s, rounds ${(plain.spread * 100).toFixed(0)} % apart). ` +
       `Server CPU: the server process's user + system time over the measured load, divided by the responses it ended meanwhile (counted in the server), mean of the rounds. ` +
-      `Postgres CPU: the same for every Postgres process on this machine (backends and background workers, read from /proc; n/a when the database runs elsewhere). ` +
+      `Postgres CPU: the same for the Postgres processes on this machine (backends and background workers, read per process from /proc at the start and the end; a connection closed meanwhile is left out; n/a when the database runs elsewhere). ` +
       `Statements / tx: every statement the server sent through pg's Client#query for one view (BEGIN and COMMIT included) and the transactions among them, from ${PROBE} sequential requests in each round; in brackets, the round trips they took (one message can carry several statements). ` +
       `Peak RSS: the server's process tree, sampled every 100 ms during the page's measured loads, highest of the rounds; over the whole run, warm-ups and scale scenarios included, the app's server peaked at ${runPeak.app.toFixed(0)} MB and the baseline's at ${runPeak.baseline.toFixed(0)} MB.`,
     "",

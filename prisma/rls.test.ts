@@ -586,8 +586,8 @@ describe("code that runs with another role's rights (SECURITY DEFINER)", () => {
   // — any SECURITY DEFINER one, any with a FROM or a sub-select — again on
   // every call from a new statement; PL/pgSQL keeps its statements' plans for
   // the connection. Written in SQL, app_enter's delegable_descendants() was
-  // planned on every page view: 0.74 of the entry's 1.06 ms of Postgres CPU
-  // (migration 20261206000000_definer_plans_kept).
+  // planned on every page view, about 0.74 ms of Postgres CPU, most of what
+  // the entry cost (migration 20261206000000_definer_plans_kept).
   it("is written in PL/pgSQL, whose plans are kept for the connection", async () => {
     const { rows } = await owner().query<{ name: string }>(
       `SELECT p.oid::regprocedure::text AS name

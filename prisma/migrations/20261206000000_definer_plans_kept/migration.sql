@@ -6,9 +6,9 @@
 -- any other is planned again on every call from a new statement (Postgres
 -- before 18). PL/pgSQL keeps each of its statements' plans for the
 -- connection. app_enter() called app_private.delegable_descendants(), a join
--- of five tables planned on every page view: 0.74 ms of Postgres CPU a view,
--- two thirds of the entry's 1.06 ms (measured as the app role, one
--- connection, 1,000 entries; README, Performance). The policies' app_can()
+-- of five tables planned on every page view: about 0.74 ms of Postgres CPU a
+-- view, most of what the entry cost (1,000 entries on one connection;
+-- README, Performance). The policies' app_can()
 -- and the other SECURITY DEFINER functions here were planned the same way in
 -- every statement that reached them.
 --
