@@ -600,7 +600,7 @@ describe("code that runs with another role's rights (SECURITY DEFINER)", () => {
 
   it("leaves the policies no SQL function that is planned on every call (one that reads a table or has a sub-select)", async () => {
     const { rows } = await owner().query<{ name: string; policy: string }>(
-      `SELECT DISTINCT p.oid::regprocedure::text AS name, min(pol.tablename || '.' || pol.policyname) AS policy
+      `SELECT p.oid::regprocedure::text AS name, min(pol.tablename || '.' || pol.policyname) AS policy
          FROM pg_policies pol
         CROSS JOIN LATERAL regexp_matches(coalesce(pol.qual, '') || ' ' || coalesce(pol.with_check, ''), '([a-z_]+)\\(', 'g') AS called(m)
          JOIN pg_proc p ON p.proname = called.m[1]
