@@ -145,3 +145,14 @@ CREATE OR REPLACE FUNCTION app_acting_via()
     RETURN CASE WHEN v_mode LIKE 'delegate:%' THEN substr(v_mode, 10)::uuid END;
   END
   $$;
+
+-- CREATE OR REPLACE keeps each function's owner; said again, so that this
+-- file alone shows who runs them.
+ALTER FUNCTION app_private.context_binding() OWNER TO tenantry_definer;
+ALTER FUNCTION app_private.context_signature(text) OWNER TO tenantry_definer;
+ALTER FUNCTION app_private.delegable_descendants(uuid) OWNER TO tenantry_definer;
+ALTER FUNCTION app_private.delegate_entry(uuid, uuid, text) OWNER TO tenantry_definer;
+ALTER FUNCTION app_can_in(uuid, text) OWNER TO tenantry_definer;
+ALTER FUNCTION app_current_user_is_platform_admin() OWNER TO tenantry_definer;
+ALTER FUNCTION app_delegated_role() OWNER TO tenantry_definer;
+ALTER FUNCTION app_second_factor_pending(text) OWNER TO tenantry_definer;
