@@ -6,7 +6,8 @@ import { DelegationBanner } from "@/components/hierarchy/delegation-banner";
 import { SidebarNav } from "@/components/sidebar-nav";
 import { TenantScope } from "@/components/tenant-scope";
 import { Button } from "@/components/ui";
-import { WorkspaceSwitcher, type SwitcherWorkspace } from "@/components/workspace-switcher";
+import { switcherList } from "@/components/switcher-list";
+import { WorkspaceSwitcher } from "@/components/workspace-switcher";
 import { logoUrl } from "@/lib/branding";
 import { NAV_ENTRIES } from "@/lib/registry";
 import { can, type TenantContext } from "@/lib/tenancy";
@@ -15,18 +16,6 @@ import { can, type TenantContext } from "@/lib/tenancy";
 function activeBranding(ctx: TenantContext): { accent: string | null; logoUrl: string | null } {
   const active = ctx.memberships.find((m) => m.tenantId === ctx.tenantId);
   return { accent: active?.accent ?? null, logoUrl: active?.logoVersion ? logoUrl(ctx.tenantId, active.logoVersion) : null };
-}
-
-/**
- * A membership as the switcher lists it. Only what differs from the usual
- * (a parent, a delegation) is set: the list travels to the browser with the
- * page, 500 entries for a user in 500 workspaces.
- */
-function switcherEntry(m: TenantContext["memberships"][number]): SwitcherWorkspace {
-  const entry: SwitcherWorkspace = { id: m.tenantId, name: m.tenantName, role: m.role };
-  if (m.parentId) entry.parentId = m.parentId;
-  if (m.delegatedVia) entry.delegate = true;
-  return entry;
 }
 
 /** The sidebar's links: the core pages, then every module's registered page the role may see (lib/registry). */
@@ -48,11 +37,14 @@ function navItems(ctx: TenantContext) {
  * Tailwind's `lg` the sidebar is a drawer opened from a top bar (AppDrawer).
  */
 export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children: ReactNode }) {
+  const { workspaces, total, version } = switcherList(ctx.memberships);
   const sidebar = (
     <>
       <WorkspaceSwitcher
+        key={version}
         current={{ id: ctx.tenant.id, name: ctx.tenant.name, role: ctx.role, ...activeBranding(ctx) }}
-        workspaces={ctx.memberships.map(switcherEntry)}
+        workspaces={workspaces}
+        total={total}
       />
       <SidebarNav items={navItems(ctx)} />
       <div className="mt-auto space-y-2 border-t border-zinc-200 pt-4">

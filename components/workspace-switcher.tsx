@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { searchSwitcherWorkspaces, switchWorkspace } from "@/app/app/actions";
+import { listSwitcherWorkspaces, searchSwitcherWorkspaces, switchWorkspace } from "@/app/app/actions";
 import { nestWorkspaces } from "@/components/hierarchy/workspace-tree";
 import { Alert, RoleBadge, cx } from "@/components/ui";
 import { useFormAction } from "@/components/use-form-action";
@@ -25,18 +25,51 @@ export interface SwitcherBranding {
   logoUrl: string | null;
 }
 
-export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWorkspace & Partial<SwitcherBranding>; workspaces: SwitcherWorkspace[] }) {
+/**
+ * `workspaces` is the list when the page carries it, or null for a user of
+ * more workspaces than a page carries (components/switcher-list.ts): the
+ * switcher then loads them, `total` of them, when it is about to open — on
+ * hover or focus of its button, or the click — once for as long as the page's
+ * memberships stay the same (the page keys the switcher by them).
+ */
+export function WorkspaceSwitcher({
+  current,
+  workspaces,
+  total = workspaces?.length ?? 0,
+}: {
+  current: SwitcherWorkspace & Partial<SwitcherBranding>;
+  workspaces: SwitcherWorkspace[] | null;
+  total?: number;
+}) {
   const [open, setOpen] = useState(false);
   const [state, action, pending] = useFormAction(switchWorkspace, null);
   const pathname = usePathname();
   const panel = useRef<HTMLDivElement>(null);
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<{ q: string; matches: SwitcherWorkspace[]; error?: string } | null>(null);
+  const [loaded, setLoaded] = useState<{ list: SwitcherWorkspace[] } | { error: string } | null>(null);
+  const loading = useRef(false);
+  const all = workspaces ?? (loaded && "list" in loaded ? loaded.list : null);
   const q = query.trim();
-  const listed = q ? workspaces.filter((w) => w.name.toLowerCase().includes(q.toLowerCase())) : workspaces;
+  const listed = !all ? [] : q ? all.filter((w) => w.name.toLowerCase().includes(q.toLowerCase())) : all;
   // Beyond the listed workspaces: the server searches every descendant of those the user manages.
-  const more = found && found.q === q ? found.matches.filter((m) => !workspaces.some((w) => w.id === m.id)) : [];
+  const more = found && found.q === q && all ? found.matches.filter((m) => !all.some((w) => w.id === m.id)) : [];
   const searching = q !== "" && found?.q !== q;
+
+  /** Loads the list the page did not carry, once; a failure is shown with a way to try again. */
+  const load = () => {
+    if (workspaces || loading.current || (loaded && "list" in loaded)) return;
+    loading.current = true;
+    setLoaded(null);
+    listSwitcherWorkspaces(null, new FormData())
+      .then(
+        (result) => setLoaded(result.ok ? { list: result.data } : { error: result.error }),
+        () => setLoaded({ error: "Your workspaces could not be loaded. Check your connection and try again." }),
+      )
+      .finally(() => {
+        loading.current = false;
+      });
+  };
 
   useEffect(() => {
     if (!q) return;
@@ -73,7 +106,12 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
     <div className="relative" ref={panel}>
       <button
         type="button"
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => {
+          load();
+          setOpen((o) => !o);
+        }}
+        onPointerEnter={load}
+        onFocus={load}
         aria-expanded={open}
         aria-haspopup="true"
         data-testid="workspace-switcher"
@@ -124,7 +162,7 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
               data-testid="workspace-search"
               className="mb-2 w-full rounded border border-zinc-200 px-2 py-1 text-sm"
             />
-            <ul className="max-h-72 space-y-0.5 overflow-y-auto">
+            <ul className="max-h-72 space-y-0.5 overflow-y-auto" data-testid="workspace-list">
               {(q ? listed.map((item) => ({ item, depth: 0 })) : nestWorkspaces(listed)).map(({ item: w, depth }) => (
                 <li key={w.id} style={depth ? { paddingLeft: `${Math.min(depth, 4) * 0.75}rem` } : undefined} data-depth={depth}>
                   <button
@@ -170,9 +208,21 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: SwitcherWo
                 </li>
               ))}
             </ul>
-            {q && searching ? <p className="px-2 py-1 text-xs text-zinc-500">Searching…</p> : null}
-            {q && !searching && found?.error ? <p className="px-2 py-1 text-xs text-red-700">{found.error}</p> : null}
-            {q && !searching && !found?.error && listed.length === 0 && more.length === 0 ? (
+            {!all && loaded && "error" in loaded ? (
+              <p className="px-2 py-1 text-xs text-red-700" role="alert" data-testid="workspace-list-error">
+                {loaded.error}{" "}
+                <button type="button" className="underline" onClick={load}>
+                  Try again
+                </button>
+              </p>
+            ) : !all ? (
+              <p className="px-2 py-1 text-xs text-zinc-500" role="status" data-testid="workspace-list-loading">
+                Loading your {total} workspaces…
+              </p>
+            ) : null}
+            {all && q && searching ? <p className="px-2 py-1 text-xs text-zinc-500">Searching…</p> : null}
+            {all && q && !searching && found?.error ? <p className="px-2 py-1 text-xs text-red-700">{found.error}</p> : null}
+            {all && q && !searching && !found?.error && listed.length === 0 && more.length === 0 ? (
               <p className="px-2 py-1 text-xs text-zinc-500" data-testid="workspace-search-empty">
                 No workspace matches “{q}”.
               </p>

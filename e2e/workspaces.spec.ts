@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createWorkspace, db, signIn, uniqueEmail } from "./helpers";
+import { randomBytes } from "node:crypto";
+import { createWorkspace, db, sessionFor, signIn, uniqueEmail } from "./helpers";
 
 test("sign in by magic link, create two workspaces, switch, and the choice survives a reload", async ({ page }) => {
   const email = uniqueEmail("switcher");
@@ -93,4 +94,71 @@ test("bad workspace names and slugs get a message on the form and create nothing
     [email],
   );
   expect(rows.map((r) => r.name)).toEqual(["Taken Slug Co"]);
+});
+
+test("a user of more workspaces than a page carries opens the switcher, sees them all, searches and switches", async ({ page, context }) => {
+  // 60 workspaces: beyond the 50 a page carries (components/switcher-list.ts).
+  const email = uniqueEmail("many");
+  const user = (await db().query<{ id: string }>("INSERT INTO users (email, name) VALUES ($1, 'Many Workspaces') RETURNING id", [email])).rows[0]!;
+  const tag = randomBytes(3).toString("hex");
+  const names = Array.from({ length: 60 }, (_, i) => `Fleet ${tag} ${String(i + 1).padStart(2, "0")}`);
+  const ids: string[] = [];
+  for (const [i, name] of names.entries()) {
+    const tenant = (await db().query<{ id: string }>("INSERT INTO tenants (name, slug) VALUES ($1, $2) RETURNING id", [name, `fleet-${tag}-${i + 1}`])).rows[0]!;
+    await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, $3)", [tenant.id, user.id, i % 2 ? "member" : "admin"]);
+    ids.push(tenant.id);
+  }
+  await sessionFor(context, user, ids[0]!);
+
+  // The page itself carries none of the list: only the active workspace.
+  const html = await (await page.request.get("/app/dashboard")).text();
+  expect(html).toContain(names[0]!);
+  expect(ids.slice(1).filter((id) => html.includes(id))).toEqual([]);
+
+  await page.goto("/app/dashboard");
+  await expect(page.getByTestId("active-workspace")).toHaveText(names[0]!);
+  await page.getByTestId("workspace-switcher").click();
+  const entries = page.getByTestId("workspace-list").locator("button[name=tenantId]:visible");
+  await expect(entries).toHaveCount(60);
+  await expect(page.getByTestId("workspace-list-loading")).toHaveCount(0);
+
+  // Searched in the loaded list: "… 4" is 40–49.
+  await page.getByTestId("workspace-search").fill(`${tag} 4`);
+  await expect(entries).toHaveCount(10);
+  await page.getByRole("button", { name: new RegExp(`${names[46]!}`) }).click();
+  await expect(page.getByTestId("active-workspace")).toHaveText(names[46]!);
+  await expect(page.getByTestId("dashboard-workspace-name")).toHaveText(names[46]!);
+
+  // A child workspace created on the page that stays open: the page now says the memberships changed, and the list loaded before is dropped.
+  await page.getByRole("link", { name: "Workspaces", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Create child workspace" })).toBeVisible();
+  await page.getByTestId("workspace-switcher").click();
+  await expect(entries).toHaveCount(60);
+  await page.keyboard.press("Escape");
+  await page.getByLabel("Name", { exact: true }).fill(`Fleet ${tag} child`);
+  await page.getByRole("button", { name: "Create child workspace" }).click();
+  await expect(page.getByTestId("create-child-done")).toBeVisible();
+  await page.getByTestId("workspace-switcher").click();
+  await expect(entries).toHaveCount(61);
+  await expect(page.getByTestId("workspace-list").locator("li[data-depth='1']").getByRole("button", { name: new RegExp(`Fleet ${tag} child`) })).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  // Removed from one meanwhile: once a page shows it (here, the next switch), the list loaded before is dropped.
+  await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ids[59], user.id]);
+  await page.getByTestId("workspace-switcher").click();
+  await page.getByRole("button", { name: new RegExp(`${names[2]!}`) }).click();
+  await expect(page.getByTestId("active-workspace")).toHaveText(names[2]!);
+  await page.getByTestId("workspace-switcher").click();
+  await expect(entries).toHaveCount(60);
+  await expect(page.getByRole("button", { name: new RegExp(names[59]!) })).toHaveCount(0);
+  await page.keyboard.press("Escape");
+
+  // A session that ended before the list was asked for: the switcher says so instead of an empty list.
+  // (The pointer is moved off the switcher first: hovering it after the reload would load the list early.)
+  await page.mouse.move(900, 600);
+  await page.reload();
+  await db().query("DELETE FROM sessions WHERE user_id = $1", [user.id]);
+  await page.getByTestId("workspace-switcher").click();
+  await expect(page.getByTestId("workspace-list-error")).toContainText("Your session has ended. Sign in again.");
+  await expect(entries).toHaveCount(0);
 });

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/lib/auth";
 import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
+import { switcherEntry } from "@/components/switcher-list";
 import type { SwitcherWorkspace } from "@/components/workspace-switcher";
 import { descendantSearchSchema, searchDescendants } from "@/lib/hierarchy/workspaces";
 import { formAction, TENANT_COOKIE, tenantCookieOptions, userAction, withUser } from "@/lib/tenancy";
@@ -70,3 +71,13 @@ export const searchSwitcherWorkspaces = userAction({ schema: descendantSearchSch
     data: matches.map((m): SwitcherWorkspace => ({ id: m.id, name: m.name, role: m.role, parentId: m.parentId, delegate: true, via: m.viaName })),
   };
 });
+
+/**
+ * The switcher's list, for a user of more workspaces than a page carries
+ * (components/switcher-list.ts): every workspace they may open, as the page
+ * would have listed them. Read by the request's own entry (one statement).
+ */
+export const listSwitcherWorkspaces = userAction({ schema: z.object({}) }, async (_input, who) => ({
+  ok: true,
+  data: who.memberships.map(switcherEntry),
+}));

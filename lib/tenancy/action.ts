@@ -3,7 +3,7 @@ import { refresh } from "next/cache";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { DomainError, planLimitFrom } from "@/lib/errors";
-import { currentRequestInfo, getTenantContext, type Credential, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
+import { currentRequestInfo, getTenantContext, type Credential, type Membership, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
 import { can, type Permission } from "./permissions";
 import { readForm } from "./form";
 import { TENANT_FIELD } from "./tenant-field";
@@ -96,7 +96,10 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
  */
 export function userAction<S extends z.ZodType, T = undefined>(
   config: { schema: S },
-  handler: (input: z.output<S>, who: { user: SignedInUser; request: RequestInfo; credential: Credential }) => Promise<ActionResult<T>>,
+  handler: (
+    input: z.output<S>,
+    who: { user: SignedInUser; request: RequestInfo; credential: Credential; memberships: Membership[] },
+  ) => Promise<ActionResult<T>>,
 ) {
   return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
     const form = readForm(formData);
@@ -108,7 +111,8 @@ export function userAction<S extends z.ZodType, T = undefined>(
       if (resolved.kind === "signed-out" || resolved.kind === "inactive") {
         return { ok: false, error: "Your session has ended. Sign in again." };
       }
-      return await handler(parsed.data, { user: resolved.user, request: resolved.request, credential: resolved.credential });
+      const { user, request, credential, memberships } = resolved;
+      return await handler(parsed.data, { user, request, credential, memberships });
     } catch (error) {
       return failureFrom(error);
     }
