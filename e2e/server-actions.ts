@@ -10,72 +10,26 @@
 //   expect(answer.result).toMatchObject({ ok: false });
 //
 // An action is known by its module and exported name; its id is looked up in
-// the production build's server-reference manifest
-// (.next-e2e/server/server-reference-manifest.json, which the browser suite's
-// server was built into), so a test never hard-codes an id that changes with
-// every build. Arguments are encoded by React's own client encoder
-// (`encodeReply`, what Next.js's router uses) after dropping the arguments
-// the action's id says it never reads, exactly as the router does; the
-// request carries the headers the router sends (Next-Action, Accept:
-// text/x-component) and the page's own Origin unless told otherwise.
+// the production build the browser suite's server was built into (.next-e2e),
+// and its arguments are encoded as the browser's router encodes them
+// (scripts/server-action-build.ts); the request carries the headers the
+// router sends (Next-Action, Accept: text/x-component) and the page's own
+// Origin unless told otherwise.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { encodeActionArguments, pagePath, readServerActions, type ServerAction } from "../scripts/server-action-build";
 import { newSessionToken, runtime } from "./helpers";
+
+export { encodeActionArguments, formArguments, pagePath, takesArguments, type ServerAction } from "../scripts/server-action-build";
 
 const ROOT = path.join(import.meta.dirname, "..");
 /** Where scripts/e2e-server.ts builds the app (NEXT_DIST_DIR). */
 const BUILD_DIR = path.join(ROOT, ".next-e2e");
 
-export interface ServerAction {
-  /** The id the build gave it: the value of the Next-Action header. */
-  id: string;
-  /** The module that exports it, from the project root: "app/sign-in/actions.ts". */
-  file: string;
-  /** Its exported name. */
-  name: string;
-  /**
-   * The URL paths of the pages whose bundles include it: an action is posted
-   * to one of these (Next.js answers 404 for an action the page does not
-   * know). Dynamic segments stay as written: "/invite/[token]".
-   */
-  pages: string[];
-}
-
-interface ManifestEntry {
-  filename: string;
-  exportedName: string;
-  workers: Record<string, unknown>;
-}
-
-/** "app/app/(workspace)/settings/page" → "/app/settings": the URL of an app-router page entry. */
-export function pagePath(entry: string): string {
-  const segments = entry
-    .replace(/^app\//, "")
-    .replace(/\/?page$/, "")
-    .split("/")
-    // Route groups and parallel-route slots are not part of the URL.
-    .filter((s) => s && !/^\(.*\)$/.test(s) && !s.startsWith("@"));
-  return `/${segments.join("/")}`;
-}
-
 let actionsCache: ServerAction[] | undefined;
-/** Every server action of the build, from its server-reference manifest. */
+/** Every server action of the browser suite's build. */
 export function serverActions(): ServerAction[] {
-  if (!actionsCache) {
-    const manifest = JSON.parse(readFileSync(path.join(BUILD_DIR, "server", "server-reference-manifest.json"), "utf8")) as {
-      node: Record<string, ManifestEntry>;
-      edge: Record<string, ManifestEntry>;
-    };
-    actionsCache = Object.entries({ ...manifest.edge, ...manifest.node })
-      .map(([id, entry]) => ({
-        id,
-        file: entry.filename,
-        name: entry.exportedName,
-        pages: Object.keys(entry.workers).filter((w) => w.endsWith("/page")).map(pagePath).sort(),
-      }))
-      .sort((a, b) => `${a.file}#${a.name}`.localeCompare(`${b.file}#${b.name}`));
-  }
+  actionsCache ??= readServerActions(BUILD_DIR);
   return actionsCache;
 }
 
@@ -167,47 +121,6 @@ export interface ActionOptions extends RequestOptions {
   origin?: string | null;
   /** Sent as the body instead of encoding the arguments: a payload no browser would make. */
   rawBody?: string | FormData;
-}
-
-type Encode = (value: unknown) => Promise<string | FormData>;
-type ReferenceInfo = { usedArgs: boolean[]; hasRestArgs: boolean };
-let encoder: { encodeReply: Encode; omitUnusedArgs: (args: unknown[], info: ReferenceInfo) => unknown[]; info: (id: string) => ReferenceInfo } | undefined;
-function reactEncoder() {
-  if (!encoder) {
-    // The encoder and the argument rule Next.js's browser router uses; the
-    // Node.js build of React's client has the same encodeReply as the browser's.
-    const require = createRequire(path.join(ROOT, "package.json"));
-    const client = require("next/dist/compiled/react-server-dom-webpack/client.node") as { encodeReply: Encode };
-    const info = require("next/dist/shared/lib/server-reference-info") as {
-      omitUnusedArgs: (args: unknown[], info: ReferenceInfo) => unknown[];
-      extractInfoFromServerReferenceId: (id: string) => ReferenceInfo;
-    };
-    encoder = { encodeReply: client.encodeReply, omitUnusedArgs: info.omitUnusedArgs, info: info.extractInfoFromServerReferenceId };
-  }
-  return encoder;
-}
-
-/**
- * The arguments a page's form passes to `action` when submitted:
- * `[null, form]` (useActionState's first state, then the form) for an action
- * that reads a second argument or whose arity the build could not tell (a
- * wrapper such as tenantAction), `[form]` for one that reads only its first.
- */
-export function formArguments(action: ServerAction, form: FormData): unknown[] {
-  const { usedArgs, hasRestArgs } = reactEncoder().info(action.id);
-  return usedArgs[1] || hasRestArgs ? [null, form] : [form];
-}
-
-/** Whether the action reads any argument at all (its id says so): one that reads none cannot be handed a bad one. */
-export function takesArguments(action: ServerAction): boolean {
-  const { usedArgs, hasRestArgs } = reactEncoder().info(action.id);
-  return hasRestArgs || usedArgs.some(Boolean);
-}
-
-/** The request body the browser would send for calling `action` with `args`. */
-export async function encodeActionArguments(action: ServerAction, args: readonly unknown[]): Promise<string | FormData> {
-  const { encodeReply, omitUnusedArgs, info } = reactEncoder();
-  return encodeReply(omitUnusedArgs([...args], info(action.id)));
 }
 
 function cookieHeader(session: HttpSession | undefined): string | undefined {
