@@ -13,8 +13,9 @@
 // each server by a preload that wraps pg's Client#query) and the server's
 // peak RSS. Then, at scale (unless --no-scale): the members page of a
 // workspace with 10,000 members, the dashboard of a user with 500
-// workspaces (its switcher lists them all) and the audit page of the big
-// workspace: server time per request (timed inside the server, one request
+// workspaces and the switcher's list of them loaded when it opens (a server
+// action's call, posted as the browser posts it), and the audit page of the
+// big workspace: server time per request (timed inside the server, one request
 // at a time; p50/p95), statements and transactions per view, and req/s under
 // the same load.
 //
@@ -38,6 +39,7 @@ import autocannon, { type Result } from "autocannon";
 import { mintApiKey } from "../lib/api-keys/format";
 import { resolvePostgres } from "../scripts/db/postgres";
 import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
+import { encodeActionArguments, formArguments, readServerActions } from "../scripts/server-action-build";
 import { buildBaseline, setUpBaselineDatabase, startBaselineServer } from "./baseline-app";
 import { buildNext, createBenchSession, log, ownerQuery, postgresCpuBetween, postgresCpuMicros, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
 import { BENCH_EMAIL, SCALE_OWNER_EMAIL, SCALE_TENANT_NAME, seed, SIZE, SWITCHER_EMAIL, TENANT_NAME, type ScaleSize, type SeedResult } from "./pages-seed";
@@ -207,16 +209,19 @@ interface Response {
   body: Buffer;
 }
 
-function get(url: string, headers: Record<string, string>, agent: http.Agent | false = false): Promise<Response> {
+/** A GET, or the POST of a server action's call when `body` is given (see actionCalls). */
+function get(url: string, headers: Record<string, string>, agent: http.Agent | false = false, body?: Buffer): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers, agent }, (res) => {
+    const options = body ? { method: "POST", headers: { ...headers, origin: new URL(url).origin }, agent } : { headers, agent };
+    const req = http.request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on("error", reject);
     });
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${url}: no answer within 30 s`)));
+    req.setTimeout(30_000, () => req.destroy(new Error(`${body ? "POST" : "GET"} ${url}: no answer within 30 s`)));
     req.on("error", reject);
+    req.end(body);
   });
 }
 
@@ -233,6 +238,12 @@ interface Page {
   /** What the report calls it. */
   label: string;
   viewer: Viewer | null;
+  /**
+   * Not the page but a call of this server action on it ("module#export"),
+   * as the browser makes it with a form of no fields: a POST of the
+   * action's id and its encoded arguments (actionCalls).
+   */
+  action?: string;
   /** What a correct rendering of this page contains; returns what is missing. */
   check(html: string, seeded: SeedResult): string[];
 }
@@ -376,18 +387,37 @@ function membersPageChecks(html: string, scale: NonNullable<SeedResult["scale"]>
 
 const SCALE_PAGES: ScalePage[] = [
   {
+    // The page carries none of the list beyond the active workspace (components/switcher-list.ts) …
     key: "switcher",
     server: "app",
     path: "/app/dashboard",
-    label: `\`/app/dashboard\`, switcher of ${SCALE?.memberships ?? 0} workspaces`,
+    label: `\`/app/dashboard\` of a user of ${SCALE?.memberships ?? 0} workspaces`,
     viewer: "switcher",
-    data: ({ scale }) => `${scale!.switcherTenantIds.length} workspaces in the switcher`,
+    data: ({ scale }) => `${scale!.switcherTenantIds.length} workspaces, the list not in the page`,
     load: true,
     p95Target: true,
     check(html, { scale }) {
       const problems: string[] = [];
       signedInChecks(html, problems, SWITCHER_EMAIL, scale!.switcherTenantName);
-      const missing = scale!.switcherTenantIds.filter((id) => !html.includes(id)).length;
+      const carried = scale!.switcherTenantIds.filter((id) => id !== scale!.switcherTenantId && html.includes(id)).length;
+      need(problems, carried === 0, `none of the switcher's other workspaces in the page (${carried} of ${scale!.switcherTenantIds.length - 1} there)`);
+      return problems;
+    },
+  },
+  {
+    // … and the switcher loads it when it is about to open: the server action's call, as the browser posts it.
+    key: "switcher-open",
+    server: "app",
+    path: "/app/dashboard",
+    action: "app/app/actions.ts#listSwitcherWorkspaces",
+    label: `the switcher's list of ${SCALE?.memberships ?? 0} workspaces, opened (\`listSwitcherWorkspaces\`)`,
+    viewer: "switcher",
+    data: ({ scale }) => `${scale!.switcherTenantIds.length} workspaces in the switcher`,
+    load: false,
+    p95Target: true,
+    check(body, { scale }) {
+      const problems: string[] = [];
+      const missing = scale!.switcherTenantIds.filter((id) => !body.includes(id)).length;
       need(problems, missing === 0, `every workspace of the switcher (${missing} of ${scale!.switcherTenantIds.length} missing)`);
       return problems;
     },
@@ -473,7 +503,28 @@ function headersFor(page: Page, cookies: Record<Viewer, string>): Record<string,
   const headers: Record<string, string> = GZIP ? { "accept-encoding": "gzip" } : {};
   if (page.viewer === "apiKey") headers.authorization = `Bearer ${cookies.apiKey}`;
   else if (page.viewer) headers.cookie = cookies[page.viewer];
-  return headers;
+  return { ...headers, ...ACTION_CALLS.get(page.key)?.headers };
+}
+
+/** The request body of an action page's call (a GET for every other page). */
+const bodyFor = (page: Page) => ACTION_CALLS.get(page.key)?.body;
+
+/** Each action page's call as the browser's router posts it, prepared once against the build. */
+const ACTION_CALLS = new Map<string, { headers: Record<string, string>; body: Buffer }>();
+async function prepareActionCalls(pages: Page[]): Promise<void> {
+  const actions = readServerActions(path.join(ROOT, DIST_DIR));
+  for (const page of pages.filter((p) => p.action)) {
+    const [file, name] = page.action!.split("#");
+    const action = actions.find((a) => a.file === file && a.name === name);
+    if (!action) throw new Error(`No server action ${page.action} in the build (${DIST_DIR}).`);
+    // A form of no fields, encoded as the router encodes it (multipart, or text for arguments of no form).
+    const encoded = await encodeActionArguments(action, formArguments(action, new FormData()));
+    const request = new Request("http://localhost/", { method: "POST", body: encoded });
+    ACTION_CALLS.set(page.key, {
+      headers: { "next-action": action.id, accept: "text/x-component", "content-type": request.headers.get("content-type")! },
+      body: Buffer.from(await request.arrayBuffer()),
+    });
+  }
 }
 
 /** An API key of the user in the workspace, stored as the app stores one (its SHA-256). */
@@ -541,7 +592,7 @@ interface Measurement extends Count {
 /** Fetches the page once and checks it renders as it should, dynamically, as a 200. */
 async function checkPage(server: Server, page: Page, seeded: SeedResult, headers: Record<string, string>): Promise<number> {
   const url = `${server.url}${page.path}`;
-  const first = await get(url, headers);
+  const first = await get(url, headers, false, bodyFor(page));
   const encoding = typeof first.headers["content-encoding"] === "string" ? first.headers["content-encoding"] : null;
   const html = (encoding === "gzip" ? gunzipSync(first.body) : first.body).toString("utf8");
   if (first.status !== 200) {
@@ -582,7 +633,7 @@ async function settle(server: Server): Promise<void> {
 async function countStatements(server: Server, page: Page, headers: Record<string, string>): Promise<Count> {
   const before = await probe(server);
   for (let i = 0; i < PROBE; i++) {
-    const r = await get(`${server.url}${page.path}`, headers);
+    const r = await get(`${server.url}${page.path}`, headers, false, bodyFor(page));
     if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while counting statements.`);
   }
   const after = await probe(server);
@@ -672,12 +723,12 @@ async function timeSequential(server: Server, page: ScalePage, seeded: SeedResul
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const url = `${server.url}${page.path}`;
-    for (let i = 0; i < SCALE_WARM_REQUESTS; i++) await get(url, headers, agent);
+    for (let i = 0; i < SCALE_WARM_REQUESTS; i++) await get(url, headers, agent, bodyFor(page));
     const times: number[] = [];
     const start = await probe(server);
     for (let i = 0; i < SCALE_REQUESTS; i++) {
       const t = performance.now();
-      const r = await get(url, headers, agent);
+      const r = await get(url, headers, agent, bodyFor(page));
       times.push(performance.now() - t);
       if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while timing.`);
     }
@@ -686,7 +737,7 @@ async function timeSequential(server: Server, page: ScalePage, seeded: SeedResul
     if (timed !== SCALE_REQUESTS || timed > end.responseMs.length) throw new Error(`${page.path}: the server timed ${timed} responses of ${SCALE_REQUESTS}.`);
     return {
       page: page.key,
-      path: page.path,
+      path: page.action ? `${page.path} → ${page.action.split("#")[1]}` : page.path,
       data: page.data(seeded),
       requests: SCALE_REQUESTS,
       serverMs: spread(end.responseMs.slice(-timed)),
@@ -773,6 +824,7 @@ async function main() {
   const db = await setUpDatabases();
   const baselineBuild = await buildBaseline(flag("rebuild"));
   const build = await buildApp();
+  await prepareActionCalls([...LOAD_PAGES, ...SCALE_PAGES]);
   const servers = await startServers(db);
   log(`next start: app on ${servers.app.url} (pid ${servers.app.pid}), baseline on ${servers.baseline.url} (pid ${servers.baseline.pid})`);
   for (const server of Object.values(servers)) {
@@ -834,6 +886,7 @@ async function main() {
   // At scale: one request at a time, then (for some) the same load.
   const timings: Timing[] = [];
   const scaleLoads: Measurement[] = [];
+  let smallOpen: Count | null = null;
   if (scale) {
     log(`\nAt scale: ${SCALE_REQUESTS} sequential requests per page (after ${SCALE_WARM_REQUESTS} unmeasured), then the load on some.`);
     for (const page of SCALE_PAGES) {
@@ -842,6 +895,9 @@ async function main() {
       timings.push(t);
       log(`  ${page.path} (${t.data}): server time p50 ${t.serverMs.p50.toFixed(1)} ms · p95 ${t.serverMs.p95.toFixed(1)} ms · max ${t.serverMs.max.toFixed(1)} ms (client p95 ${t.clientMs.p95.toFixed(1)} ms) · CPU ${t.serverCpuMsPerRequest.toFixed(2)} ms/request · ${perView(t.count.statements, t.count.transactions, t.count.roundTrips)} statements / tx`);
     }
+    // The switcher's list has no small page to compare with: its counterpart is the same call by the bench user, of a few workspaces.
+    const open = SCALE_PAGES.find((p) => p.key === "switcher-open")!;
+    smallOpen = await countStatements(servers.app, { ...open, viewer: "main" }, headersFor({ ...open, viewer: "main" }, cookies));
     for (const page of SCALE_PAGES.filter((p) => p.load)) {
       for (const server of Object.values(servers)) await settle(server);
       if (PAUSE > 0) await sleep(PAUSE * 1000);
@@ -922,7 +978,7 @@ async function main() {
       const page = SCALE_PAGES.find((p) => p.key === t.page)!;
       targetRows.push([`${page.label}: p95 < ${TARGET_SCALE_P95_MS} ms server time`, `${t.serverMs.p95.toFixed(1)} ms`, verdict(t.serverMs.p95 < TARGET_SCALE_P95_MS)]);
     }
-    const small: Record<string, number | null> = { switcher: byKey.dashboard!.transactions, "members-scale": byKey.settings!.transactions, "members-scale-last": byKey.settings!.transactions, "members-scale-search": byKey.settings!.transactions, "audit-scale": byKey.audit!.transactions };
+    const small: Record<string, number | null> = { switcher: byKey.dashboard!.transactions, "switcher-open": smallOpen?.transactions ?? null, "members-scale": byKey.settings!.transactions, "members-scale-last": byKey.settings!.transactions, "members-scale-search": byKey.settings!.transactions, "audit-scale": byKey.audit!.transactions };
     // Only the pages with a small-workspace counterpart (the API's timings have none).
     const compared = timings.filter((t) => t.page in small);
     const same = compared.filter((t) => t.count.transactions !== null && t.count.transactions === small[t.page]);
