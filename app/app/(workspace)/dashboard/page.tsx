@@ -51,7 +51,7 @@ export default async function DashboardPage() {
         <ul className="mt-2 list-inside list-disc text-sm text-zinc-700" data-testid="dashboard-permissions">
           {allowed.map(({ permission, href }) => (
             <li key={permission}>
-              <Link href={href} className="underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-700">
+              <Link href={href} className="link-subtle">
                 {PERMISSION_LABELS[permission]}
               </Link>
             </li>
