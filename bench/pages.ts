@@ -185,7 +185,7 @@ async function buildApp(): Promise<{ seconds: number | null; routes: string }> {
 
 /** Rejects until `url` answers 200: a server is ready once a page renders. */
 async function answers(url: string): Promise<void> {
-  const r = await get(url, {});
+  const r = await send(url, {});
   if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
 }
 
@@ -209,8 +209,8 @@ interface Response {
   body: Buffer;
 }
 
-/** A GET, or the POST of a server action's call when `body` is given (see actionCalls). */
-function get(url: string, headers: Record<string, string>, agent: http.Agent | false = false, body?: Buffer): Promise<Response> {
+/** A GET, or the POST of a server action's call when `body` is given (see prepareActionCalls). */
+function send(url: string, headers: Record<string, string>, agent: http.Agent | false = false, body?: Buffer): Promise<Response> {
   return new Promise((resolve, reject) => {
     const options = body ? { method: "POST", headers: { ...headers, origin: new URL(url).origin }, agent } : { headers, agent };
     const req = http.request(url, options, (res) => {
@@ -241,7 +241,7 @@ interface Page {
   /**
    * Not the page but a call of this server action on it ("module#export"),
    * as the browser makes it with a form of no fields: a POST of the
-   * action's id and its encoded arguments (actionCalls).
+   * action's id and its encoded arguments (prepareActionCalls).
    */
   action?: string;
   /** What a correct rendering of this page contains; returns what is missing. */
@@ -592,7 +592,7 @@ interface Measurement extends Count {
 /** Fetches the page once and checks it renders as it should, dynamically, as a 200. */
 async function checkPage(server: Server, page: Page, seeded: SeedResult, headers: Record<string, string>): Promise<number> {
   const url = `${server.url}${page.path}`;
-  const first = await get(url, headers, false, bodyFor(page));
+  const first = await send(url, headers, false, bodyFor(page));
   const encoding = typeof first.headers["content-encoding"] === "string" ? first.headers["content-encoding"] : null;
   const html = (encoding === "gzip" ? gunzipSync(first.body) : first.body).toString("utf8");
   if (first.status !== 200) {
@@ -633,7 +633,7 @@ async function settle(server: Server): Promise<void> {
 async function countStatements(server: Server, page: Page, headers: Record<string, string>): Promise<Count> {
   const before = await probe(server);
   for (let i = 0; i < PROBE; i++) {
-    const r = await get(`${server.url}${page.path}`, headers, false, bodyFor(page));
+    const r = await send(`${server.url}${page.path}`, headers, false, bodyFor(page));
     if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while counting statements.`);
   }
   const after = await probe(server);
@@ -723,12 +723,12 @@ async function timeSequential(server: Server, page: ScalePage, seeded: SeedResul
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const url = `${server.url}${page.path}`;
-    for (let i = 0; i < SCALE_WARM_REQUESTS; i++) await get(url, headers, agent, bodyFor(page));
+    for (let i = 0; i < SCALE_WARM_REQUESTS; i++) await send(url, headers, agent, bodyFor(page));
     const times: number[] = [];
     const start = await probe(server);
     for (let i = 0; i < SCALE_REQUESTS; i++) {
       const t = performance.now();
-      const r = await get(url, headers, agent, bodyFor(page));
+      const r = await send(url, headers, agent, bodyFor(page));
       times.push(performance.now() - t);
       if (r.status !== 200) throw new Error(`${page.path}: HTTP ${r.status} while timing.`);
     }
