@@ -50,12 +50,16 @@ try {
     // A query that ends its protocol messages its own way (lib/db.ts's
     // StatementThenCommit) sends the COMMIT with its statement.
     const withCommit = config instanceof pg.Query && config._getRows !== ownGetRows;
-    recent[counts.queries % RECENT] = withCommit ? text + " -- and COMMIT, in the same write" : text;
+    // One that also writes statements before its own (lib/db.ts's
+    // EnterThenReadThenCommit: BEGIN and the entry) names them in \`leading\`.
+    const leading = config && Array.isArray(config.leading) ? config.leading : [];
+    const shown = leading.concat(text).join("; ");
+    recent[counts.queries % RECENT] = withCommit ? shown + " -- and COMMIT, in the same write" : shown;
     counts.queries++;
     // A text without parameters goes as one simple-protocol message, which may hold several statements.
     const simple = typeof text === "string" && !(config && config.name) && !(config && config.values) && !(rest[0] && Array.isArray(rest[0]));
-    counts.statementCount += (simple ? text.split(";").filter((part) => part.trim()).length : 1) + (withCommit ? 1 : 0);
-    if (typeof text === "string" && /^\\s*BEGIN\\b/i.test(text)) counts.transactions++;
+    counts.statementCount += leading.length + (simple ? text.split(";").filter((part) => part.trim()).length : 1) + (withCommit ? 1 : 0);
+    if (/^\\s*BEGIN\\b/i.test(typeof leading[0] === "string" ? leading[0] : typeof text === "string" ? text : "")) counts.transactions++;
     return query.call(this, config, ...rest);
   };
   counts.hooked = true;

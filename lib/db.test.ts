@@ -1,7 +1,7 @@
 import net from "node:net";
 import type pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { getPool, sql, transaction, type Tx } from "@/lib/db";
+import { enterThenRead, getPool, raw, sql, transaction, type Tx } from "@/lib/db";
 import { MissingTenantContextError } from "@/lib/db-guard";
 
 // lib/db.ts's `oneStatement` transactions: the one statement a page reads
@@ -121,5 +121,80 @@ describe("a transaction that reads with one statement", () => {
     const { client } = await onItsConnection(() => transaction(entry, async () => null, { settings }));
     const { rows } = await client.query<{ sort: string }>("SELECT current_setting('enable_sort') AS sort");
     expect(rows[0]!.sort).toBe("on");
+  });
+});
+
+describe("a transaction sent with its entry (enterThenRead)", () => {
+  const tenant = "00000000-0000-4000-8000-000000000002";
+  const signing = () => `SELECT set_config('app.tenant_id', '${tenant}', true) AS entered`;
+
+  /** Runs `run` with the pool handing out `target` (idle in the pool) for its connection. */
+  async function onConnection<T>(target: pg.PoolClient, run: () => Promise<T>): Promise<PromiseSettledResult<T>> {
+    const pool = getPool();
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    const spy = vi.spyOn(pool, "connect").mockImplementation((async () => {
+      const others: pg.PoolClient[] = [];
+      try {
+        for (let i = 0; i < 10; i++) {
+          const client = await connect();
+          if (client === target) return client;
+          others.push(client);
+        }
+        throw new Error("The pool did not hand out that connection again.");
+      } finally {
+        for (const other of others) other.release();
+      }
+    }) as unknown as typeof pool.connect);
+    try {
+      const [outcome] = await Promise.allSettled([run()]);
+      return outcome!;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it("writes BEGIN, the entry, the statement and the COMMIT at once: one write in all", async () => {
+    const read = sql`SELECT ${41}::int + 1 AS answer`;
+    await enterThenRead(signing, read);
+    const { writes, result } = await countWrites(() => enterThenRead(signing, read));
+    expect({ writes, result }).toEqual({ writes: 1, result: { entered: { entered: tenant }, rows: [{ answer: 42 }] } });
+  });
+
+  it("reads in the context the entry signed, and leaves its connection committed, outside any transaction, with nothing of it", async () => {
+    const { client, outcome } = await onItsConnection(() => enterThenRead(signing, sql`SELECT current_setting('app.tenant_id', true) AS tenant`));
+    expect(outcome).toEqual({ status: "fulfilled", value: { entered: { entered: tenant }, rows: [{ tenant }] } });
+    expect(await outsideTransaction(client)).toBe(true);
+    const { rows } = await client.query<{ tenant: string }>("SELECT current_setting('app.tenant_id', true) AS tenant");
+    expect(rows[0]!.tenant).toBe("");
+  });
+
+  it("has its planner settings set by the entry statement, for the transaction only", async () => {
+    const read = sql`SELECT current_setting('enable_sort') AS sort`;
+    const { client, outcome } = await onItsConnection(() => enterThenRead(entry, read, { settings: { enable_sort: "off" } }));
+    expect(outcome).toEqual({ status: "fulfilled", value: { entered: { entered: 1 }, rows: [{ sort: "off" }] } });
+    const { rows } = await client.query<{ sort: string }>("SELECT current_setting('enable_sort') AS sort");
+    expect(rows[0]!.sort).toBe("on");
+  });
+
+  it("rolls back when the statement fails, and the connection serves the next transaction", async () => {
+    const { client, outcome } = await onItsConnection(() => enterThenRead(signing, sql`SELECT 1 / ${0}::int AS never`));
+    expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+    expect(await outsideTransaction(client)).toBe(true);
+    expect(await onConnection(client, () => enterThenRead(signing, sql`SELECT ${7}::int AS seven`))).toEqual({
+      status: "fulfilled",
+      value: { entered: { entered: tenant }, rows: [{ seven: 7 }] },
+    });
+  });
+
+  it("skips the statement when the entry fails, and prepares it again on that connection next time", async () => {
+    // A statement this connection has never prepared: its Parse was written
+    // after the failing entry, so Postgres skipped it.
+    const fresh = sql`SELECT ${7}::int AS seven, ${raw(`'${crypto.randomUUID()}'`)} AS marker`;
+    const { client, outcome } = await onItsConnection(() => enterThenRead(() => "SELECT 1 / 0 AS entered", fresh));
+    expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+    expect(await outsideTransaction(client)).toBe(true);
+    const again = await onConnection(client, () => enterThenRead(signing, fresh));
+    expect(again.status).toBe("fulfilled");
+    expect((again as PromiseFulfilledResult<{ rows: { seven: number }[] }>).value.rows[0]!.seven).toBe(7);
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { empty, sql, type Sql, type Tx } from "@/lib/db";
+import { empty, enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { lockTenant, ROLES, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { searchQuerySchema, uuidSchema } from "@/lib/validation";
@@ -90,8 +90,11 @@ interface MembersPageRow {
  * members through app_search_members, which can use a trigram index where
  * the users policy cannot (ILIKE is not leakproof): at 10,000 members,
  * checking every name and email under the policy, twice, was ~49 ms.
+ *
+ * `tenant` names the workspace: by default the one the transaction entered,
+ * so that the settings page can send the statement with its entry.
  */
-export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId">, query: MemberListQuery): Promise<MembersPage> {
+export function membersPage(query: MemberListQuery, tenant: Sql = enteredTenant): Read<MembersPage, MembersPageRow> {
   const direction = query.dir === "desc" ? sql`DESC` : sql`ASC`;
   const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
   const membershipOrder = query.q === "" ? MEMBERSHIP_ORDER[query.sort] : undefined;
@@ -103,11 +106,11 @@ export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId"
     members = sql`
       SELECT m.user_id, u.name, u.email, m.role, m.created_at
         FROM (SELECT m.user_id, m.role, m.created_at FROM tenant_members m
-               WHERE m.tenant_id = ${actor.tenantId}::uuid
+               WHERE m.tenant_id = ${tenant}
                ORDER BY ${order} LIMIT ${MEMBERS_PAGE_SIZE} OFFSET ${offset}) m
         JOIN users u ON u.id = m.user_id
        ORDER BY ${order}`;
-    total = sql`SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = ${actor.tenantId}::uuid`;
+    total = sql`SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = ${tenant}`;
   } else {
     // A search starts from the matching members' ids, from app_search_members
     // (an index, under the definer's rights); the policies still decide which
@@ -119,14 +122,14 @@ export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId"
     matched = sql`
       WITH matched AS MATERIALIZED (
         SELECT m.user_id, u.name, u.email, m.role, m.created_at FROM ${from}
-         WHERE m.tenant_id = ${actor.tenantId}::uuid)`;
+         WHERE m.tenant_id = ${tenant})`;
     members = sql`
       SELECT user_id, name, email, role, created_at FROM matched
        ORDER BY ${ORDER[query.sort]} ${direction}, email ASC
        LIMIT ${MEMBERS_PAGE_SIZE} OFFSET ${offset}`;
     total = sql`SELECT count(*)::int FROM matched`;
   }
-  const row = await tx.one<MembersPageRow>(sql`
+  const statement = sql`
     ${matched}
     SELECT
       (SELECT coalesce(json_agg(p), '[]') FROM (${members}) p) AS members,
@@ -134,11 +137,15 @@ export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId"
       (SELECT coalesce(json_agg(p), '[]') FROM (
          SELECT i.id, i.email, i.role, i.inviter_name AS inviter, i.created_at, i.expires_at, i.expires_at <= now() AS expired
            FROM tenant_invitations i
-          WHERE i.tenant_id = ${actor.tenantId}::uuid AND i.status = 'pending'
+          WHERE i.tenant_id = ${tenant} AND i.status = 'pending'
           ORDER BY i.created_at DESC, i.id
           LIMIT ${INVITATIONS_PAGE_SIZE} OFFSET ${(query.ipage - 1) * INVITATIONS_PAGE_SIZE}) p) AS invitations,
-      (SELECT count(*)::int FROM tenant_invitations i WHERE i.tenant_id = ${actor.tenantId}::uuid AND i.status = 'pending') AS invitation_total,
-      (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = ${actor.tenantId}::uuid AND m.role = 'owner') AS owners`);
+      (SELECT count(*)::int FROM tenant_invitations i WHERE i.tenant_id = ${tenant} AND i.status = 'pending') AS invitation_total,
+      (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = ${tenant} AND m.role = 'owner') AS owners`;
+  return { statement, result: ([row]) => membersPageFrom(row, query) };
+}
+
+function membersPageFrom(row: MembersPageRow | undefined, query: MemberListQuery): MembersPage {
   if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
   return {
     members: row.members.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, role: r.role, joinedAt: new Date(r.created_at) })),
@@ -158,6 +165,11 @@ export async function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId"
     invitationPage: query.ipage,
     ownerCount: row.owners,
   };
+}
+
+/** The members page of `actor`'s workspace, inside a transaction in it. */
+export function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId">, query: MemberListQuery): Promise<MembersPage> {
+  return runRead(tx, membersPage(query, sql`${actor.tenantId}::uuid`));
 }
 
 interface Membership {

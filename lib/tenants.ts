@@ -1,10 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
-import { sql, type Tx } from "@/lib/db";
+import { enteredTenant, sql, type Read } from "@/lib/db";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import type { CreateTenantInput } from "@/lib/validation";
-import { withNewTenant, withTenant, type Actor, type Membership, type TenantActor } from "@/lib/tenancy";
+import { withNewTenant, withTenant, type Actor, type Membership } from "@/lib/tenancy";
 
 /** Creates a workspace and makes its creator the owner, audited, in one transaction. */
 export async function createTenant(actor: Actor, input: CreateTenantInput) {
@@ -71,14 +71,19 @@ export interface WorkspaceOverview {
   pendingInvitations: number;
 }
 
-/** The dashboard's figures, in one statement, inside the page's transaction. */
-export async function getWorkspaceOverview(tx: Tx, actor: Pick<TenantActor, "tenantId">): Promise<WorkspaceOverview> {
-  const row = await tx.one<{ created_at: Date; members: number; pending: number }>(sql`
+/**
+ * The dashboard's figures, in one statement of the workspace the page's
+ * transaction entered: a Read the page sends with its entry.
+ */
+export const workspaceOverview: Read<WorkspaceOverview, { created_at: Date; members: number; pending: number }> = {
+  statement: sql`
     SELECT t.created_at,
            (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = t.id) AS members,
            (SELECT count(*)::int FROM tenant_invitations i
              WHERE i.tenant_id = t.id AND i.status = 'pending' AND i.expires_at > now()) AS pending
-      FROM tenants t WHERE t.id = ${actor.tenantId}::uuid`);
-  if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
-  return { createdAt: row.created_at, memberCount: row.members, pendingInvitations: row.pending };
-}
+      FROM tenants t WHERE t.id = ${enteredTenant}`,
+  result([row]) {
+    if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
+    return { createdAt: row.created_at, memberCount: row.members, pendingInvitations: row.pending };
+  },
+};

@@ -4,7 +4,7 @@ import { cache } from "react";
 import { clientInfoFromHeaders } from "@/lib/http/client-address";
 import { SESSION_COOKIES, TENANT_COOKIE } from "./cookie";
 import { resolveTenantContext, resolveWithData, type Credential, type LoadOptions, type RequestInfo, type TenantContext, type TenantResolution } from "./resolve";
-import type { Tx } from "@/lib/db";
+import type { Read, Tx } from "@/lib/db";
 
 export * from "./resolve";
 
@@ -34,7 +34,7 @@ export const getTenantContext = cache(async (): Promise<TenantResolution> => {
 
 /** The resolution and a page's data, in one transaction (see resolveWithData). */
 export async function getTenantContextWithData<T>(
-  load: (tx: Tx, ctx: TenantContext) => Promise<T>,
+  load: ((tx: Tx, ctx: TenantContext) => Promise<T>) | Read<T>,
   options: LoadOptions = {},
 ): Promise<{ resolution: TenantResolution; data: T | null }> {
   const { credential, cookieTenantId, request } = await currentRequest();

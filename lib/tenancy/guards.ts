@@ -1,6 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import type { Tx } from "@/lib/db";
+import type { Read, Tx } from "@/lib/db";
 import {
   getTenantContext,
   getTenantContextWithData,
@@ -34,10 +34,12 @@ export async function requireTenant(): Promise<TenantContext> {
  * For pages under /app that read the workspace's data: the session, the
  * active tenant and `load`'s reads in one transaction. A page whose `load`
  * reads with one statement says so (`oneStatement`): that statement then
- * carries the COMMIT, one round trip fewer.
+ * carries the COMMIT, one round trip fewer. A page whose one statement needs
+ * nothing from the entry's answer passes it as a Read (lib/db.ts), which is
+ * sent with the entry: the page's transaction in one round trip.
  */
 export async function requireTenantWith<T>(
-  load: (tx: Tx, ctx: TenantContext) => Promise<T>,
+  load: ((tx: Tx, ctx: TenantContext) => Promise<T>) | Read<T>,
   options: LoadOptions = {},
 ): Promise<{ ctx: TenantContext; data: T }> {
   const { resolution, data } = await getTenantContextWithData(load, options);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { sql } from "@/lib/db";
+import { describe, expect, it, vi } from "vitest";
+import { enteredTenant, enterThenRead, sql } from "@/lib/db";
 import { resolveTenantContext, resolveWithData } from "@/lib/tenancy/resolve";
 import { addMember, createSession, createTenantRow, createUser, credentialOf, owner, type TestUser, setTenantStatus } from "@/test/fixtures";
 
@@ -137,6 +137,48 @@ describe("resolveTenantContext: which workspace a request acts in", () => {
     );
     expect(rows[0]!.days).toBeGreaterThan(29.9);
     expect(rows[0]!.seen).toBeLessThan(5);
+  });
+
+  describe("a page's Read, sent with the entry in one round trip", () => {
+    const request = { ip: null, userAgent: null };
+    // The members of the workspace the entry signed: the statement is written before the app knows which one that is.
+    const entered = { statement: sql`SELECT t.name, (SELECT count(*)::int FROM tenant_members m WHERE m.tenant_id = t.id) AS members FROM tenants t WHERE t.id = ${enteredTenant}`, result: (rows: object[]) => rows };
+
+    it("reads the workspace the entry chose: the cookie's, else the remembered, else the first", async () => {
+      const { user, alpha, beta } = await userInTwoWorkspaces();
+      await addMember(beta.id, (await createUser()).id, "member");
+      expect(await resolveWithData(credentialOf(user), beta.id, request, entered)).toMatchObject({ resolution: { kind: "tenant", tenantId: beta.id }, data: [{ name: "Beta", members: 2 }] });
+      expect(await resolveWithData(credentialOf(user), alpha.id, request, entered)).toMatchObject({ resolution: { tenantId: alpha.id }, data: [{ name: "Alpha", members: 1 }] });
+      await remember(user.id, beta.id);
+      expect(await resolveWithData(credentialOf(user), undefined, request, entered)).toMatchObject({ resolution: { source: "remembered" }, data: [{ name: "Beta" }] });
+    });
+
+    it("reads nothing, and is not asked for its data, where the entry enters no workspace", async () => {
+      const { user, beta } = await userInTwoWorkspaces();
+      await setTenantStatus(beta.id, "blocked");
+      const read = { statement: entered.statement, result: vi.fn(entered.result) };
+      expect(await resolveWithData(credentialOf(user), beta.id, request, read)).toMatchObject({ resolution: { kind: "suspended" }, data: null });
+      expect(await resolveWithData({ ...credentialOf(user), token: "not-a-session-token-at-all" }, beta.id, request, read)).toEqual({ resolution: { kind: "signed-out" }, data: null });
+      const stranger = await createUser();
+      expect(await resolveWithData(credentialOf(stranger), beta.id, request, read)).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });
+      expect(read.result).not.toHaveBeenCalled();
+      // What the statement itself found where the entry entered nothing: no row of the workspace the cookie named.
+      const seen = await enterThenRead<object, object>((literal) => `SELECT * FROM app_enter(${literal(stranger.sessionToken)}, ${literal(beta.id)}::uuid)`, entered.statement);
+      expect(seen.rows).toEqual([]);
+    });
+
+    it("keeps the session alive, as the entry does on every page view", async () => {
+      const { user, alpha } = await userInTwoWorkspaces();
+      const hash = createHash("sha256").update(user.sessionToken).digest("hex");
+      await owner().query("UPDATE sessions SET expires = now() + interval '2 days', last_seen_at = now() - interval '1 hour' WHERE session_token = $1", [hash]);
+      expect(await resolveWithData(credentialOf(user), alpha.id, request, entered)).toMatchObject({ data: [{ name: "Alpha" }] });
+      const { rows } = await owner().query<{ days: number; seen: number }>(
+        "SELECT (extract(epoch FROM expires - now()) / 86400)::float8 AS days, extract(epoch FROM now() - last_seen_at)::int AS seen FROM sessions WHERE session_token = $1",
+        [hash],
+      );
+      expect(rows[0]!.days).toBeGreaterThan(29.9);
+      expect(rows[0]!.seen).toBeLessThan(5);
+    });
   });
 
   it("lists every active membership with its role, accent colour and logo version, in name order", async () => {

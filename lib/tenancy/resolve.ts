@@ -1,5 +1,5 @@
 import "server-only";
-import { single, sql, transaction, type TransactionOptions, type Tx } from "@/lib/db";
+import { enterThenRead, single, sql, transaction, type Read, type TransactionOptions, type Tx } from "@/lib/db";
 import type { Role } from "./permissions";
 
 export interface Membership {
@@ -162,7 +162,7 @@ export async function resolveTenantContext(
   return toResolution(rows[0], credential, request);
 }
 
-/** How a page's `load` reads (TransactionOptions). */
+/** How a page's `load` reads (TransactionOptions; `oneStatement` is implied for a Read). */
 export type LoadOptions = Pick<TransactionOptions, "settings" | "oneStatement">;
 
 /**
@@ -170,19 +170,29 @@ export type LoadOptions = Pick<TransactionOptions, "settings" | "oneStatement">;
  * it entered: a page's identity, tenant and data in one round trip for the
  * entry (and `settings`, planner settings for `load`'s queries) plus one
  * per query `load` makes — the last of them carrying the COMMIT when `load`
- * reads with `oneStatement`. `load` runs only for a tenant.
+ * reads with `oneStatement`. `load` runs only for a tenant. A `load` that is
+ * a Read (one statement naming its workspace as `enteredTenant`) goes with
+ * the entry instead: the whole transaction in one round trip.
  */
 export async function resolveWithData<T>(
   credential: Credential | null,
   cookieTenantId: string | null | undefined,
   request: RequestInfo,
-  load: (tx: Tx, ctx: TenantContext) => Promise<T>,
+  load: ((tx: Tx, ctx: TenantContext) => Promise<T>) | Read<T>,
   options: LoadOptions = {},
 ): Promise<{ resolution: TenantResolution; data: T | null }> {
   if (!credential) return { resolution: { kind: "signed-out" }, data: null };
   const cookie = tenantIdFromCookie(cookieTenantId);
+  const entry = (literal: (value: string | null) => string) => `SELECT * FROM app_enter(${literal(credential.token)}, ${literal(cookie)}::uuid)`;
+  if (typeof load !== "function") {
+    // A Read travels with the entry, one round trip in all. Its statement ran
+    // whatever the entry found; its rows count only for a workspace.
+    const { entered, rows } = await enterThenRead<EnteredRow, object>(entry, load.statement, options);
+    const resolution = toResolution(entered, credential, request);
+    return { resolution, data: resolution.kind === "tenant" ? load.result(rows) : null };
+  }
   return transaction<EnteredRow, { resolution: TenantResolution; data: T | null }>(
-    (literal) => `SELECT * FROM app_enter(${literal(credential.token)}, ${literal(cookie)}::uuid)`,
+    entry,
     async (tx, row) => {
       const resolution = toResolution(row, credential, request);
       return { resolution, data: resolution.kind === "tenant" ? await load(tx, resolution) : null };

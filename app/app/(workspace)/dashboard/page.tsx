@@ -5,12 +5,12 @@ import { Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { PERMISSION_DEFINITIONS } from "@/lib/registry";
 import { PERMISSIONS, PERMISSION_LABELS, can, requireTenantWith } from "@/lib/tenancy";
-import { getWorkspaceOverview } from "@/lib/tenants";
+import { workspaceOverview } from "@/lib/tenants";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  const { ctx, data: overview } = await requireTenantWith(getWorkspaceOverview, { oneStatement: true });
+  const { ctx, data: overview } = await requireTenantWith(workspaceOverview);
   // What the role allows and the app has a page for: a permission whose feature has no page is not offered.
   const allowed = PERMISSIONS.flatMap((p) => {
     const href = PERMISSION_DEFINITIONS[p].href;

@@ -5,7 +5,7 @@ import { LeaveWorkspace } from "@/components/members/leave-workspace";
 import { MembersTable } from "@/components/members/members-table";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { INVITATIONS_PAGE_SIZE, getMembersPage, memberListQuerySchema } from "@/lib/members";
+import { INVITATIONS_PAGE_SIZE, memberListQuerySchema, membersPage } from "@/lib/members";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Members" };
@@ -22,7 +22,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
     page: first(raw.page),
     ipage: first(raw.ipage),
   });
-  const { ctx, data } = await requireTenantWith((tx, ctx) => getMembersPage(tx, ctx, query), { oneStatement: true });
+  const { ctx, data } = await requireTenantWith(membersPage(query));
   const canManage = can(ctx.role, "members.manage");
 
   return (
