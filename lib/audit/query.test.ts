@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AUDIT_PAGE_SETTINGS, auditPageStatements, decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
+import { AUDIT_PAGE_SETTINGS, auditPageRead, auditPageStatements, decodeCursor, encodeCursor, listAuditEvents, parseAuditFilters, type AuditFilters } from "@/lib/audit";
 import type { AuditCursor } from "@/lib/audit/cursor";
 import { sql } from "@/lib/db";
 import { auditPageQuery, auditPlan, rarestSearchWord, RARE_WORD_EVENTS, type AuditPlan } from "@/lib/audit/query";
 import { withTenant, type TenantActor } from "@/lib/tenancy";
-import { actorFor, addMember, createTenantRow, createUser, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import { resolveWithData } from "@/lib/tenancy/resolve";
+import { actorFor, addMember, createTenantRow, createUser, credentialOf, owner, type TestTenant, type TestUser } from "@/test/fixtures";
 
 // A small, fully known log: 120 events over 6 days in tenant A, by two
 // actors, over several actions and targets; tenant B has events too.
@@ -253,5 +254,38 @@ describe("auditPageStatements", () => {
       });
       expect({ query, statements: made }).toEqual({ query, statements: auditPageStatements(f) });
     }
+  });
+});
+
+describe("the audit page's read sent with its entry (auditPageRead)", () => {
+  const request = { ip: null, userAgent: null };
+  const sentWithEntry = async (user: TestUser, f: AuditFilters, position: { after?: AuditCursor; before?: AuditCursor } = {}) => {
+    const { resolution, data } = await resolveWithData(credentialOf(user), tenant.id, request, auditPageRead(f, position), { settings: AUDIT_PAGE_SETTINGS });
+    expect(resolution).toMatchObject({ kind: "tenant", tenantId: tenant.id });
+    return data!;
+  };
+  const ids = (page: { events: { id: string }[] }) => page.events.map((e) => e.id);
+
+  it("is the page listAuditEvents reads, under each filter and cursor", async () => {
+    for (const query of ["", "action=member.invite", `actor=${encodeURIComponent(alice.email)}`, "target=target-3", "from=2026-11-12&to=2026-11-14&tz=UTC"]) {
+      const f = filters(query);
+      const newest = await listAs(scope(), f);
+      const sent = await sentWithEntry(auditor, f);
+      expect([query, ids(sent), sent.newer, sent.older]).toEqual([query, ids(newest), newest.newer, newest.older]);
+      if (!newest.older) continue;
+      const older = await sentWithEntry(auditor, f, { after: newest.older });
+      expect(ids(older)).toEqual(ids(await listAs(scope(), f, { after: newest.older })));
+      expect(ids(await sentWithEntry(auditor, f, { before: older.newer! }))).toEqual(ids(newest));
+    }
+  });
+
+  it("reads nothing of the log for a role without audit.read", async () => {
+    const member = await createUser();
+    await addMember(tenant.id, member.id, "member");
+    expect(await sentWithEntry(member, filters(""))).toEqual({ events: [], newer: null, older: null });
+  });
+
+  it("is not built for a search, which takes two statements", () => {
+    expect(() => auditPageRead(filters("q=row"))).toThrow(/two statements/);
   });
 });

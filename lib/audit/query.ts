@@ -1,5 +1,5 @@
 import "server-only";
-import { join, sql, type Sql, type Tx } from "@/lib/db";
+import { enteredTenant, join, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import type { TenantActor } from "@/lib/tenancy";
 import type { AuditCursor } from "./cursor";
 import type { AuditFilters } from "./filters";
@@ -27,9 +27,16 @@ export interface AuditPage {
   older: AuditCursor | null;
 }
 
+/**
+ * The workspace a statement reads: an id, or a fragment naming it
+ * (`enteredTenant`, for a page that sends its statement with its entry).
+ */
+export type TenantRef = string | Sql;
+const tenantSql = (tenant: TenantRef): Sql => (typeof tenant === "string" ? sql`${tenant}::uuid` : tenant);
+
 /** The WHERE conditions every filter adds; all of them lead with the tenant. */
-export function auditConditions(tenantId: string, filters: AuditFilters, options: { actions: boolean }): Sql[] {
-  const conditions = [sql`l.tenant_id = ${tenantId}::uuid`];
+export function auditConditions(tenantId: TenantRef, filters: AuditFilters, options: { actions: boolean }): Sql[] {
+  const conditions = [sql`l.tenant_id = ${tenantSql(tenantId)}`];
   if (options.actions && filters.actions.length) conditions.push(sql`l.action = ANY(${filters.actions}::text[])`);
   if (filters.actor) conditions.push(sql`l.actor_email = ${filters.actor}`);
   if (filters.target?.kind === "id") conditions.push(sql`l.target_id = ${filters.target.value}`);
@@ -104,14 +111,15 @@ export function auditPlan(filters: AuditFilters, rarest: { term: string; events:
  * - otherwise: the (tenant, time) index, optionally within a date range.
  */
 export function auditPageQuery(
-  tenantId: string,
+  tenantId: TenantRef,
   filters: AuditFilters,
   cursor: AuditCursor | null,
   direction: "older" | "newer",
   limit: number,
   plan: AuditPlan = { searchWord: null },
 ): Sql {
-  const conditions = auditConditions(tenantId, filters, { actions: false });
+  const tenant = tenantSql(tenantId);
+  const conditions = auditConditions(tenant, filters, { actions: false });
   if (cursor) {
     conditions.push(
       direction === "older"
@@ -126,7 +134,7 @@ export function auditPageQuery(
   let page: Sql;
   if (plan.searchWord) {
     if (filters.actions.length) conditions.push(sql`l.action = ANY(${filters.actions}::text[])`);
-    const walk = [sql`d.tenant_id = ${tenantId}::uuid`, sql`d.term = ${plan.searchWord}`];
+    const walk = [sql`d.tenant_id = ${tenant}`, sql`d.term = ${plan.searchWord}`];
     if (filters.from) walk.push(sql`d.created_at >= ${fromBound(filters)}`);
     if (filters.to) walk.push(sql`d.created_at < ${toBound(filters)}`);
     if (cursor) {
@@ -156,17 +164,17 @@ export function auditPageQuery(
       ? sql`(SELECT unnest(${filters.actions}::text[]) AS action) a`
       : // The actor's distinct actions, one index probe each (a loose index scan).
         sql`(WITH RECURSIVE acts(action) AS (
-            (SELECT l.action FROM audit_log l WHERE l.tenant_id = ${tenantId}::uuid AND l.actor_email = ${filters.actor} ORDER BY l.action LIMIT 1)
+            (SELECT l.action FROM audit_log l WHERE l.tenant_id = ${tenant} AND l.actor_email = ${filters.actor} ORDER BY l.action LIMIT 1)
             UNION ALL
             SELECT (SELECT l.action FROM audit_log l
-                     WHERE l.tenant_id = ${tenantId}::uuid AND l.actor_email = ${filters.actor} AND l.action > acts.action
+                     WHERE l.tenant_id = ${tenant} AND l.actor_email = ${filters.actor} AND l.action > acts.action
                      ORDER BY l.action LIMIT 1)
               FROM acts WHERE acts.action IS NOT NULL)
           SELECT action FROM acts WHERE action IS NOT NULL) a`;
     // OFFSET 0 keeps the row lookup a per-event probe of the primary key.
     page = sql`
       SELECT r.* FROM (SELECT e.* FROM ${actions} CROSS JOIN LATERAL (${branch}) e ORDER BY ${order} LIMIT ${limit}) k
-       CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM audit_log l WHERE l.id = k.id AND l.tenant_id = ${tenantId}::uuid OFFSET 0) r`;
+       CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM audit_log l WHERE l.id = k.id AND l.tenant_id = ${tenant} OFFSET 0) r`;
   }
   return sql`
     SELECT p.*, u.name AS actor_name FROM (${page}) p LEFT JOIN users u ON u.id = p.actor_user_id
@@ -200,7 +208,7 @@ export const AUDIT_PAGE_SETTINGS = { enable_sort: "off", jit: "off" } as const;
 /**
  * How listAuditEvents reads a page under these filters: a search first asks
  * for its rarest word (two statements); anything else is one statement, which
- * a page view can send with its COMMIT (requireTenantWith's `oneStatement`).
+ * a page view sends with its entry (auditPageRead).
  */
 export function auditPageStatements(filters: AuditFilters): 1 | 2 {
   return filters.q ? 2 : 1;
@@ -219,36 +227,60 @@ export async function listAuditEvents(
   position: { after?: AuditCursor; before?: AuditCursor } = {},
   pageSize = AUDIT_PAGE_SIZE,
 ): Promise<AuditPage> {
+  const rarest = await rarestSearchWord(tx, actor.tenantId, filters);
+  return runRead(tx, pageRead(actor.tenantId, filters, position, pageSize, auditPlan(filters, rarest)));
+}
+
+/**
+ * The page under filters without a search (one statement) as a Read of the
+ * workspace the transaction entered: what the audit page sends with its
+ * entry. A search asks for its rarest word first: listAuditEvents.
+ */
+export function auditPageRead(filters: AuditFilters, position: { after?: AuditCursor; before?: AuditCursor } = {}): Read<AuditPage, Row> {
+  if (auditPageStatements(filters) !== 1) throw new Error("A search takes two statements: read it with listAuditEvents.");
+  return pageRead(enteredTenant, filters, position, AUDIT_PAGE_SIZE, auditPlan(filters, null));
+}
+
+function pageRead(
+  tenant: TenantRef,
+  filters: AuditFilters,
+  position: { after?: AuditCursor; before?: AuditCursor },
+  pageSize: number,
+  plan: AuditPlan,
+): Read<AuditPage, Row> {
   const direction = position.before ? "newer" : "older";
   const cursor = position.before ?? position.after ?? null;
-  const plan = auditPlan(filters, await rarestSearchWord(tx, actor.tenantId, filters));
-  const rows = await tx.query<Row>(auditPageQuery(actor.tenantId, filters, cursor, direction, pageSize + 1, plan));
-  // Rows come back newest first whichever way we paged; the extra row says
-  // whether there is more beyond the page in the direction we moved.
-  const more = rows.length > pageSize;
-  const page = direction === "older" ? rows.slice(0, pageSize) : rows.slice(rows.length - Math.min(rows.length, pageSize));
-  const events = page.map(
-    (r): AuditEventRow => ({
-      id: r.id,
-      createdAt: r.created_at,
-      actorUserId: r.actor_user_id,
-      actorEmail: r.actor_email,
-      actorName: r.actor_name,
-      action: r.action,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      metadata: r.metadata ?? {},
-      ip: r.ip,
-      userAgent: r.user_agent,
-    }),
-  );
-  const first = events[0];
-  const last = events[events.length - 1];
-  const hasNewer = direction === "newer" ? more : cursor !== null;
-  const hasOlder = direction === "older" ? more : cursor !== null;
   return {
-    events,
-    newer: hasNewer && first ? { createdAt: first.createdAt, id: first.id } : null,
-    older: hasOlder && last ? { createdAt: last.createdAt, id: last.id } : null,
+    statement: auditPageQuery(tenant, filters, cursor, direction, pageSize + 1, plan),
+    result(rows) {
+      // Rows come back newest first whichever way we paged; the extra row says
+      // whether there is more beyond the page in the direction we moved.
+      const more = rows.length > pageSize;
+      const page = direction === "older" ? rows.slice(0, pageSize) : rows.slice(rows.length - Math.min(rows.length, pageSize));
+      const events = page.map(
+        (r): AuditEventRow => ({
+          id: r.id,
+          createdAt: r.created_at,
+          actorUserId: r.actor_user_id,
+          actorEmail: r.actor_email,
+          actorName: r.actor_name,
+          action: r.action,
+          targetType: r.target_type,
+          targetId: r.target_id,
+          metadata: r.metadata ?? {},
+          ip: r.ip,
+          userAgent: r.user_agent,
+        }),
+      );
+      const first = events[0];
+      const last = events[events.length - 1];
+      const hasNewer = direction === "newer" ? more : cursor !== null;
+      const hasOlder = direction === "older" ? more : cursor !== null;
+      return {
+        events,
+        newer: hasNewer && first ? { createdAt: first.createdAt, id: first.id } : null,
+        older: hasOlder && last ? { createdAt: last.createdAt, id: last.id } : null,
+      };
+    },
   };
 }

@@ -8,6 +8,7 @@ import {
   AUDIT_ACTIONS,
   AUDIT_PAGE_SETTINGS,
   auditActionLabel,
+  auditPageRead,
   auditPageStatements,
   decodeCursor,
   describeAuditEvent,
@@ -15,7 +16,7 @@ import {
   filtersToSearchParams,
   listAuditEvents,
   readAuditFilters,
-  type AuditPage,
+  type AuditCursor,
 } from "@/lib/audit";
 import { cookies } from "next/headers";
 import { DomainError } from "@/lib/errors";
@@ -33,21 +34,29 @@ const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array
 export default async function AuditLogPage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
   const parsed = await readAuditFilters(params);
-  const after = first(params.after);
-  const before = first(params.before);
-  // The page's events are read in the transaction that resolves the request,
-  // when the role allows; filter and cursor errors are shown, not thrown.
-  // Without a valid filter nothing is read; a search takes two statements.
-  const { ctx, data } = await requireTenantWith(async (tx, ctx): Promise<{ page: AuditPage | null; error: string | null }> => {
-    if (!can(ctx.role, "audit.read") || !parsed.ok) return { page: null, error: parsed.ok ? null : parsed.error };
-    try {
-      const position = { after: after ? decodeCursor(after) : undefined, before: before ? decodeCursor(before) : undefined };
-      return { page: await listAuditEvents(tx, ctx, parsed.filters, position), error: null };
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      return { page: null, error: e.message };
-    }
-  }, { settings: AUDIT_PAGE_SETTINGS, oneStatement: !parsed.ok || auditPageStatements(parsed.filters) === 1 });
+  // Filter and cursor errors are shown, not thrown; without valid ones
+  // nothing is read. The page's events are read in the transaction that
+  // resolves the request: sent with its entry (auditPageRead), or, for a
+  // search, which first asks for its rarest word, after it. Either way the
+  // policies read nothing of the log for a role without audit.read.
+  let position: { after?: AuditCursor; before?: AuditCursor } = {};
+  let error: string | null = parsed.ok ? null : parsed.error;
+  try {
+    const after = first(params.after);
+    const before = first(params.before);
+    position = { after: after ? decodeCursor(after) : undefined, before: before ? decodeCursor(before) : undefined };
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    error ??= e.message;
+  }
+  const { ctx, data: page } =
+    !parsed.ok || error
+      ? await requireTenantWith(async () => null, { oneStatement: true })
+      : auditPageStatements(parsed.filters) === 1
+        ? await requireTenantWith(auditPageRead(parsed.filters, position), { settings: AUDIT_PAGE_SETTINGS })
+        : await requireTenantWith((tx, ctx) => (can(ctx.role, "audit.read") ? listAuditEvents(tx, ctx, parsed.filters, position) : Promise.resolve(null)), {
+            settings: AUDIT_PAGE_SETTINGS,
+          });
   if (!can(ctx.role, "audit.read")) {
     return (
       <WorkspaceShell ctx={ctx}>
@@ -60,7 +69,6 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
       </WorkspaceShell>
     );
   }
-  const { page, error } = data;
   const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
 
   const filterQuery = filtersToSearchParams(parsed.filters);
