@@ -182,6 +182,38 @@ describe("getMembersPage", () => {
     expect(await pgErrorCode(asApp({ tenantId: a.id, user: viewer }, (c) => search(c, "x".repeat(201))))).toBe("22023");
   });
 
+  it("pages and counts members with app_member_page and app_member_counts: the context's workspace only, for a context that may read its members", async () => {
+    const [a, b] = await Promise.all([createTenantRow(), createTenantRow()]);
+    const [first, second, viewer, theirs, outsider] = await Promise.all([createUser(), createUser(), createUser(), createUser(), createUser()]);
+    await owner().query(
+      `INSERT INTO tenant_members (tenant_id, user_id, role, created_at)
+       VALUES ($1, $2, 'owner', '2026-01-01T00:00:00Z'), ($1, $3, 'member', '2026-01-01T00:01:00Z'), ($1, $4, 'auditor', '2026-01-01T00:02:00Z'), ($5, $6, 'owner', '2026-01-01T00:00:00Z')`,
+      [a.id, first.id, second.id, viewer.id, b.id, theirs.id],
+    );
+    type Client = { query: (text: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }> };
+    const page = (c: Client, tenantId: string, order = "joined", desc = false, limit = 20, offset = 0) =>
+      c.query("SELECT user_id, email, role FROM app_member_page($1, $2, $3, $4, $5)", [tenantId, order, desc, limit, offset]).then((r) => r.rows);
+    const counts = (c: Client, tenantId: string) => c.query("SELECT total, owners FROM app_member_counts($1)", [tenantId]).then((r) => r.rows[0]);
+
+    const inA = { tenantId: a.id, user: viewer };
+    expect(await asApp(inA, (c) => page(c, a.id))).toEqual([
+      { user_id: first.id, email: first.email, role: "owner" },
+      { user_id: second.id, email: second.email, role: "member" },
+      { user_id: viewer.id, email: viewer.email, role: "auditor" },
+    ]);
+    expect((await asApp(inA, (c) => page(c, a.id, "joined", true, 1, 1))).map((r) => r.user_id)).toEqual([second.id]);
+    expect((await asApp(inA, (c) => page(c, a.id, "role"))).map((r) => r.role)).toEqual(["owner", "auditor", "member"]);
+    expect(await asApp(inA, (c) => counts(c, a.id))).toEqual({ total: 3, owners: 1 });
+    // Another workspace than the context's, no workspace, or a user who is not in it: nothing.
+    expect(await asApp(inA, (c) => page(c, b.id))).toEqual([]);
+    expect(await asApp(inA, (c) => counts(c, b.id))).toEqual({ total: 0, owners: 0 });
+    expect(await asApp({ user: viewer }, (c) => page(c, a.id))).toEqual([]);
+    expect(await asApp({ user: outsider }, (c) => counts(c, a.id))).toEqual({ total: 0, owners: 0 });
+    expect(await pgErrorCode(asApp({ tenantId: a.id, user: outsider }, (c) => page(c, a.id)))).not.toBe("ok");
+    // Only the orders it has an index for.
+    expect(await pgErrorCode(asApp(inA, (c) => page(c, a.id, "email")))).toBe("22023");
+  });
+
   it("sorts by name, email, role and joined, ascending and descending", async () => {
     const tenant = await createTenantRow();
     const tag = unique();

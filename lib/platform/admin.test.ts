@@ -409,6 +409,13 @@ describe("cross-view: a platform administrator reads any workspace, read-only, i
       [admin.email, "members", TEST_REQUEST.ip],
       [admin.email, "audit", TEST_REQUEST.ip],
     ]);
+    // The members page by join date (app_member_page, app_member_counts) reads in the cross-view too.
+    const joined = await workspaceMembers(cred(admin), ws.tenant.id, memberListQuerySchema.parse({}), TEST_REQUEST);
+    expect([joined.page.members.map((m) => m.email).sort(), joined.page.total, joined.page.ownerCount]).toEqual([
+      [ws.owner, ws.admin, ws.auditor, ws.member].map((u) => u.email).sort(),
+      4,
+      1,
+    ]);
     const page = await withTenant(actorFor(ws.tenant, ws.auditor), (tx) => listAuditEvents(tx, { tenantId: ws.tenant.id }, EMPTY_FILTERS));
     const sentences = page.events.filter((e) => e.action === "platform.cross_view").map((e) => describeAuditEvent(e.action, e.metadata));
     expect(sentences).toContain("Platform admin Pat Platform viewed members (read-only)");
