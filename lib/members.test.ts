@@ -10,10 +10,12 @@ import {
   INVITATIONS_PAGE_SIZE,
   MEMBERS_PAGE_SIZE,
   memberListQuerySchema,
+  membersPage as membersPageRead,
   removeMember,
   type MemberListQuery,
 } from "@/lib/members";
 import { resolveTenantContext, withTenant, type TenantActor } from "@/lib/tenancy";
+import { resolveWithData } from "@/lib/tenancy/resolve";
 import {
   actorFor,
   addMember,
@@ -30,6 +32,7 @@ import {
   unique,
   uniqueEmail,
   credentialOf,
+  setTenantStatus,
   type TestTenant,
 } from "@/test/fixtures";
 
@@ -157,7 +160,7 @@ describe("getMembersPage", () => {
     expect(memberListQuerySchema.parse({ q: "zel\u0000da" }).q).toBe("");
   });
 
-  it("finds a search's members with app_search_members: the context's workspace only, and only for a context that may read its members", async () => {
+  it("finds a search's members with app_member_search: the context's workspace only, and only for a context that may read its members", async () => {
     const tag = unique();
     const [a, b] = await Promise.all([createTenantRow(), createTenantRow()]);
     const [mine, theirs, viewer, outsider] = await Promise.all([
@@ -167,19 +170,20 @@ describe("getMembersPage", () => {
       createUser({ email: uniqueEmail("outsider") }),
     ]);
     await Promise.all([addMember(a.id, mine.id, "member"), addMember(b.id, theirs.id, "member"), addMember(a.id, viewer.id, "auditor")]);
-    const search = (client: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<{ id: string }> }> }, q: string) =>
-      client.query("SELECT app_search_members($1) AS id", [q]).then((r) => r.rows.map((row) => row.id));
+    const search = (client: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }> }, tenantId: string, q: string) =>
+      client.query("SELECT user_id, email, role FROM app_member_search($1, $2)", [tenantId, q]).then((r) => r.rows);
 
     // In A: A's member only, though B's has the same name; % and _ literally.
-    expect(await asApp({ tenantId: a.id, user: viewer }, (c) => search(c, `searchable ${tag}`))).toEqual([mine.id]);
-    expect(await asApp({ tenantId: a.id, user: viewer }, (c) => search(c, "%"))).toEqual([]);
-    // No workspace in the context, or a user who is not in A: refused.
-    expect(await pgErrorCode(asApp({}, (c) => search(c, tag)))).toBe("42501");
-    expect(await pgErrorCode(asApp({ user: outsider }, (c) => search(c, tag)))).toBe("42501");
-    expect(await pgErrorCode(asApp({ tenantId: a.id, user: outsider }, (c) => search(c, tag)))).not.toBe("ok");
+    expect(await asApp({ tenantId: a.id, user: viewer }, (c) => search(c, a.id, `searchable ${tag}`))).toEqual([{ user_id: mine.id, email: mine.email, role: "member" }]);
+    expect(await asApp({ tenantId: a.id, user: viewer }, (c) => search(c, a.id, "%"))).toEqual([]);
+    // B from A's context, no workspace in the context, or a user who is not in A: nothing.
+    expect(await asApp({ tenantId: a.id, user: viewer }, (c) => search(c, b.id, `searchable ${tag}`))).toEqual([]);
+    expect(await asApp({}, (c) => search(c, a.id, tag))).toEqual([]);
+    expect(await asApp({ user: outsider }, (c) => search(c, a.id, tag))).toEqual([]);
+    expect(await pgErrorCode(asApp({ tenantId: a.id, user: outsider }, (c) => search(c, a.id, tag)))).not.toBe("ok");
     // An empty or overlong search is no search.
-    expect(await pgErrorCode(asApp({ tenantId: a.id, user: viewer }, (c) => search(c, "")))).toBe("22023");
-    expect(await pgErrorCode(asApp({ tenantId: a.id, user: viewer }, (c) => search(c, "x".repeat(201))))).toBe("22023");
+    expect(await pgErrorCode(asApp({ tenantId: a.id, user: viewer }, (c) => search(c, a.id, "")))).toBe("22023");
+    expect(await pgErrorCode(asApp({ tenantId: a.id, user: viewer }, (c) => search(c, a.id, "x".repeat(201))))).toBe("22023");
   });
 
   it("pages and counts members with app_member_page and app_member_counts: the context's workspace only, for a context that may read its members", async () => {
@@ -212,6 +216,19 @@ describe("getMembersPage", () => {
     expect(await pgErrorCode(asApp({ tenantId: a.id, user: outsider }, (c) => page(c, a.id)))).not.toBe("ok");
     // Only the orders it has an index for.
     expect(await pgErrorCode(asApp(inA, (c) => page(c, a.id, "email")))).toBe("22023");
+  });
+
+  it("sent with an entry that enters no workspace, reads nothing and fails nothing, under every sort and with a search", async () => {
+    const [a, suspended] = await Promise.all([createTenantRow(), createTenantRow()]);
+    const [someone, stranger] = await Promise.all([createUser(), createUser()]);
+    await Promise.all([addMember(a.id, someone.id, "owner"), addMember(suspended.id, someone.id, "member")]);
+    await setTenantStatus(suspended.id, "blocked");
+    const request = { ip: null, userAgent: null };
+    for (const q of [query(), query({ sort: "role", dir: "desc" }), query({ sort: "name" }), query({ q: "someone" }), query({ q: "x", sort: "email" })]) {
+      // No membership at all: onboarding. A cookie naming a suspended workspace: the page saying so.
+      expect(await resolveWithData(credentialOf(stranger), a.id, request, membersPageRead(q))).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });
+      expect(await resolveWithData(credentialOf(someone), suspended.id, request, membersPageRead(q))).toMatchObject({ resolution: { kind: "suspended" }, data: null });
+    }
   });
 
   it("sorts by name, email, role and joined, ascending and descending", async () => {

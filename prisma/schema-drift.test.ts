@@ -20,7 +20,7 @@ const MIGRATION_ONLY_INDEXES = new Set([
   // Platform directory: a trigram index (operator classes) and one default plan (partial).
   "tenants_name_slug_trgm",
   "plans_one_default",
-  // Members search (app_search_members): a trigram index.
+  // Members search (app_member_search): a trigram index.
   "users_email_name_trgm",
 ]);
 const TABLES_OUTSIDE_SCHEMA = new Set(["_prisma_migrations"]);
