@@ -186,6 +186,26 @@ describe("a transaction sent with its entry (enterThenRead)", () => {
     });
   });
 
+  it("keeps every other statement the connection prepared when an entry fails", async () => {
+    const marker = crypto.randomUUID();
+    const kept = sql`SELECT ${1}::int AS one, ${raw(`'${marker}'`)} AS marker`;
+    const { client } = await onItsConnection(() => enterThenRead(signing, kept));
+    const fresh = sql`SELECT ${2}::int AS two, ${raw(`'${crypto.randomUUID()}'`)} AS marker`;
+    const failed = await onConnection(client, () => enterThenRead(() => "SELECT 1 / 0 AS entered", fresh));
+    expect(failed.status).toBe("rejected");
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%' || $1 || '%'", [marker]);
+    expect(rows[0]!.n).toBe(1);
+    expect(await onConnection(client, () => enterThenRead(signing, kept))).toMatchObject({ status: "fulfilled", value: { rows: [{ one: 1, marker }] } });
+  });
+
+  it("uses a statement again on its connection after it failed as it ran (it stays prepared)", async () => {
+    const marker = crypto.randomUUID();
+    const divide = (by: number) => sql`SELECT 1 / ${by}::int AS quotient, ${raw(`'${marker}'`)} AS marker`;
+    const { client, outcome } = await onItsConnection(() => enterThenRead(signing, divide(0)));
+    expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+    expect(await onConnection(client, () => enterThenRead(signing, divide(1)))).toMatchObject({ status: "fulfilled", value: { rows: [{ quotient: 1 }] } });
+  });
+
   it("skips the statement when the entry fails, and prepares it again on that connection next time", async () => {
     // A statement this connection has never prepared: its Parse was written
     // after the failing entry, so Postgres skipped it.

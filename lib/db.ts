@@ -115,9 +115,38 @@ class EnterThenReadThenCommit extends StatementThenCommit {
   /** The statements written before this query's own, in the same write (the benchmark's probe counts them too). */
   readonly leading: readonly [begin: string, entry: string];
 
+  /** Whether this write carries the statement's Parse (the connection had not prepared it), and how many of its Parses Postgres completed. */
+  private parseSent = false;
+  private parsesCompleted = 0;
+  private stopCounting: () => void = () => {};
+
   constructor(begin: string, entry: string, statement: pg.QueryConfig, callback: (error: Error | null, results: pg.QueryResult[]) => void) {
     super({ ...statement, callback } as pg.QueryConfig);
     this.leading = [begin, entry];
+  }
+
+  /**
+   * After a failure: pg counts the statement as prepared on this connection
+   * from the write's first ParseComplete (BEGIN's), though Postgres, after an
+   * error in BEGIN or the entry, or in the statement's own Parse, skipped or
+   * refused it. The connection then forgets that one statement, so that its
+   * next use parses it again; every other statement it prepared stays.
+   */
+  forgetIfNotPrepared(client: pg.ClientBase) {
+    this.stopCounting();
+    if (!this.parseSent || this.parsesCompleted >= 3) return;
+    const connection = (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection;
+    delete connection.parsedStatements[(this as unknown as { name: string }).name];
+  }
+
+  handleError(error: Error, connection: pg.Connection) {
+    this.stopCounting();
+    (pg.Query.prototype as unknown as { handleError(error: Error, connection: pg.Connection): void }).handleError.call(this, error, connection);
+  }
+
+  handleReadyForQuery(connection: pg.Connection) {
+    this.stopCounting();
+    (pg.Query.prototype as unknown as { handleReadyForQuery(connection: pg.Connection): void }).handleReadyForQuery.call(this, connection);
   }
 
   prepare(connection: pg.Connection) {
@@ -127,6 +156,11 @@ class EnterThenReadThenCommit extends StatementThenCommit {
       describe(config: { type: "P"; name: string }): void;
       execute(config: { portal: string }): void;
     };
+    // BEGIN's Parse, the entry's, then the statement's when it is sent.
+    const count = () => this.parsesCompleted++;
+    connection.on("parseComplete", count);
+    this.stopCounting = () => connection.removeListener("parseComplete", count);
+    this.parseSent = !(this as unknown as { hasBeenParsed(connection: pg.Connection): boolean }).hasBeenParsed(connection);
     const [begin, entry] = this.leading;
     send.parse({ text: begin });
     send.bind({});
@@ -313,20 +347,19 @@ export async function enterThenRead<E extends object, R extends object>(
     const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN";
     const literal = (v: string | null) => (v === null ? "NULL" : client.escapeLiteral(v));
     const text = withSettings(entry(literal), options.settings, literal);
+    let query: EnterThenReadThenCommit | null = null;
     const results = await new Promise<pg.QueryResult[]>((resolve, reject) => {
-      client.query(new EnterThenReadThenCommit(begin, text, prepared(statement), (error, results) => (error ? reject(error) : resolve(results))));
+      query = new EnterThenReadThenCommit(begin, text, prepared(statement), (error, results) => (error ? reject(error) : resolve(results)));
+      client.query(query);
+    }).catch((error: unknown) => {
+      (query as EnterThenReadThenCommit | null)?.forgetIfNotPrepared(client);
+      throw error;
     });
     // BEGIN's, the entry's, the statement's and COMMIT's results, in that order.
     return { entered: (results[1]?.rows[0] ?? {}) as E, rows: (results[2]?.rows ?? []) as R[] };
   } catch (error) {
     try {
       await client.query("ROLLBACK");
-      // pg counts the statement as prepared on this connection from the
-      // round trip's first ParseComplete (BEGIN's), though a failure before
-      // its own Parse skipped it: the connection forgets every prepared
-      // statement, in Postgres and in pg, rather than guess.
-      await client.query("DEALLOCATE ALL");
-      (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
     } catch {
       healthy = false;
     }
