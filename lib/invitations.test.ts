@@ -13,18 +13,21 @@ import {
   inspectInvitationToken,
   inviteMember,
   inviteSchema,
+  invitationsForUserRead,
   listInvitationsForUser,
   mintInviteToken,
   resendInvitation,
   revokeInvitation,
 } from "@/lib/invitations";
 import { INVITE_TOKEN_LENGTH, isInviteTokenShape } from "@/lib/invite-token";
+import { resolveWithUserData } from "@/lib/tenancy/resolve";
 import {
   actorFor,
   auditRows,
   createTenantRow,
   createUser,
   createWorkspace,
+  credentialOf,
   emailsTo,
   insertInvitation,
   invitationById,
@@ -662,6 +665,23 @@ describe("listInvitationsForUser", () => {
     // Someone else sees none of these.
     const stranger = await createUser();
     expect(await listInvitationsForUser(signedIn(stranger))).toEqual([]);
+  });
+
+  it("is read with the onboarding page's entry (invitationsForUserRead): the user's own, never the invitations their workspace's role may read", async () => {
+    const ws = await createWorkspace();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: ws.admin.email });
+    await invitationWithToken({ tenantId: ws.tenant.id, email: uniqueEmail("invited-by-the-workspace") });
+    const request = { ip: null, userAgent: null };
+    // In the workspace, an admin may read all its invitations; the page lists only those to their own address.
+    const entered = await resolveWithUserData(credentialOf(ws.admin), ws.tenant.id, request, invitationsForUserRead);
+    expect(entered.resolution.kind).toBe("tenant");
+    expect(entered.data!.map((i) => i.id)).toEqual([id]);
+    expect(entered.data).toEqual(await listInvitationsForUser(signedIn(ws.admin)));
+    const newcomer = await createUser();
+    const invited = await invitationWithToken({ tenantId: ws.tenant.id, email: newcomer.email, role: "auditor" });
+    const alone = await resolveWithUserData(credentialOf(newcomer), null, request, invitationsForUserRead);
+    expect(alone).toMatchObject({ resolution: { kind: "no-tenant" }, data: [{ id: invited.id, tenantName: ws.tenant.name, role: "auditor" }] });
+    expect(alone.data).toEqual(await listInvitationsForUser(signedIn(newcomer)));
   });
 
   it("drops an invitation from the list once it is accepted", async () => {

@@ -4,7 +4,7 @@ import { createElement } from "react";
 import { z } from "zod";
 import InvitationEmail from "@/emails/invitation";
 import { recordAudit } from "@/lib/audit";
-import { sql, type Tx } from "@/lib/db";
+import { runRead, sql, type Read, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
 import { DomainError } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
@@ -315,15 +315,24 @@ export interface PendingInvitationForUser {
   expiresAt: Date;
 }
 
-/** Pending, unexpired invitations addressed to the user's email, for onboarding. */
-export async function listInvitationsForUser(actor: Actor): Promise<PendingInvitationForUser[]> {
-  return withUser(actor.credential, async (tx, user) => {
-    const rows = await tx.query<{ id: string; tenant_name: string; role: Role; inviter: string | null; expires_at: Date }>(sql`
+/**
+ * Pending, unexpired invitations addressed to the email of the user the
+ * transaction's entry signed in (`app_current_user_email()`), for onboarding:
+ * the page sends it with its entry (requireUserWith).
+ */
+export function invitationsForUserRead(): Read<PendingInvitationForUser[], { id: string; tenant_name: string; role: Role; inviter: string | null; expires_at: Date }> {
+  return {
+    statement: sql`
       SELECT i.id, t.name AS tenant_name, i.role, i.inviter_name AS inviter, i.expires_at
         FROM tenant_invitations i
         JOIN tenants t ON t.id = i.tenant_id AND t.status = 'active'
-       WHERE i.email = ${user.email} AND i.status = 'pending' AND i.expires_at > now()
-       ORDER BY i.created_at DESC`);
-    return rows.map((r) => ({ id: r.id, tenantName: r.tenant_name, role: r.role, invitedBy: r.inviter, expiresAt: r.expires_at }));
-  });
+       WHERE i.email = (SELECT app_current_user_email()) AND i.status = 'pending' AND i.expires_at > now()
+       ORDER BY i.created_at DESC`,
+    result: (rows) => rows.map((r) => ({ id: r.id, tenantName: r.tenant_name, role: r.role, invitedBy: r.inviter, expiresAt: r.expires_at })),
+  };
+}
+
+/** Pending, unexpired invitations addressed to the user's email, for onboarding. */
+export async function listInvitationsForUser(actor: Pick<Actor, "credential">): Promise<PendingInvitationForUser[]> {
+  return withUser(actor.credential, (tx) => runRead(tx, invitationsForUserRead()));
 }

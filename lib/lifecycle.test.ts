@@ -6,14 +6,17 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
 import { inviteMember } from "@/lib/invitations";
 import { purgeWorkspace, workspacesDueForPurge } from "@/lib/jobs/purge";
-import { deleteTenant, listTrash, PURGE_AFTER_DAYS, requestPurge, restoreTenant } from "@/lib/lifecycle";
+import { deleteTenant, listTrash, PURGE_AFTER_DAYS, requestPurge, restoreTenant, trashRead } from "@/lib/lifecycle";
 import { setTenantBlocked } from "@/lib/tenant-status";
 import { resolveTenantContext, withTenant } from "@/lib/tenancy";
+import { resolveWithUserData } from "@/lib/tenancy/resolve";
 import {
   actorFor,
+  addMember,
   asApp,
   auditRows,
   createTenantRow,
+  createUser,
   createWorkspace,
   credentialOf,
   insertAuditRow,
@@ -91,6 +94,31 @@ describe("the trash and restoring", () => {
     const trash = await listTrash(userActor(ws.owner), tenDaysLater);
     expect(trash).toEqual([expect.objectContaining({ id: ws.tenant.id, daysLeft: PURGE_AFTER_DAYS - 10, purgeRequested: false })]);
     expect(await listTrash(userActor(ws.admin))).toEqual([]);
+  });
+
+  it("is read with the trash page's entry (trashRead) as in a transaction of the user's own, whichever workspace the request entered", async () => {
+    const [ada, grace] = [await createUser({ name: "Ada" }), await createUser({ name: "Grace" })];
+    const [deleted, other] = [await createTenantRow({ name: "Deleted" }), await createTenantRow({ name: "Other" })];
+    for (const tenant of [deleted, other]) {
+      await addMember(tenant.id, ada.id, "owner");
+      await addMember(tenant.id, grace.id, "owner");
+    }
+    await deleteTenant(actorFor(deleted, grace), { confirmName: "Deleted" });
+    const request = { ip: null, userAgent: null };
+    const page = async (user: typeof ada, cookie: string | null) => {
+      const { resolution, data } = await resolveWithUserData(credentialOf(user), cookie, request, () => trashRead());
+      return { kind: resolution.kind, trash: data };
+    };
+    // Grace deleted it: her trash names her. Ada's does not name Grace, though
+    // in "Other", the workspace her request entered, Ada may read Grace's name:
+    // the page lists the same in every workspace, and as outside all of them.
+    expect(await listTrash(userActor(grace))).toEqual([expect.objectContaining({ id: deleted.id, deletedBy: "Grace" })]);
+    const adas = await listTrash(userActor(ada));
+    expect(adas).toEqual([expect.objectContaining({ id: deleted.id, deletedBy: null })]);
+    expect(await page(ada, other.id)).toEqual({ kind: "tenant", trash: adas });
+    expect(await page(grace, other.id)).toEqual({ kind: "tenant", trash: await listTrash(userActor(grace)) });
+    await deleteTenant(actorFor(other, ada), { confirmName: "Other" });
+    expect(await page(ada, null)).toMatchObject({ kind: "no-tenant", trash: [{ id: deleted.id, deletedBy: null }, { id: other.id, deletedBy: "Ada" }] });
   });
 
   it("restores exactly the batch its deletion marked: not what was deleted before it", async () => {

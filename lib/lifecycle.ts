@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { sql, type Tx } from "@/lib/db";
+import { runRead, sql, type Read, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { withDeletedTenant, withTenant, withUser, type Actor, type TenantActor } from "@/lib/tenancy";
@@ -93,30 +93,52 @@ export interface TrashedTenant {
   purgeRequested: boolean;
 }
 
+interface TrashRow {
+  id: string;
+  name: string;
+  slug: string;
+  deleted_at: Date;
+  deleted_by: string | null;
+  purge_requested_at: Date | null;
+}
+
+/**
+ * The deleted workspaces the user owns, soonest purge first: the user the
+ * transaction's entry signed in (`app_current_user_id()`), so that the trash
+ * page sends it with its entry (requireUserWith). Who deleted one is named
+ * when it was the user: the only user row a context outside a workspace
+ * reads, and the same whichever workspace the request has entered.
+ */
+export function trashRead(now = new Date()): Read<TrashedTenant[], TrashRow> {
+  const statement = sql`
+    SELECT t.id, t.name, t.slug, t.deleted_at, u.name AS deleted_by, t.purge_requested_at
+      FROM tenants t
+      JOIN tenant_members m ON m.tenant_id = t.id AND m.user_id = (SELECT app_current_user_id()) AND m.role = 'owner'
+      LEFT JOIN users u ON u.id = t.deleted_by AND u.id = m.user_id
+     WHERE t.status = 'deleted'
+     ORDER BY t.deleted_at, t.id`;
+  return {
+    statement,
+    result: (rows) =>
+      rows.map((r) => {
+        const purgeAt = new Date(r.deleted_at.getTime() + PURGE_AFTER_DAYS * 86_400_000);
+        return {
+          id: r.id,
+          name: r.name,
+          slug: r.slug,
+          deletedAt: r.deleted_at,
+          deletedBy: r.deleted_by,
+          purgeAt,
+          daysLeft: Math.max(0, Math.ceil((purgeAt.getTime() - now.getTime()) / 86_400_000)),
+          purgeRequested: r.purge_requested_at !== null,
+        };
+      }),
+  };
+}
+
 /** The deleted workspaces the user owns, soonest purge first. */
-export async function listTrash(actor: Actor, now = new Date()): Promise<TrashedTenant[]> {
-  return withUser(actor.credential, async (tx, user) => {
-    const rows = await tx.query<{ id: string; name: string; slug: string; deleted_at: Date; deleted_by: string | null; purge_requested_at: Date | null }>(sql`
-      SELECT t.id, t.name, t.slug, t.deleted_at, u.name AS deleted_by, t.purge_requested_at
-        FROM tenants t
-        JOIN tenant_members m ON m.tenant_id = t.id AND m.user_id = ${user.id}::uuid AND m.role = 'owner'
-        LEFT JOIN users u ON u.id = t.deleted_by
-       WHERE t.status = 'deleted'
-       ORDER BY t.deleted_at, t.id`);
-    return rows.map((r) => {
-      const purgeAt = new Date(r.deleted_at.getTime() + PURGE_AFTER_DAYS * 86_400_000);
-      return {
-        id: r.id,
-        name: r.name,
-        slug: r.slug,
-        deletedAt: r.deleted_at,
-        deletedBy: r.deleted_by,
-        purgeAt,
-        daysLeft: Math.max(0, Math.ceil((purgeAt.getTime() - now.getTime()) / 86_400_000)),
-        purgeRequested: r.purge_requested_at !== null,
-      };
-    });
-  });
+export async function listTrash(actor: Pick<Actor, "credential">, now = new Date()): Promise<TrashedTenant[]> {
+  return withUser(actor.credential, (tx) => runRead(tx, trashRead(now)));
 }
 
 /**

@@ -3,10 +3,12 @@
 // user's sessions with device and last seen (kept to the minute by the
 // database), signing out one session or all the others — and no one else's.
 import { describe, expect, it } from "vitest";
-import { describeDevice, getProfile, signOutOtherSessions, signOutSession, updateDisplayName } from "@/lib/profile";
+import { enterThenRead } from "@/lib/db";
+import { describeDevice, getProfile, profileRead, signOutOtherSessions, signOutSession, updateDisplayName } from "@/lib/profile";
 import { resolveTenantContext } from "@/lib/tenancy";
+import { resolveWithUserData } from "@/lib/tenancy/resolve";
 import { sealSecret } from "@/lib/two-factor";
-import { addMember, asApp, createSession, createTenantRow, createUser, credentialOf, domainCode, owner, type TestUser } from "@/test/fixtures";
+import { addMember, asApp, createSession, createTenantRow, createUser, credentialOf, domainCode, owner, setTenantStatus, type TestUser } from "@/test/fixtures";
 
 const hashOf = "encode(sha256(convert_to($1, 'UTF8')), 'hex')";
 const nameOf = async (userId: string) => (await owner().query("SELECT name FROM users WHERE id = $1", [userId])).rows[0].name as string | null;
@@ -58,6 +60,53 @@ describe("the profile", () => {
     await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [admin.id]);
     expect(await getProfile(me(plain))).toMatchObject({ email: plain.email, platformAdmin: false, twoFactor: { enabled: false, enrolment: null } });
     expect(await getProfile(me(admin))).toMatchObject({ email: admin.email, platformAdmin: true });
+  });
+});
+
+describe("the profile page's one statement (profileRead), sent with the page's entry", () => {
+  const request = { ip: null, userAgent: null };
+  const page = async (user: TestUser, cookie: string | null) => {
+    const { resolution, data } = await resolveWithUserData(credentialOf(user), cookie, request, profileRead);
+    return { kind: resolution.kind, profile: await data };
+  };
+
+  it("shows what the profile shows in its own transaction, in a workspace, in none, and held out of a suspended one", async () => {
+    const user = await createUser({ name: "Grace Hopper" });
+    const [tenant, suspended] = [await createTenantRow(), await createTenantRow()];
+    await addMember(tenant.id, user.id, "member");
+    await addMember(suspended.id, user.id, "owner");
+    await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [user.id]);
+    await createSession(user.id);
+    // Two-factor on, one recovery code of three used.
+    await owner().query("INSERT INTO user_two_factor (user_id, secret_sealed, enabled_at) VALUES ($1, $2, now())", [user.id, sealSecret("B".repeat(32))]);
+    await owner().query("INSERT INTO user_recovery_codes (user_id, code_hash, used_at) SELECT $1, encode(sha256(convert_to(c, 'UTF8')), 'hex'), CASE WHEN c = 'b' THEN now() END FROM unnest(ARRAY['a', 'b', 'c']) c", [user.id]);
+    const expected = await getProfile(me(user));
+    expect(expected).toMatchObject({ name: "Grace Hopper", platformAdmin: true, twoFactor: { enabled: true, recoveryCodesLeft: 2 } });
+    expect(expected.sessions).toHaveLength(2);
+    expect(await page(user, tenant.id)).toEqual({ kind: "tenant", profile: expected });
+    await setTenantStatus(suspended.id, "blocked");
+    expect(await page(user, suspended.id)).toEqual({ kind: "suspended", profile: expected });
+    const newcomer = await createUser();
+    expect(await page(newcomer, null)).toEqual({ kind: "no-tenant", profile: await getProfile(me(newcomer)) });
+  });
+
+  it("carries an enrolment under way (the secret and its QR code), as the profile does", async () => {
+    const user = await createUser();
+    await owner().query("INSERT INTO user_two_factor (user_id, secret_sealed) VALUES ($1, $2)", [user.id, sealSecret("C".repeat(32))]);
+    const { profile } = await page(user, null);
+    expect(profile!.twoFactor).toMatchObject({ enabled: false, recoveryCodesLeft: 0, enrolment: { secret: "C".repeat(32) } });
+    expect(profile!.twoFactor.enrolment!.qrDataUrl).toMatch(/^data:image\/png;base64,/);
+    expect(profile).toEqual(await getProfile(me(user)));
+  });
+
+  it("after an entry that signed nobody in, reads no row and does not fail (its session list refuses a dead session)", async () => {
+    const user = await createUser();
+    const dead = { kind: "session" as const, token: "not-a-session-token-at-all" };
+    const { statement } = profileRead(dead);
+    const seen = await enterThenRead<{ kind: string }, object>((literal) => `SELECT * FROM app_enter(${literal(dead.token)}, NULL::uuid)`, statement);
+    expect(seen).toEqual({ entered: expect.objectContaining({ kind: "signed-out" }), rows: [] });
+    expect(await resolveWithUserData(dead, null, request, profileRead)).toEqual({ resolution: { kind: "signed-out" }, data: null });
+    expect((await page(user, null)).profile!.email).toBe(user.email);
   });
 });
 

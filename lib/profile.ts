@@ -1,9 +1,9 @@
 import "server-only";
-import { sql, type Tx } from "@/lib/db";
+import { runRead, sql, type Read } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { withUser, type Actor, type Credential } from "@/lib/tenancy";
 export { describeDevice } from "@/lib/device";
-import { twoFactorState, type TwoFactorState } from "@/lib/two-factor";
+import { twoFactorStateFrom, twoFactorStateStatement, type TwoFactorState, type TwoFactorStateRow } from "@/lib/two-factor";
 import { displayNameSchema } from "@/lib/validation";
 
 // The signed-in user's own account (seed 002's "my account"): display name,
@@ -33,38 +33,58 @@ export interface Profile {
   twoFactor: TwoFactorState;
 }
 
-async function sessionsOf(tx: Tx, credential: Credential): Promise<SessionInfo[]> {
-  const rows = await tx.query<{
-    id: string;
-    device: string | null;
-    created_at: Date;
-    last_seen_at: Date;
-    is_current: boolean;
-    awaiting_second_factor: boolean;
-  }>(sql`SELECT * FROM app_my_sessions(${credential.token})`);
-  return rows.map((r) => ({
-    id: r.id,
-    device: r.device,
-    createdAt: r.created_at,
-    lastSeenAt: r.last_seen_at,
-    current: r.is_current,
-    awaitingSecondFactor: r.awaiting_second_factor,
-  }));
+interface ProfileRow {
+  id: string;
+  email: string;
+  name: string | null;
+  admin: boolean;
+  sessions: Array<{ id: string; device: string | null; created_at: string; last_seen_at: string; is_current: boolean; awaiting_second_factor: boolean }>;
+  two_factor: TwoFactorStateRow | null;
+}
+
+/**
+ * Everything the profile page shows, in one statement: the user the
+ * transaction's entry signed in (`app_current_user_id()`), whether they are a
+ * platform administrator, their live sessions (this one first) and their
+ * second factor. Sent with the page's entry (requireUserWith); with nobody
+ * signed in it reads no row, and its functions, which refuse a dead session,
+ * are not reached.
+ */
+export function profileRead(credential: Credential): Read<Promise<Profile>, ProfileRow> {
+  const statement = sql`
+    SELECT u.id, u.email, u.name,
+           app_current_user_is_platform_admin() AS admin,
+           (SELECT coalesce(json_agg(s ORDER BY s.n), '[]')
+              FROM app_my_sessions(${credential.token}) WITH ORDINALITY
+                   AS s(id, device, created_at, last_seen_at, is_current, awaiting_second_factor, n)) AS sessions,
+           (SELECT row_to_json(f) FROM (${twoFactorStateStatement(sql`u.id`)}) f) AS two_factor
+      FROM users u
+     WHERE u.id = (SELECT app_current_user_id())`;
+  return { statement, result: ([row]) => profileFrom(row) };
+}
+
+async function profileFrom(row: ProfileRow | undefined): Promise<Profile> {
+  if (!row) throw new DomainError("signed_out", "You are signed out.");
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    platformAdmin: row.admin === true,
+    sessions: row.sessions.map((r) => ({
+      id: r.id,
+      device: r.device,
+      createdAt: new Date(r.created_at),
+      lastSeenAt: new Date(r.last_seen_at),
+      current: r.is_current,
+      awaitingSecondFactor: r.awaiting_second_factor,
+    })),
+    twoFactor: await twoFactorStateFrom(row.two_factor, row.email),
+  };
 }
 
 /** Everything the profile page shows, in one transaction as the user. */
 export async function getProfile(actor: Pick<Actor, "credential">): Promise<Profile> {
-  return withUser(actor.credential, async (tx, user) => {
-    const row = await tx.one<{ admin: boolean }>(sql`SELECT app_current_user_is_platform_admin() AS admin`);
-    return {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      platformAdmin: row?.admin === true,
-      sessions: await sessionsOf(tx, actor.credential),
-      twoFactor: await twoFactorState(tx, user),
-    };
-  });
+  return withUser(actor.credential, (tx) => runRead(tx, profileRead(actor.credential)));
 }
 
 /** Sets (or, empty, clears) the display name members see in every workspace. */

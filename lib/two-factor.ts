@@ -2,7 +2,7 @@ import "server-only";
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomInt } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
-import { single, sql, type Tx } from "@/lib/db";
+import { single, sql, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { withinSecondFactorLimit } from "@/lib/rate-limit";
 import { withUser, type Actor, type Credential } from "@/lib/tenancy";
@@ -168,21 +168,38 @@ export interface TwoFactorState {
   recoveryCodesLeft: number;
 }
 
-/** The profile's view of the user's second factor (inside their transaction). */
-export async function twoFactorState(tx: Tx, user: { id: string; email: string }): Promise<TwoFactorState> {
-  const row = await twoFactorRow(tx, user.id);
+/** What the profile needs of the user's second factor, as one row (or none: never enrolled). */
+export interface TwoFactorStateRow {
+  secret_sealed: string;
+  /** Set once enrolment is confirmed (a Date, or its text when read through JSON). */
+  enabled_at: Date | string | null;
+  recovery_left: number;
+}
+
+/**
+ * The statement reading that row for `user`; its recovery codes left are
+ * counted in it. Under the user's own policies: another user's is no row.
+ */
+export function twoFactorStateStatement(user: Sql): Sql {
+  return sql`SELECT f.secret_sealed, f.enabled_at,
+                    (SELECT count(*)::int FROM user_recovery_codes r WHERE r.user_id = f.user_id AND r.used_at IS NULL) AS recovery_left
+               FROM user_two_factor f WHERE f.user_id = ${user}`;
+}
+
+/** The profile's view of the user's second factor, from its row: an enrolment under way carries what the app needs. */
+export async function twoFactorStateFrom(row: TwoFactorStateRow | null, email: string): Promise<TwoFactorState> {
   if (!row) return { enabled: false, enrolment: null, recoveryCodesLeft: 0 };
-  if (row.enabled_at) {
-    const left = await tx.one<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM user_recovery_codes WHERE user_id = ${user.id}::uuid AND used_at IS NULL`,
-    );
-    return { enabled: true, enrolment: null, recoveryCodesLeft: left?.n ?? 0 };
-  }
+  if (row.enabled_at) return { enabled: true, enrolment: null, recoveryCodesLeft: row.recovery_left };
   const secret = openSecret(row.secret_sealed);
-  const uri = generateURI({ issuer: ISSUER, label: user.email, secret });
+  const uri = generateURI({ issuer: ISSUER, label: email, secret });
   // Rendered here, offline: the secret never leaves the server but in this page.
   const qrDataUrl = await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 1, width: 224 });
   return { enabled: false, enrolment: { secret, uri, qrDataUrl }, recoveryCodesLeft: 0 };
+}
+
+/** The profile's view of the user's second factor (inside their transaction). */
+export async function twoFactorState(tx: Tx, user: { id: string; email: string }): Promise<TwoFactorState> {
+  return twoFactorStateFrom(await tx.one<TwoFactorStateRow>(twoFactorStateStatement(sql`${user.id}::uuid`)), user.email);
 }
 
 /** Starts (or restarts) enrolment: a new secret, sealed, not yet enabled. */

@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { clientInfoFromHeaders } from "@/lib/http/client-address";
 import { SESSION_COOKIES, TENANT_COOKIE } from "./cookie";
-import { resolveTenantContext, resolveWithData, type Credential, type LoadOptions, type RequestInfo, type TenantContext, type TenantResolution } from "./resolve";
+import { resolveTenantContext, resolveWithData, resolveWithUserData, type Credential, type LoadOptions, type RequestInfo, type TenantContext, type TenantResolution } from "./resolve";
 import type { Read, Tx } from "@/lib/db";
 
 export * from "./resolve";
@@ -39,4 +39,10 @@ export async function getTenantContextWithData<T>(
 ): Promise<{ resolution: TenantResolution; data: T | null }> {
   const { credential, cookieTenantId, request } = await currentRequest();
   return resolveWithData(credential, cookieTenantId, request, load, options);
+}
+
+/** The resolution and a page's data about the signed-in user, in one round trip (see resolveWithUserData). */
+export async function getUserContextWithData<T>(readFor: (credential: Credential) => Read<T>): Promise<{ resolution: TenantResolution; data: T | null }> {
+  const { credential, cookieTenantId, request } = await currentRequest();
+  return resolveWithUserData(credential, cookieTenantId, request, readFor);
 }

@@ -4,6 +4,8 @@ import type { Read, Tx } from "@/lib/db";
 import {
   getTenantContext,
   getTenantContextWithData,
+  getUserContextWithData,
+  isSignedIn,
   type Credential,
   type LoadOptions,
   type Membership,
@@ -47,16 +49,35 @@ export async function requireTenantWith<T>(
   return { ctx: resolution, data: data as T };
 }
 
-/** For pages under /app that only need a signed-in user (onboarding, creating a workspace). */
-export async function requireUser(): Promise<{
+/** A signed-in request, as the pages for the user rather than a workspace see it. */
+export interface SignedInPage {
   user: SignedInUser;
   request: RequestInfo;
   credential: Credential;
   memberships: Membership[];
+  /** The workspace the request entered, when it entered one (the frame around a user's page). */
   context: TenantContext | null;
-}> {
-  const resolved = await getTenantContext();
-  if (resolved.kind === "signed-out" || resolved.kind === "inactive") return leave(resolved);
+}
+
+function signedInPage(resolved: TenantResolution): Promise<SignedInPage> | SignedInPage {
+  if (!isSignedIn(resolved)) return leave(resolved);
   const { user, request, credential, memberships } = resolved;
   return { user, request, credential, memberships, context: resolved.kind === "tenant" ? resolved : null };
+}
+
+/** For pages under /app that only need a signed-in user (onboarding, creating a workspace). */
+export async function requireUser(): Promise<SignedInPage> {
+  return signedInPage(await getTenantContext());
+}
+
+/**
+ * For pages under /app about the user rather than a workspace (their profile,
+ * their trash) that read the database: the session, the workspace the frame
+ * shows and the Read `readFor` builds with the request's credential, in one
+ * transaction and one round trip. The Read names the user as the entry signed
+ * them in (`app_current_user_id()`).
+ */
+export async function requireUserWith<T>(readFor: (credential: Credential) => Read<T>): Promise<SignedInPage & { data: T }> {
+  const { resolution, data } = await getUserContextWithData(readFor);
+  return { ...(await signedInPage(resolution)), data: data as T };
 }

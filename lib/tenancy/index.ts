@@ -3,6 +3,7 @@ export { can, ROLES, INVITABLE_ROLES, ROLE_LABELS, PERMISSIONS, PERMISSION_LABEL
 export {
   getTenantContext,
   getTenantContextWithData,
+  getUserContextWithData,
   currentRequest,
   currentRequestInfo,
   resolveTenantContext,
@@ -33,7 +34,7 @@ export {
 } from "./with-tenant";
 export { tenantAction, userAction, publicAction, formAction, failureFrom, validationFailure, workspaceMismatch, type ActionResult, type ActionState } from "./action";
 export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
-export { requireTenant, requireTenantWith, requireUser } from "./guards";
+export { requireTenant, requireTenantWith, requireUser, requireUserWith, type SignedInPage } from "./guards";
 export { awaitingSecondFactor, SECOND_FACTOR_PATH } from "./second-factor";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { enteredTenant, enterThenRead, sql } from "@/lib/db";
-import { resolveTenantContext, resolveWithData } from "@/lib/tenancy/resolve";
+import { resolveTenantContext, resolveWithData, resolveWithUserData } from "@/lib/tenancy/resolve";
 import { addMember, createSession, createTenantRow, createUser, credentialOf, owner, type TestUser, setTenantStatus } from "@/test/fixtures";
 
 const resolve = (user: TestUser, cookie: string | undefined) => resolveTenantContext(credentialOf(user), cookie);
@@ -178,6 +178,42 @@ describe("resolveTenantContext: which workspace a request acts in", () => {
       );
       expect(rows[0]!.days).toBeGreaterThan(29.9);
       expect(rows[0]!.seen).toBeLessThan(5);
+    });
+  });
+
+  describe("a user page's Read (requireUserWith), sent with the entry in one round trip", () => {
+    const request = { ip: null, userAgent: null };
+    // The user the entry signed in, and the workspaces they own: named only through the context.
+    const mine = {
+      statement: sql`SELECT u.email, (SELECT count(*)::int FROM tenant_members m WHERE m.user_id = u.id AND m.role = 'owner') AS owns
+                       FROM users u WHERE u.id = (SELECT app_current_user_id())`,
+      result: (rows: object[]) => rows,
+    };
+
+    it("reads as the signed-in user whether the request entered a workspace, none, or was held out of a suspended one", async () => {
+      const { user, alpha, beta } = await userInTwoWorkspaces();
+      const inWorkspace = await resolveWithUserData(credentialOf(user), alpha.id, request, () => mine);
+      expect(inWorkspace).toMatchObject({ resolution: { kind: "tenant", tenantId: alpha.id }, data: [{ email: user.email, owns: 1 }] });
+      await setTenantStatus(beta.id, "blocked");
+      expect(await resolveWithUserData(credentialOf(user), beta.id, request, () => mine)).toMatchObject({ resolution: { kind: "suspended" }, data: [{ email: user.email, owns: 1 }] });
+      const newcomer = await createUser();
+      expect(await resolveWithUserData(credentialOf(newcomer), null, request, () => mine)).toMatchObject({ resolution: { kind: "no-tenant" }, data: [{ email: newcomer.email, owns: 0 }] });
+    });
+
+    it("is built with the request's credential, and neither sent nor asked for its data without a live session", async () => {
+      const user = await createUser();
+      const readFor = vi.fn(() => ({ statement: mine.statement, result: vi.fn(mine.result) }));
+      expect(await resolveWithUserData(null, null, request, readFor)).toEqual({ resolution: { kind: "signed-out" }, data: null });
+      expect(readFor).not.toHaveBeenCalled();
+      const dead = { ...credentialOf(user), token: "not-a-session-token-at-all" };
+      expect(await resolveWithUserData(dead, null, request, readFor)).toEqual({ resolution: { kind: "signed-out" }, data: null });
+      expect(readFor).toHaveBeenCalledWith(dead);
+      expect(readFor.mock.results[0]!.value.result).not.toHaveBeenCalled();
+      await owner().query("UPDATE users SET active = false WHERE id = $1", [user.id]);
+      expect(await resolveWithUserData(credentialOf(user), null, request, readFor)).toMatchObject({ data: null });
+      // The statement itself, after an entry that signed nobody in: no row.
+      const seen = await enterThenRead<object, object>((literal) => `SELECT * FROM app_enter(${literal(dead.token)}, NULL::uuid)`, mine.statement);
+      expect(seen.rows).toEqual([]);
     });
   });
 

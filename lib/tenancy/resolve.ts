@@ -182,8 +182,7 @@ export async function resolveWithData<T>(
   options: LoadOptions = {},
 ): Promise<{ resolution: TenantResolution; data: T | null }> {
   if (!credential) return { resolution: { kind: "signed-out" }, data: null };
-  const cookie = tenantIdFromCookie(cookieTenantId);
-  const entry = (literal: (value: string | null) => string) => `SELECT * FROM app_enter(${literal(credential.token)}, ${literal(cookie)}::uuid)`;
+  const entry = entryOf(credential, cookieTenantId);
   if (typeof load !== "function") {
     // A Read travels with the entry, one round trip in all. Its statement ran
     // whatever the entry found; its rows count only for a workspace.
@@ -199,4 +198,38 @@ export async function resolveWithData<T>(
     },
     options,
   );
+}
+
+/** The entry a page's transaction starts with: app_enter() with the session token and the tenant cookie. */
+function entryOf(credential: Credential, cookieTenantId: string | null | undefined) {
+  const cookie = tenantIdFromCookie(cookieTenantId);
+  return (literal: (value: string | null) => string) => `SELECT * FROM app_enter(${literal(credential.token)}, ${literal(cookie)}::uuid)`;
+}
+
+/** A resolution with a signed-in user: in a workspace, in none, or held out of a suspended one. */
+export type SignedInResolution = Extract<TenantResolution, { kind: "tenant" | "no-tenant" | "suspended" }>;
+
+export const isSignedIn = (resolution: TenantResolution): resolution is SignedInResolution =>
+  resolution.kind === "tenant" || resolution.kind === "no-tenant" || resolution.kind === "suspended";
+
+/**
+ * The same resolution, with a page's own data about the signed-in user (their
+ * profile, their trash) read in the same transaction and round trip: the
+ * Read `readFor` builds with the request's credential is sent with the entry, and its rows count for any signed-in user, in a
+ * workspace or in none. The entry signs the user in every such case
+ * (`app_current_user_id()`), so `read` names the user that way, never by an
+ * id from the request; with nobody signed in it reads nothing (and may not
+ * fail), and its rows are not looked at.
+ */
+export async function resolveWithUserData<T>(
+  credential: Credential | null,
+  cookieTenantId: string | null | undefined,
+  request: RequestInfo,
+  readFor: (credential: Credential) => Read<T>,
+): Promise<{ resolution: TenantResolution; data: T | null }> {
+  if (!credential) return { resolution: { kind: "signed-out" }, data: null };
+  const read = readFor(credential);
+  const { entered, rows } = await enterThenRead<EnteredRow, object>(entryOf(credential, cookieTenantId), read.statement);
+  const resolution = toResolution(entered, credential, request);
+  return { resolution, data: isSignedIn(resolution) ? read.result(rows) : null };
 }

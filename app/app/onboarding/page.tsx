@@ -4,16 +4,15 @@ import { CreateWorkspaceForm } from "@/components/create-workspace-form";
 import { LostWorkspaceNotice } from "@/components/lost-workspace-notice";
 import { PendingInvitations } from "@/components/pending-invitations";
 import { Button, Card } from "@/components/ui";
-import { listInvitationsForUser } from "@/lib/invitations";
-import { requireUser } from "@/lib/tenancy";
+import { invitationsForUserRead } from "@/lib/invitations";
+import { requireUserWith } from "@/lib/tenancy";
 import { signOutAction } from "../actions";
 
 export const metadata: Metadata = { title: "Welcome" };
 
 export default async function OnboardingPage() {
-  const { user, credential, context, memberships } = await requireUser();
+  const { user, context, memberships, data: invitations } = await requireUserWith(invitationsForUserRead);
   if (context) redirect("/app/dashboard");
-  const invitations = await listInvitationsForUser({ user, credential });
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">

@@ -4,15 +4,15 @@ import type { ReactNode } from "react";
 import { NameForm, SessionsList, TwoFactorSection } from "@/components/profile/profile-forms";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { getProfile } from "@/lib/profile";
-import { requireUser } from "@/lib/tenancy";
+import { profileRead } from "@/lib/profile";
+import { requireUserWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Your profile" };
 
 /** The signed-in person's own account (seed 002's "my account"): name, email, sessions, two-factor. */
 export default async function ProfilePage() {
-  const { credential, context } = await requireUser();
-  const profile = await getProfile({ credential });
+  const { context, data } = await requireUserWith(profileRead);
+  const profile = await data;
   const content = (
     <>
       <PageHeader title="Your profile" description="How you appear in every workspace you belong to, and how you sign in." />

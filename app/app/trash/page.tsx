@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { TrashList } from "@/components/lifecycle/trash-list";
 import { Alert, Card } from "@/components/ui";
-import { listTrash, PURGE_AFTER_DAYS } from "@/lib/lifecycle";
-import { requireUser } from "@/lib/tenancy";
+import { PURGE_AFTER_DAYS, trashRead } from "@/lib/lifecycle";
+import { requireUserWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Trash" };
 
@@ -11,9 +11,8 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 
 /** The deleted workspaces the user owns: restore them, or purge them before their time. */
 export default async function TrashPage({ searchParams }: { searchParams: Search }) {
-  const { user, credential, context } = await requireUser();
   const deleted = (await searchParams).deleted;
-  const trash = await listTrash({ user, credential });
+  const { context, data: trash } = await requireUserWith(() => trashRead());
   return (
     <main className="mx-auto max-w-2xl space-y-6 px-4 py-12">
       <div>
