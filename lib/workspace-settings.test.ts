@@ -2,12 +2,17 @@
 // slug, set the branding and the notes, each audited in the same
 // transaction; everyone else is refused by the lib and, in raw SQL as the
 // app role, by the database; bad input changes nothing.
+import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { readWorkspacePlan } from "@/lib/billing/limits";
 import { contrastWithWhite } from "@/lib/branding";
 import { withTenant } from "@/lib/tenancy";
+import { resolveWithData } from "@/lib/tenancy/resolve";
+import { sql } from "@/lib/db";
 import {
   brandingSchema,
+  generalSettingsPage,
   getGeneralSettings,
   notesSchema,
   removeLogo,
@@ -16,7 +21,25 @@ import {
   updateBranding,
   updateNotes,
 } from "@/lib/workspace-settings";
-import { actorFor, asApp, auditRows, createTenantRow, createWorkspace, domainCode, owner, pgErrorCode, uniqueSlug } from "@/test/fixtures";
+import {
+  actorFor,
+  addMember,
+  asApp,
+  auditRows,
+  createTenantRow,
+  createUser,
+  createWorkspace,
+  credentialOf,
+  domainCode,
+  insertInvitation,
+  owner,
+  pgErrorCode,
+  setTenantStatus,
+  TEST_REQUEST,
+  uniqueEmail,
+  uniqueSlug,
+  type TestUser,
+} from "@/test/fixtures";
 
 type Role = "owner" | "admin" | "auditor" | "member";
 
@@ -344,5 +367,94 @@ describe("the database alone, as the app role in raw SQL", () => {
       });
     }
     expect(seen).toEqual({ owner: [1, 1], admin: [1, 1], auditor: [1, 0], member: [1, 0] });
+  });
+});
+
+describe("the general settings page's one statement", () => {
+  // The page's data as the page reads it: its one statement sent with the entry
+  // (it read the same with two statements after the entry: getGeneralSettings,
+  // then readWorkspacePlan — the expectations below were checked against that).
+  const pageAs = (user: TestUser, tenantId: string) => resolveWithData(credentialOf(user), tenantId, TEST_REQUEST, generalSettingsPage());
+  const dataAs = async (user: TestUser, tenantId: string) => {
+    const { resolution, data } = await pageAs(user, tenantId);
+    expect(resolution.kind).toBe("tenant");
+    return data!;
+  };
+
+  /** A plan of the test's own, the workspace put on it. */
+  async function onOwnPlan(tenantId: string) {
+    const id = `t-${randomUUID().slice(0, 8)}`;
+    await owner().query(
+      "INSERT INTO plans (id, name, seats, api_keys, child_workspaces, audit_retention_days, export_allowed) VALUES ($1, $2, 10, 3, NULL, 90, false)",
+      [id, `Plan ${id}`],
+    );
+    await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [tenantId, id]);
+    return { id, name: `Plan ${id}`, seats: 10, apiKeys: 3, childWorkspaces: null, auditRetentionDays: 90, exportAllowed: false };
+  }
+
+  it("shows a bare workspace: no logo, no accent, empty notes to those who may read them, its plan and seats", async () => {
+    const ws = await createWorkspace();
+    const plan = await onOwnPlan(ws.tenant.id);
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
+    // Expired and revoked invitations take no seat.
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(), expiresAt: new Date(Date.now() - 60_000) });
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(), status: "revoked" });
+    const base = { name: ws.tenant.name, slug: ws.tenant.slug, accent: null, logo: null, plan: { ...plan, seatsUsed: 5 } };
+    for (const role of ["owner", "admin"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: "", notesUpdatedAt: null });
+    for (const role of ["auditor", "member"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: null, notesUpdatedAt: null });
+  });
+
+  it("shows the logo and accent to everyone, the notes and when they changed to owners and admins only", async () => {
+    const ws = await createWorkspace();
+    const plan = await onOwnPlan(ws.tenant.id);
+    await brand(actorFor(ws.tenant, ws.owner), { accent: "#4f46e5", logo: upload(await pngOf(40, 20)) });
+    await updateNotes(actorFor(ws.tenant, ws.owner), { notes: "Renews in March." });
+    const { rows: [stored] } = await owner().query<{ width: number; height: number; bytes: number; version: string; updated_at: Date; notes_at: Date }>(
+      `SELECT l.width, l.height, l.bytes, left(l.sha256, 16) AS version, l.updated_at, n.updated_at AS notes_at
+         FROM tenant_logos l, tenant_notes n WHERE l.tenant_id = $1 AND n.tenant_id = $1`,
+      [ws.tenant.id],
+    );
+    expect(stored).toMatchObject({ width: 40, height: 20 });
+    const base = {
+      name: ws.tenant.name,
+      slug: ws.tenant.slug,
+      accent: "#4f46e5",
+      logo: { width: 40, height: 20, bytes: stored!.bytes, version: stored!.version, updatedAt: stored!.updated_at },
+      plan: { ...plan, seatsUsed: 4 },
+    };
+    for (const role of ["owner", "admin"] as const) {
+      expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: "Renews in March.", notesUpdatedAt: stored!.notes_at });
+    }
+    for (const role of ["auditor", "member"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: null, notesUpdatedAt: null });
+  });
+
+  it("reads the same through the functions the rest of the app calls, inside a transaction", async () => {
+    const ws = await createWorkspace();
+    await brand(actorFor(ws.tenant, ws.owner), { logo: upload(await pngOf(8, 8)) });
+    await updateNotes(actorFor(ws.tenant, ws.owner), { notes: "Hello" });
+    for (const role of ["owner", "admin", "auditor", "member"] as const) {
+      const { plan, ...settings } = await dataAs(ws[role], ws.tenant.id);
+      expect(await settingsAs(ws, role)).toEqual(settings);
+      expect(await withTenant(actorFor(ws.tenant, ws[role]), (tx) => readWorkspacePlan(tx, ws.tenant.id))).toEqual(plan);
+    }
+  });
+
+  it("sent with an entry that enters no workspace, reads nothing and fails nothing", async () => {
+    const ws = await createWorkspace();
+    const [stranger, suspendedMember] = await Promise.all([createUser(), createUser()]);
+    const suspended = await createTenantRow();
+    await addMember(suspended.id, suspendedMember.id, "owner");
+    await setTenantStatus(suspended.id, "blocked");
+    expect(await pageAs(stranger, ws.tenant.id)).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });
+    expect(await pageAs(suspendedMember, suspended.id)).toMatchObject({ resolution: { kind: "suspended" }, data: null });
+    expect(await pageAs({ ...stranger, sessionToken: randomUUID() }, ws.tenant.id)).toMatchObject({ resolution: { kind: "signed-out" }, data: null });
+    // The statement itself, as the app role: in no context, as a user in no workspace, or in another workspace: no row.
+    const { text, values } = generalSettingsPage().statement;
+    expect(await asApp({}, async (c) => (await c.query(text, values)).rows)).toEqual([]);
+    expect(await asApp({ user: stranger }, async (c) => (await c.query(text, values)).rows)).toEqual([]);
+    const other = await createWorkspace();
+    expect(await asApp({ tenantId: other.tenant.id, user: other.member }, async (c) => (await c.query(text, values)).rows)).toHaveLength(1);
+    const { text: named, values: namedValues } = generalSettingsPage(sql`${ws.tenant.id}::uuid`).statement;
+    expect(await asApp({ tenantId: other.tenant.id, user: other.owner }, async (c) => (await c.query(named, namedValues)).rows)).toEqual([]);
   });
 });

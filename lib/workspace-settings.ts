@@ -1,8 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
+import { workspacePlanStatement, type WorkspacePlan } from "@/lib/billing/limits";
 import { accentSchema, NOTES_MAX } from "@/lib/branding";
-import { sql, type Tx } from "@/lib/db";
+import { enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { processLogo, type ProcessedLogo } from "@/lib/logo-image";
 import { can, withTenant, type Permission, type Role, type TenantActor, type TenantScope } from "@/lib/tenancy";
@@ -60,28 +61,52 @@ export interface GeneralSettings {
   notesUpdatedAt: Date | null;
 }
 
-/** The settings page's data in one statement, inside the page's transaction. */
-export async function getGeneralSettings(tx: Tx, actor: Pick<TenantActor, "tenantId"> & { role: Role }): Promise<GeneralSettings> {
-  const row = await tx.one<{
-    name: string;
-    slug: string;
-    accent_color: string | null;
-    width: number | null;
-    height: number | null;
-    bytes: number | null;
-    version: string | null;
-    logo_updated_at: Date | null;
-    notes: string | null;
-    notes_updated_at: Date | null;
-  }>(sql`
+export interface GeneralSettingsPage extends GeneralSettings {
+  /** The workspace's plan and its seats in use (lib/billing/limits.ts). */
+  plan: WorkspacePlan | null;
+}
+
+interface GeneralSettingsRow {
+  name: string;
+  slug: string;
+  accent_color: string | null;
+  width: number | null;
+  height: number | null;
+  bytes: number | null;
+  version: string | null;
+  logo_updated_at: Date | null;
+  notes: string | null;
+  notes_updated_at: Date | null;
+  /** The role the notes are shown for (tenant.notes.read). */
+  viewer_role: Role;
+  plan: WorkspacePlan | null;
+}
+
+/** The role the transaction's entry signed for the entered workspace (null in none). */
+const enteredRole = sql`(SELECT app_current_role())`;
+
+/**
+ * The general settings page's one statement: the workspace's row, its logo,
+ * its notes (the policies show them to owners and admins only) and its plan
+ * (as JSON: it has no dates). `tenant` names the workspace, `role` the
+ * viewer's role in it: by default as the transaction's entry signed them, so
+ * that the page sends the statement with its entry. In no workspace it reads
+ * no row (and calls nothing that could fail).
+ */
+function generalSettingsStatement(tenant: Sql, role: Sql): Sql {
+  return sql`
     SELECT t.name, t.slug, t.accent_color, l.width, l.height, l.bytes, left(l.sha256, 16) AS version, l.updated_at AS logo_updated_at,
-           n.body AS notes, n.updated_at AS notes_updated_at
+           n.body AS notes, n.updated_at AS notes_updated_at, ${role} AS viewer_role,
+           (SELECT row_to_json(p) FROM (${workspacePlanStatement(sql`t.id`)}) p) AS plan
       FROM tenants t
       LEFT JOIN tenant_logos l ON l.tenant_id = t.id
       LEFT JOIN tenant_notes n ON n.tenant_id = t.id
-     WHERE t.id = ${actor.tenantId}::uuid`);
+     WHERE t.id = ${tenant}`;
+}
+
+function settingsFrom(row: GeneralSettingsRow | undefined): GeneralSettings {
   if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
-  const mayReadNotes = can(actor.role, "tenant.notes.read");
+  const mayReadNotes = can(row.viewer_role, "tenant.notes.read");
   return {
     name: row.name,
     slug: row.slug,
@@ -93,6 +118,26 @@ export async function getGeneralSettings(tx: Tx, actor: Pick<TenantActor, "tenan
     notes: mayReadNotes ? (row.notes ?? "") : null,
     notesUpdatedAt: mayReadNotes ? row.notes_updated_at : null,
   };
+}
+
+/**
+ * The general settings page's data as a Read of the workspace the
+ * transaction entered, for the viewer's role there: what the page sends with
+ * its entry (one round trip).
+ */
+export function generalSettingsPage(tenant: Sql = enteredTenant, role: Sql = enteredRole): Read<GeneralSettingsPage, GeneralSettingsRow> {
+  return {
+    statement: generalSettingsStatement(tenant, role),
+    result: ([row]) => ({ ...settingsFrom(row), plan: row?.plan ?? null }),
+  };
+}
+
+/** The settings (without the plan) of the actor's workspace for their role, inside a transaction in it: the page's statement. */
+export async function getGeneralSettings(tx: Tx, actor: Pick<TenantActor, "tenantId"> & { role: Role }): Promise<GeneralSettings> {
+  return runRead(tx, {
+    statement: generalSettingsStatement(sql`${actor.tenantId}::uuid`, sql`${actor.role}::member_role`),
+    result: ([row]: GeneralSettingsRow[]) => settingsFrom(row),
+  });
 }
 
 /** Enters the tenant as the actor and refuses unless their live role holds `permission` (the policies agree). */

@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type Tx } from "@/lib/db";
+import { runRead, sql, type Sql, type Tx } from "@/lib/db";
 import { withTenant, type TenantActor } from "@/lib/tenancy";
 
 // Plan limits (seed 003) as the app reads and checks them. The enforcement
@@ -50,16 +50,28 @@ export interface WorkspacePlan {
   seatsUsed: number;
 }
 
+/**
+ * The statement reading `tenant`'s plan and its seats in use (one row, or
+ * none when the workspace is not visible): its columns are WorkspacePlan's
+ * fields, none of them a date, so that another statement can embed it as
+ * JSON (the general settings page: lib/workspace-settings.ts). `tenant` is an
+ * expression: a parameter, the entered workspace (`enteredTenant`) or an
+ * outer query's column (its own aliases start with `plan_`).
+ */
+export function workspacePlanStatement(tenant: Sql): Sql {
+  return sql`
+    SELECT plan_p.id, plan_p.name, plan_p.seats, plan_p.api_keys AS "apiKeys", plan_p.child_workspaces AS "childWorkspaces",
+           plan_p.audit_retention_days AS "auditRetentionDays", plan_p.export_allowed AS "exportAllowed",
+           ((SELECT count(*) FROM tenant_members plan_m WHERE plan_m.tenant_id = plan_t.id)
+            + (SELECT count(*) FROM tenant_invitations plan_i
+                WHERE plan_i.tenant_id = plan_t.id AND plan_i.status = 'pending' AND plan_i.expires_at > now() AND plan_i.deleted_at IS NULL))::int AS "seatsUsed"
+      FROM tenants plan_t JOIN plans plan_p ON plan_p.id = plan_t.plan_id
+     WHERE plan_t.id = ${tenant}`;
+}
+
 /** The entered workspace's plan and its seats in use, as its members see them (settings). */
 export async function readWorkspacePlan(tx: Tx, tenantId: string): Promise<WorkspacePlan | null> {
-  return tx.one<WorkspacePlan>(sql`
-    SELECT p.id, p.name, p.seats, p.api_keys AS "apiKeys", p.child_workspaces AS "childWorkspaces",
-           p.audit_retention_days AS "auditRetentionDays", p.export_allowed AS "exportAllowed",
-           ((SELECT count(*) FROM tenant_members m WHERE m.tenant_id = t.id)
-            + (SELECT count(*) FROM tenant_invitations i
-                WHERE i.tenant_id = t.id AND i.status = 'pending' AND i.expires_at > now() AND i.deleted_at IS NULL))::int AS "seatsUsed"
-      FROM tenants t JOIN plans p ON p.id = t.plan_id
-     WHERE t.id = ${tenantId}::uuid`);
+  return runRead(tx, { statement: workspacePlanStatement(sql`${tenantId}::uuid`), result: ([row]: WorkspacePlan[]) => row ?? null });
 }
 
 /** Whether the entered workspace's plan includes exporting the audit log. */

@@ -4,10 +4,10 @@ import { createElement } from "react";
 import { z } from "zod";
 import { TransferConfirmEmail } from "@/emails/ownership-transfer";
 import { recordAudit } from "@/lib/audit";
-import { sql, type Tx } from "@/lib/db";
+import { enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
-import { can, lockTenant, withTenant, type Role, type TenantActor, type TenantContext } from "@/lib/tenancy";
+import { can, lockTenant, ROLES, withTenant, type Credential, type Role, type TenantActor, type TenantContext } from "@/lib/tenancy";
 import { appBaseUrl } from "@/lib/urls";
 import { uuidSchema } from "@/lib/validation";
 import { secondFactor as defaultSecondFactor, type SecondFactor } from "./second-factor";
@@ -138,26 +138,75 @@ async function requireFreshSignIn(tx: Tx, actor: TenantActor, now: Date, code: s
   }
 }
 
-/** The transfer page's data, in the page's transaction. */
-export async function loadTransferPage(tx: Tx, ctx: TenantContext, factor: SecondFactor = defaultSecondFactor): Promise<TransferPage> {
-  const row = await tx.one<TransferRow>(sql`
-    SELECT ${TRANSFER_COLUMNS} FROM ownership_transfers t
-     WHERE t.tenant_id = ${ctx.tenantId}::uuid
-     ORDER BY (t.due_at IS NULL), t.created_at DESC LIMIT 1`);
-  const candidates = can(ctx.role, "ownership.transfer")
-    ? await tx.query<TransferCandidate>(sql`
-        SELECT u.id, u.email, u.name, m.role FROM tenant_members m JOIN users u ON u.id = m.user_id
-         WHERE m.tenant_id = ${ctx.tenantId}::uuid AND m.role <> 'owner' AND u.active AND m.user_id <> ${ctx.userId}::uuid
-         ORDER BY lower(coalesce(u.name, u.email)) LIMIT 500`)
-    : [];
-  const at = await signedInAt(tx, ctx);
+/** The transfer page's one row: the transfer's columns (all NULL without one), then the rest of the page. */
+type TransferPageRow = { [K in keyof TransferRow]: TransferRow[K] | null } & {
+  candidates: TransferCandidate[];
+  signed_in_at: Date | null;
+  needs_code: boolean;
+};
+
+/** The roles that may start a transfer (`can(role, "ownership.transfer")`): only they are offered candidates. */
+const TRANSFERRING_ROLES: Role[] = ROLES.filter((role) => can(role, "ownership.transfer"));
+
+/**
+ * The transfer page's one statement, in the page's workspace: the live
+ * transfer, else the latest that ended (the policies show it to its parties,
+ * owners and admins); the candidates, for a role that may transfer (JSON:
+ * no dates); when the session `token` was signed in (only its own user
+ * learns it: app_session_authenticated_at, as requireFreshSignIn asks it);
+ * whether the viewer has a second factor enabled (the policies show their
+ * own row only; hasTwoFactor's question). `tenant`, `user` and `role` name the
+ * workspace, the viewer and their role there: by default as the
+ * transaction's entry signed them, so that the page sends it with its entry.
+ * In no workspace it reads one row of nothing (no transfer, no candidate)
+ * and fails nothing: app_session_authenticated_at answers NULL to anything.
+ */
+function transferPageStatement(token: string | null, tenant: Sql, user: Sql, role: Sql): Sql {
+  return sql`
+    SELECT t.*,
+           (SELECT coalesce(json_agg(c), '[]') FROM (
+              SELECT u.id, u.email, u.name, m.role FROM tenant_members m JOIN users u ON u.id = m.user_id
+               WHERE ${role} = ANY (${TRANSFERRING_ROLES}::member_role[])
+                 AND m.tenant_id = ${tenant} AND m.role <> 'owner' AND u.active AND m.user_id <> ${user}
+               ORDER BY lower(coalesce(u.name, u.email)) LIMIT 500) c) AS candidates,
+           app_session_authenticated_at(${token}) AS signed_in_at,
+           EXISTS (SELECT 1 FROM user_two_factor f WHERE f.user_id = ${user} AND f.enabled_at IS NOT NULL) AS needs_code
+      FROM (SELECT) AS page
+      LEFT JOIN (SELECT ${TRANSFER_COLUMNS} FROM ownership_transfers t
+                  WHERE t.tenant_id = ${tenant}
+                  ORDER BY (t.due_at IS NULL), t.created_at DESC LIMIT 1) t ON true`;
+}
+
+function transferPageFrom(row: TransferPageRow | undefined): TransferPage {
+  const at = row?.signed_in_at ?? null;
   return {
-    transfer: row ? view(row) : null,
-    candidates,
+    transfer: row?.id ? view(row as TransferRow) : null,
+    candidates: row?.candidates ?? [],
     signedInAt: at,
     freshUntil: at ? new Date(at.getTime() + TRANSFER_TIMINGS.reauthWindowMs) : null,
-    needsCode: await factor.isEnabled(tx, ctx.userId),
+    needsCode: row?.needs_code === true,
   };
+}
+
+/**
+ * The transfer page's data as a Read of the workspace the transaction
+ * entered, for the user it signed in: what the page sends with its entry
+ * (one round trip). `credential` is the request's own, the one the entry
+ * checks (the page has it before the entry: currentRequest).
+ */
+export function transferPage(credential: Pick<Credential, "token"> | null): Read<TransferPage, TransferPageRow> {
+  return {
+    statement: transferPageStatement(credential?.token ?? null, enteredTenant, sql`(SELECT app_current_user_id())`, sql`(SELECT app_current_role())`),
+    result: ([row]) => transferPageFrom(row),
+  };
+}
+
+/** The transfer page's data, inside a transaction in the context's workspace: the page's statement. */
+export async function loadTransferPage(tx: Tx, ctx: Pick<TenantContext, "tenantId" | "userId" | "role" | "credential">): Promise<TransferPage> {
+  return runRead(tx, {
+    statement: transferPageStatement(ctx.credential.token, sql`${ctx.tenantId}::uuid`, sql`${ctx.userId}::uuid`, sql`${ctx.role}::member_role`),
+    result: ([row]: TransferPageRow[]) => transferPageFrom(row),
+  });
 }
 
 async function lockTransfer(tx: Tx, actor: TenantActor, transferId: string): Promise<TransferRow> {

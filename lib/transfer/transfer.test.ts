@@ -3,7 +3,7 @@
 // each party, the last-owner invariant during activation, 20 racing
 // activations and cancellations, and what the database lets each role do.
 // Time is the tests' clock: every step takes `now`, the worker's sweep too.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { runMigrations, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { purgeWorkspace } from "@/lib/jobs/purge";
@@ -16,12 +16,16 @@ import {
   cancelTransfer,
   confirmTransfer,
   finalConfirmTransfer,
+  loadTransferPage,
   resendTransferConfirmation,
   startTransfer,
   TRANSFER_TIMINGS,
+  transferPage,
 } from "@/lib/transfer";
 import type { SecondFactor } from "@/lib/transfer/second-factor";
-import { can, ROLES, withUser } from "@/lib/tenancy";
+import { isLive, STEP_OF } from "@/lib/transfer/steps";
+import { can, ROLES, withTenant, withUser } from "@/lib/tenancy";
+import { resolveWithData } from "@/lib/tenancy/resolve";
 import { confirmEnrolment, startEnrolment, twoFactorState } from "@/lib/two-factor";
 import { generate } from "otplib";
 import {
@@ -39,6 +43,7 @@ import {
   ownerCount,
   pgErrorCode,
   setTenantStatus,
+  TEST_REQUEST,
   type TestUser,
 } from "@/test/fixtures";
 
@@ -512,5 +517,151 @@ describe("row-level security", () => {
       asApp({ tenantId: ws.tenant.id, user }, async (client) => (await client.query("SELECT app_session_authenticated_at($1) AS at", [token])).rows[0].at);
     expect((await read(ws.owner, ws.owner.sessionToken))?.getTime()).toBe(at.getTime());
     expect(await read(ws.member, ws.owner.sessionToken)).toBeNull();
+  });
+});
+
+describe("the transfer page's one statement", () => {
+  // The page's data as the page reads it: its one statement sent with the
+  // entry (it read the same with four statements after the entry — the
+  // expectations below were checked against that).
+  const pageAs = (user: TestUser, tenantId: string) => resolveWithData(credentialOf(user), tenantId, TEST_REQUEST, transferPage(credentialOf(user)));
+  const dataAs = async (user: TestUser, tenantId: string) => {
+    const { resolution, data } = await pageAs(user, tenantId);
+    expect(resolution.kind).toBe("tenant");
+    return data!;
+  };
+  const person = (u: TestUser) => ({ id: u.id, email: u.email, name: u.name });
+  const signedIn = (at: Date) => ({ signedInAt: at, freshUntil: new Date(at.getTime() + TRANSFER_TIMINGS.reauthWindowMs) });
+  /** A second factor in the state enrolment leaves it: confirmed (enabled) or still waiting for its first code. */
+  const withSecondFactor = (user: TestUser, enabled: boolean) =>
+    owner().query("INSERT INTO user_two_factor (user_id, secret_sealed, enabled_at) VALUES ($1, $2, $3)", [
+      user.id,
+      `v1.${"a".repeat(16)}.${"b".repeat(22)}.${"c".repeat(16)}`,
+      enabled ? new Date() : null,
+    ]);
+  const view = (row: Record<string, unknown>, from: TestUser, to: TestUser) => {
+    const status = row.status as keyof typeof STEP_OF;
+    return {
+      id: row.id,
+      status,
+      live: isLive(status),
+      ...STEP_OF[status],
+      from: person(from),
+      to: person(to),
+      createdAt: row.created_at,
+      confirmedAt: row.confirmed_at,
+      finalConfirmedAt: row.final_confirmed_at,
+      dueAt: row.due_at,
+      endedAt: row.ended_at,
+      endReason: row.end_reason,
+    };
+  };
+
+  it("with no transfer: the owner's candidates (members who are not owners, active, not themselves), their sign-in, no second factor", async () => {
+    const ws = await createWorkspace();
+    const [coOwner, gone] = await Promise.all([createUser({ name: "Another Owner" }), createUser({ name: "Gone Member", active: false })]);
+    await Promise.all([addMember(ws.tenant.id, coOwner.id, "owner"), addMember(ws.tenant.id, gone.id, "member")]);
+    const at = new Date(Date.now() - 3 * MIN);
+    await signInAgainAt(ws.owner, at);
+    expect(await dataAs(ws.owner, ws.tenant.id)).toEqual({
+      transfer: null,
+      candidates: [
+        { ...person(ws.admin), role: "admin" },
+        { ...person(ws.auditor), role: "auditor" },
+        { ...person(ws.member), role: "member" },
+      ],
+      ...signedIn(at),
+      needsCode: false,
+    });
+    // Not fresh any more: the same time, past its window.
+    const old = new Date(Date.now() - 45 * MIN);
+    await signInAgainAt(ws.owner, old);
+    expect(await dataAs(ws.owner, ws.tenant.id)).toMatchObject({ ...signedIn(old), needsCode: false });
+    // Anyone else may transfer to nobody.
+    for (const role of ["admin", "auditor", "member"] as const) {
+      await signInAgainAt(ws[role], at);
+      expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ transfer: null, candidates: [], ...signedIn(at), needsCode: false });
+    }
+  });
+
+  it("asks for a code when the viewer's own second factor is on, not while it is being enrolled, not for someone else's", async () => {
+    const ws = await createWorkspace();
+    await withSecondFactor(ws.owner, true);
+    await withSecondFactor(ws.admin, false);
+    expect((await dataAs(ws.owner, ws.tenant.id)).needsCode).toBe(true);
+    expect((await dataAs(ws.admin, ws.tenant.id)).needsCode).toBe(false);
+    expect((await dataAs(ws.member, ws.tenant.id)).needsCode).toBe(false);
+  });
+
+  it("shows a pending transfer to its owner, its new owner and admins — with their own sign-in — and not to an auditor", async () => {
+    const s = await started();
+    const transfer = view(await transferRow(s.transferId), s.owner, s.member);
+    expect(transfer).toMatchObject({ status: "pending_confirmation", live: true, createdAt: s.t0, dueAt: new Date(s.t0.getTime() + TRANSFER_TIMINGS.confirmWindowMs) });
+    expect(await dataAs(s.owner, s.tenant.id)).toEqual({
+      transfer,
+      candidates: [
+        { ...person(s.admin), role: "admin" },
+        { ...person(s.auditor), role: "auditor" },
+        { ...person(s.member), role: "member" },
+      ],
+      ...signedIn(s.t0),
+      needsCode: false,
+    });
+    const at = new Date(Date.now() - 20 * MIN);
+    await Promise.all([signInAgainAt(s.member, at), signInAgainAt(s.admin, at), signInAgainAt(s.auditor, at)]);
+    await withSecondFactor(s.member, true);
+    expect(await dataAs(s.member, s.tenant.id)).toEqual({ transfer, candidates: [], ...signedIn(at), needsCode: true });
+    expect(await dataAs(s.admin, s.tenant.id)).toEqual({ transfer, candidates: [], ...signedIn(at), needsCode: false });
+    expect(await dataAs(s.auditor, s.tenant.id)).toEqual({ transfer: null, candidates: [], ...signedIn(at), needsCode: false });
+  });
+
+  it("shows a transfer due for acceptance to the new owner, with every step's time", async () => {
+    const c = await awaitingAcceptance();
+    const row = await transferRow(c.transferId);
+    expect(row).toMatchObject({ status: "awaiting_acceptance", confirmed_at: c.at(1), final_confirmed_at: c.at(26) });
+    expect(await dataAs(c.member, c.tenant.id)).toEqual({ transfer: view(row, c.owner, c.member), candidates: [], ...signedIn(c.at(99)), needsCode: false });
+  });
+
+  it("shows the latest ended transfer when none is live, and a live one before any that ended", async () => {
+    const s = await started();
+    await cancelTransfer(actorFor(s.tenant, s.member), { transferId: s.transferId });
+    const cancelled = view(await transferRow(s.transferId), s.owner, s.member);
+    expect(cancelled).toMatchObject({ status: "cancelled", live: false, dueAt: null, endReason: "cancelled", endedAt: expect.any(Date) });
+    expect((await dataAs(s.owner, s.tenant.id)).transfer).toEqual(cancelled);
+    expect((await dataAs(s.member, s.tenant.id)).transfer).toEqual(cancelled);
+    const { transferId } = await startTransfer(actorFor(s.tenant, s.owner), { toUserId: s.admin.id }, { now: new Date(s.t0.getTime() + MIN) });
+    const live = view(await transferRow(transferId), s.owner, s.admin);
+    expect((await dataAs(s.owner, s.tenant.id)).transfer).toEqual(live);
+    expect((await dataAs(s.admin, s.tenant.id)).transfer).toEqual(live);
+    // The member, party to the cancelled one only, may not read the live one (ownership.transfer.read): still the cancelled one.
+    expect((await dataAs(s.member, s.tenant.id)).transfer).toEqual(cancelled);
+  });
+
+  it("sent with an entry that enters no workspace, reads nothing and fails nothing", async () => {
+    const s = await started();
+    const [stranger, suspendedMember] = await Promise.all([createUser(), createUser()]);
+    await setTenantStatus(s.tenant.id, "blocked");
+    await addMember(s.tenant.id, suspendedMember.id, "owner");
+    expect(await pageAs(stranger, s.tenant.id)).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });
+    expect(await pageAs(s.owner, s.tenant.id)).toMatchObject({ resolution: { kind: "suspended" }, data: null });
+    expect(await pageAs({ ...stranger, sessionToken: randomUUID() }, s.tenant.id)).toMatchObject({ resolution: { kind: "signed-out" }, data: null });
+    // The statement itself, as the app role with no context or as a user in no workspace, a real session's token
+    // or a malformed one: its one row holds nothing of the workspace (nor the session's sign-in, without its user).
+    const nothing = { id: null, status: null, from_user_id: null, candidates: [], needs_code: false };
+    for (const token of [s.owner.sessionToken, "short", null]) {
+      const { text, values } = transferPage(token === null ? null : { token }).statement;
+      expect(await asApp({}, async (c) => (await c.query(text, values)).rows)).toEqual([expect.objectContaining({ ...nothing, signed_in_at: null })]);
+      expect(await asApp({ user: stranger }, async (c) => (await c.query(text, values)).rows)).toEqual([expect.objectContaining(nothing)]);
+    }
+  });
+
+  it("reads the same through loadTransferPage, inside a transaction in the workspace", async () => {
+    const s = await started();
+    await withSecondFactor(s.member, true);
+    for (const user of [s.owner, s.admin, s.auditor, s.member]) {
+      const { resolution, data } = await pageAs(user, s.tenant.id);
+      if (resolution.kind !== "tenant") throw new Error(resolution.kind);
+      expect(await withTenant(actorFor(s.tenant, user), (tx, role) => loadTransferPage(tx, { ...actorFor(s.tenant, user), role }))).toEqual(data);
+    }
   });
 });

@@ -4,12 +4,11 @@ import { DeleteWorkspace } from "@/components/lifecycle/delete-workspace";
 import { BrandingForm, NameSlugForm, NotesForm } from "@/components/settings/general-settings-forms";
 import { WorkspacePlanSummary } from "@/components/platform/workspace-plan";
 import { Card, PageHeader } from "@/components/ui";
-import { readWorkspacePlan } from "@/lib/billing/limits";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { formatBytes, logoUrl } from "@/lib/branding";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { can, requireTenantWith } from "@/lib/tenancy";
-import { getGeneralSettings, type LogoInfo } from "@/lib/workspace-settings";
+import { generalSettingsPage, type LogoInfo } from "@/lib/workspace-settings";
 
 export const metadata: Metadata = { title: "General settings" };
 
@@ -59,7 +58,8 @@ function AccentSwatch({ accent }: { accent: string | null }) {
 }
 
 export default async function GeneralSettingsPage() {
-  const { ctx, data } = await requireTenantWith(async (tx, ctx) => ({ ...(await getGeneralSettings(tx, ctx)), plan: await readWorkspacePlan(tx, ctx.tenantId) }));
+  // One statement, sent with the entry: the whole transaction in one round trip.
+  const { ctx, data } = await requireTenantWith(generalSettingsPage());
   const canRename = can(ctx.role, "tenant.rename");
   const canEdit = can(ctx.role, "tenant.settings");
   const canDelete = can(ctx.role, "tenant.delete");

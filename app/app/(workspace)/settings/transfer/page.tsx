@@ -4,8 +4,8 @@ import { LocalTime } from "@/components/local-time";
 import { AcceptTransfer, CancelTransfer, FinalConfirm, ResendConfirmation, SignInAgain, StartTransferForm } from "@/components/transfer/transfer-controls";
 import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { can, requireTenantWith } from "@/lib/tenancy";
-import { loadTransferPage, type Person, type TransferView } from "@/lib/transfer";
+import { can, currentRequest, requireTenantWith } from "@/lib/tenancy";
+import { transferPage, type Person, type TransferView } from "@/lib/transfer";
 import { timeLeft } from "@/lib/transfer/steps";
 
 export const metadata: Metadata = { title: "Transfer ownership" };
@@ -80,7 +80,11 @@ function FreshSignIn({ freshUntil, now, children }: { freshUntil: Date | null; n
 
 export default async function TransferPage({ searchParams }: { searchParams: Search }) {
   const raw = await searchParams;
-  const { ctx, data } = await requireTenantWith((tx, ctx) => loadTransferPage(tx, ctx));
+  // One statement, sent with the entry (one round trip): it names the session
+  // by the request's own token, known before the entry (React's cache: the
+  // entry reads the same credential).
+  const { credential } = await currentRequest();
+  const { ctx, data } = await requireTenantWith(transferPage(credential));
   const now = new Date();
   const needsCode = data.needsCode;
   const t = data.transfer;
