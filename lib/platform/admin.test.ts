@@ -7,15 +7,19 @@
 import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type pg from "pg";
+import pg from "pg";
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
-import { describeAuditEvent, EMPTY_FILTERS, exportAuditEvents, listAuditEvents } from "@/lib/audit";
+import { auditPageRead, describeAuditEvent, EMPTY_FILTERS, exportAuditEvents, listAuditEvents, parseAuditFilters } from "@/lib/audit";
+import { runRead, sql, type Tx } from "@/lib/db";
 import { inviteMember } from "@/lib/invitations";
 import {
+  AUDIT_SHOWN,
   createWorkspaceFor,
   deleteWorkspace,
+  directoryRead,
   listWorkspaces,
+  MEMBERS_SHOWN,
   purgeWorkspace,
   renameWorkspace,
   restoreWorkspace,
@@ -23,9 +27,15 @@ import {
   workspaceAudit,
   workspaceMembers,
   workspaceOverview,
+  workspaceOverviewRead,
   isPlatformAdmin,
+  type DirectoryFilters,
+  type DirectoryRow,
+  type PlanRow,
 } from "@/lib/platform/admin";
-import { memberListQuerySchema } from "@/lib/members";
+import { listPlans, plansPage, plansRead, readPlans } from "@/lib/platform/plans";
+import { measureUsage, USAGE_METERS } from "@/lib/platform/usage";
+import { getMembersPage, memberListQuerySchema } from "@/lib/members";
 import { resolveTenantContext, withCrossView, withPlatformAdmin, withTenant } from "@/lib/tenancy";
 import {
   actorFor,
@@ -41,6 +51,7 @@ import {
   insertInvitation,
   owner,
   pgErrorCode,
+  setTenantStatus,
   TEST_REQUEST,
   unique,
   uniqueEmail,
@@ -434,5 +445,317 @@ describe("catalog: every tenant table takes part", () => {
     expect(rows).toEqual([]);
     const writes = await owner().query(`SELECT tablename, policyname FROM pg_policies WHERE cmd <> 'SELECT' AND (coalesce(qual, '') || coalesce(with_check, '')) LIKE '%cross_view%'`);
     expect(writes.rows).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Issue 10: every admin page view in one transaction of at most four
+// statements (BEGIN, the entry, the page's statement, COMMIT).
+// ---------------------------------------------------------------------------
+
+/**
+ * What the app's pg clients are sent while `fn` runs, counted as the page
+ * benchmark's probe counts them (bench/server-probe.ts): a simple-protocol
+ * text may carry several statements; lib/db.ts's one-write queries name the
+ * statements written before theirs (`leading`) and may carry the COMMIT.
+ */
+async function countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number; transactions: number; roundTrips: number; sent: string[] }> {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const ownGetRows = (pg.Query.prototype as unknown as { _getRows: unknown })._getRows;
+  const seen = { statements: 0, transactions: 0, roundTrips: 0, sent: [] as string[] };
+  proto.query = function (this: unknown, config: unknown, ...rest: unknown[]) {
+    const c = config as { text?: string; name?: string; values?: unknown[]; leading?: string[]; _getRows?: unknown } | string;
+    const text = typeof c === "string" ? c : (c?.text ?? "");
+    const withCommit = config instanceof pg.Query && (config as unknown as { _getRows: unknown })._getRows !== ownGetRows;
+    const leading = typeof c === "object" && Array.isArray(c?.leading) ? c.leading : [];
+    const simple = typeof c === "string" || (!c?.name && !c?.values && !Array.isArray(rest[0]));
+    seen.roundTrips++;
+    seen.statements += leading.length + (simple ? text.split(";").filter((part) => part.trim()).length : 1) + (withCommit ? 1 : 0);
+    if (/^\s*BEGIN\b/i.test(leading[0] ?? text)) seen.transactions++;
+    seen.sent.push([...leading, text].join("; ").replace(/\s+/g, " ").slice(0, 120) + (withCommit ? " (+ COMMIT)" : ""));
+    return original.call(this, config, ...rest);
+  };
+  try {
+    const result = await fn();
+    return { result, ...seen };
+  } finally {
+    proto.query = original;
+  }
+}
+
+// The reads the pages made before they were merged into one statement each,
+// as they were: the reference the merged statements must answer exactly as.
+const OLD_PLANS = sql`
+  SELECT id, name, seats, api_keys AS "apiKeys", child_workspaces AS "childWorkspaces",
+         audit_retention_days AS "auditRetentionDays", export_allowed AS "exportAllowed", is_default AS "isDefault"
+    FROM plans ORDER BY position, id`;
+
+async function oldDirectory(tx: Tx, filters: DirectoryFilters, pageSize: number) {
+  const cursor = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/;
+  const after = filters.after ? cursor.exec(filters.after) : null;
+  const rows = await tx.query<DirectoryRow>(sql`
+    SELECT id, name, slug, status, plan_id AS "planId", created_at AS "createdAt", member_count AS "memberCount",
+           last_activity_at AS "lastActivityAt"
+      FROM app_platform_tenants(${filters.q ?? null}, ${filters.status ?? null}::tenant_status, ${filters.plan ?? null},
+                                ${after?.[1] ?? null}::timestamptz, ${after?.[2] ?? null}::uuid, ${pageSize + 1})`);
+  const page = rows.slice(0, pageSize);
+  const last = page.at(-1);
+  const next = rows.length > pageSize && last ? `${last.createdAt.toISOString()}_${last.id}` : null;
+  return { rows: page, next, plans: await tx.query<PlanRow>(OLD_PLANS) };
+}
+
+async function oldOverview(tx: Tx, tenantId: string) {
+  const tenant = await tx.one<{ planId: string }>(sql`
+    SELECT id, name, slug, status, plan_id AS "planId", created_at AS "createdAt", blocked_at AS "blockedAt",
+           deleted_at AS "deletedAt", purge_requested_at AS "purgeRequestedAt"
+      FROM tenants WHERE id = ${tenantId}::uuid`);
+  const plans = await tx.query<PlanRow>(OLD_PLANS);
+  const members = await tx.query(sql`
+    SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
+      FROM tenant_members m JOIN users u ON u.id = m.user_id
+     WHERE m.tenant_id = ${tenantId}::uuid
+     ORDER BY m.created_at, u.id LIMIT ${MEMBERS_SHOWN}`);
+  const events = await tx.query<{ id: string; createdAt: Date; actorEmail: string | null; action: string; metadata: unknown }>(sql`
+    SELECT id::text, created_at AS "createdAt", actor_email AS "actorEmail", action, metadata
+      FROM audit_log WHERE tenant_id = ${tenantId}::uuid
+     ORDER BY created_at DESC, id DESC LIMIT ${AUDIT_SHOWN}`);
+  const usage = [];
+  for (const [key, label, unit, statement] of [
+    ["members", "Members", undefined, sql`SELECT count(*)::bigint AS n FROM tenant_members WHERE tenant_id = ${tenantId}::uuid`],
+    [
+      "pending_invitations",
+      "Pending invitations",
+      undefined,
+      sql`SELECT count(*)::bigint AS n FROM tenant_invitations WHERE tenant_id = ${tenantId}::uuid AND status = 'pending' AND expires_at > now() AND deleted_at IS NULL`,
+    ],
+    [
+      "api_keys",
+      "API keys",
+      undefined,
+      sql`SELECT count(*)::bigint AS n FROM api_keys WHERE tenant_id = ${tenantId}::uuid AND revoked_at IS NULL AND deleted_at IS NULL AND expires_at > now()`,
+    ],
+    ["audit_events", "Audit events", undefined, sql`SELECT count(*)::bigint AS n FROM audit_log WHERE tenant_id = ${tenantId}::uuid`],
+    [
+      "storage_bytes",
+      "Storage (logo and notes)",
+      "bytes",
+      sql`SELECT coalesce((SELECT bytes FROM tenant_logos WHERE tenant_id = ${tenantId}::uuid), 0)
+               + coalesce((SELECT octet_length(body) FROM tenant_notes WHERE tenant_id = ${tenantId}::uuid), 0) AS n`,
+    ],
+  ] as const) {
+    const row = await tx.one<{ n: string | number | null }>(statement);
+    usage.push({ key, label, unit, value: Number(row?.n ?? 0) });
+  }
+  return {
+    tenant,
+    plan: plans.find((p) => p.id === tenant!.planId) ?? null,
+    plans,
+    usage,
+    members,
+    audit: events.map((e) => ({ id: e.id, createdAt: e.createdAt, actorEmail: e.actorEmail, action: e.action, sentence: describeAuditEvent(e.action, e.metadata) })),
+  };
+}
+
+/** A workspace with something in every meter and list the overview shows. */
+async function busyWorkspace() {
+  const ws = await createWorkspace();
+  await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("pending") });
+  await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("expired"), expiresAt: new Date(Date.now() - 86_400_000) });
+  await createApiKey(actorFor(ws.tenant, ws.member), { name: "kept", scope: "read", expiry: "30", expiresOn: "" });
+  await owner().query("INSERT INTO tenant_notes (tenant_id, body) VALUES ($1, 'notes of ünïcode')", [ws.tenant.id]);
+  await owner().query("INSERT INTO tenant_logos (tenant_id, content, mime, width, height) VALUES ($1, $2, 'image/png', 1, 1)", [
+    ws.tenant.id,
+    Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(292, 7)]),
+  ]);
+  for (let i = 0; i < 3; i++) await insertAuditRow(ws.tenant.id, ws.owner.id, i === 0 ? "member.invite" : "test.event");
+  return ws;
+}
+
+describe("each admin page reads in one transaction of at most four statements (issue 10)", () => {
+  it("the directory's one statement answers exactly what its two reads did, under every filter and page", async () => {
+    const admin = await platformAdmin();
+    const tag = unique();
+    const a = await createTenantRow({ name: `Merged ${tag} A`, slug: `merged-a-${tag}` });
+    const b = await createTenantRow({ name: `Merged ${tag} B`, slug: `merged-b-${tag}`, status: "blocked" });
+    for (let i = 0; i < 3; i++) await createTenantRow({ name: `Merged ${tag} ${i}` });
+    const member = await createUser({ email: uniqueEmail("merged") });
+    await addMember(a.id, member.id, "owner");
+    await addMember(b.id, member.id, "member");
+    await insertAuditRow(b.id, null);
+    await owner().query("UPDATE tenants SET plan_id = 'pro' WHERE id = $1", [a.id]);
+
+    const cases: DirectoryFilters[] = [{}, { q: `merged ${tag}` }, { q: member.email }, { q: tag, status: "blocked" }, { q: tag, plan: "pro" }, { q: "nothing-matches-this" }];
+    await withPlatformAdmin(cred(admin), async (tx) => {
+      for (const filters of cases) {
+        for (const size of [50, 2]) {
+          const merged = await runRead(tx, directoryRead(filters, size));
+          expect(merged, JSON.stringify({ filters, size })).toEqual(await oldDirectory(tx, filters, size));
+        }
+      }
+      // Page after page with the cursor, both ways.
+      let after: string | undefined;
+      for (let guard = 0; guard < 5; guard++) {
+        const filters = { q: `merged ${tag}`, after };
+        const merged = await runRead(tx, directoryRead(filters, 2));
+        expect(merged).toEqual(await oldDirectory(tx, filters, 2));
+        for (const row of merged.rows) expect(row.createdAt).toBeInstanceOf(Date);
+        if (!merged.next) break;
+        after = merged.next;
+      }
+      expect(after).toBeDefined();
+    });
+    const { rows, plans, admin: who } = await listWorkspaces(cred(admin), { q: `merged-b-${tag}` });
+    expect(who).toEqual({ id: admin.id, email: admin.email, name: admin.name });
+    expect(rows).toMatchObject([{ id: b.id, status: "blocked", memberCount: 1 }]);
+    expect(rows[0]!.lastActivityAt).toBeInstanceOf(Date);
+    expect(plans.map((p) => p.id)).toEqual(expect.arrayContaining(["free", "pro"]));
+  });
+
+  it("the plans pages' one statement answers exactly what readPlans did, with the administrator", async () => {
+    const admin = await platformAdmin();
+    await withPlatformAdmin(cred(admin), async (tx) => {
+      const old = await tx.query<PlanRow>(OLD_PLANS);
+      expect(old.length).toBeGreaterThan(1);
+      expect(await runRead(tx, plansRead)).toEqual(old);
+      expect(await readPlans(tx)).toEqual(old);
+    });
+    const page = await plansPage(cred(admin));
+    expect(page.admin).toEqual({ id: admin.id, email: admin.email, name: admin.name });
+    expect(page.plans).toEqual(await withPlatformAdmin(cred(admin), (tx) => tx.query<PlanRow>(OLD_PLANS)));
+    expect(await listPlans(cred(admin))).toEqual(page.plans);
+  });
+
+  it("the workspace page's one statement answers exactly what its twelve reads did", async () => {
+    const admin = await platformAdmin();
+    const ws = await busyWorkspace();
+    const both = () =>
+      withCrossView(cred(admin), ws.tenant.id, "overview", TEST_REQUEST, async (tx) => ({
+        merged: await runRead(tx, workspaceOverviewRead(ws.tenant.id)),
+        old: await oldOverview(tx, ws.tenant.id),
+      }));
+    const { merged, old } = await both();
+    expect(merged).toEqual(old);
+    expect(merged.tenant.createdAt).toBeInstanceOf(Date);
+    expect(merged.tenant.blockedAt).toBeNull();
+    expect(merged.tenant.deletedAt).toBeNull();
+    expect(merged.members[0]!.joinedAt).toBeInstanceOf(Date);
+    expect(merged.audit[0]!.createdAt).toBeInstanceOf(Date);
+    expect(Object.fromEntries(merged.usage.map((u) => [u.key, u.value]))).toEqual({
+      members: 4,
+      pending_invitations: 1,
+      api_keys: 1,
+      audit_events: merged.audit.length,
+      storage_bytes: 300 + Buffer.byteLength("notes of ünïcode"),
+    });
+    // A suspended workspace: its suspension's time, a Date as before.
+    await setTenantStatus(ws.tenant.id, "blocked");
+    const blocked = await both();
+    expect(blocked.merged).toEqual(blocked.old);
+    expect(blocked.merged.tenant).toMatchObject({ status: "blocked", blockedAt: expect.any(Date) });
+    await setTenantStatus(ws.tenant.id, "active");
+
+    // measureUsage, for a caller in a transaction of its own, is the same meters in one statement.
+    const usage = await withCrossView(cred(admin), ws.tenant.id, "overview", TEST_REQUEST, (tx) => measureUsage(tx, ws.tenant.id));
+    expect(usage.map((u) => u.key)).toEqual(USAGE_METERS.map((m) => m.key));
+
+    // The page itself: the visit, the data, and the visit among the latest events.
+    const page = await workspaceOverview(cred(admin), ws.tenant.id, TEST_REQUEST);
+    expect(page.visit).toEqual({
+      admin: { id: admin.id, email: admin.email, name: admin.name },
+      tenant: { id: ws.tenant.id, name: ws.tenant.name, slug: ws.tenant.slug, status: "active" },
+    });
+    expect(page.audit[0]).toMatchObject({ actorEmail: admin.email, action: "platform.cross_view" });
+    expect(page.audit[0]!.sentence).toBe("Platform admin Pat Platform viewed the workspace overview (members, usage and audit log) (read-only)");
+  });
+
+  it("the cross-view members and audit pages, sent with their entry, answer what they did in a transaction of their own", async () => {
+    const admin = await platformAdmin();
+    const ws = await busyWorkspace();
+    for (const q of [{}, { q: "audrey" }, { sort: "name", dir: "desc" }, { ipage: "2" }]) {
+      const query = memberListQuerySchema.parse(q);
+      const now = await workspaceMembers(cred(admin), ws.tenant.id, query, TEST_REQUEST);
+      const before = await withCrossView(cred(admin), ws.tenant.id, "members", TEST_REQUEST, (tx) => getMembersPage(tx, { tenantId: ws.tenant.id }, query));
+      expect(now.page, JSON.stringify(q)).toEqual(before);
+    }
+    const filters = parseAuditFilters({ action: "member.invite" });
+    if (!filters.ok) throw new Error(filters.error);
+    for (const f of [EMPTY_FILTERS, filters.filters]) {
+      const both = await withCrossView(cred(admin), ws.tenant.id, "audit", TEST_REQUEST, async (tx) => ({
+        merged: await runRead(tx, auditPageRead(f)),
+        old: await listAuditEvents(tx, { tenantId: ws.tenant.id }, f),
+      }));
+      expect(both.merged).toEqual(both.old);
+    }
+    const page = await workspaceAudit(cred(admin), ws.tenant.id, filters.filters, {}, TEST_REQUEST);
+    expect(page.page.events.map((e) => e.action)).toEqual(["member.invite"]);
+    const latest = await workspaceAudit(cred(admin), ws.tenant.id, EMPTY_FILTERS, {}, TEST_REQUEST);
+    expect(latest.page.events[0]).toMatchObject({ action: "platform.cross_view", metadata: { area: "audit" } });
+    expect(latest.visit.tenant.name).toBe(ws.tenant.name);
+  });
+
+  it("counts BEGIN, the entry, the page's statement and COMMIT — one transaction, one round trip — for each page", async () => {
+    const admin = await platformAdmin();
+    const ws = await busyWorkspace();
+    const c = cred(admin);
+    // Each once first: the statements are prepared on a connection, and the pool has one open.
+    const pages: Array<[string, () => Promise<unknown>]> = [
+      ["/admin", () => listWorkspaces(c, {})],
+      ["/admin?q&status&plan", () => listWorkspaces(c, { q: "acme", status: "active", plan: "pro" })],
+      ["/admin/plans, /admin/workspaces/new", () => plansPage(c)],
+      ["/admin/workspaces/[id]", () => workspaceOverview(c, ws.tenant.id, TEST_REQUEST)],
+      ["/admin/workspaces/[id]/members", () => workspaceMembers(c, ws.tenant.id, memberListQuerySchema.parse({}), TEST_REQUEST)],
+      ["/admin/workspaces/[id]/members?q", () => workspaceMembers(c, ws.tenant.id, memberListQuerySchema.parse({ q: "audrey", sort: "name" }), TEST_REQUEST)],
+      ["/admin/workspaces/[id]/audit", () => workspaceAudit(c, ws.tenant.id, EMPTY_FILTERS, {}, TEST_REQUEST)],
+    ];
+    for (const [, load] of pages) await load();
+    for (const [page, load] of pages) {
+      const counted = await countStatements(load);
+      expect({ page, statements: counted.statements, transactions: counted.transactions, roundTrips: counted.roundTrips }, counted.sent.join("\n")).toEqual({
+        page,
+        statements: 4,
+        transactions: 1,
+        roundTrips: 1,
+      });
+    }
+    // The counter counts the way these pages read before: two reads after the entry, each its own round trip.
+    const before = await countStatements(() => withPlatformAdmin(c, async (tx) => [await tx.query(OLD_PLANS), await tx.query(OLD_PLANS)]));
+    expect([before.statements, before.transactions, before.roundTrips]).toEqual([5, 1, 4]);
+
+    // A search of the audit log asks for its rarest word first (lib/audit's
+    // auditPageStatements): one statement more, as on the workspace's own audit page.
+    const search = parseAuditFilters({ q: "fixture" });
+    if (!search.ok) throw new Error(search.error);
+    const counted = await countStatements(() => workspaceAudit(c, ws.tenant.id, search.filters, {}, TEST_REQUEST));
+    expect([counted.statements, counted.transactions]).toEqual([5, 1]);
+    expect(counted.result.page.events.map((e) => e.action)).toContain("test.event");
+  });
+
+  it("still answers not found to everyone else, reads nothing for them and writes no visit, and the connection serves the next request", async () => {
+    const ws = await createWorkspace();
+    const deactivated = await platformAdmin();
+    await owner().query("UPDATE users SET active = false WHERE id = $1", [deactivated.id]);
+    const tenantId = ws.tenant.id;
+    for (const credential of [null, cred(await createUser()), cred(ws.owner), cred(deactivated)]) {
+      expect(await domainCode(listWorkspaces(credential, {}))).toBe("not_found");
+      expect(await domainCode(plansPage(credential))).toBe("not_found");
+      expect(await domainCode(listPlans(credential))).toBe("not_found");
+      expect(await domainCode(workspaceOverview(credential, tenantId, TEST_REQUEST))).toBe("not_found");
+      expect(await domainCode(workspaceMembers(credential, tenantId, memberListQuerySchema.parse({}), TEST_REQUEST))).toBe("not_found");
+      expect(await domainCode(workspaceAudit(credential, tenantId, EMPTY_FILTERS, {}, TEST_REQUEST))).toBe("not_found");
+    }
+    expect((await auditRows(tenantId)).map((r) => r.action)).not.toContain("platform.cross_view");
+    // An administrator: a workspace that does not exist, or an id that is not one, is not found either.
+    const admin = await platformAdmin();
+    for (const id of ["00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
+      expect(await domainCode(workspaceOverview(cred(admin), id, TEST_REQUEST))).toBe("not_found");
+      expect(await domainCode(workspaceMembers(cred(admin), id, memberListQuerySchema.parse({}), TEST_REQUEST))).toBe("not_found");
+      expect(await domainCode(workspaceAudit(cred(admin), id, EMPTY_FILTERS, {}, TEST_REQUEST))).toBe("not_found");
+    }
+    // The refused round trips left their connections usable, prepared statements and all.
+    for (let i = 0; i < 3; i++) {
+      expect((await listWorkspaces(cred(admin), { q: ws.tenant.slug })).rows.map((r) => r.id)).toEqual([tenantId]);
+      expect((await workspaceOverview(cred(admin), tenantId, TEST_REQUEST)).tenant.id).toBe(tenantId);
+    }
   });
 });

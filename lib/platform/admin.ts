@@ -1,16 +1,25 @@
 import "server-only";
 import { z } from "zod";
-import { single, sql, type TransactionSettings, type Tx } from "@/lib/db";
+import { single, sql, type Read, type TransactionSettings, type Tx } from "@/lib/db";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { lifecycleRefusal } from "@/lib/tenant-status";
 import { withCrossView, withPlatformAdmin, type Credential, type CrossViewVisit, type RequestInfo, type SignedInUser } from "@/lib/tenancy";
 import { emailSchema, slugify, slugSchema, tenantNameSchema, uuidSchema } from "@/lib/validation";
-import { AUDIT_PAGE_SETTINGS, describeAuditEvent, listAuditEvents, type AuditCursor, type AuditFilters, type AuditPage } from "@/lib/audit";
-import { getMembersPage, type MemberListQuery, type MembersPage } from "@/lib/members";
+import {
+  AUDIT_PAGE_SETTINGS,
+  auditPageRead,
+  auditPageStatements,
+  describeAuditEvent,
+  listAuditEvents,
+  type AuditCursor,
+  type AuditFilters,
+  type AuditPage,
+} from "@/lib/audit";
+import { membersPage, type MemberListQuery, type MembersPage } from "@/lib/members";
 import type { CrossViewArea } from "./definition";
-import { readPlans } from "./plans";
-import { measureUsage } from "./usage";
+import { plansColumn } from "./plans";
+import { usageColumn, usageFrom } from "./usage";
 
 // The platform administrators' console (seeds 001, 002): the directory of
 // every workspace, one workspace's page (a cross-view visit, recorded in its
@@ -70,24 +79,60 @@ export async function isPlatformAdmin(credential: Credential | null): Promise<bo
   return rows[0]?.admin === true;
 }
 
-/** One page of the directory, newest first, and the cursor of the next page (null at the end). */
+/** A time read out of JSON (json_build_object writes it as text), back to the Date pg gives. */
+const dateOrNull = (v: string | null) => (v === null ? null : new Date(v));
+
+/** A directory row as JSON carries it: its times as text. */
+type DirectoryJson = Omit<DirectoryRow, "createdAt" | "lastActivityAt"> & { createdAt: string; lastActivityAt: string | null };
+
+export interface Directory {
+  rows: DirectoryRow[];
+  /** The cursor of the next page (null at the end). */
+  next: string | null;
+  plans: PlanRow[];
+}
+
+/**
+ * The directory page's one statement: a page of workspaces under the filters
+ * (app_platform_tenants, which checks the administrator again) and every
+ * plan, each a JSON array.
+ */
+export function directoryRead(filters: DirectoryFilters, pageSize = DIRECTORY_PAGE_SIZE): Read<Directory, { rows: DirectoryJson[]; plans: PlanRow[] }> {
+  const after = filters.after ? CURSOR.exec(filters.after) : null;
+  return {
+    statement: sql`
+      SELECT
+        (SELECT coalesce(json_agg(json_build_object(
+                  'id', t.id, 'name', t.name, 'slug', t.slug, 'status', t.status, 'planId', t.plan_id, 'createdAt', t.created_at,
+                  'memberCount', t.member_count, 'lastActivityAt', t.last_activity_at) ORDER BY t.n), '[]')
+           FROM app_platform_tenants(${filters.q ?? null}, ${filters.status ?? null}::tenant_status, ${filters.plan ?? null},
+                                     ${after?.[1] ?? null}::timestamptz, ${after?.[2] ?? null}::uuid, ${pageSize + 1})
+                WITH ORDINALITY AS t(id, name, slug, status, plan_id, created_at, member_count, last_activity_at, n)) AS rows,
+        ${plansColumn} AS plans`,
+    result([row]) {
+      const rows = (row?.rows ?? []).map(
+        (r): DirectoryRow => ({ ...r, createdAt: new Date(r.createdAt), lastActivityAt: dateOrNull(r.lastActivityAt) }),
+      );
+      const page = rows.slice(0, pageSize);
+      const last = page.at(-1);
+      const next = rows.length > pageSize && last ? `${last.createdAt.toISOString()}_${last.id}` : null;
+      return { rows: page, next, plans: row?.plans ?? [] };
+    },
+  };
+}
+
+/**
+ * One page of the directory, newest first, the cursor of the next page (null
+ * at the end) and every plan: one transaction in one round trip (BEGIN, the
+ * entry, directoryRead's statement, COMMIT).
+ */
 export async function listWorkspaces(
   credential: Credential | null,
   filters: DirectoryFilters,
   pageSize = DIRECTORY_PAGE_SIZE,
-): Promise<{ admin: SignedInUser; rows: DirectoryRow[]; next: string | null; plans: PlanRow[] }> {
-  const after = filters.after ? CURSOR.exec(filters.after) : null;
-  return withPlatformAdmin(credential, async (tx, admin) => {
-    const rows = await tx.query<DirectoryRow>(sql`
-      SELECT id, name, slug, status, plan_id AS "planId", created_at AS "createdAt", member_count AS "memberCount",
-             last_activity_at AS "lastActivityAt"
-        FROM app_platform_tenants(${filters.q ?? null}, ${filters.status ?? null}::tenant_status, ${filters.plan ?? null},
-                                  ${after?.[1] ?? null}::timestamptz, ${after?.[2] ?? null}::uuid, ${pageSize + 1})`);
-    const page = rows.slice(0, pageSize);
-    const last = page.at(-1);
-    const next = rows.length > pageSize && last ? `${last.createdAt.toISOString()}_${last.id}` : null;
-    return { admin, rows: page, next, plans: await readPlans(tx) };
-  });
+): Promise<{ admin: SignedInUser } & Directory> {
+  const { admin, data } = await withPlatformAdmin(credential, directoryRead(filters, pageSize));
+  return { admin, ...data };
 }
 
 export interface WorkspaceOverview {
@@ -113,83 +158,163 @@ export interface WorkspaceOverview {
 export const MEMBERS_SHOWN = 100;
 export const AUDIT_SHOWN = 50;
 
+type OverviewData = Omit<WorkspaceOverview, "visit">;
+
+interface OverviewJson {
+  tenant: {
+    id: string;
+    name: string;
+    slug: string;
+    status: TenantStatus;
+    planId: string;
+    createdAt: string;
+    blockedAt: string | null;
+    deletedAt: string | null;
+    purgeRequestedAt: string | null;
+  } | null;
+  plans: PlanRow[];
+  members: Array<{ userId: string; email: string; name: string | null; role: string; joinedAt: string }>;
+  audit: Array<{ id: string; createdAt: string; actorEmail: string | null; action: string; metadata: unknown }>;
+  usage: Array<string | null>;
+}
+
+/**
+ * The workspace page's one statement, read in the cross-view of `tenantId`:
+ * its row, every plan, its usage, its first members and its latest audit
+ * events (the visit's own among them), each a column of one row.
+ */
+export function workspaceOverviewRead(tenantId: string): Read<OverviewData, OverviewJson> {
+  const tenant = sql`${tenantId}::uuid`;
+  return {
+    statement: sql`
+      SELECT
+        (SELECT json_build_object(
+                  'id', t.id, 'name', t.name, 'slug', t.slug, 'status', t.status, 'planId', t.plan_id, 'createdAt', t.created_at,
+                  'blockedAt', t.blocked_at, 'deletedAt', t.deleted_at, 'purgeRequestedAt', t.purge_requested_at)
+           FROM tenants t WHERE t.id = ${tenant}) AS tenant,
+        ${plansColumn} AS plans,
+        ${usageColumn(tenant)} AS usage,
+        (SELECT coalesce(json_agg(json_build_object('userId', m.user_id, 'email', m.email, 'name', m.name, 'role', m.role, 'joinedAt', m.created_at)
+                                  ORDER BY m.created_at, m.user_id), '[]')
+           FROM (SELECT u.id AS user_id, u.email, u.name, tm.role, tm.created_at
+                   FROM tenant_members tm JOIN users u ON u.id = tm.user_id
+                  WHERE tm.tenant_id = ${tenant}
+                  ORDER BY tm.created_at, u.id LIMIT ${MEMBERS_SHOWN}) m) AS members,
+        (SELECT coalesce(json_agg(json_build_object('id', l.id::text, 'createdAt', l.created_at, 'actorEmail', l.actor_email, 'action', l.action,
+                                                    'metadata', l.metadata)
+                                  ORDER BY l.created_at DESC, l.id DESC), '[]')
+           FROM (SELECT id, created_at, actor_email, action, metadata FROM audit_log WHERE tenant_id = ${tenant}
+                  ORDER BY created_at DESC, id DESC LIMIT ${AUDIT_SHOWN}) l) AS audit`,
+    result([row]) {
+      if (!row?.tenant) throw new DomainError("not_found", "Not found.");
+      const t = row.tenant;
+      const plans = row.plans;
+      return {
+        tenant: {
+          ...t,
+          createdAt: new Date(t.createdAt),
+          blockedAt: dateOrNull(t.blockedAt),
+          deletedAt: dateOrNull(t.deletedAt),
+          purgeRequestedAt: dateOrNull(t.purgeRequestedAt),
+        },
+        plan: plans.find((p) => p.id === t.planId) ?? null,
+        plans,
+        usage: usageFrom(row.usage),
+        members: row.members.map((m) => ({ ...m, joinedAt: new Date(m.joinedAt) })),
+        audit: row.audit.map((e) => ({
+          id: e.id,
+          createdAt: new Date(e.createdAt),
+          actorEmail: e.actorEmail,
+          action: e.action,
+          sentence: describeAuditEvent(e.action, e.metadata),
+        })),
+      };
+    },
+  };
+}
+
 /**
  * A workspace's page for the platform: a cross-view visit ("overview"),
  * written into its audit log, reading its row, usage, first members and
- * latest audit events under row-level security, read-only.
+ * latest audit events under row-level security, read-only — one transaction
+ * in one round trip (BEGIN, the entry, workspaceOverviewRead's statement,
+ * COMMIT).
  */
 export async function workspaceOverview(credential: Credential | null, tenantId: string, request: RequestInfo): Promise<WorkspaceOverview> {
-  if (!uuidSchema("").safeParse(tenantId).success) throw new DomainError("not_found", "Not found.");
-  return crossView(credential, tenantId, "overview", request, async (tx, visit) => {
-    const tenant = await tx.one<WorkspaceOverview["tenant"]>(sql`
-      SELECT id, name, slug, status, plan_id AS "planId", created_at AS "createdAt", blocked_at AS "blockedAt",
-             deleted_at AS "deletedAt", purge_requested_at AS "purgeRequestedAt"
-        FROM tenants WHERE id = ${tenantId}::uuid`);
-    if (!tenant) throw new DomainError("not_found", "Not found.");
-    const plans = await readPlans(tx);
-    const members = await tx.query<WorkspaceOverview["members"][number]>(sql`
-      SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
-        FROM tenant_members m JOIN users u ON u.id = m.user_id
-       WHERE m.tenant_id = ${tenantId}::uuid
-       ORDER BY m.created_at, u.id LIMIT ${MEMBERS_SHOWN}`);
-    const events = await tx.query<{ id: string; createdAt: Date; actorEmail: string | null; action: string; metadata: unknown }>(sql`
-      SELECT id::text, created_at AS "createdAt", actor_email AS "actorEmail", action, metadata
-        FROM audit_log WHERE tenant_id = ${tenantId}::uuid
-       ORDER BY created_at DESC, id DESC LIMIT ${AUDIT_SHOWN}`);
-    return {
-      visit,
-      tenant,
-      plan: plans.find((p) => p.id === tenant.planId) ?? null,
-      plans,
-      usage: await measureUsage(tx, tenantId),
-      members,
-      audit: events.map((e) => ({ id: e.id, createdAt: e.createdAt, actorEmail: e.actorEmail, action: e.action, sentence: describeAuditEvent(e.action, e.metadata) })),
-    };
-  });
+  const { visit, data } = await crossView(credential, tenantId, "overview", request, workspaceOverviewRead(tenantId));
+  return { visit, ...data };
 }
 
-/** A cross-view visit of one area of a workspace (see withCrossView); `fn` reads, read-only. */
+/**
+ * A cross-view visit of one area of a workspace (see withCrossView): `fn`
+ * reads, read-only; or, for a page that reads with one statement, a Read
+ * sent with the entry (one round trip), answered with the visit and its data.
+ */
+export function crossView<T>(
+  credential: Credential | null,
+  tenantId: string,
+  area: CrossViewArea,
+  request: RequestInfo,
+  read: Read<T>,
+  settings?: TransactionSettings,
+): Promise<{ visit: CrossViewVisit; data: T }>;
 export function crossView<T>(
   credential: Credential | null,
   tenantId: string,
   area: CrossViewArea,
   request: RequestInfo,
   fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
+  settings?: TransactionSettings,
+): Promise<T>;
+export function crossView<T>(
+  credential: Credential | null,
+  tenantId: string,
+  area: CrossViewArea,
+  request: RequestInfo,
+  load: ((tx: Tx, visit: CrossViewVisit) => Promise<T>) | Read<T>,
   settings: TransactionSettings = {},
-): Promise<T> {
+): Promise<T | { visit: CrossViewVisit; data: T }> {
   if (!uuidSchema("").safeParse(tenantId).success) return Promise.reject(new DomainError("not_found", "Not found."));
-  return withCrossView(credential, tenantId, area, request, fn, settings);
+  return typeof load === "function"
+    ? withCrossView(credential, tenantId, area, request, load, settings)
+    : withCrossView(credential, tenantId, area, request, load, settings);
 }
 
-/** Every member of a workspace, a page at a time (the members page's own query), as a cross-view visit ("members"). */
-export function workspaceMembers(
+/**
+ * Every member of a workspace, a page at a time (the members page's own
+ * statement, membersPage), as a cross-view visit ("members"): one
+ * transaction in one round trip.
+ */
+export async function workspaceMembers(
   credential: Credential | null,
   tenantId: string,
   query: MemberListQuery,
   request: RequestInfo,
 ): Promise<{ visit: CrossViewVisit; page: MembersPage }> {
-  return crossView(credential, tenantId, "members", request, async (tx, visit) => ({ visit, page: await getMembersPage(tx, { tenantId }, query) }));
+  const { visit, data } = await crossView(credential, tenantId, "members", request, membersPage(query, sql`${tenantId}::uuid`));
+  return { visit, page: data };
 }
 
 /**
  * A page of a workspace's audit log under the audit page's filters and keyset
  * cursors, as a cross-view visit ("audit"): the page shows its own visit.
+ * Without a search the page is one statement, sent with the entry (one
+ * round trip: BEGIN, the entry, the page, COMMIT); a search first asks for
+ * its rarest word (auditPageStatements), one statement more.
  */
-export function workspaceAudit(
+export async function workspaceAudit(
   credential: Credential | null,
   tenantId: string,
   filters: AuditFilters,
   position: { after?: AuditCursor; before?: AuditCursor },
   request: RequestInfo,
 ): Promise<{ visit: CrossViewVisit; page: AuditPage }> {
-  return crossView(
-    credential,
-    tenantId,
-    "audit",
-    request,
-    async (tx, visit) => ({ visit, page: await listAuditEvents(tx, { tenantId }, filters, position) }),
-    AUDIT_PAGE_SETTINGS,
-  );
+  if (auditPageStatements(filters) !== 1) {
+    const read = async (tx: Tx, visit: CrossViewVisit) => ({ visit, page: await listAuditEvents(tx, { tenantId }, filters, position) });
+    return crossView(credential, tenantId, "audit", request, read, AUDIT_PAGE_SETTINGS);
+  }
+  const { visit, data } = await crossView(credential, tenantId, "audit", request, auditPageRead(filters, position), AUDIT_PAGE_SETTINGS);
+  return { visit, page: data };
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { sql, type Tx } from "@/lib/db";
-import { withPlatformAdmin, type Credential } from "@/lib/tenancy";
+import { runRead, sql, type Read, type Tx } from "@/lib/db";
+import { withPlatformAdmin, type Credential, type SignedInUser } from "@/lib/tenancy";
 import { lifecycleRefusal } from "@/lib/tenant-status";
 import { uuidSchema } from "@/lib/validation";
 import type { PlanRow } from "./admin";
@@ -64,14 +64,34 @@ export async function setWorkspacePlan(credential: Credential | null, input: z.o
   }
 }
 
+/**
+ * Every plan, in their order, as one JSON array (plans are reference data
+ * every role reads): a column of a page's one statement.
+ */
+export const plansColumn = sql`(
+  SELECT coalesce(json_agg(json_build_object(
+           'id', id, 'name', name, 'seats', seats, 'apiKeys', api_keys, 'childWorkspaces', child_workspaces,
+           'auditRetentionDays', audit_retention_days, 'exportAllowed', export_allowed, 'isDefault', is_default)
+           ORDER BY position, id), '[]')
+    FROM plans)`;
+
+/** Every plan, in their order, in one statement. */
+export const plansRead: Read<PlanRow[], { plans: PlanRow[] }> = {
+  statement: sql`SELECT ${plansColumn} AS plans`,
+  result: ([row]) => row?.plans ?? [],
+};
+
+/** The plans page and the new-workspace page: the administrator and every plan, in one transaction of one round trip. */
+export async function plansPage(credential: Credential | null): Promise<{ admin: SignedInUser; plans: PlanRow[] }> {
+  const { admin, data } = await withPlatformAdmin(credential, plansRead);
+  return { admin, plans: data };
+}
+
 /** Every plan, in their order (plans are reference data every role reads). */
 export async function listPlans(credential: Credential | null): Promise<PlanRow[]> {
-  return withPlatformAdmin(credential, (tx) => readPlans(tx));
+  return (await plansPage(credential)).plans;
 }
 
 export function readPlans(tx: Tx): Promise<PlanRow[]> {
-  return tx.query<PlanRow>(sql`
-    SELECT id, name, seats, api_keys AS "apiKeys", child_workspaces AS "childWorkspaces",
-           audit_retention_days AS "auditRetentionDays", export_allowed AS "exportAllowed", is_default AS "isDefault"
-      FROM plans ORDER BY position, id`);
+  return runRead(tx, plansRead);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { transaction, type TransactionSettings, type Tx } from "@/lib/db";
+import { enterThenRead, transaction, type Read, type TransactionSettings, type Tx } from "@/lib/db";
 import { DomainError, findPgError } from "@/lib/errors";
 import type { Credential, RequestInfo, SignedInUser } from "./resolve";
 
@@ -24,26 +24,44 @@ async function entering<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+type PlatformEntered = { user_id: string; email: string; name: string | null };
+
 /**
  * Runs `fn` as a platform administrator (app_enter_platform): the context is
  * the administrator alone, in no tenant. Row-level security gives them no
  * more than any user; the directory and the changes are app_platform_*
  * functions, which check the mode and the flag again.
+ *
+ * A page that reads with one statement passes it as a Read instead: BEGIN,
+ * the entry, the statement and the COMMIT go in one write (enterThenRead),
+ * and the answer is the administrator and what the rows became. The
+ * statement runs only if the entry admitted the caller (a refused entry
+ * fails the transaction, and Postgres skips the rest of the write).
  */
-export function withPlatformAdmin<T>(credential: Credential | null, fn: (tx: Tx, admin: SignedInUser) => Promise<T>): Promise<T> {
+export function withPlatformAdmin<T>(credential: Credential | null, read: Read<T>): Promise<{ admin: SignedInUser; data: T }>;
+export function withPlatformAdmin<T>(credential: Credential | null, fn: (tx: Tx, admin: SignedInUser) => Promise<T>): Promise<T>;
+export function withPlatformAdmin<T>(
+  credential: Credential | null,
+  load: ((tx: Tx, admin: SignedInUser) => Promise<T>) | Read<T>,
+): Promise<T | { admin: SignedInUser; data: T }> {
   if (!credential) return Promise.reject(new DomainError("not_found", PLATFORM_NOT_FOUND));
-  return entering(() =>
-    transaction<{ user_id: string; email: string; name: string | null }, T>(
-      (literal) => `SELECT * FROM app_enter_platform(${literal(credential.token)})`,
-      (tx, entered) => fn(tx, { id: entered.user_id, email: entered.email, name: entered.name }),
-    ),
-  );
+  const entry = (literal: (value: string | null) => string) => `SELECT * FROM app_enter_platform(${literal(credential.token)})`;
+  const adminOf = (entered: PlatformEntered): SignedInUser => ({ id: entered.user_id, email: entered.email, name: entered.name });
+  if (typeof load !== "function") {
+    return entering(async () => {
+      const { entered, rows } = await enterThenRead<PlatformEntered, object>(entry, load.statement);
+      return { admin: adminOf(entered), data: load.result(rows) };
+    });
+  }
+  return entering(() => transaction<PlatformEntered, T>(entry, (tx, entered) => load(tx, adminOf(entered))));
 }
 
 export interface CrossViewVisit {
   admin: SignedInUser;
   tenant: { id: string; name: string; slug: string; status: "active" | "blocked" | "deleted" };
 }
+
+type CrossViewEntered = { user_id: string; email: string; name: string | null; tenant_name: string; tenant_slug: string; tenant_status: CrossViewVisit["tenant"]["status"] };
 
 /**
  * Runs `fn` reading one workspace as a platform administrator, read-only
@@ -52,27 +70,49 @@ export interface CrossViewVisit {
  * viewed ("members", "overview") — then signs a context with the tenant and
  * no user or role: the cross-view policies admit reads of its rows, and every
  * write is refused by row-level security.
+ *
+ * A page that reads with one statement passes it as a Read instead: BEGIN,
+ * the entry (the visit written), the statement and the COMMIT go in one
+ * write (enterThenRead); the answer is the visit and what the rows became.
+ * The statement sees the visit the entry wrote, and runs only if the entry
+ * admitted the caller.
  */
 export function withCrossView<T>(
   credential: Credential | null,
   tenantId: string,
   area: string,
   request: RequestInfo,
+  read: Read<T>,
+  settings?: TransactionSettings,
+): Promise<{ visit: CrossViewVisit; data: T }>;
+export function withCrossView<T>(
+  credential: Credential | null,
+  tenantId: string,
+  area: string,
+  request: RequestInfo,
   fn: (tx: Tx, visit: CrossViewVisit) => Promise<T>,
+  settings?: TransactionSettings,
+): Promise<T>;
+export function withCrossView<T>(
+  credential: Credential | null,
+  tenantId: string,
+  area: string,
+  request: RequestInfo,
+  load: ((tx: Tx, visit: CrossViewVisit) => Promise<T>) | Read<T>,
   settings: TransactionSettings = {},
-): Promise<T> {
+): Promise<T | { visit: CrossViewVisit; data: T }> {
   if (!credential) return Promise.reject(new DomainError("not_found", PLATFORM_NOT_FOUND));
-  type Entered = { user_id: string; email: string; name: string | null; tenant_name: string; tenant_slug: string; tenant_status: CrossViewVisit["tenant"]["status"] };
-  return entering(() =>
-    transaction<Entered, T>(
-      (literal) =>
-        `SELECT * FROM app_enter_cross_view(${literal(credential.token)}, ${literal(tenantId)}::uuid, ${literal(area)}, ${literal(request.ip)}, ${literal(request.userAgent)})`,
-      (tx, e) =>
-        fn(tx, {
-          admin: { id: e.user_id, email: e.email, name: e.name },
-          tenant: { id: tenantId, name: e.tenant_name, slug: e.tenant_slug, status: e.tenant_status },
-        }),
-      { settings },
-    ),
-  );
+  const entry = (literal: (value: string | null) => string) =>
+    `SELECT * FROM app_enter_cross_view(${literal(credential.token)}, ${literal(tenantId)}::uuid, ${literal(area)}, ${literal(request.ip)}, ${literal(request.userAgent)})`;
+  const visitOf = (e: CrossViewEntered): CrossViewVisit => ({
+    admin: { id: e.user_id, email: e.email, name: e.name },
+    tenant: { id: tenantId, name: e.tenant_name, slug: e.tenant_slug, status: e.tenant_status },
+  });
+  if (typeof load !== "function") {
+    return entering(async () => {
+      const { entered, rows } = await enterThenRead<CrossViewEntered, object>(entry, load.statement, { settings });
+      return { visit: visitOf(entered), data: load.result(rows) };
+    });
+  }
+  return entering(() => transaction<CrossViewEntered, T>(entry, (tx, e) => load(tx, visitOf(e)), { settings }));
 }

@@ -2,17 +2,13 @@ import { AdminShell } from "@/components/platform/admin-shell";
 import { CreateWorkspaceForForm } from "@/components/platform/create-workspace-for-form";
 import { Card } from "@/components/ui";
 import { platformPage } from "@/lib/platform/guard";
-import { listPlans } from "@/lib/platform/plans";
-import { withPlatformAdmin } from "@/lib/tenancy";
+import { plansPage } from "@/lib/platform/plans";
 
 // No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
 /** Creates a workspace for a named first owner. */
 export default async function NewWorkspacePage() {
-  const { admin, plans } = await platformPage(async (credential) => ({
-    admin: await withPlatformAdmin(credential, async (_tx, a) => a),
-    plans: await listPlans(credential),
-  }));
+  const { admin, plans } = await platformPage((credential) => plansPage(credential));
   return (
     <AdminShell adminEmail={admin.email}>
       <div>
