@@ -3,7 +3,10 @@
 // - the main workspace the load is measured on: 50 members, 14 pending
 //   invitations, 3,000 audit events; its owner also belongs to three others;
 // - at scale (unless --no-scale): a workspace of 10,000 members with its own
-//   audit log, and a user who belongs to 500 workspaces.
+//   audit log, and a user who belongs to 500 workspaces;
+// - the viewers of the pages no workspace member sees (the page counts,
+//   seedViewers): a platform administrator, a user of no workspace and a
+//   member of a suspended workspace.
 // Users are written here in bulk; sessions only through createBenchSession
 // (bench/lib.ts).
 import pg from "pg";
@@ -30,6 +33,13 @@ const AGENTS = [
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
   "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
 ];
+/**
+ * A deterministic UUID from `text` (SQL) that is a valid version-4 one, as
+ * gen_random_uuid() makes: an md5 with its version and variant digits set.
+ * The app checks ids it is given in a URL as RFC 9562 UUIDs (the /admin
+ * workspace pages answer 404 to anything else), which a bare md5 is not.
+ */
+const uuidOf = (text: string) => `overlay(overlay(md5(${text}) placing '4' from 13 for 1) placing '8' from 17 for 1)::uuid`;
 const arr = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(",")}]`;
 
 /** The scale scenarios' sizes: the members of one workspace, the workspaces of one user, the audit log of the big workspace. */
@@ -63,6 +73,7 @@ export interface ScaleSeeded {
 
 export interface SeedResult {
   main: Seeded;
+  viewers: ViewersSeeded;
   scale: ScaleSeeded | null;
   /** audit_log rows in the whole database. */
   auditRows: number;
@@ -81,16 +92,84 @@ export async function seed(ownerUrl: string, scale: ScaleSize | null): Promise<S
       throw new Error("Seeding needs a superuser DATABASE_URL (row-level security is forced on the tables); unset DATABASE_URL to use an embedded Postgres.");
     }
     const main = await seedMain(client);
+    const viewers = await seedViewers(client);
     const scaled = scale ? await seedScale(client, scale) : null;
     await client.query("VACUUM ANALYZE");
     const rows = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log");
-    return { main, scale: scaled, auditRows: rows.rows[0]!.n };
+    return { main, viewers, scale: scaled, auditRows: rows.rows[0]!.n };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
     await client.end();
   }
+}
+
+export const ADMIN_EMAIL = "platform.admin@pages-bench.example";
+export const NEWCOMER_EMAIL = "newcomer@pages-bench.example";
+export const SUSPENDED_EMAIL = "suspended.member@pages-bench.example";
+export const SUSPENDED_TENANT_NAME = "Suspended Pages Bench";
+const SUSPENDED_TENANT_SLUG = "suspended-pages-bench";
+/** The workspace (of the main owner's other three) that invites the newcomer. */
+export const NEWCOMER_INVITED_TO = "Globex Research";
+
+/** Who views the pages that are not a workspace member's (bench/pages.ts's page counts). */
+export interface ViewersSeeded {
+  /** A platform administrator (users.is_platform_admin), member of no workspace: the /admin pages. */
+  adminId: string;
+  /** A user of no workspace, with one pending invitation (to NEWCOMER_INVITED_TO): /app/onboarding. */
+  newcomerId: string;
+  /** The owner of a suspended workspace and nothing else, whose cookie names it: /app/suspended. */
+  suspendedUserId: string;
+  suspendedTenantId: string;
+}
+
+/**
+ * The viewers of the pages no member of a workspace sees, touching none of
+ * the rows the measured pages read: three users of their own, a workspace of
+ * its own that the platform has suspended (its owner is the third user), and
+ * one invitation for the newcomer into one of the main owner's other
+ * workspaces (not the main one, whose pending invitations the members page
+ * shows). The main owner is no administrator: that would change their profile.
+ */
+async function seedViewers(client: pg.Client): Promise<ViewersSeeded> {
+  const admin = `md5('pages-admin-user')::uuid`;
+  const newcomer = `md5('pages-newcomer-user')::uuid`;
+  const suspended = `md5('pages-suspended-user')::uuid`;
+  const suspendedTenant = uuidOf(`'pages-suspended-tenant'`);
+  await client.query(
+    `INSERT INTO users (id, name, email, email_verified, is_platform_admin, created_at)
+     VALUES (${admin}, 'Platform Admin', $1, now(), true, now() - interval '500 days'),
+            (${newcomer}, 'New Comer', $2, now(), false, now() - interval '1 day'),
+            (${suspended}, 'Suspended Owner', $3, now(), false, now() - interval '300 days')`,
+    [ADMIN_EMAIL, NEWCOMER_EMAIL, SUSPENDED_EMAIL],
+  );
+  await client.query(
+    `INSERT INTO tenants (id, name, slug, status, blocked_at, created_at)
+     VALUES (${suspendedTenant}, $1, $2, 'blocked', now() - interval '2 days', now() - interval '300 days')`,
+    [SUSPENDED_TENANT_NAME, SUSPENDED_TENANT_SLUG],
+  );
+  await client.query(`INSERT INTO tenant_members (tenant_id, user_id, role, created_at) VALUES (${suspendedTenant}, ${suspended}, 'owner', now() - interval '300 days')`);
+  await client.query(`UPDATE users SET last_tenant_id = ${suspendedTenant} WHERE id = ${suspended}`);
+  // Invited by that workspace's owner (seedMain: user members + 1 owns the first of the others).
+  await client.query(
+    `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, invited_by, inviter_name, created_at)
+     SELECT t.id, $1, 'member', encode(sha256(convert_to('pages-newcomer-invitation', 'UTF8')), 'hex'), 'pending',
+            now() + interval '6 days', m.user_id, u.name, now() - interval '1 day'
+       FROM tenants t JOIN tenant_members m ON m.tenant_id = t.id AND m.role = 'owner' JOIN users u ON u.id = m.user_id
+      WHERE t.name = $2
+      LIMIT 1`,
+    [NEWCOMER_EMAIL, NEWCOMER_INVITED_TO],
+  );
+  const [row] = (
+    await client.query<{ admin_id: string; newcomer_id: string; suspended_user_id: string; suspended_tenant_id: string; invitations: number }>(
+      `SELECT ${admin} AS admin_id, ${newcomer} AS newcomer_id, ${suspended} AS suspended_user_id, ${suspendedTenant} AS suspended_tenant_id,
+              (SELECT count(*)::int FROM tenant_invitations WHERE email = $1 AND status = 'pending') AS invitations`,
+      [NEWCOMER_EMAIL],
+    )
+  ).rows;
+  if (!row || row.invitations !== 1) throw new Error(`Seeding left the newcomer ${row?.invitations ?? 0} invitations, not 1.`);
+  return { adminId: row.admin_id, newcomerId: row.newcomer_id, suspendedUserId: row.suspended_user_id, suspendedTenantId: row.suspended_tenant_id };
 }
 
 /**
@@ -191,7 +270,8 @@ async function seedScale(client: pg.Client, size: ScaleSize): Promise<ScaleSeede
  * the bench user also belongs to (the workspace switcher lists them).
  */
 async function seedMain(client: pg.Client): Promise<Seeded> {
-  const tenantId = (i: number | string) => `md5('pages-tenant-' || (${i}))::uuid`;
+  // Valid UUIDs: the /admin pages name the main workspace by its id.
+  const tenantId = (i: number | string) => uuidOf(`'pages-tenant-' || (${i})`);
   const userId = (k: number | string) => `md5('pages-user-' || (${k}))::uuid`;
   await client.query("SELECT setseed(0.20261125)");
   await client.query(

@@ -1,4 +1,4 @@
-// npm run bench:pages [-- --duration=15] [--connections=32] [--rounds=2] [--no-scale] [--help]
+// npm run bench:pages [-- --duration=15] [--connections=32] [--rounds=2] [--no-scale] [--counts-only] [--help]
 //
 // The signed-in pages under load, measured against the baseline app
 // (bench/baseline: a minimal Next.js page, its 30 KB table from constants or
@@ -17,19 +17,29 @@
 // action's call, posted as the browser posts it), and the audit page of the
 // big workspace: server time per request (timed inside the server, one request
 // at a time; p50/p95), statements and transactions per view, and req/s under
-// the same load.
+// the same load. Last, without load: one view of every signed-in page of
+// the app (the workspace pages as the main workspace's owner, the user's
+// pages, /app/onboarding as a user of no workspace, /app/suspended as the
+// owner of a suspended workspace, the /admin pages as a platform
+// administrator): its HTTP status, statements, transactions and round trips,
+// counted by the same preload, against issue 10's ≤ 1 transaction and ≤ 4
+// statements. --counts-only runs that section alone (the app's build and
+// server and the seed, no baseline, no load, no scale): about a minute once
+// the app is built.
 //
 // Targets (issue 10): /app/dashboard ≥ 0.75 × the plain page's req/s,
 // /app/settings and /app/audit ≥ 0.6 ×; the app server's peak RSS < 300 MB
-// under the load; ≤ 1 transaction and ≤ 4 statements per signed-in view; at
-// scale, p95 < 50 ms for the members page and the switcher with the same
-// transaction count, and the audit page keeping its targets.
+// under the load; ≤ 1 transaction and ≤ 4 statements per signed-in view (the
+// loaded pages, and every signed-in page by the counts); at scale, p95 < 50
+// ms for the members page and the switcher with the same transaction count,
+// and the audit page keeping its targets.
 //
 // The app's database is `tenantry_bench_pages`, the baseline's `perfanchor`
-// (harness/setup.sql), both recreated on every run: on DATABASE_URL's server,
-// else on an embedded Postgres in .data/bench-pages-postgres that is deleted
-// again afterwards. Builds go to .next-bench-pages and
-// bench/baseline/.next-bench-baseline (reused while no source is newer).
+// (harness/setup.sql; none with --counts-only), both recreated on every run:
+// on DATABASE_URL's server, else on an embedded Postgres in
+// .data/bench-pages-postgres that is deleted again afterwards. Builds go to
+// .next-bench-pages and bench/baseline/.next-bench-baseline (reused while no
+// source is newer).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -42,7 +52,22 @@ import { prepareDatabase, type PreparedDatabase } from "../scripts/db/prepare";
 import { encodeActionArguments, formArguments, readServerActions } from "../scripts/server-action-build";
 import { buildBaseline, setUpBaselineDatabase, startBaselineServer } from "./baseline-app";
 import { buildNext, createBenchSession, log, ownerQuery, postgresCpuBetween, postgresCpuMicros, RESULTS_DIR, ROOT, RssSampler, seconds, runBench, startNextServer, SESSION_COOKIE, stoppers, table, type NextServer } from "./lib";
-import { BENCH_EMAIL, SCALE_OWNER_EMAIL, SCALE_TENANT_NAME, seed, SIZE, SWITCHER_EMAIL, TENANT_NAME, type ScaleSize, type SeedResult } from "./pages-seed";
+import {
+  ADMIN_EMAIL,
+  BENCH_EMAIL,
+  NEWCOMER_EMAIL,
+  NEWCOMER_INVITED_TO,
+  SCALE_OWNER_EMAIL,
+  SCALE_TENANT_NAME,
+  seed,
+  SIZE,
+  SUSPENDED_EMAIL,
+  SUSPENDED_TENANT_NAME,
+  SWITCHER_EMAIL,
+  TENANT_NAME,
+  type ScaleSize,
+  type SeedResult,
+} from "./pages-seed";
 import { probe, probeEnv } from "./server-probe";
 
 const DATABASE = "tenantry_bench_pages";
@@ -71,6 +96,9 @@ const USAGE = `npm run bench:pages [-- options]
   --scale-members=N       members of the big workspace (default 10000)
   --scale-memberships=N   workspaces of the switcher user (default 500)
   --scale-audit-events=N  audit events of the big workspace (default 100000)
+  --counts-only           only count one view of every signed-in page (statements, transactions,
+                          round trips; --probe requests each): the app's build, server and seed,
+                          no baseline app, no load, no scale scenarios
   --gzip                  send Accept-Encoding: gzip (default: uncompressed responses)
   --rebuild               rebuild both apps even if their builds are newer than the sources
   --help                  this text
@@ -83,7 +111,7 @@ Results: a Markdown report on stdout, and it and every measurement as JSON
 in bench/results/.`;
 
 const args = process.argv.slice(2);
-const KNOWN = new Set(["duration", "connections", "warmup", "rounds", "pause", "probe", "no-scale", "scale-requests", "scale-members", "scale-memberships", "scale-audit-events", "gzip", "rebuild", "help"]);
+const KNOWN = new Set(["duration", "connections", "warmup", "rounds", "pause", "probe", "no-scale", "counts-only", "scale-requests", "scale-members", "scale-memberships", "scale-audit-events", "gzip", "rebuild", "help"]);
 for (const arg of args) {
   const name = /^--([a-z-]+)(=|$)/.exec(arg)?.[1];
   if (!name || !KNOWN.has(name)) {
@@ -113,7 +141,9 @@ const ROUNDS = Math.round(option("rounds", 2, 1));
 const PAUSE = option("pause", 2, 0);
 const PROBE = Math.round(option("probe", 5, 1));
 const GZIP = flag("gzip");
-const SCALE: ScaleSize | null = flag("no-scale")
+/** Only the page counts: no baseline, no load, no scale. */
+const COUNTS_ONLY = flag("counts-only");
+const SCALE: ScaleSize | null = flag("no-scale") || COUNTS_ONLY
   ? null
   : {
       members: Math.round(option("scale-members", 10_000, 20)),
@@ -140,27 +170,29 @@ interface BenchDatabase extends PreparedDatabase {
   embedded: boolean;
   seeded: SeedResult;
   seedSeconds: number;
-  baselineUrl: string;
+  /** Null with --counts-only: no baseline app. */
+  baselineUrl: string | null;
 }
 
 async function setUpDatabases(): Promise<BenchDatabase> {
   const server = await resolvePostgres("bench-pages-postgres", false);
   stoppers.push(() => server.stop());
-  log(`Postgres: ${server.embedded ? `embedded (${server.dataDir}, removed afterwards)` : "DATABASE_URL's server"}, databases ${DATABASE} and perfanchor (recreated)`);
-  const baseline = await setUpBaselineDatabase(server.adminUrl);
+  log(`Postgres: ${server.embedded ? `embedded (${server.dataDir}, removed afterwards)` : "DATABASE_URL's server"}, database${COUNTS_ONLY ? ` ${DATABASE}` : `s ${DATABASE} and perfanchor`} (recreated)`);
+  const baseline = COUNTS_ONLY ? null : await setUpBaselineDatabase(server.adminUrl);
   const db = await prepareDatabase({ serverUrl: server.adminUrl, database: DATABASE, recreate: true });
   const started = performance.now();
   const seeded = await seed(db.ownerUrl, SCALE);
   const seedSeconds = seconds(started);
   const { main, scale } = seeded;
   log(`Seeded in ${seedSeconds.toFixed(1)} s: ${main.memberCount} members, ${main.pendingInvitations} pending invitations, ${main.auditEvents.toLocaleString("en")} audit events in “${TENANT_NAME}”.`);
+  log(`  For the page counts: a platform administrator (${ADMIN_EMAIL}), a user of no workspace (${NEWCOMER_EMAIL}), the owner of the suspended “${SUSPENDED_TENANT_NAME}” (${SUSPENDED_EMAIL}).`);
   if (scale) {
     log(
       `  At scale: ${scale.memberCount.toLocaleString("en")} members and ${scale.auditEvents.toLocaleString("en")} audit events in “${SCALE_TENANT_NAME}”; ` +
         `${scale.switcherTenantIds.length} workspaces for ${SWITCHER_EMAIL}.`,
     );
   }
-  return { ...db, embedded: server.embedded, seeded, seedSeconds, baselineUrl: baseline.appUrl };
+  return { ...db, embedded: server.embedded, seeded, seedSeconds, baselineUrl: baseline?.appUrl ?? null };
 }
 
 // ---------------------------------------------------------------------------
@@ -189,18 +221,25 @@ async function answers(url: string): Promise<void> {
   if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
 }
 
-async function startServers(db: BenchDatabase): Promise<Record<ServerName, Server>> {
-  const withRss = (name: ServerName, server: NextServer, probeFile: string): Server => {
-    const rss = new RssSampler(server.pid, 250);
-    rss.start();
-    return { ...server, name, probeFile, rss };
-  };
+const withRss = (name: ServerName, server: NextServer, probeFile: string): Server => {
+  const rss = new RssSampler(server.pid, 250);
+  rss.start();
+  return { ...server, name, probeFile, rss };
+};
+
+/** The app's server (all that --counts-only starts). */
+async function startApp(db: BenchDatabase): Promise<Server> {
   const appProbe = await probeEnv("app");
   // The API's rate limits would refuse a load test: lifted for the bench (the limiter still runs on every request).
   const app = await startNextServer({ distDir: DIST_DIR, db, env: { ...appProbe.env, API_RATE_LIMIT_PER_KEY: "100000000", API_RATE_LIMIT_PER_IP: "100000000" }, ready: (url) => answers(`${url}/api/health`) });
+  return withRss("app", app, appProbe.file);
+}
+
+async function startServers(db: BenchDatabase): Promise<Record<ServerName, Server>> {
+  const app = await startApp(db);
   const baselineProbe = await probeEnv("baseline");
-  const baseline = await startBaselineServer({ appUrl: db.baselineUrl, poolSize: POOL_SIZE, env: baselineProbe.env, ready: (url) => answers(`${url}/static`) });
-  return { app: withRss("app", app, appProbe.file), baseline: withRss("baseline", baseline, baselineProbe.file) };
+  const baseline = await startBaselineServer({ appUrl: db.baselineUrl!, poolSize: POOL_SIZE, env: baselineProbe.env, ready: (url) => answers(`${url}/static`) });
+  return { app, baseline: withRss("baseline", baseline, baselineProbe.file) };
 }
 
 interface Response {
@@ -228,8 +267,13 @@ function send(url: string, headers: Record<string, string>, agent: http.Agent | 
 // ---------------------------------------------------------------------------
 // The pages
 // ---------------------------------------------------------------------------
-/** Who a page is viewed as: the main workspace's owner, the big workspace's owner, the user of many workspaces. */
-type Viewer = "main" | "scaleOwner" | "switcher" | "apiKey";
+/**
+ * Who a page is viewed as: the main workspace's owner, the big workspace's
+ * owner, the user of many workspaces, the main owner's API key; for the page
+ * counts also a user of no workspace, the owner of a suspended workspace
+ * (their tenant cookie naming it) and a platform administrator.
+ */
+type Viewer = "main" | "scaleOwner" | "switcher" | "apiKey" | "newcomer" | "suspended" | "admin";
 
 interface Page {
   key: string;
@@ -498,6 +542,160 @@ const SCALE_PAGES: ScalePage[] = [
   },
 ];
 
+// ---------------------------------------------------------------------------
+// Every signed-in page, one view each (counted, not loaded)
+// ---------------------------------------------------------------------------
+interface CountPage extends Page {
+  /** The workspace's pages, the user's own, the platform's console. */
+  group: "workspace" | "user" | "platform";
+}
+
+/** A search of the audit log: a word that is in the main workspace's events (the invited addresses' last names). */
+const AUDIT_SEARCH = "hopper";
+/**
+ * The confirmation link's parameters as the transfer's email writes them
+ * (lib/transfer): the page checks their shape and renders the confirm button
+ * without reading the transfer, which the button's action checks; no
+ * transfer is seeded (one would change /app/settings/transfer).
+ */
+const CONFIRM_QUERY = `tenant={tenant}&transfer=3f1c9d2e-7a44-4c1b-9e3a-2b8d6f0a1c37&token=bench-confirmation-token-of-a-link-0001`;
+
+const VIEWER_TEXT: Partial<Record<Viewer, string>> = {
+  main: `owner of “${TENANT_NAME}”`,
+  newcomer: `user of no workspace (1 invitation)`,
+  suspended: `owner of “${SUSPENDED_TENANT_NAME}” (suspended)`,
+  admin: "platform administrator",
+};
+
+/** The page is the workspace shell around the main workspace, signed in as its owner, plus `marks` (what → text in the page). */
+function workspacePage(marks: Record<string, string>): CountPage["check"] {
+  return (html) => {
+    const problems: string[] = [];
+    signedInChecks(html, problems, BENCH_EMAIL, TENANT_NAME);
+    for (const [what, text] of Object.entries(marks)) need(problems, html.includes(text), what);
+    return problems;
+  };
+}
+
+/** The page contains each of `marks` (what → text). */
+function contains(marks: Record<string, string>): CountPage["check"] {
+  return (html) => Object.entries(marks).flatMap(([what, text]) => (html.includes(text) ? [] : [what]));
+}
+
+const adminPage = (marks: Record<string, string>) => contains({ [`the console's header with ${ADMIN_EMAIL}`]: ADMIN_EMAIL, "the console's name": "Platform administration", ...marks });
+
+const COUNT_PAGES: CountPage[] = [
+  { key: "count-dashboard", group: "workspace", server: "app", path: "/app/dashboard", label: "`/app/dashboard`", viewer: "main", check: workspacePage({ "the dashboard's role card": `data-testid="dashboard-role"` }) },
+  { key: "count-settings", group: "workspace", server: "app", path: "/app/settings", label: "`/app/settings` (members)", viewer: "main", check: workspacePage({ "the member rows": `data-testid="member-row"`, "the invite form": `data-testid="invite-form"` }) },
+  {
+    key: "count-settings-general",
+    group: "workspace",
+    server: "app",
+    path: "/app/settings/general",
+    label: "`/app/settings/general`",
+    viewer: "main",
+    check: workspacePage({ "the name and slug form": `data-testid="settings-name-slug"`, "the branding section": `data-testid="settings-branding"` }),
+  },
+  {
+    key: "count-settings-api-keys",
+    group: "workspace",
+    server: "app",
+    path: "/app/settings/api-keys",
+    label: "`/app/settings/api-keys` (1 key)",
+    viewer: "main",
+    check: workspacePage({ "the new-key form": `data-testid="create-api-key-form"`, "the bench's key": `data-testid="api-key-row"` }),
+  },
+  {
+    key: "count-settings-transfer",
+    group: "workspace",
+    server: "app",
+    path: "/app/settings/transfer",
+    label: "`/app/settings/transfer` (no transfer under way)",
+    viewer: "main",
+    check: workspacePage({ "the start of a transfer": `id="transfer-start-title"` }),
+  },
+  {
+    key: "count-settings-transfer-confirm",
+    group: "workspace",
+    server: "app",
+    path: `/app/settings/transfer/confirm?${CONFIRM_QUERY}`,
+    label: "`/app/settings/transfer/confirm` (a link's parameters; the page reads no transfer)",
+    viewer: "main",
+    check: workspacePage({ "the confirm button's form": `data-testid="transfer-confirm"` }),
+  },
+  { key: "count-audit", group: "workspace", server: "app", path: "/app/audit", label: "`/app/audit`", viewer: "main", check: workspacePage({ "the audit rows": `data-testid="audit-row"` }) },
+  {
+    key: "count-audit-search",
+    group: "workspace",
+    server: "app",
+    path: `/app/audit?q=${AUDIT_SEARCH}`,
+    label: `\`/app/audit?q=${AUDIT_SEARCH}\` (a search)`,
+    viewer: "main",
+    check: workspacePage({ [`events matching “${AUDIT_SEARCH}”`]: `data-testid="audit-row"` }),
+  },
+  { key: "count-projects", group: "workspace", server: "app", path: "/app/projects", label: "`/app/projects` (none yet)", viewer: "main", check: workspacePage({ "the projects page": `data-testid="projects-empty"` }) },
+  { key: "count-hierarchy", group: "workspace", server: "app", path: "/app/hierarchy", label: "`/app/hierarchy`", viewer: "main", check: workspacePage({ "the child workspaces section": `data-testid="child-workspaces"` }) },
+  { key: "count-profile", group: "user", server: "app", path: "/app/profile", label: "`/app/profile`", viewer: "main", check: workspacePage({ "the profile's email": `data-testid="profile-email"`, "the sessions": `data-testid="sessions-title"` }) },
+  { key: "count-trash", group: "user", server: "app", path: "/app/trash", label: "`/app/trash` (empty)", viewer: "main", check: contains({ "the trash's heading": ">Trash</h1>", "the empty trash": "Nothing in the trash.", "the way back to the workspace": TENANT_NAME }) },
+  {
+    key: "count-workspaces-new",
+    group: "user",
+    server: "app",
+    path: "/app/workspaces/new",
+    label: "`/app/workspaces/new`",
+    viewer: "main",
+    check: contains({ "the page's heading": ">Create a workspace</h1>", "the way back to the workspace": TENANT_NAME }),
+  },
+  {
+    key: "count-onboarding",
+    group: "user",
+    server: "app",
+    path: "/app/onboarding",
+    label: "`/app/onboarding`",
+    viewer: "newcomer",
+    check: contains({ "the welcome": "Welcome to Tenantry", "the user's email": NEWCOMER_EMAIL, [`the invitation to ${NEWCOMER_INVITED_TO}`]: NEWCOMER_INVITED_TO, "the invitations list": `data-testid="pending-invitations"` }),
+  },
+  {
+    key: "count-suspended",
+    group: "user",
+    server: "app",
+    path: "/app/suspended",
+    label: "`/app/suspended`",
+    viewer: "suspended",
+    check: contains({ "the suspension's title": `data-testid="suspended-title"`, "the workspace's name": SUSPENDED_TENANT_NAME }),
+  },
+  { key: "count-admin", group: "platform", server: "app", path: "/admin", label: "`/admin` (the directory)", viewer: "admin", check: adminPage({ "the directory": `data-testid="admin-directory"`, "the newest workspace (the suspended one)": SUSPENDED_TENANT_NAME }) },
+  { key: "count-admin-plans", group: "platform", server: "app", path: "/admin/plans", label: "`/admin/plans`", viewer: "admin", check: adminPage({ "a plan's form": `data-testid="plan-` }) },
+  { key: "count-admin-new", group: "platform", server: "app", path: "/admin/workspaces/new", label: "`/admin/workspaces/new`", viewer: "admin", check: adminPage({ "the page's heading": ">New workspace</h1>" }) },
+  {
+    key: "count-admin-workspace",
+    group: "platform",
+    server: "app",
+    path: "/admin/workspaces/{tenant}",
+    label: "`/admin/workspaces/{id}` (the main workspace)",
+    viewer: "admin",
+    check: adminPage({ "the cross-view banner": `data-testid="cross-view-banner"`, "the usage": `data-testid="admin-usage"`, "the members": `data-testid="admin-members"`, "the audit events": `data-testid="admin-audit"` }),
+  },
+  {
+    key: "count-admin-members",
+    group: "platform",
+    server: "app",
+    path: "/admin/workspaces/{tenant}/members",
+    label: "`/admin/workspaces/{id}/members`",
+    viewer: "admin",
+    check: adminPage({ "the cross-view banner": `data-testid="cross-view-banner"`, "the members": `data-testid="admin-members-page"`, "the owner": BENCH_EMAIL }),
+  },
+  {
+    key: "count-admin-audit",
+    group: "platform",
+    server: "app",
+    path: "/admin/workspaces/{tenant}/audit",
+    label: "`/admin/workspaces/{id}/audit`",
+    viewer: "admin",
+    check: adminPage({ "the cross-view banner": `data-testid="cross-view-banner"`, "the audit rows": `data-testid="audit-row"` }),
+  },
+];
+
 function headersFor(page: Page, cookies: Record<Viewer, string>): Record<string, string> {
   // The API's pages are read with the main owner's API key (cookies.apiKey holds it).
   const headers: Record<string, string> = GZIP ? { "accept-encoding": "gzip" } : {};
@@ -645,6 +843,84 @@ async function countStatements(server: Server, page: Page, headers: Record<strin
     roundTrips: perView,
     sent: Number.isInteger(perView) && perView > 0 ? after.statements.slice(-perView) : [],
   };
+}
+
+/** One view of a signed-in page, counted (countEveryPage). */
+interface PageCount extends Count {
+  page: string;
+  path: string;
+  label: string;
+  group: CountPage["group"];
+  viewer: string;
+  /** The page's answer (checkPage fails the run on anything but its normal 200). */
+  status: number;
+  htmlBytes: number;
+  /** ≤ TARGET_TRANSACTIONS transactions and ≤ TARGET_STATEMENTS statements; null when the preload could not count. */
+  meets: boolean | null;
+}
+
+/**
+ * Every signed-in page once, no load: checked as a 200 that renders what it
+ * should (checkPage, failing the run otherwise), then its statements,
+ * transactions and round trips over PROBE sequential requests
+ * (countStatements), as for the loaded pages.
+ */
+async function countEveryPage(server: Server, seeded: SeedResult, cookies: Record<Viewer, string>): Promise<PageCount[]> {
+  await settle(server);
+  const counts: PageCount[] = [];
+  for (const page of COUNT_PAGES) {
+    const headers = headersFor(page, cookies);
+    const htmlBytes = await checkPage(server, page, seeded, headers);
+    const counted = await countStatements(server, page, headers);
+    const meets = counted.statements === null || counted.transactions === null ? null : counted.transactions <= TARGET_TRANSACTIONS && counted.statements <= TARGET_STATEMENTS;
+    counts.push({ page: page.key, path: page.path, label: page.label, group: page.group, viewer: VIEWER_TEXT[page.viewer!] ?? String(page.viewer), status: 200, htmlBytes, meets, ...counted });
+    log(`  ${page.path}: ${perView(counted.statements, counted.transactions, counted.roundTrips)} statements / tx${meets === false ? " (not met)" : ""}`);
+  }
+  return counts;
+}
+
+/** The page's name in lists: its label's path, without what the label says about it. */
+const shortName = (c: PageCount) => c.label.replace(/ \(.*\)$/, "");
+
+/** The targets row of the page counts. */
+function pageCountsTarget(counts: PageCount[]): string[] {
+  const met = counts.filter((c) => c.meets === true);
+  const not = counts.filter((c) => c.meets !== true);
+  return [
+    `≤ ${TARGET_TRANSACTIONS} transaction and ≤ ${TARGET_STATEMENTS} statements per view of every signed-in page (one view each, without load)`,
+    `${met.length} of ${counts.length} pages meet it` +
+      (not.length ? `; not: ${not.map((c) => `${shortName(c)} ${c.meets === null ? "(not counted)" : `(${perView(c.statements, c.transactions)})`}`).join(", ")}` : ""),
+    verdict(not.length === 0),
+  ];
+}
+
+/** The page counts' section of the report: the table, then each page's statements. */
+function pageCountsSection(counts: PageCount[]): string[] {
+  const yes = (c: PageCount) => (c.meets === null ? "n/a" : c.meets ? "met" : "**not met**");
+  const fmt = (v: number | null) => (v === null ? "n/a" : String(+v.toFixed(2)));
+  const md = [
+    "## Every signed-in page, one view each",
+    "",
+    `No load: each page viewed once unmeasured (checked as its normal 200 with its content, as the loaded pages are), then ${PROBE} requests one after another, counted in the app's server by the same preload as above (every statement sent through pg's Client#query, BEGIN and COMMIT included; ` +
+      `transactions: the BEGINs among them, so a statement sent alone, outside one, counts as 1 / 0; round trips: the calls of Client#query, one of which may carry several statements). ` +
+      `The workspace's pages and the user's own as the owner of “${TENANT_NAME}” (its tenant cookie set); /app/onboarding as ${NEWCOMER_EMAIL}, a user of no workspace with one pending invitation (to “${NEWCOMER_INVITED_TO}”); ` +
+      `/app/suspended as ${SUSPENDED_EMAIL}, the owner of “${SUSPENDED_TENANT_NAME}”, which the platform has suspended, their cookie naming it; the /admin pages as ${ADMIN_EMAIL}, a platform administrator (users.is_platform_admin) of no workspace, the workspace ones on “${TENANT_NAME}” ` +
+      `(each of those views is a cross-view visit, which writes itself into that workspace's audit log). Target: ≤ ${TARGET_TRANSACTIONS} transaction and ≤ ${TARGET_STATEMENTS} statements per view.`,
+    "",
+    table(
+      ["page", "viewed as", "HTTP", "statements", "transactions", "round trips", `≤ ${TARGET_TRANSACTIONS} tx, ≤ ${TARGET_STATEMENTS} statements`],
+      counts.map((c) => [c.label, c.viewer, String(c.status), fmt(c.statements), fmt(c.transactions), fmt(c.roundTrips), yes(c)]),
+      ["l", "l", "r", "r", "r", "r", "l"],
+    ),
+    "",
+    "Statements of one view of each (the last of the counted requests):",
+    "",
+  ];
+  for (const c of counts) {
+    if (!c.sent.length) continue;
+    md.push(`${c.label}:`, "", "```", ...c.sent.map((q, n) => `${String(n + 1).padStart(2)}. ${q}`), "```", "");
+  }
+  return md;
 }
 
 async function measure(server: Server, page: Page, seeded: SeedResult, cookies: Record<Viewer, string>, round: number): Promise<Measurement> {
@@ -815,7 +1091,88 @@ const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
 // ---------------------------------------------------------------------------
 // The run
 // ---------------------------------------------------------------------------
+/**
+ * A session (and the API key) for each viewer, and the pages' paths that
+ * name the main workspace ({tenant}) made concrete.
+ */
+async function signIn(db: BenchDatabase): Promise<Record<Viewer, string>> {
+  const { main, viewers, scale } = db.seeded;
+  for (const page of [...LOAD_PAGES, ...SCALE_PAGES, ...COUNT_PAGES]) page.path = page.path.replace("{tenant}", main.tenantId);
+  // The tenant cookie (lib/tenancy/cookie.ts) names the workspace the request asks for; none for a user of none.
+  const session = async (userId: string, tenantId: string | null) =>
+    `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, userId)}${tenantId ? `; prom_tenant=${tenantId}` : ""}`;
+  return {
+    main: await session(main.userId, main.tenantId),
+    apiKey: await createBenchApiKey(db.ownerUrl, main.userId, main.tenantId),
+    scaleOwner: scale ? await session(scale.ownerId, scale.tenantId) : "",
+    switcher: scale ? await session(scale.switcherId, scale.switcherTenantId) : "",
+    newcomer: await session(viewers.newcomerId, null),
+    suspended: await session(viewers.suspendedUserId, viewers.suspendedTenantId),
+    admin: await session(viewers.adminId, null),
+  };
+}
+
+async function versions(db: BenchDatabase) {
+  const nextVersion = JSON.parse(await readFile(path.join(ROOT, "node_modules", "next", "package.json"), "utf8")).version as string;
+  const pgVersion = (await ownerQuery<{ v: string }>(db.ownerUrl, "SELECT split_part(version(), ' on ', 1) AS v"))[0]!.v;
+  return { nextVersion, pgVersion };
+}
+
+/** --counts-only: the app's build, server and seed, and only the page counts. */
+async function countsOnly() {
+  const startedAt = new Date();
+  log(`Counts only: one view of each of ${COUNT_PAGES.length} signed-in pages, ${PROBE} counted requests each; no baseline app, no load, no scale scenarios.`);
+  const db = await setUpDatabases();
+  const build = await buildApp();
+  const app = await startApp(db);
+  log(`next start: app on ${app.url} (pid ${app.pid})`);
+  const idle = await probe(app);
+  if (!idle.hooked) log(`  (statement counting is off in the app's server: ${idle.error ?? "pg not hooked"})`);
+  const cookies = await signIn(db);
+  log(`\nEvery signed-in page, one view each:`);
+  const counts = await countEveryPage(app, db.seeded, cookies);
+  await app.rss.stop();
+
+  const { nextVersion, pgVersion } = await versions(db);
+  const cpu = os.cpus();
+  const md: string[] = [];
+  md.push(`# Every signed-in page's statements and transactions — ${startedAt.toISOString()}`, "");
+  md.push(
+    `\`npm run bench:pages -- --counts-only\`: \`next start\` ${nextVersion} (the production build in ${DIST_DIR}) with a pg pool of ${POOL_SIZE} connections, on ${cpu.length} × ${cpu[0]?.model.trim() ?? "?"}, Node ${process.version}, ${pgVersion} (${db.embedded ? "embedded" : "DATABASE_URL server"}); ` +
+      `the main workspace “${TENANT_NAME}”: ${db.seeded.main.memberCount} members, ${db.seeded.main.pendingInvitations} pending invitations, ${db.seeded.main.auditEvents.toLocaleString("en")} audit events. No baseline, no load, no scale scenarios.`,
+    "",
+  );
+  md.push("Target (issue 10):", "", table(["target", "this run", ""], [pageCountsTarget(counts)], ["l", "l", "l"]), "");
+  md.push(...pageCountsSection(counts));
+  if (build.routes) md.push("Route table of this build of the app (`next build`):", "", "```", build.routes, "```", "");
+  const report = md.join("\n");
+
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `pages-counts-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  await writeFile(
+    file,
+    JSON.stringify(
+      {
+        startedAt: startedAt.toISOString(),
+        options: { countsOnly: true, probe: PROBE, gzip: GZIP, poolSize: POOL_SIZE },
+        machine: { cpus: cpu.length, cpu: cpu[0]?.model.trim(), memoryGiB: os.totalmem() / 2 ** 30, node: process.version },
+        versions: { next: nextVersion, postgres: pgVersion, embeddedPostgres: db.embedded },
+        data: { ...db.seeded, seedSeconds: db.seedSeconds },
+        builds: { app: { distDir: DIST_DIR, seconds: build.seconds } },
+        targets: { transactions: TARGET_TRANSACTIONS, statements: TARGET_STATEMENTS },
+        pageCounts: counts,
+        markdown: report,
+      },
+      null,
+      2,
+    ),
+  );
+  log(`\n${report}`);
+  log(`Written to ${path.relative(ROOT, file)}`);
+}
+
 async function main() {
+  if (COUNTS_ONLY) return countsOnly();
   const startedAt = new Date();
   log(
     `Load: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s measured per page, ${ROUNDS} round${ROUNDS === 1 ? "" : "s"}${GZIP ? ", gzip" : ", uncompressed"}; ` +
@@ -833,15 +1190,7 @@ async function main() {
   }
 
   const { main, scale } = db.seeded;
-  // The API's paths name the workspace.
-  for (const page of [...LOAD_PAGES, ...SCALE_PAGES]) page.path = page.path.replace("{tenant}", main.tenantId);
-  const session = async (userId: string, tenantId: string) => `${SESSION_COOKIE}=${await createBenchSession(db.ownerUrl, userId)}; prom_tenant=${tenantId}`;
-  const cookies: Record<Viewer, string> = {
-    main: await session(main.userId, main.tenantId),
-    apiKey: await createBenchApiKey(db.ownerUrl, main.userId, main.tenantId),
-    scaleOwner: scale ? await session(scale.ownerId, scale.tenantId) : "",
-    switcher: scale ? await session(scale.switcherId, scale.switcherTenantId) : "",
-  };
+  const cookies = await signIn(db);
 
   // Every page once, then a short load on each, so that the first page
   // measured does not pay alone for its server's cold code.
@@ -908,12 +1257,16 @@ async function main() {
   }
   const runPeak = { app: (await servers.app.rss.stop()) / 2 ** 20, baseline: (await servers.baseline.rss.stop()) / 2 ** 20 };
 
+  // Every signed-in page, one view each, last: the /admin pages' cross-view
+  // visits write into the main workspace's audit log.
+  log(`\nEvery signed-in page, one view each (${PROBE} counted requests per page):`);
+  const pageCounts = await countEveryPage(servers.app, db.seeded, cookies);
+
   // -------------------------------------------------------------------------
   // Report
   // -------------------------------------------------------------------------
-  const nextVersion = JSON.parse(await readFile(path.join(ROOT, "node_modules", "next", "package.json"), "utf8")).version as string;
+  const { nextVersion, pgVersion } = await versions(db);
   const acVersion = JSON.parse(await readFile(path.join(ROOT, "node_modules", "autocannon", "package.json"), "utf8")).version as string;
-  const pgVersion = (await ownerQuery<{ v: string }>(db.ownerUrl, "SELECT split_part(version(), ' on ', 1) AS v"))[0]!.v;
   const cpu = os.cpus();
   const signedIn = summaries.filter((s) => TARGET_VS_PLAIN[s.page] !== undefined);
   const appLoadPeak = Math.max(...summaries.filter((s) => s.server === "app").map((s) => s.peakRssMb));
@@ -999,6 +1352,7 @@ async function main() {
       ]);
     }
   }
+  targetRows.push(pageCountsTarget(pageCounts));
   targetRows.push(["no non-2xx, errors or timeouts", failures.length ? failures.map((f) => `${f.path}: ${f.non2xx + f.errors + f.timeouts}`).join(", ") : "none", failures.length ? "**failed**" : "met"]);
   md.push("Targets (issue 10):", "", table(["target", "this run", ""], targetRows, ["l", "l", "l"]), "");
   md.push(
@@ -1086,6 +1440,7 @@ async function main() {
     if (!sent.length) continue;
     md.push(`${page.label}:`, "", "```", ...sent.map((q, n) => `${String(n + 1).padStart(2)}. ${q}`), "```", "");
   }
+  md.push(...pageCountsSection(pageCounts));
   if (build.routes) md.push("Route table of this build of the app (`next build`):", "", "```", build.routes, "```", "");
   const report = md.join("\n");
 
@@ -1106,6 +1461,7 @@ async function main() {
         peakRssMbWholeRun: runPeak,
         measurements: results,
         scale: { timings, loads: scaleLoads.map((m) => ({ ...m, vsPlain: m.requestsPerSecond / plain.rps })) },
+        pageCounts,
         markdown: report,
       },
       null,
