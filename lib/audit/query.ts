@@ -1,5 +1,5 @@
 import "server-only";
-import { enteredTenant, join, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
+import { empty, enteredTenant, join, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import type { TenantActor } from "@/lib/tenancy";
 import type { AuditCursor } from "./cursor";
 import type { AuditFilters } from "./filters";
@@ -64,20 +64,25 @@ const COLUMNS = sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action
 /** A search word that matches fewer events than this drives the page by itself. */
 export const RARE_WORD_EVENTS = 200;
 
-/** How a page is read; see auditPageQuery. `searchWord` is the search's rarest word. */
+/**
+ * How a page is read; see auditPageQuery. `searchWord` is the word whose
+ * entries the page walks (null: another index), or "rarest": the statement
+ * itself asks for the search's rarest word and walks it when auditPlan's rule
+ * says so — a search's page in one statement.
+ */
 export interface AuditPlan {
-  searchWord: string | null;
+  searchWord: string | null | "rarest";
 }
 
 /**
  * The search's rarest word in this workspace, counting each word's events up
  * to RARE_WORD_EVENTS + 1 (a few hundred index entries at most).
  */
-export function rarestSearchWordQuery(tenantId: string, q: string): Sql {
+export function rarestSearchWordQuery(tenantId: TenantRef, q: string): Sql {
   return sql`
     SELECT w.term,
            (SELECT count(*)::int FROM (SELECT 1 FROM audit_log_terms t
-                                        WHERE t.tenant_id = ${tenantId}::uuid AND t.term = w.term
+                                        WHERE t.tenant_id = ${tenantSql(tenantId)} AND t.term = w.term
                                         LIMIT ${RARE_WORD_EVENTS + 1}) s) AS events
       FROM unnest(app_audit_terms(${q})) AS w(term)
      ORDER BY 2, length(w.term) DESC
@@ -90,12 +95,29 @@ export async function rarestSearchWord(tx: Tx, tenantId: string, filters: AuditF
   return tx.one<{ term: string; events: number }>(rarestSearchWordQuery(tenantId, filters.q));
 }
 
-/** Reads the page by walking its rarest word unless an index of audit_log serves it better. */
+/**
+ * Whether a page walks its search's rarest word: always when nothing else
+ * narrows it, never beside a target (its index is more selective), and
+ * beside actions or an actor only when the word is rare.
+ */
 export function auditPlan(filters: AuditFilters, rarest: { term: string; events: number } | null): AuditPlan {
   if (!rarest || filters.target) return { searchWord: null };
-  const otherIndex = filters.actions.length > 0 || filters.actor !== null;
-  return { searchWord: !otherIndex || rarest.events <= RARE_WORD_EVENTS ? rarest.term : null };
+  return { searchWord: !otherIndex(filters) || rarest.events <= RARE_WORD_EVENTS ? rarest.term : null };
 }
+
+/** A page narrowed by actions or an actor, which have their own indexes. */
+const otherIndex = (filters: AuditFilters) => filters.actions.length > 0 || filters.actor !== null;
+
+/** The rarest word of the statement's `rarest` CTE (auditPageQuery with the plan "rarest"). */
+const RAREST_TERM = sql`(SELECT r.term FROM rarest r)`;
+
+/**
+ * auditPlan's rule, asked in the statement of the "rarest" plan: true where
+ * the page walks the rarest word. A one-time condition: Postgres checks it
+ * before it starts either walk, and runs only the walk it admits.
+ */
+const walksRarest = (filters: AuditFilters) =>
+  otherIndex(filters) ? sql`coalesce((SELECT r.events FROM rarest r) <= ${RARE_WORD_EVENTS}, false)` : sql`EXISTS (SELECT 1 FROM rarest)`;
 
 /**
  * One keyset page, newest first. Every filter is a condition Postgres can use
@@ -119,6 +141,29 @@ export function auditPageQuery(
   plan: AuditPlan = { searchWord: null },
 ): Sql {
   const tenant = tenantSql(tenantId);
+  let page: Sql;
+  let rarest: Sql = empty;
+  if (plan.searchWord === "rarest" && filters.q && !filters.target) {
+    // The rarest word asked for in the statement, and each walk behind a
+    // one-time condition: exactly one of them runs.
+    rarest = sql`WITH rarest AS MATERIALIZED (${rarestSearchWordQuery(tenant, filters.q)})`;
+    const byWord = pageWalk(tenant, filters, cursor, direction, limit, RAREST_TERM);
+    const byIndexes = pageWalk(tenant, filters, cursor, direction, limit, null);
+    page = sql`
+      SELECT w.* FROM (${byWord}) w WHERE ${walksRarest(filters)}
+      UNION ALL
+      SELECT i.* FROM (${byIndexes}) i WHERE NOT ${walksRarest(filters)}`;
+  } else {
+    page = pageWalk(tenant, filters, cursor, direction, limit, plan.searchWord === "rarest" ? null : plan.searchWord);
+  }
+  return sql`
+    ${rarest}
+    SELECT p.*, u.name AS actor_name FROM (${page}) p LEFT JOIN users u ON u.id = p.actor_user_id
+     ORDER BY p.created_at DESC, p.id DESC`;
+}
+
+/** One walk of auditPageQuery: by `searchWord`'s entries (a word, or an expression naming one), or by the other indexes. */
+function pageWalk(tenant: Sql, filters: AuditFilters, cursor: AuditCursor | null, direction: "older" | "newer", limit: number, searchWord: string | Sql | null): Sql {
   const conditions = auditConditions(tenant, filters, { actions: false });
   if (cursor) {
     conditions.push(
@@ -129,12 +174,12 @@ export function auditPageQuery(
   }
   const order = direction === "older" ? sql`created_at DESC, id DESC` : sql`created_at ASC, id ASC`;
   const lOrder = direction === "older" ? sql`l.created_at DESC, l.id DESC` : sql`l.created_at ASC, l.id ASC`;
-  const perAction = !filters.target && !plan.searchWord && (filters.actions.length > 0 || filters.actor !== null);
+  const perAction = !filters.target && !searchWord && otherIndex(filters);
 
   let page: Sql;
-  if (plan.searchWord) {
+  if (searchWord) {
     if (filters.actions.length) conditions.push(sql`l.action = ANY(${filters.actions}::text[])`);
-    const walk = [sql`d.tenant_id = ${tenant}`, sql`d.term = ${plan.searchWord}`];
+    const walk = [sql`d.tenant_id = ${tenant}`, sql`d.term = ${searchWord}`];
     if (filters.from) walk.push(sql`d.created_at >= ${fromBound(filters)}`);
     if (filters.to) walk.push(sql`d.created_at < ${toBound(filters)}`);
     if (cursor) {
@@ -176,9 +221,7 @@ export function auditPageQuery(
       SELECT r.* FROM (SELECT e.* FROM ${actions} CROSS JOIN LATERAL (${branch}) e ORDER BY ${order} LIMIT ${limit}) k
        CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM audit_log l WHERE l.id = k.id AND l.tenant_id = ${tenant} OFFSET 0) r`;
   }
-  return sql`
-    SELECT p.*, u.name AS actor_name FROM (${page}) p LEFT JOIN users u ON u.id = p.actor_user_id
-     ORDER BY p.created_at DESC, p.id DESC`;
+  return page;
 }
 
 interface Row {
@@ -206,19 +249,11 @@ interface Row {
 export const AUDIT_PAGE_SETTINGS = { enable_sort: "off", jit: "off" } as const;
 
 /**
- * How listAuditEvents reads a page under these filters: a search first asks
- * for its rarest word (two statements); anything else is one statement, which
- * a page view sends with its entry (auditPageRead).
- */
-export function auditPageStatements(filters: AuditFilters): 1 | 2 {
-  return filters.q ? 2 : 1;
-}
-
-/**
  * A page of the audit log under the filters: `after` a cursor for older
- * events, `before` one for newer, or the newest page without either
- * (auditPageStatements: how many statements it takes). Runs in the caller's
- * transaction, which should carry AUDIT_PAGE_SETTINGS.
+ * events, `before` one for newer, or the newest page without either. One
+ * statement, a search's too (it asks for its rarest word itself: the plan
+ * "rarest"). Runs in the caller's transaction, which should carry
+ * AUDIT_PAGE_SETTINGS.
  */
 export async function listAuditEvents(
   tx: Tx,
@@ -227,18 +262,15 @@ export async function listAuditEvents(
   position: { after?: AuditCursor; before?: AuditCursor } = {},
   pageSize = AUDIT_PAGE_SIZE,
 ): Promise<AuditPage> {
-  const rarest = await rarestSearchWord(tx, actor.tenantId, filters);
-  return runRead(tx, pageRead(actor.tenantId, filters, position, pageSize, auditPlan(filters, rarest)));
+  return runRead(tx, pageRead(actor.tenantId, filters, position, pageSize));
 }
 
 /**
- * The page under filters without a search (one statement) as a Read of the
- * workspace the transaction entered: what the audit page sends with its
- * entry. A search asks for its rarest word first: listAuditEvents.
+ * The same page as a Read of the workspace the transaction entered: what the
+ * audit page sends with its entry, a search included (one round trip).
  */
 export function auditPageRead(filters: AuditFilters, position: { after?: AuditCursor; before?: AuditCursor } = {}): Read<AuditPage, Row> {
-  if (auditPageStatements(filters) !== 1) throw new Error("A search takes two statements: read it with listAuditEvents.");
-  return pageRead(enteredTenant, filters, position, AUDIT_PAGE_SIZE, auditPlan(filters, null));
+  return pageRead(enteredTenant, filters, position, AUDIT_PAGE_SIZE);
 }
 
 function pageRead(
@@ -246,12 +278,11 @@ function pageRead(
   filters: AuditFilters,
   position: { after?: AuditCursor; before?: AuditCursor },
   pageSize: number,
-  plan: AuditPlan,
 ): Read<AuditPage, Row> {
   const direction = position.before ? "newer" : "older";
   const cursor = position.before ?? position.after ?? null;
   return {
-    statement: auditPageQuery(tenant, filters, cursor, direction, pageSize + 1, plan),
+    statement: auditPageQuery(tenant, filters, cursor, direction, pageSize + 1, { searchWord: "rarest" }),
     result(rows) {
       // Rows come back newest first whichever way we paged; the extra row says
       // whether there is more beyond the page in the direction we moved.

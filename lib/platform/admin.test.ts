@@ -698,6 +698,9 @@ describe("each admin page reads in one transaction of at most four statements (i
     const admin = await platformAdmin();
     const ws = await busyWorkspace();
     const c = cred(admin);
+    const search = parseAuditFilters({ q: "fixture" });
+    if (!search.ok) throw new Error(search.error);
+    const fixtureSearch = search.filters;
     // Each once first: the statements are prepared on a connection, and the pool has one open.
     const pages: Array<[string, () => Promise<unknown>]> = [
       ["/admin", () => listWorkspaces(c, {})],
@@ -707,6 +710,7 @@ describe("each admin page reads in one transaction of at most four statements (i
       ["/admin/workspaces/[id]/members", () => workspaceMembers(c, ws.tenant.id, memberListQuerySchema.parse({}), TEST_REQUEST)],
       ["/admin/workspaces/[id]/members?q", () => workspaceMembers(c, ws.tenant.id, memberListQuerySchema.parse({ q: "audrey", sort: "name" }), TEST_REQUEST)],
       ["/admin/workspaces/[id]/audit", () => workspaceAudit(c, ws.tenant.id, EMPTY_FILTERS, {}, TEST_REQUEST)],
+      ["/admin/workspaces/[id]/audit?q", () => workspaceAudit(c, ws.tenant.id, fixtureSearch, {}, TEST_REQUEST)],
     ];
     for (const [, load] of pages) await load();
     for (const [page, load] of pages) {
@@ -722,12 +726,8 @@ describe("each admin page reads in one transaction of at most four statements (i
     const before = await countStatements(() => withPlatformAdmin(c, async (tx) => [await tx.query(OLD_PLANS), await tx.query(OLD_PLANS)]));
     expect([before.statements, before.transactions, before.roundTrips]).toEqual([5, 1, 4]);
 
-    // A search of the audit log asks for its rarest word first (lib/audit's
-    // auditPageStatements): one statement more, as on the workspace's own audit page.
-    const search = parseAuditFilters({ q: "fixture" });
-    if (!search.ok) throw new Error(search.error);
-    const counted = await countStatements(() => workspaceAudit(c, ws.tenant.id, search.filters, {}, TEST_REQUEST));
-    expect([counted.statements, counted.transactions]).toEqual([5, 1]);
+    // A search of the audit log asks for its rarest word in the page's own statement.
+    const counted = await countStatements(() => workspaceAudit(c, ws.tenant.id, fixtureSearch, {}, TEST_REQUEST));
     expect(counted.result.page.events.map((e) => e.action)).toContain("test.event");
   });
 

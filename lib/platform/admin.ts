@@ -9,9 +9,7 @@ import { emailSchema, slugify, slugSchema, tenantNameSchema, uuidSchema } from "
 import {
   AUDIT_PAGE_SETTINGS,
   auditPageRead,
-  auditPageStatements,
   describeAuditEvent,
-  listAuditEvents,
   type AuditCursor,
   type AuditFilters,
   type AuditPage,
@@ -298,9 +296,8 @@ export async function workspaceMembers(
 /**
  * A page of a workspace's audit log under the audit page's filters and keyset
  * cursors, as a cross-view visit ("audit"): the page shows its own visit.
- * Without a search the page is one statement, sent with the entry (one
- * round trip: BEGIN, the entry, the page, COMMIT); a search first asks for
- * its rarest word (auditPageStatements), one statement more.
+ * The page is one statement, a search's too, sent with the entry (one
+ * round trip: BEGIN, the entry, the page, COMMIT).
  */
 export async function workspaceAudit(
   credential: Credential | null,
@@ -309,10 +306,6 @@ export async function workspaceAudit(
   position: { after?: AuditCursor; before?: AuditCursor },
   request: RequestInfo,
 ): Promise<{ visit: CrossViewVisit; page: AuditPage }> {
-  if (auditPageStatements(filters) !== 1) {
-    const read = async (tx: Tx, visit: CrossViewVisit) => ({ visit, page: await listAuditEvents(tx, { tenantId }, filters, position) });
-    return crossView(credential, tenantId, "audit", request, read, AUDIT_PAGE_SETTINGS);
-  }
   const { visit, data } = await crossView(credential, tenantId, "audit", request, auditPageRead(filters, position), AUDIT_PAGE_SETTINGS);
   return { visit, page: data };
 }

@@ -9,12 +9,10 @@ import {
   AUDIT_PAGE_SETTINGS,
   auditActionLabel,
   auditPageRead,
-  auditPageStatements,
   decodeCursor,
   describeAuditEvent,
   encodeCursor,
   filtersToSearchParams,
-  listAuditEvents,
   readAuditFilters,
   type AuditCursor,
 } from "@/lib/audit";
@@ -35,10 +33,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   const params = await searchParams;
   const parsed = await readAuditFilters(params);
   // Filter and cursor errors are shown, not thrown; without valid ones
-  // nothing is read. The page's events are read in the transaction that
-  // resolves the request: sent with its entry (auditPageRead), or, for a
-  // search, which first asks for its rarest word, after it. Either way the
-  // policies read nothing of the log for a role without audit.read.
+  // nothing is read. The page's events, a search's too, are read in the
+  // transaction that resolves the request, sent with its entry
+  // (auditPageRead): the policies read nothing of the log for a role without
+  // audit.read.
   let position: { after?: AuditCursor; before?: AuditCursor } = {};
   let error: string | null = parsed.ok ? null : parsed.error;
   try {
@@ -52,11 +50,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   const { ctx, data: page } =
     !parsed.ok || error
       ? await requireTenantWith(async () => null, { oneStatement: true })
-      : auditPageStatements(parsed.filters) === 1
-        ? await requireTenantWith(auditPageRead(parsed.filters, position), { settings: AUDIT_PAGE_SETTINGS })
-        : await requireTenantWith((tx, ctx) => (can(ctx.role, "audit.read") ? listAuditEvents(tx, ctx, parsed.filters, position) : Promise.resolve(null)), {
-            settings: AUDIT_PAGE_SETTINGS,
-          });
+      : await requireTenantWith(auditPageRead(parsed.filters, position), { settings: AUDIT_PAGE_SETTINGS });
   if (!can(ctx.role, "audit.read")) {
     return (
       <WorkspaceShell ctx={ctx}>
