@@ -80,8 +80,10 @@ export async function isPlatformAdmin(credential: Credential | null): Promise<bo
 /** A time read out of JSON (json_build_object writes it as text), back to the Date pg gives. */
 const dateOrNull = (v: string | null) => (v === null ? null : new Date(v));
 
-/** A directory row as JSON carries it: its times as text. */
-type DirectoryJson = Omit<DirectoryRow, "createdAt" | "lastActivityAt"> & { createdAt: string; lastActivityAt: string | null };
+/** A row as JSON carries it (json_build_object): its times as text. */
+type AsJson<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+type DirectoryJson = AsJson<DirectoryRow>;
 
 export interface Directory {
   rows: DirectoryRow[];
@@ -159,19 +161,9 @@ export const AUDIT_SHOWN = 50;
 type OverviewData = Omit<WorkspaceOverview, "visit">;
 
 interface OverviewJson {
-  tenant: {
-    id: string;
-    name: string;
-    slug: string;
-    status: TenantStatus;
-    planId: string;
-    createdAt: string;
-    blockedAt: string | null;
-    deletedAt: string | null;
-    purgeRequestedAt: string | null;
-  } | null;
+  tenant: AsJson<WorkspaceOverview["tenant"]> | null;
   plans: PlanRow[];
-  members: Array<{ userId: string; email: string; name: string | null; role: string; joinedAt: string }>;
+  members: AsJson<WorkspaceOverview["members"][number]>[];
   audit: Array<{ id: string; createdAt: string; actorEmail: string | null; action: string; metadata: unknown }>;
   usage: Array<string | null>;
 }
