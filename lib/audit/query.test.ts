@@ -274,18 +274,20 @@ describe("a search's page in one statement (the plan \"rarest\")", () => {
         const rows = await tx.query<{ "QUERY PLAN": string }>(sql`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${statement}`);
         return rows.map((r) => r["QUERY PLAN"]).join("\n");
       });
-    // Each walk sits under a Result with a one-time condition (the policies' conditions name the
-    // workspace; these do not), the word's walk first: the node under it ran, or is "never executed".
+    // Each walk sits under a Result whose one-time condition reads the rarest word's CTE (an
+    // InitPlan over "CTE Scan on rarest", between the condition and the walk), the word's walk
+    // first: the node under it ran, or is "never executed".
     const walked = (text: string) => {
       const lines = text.split("\n");
-      const gates = lines.flatMap((line, i) => (/One-Time Filter: /.test(line) && !/::uuid/.test(line) ? [i] : []));
-      expect(gates).toHaveLength(2);
-      const ran = (at: number) => {
-        const indent = lines[at]!.search(/\S/);
-        const child = lines.slice(at + 1).find((line) => line.search(/\S/) === indent && line.trim().startsWith("->"));
-        return !/never executed/.test(child!);
-      };
-      return { word: ran(gates[0]!), indexes: ran(gates[1]!) };
+      const indent = (line: string) => line.search(/\S/);
+      const walks = lines.flatMap((line, at) => {
+        if (!/One-Time Filter: /.test(line)) return [];
+        const child = lines.findIndex((l, i) => i > at && indent(l) === indent(line) && l.trim().startsWith("->"));
+        const gate = lines.slice(at + 1, child);
+        return child > at && gate.some((l) => /CTE Scan on rarest/.test(l)) ? [!/never executed/.test(lines[child]!)] : [];
+      });
+      expect(walks).toHaveLength(2);
+      return { word: walks[0], indexes: walks[1] };
     };
     // A word alone: its entries. A rare word beside an action: its entries. A common one (more
     // than RARE_WORD_EVENTS events) beside two actions: the actions' indexes.
