@@ -116,9 +116,18 @@ async function twoFactorRow(tx: Tx, userId: string): Promise<TwoFactorRow | null
   return tx.one<TwoFactorRow>(sql`SELECT secret_sealed, enabled_at, last_used_step FROM user_two_factor WHERE user_id = ${userId}::uuid`);
 }
 
+/**
+ * Whether `user` (an expression) has two-factor enabled, as a boolean
+ * expression another statement can hold (the transfer page's). Under the
+ * user's own policies: another user's row is never seen, so false.
+ */
+export function twoFactorEnabled(user: Sql): Sql {
+  return sql`EXISTS (SELECT 1 FROM user_two_factor f WHERE f.user_id = ${user} AND f.enabled_at IS NOT NULL)`;
+}
+
 /** Whether the user has two-factor enabled. Call inside a transaction entered with that user's session. */
 export async function hasTwoFactor(tx: Tx, userId: string): Promise<boolean> {
-  return Boolean((await twoFactorRow(tx, userId))?.enabled_at);
+  return (await tx.one<{ enabled: boolean }>(sql`SELECT ${twoFactorEnabled(sql`${userId}::uuid`)} AS enabled`))?.enabled === true;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 import { membersPage, type MemberListQuery, type MembersPage } from "@/lib/members";
 import type { CrossViewArea } from "./definition";
 import { plansColumn } from "./plans";
-import { usageColumn, usageFrom } from "./usage";
+import { usageColumn, usageFrom, type Usage } from "./usage";
 
 // The platform administrators' console (seeds 001, 002): the directory of
 // every workspace, one workspace's page (a cross-view visit, recorded in its
@@ -150,7 +150,7 @@ export interface WorkspaceOverview {
   };
   plan: PlanRow | null;
   plans: PlanRow[];
-  usage: Array<{ key: string; label: string; unit?: "bytes"; value: number }>;
+  usage: Usage;
   members: Array<{ userId: string; email: string; name: string | null; role: string; joinedAt: Date }>;
   audit: Array<{ id: string; createdAt: Date; actorEmail: string | null; action: string; sentence: string }>;
 }

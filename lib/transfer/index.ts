@@ -6,6 +6,7 @@ import { TransferConfirmEmail } from "@/emails/ownership-transfer";
 import { recordAudit } from "@/lib/audit";
 import { enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
+import { twoFactorEnabled } from "@/lib/two-factor";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
 import { can, lockTenant, ROLES, withTenant, type Credential, type Role, type TenantActor, type TenantContext } from "@/lib/tenancy";
 import { appBaseUrl } from "@/lib/urls";
@@ -155,7 +156,7 @@ const TRANSFERRING_ROLES: Role[] = ROLES.filter((role) => can(role, "ownership.t
  * no dates); when the session `token` was signed in (only its own user
  * learns it: app_session_authenticated_at, as requireFreshSignIn asks it);
  * whether the viewer has a second factor enabled (the policies show their
- * own row only; hasTwoFactor's question). `tenant`, `user` and `role` name the
+ * own row only: twoFactorEnabled, hasTwoFactor's question). `tenant`, `user` and `role` name the
  * workspace, the viewer and their role there: by default as the
  * transaction's entry signed them, so that the page sends it with its entry.
  * In no workspace it reads one row of nothing (no transfer, no candidate)
@@ -170,7 +171,7 @@ function transferPageStatement(token: string | null, tenant: Sql, user: Sql, rol
                  AND m.tenant_id = ${tenant} AND m.role <> 'owner' AND u.active AND m.user_id <> ${user}
                ORDER BY lower(coalesce(u.name, u.email)) LIMIT 500) c) AS candidates,
            app_session_authenticated_at(${token}) AS signed_in_at,
-           EXISTS (SELECT 1 FROM user_two_factor f WHERE f.user_id = ${user} AND f.enabled_at IS NOT NULL) AS needs_code
+           ${twoFactorEnabled(user)} AS needs_code
       FROM (SELECT) AS page
       LEFT JOIN (SELECT ${TRANSFER_COLUMNS} FROM ownership_transfers t
                   WHERE t.tenant_id = ${tenant}
