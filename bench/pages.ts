@@ -7,6 +7,10 @@
 // alternating between them in rounds (round 1 in order, round 2 reversed, …)
 // so that drift of the machine shows as spread and falls on both alike.
 //
+// The dashboard, members and audit pages are also set against a plain page
+// of their own size: the baseline's table (/sized/{rows}) with as many rows
+// as make its HTML as large as the page's, loaded in the same rounds.
+//
 // Per page: requests/s (mean of its rounds, and their range), × the plain
 // 30 KB page (the baseline's /static of the same run), server CPU time per
 // request, the statements and transactions one view sends (counted inside
@@ -320,9 +324,31 @@ function baselineTable(title: string): Page["check"] {
   };
 }
 
+/**
+ * The signed-in pages also measured against a plain page of their own size:
+ * the baseline's table (/sized/{rows}, /static's table with more or fewer
+ * rows) with as many rows as make its HTML as large as the page's. The ratio
+ * to /static says what a page costs against a 30 KB page; this one, what it
+ * costs against a plain page of the same size.
+ */
+const SAME_SIZE_AS = ["dashboard", "settings", "audit"] as const;
+const sameSizeKey = (key: string) => `same-size:${key}`;
+
+function baselineRows(rows: number): Page["check"] {
+  return (html) => {
+    const problems: string[] = [];
+    need(problems, html.includes("<h1>Static rows</h1>"), "the heading “Static rows”");
+    const found = count(html, "<tr>");
+    need(problems, found === rows + 1, `a header row and ${rows} rows, found ${found} rows`);
+    return problems;
+  };
+}
+
 const LOAD_PAGES: Page[] = [
   { key: "static", server: "baseline", path: "/static", label: "baseline `/static` (the plain 30 KB page)", viewer: null, check: baselineTable("Static rows") },
   { key: "rls", server: "baseline", path: "/rls", label: "baseline `/rls` (the same, one RLS transaction)", viewer: null, check: baselineTable("Postgres rows (RLS)") },
+  // The baseline's table as large as each of these signed-in pages (path, label and check set by sizeBaselinePages).
+  ...SAME_SIZE_AS.map((key): Page => ({ key: sameSizeKey(key), server: "baseline", path: "", label: "", viewer: null, check: () => ["not sized yet"] })),
   {
     key: "sign-in",
     server: "app",
@@ -807,6 +833,28 @@ async function checkPage(server: Server, page: Page, seeded: SeedResult, headers
 }
 
 /**
+ * Points each same-size page (SAME_SIZE_AS) at the baseline's table of as
+ * many rows as make its HTML as large as the signed-in page's, as rendered
+ * now: the table's size is a + b × rows, read from /sized/50 and /sized/150.
+ */
+async function sizeBaselinePages(servers: Record<ServerName, Server>, seeded: SeedResult, cookies: Record<Viewer, string>): Promise<void> {
+  const any = () => [] as string[];
+  const bytesAt = (rows: number) => checkPage(servers.baseline, { ...LOAD_PAGES[0]!, path: `/sized/${rows}`, check: baselineRows(rows) }, seeded, headersFor(LOAD_PAGES[0]!, cookies));
+  const [at50, at150] = [await bytesAt(50), await bytesAt(150)];
+  const perRow = (at150 - at50) / 100;
+  const base = at50 - 50 * perRow;
+  for (const key of SAME_SIZE_AS) {
+    const page = LOAD_PAGES.find((p) => p.key === key)!;
+    const bytes = await checkPage(servers[page.server], { ...page, check: any }, seeded, headersFor(page, cookies));
+    const rows = Math.min(1000, Math.max(1, Math.round((bytes - base) / perRow)));
+    const sized = LOAD_PAGES.find((p) => p.key === sameSizeKey(key))!;
+    sized.path = `/sized/${rows}`;
+    sized.label = `baseline \`/sized/${rows}\` (${rows} rows: the size of \`${page.path}\`)`;
+    sized.check = baselineRows(rows);
+  }
+}
+
+/**
  * Waits until the server has finished what it was doing: a server loaded
  * past its capacity still renders the requests it accepted after autocannon
  * has hung up, which would count as the next measurement's statements and
@@ -1191,6 +1239,7 @@ async function main() {
 
   const { main, scale } = db.seeded;
   const cookies = await signIn(db);
+  await sizeBaselinePages(servers, db.seeded, cookies);
 
   // Every page once, then a short load on each, so that the first page
   // measured does not pay alone for its server's cold code.
@@ -1307,6 +1356,30 @@ async function main() {
       `Postgres CPU: the same for the Postgres processes on this machine (backends and background workers, read per process from /proc at the start and the end; a connection closed meanwhile is left out; n/a when the database runs elsewhere). ` +
       `Statements / tx: every statement the server sent through pg's Client#query for one view (BEGIN and COMMIT included) and the transactions among them, from ${PROBE} sequential requests in each round; in brackets, the round trips they took (one message can carry several statements). ` +
       `Peak RSS: the server's process tree, sampled every 100 ms during the page's measured loads, highest of the rounds; over the whole run, warm-ups and scale scenarios included, the app's server peaked at ${runPeak.app.toFixed(0)} MB and the baseline's at ${runPeak.baseline.toFixed(0)} MB.`,
+    "",
+  );
+
+  md.push(
+    "Against a plain page of the same size: each page's req/s over the baseline's table rendered as large as its HTML (`/sized/{rows}`, measured in the same rounds), and the same by CPU per request.",
+    "",
+    table(
+      ["page", "HTML KB", "req/s", "the plain page of its size", "its req/s", "× same-size plain page", "by CPU per request"],
+      SAME_SIZE_AS.map((key) => {
+        const s = byKey[key]!;
+        const sized = byKey[sameSizeKey(key)]!;
+        const page = LOAD_PAGES.find((p) => p.key === key)!;
+        return [
+          page.label,
+          (s.htmlBytes / 1024).toFixed(1),
+          s.rps.toFixed(0),
+          `\`${LOAD_PAGES.find((p) => p.key === sized.page)!.path}\` (${(sized.htmlBytes / 1024).toFixed(1)} KB)`,
+          sized.rps.toFixed(0),
+          (s.rps / sized.rps).toFixed(2),
+          s.cpuMs !== null && sized.cpuMs !== null ? (sized.cpuMs / s.cpuMs).toFixed(2) : "n/a",
+        ];
+      }),
+      ["l", "r", "r", "l", "r", "r", "r"],
+    ),
     "",
   );
 
