@@ -5,14 +5,16 @@
 // as the app role), last use and its audit, and the workspace lifecycle.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { apiKeyExpiry, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from "@/lib/api-keys";
+import { apiKeyExpiry, apiKeysRead, createApiKey, revokeApiKey, type ApiKeyScope } from "@/lib/api-keys";
 import { isWellFormedApiKey, mintApiKey } from "@/lib/api-keys/format";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
 import { removeMember } from "@/lib/members";
 import { apiKeysModule } from "@/lib/api-keys/definition";
+import { runRead, sql } from "@/lib/db";
 import { can, ROLES, withTenant, withUser, type Credential } from "@/lib/tenancy";
+import { resolveWithData } from "@/lib/tenancy/resolve";
 import pg from "pg";
-import { actorFor, auditRows, createWorkspace, domainCode, owner, pgErrorCode, setTenantStatus, userActor } from "@/test/fixtures";
+import { actorFor, auditRows, createUser, createWorkspace, credentialOf, domainCode, owner, pgErrorCode, setTenantStatus, TEST_REQUEST, userActor } from "@/test/fixtures";
 
 let pool: pg.Pool | undefined;
 /** The app role's own connection, no entry made: raw SQL as tenantry_app. */
@@ -79,7 +81,12 @@ describe("creating, listing and revoking", () => {
     const ws = await createWorkspace();
     const mine = await keyFor(ws, "member");
     const theirs = await keyFor(ws, "auditor");
-    const list = (role: Role) => withTenant(actorFor(ws.tenant, ws[role]), (tx) => listApiKeys(tx, { tenantId: ws.tenant.id }));
+    // As the page reads them: the list sent with the request's entry.
+    const list = async (role: Role) => {
+      const { resolution, data } = await resolveWithData(credentialOf(ws[role]), ws.tenant.id, TEST_REQUEST, apiKeysRead());
+      expect(resolution).toMatchObject({ kind: "tenant", tenantId: ws.tenant.id });
+      return data!;
+    };
     expect((await list("member")).map((k) => k.id)).toEqual([mine.id]);
     expect((await list("auditor")).map((k) => k.id)).toEqual([theirs.id]);
     expect((await list("admin")).map((k) => k.id).sort()).toEqual([mine.id, theirs.id].sort());
@@ -107,8 +114,58 @@ describe("creating, listing and revoking", () => {
     const b = await createWorkspace();
     const keyOfB = await keyFor(b, "member");
     expect(await domainCode(revokeApiKey(actorFor(a.tenant, a.owner), keyOfB.id))).toBe("not_found");
-    const seen = await withTenant(actorFor(a.tenant, a.owner), (tx) => listApiKeys(tx, { tenantId: b.tenant.id }));
+    const seen = await withTenant(actorFor(a.tenant, a.owner), (tx) => runRead(tx, apiKeysRead(sql`${b.tenant.id}::uuid`)));
     expect(seen).toEqual([]);
+  });
+
+  it("shows on the page what the list holds: each key's owner, scope, dates, last use and status", async () => {
+    const ws = await createWorkspace();
+    const live = await keyFor(ws, "member", "read", "live");
+    const revoked = await keyFor(ws, "admin", "read_write", "revoked");
+    const expired = await keyFor(ws, "auditor", "read", "expired");
+    await revokeApiKey(actorFor(ws.tenant, ws.admin), revoked.id);
+    await owner().query("UPDATE api_keys SET created_at = now() - interval '40 days', expires_at = now() - interval '1 minute' WHERE id = $1", [expired.id]);
+    await owner().query("UPDATE api_keys SET last_used_at = now(), last_used_ip = '198.51.100.9' WHERE id = $1", [live.id]);
+    const { data } = await resolveWithData(credentialOf(ws.owner), ws.tenant.id, TEST_REQUEST, apiKeysRead());
+    const stored = await owner().query<{ id: string; created_at: Date; expires_at: Date; revoked_at: Date | null; last_used_at: Date | null }>(
+      "SELECT id, created_at, expires_at, revoked_at, last_used_at FROM api_keys WHERE tenant_id = $1",
+      [ws.tenant.id],
+    );
+    const at = (id: string) => stored.rows.find((r) => r.id === id)!;
+    const view = (key: { id: string }, user: { id: string; email: string; name: string | null }, name: string, scope: ApiKeyScope, status: string, ip: string | null) => ({
+      id: key.id,
+      name,
+      prefix: expect.any(String),
+      scope,
+      ownerId: user.id,
+      ownerEmail: user.email,
+      ownerName: user.name,
+      createdAt: at(key.id).created_at,
+      expiresAt: at(key.id).expires_at,
+      revokedAt: at(key.id).revoked_at,
+      lastUsedAt: at(key.id).last_used_at,
+      lastUsedIp: ip,
+      status,
+    });
+    // The live key first; then the others, newest first (the expired one was created 40 days ago).
+    expect(data).toEqual([
+      view(live, ws.member, "live", "read", "active", "198.51.100.9"),
+      view(revoked, ws.admin, "revoked", "read_write", "revoked", null),
+      view(expired, ws.auditor, "expired", "read", "expired", null),
+    ]);
+  });
+
+  it("reads no key, and fails nothing, when the request's entry entered no workspace or another one", async () => {
+    const ws = await createWorkspace();
+    await keyFor(ws, "member");
+    const read = (user: Parameters<typeof credentialOf>[0] | null) =>
+      resolveWithData(user ? credentialOf(user) : { kind: "session", token: "not-a-session" }, ws.tenant.id, TEST_REQUEST, apiKeysRead());
+    // Someone of no workspace; someone of another workspace asking for this one (they enter their own, which has no key); no session.
+    expect(await read(await createUser())).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });
+    const outsider = (await createWorkspace()).owner;
+    expect(await read(outsider)).toMatchObject({ resolution: { kind: "tenant", userId: outsider.id }, data: [] });
+    expect((await read(outsider)).resolution).not.toMatchObject({ tenantId: ws.tenant.id });
+    expect(await read(null)).toEqual({ resolution: { kind: "signed-out" }, data: null });
   });
 });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { sql, type Tx } from "@/lib/db";
+import { enteredTenant, sql, type Read, type Sql } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { can, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { hasNulByte, NUL_BYTE_MESSAGE, uuidSchema } from "@/lib/validation";
@@ -104,48 +104,55 @@ export interface ApiKeyRow {
   status: "active" | "expired" | "revoked";
 }
 
+interface ApiKeyListRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: ApiKeyScope;
+  user_id: string;
+  email: string;
+  user_name: string | null;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+  expired: boolean;
+}
+
 /**
- * The keys the actor may see in the workspace (the policies decide: their
+ * The keys the actor may see in a workspace (the policies decide: their
  * own, or every key for apikeys.manage), live ones first, newest first.
- * Keys of former members are not listed (they open nothing).
+ * Keys of former members are not listed (they open nothing). The page reads
+ * the workspace its request entered (`enteredTenant`, the default), sent with
+ * the entry.
  */
-export async function listApiKeys(tx: Tx, actor: Pick<TenantActor, "tenantId">): Promise<ApiKeyRow[]> {
-  const rows = await tx.query<{
-    id: string;
-    name: string;
-    prefix: string;
-    scope: ApiKeyScope;
-    user_id: string;
-    email: string;
-    user_name: string | null;
-    created_at: Date;
-    expires_at: Date;
-    revoked_at: Date | null;
-    last_used_at: Date | null;
-    last_used_ip: string | null;
-    expired: boolean;
-  }>(sql`
-    SELECT k.id, k.name, k.prefix, k.scope, k.user_id, u.email, u.name AS user_name, k.created_at, k.expires_at,
-           k.revoked_at, k.last_used_at, k.last_used_ip, k.expires_at <= now() AS expired
-      FROM api_keys k JOIN users u ON u.id = k.user_id
-     WHERE k.tenant_id = ${actor.tenantId}::uuid AND k.deleted_at IS NULL
-     ORDER BY (k.revoked_at IS NULL AND k.expires_at > now()) DESC, k.created_at DESC, k.id
-     LIMIT 500`);
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    prefix: r.prefix,
-    scope: r.scope,
-    ownerId: r.user_id,
-    ownerEmail: r.email,
-    ownerName: r.user_name,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    revokedAt: r.revoked_at,
-    lastUsedAt: r.last_used_at,
-    lastUsedIp: r.last_used_ip,
-    status: r.revoked_at ? "revoked" : r.expired ? "expired" : "active",
-  }));
+export function apiKeysRead(tenant: Sql = enteredTenant): Read<ApiKeyRow[], ApiKeyListRow> {
+  return {
+    statement: sql`
+      SELECT k.id, k.name, k.prefix, k.scope, k.user_id, u.email, u.name AS user_name, k.created_at, k.expires_at,
+             k.revoked_at, k.last_used_at, k.last_used_ip, k.expires_at <= now() AS expired
+        FROM api_keys k JOIN users u ON u.id = k.user_id
+       WHERE k.tenant_id = ${tenant} AND k.deleted_at IS NULL
+       ORDER BY (k.revoked_at IS NULL AND k.expires_at > now()) DESC, k.created_at DESC, k.id
+       LIMIT 500`,
+    result: (rows) =>
+      rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        prefix: r.prefix,
+        scope: r.scope,
+        ownerId: r.user_id,
+        ownerEmail: r.email,
+        ownerName: r.user_name,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        revokedAt: r.revoked_at,
+        lastUsedAt: r.last_used_at,
+        lastUsedIp: r.last_used_ip,
+        status: r.revoked_at ? "revoked" : r.expired ? "expired" : "active",
+      })),
+  };
 }
 
 /** Whether the role may revoke a key of another member (apikeys.manage); one's own, always. */

@@ -3,13 +3,13 @@
 // audit trail in both workspaces' logs.
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
-import { createChildWorkspace, searchDescendants, setDelegation } from "@/lib/hierarchy/workspaces";
+import { createChildWorkspace, hierarchyPage, searchDescendants, setDelegation } from "@/lib/hierarchy/workspaces";
 import { withUser } from "@/lib/tenancy";
 import { actAsRefusal, actAsTenantFromHeaders, withActAs } from "@/lib/tenancy/act-as";
-import { resolveTenantContext, type TenantContext } from "@/lib/tenancy/resolve";
+import { resolveTenantContext, resolveWithData, type TenantContext } from "@/lib/tenancy/resolve";
 import { switchTenant } from "@/lib/tenants";
 import { sql } from "@/lib/db";
-import { actorFor, addMember, auditRows, createTenantRow, createUser, credentialOf, memberRole, owner, setTenantStatus, unique, userActor } from "@/test/fixtures";
+import { actorFor, addMember, auditRows, createTenantRow, createUser, credentialOf, memberRole, owner, setTenantStatus, TEST_REQUEST, unique, userActor } from "@/test/fixtures";
 
 async function reseller() {
   const parent = await createTenantRow({ name: "Reseller" });
@@ -60,6 +60,36 @@ async function addedAdmin(parentId: string) {
   await addMember(parentId, admin.id, "admin");
   return admin;
 }
+
+describe("the hierarchy page's data (hierarchyPage, sent with the entry)", () => {
+  const pageAs = (user: Parameters<typeof credentialOf>[0], cookie: string) => resolveWithData(credentialOf(user), cookie, TEST_REQUEST, hierarchyPage);
+
+  it("counts the entered workspace's children and descendants, and shows a child's delegation policy", async () => {
+    const { parent, parentAdmin, parentOwner } = await reseller();
+    const { id: childId } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Child", slug: `ch-${unique()}` });
+    const child = { id: childId, name: "Child", slug: "ch" };
+    await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Second child", slug: `ch2-${unique()}` });
+    await createChildWorkspace(asParent(actorFor(child, parentAdmin)), { name: "Grandchild", slug: `gc-${unique()}` });
+
+    expect(await pageAs(parentOwner, parent.id)).toMatchObject({
+      resolution: { kind: "tenant", tenantId: parent.id },
+      data: { delegateRole: null, hasParent: false, childCount: 2, descendantCount: 3 },
+    });
+    expect(await pageAs(parentAdmin, childId)).toMatchObject({
+      resolution: { kind: "tenant", tenantId: childId },
+      data: { delegateRole: "admin", hasParent: true, childCount: 1, descendantCount: 1 },
+    });
+    await setDelegation(actorFor(child, parentAdmin), "none");
+    expect((await pageAs(parentAdmin, childId)).data).toMatchObject({ delegateRole: "none" });
+  });
+
+  it("reads nothing and fails nothing when the entry entered no workspace", async () => {
+    const { parent, parentOwner } = await reseller();
+    expect(await pageAs(await createUser(), parent.id)).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });
+    await setTenantStatus(parent.id, "blocked");
+    expect(await pageAs(parentOwner, parent.id)).toMatchObject({ resolution: { kind: "suspended" }, data: null });
+  });
+});
 
 describe("a delegate's request", () => {
   it("resolves from the cookie into the child with the delegated role and the ancestor named; its switch is audited in both logs", async () => {

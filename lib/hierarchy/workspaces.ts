@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { sql, type Tx } from "@/lib/db";
+import { enteredTenant, sql, type Read, type Tx } from "@/lib/db";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
 import { withNewTenant, withTenant, type Membership, type TenantActor, type TenantContext } from "@/lib/tenancy";
 import { createTenantSchema, type CreateTenantInput } from "@/lib/validation";
@@ -71,21 +71,23 @@ export interface HierarchyView {
   descendantCount: number;
 }
 
-/** The hierarchy page's data, in the page's transaction. */
-export async function getHierarchy(tx: Tx, actor: Pick<TenantActor, "tenantId">): Promise<HierarchyView> {
-  const row = await tx.one<{ delegate_role: DelegateRole | null; parent_id: string | null; children: number; descendants: number }>(sql`
+/** The hierarchy page's data: of the workspace the request entered, sent with its entry. */
+export const hierarchyPage: Read<HierarchyView, { delegate_role: DelegateRole | null; parent_id: string | null; children: number; descendants: number }> = {
+  statement: sql`
     SELECT t.delegate_role, t.parent_id,
            (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth = 1) AS children,
            (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth > 0) AS descendants
-      FROM tenants t WHERE t.id = ${actor.tenantId}::uuid`);
-  if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
-  return {
-    delegateRole: row.parent_id ? (row.delegate_role ?? "none") : null,
-    hasParent: row.parent_id !== null,
-    childCount: row.children,
-    descendantCount: row.descendants,
-  };
-}
+      FROM tenants t WHERE t.id = ${enteredTenant}`,
+  result([row]) {
+    if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
+    return {
+      delegateRole: row.parent_id ? (row.delegate_role ?? "none") : null,
+      hasParent: row.parent_id !== null,
+      childCount: row.children,
+      descendantCount: row.descendants,
+    };
+  },
+};
 
 /** The child workspaces the request knows of (its entry lists them for the switcher), nearest first. */
 export function childrenOf(memberships: Membership[], tenantId: string): Membership[] {

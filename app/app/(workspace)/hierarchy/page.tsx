@@ -4,7 +4,7 @@ import { ChildList } from "@/components/hierarchy/child-list";
 import { CreateChildForm, DelegationForm } from "@/components/hierarchy/hierarchy-forms";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { childrenOf, getHierarchy } from "@/lib/hierarchy/workspaces";
+import { childrenOf, hierarchyPage } from "@/lib/hierarchy/workspaces";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Workspaces under this one" };
@@ -31,7 +31,7 @@ const DELEGATION_TEXT: Record<string, string> = {
 };
 
 export default async function HierarchyPage() {
-  const { ctx, data } = await requireTenantWith((tx, ctx) => getHierarchy(tx, ctx), { oneStatement: true });
+  const { ctx, data } = await requireTenantWith(hierarchyPage);
   const manages = can(ctx.role, "tenant.children.manage");
   const children = childrenOf(ctx.memberships, ctx.tenantId);
   const hidden = manages ? data.childCount - children.length : 0;

@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import { ApiKeysTable, CreateApiKeyForm } from "@/components/api-keys/api-keys";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { listApiKeys } from "@/lib/api-keys";
+import { apiKeysRead } from "@/lib/api-keys";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
-  const { ctx, data } = await requireTenantWith((tx, ctx) => listApiKeys(tx, ctx), { oneStatement: true });
+  const { ctx, data } = await requireTenantWith(apiKeysRead());
   const managesAll = can(ctx.role, "apikeys.manage");
   const today = new Date();
   const max = new Date(today.getTime() + 365 * 86_400_000);
