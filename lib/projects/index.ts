@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { sql, type Tx } from "@/lib/db";
+import { enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { can, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { searchQuerySchema, uuidSchema } from "@/lib/validation";
@@ -97,28 +97,37 @@ const STATUS_CONDITION = {
 /**
  * A page of the workspace's projects — the active ones, the archived ones or
  * all (active first) — newest first, those whose name or description contains
- * `q` when it is given. Runs in the caller's transaction (a page's
- * requireTenantWith); the SELECT policy admits rows only to projects.read.
- * One statement — the count beside the page's rows (one row of nulls when the
- * page is empty) — so a page view sends it with its COMMIT (`oneStatement`).
+ * `q` when it is given: the page's Read, of the workspace the request entered
+ * (`enteredTenant`, the default), sent with the entry. The SELECT policy
+ * admits rows only to projects.read. One statement: the count beside the
+ * page's rows (one row of nulls when the page is empty).
  */
-export async function listProjects(tx: Tx, actor: { tenantId: string }, query: ListQuery): Promise<ProjectPage> {
+export function listProjectsRead(query: ListQuery, tenant: Sql = enteredTenant): Read<ProjectPage, { total: number } & ({ [K in keyof Row]: null } | Row)> {
   const pattern = query.q ? containing(query.q) : null;
-  const where = sql`tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL AND ${STATUS_CONDITION[query.status]}
+  const where = sql`tenant_id = ${tenant} AND deleted_at IS NULL AND ${STATUS_CONDITION[query.status]}
     AND (${pattern}::text IS NULL OR name ILIKE ${pattern} OR description ILIKE ${pattern})`;
-  const rows = await tx.query<{ total: number } & ({ [K in keyof Row]: null } | Row)>(sql`
-    SELECT (SELECT count(*)::int FROM projects WHERE ${where}) AS total, page.*
-      FROM (SELECT 1) AS one
-      LEFT JOIN LATERAL (
-        SELECT ${COLUMNS} FROM projects
-         WHERE ${where}
-         ORDER BY archived_at IS NOT NULL, created_at DESC, id DESC
-         LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}) AS page ON true`);
-  const found = rows.filter((r): r is { total: number } & Row => r.id !== null);
-  return { rows: found.map(from), total: rows[0]?.total ?? 0, page: query.page, pageSize: PAGE_SIZE };
+  return {
+    statement: sql`
+      SELECT (SELECT count(*)::int FROM projects WHERE ${where}) AS total, page.*
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (
+          SELECT ${COLUMNS} FROM projects
+           WHERE ${where}
+           ORDER BY archived_at IS NOT NULL, created_at DESC, id DESC
+           LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}) AS page ON true`,
+    result(rows) {
+      const found = rows.filter((r): r is { total: number } & Row => r.id !== null);
+      return { rows: found.map(from), total: rows[0]?.total ?? 0, page: query.page, pageSize: PAGE_SIZE };
+    },
+  };
 }
 
-/** One project of the workspace, or null (none, deleted, another workspace's). Runs in the caller's transaction, as listProjects. */
+/** The same page of a workspace named by id, in the caller's transaction (the API's list). */
+export function listProjects(tx: Tx, actor: { tenantId: string }, query: ListQuery): Promise<ProjectPage> {
+  return runRead(tx, listProjectsRead(query, sql`${actor.tenantId}::uuid`));
+}
+
+/** One project of the workspace, or null (none, deleted, another workspace's). Runs in the caller's transaction. */
 export async function getProject(tx: Tx, actor: { tenantId: string }, id: string): Promise<Project | null> {
   const row = await tx.one<Row>(sql`
     SELECT ${COLUMNS} FROM projects WHERE id = ${id}::uuid AND tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL`);

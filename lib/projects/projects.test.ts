@@ -14,13 +14,15 @@ import {
   createProjectSchema,
   deleteProject,
   listProjects,
+  listProjectsRead,
   listQuerySchema,
   updateProject,
   setProjectArchived,
   updateProjectSchema,
   type ProjectStatus,
 } from "@/lib/projects";
-import { actorFor, asApp, auditRows, createWorkspace, domainCode, owner, pgErrorCode } from "@/test/fixtures";
+import { resolveWithData } from "@/lib/tenancy/resolve";
+import { actorFor, asApp, auditRows, createUser, createWorkspace, credentialOf, domainCode, owner, pgErrorCode, setTenantStatus, TEST_REQUEST } from "@/test/fixtures";
 
 type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
 
@@ -188,6 +190,35 @@ describe("projects and the roles matrix", () => {
       const deleted = await client.query("DELETE FROM projects WHERE id = $1", [existing.id]);
       expect(deleted.rowCount).toBe(mayManage ? 1 : 0);
     });
+  });
+});
+
+describe("the projects page's read (listProjectsRead, sent with the entry)", () => {
+  const pageAs = (ws: Workspace, user: Parameters<typeof credentialOf>[0], query: Record<string, string>) =>
+    resolveWithData(credentialOf(user), ws.tenant.id, TEST_REQUEST, listProjectsRead(listQuerySchema.parse(query)));
+
+  it.each(ROLES)("shows the %s what the workspace's list gives them, under every filter and page", async (role) => {
+    const ws = await createWorkspace();
+    const actor = actorFor(ws.tenant, ws[manager]);
+    for (let i = 0; i < 27; i++) await createProject(actor, { name: `Project ${i}`, description: i % 3 === 0 ? "with a needle" : null });
+    const archived = await createProject(actor, { name: "Old needle" });
+    await setProjectArchived(actor, archiveProjectSchema.parse({ id: archived.id, archived: "true" }));
+    const queries: Array<Record<string, string>> = [{}, { page: "2" }, { q: "needle" }, { status: "archived" }, { status: "all", page: "2" }, { status: "all", q: "needle" }, { page: "9" }];
+    for (const query of queries) {
+      const { resolution, data } = await pageAs(ws, ws[role], query);
+      expect(resolution).toMatchObject({ kind: "tenant", tenantId: ws.tenant.id, role });
+      const listed = await withTenant(actorFor(ws.tenant, ws[role]), (tx) => listProjects(tx, { tenantId: ws.tenant.id }, listQuerySchema.parse(query)));
+      expect(data).toEqual(listed);
+      if (can(role, "projects.read") && !query.page) expect(data!.total).toBeGreaterThan(0);
+    }
+  });
+
+  it("reads nothing and fails nothing when the entry entered no workspace", async () => {
+    const ws = await createWorkspace();
+    await createProject(actorFor(ws.tenant, ws[manager]), { name: "Hidden" });
+    expect(await pageAs(ws, await createUser(), {})).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });
+    await setTenantStatus(ws.tenant.id, "blocked");
+    expect(await pageAs(ws, ws.owner, {})).toMatchObject({ resolution: { kind: "suspended" }, data: null });
   });
 });
 

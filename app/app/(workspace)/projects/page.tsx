@@ -4,7 +4,7 @@ import { CreateProjectForm, ProjectRowActions } from "@/components/projects/proj
 import { LocalTime } from "@/components/local-time";
 import { Alert, Button, cx, Input, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { listProjects, listQuerySchema, type ProjectStatus } from "@/lib/projects";
+import { listProjectsRead, listQuerySchema, type ProjectStatus } from "@/lib/projects";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Projects" };
@@ -22,11 +22,9 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
   const raw = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const query = listQuerySchema.parse({ q: first(raw.q), status: first(raw.status), page: first(raw.page) });
-  // The session, the workspace and the page's rows in one transaction; nothing is read for a role without projects.read.
-  const { ctx, data } = await requireTenantWith((tx, ctx) => (can(ctx.role, "projects.read") ? listProjects(tx, ctx, query) : Promise.resolve(null)), {
-    oneStatement: true,
-  });
-  if (!data) {
+  // The session, the workspace and the page's rows in one round trip; the policies give a role without projects.read no row.
+  const { ctx, data } = await requireTenantWith(listProjectsRead(query));
+  if (!can(ctx.role, "projects.read")) {
     return (
       <WorkspaceShell ctx={ctx}>
         <PageHeader title="Projects" />
