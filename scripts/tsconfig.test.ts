@@ -14,7 +14,7 @@ const config = JSON.parse(readFileSync(path.join(import.meta.dirname, "..", "tsc
 
 describe("tsconfig.json", () => {
   it("leaves out every build directory but .next, whatever types Next.js added to include for it", () => {
-    const builds = ["next-e2e", "next-bench-pages", "next-bench"].map((name) => `.${name}`);
+    const builds = [".next-e2e", ".next-bench-pages", ".next-bench"];
     const included = config.include.map((pattern) => pattern.split("/")[0]!).filter((dir) => dir.startsWith(".next-"));
     for (const dir of new Set([...builds, ...included])) expect(config.exclude, `${dir} is not excluded`).toContain(dir);
   });
