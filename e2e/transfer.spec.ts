@@ -13,6 +13,15 @@ import { db, linkIn, runtime, sessionFor, waitForEmail, workspaceWithRoles } fro
 
 const HOUR = 3_600_000;
 
+// The shifted sweep moves every transfer in the database that is due by its
+// clock, not only its own test's. So this file's tests, the only ones in the
+// suite that start transfers, run one after another in one worker, whatever
+// the config's fullyParallel says. Run side by side, the first test's
+// 24-hour sweep moved the second's transfer on to the final confirmation,
+// and its 73-hour sweep expired it while the member was cancelling it ("This
+// transfer has already been expired").
+test.describe.configure({ mode: "default" });
+
 /** The worker, once, on a clock `hoursAhead` in the future: moves what is due, then sends the queued emails. */
 async function worker(hoursAhead: number) {
   const clock = () => new Date(Date.now() + hoursAhead * HOUR);
