@@ -1,7 +1,7 @@
 // Ownership transfer between two browsers (seed 001's steps), the clock
 // advanced by driving the worker's jobs with a shifted clock: the test runs
 // the same sweep the worker runs every minute (lib/jobs/transfer.ts) with
-// `now` set 24 and 73 hours ahead, and the same task list's email jobs
+// `now` set 24 and 97 hours ahead, and the same task list's email jobs
 // (graphile-worker's runOnce) — no test-only hook exists in the app. The
 // app itself runs on the real clock: each deadline the shifted sweep writes
 // lies further in the future, so every step the browsers take is in time.
@@ -18,7 +18,7 @@ const HOUR = 3_600_000;
 // suite that start transfers, run one after another in one worker, whatever
 // the config's fullyParallel says. Run side by side, the first test's
 // 24-hour sweep moved the second's transfer on to the final confirmation,
-// and its 73-hour sweep expired it while the member was cancelling it ("This
+// and its 97-hour sweep expired it while the member was cancelling it ("This
 // transfer has already been expired").
 test.describe.configure({ mode: "default" });
 
