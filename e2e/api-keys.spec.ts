@@ -87,7 +87,10 @@ test("a member creates a key, sees it once, uses it, and revokes it after confir
     if (!r.url().startsWith(baseURL!)) outside.push(r.url());
   });
   await page.goto("/docs/api");
-  await expect(page.getByText("Tenantry API").first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("heading", { name: "Tenantry API", level: 1 })).toBeVisible({ timeout: 20_000 });
+  // One reference, not an empty one above it: Scalar's bundle mounts a second
+  // app of its own beside any element whose id is "api-reference".
+  await expect(page.getByRole("main")).toHaveCount(1);
   await expect(page.getByText("Accept an invitation with its token, as the key's user").first()).toBeAttached();
   await expect(page.getByText("Create a project").first()).toBeAttached();
   expect(outside).toEqual([]);
