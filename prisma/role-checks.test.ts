@@ -8,8 +8,7 @@
 // sub-selects read the context again, 7 and 14 times a check. What they answer
 // is held here too: the role as it is now, not as the entry found it.
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { addMember, createTenantRow, createWorkspace, owner, type TestTenant, type TestUser } from "@/test/fixtures";
 
 let client: pg.Client;
