@@ -129,6 +129,38 @@ test("an auditor filters, pages back and forth, exports, and the downloaded file
   await context.close();
 });
 
+test("the actions chosen stay in the filters while their list is closed, and the closed list is not in the page", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Audit Closed List");
+  await seedEvents(ws.tenantId, ws.users.admin.id, ws.users.admin.email);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/audit?action=member.remove&action=member.role.change");
+  const menu = page.getByTestId("audit-actions");
+  await expect(menu.locator("summary")).toHaveText("Member removed, Role changed");
+  // Closed, the list of every action is not rendered at all; the chosen ones go with the form.
+  await expect(page.getByTestId("audit-actions-list")).toHaveCount(0);
+  await expect(page.getByRole("checkbox")).toHaveCount(0);
+  await page.getByLabel("Actor email").fill(ws.users.admin.email);
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/actor=/);
+  expect(new URL(page.url()).searchParams.getAll("action")).toEqual(["member.remove", "member.role.change"]);
+  await expect(page.getByTestId("audit-row").first()).toBeVisible();
+
+  // Opened, it shows them checked; one unchecked and the list closed again, the form sends the other.
+  await menu.locator("summary").click();
+  await expect(page.getByLabel("member.remove")).toBeChecked();
+  await expect(page.getByLabel("member.role.change")).toBeChecked();
+  await expect(page.getByLabel(/member\.invite$/)).not.toBeChecked();
+  await page.getByLabel("member.remove").uncheck();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("audit-actions-list")).toHaveCount(0);
+  await expect(menu.locator("summary")).toHaveText("Role changed");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.getAll("action")).toEqual(["member.role.change"]);
+  await context.close();
+});
+
 test("owners, admins and auditors may read and export the audit log; members may not", async ({ browser }) => {
   const ws = await workspaceWithRoles("Access Check");
   await seedEvents(ws.tenantId, ws.users.owner.id, ws.users.owner.email);
