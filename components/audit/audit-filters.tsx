@@ -109,7 +109,8 @@ export function AuditFiltersForm({
                 ))}
               </fieldset>
             ) : (
-              [...chosen].map((action) => <input key={action} type="hidden" name="action" value={action} />)
+              // As the checkboxes would send them: the log's actions, in the list's order.
+              actions.filter((a) => chosen.has(a.value)).map(({ value }) => <input key={value} type="hidden" name="action" value={value} />)
             )}
           </details>
         </div>
