@@ -49,6 +49,8 @@ export function AuditFiltersForm({
     };
   }, []);
   const [chosen, setChosen] = useState(() => new Set(values.actions));
+  // The chosen actions the log has, in the list's order: the summary's label and, closed, the hidden fields.
+  const chosenActions = actions.filter((a) => chosen.has(a.value));
   // The list of actions is rendered only while it is open: closed, the form
   // carries the chosen ones as hidden fields. A page view then renders a
   // summary, not a checkbox, a label and a code for each of the log's
@@ -77,12 +79,7 @@ export function AuditFiltersForm({
           <details ref={dropdown} className="relative" data-testid="audit-actions" onToggle={(event) => setListed(event.currentTarget.open)}>
             <summary className="flex h-10 cursor-pointer list-none items-center rounded-md border border-zinc-300 bg-white px-3 text-sm">
               <span className="truncate">
-                {chosen.size
-                  ? actions
-                      .filter((a) => chosen.has(a.value))
-                      .map((a) => a.label)
-                      .join(", ")
-                  : "All actions"}
+                {chosenActions.length ? chosenActions.map((a) => a.label).join(", ") : "All actions"}
               </span>
             </summary>
             {/* In the flow of the form, not over it: open, it pushes the dates and the buttons down instead of covering them. */}
@@ -110,7 +107,7 @@ export function AuditFiltersForm({
               </fieldset>
             ) : (
               // As the checkboxes would send them: the log's actions, in the list's order.
-              actions.filter((a) => chosen.has(a.value)).map(({ value }) => <input key={value} type="hidden" name="action" value={value} />)
+              chosenActions.map(({ value }) => <input key={value} type="hidden" name="action" value={value} />)
             )}
           </details>
         </div>
