@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { db, sessionFor, workspaceWithRoles } from "./helpers";
 
@@ -130,6 +131,56 @@ test("the audit log: the actions list does not cover the form and closes like a 
   );
   expect(lines).toEqual([1, 1]);
   await expect(page.getByText("1 event on this page")).toBeVisible();
+  await context.close();
+});
+
+test("at a laptop's width the members and audit tables fit their box, and no button's label wraps", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Wide Tables Co");
+  // Addresses and details as long as real ones: a company's domain with hyphens, a resend's sentence.
+  const suffix = randomBytes(3).toString("hex");
+  const people = ["katherine.hamilton", "margaret.johnson", "niklaus.torvalds"].map((name, i) => ({ name, email: `${name}${i}@acme-pages-bench-${suffix}.example` }));
+  for (const person of people) {
+    const { rows } = await db().query<{ id: string }>("INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id", [person.email, person.name.replace(".", " ")]);
+    await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [ws.tenantId, rows[0]!.id]);
+    await db().query(
+      `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata)
+       VALUES ($1, $2, $3, 'member.invite.resend', 'invitation', gen_random_uuid()::text, jsonb_build_object('email', $4::text, 'role', 'member'))`,
+      [ws.tenantId, rows[0]!.id, person.email, `dennis.backus.2995.${suffix}@outlook.com`],
+    );
+  }
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+
+  /** The table's box scrolls sideways by nothing; every button in it is one line. */
+  const fits = async (testId: string) => {
+    const table = page.getByTestId(testId);
+    await expect(table.locator("tbody tr").first()).toBeVisible();
+    const measured = await table.evaluate((element) => {
+      const box = element.parentElement!;
+      const wrapped = [...element.querySelectorAll("button, a.btn")].filter((button) => {
+        const texts = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+        for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(text);
+          // One client rect per line box the text takes.
+          if (range.getClientRects().length > 1) return true;
+        }
+        return false;
+      });
+      return { overflow: box.scrollWidth - box.clientWidth, wrapped: wrapped.map((button) => button.textContent) };
+    });
+    expect(measured, testId).toEqual({ overflow: 0, wrapped: [] });
+  };
+
+  await page.goto("/app/settings");
+  await fits("members-table");
+  // The date a member joined stays on one line.
+  const joined = page.locator(`[data-testid=member-row][data-email="${people[0]!.email}"] time`);
+  expect(await joined.evaluate((time) => new Set([...time.getClientRects()].map((rect) => Math.round(rect.top))).size)).toBe(1);
+
+  await page.goto("/app/audit");
+  await fits("audit-table");
   await context.close();
 });
 

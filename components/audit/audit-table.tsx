@@ -22,7 +22,7 @@ function Target({ event }: { event: AuditEventView }) {
   if (!targetType && !targetId) return <span className="text-zinc-400">—</span>;
   const uuid = targetId !== null && UUID.test(targetId);
   return (
-    <span className="block max-w-56 text-xs break-words" title={uuid ? targetId : undefined}>
+    <span className="block max-w-56 text-xs" title={uuid ? targetId : undefined}>
       {targetType ? <span className="block text-zinc-500">{targetType}</span> : null}
       {targetEmail ?? (uuid ? <span className="font-mono">{targetId.slice(0, 8)}…</span> : targetId)}
     </span>
@@ -43,7 +43,7 @@ function Target({ event }: { event: AuditEventView }) {
 export function AuditTable({ events, timeZone }: { events: AuditEventView[]; timeZone: string }) {
   return (
     <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
-      <table className="data-table" data-testid="audit-table">
+      <table className="data-table min-w-4xl" data-testid="audit-table">
         <thead>
           <tr>
             <th className="th">Time</th>
@@ -57,8 +57,8 @@ export function AuditTable({ events, timeZone }: { events: AuditEventView[]; tim
         <tbody>
           {events.map((e) => (
             <tr key={e.id} data-testid="audit-row" data-id={e.id}>
-              <td className="td-top whitespace-nowrap">
-                {/* Date over time, each on one line: the column stays two lines high at any width. */}
+              <td className="td-top">
+                {/* Date over time, each on one line (a <time> never wraps): the column stays two lines high at any width. */}
                 <time dateTime={e.createdAt.toISOString()} title={e.createdAt.toISOString()}>
                   <span className="block">{formatInstant(e.createdAt, timeZone, "date")}</span>
                   <span className="block text-xs text-zinc-500">{formatInstant(e.createdAt, timeZone, "time")}</span>
