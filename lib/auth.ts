@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
-import NextAuth, { type NextAuthConfig } from "next-auth";
+import NextAuth, { AuthError, type NextAuthConfig } from "next-auth";
 import type { Adapter, AdapterUser } from "next-auth/adapters";
 import GitHub from "next-auth/providers/github";
 import { createElement } from "react";
@@ -20,6 +20,16 @@ declare module "next-auth" {
   interface User {
     active?: boolean;
   }
+}
+
+/**
+ * A sign-in email that could not be sent. Auth.js takes any other error in
+ * sending for a broken server ("Configuration": the error page tells the
+ * person to contact the administrator); an AuthError it hands back to the
+ * action that called signIn, which asks the person to try again.
+ */
+class SignInEmailNotSent extends AuthError {
+  static type = "EmailSignInError" as const;
 }
 
 /** Sessions are stored as the SHA-256 of their token (the database accepts nothing else). */
@@ -110,7 +120,7 @@ const config: NextAuthConfig = {
             expiresInMinutes: MAGIC_LINK_MAX_AGE_SECONDS / 60,
           }),
         });
-        if (!result.delivered) throw new Error(`Sign-in email not sent: ${result.error}`);
+        if (!result.delivered) throw new SignInEmailNotSent(`Sign-in email not sent: ${result.error}`);
       },
     },
     ...(githubConfigured ? [GitHub] : []),

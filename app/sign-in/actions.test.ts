@@ -1,0 +1,61 @@
+// The sign-in form's action, called as Next.js calls it: Auth.js's signIn
+// runs for real (its adapter on the test database, its email through the
+// test's mail catcher); only the request's headers and cookie jar, which
+// Next.js provides inside a request, are given here.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { uniqueEmail } from "@/test/fixtures";
+
+const jar = new Map<string, string>();
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ host: "localhost:3000", "x-forwarded-for": "203.0.113.7", "user-agent": "vitest" }),
+  cookies: async () => ({
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
+    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+    has: (name: string) => jar.has(name),
+    set: (name: string, value: string) => void jar.set(name, value),
+    delete: (name: string) => void jar.delete(name),
+  }),
+}));
+
+const { requestMagicLink } = await import("./actions");
+
+function form(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  return data;
+}
+
+/** Where the action sent the browser (it answers a successful request with a redirect), or what it returned. */
+async function outcome(fields: Record<string, string>): Promise<{ redirect: string } | { result: unknown }> {
+  try {
+    return { result: await requestMagicLink(null, form(fields)) };
+  } catch (error) {
+    // Next.js's redirect() throws an error whose digest is "NEXT_REDIRECT;<type>;<url>;<status>;".
+    const digest = (error as { digest?: unknown }).digest;
+    if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT;")) return { redirect: new URL(digest.split(";")[2]!, "http://localhost:3000").pathname };
+    throw error;
+  }
+}
+
+async function withBrokenSmtp<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.SMTP_URL;
+  process.env.SMTP_URL = "smtp://127.0.0.1:9";
+  try {
+    return await fn();
+  } finally {
+    process.env.SMTP_URL = saved;
+  }
+}
+
+describe("requestMagicLink", () => {
+  beforeEach(() => jar.clear());
+
+  it("sends the link and leads to Auth.js's verify-request route (which shows the page that says to check the inbox)", async () => {
+    expect(await outcome({ email: uniqueEmail("link") })).toEqual({ redirect: "/api/auth/verify-request" });
+  });
+
+  it("when the email cannot be sent, says so on the form and to try again — not that sign-in is misconfigured", async () => {
+    const result = await withBrokenSmtp(() => outcome({ email: uniqueEmail("unsent") }));
+    expect(result).toEqual({ result: { ok: false, error: "We could not send the sign-in email just now. Try again in a moment." } });
+  });
+});
