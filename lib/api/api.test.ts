@@ -430,6 +430,34 @@ describe("idempotency and rate limits under 20 concurrent requests", () => {
     expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(1);
   });
 
+  it("does not keep a transient refusal (429) under an Idempotency-Key: the retry after the window acts; a definitive refusal is replayed", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "admin");
+    // The inviter has sent 30 invitations this hour (as if they had gone out).
+    await owner().query("INSERT INTO rate_limits (key, points, expire) VALUES ($1, 30, $2)", [`invitationsPerInviter:${ws.admin.id}`, Date.now() + 3_600_000]);
+    const email = uniqueEmail("after-429");
+    const headers = { "idempotency-key": `retry-${randomBytes(6).toString("hex")}` };
+    const send = () => call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body: { email, role: "member" }, headers });
+    const refused = await send();
+    expectProblem(refused, "rate-limited");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    // The window passes; the same request with the same key is retried, as Retry-After said.
+    await owner().query("DELETE FROM rate_limits WHERE key = $1", [`invitationsPerInviter:${ws.admin.id}`]);
+    const retried = await send();
+    expect(retried.status, retried.text).toBe(201);
+    expect(retried.headers["idempotent-replayed"]).toBeUndefined();
+    expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(1);
+    // Now it is stored: the next retry is a replay.
+    expect((await send()).headers["idempotent-replayed"]).toBe("true");
+    // A refusal on the request's merits (an existing member) is an answer: replayed, not acted on again.
+    const definitive = { "idempotency-key": `member-${randomBytes(6).toString("hex")}` };
+    const conflict = await call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body: { email: ws.member.email, role: "member" }, headers: definitive });
+    expectProblem(conflict, "conflict");
+    const replayed = await call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body: { email: ws.member.email, role: "member" }, headers: definitive });
+    expectProblem(replayed, "conflict");
+    expect(replayed.headers["idempotent-replayed"]).toBe("true");
+  });
+
   it("lets exactly the limit through per key and per client address, then 429 with Retry-After and RateLimit headers", async () => {
     const ws = await createWorkspace();
     const key = await keyOf(ws, "member", "read");

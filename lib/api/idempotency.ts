@@ -10,7 +10,9 @@ import { ApiProblem } from "./problem";
 // within 24 hours gets that answer again without acting; with anything else,
 // 422. While the first is still running, another with the same key is told
 // so (409, retry shortly) rather than acting twice. A claim whose request
-// never stored an answer (it crashed) lapses after 5 minutes.
+// never stored an answer (it crashed) lapses after 5 minutes. A transient
+// refusal (429, 5xx, anything with Retry-After) is not stored: the claim is
+// released so a retry with the same key acts (isTransient, lib/api/route.ts).
 
 export const IDEMPOTENCY_KEY_MAX = 255;
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
@@ -63,7 +65,7 @@ export async function storeIdempotentResponse(credential: KeyCredential, entry: 
   );
 }
 
-/** Gives the key back when the request failed without an answer worth keeping (a server error). */
+/** Gives the key back when the request failed without an answer worth keeping (a server error, a transient refusal). */
 export async function releaseIdempotencyKey(credential: KeyCredential, entry: ApiKeyEntry, key: string): Promise<void> {
   await withApiKey(credential, entry.tenant_id, (tx) =>
     tx.exec(sql`DELETE FROM api_idempotency_keys WHERE api_key_id = ${entry.key_id}::uuid AND key = ${key} AND status_code IS NULL`),

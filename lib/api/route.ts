@@ -179,6 +179,18 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/**
+ * Whether an answer only says "not now" — kept under an Idempotency-Key it
+ * would refuse for 24 hours the very retry it asks for. A refusal on the
+ * request's merits (400 validation, 402 plan limit, 403, 404, 409 from the
+ * state — an existing member, the last owner…) is an answer: the same key
+ * gets it again without acting, and a changed request takes a new key. A
+ * transient one is not kept and the claim is given back, so a retry with the
+ * same key acts: 429 (a limit, with Retry-After), any answer that carries
+ * Retry-After (a 409 "still being processed", a busy export) and every 5xx.
+ */
+export const isTransient = (response: Response) => response.status === 429 || response.status >= 500 || response.headers.has("retry-after");
+
 const json = (status: number, body: unknown, headers: Record<string, string>) =>
   status === 204 ? new Response(null, { status, headers }) : new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
@@ -293,8 +305,12 @@ export function routeHandler(def: Endpoint) {
       });
       const response = result instanceof Response ? result : json(result.status, result.body, headers());
       if (claimed) {
-        const text = await response.clone().text();
-        await storeIdempotentResponse(claimed.credential, claimed.entry, claimed.key, response.status, text);
+        if (isTransient(response)) {
+          await releaseIdempotencyKey(claimed.credential, claimed.entry, claimed.key);
+        } else {
+          const text = await response.clone().text();
+          await storeIdempotentResponse(claimed.credential, claimed.entry, claimed.key, response.status, text);
+        }
       }
       return response;
     } catch (error) {
@@ -306,8 +322,11 @@ export function routeHandler(def: Endpoint) {
       }
       const response = problemResponse(problemBody(problem.type, problem.detail, url.pathname, problem.errors), { ...headers(), ...problem.headers });
       if (claimed) {
-        // A refusal is an answer too: the same request gets it again.
-        await storeIdempotentResponse(claimed.credential, claimed.entry, claimed.key, response.status, await response.clone().text()).catch(() => {});
+        if (isTransient(response)) {
+          await releaseIdempotencyKey(claimed.credential, claimed.entry, claimed.key).catch(() => {});
+        } else {
+          await storeIdempotentResponse(claimed.credential, claimed.entry, claimed.key, response.status, await response.clone().text()).catch(() => {});
+        }
       }
       return response;
     }
