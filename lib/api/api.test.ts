@@ -15,11 +15,13 @@ import { ENDPOINTS } from "@/lib/api/endpoints";
 import { openApiDocument } from "@/lib/api/openapi";
 import { PROBLEM_TYPES, type ProblemType } from "@/lib/api/problem";
 import { configureApiRateLimits } from "@/lib/api/rate-limit";
+import { routeHandler } from "@/lib/api/route";
 import { DomainError } from "@/lib/errors";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
 import { inviteMember, inviteSchema } from "@/lib/invitations";
 import { changeMemberRole, removeMember } from "@/lib/members";
+import { appBaseUrl } from "@/lib/urls";
 import { renameWorkspace } from "@/lib/workspace-settings";
 import { apiCaller, apiKeyFor, contractViolations, expectProblem, type Answer, type Recorded } from "@/test/api";
 import {
@@ -353,6 +355,47 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
     expect(accepted.body).toEqual({ tenantId: ws.tenant.id, alreadyMember: false });
     expect(await memberRole(ws.tenant.id, invited.id)).toBe("member");
     expectProblem(await call("acceptInvitation", { key: wrong, body: { token } }), "conflict");
+  });
+});
+
+describe("the body cap", () => {
+  it("stops reading a streamed body without Content-Length past 64 KB, answering what a declared one gets", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "owner");
+    const url = `${appBaseUrl()}/api/v1/tenants/${ws.tenant.id}`;
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    let pulled = 0;
+    let cancelled = false;
+    // 200 MB, made as it is read: the handler must stop after the cap.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 200 * 1024 * 1024) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const handler = routeHandler(byId.updateTenant!);
+    const context = { params: Promise.resolve({ tenantId: ws.tenant.id }) };
+    const answerOf = async (res: Response): Promise<Answer> => {
+      const text = await res.text();
+      const answer = { status: res.status, headers: Object.fromEntries(res.headers), text, body: JSON.parse(text) };
+      recorded.push({ operationId: "updateTenant", answer });
+      return answer;
+    };
+    const streamed = await answerOf(await handler(new Request(url, { method: "PATCH", headers, body, duplex: "half" } as RequestInit), context));
+    expect(pulled).toBeLessThanOrEqual(4 * chunk.byteLength);
+    expect(cancelled).toBe(true);
+    const declared = await answerOf(
+      await handler(new Request(url, { method: "PATCH", headers: { ...headers, "content-length": String(200 * 1024 * 1024) }, body: "{}" }), context),
+    );
+    expectProblem(streamed, "validation-error");
+    expect(streamed.status).toBe(declared.status);
+    expect(streamed.body).toEqual(declared.body);
+    expect((await owner().query("SELECT name FROM tenants WHERE id = $1", [ws.tenant.id])).rows[0].name).toBe(ws.tenant.name);
   });
 });
 

@@ -162,15 +162,41 @@ function searchObject(url: URL): Record<string, string> {
   return out;
 }
 
+const bodyTooLarge = () => new ApiProblem("validation-error", `The body is larger than ${BODY_MAX_BYTES / 1024} KB.`, [{ field: "body", message: "Too large." }]);
+
+/**
+ * The body as text, read chunk by chunk and counted: past BODY_MAX_BYTES the
+ * stream is cancelled and the request refused, whether or not it declared a
+ * Content-Length (a chunked body declares none), so nothing larger is ever
+ * held in memory.
+ */
+async function readCapped(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > BODY_MAX_BYTES) {
+      // Not awaited: the answer does not wait on the client's stream.
+      reader.cancel().catch(() => {});
+      throw bodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
     throw new ApiProblem("validation-error", "Send the body as JSON (Content-Type: application/json).", [{ field: "Content-Type", message: "Use application/json." }]);
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > BODY_MAX_BYTES) throw new ApiProblem("validation-error", `The body is larger than ${BODY_MAX_BYTES / 1024} KB.`, [{ field: "body", message: "Too large." }]);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > BODY_MAX_BYTES) throw new ApiProblem("validation-error", `The body is larger than ${BODY_MAX_BYTES / 1024} KB.`, [{ field: "body", message: "Too large." }]);
+  if (declared > BODY_MAX_BYTES) throw bodyTooLarge();
+  const text = await readCapped(request);
   if (text.includes("\u0000")) throw new ApiProblem("validation-error", "The body cannot contain NUL characters.", [{ field: "body", message: "Remove NUL characters." }]);
   try {
     return { text, value: JSON.parse(text) as unknown };
