@@ -6,7 +6,9 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { mintInviteToken } from "@/lib/invitations";
+import { deleteTenant } from "@/lib/lifecycle";
 import {
+  actorFor,
   addMember,
   asApp,
   createTenantRow,
@@ -18,6 +20,7 @@ import {
   memberRole,
   owner,
   pgErrorCode,
+  setTenantStatus,
   uniqueEmail,
   type TestUser,
 } from "@/test/fixtures";
@@ -209,6 +212,59 @@ describe("joining a tenant (self-insert into tenant_members)", () => {
       expect((await join(client, ws.tenant.id, impostor.id, "member")).code).toBe("42501");
     });
     expect(await memberCount(ws.tenant.id)).toBe(4);
+  });
+
+  /**
+   * The SQLSTATE of joining with the app role's raw connection: the entry's
+   * refusal if the database will not even enter the tenant to join, else the
+   * INSERT's ("ok" when a row went in). Rolled back either way.
+   */
+  const tryJoin = async (tenantId: string, user: TestUser, role: string): Promise<string> => {
+    try {
+      return await asApp({ tenantId, user, as: "join" }, async (client) => {
+        const outcome = await join(client, tenantId, user.id, role);
+        return outcome.code === "ok" && outcome.rowCount !== 1 ? `ok, ${outcome.rowCount} rows` : outcome.code;
+      });
+    } catch (error) {
+      return (error as { code?: string }).code ?? String(error);
+    }
+  };
+
+  it("is refused into a workspace in the trash, even with a pending invitation", async () => {
+    const ws = await createWorkspace();
+    const joiner = await createUser();
+    await insertInvitation({ tenantId: ws.tenant.id, email: joiner.email, invitedBy: ws.owner.id });
+    await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    expect(await tryJoin(ws.tenant.id, joiner, "member")).toBe("42501");
+    expect(await memberRole(ws.tenant.id, joiner.id)).toBeNull();
+  });
+
+  it("is refused into a suspended (blocked) workspace, even with a pending invitation", async () => {
+    const ws = await createWorkspace();
+    const joiner = await createUser();
+    await insertInvitation({ tenantId: ws.tenant.id, email: joiner.email, invitedBy: ws.owner.id });
+    await setTenantStatus(ws.tenant.id, "blocked");
+    expect(await tryJoin(ws.tenant.id, joiner, "member")).toBe("42501");
+    expect(await memberRole(ws.tenant.id, joiner.id)).toBeNull();
+  });
+
+  it("is refused with a pending invitation deleted with its workspace's batch, even in an active workspace", async () => {
+    const ws = await createWorkspace();
+    const joiner = await createUser();
+    const { id } = await insertInvitation({ tenantId: ws.tenant.id, email: joiner.email, invitedBy: ws.owner.id });
+    await owner().query("UPDATE tenant_invitations SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [id]);
+    expect(await tryJoin(ws.tenant.id, joiner, "member")).toBe("42501");
+    expect(await memberRole(ws.tenant.id, joiner.id)).toBeNull();
+  });
+
+  it("is admitted again once the workspace is active: the refusals above are the workspace's state, not the invitation (control)", async () => {
+    const ws = await createWorkspace();
+    const joiner = await createUser();
+    await insertInvitation({ tenantId: ws.tenant.id, email: joiner.email, invitedBy: ws.owner.id });
+    await setTenantStatus(ws.tenant.id, "blocked");
+    await setTenantStatus(ws.tenant.id, "active");
+    expect(await tryJoin(ws.tenant.id, joiner, "member")).toBe("ok");
+    expect(await memberRole(ws.tenant.id, joiner.id)).toBeNull(); // rolled back
   });
 
   it("succeeds with a valid pending invitation and exactly the invited role (positive control)", async () => {
