@@ -501,6 +501,36 @@ describe("idempotency and rate limits under 20 concurrent requests", () => {
     expect(replayed.headers["idempotent-replayed"]).toBe("true");
   });
 
+  it("never keeps an invitation link under an Idempotency-Key: the replay withholds it and says how to get a new one", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "admin");
+    const email = uniqueEmail("no-mail");
+    const headers = { "idempotency-key": `link-${randomBytes(6).toString("hex")}` };
+    const send = () => call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body: { email, role: "member" }, headers });
+    const saved = process.env.SMTP_URL;
+    process.env.SMTP_URL = "smtp://127.0.0.1:9";
+    let first: Answer;
+    try {
+      first = await send();
+    } finally {
+      process.env.SMTP_URL = saved;
+    }
+    expect(first.status, first.text).toBe(201);
+    expect(first.body).toMatchObject({ emailDispatched: false });
+    const token = /\/invite\/([\w-]+)$/.exec(first.body.link)![1]!;
+    const stored = await owner().query("SELECT response_body FROM api_idempotency_keys WHERE key = $1", [headers["idempotency-key"]]);
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0].response_body).not.toContain(token);
+    expect(first.body.linkWithheld).toBe(false);
+    const replay = await send();
+    expect(replay.status).toBe(201);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expect(replay.text).not.toContain(token);
+    expect(replay.body).toMatchObject({ id: first.body.id, email, emailDispatched: false, link: null, linkWithheld: true });
+    expect(replay.body.notice).toMatch(/not repeated.*invite .*again/i);
+    expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(1);
+  });
+
   it("lets exactly the limit through per key and per client address, then 429 with Retry-After and RateLimit headers", async () => {
     const ws = await createWorkspace();
     const key = await keyOf(ws, "member", "read");

@@ -207,7 +207,8 @@ export const createInvitation = endpoint({
   method: "post",
   path: "/tenants/{tenantId}/invitations",
   summary: "Invite someone (owners and admins)",
-  description: "As on the members page: never as owner; not an existing member (409 conflict); not yourself; re-inviting an address replaces its pending invitation. Honours Idempotency-Key.",
+  description:
+    "As on the members page: never as owner; not an existing member (409 conflict); not yourself; re-inviting an address replaces its pending invitation. Honours Idempotency-Key. When the email could not be sent the answer carries the invitation link — a bearer secret, shown once: the Idempotency-Key keeps the answer without it, so a replay has `link: null`, `linkWithheld: true` and a `notice`. To get a new link, invite the address again with a new Idempotency-Key: that replaces the invitation, its link and its email.",
   params: S.TenantPath,
   body: S.InvitationCreate,
   permission: "members.manage",
@@ -216,7 +217,22 @@ export const createInvitation = endpoint({
   problems: ["validation-error", "conflict", "plan-limit", "idempotency-key-reused"],
   async handle(ctx) {
     const result = await inviteMember(keyOf(ctx).actor, ctx.body);
-    return { status: 201, body: { id: result.invitationId, email: result.email, role: result.role, emailDispatched: result.emailDispatched, link: result.link } };
+    return {
+      status: 201,
+      body: { id: result.invitationId, email: result.email, role: result.role, emailDispatched: result.emailDispatched, link: result.link, linkWithheld: false },
+    };
+  },
+  // The link is a bearer token (the database keeps only its SHA-256): never stored verbatim for a replay.
+  replayBody: (body) => {
+    const created = body as { link: string | null };
+    if (!created.link) return body;
+    return {
+      ...created,
+      link: null,
+      linkWithheld: true,
+      notice:
+        "This repeats the first answer without its invitation link: the link is shown once and not stored, so it is not repeated. To get a new link, invite the address again with a new Idempotency-Key; that replaces this invitation and its link.",
+    };
   },
 });
 

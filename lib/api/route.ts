@@ -49,6 +49,13 @@ export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   success: { status: number; description: string; schema?: z.ZodType; contentTypes?: string[] };
   /** The problems it may answer, besides the ones every endpoint may (documented). */
   problems: ProblemType[];
+  /**
+   * What an Idempotency-Key keeps of a success whose body carries a secret
+   * (an invitation link): stored and replayed instead of the body, so the
+   * secret is never written to api_idempotency_keys. Without it the body is
+   * kept as answered.
+   */
+  replayBody?: (body: unknown) => unknown;
   /** What it does (a write, or a read by browser session); an endpoint with `load` alone takes a key only. */
   handle?: (ctx: EndpointContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<EndpointResult>;
   /**
@@ -334,7 +341,7 @@ export function routeHandler(def: Endpoint) {
         if (isTransient(response)) {
           await releaseIdempotencyKey(claimed.credential, claimed.entry, claimed.key);
         } else {
-          const text = await response.clone().text();
+          const text = !(result instanceof Response) && def.replayBody ? JSON.stringify(def.replayBody(result.body)) : await response.clone().text();
           await storeIdempotentResponse(claimed.credential, claimed.entry, claimed.key, response.status, text);
         }
       }

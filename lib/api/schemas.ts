@@ -109,7 +109,9 @@ export const InvitationCreated = z
     email: z.string(),
     role: Role,
     emailDispatched: z.boolean(),
-    link: z.string().nullable().meta({ description: "The invitation link, only when the email could not be sent." }),
+    link: z.string().nullable().meta({ description: "The invitation link, only when the email could not be sent — and only in the first answer: it is never stored, so a replay (Idempotent-Replayed) has null and linkWithheld." }),
+    linkWithheld: z.boolean().meta({ description: "True on a replay of an answer that carried a link: the link is not repeated (see notice)." }),
+    notice: z.string().optional().meta({ description: "On such a replay: that the link is not repeated and how to get a new one." }),
   })
   .meta({ id: "InvitationCreated" });
 export const InvitationAccepted = z
