@@ -30,7 +30,7 @@ import {
 const DAY = 86_400_000;
 
 async function tenantRow(id: string) {
-  const { rows } = await owner().query("SELECT status, deleted_at, deletion_batch_id, purge_requested_at FROM tenants WHERE id = $1", [id]);
+  const { rows } = await owner().query("SELECT status, deleted_at, deletion_batch_id, purge_requested_at, purge_started_at FROM tenants WHERE id = $1", [id]);
   return rows[0] ?? null;
 }
 
@@ -92,7 +92,7 @@ describe("the trash and restoring", () => {
     const { rows } = await owner().query<{ deleted_at: Date }>("SELECT deleted_at FROM tenants WHERE id = $1", [ws.tenant.id]);
     const tenDaysLater = new Date(rows[0]!.deleted_at.getTime() + 10 * DAY);
     const trash = await listTrash(userActor(ws.owner), tenDaysLater);
-    expect(trash).toEqual([expect.objectContaining({ id: ws.tenant.id, daysLeft: PURGE_AFTER_DAYS - 10, purgeRequested: false })]);
+    expect(trash).toEqual([expect.objectContaining({ id: ws.tenant.id, daysLeft: PURGE_AFTER_DAYS - 10, beingPurged: false })]);
     expect(await listTrash(userActor(ws.admin))).toEqual([]);
   });
 
@@ -200,6 +200,68 @@ describe("purging", () => {
     expect((await auditRows(bystander.tenant.id)).length).toBe(bystanderAudit);
     // Run again: nothing left to do.
     expect(await purgeWorkspace(owner(), ws.tenant.id, { now: new Date() })).toEqual({ purged: false, reason: "gone" });
+  });
+
+  it("claims the workspace before its first delete: a restore during a purge its time started is refused, and the purge finishes", async () => {
+    const ws = await createWorkspace();
+    for (let i = 0; i < 3; i++) await insertAuditRow(ws.tenant.id, ws.owner.id, `claim.probe.${i}`);
+    await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    // Its 30 days are up by the worker's clock; the owner has not asked for the purge.
+    const later = new Date(Date.now() + (PURGE_AFTER_DAYS + 1) * DAY);
+    const restores: string[] = [];
+    const done = await purgeWorkspace(owner(), ws.tenant.id, {
+      now: later,
+      batchRows: 1,
+      onBatch: async () => {
+        if (restores.length === 0) restores.push(await code(restoreTenant(userActor(ws.owner), ws.tenant.id)));
+      },
+    });
+    expect(restores).toEqual(["purging"]);
+    expect(done).toMatchObject({ purged: true });
+    expect(await tenantRow(ws.tenant.id)).toBeNull();
+    const { rows } = await owner().query("SELECT reason FROM tenant_tombstones WHERE id = $1", [ws.tenant.id]);
+    expect(rows).toEqual([{ reason: "retention" }]);
+  });
+
+  it("a restore that comes first leaves the purge nothing to claim", async () => {
+    const ws = await createWorkspace();
+    await insertAuditRow(ws.tenant.id, ws.owner.id, "kept.after.restore");
+    await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    expect(await code(restoreTenant(userActor(ws.owner), ws.tenant.id))).toBe("ok");
+    const later = new Date(Date.now() + (PURGE_AFTER_DAYS + 1) * DAY);
+    expect(await purgeWorkspace(owner(), ws.tenant.id, { now: later })).toEqual({ purged: false, reason: "not_due" });
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ status: "active", purge_started_at: null });
+    expect((await auditRows(ws.tenant.id, "kept.after.restore")).length).toBe(1);
+  });
+
+  it("a workspace whose 30 days are up is shown as being purged and cannot be restored, even before the purge reaches it", async () => {
+    const ws = await createWorkspace();
+    await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    await owner().query("UPDATE tenants SET deleted_at = now() - make_interval(days => $2) WHERE id = $1", [ws.tenant.id, PURGE_AFTER_DAYS + 1]);
+    expect(await listTrash(userActor(ws.owner))).toEqual([expect.objectContaining({ id: ws.tenant.id, daysLeft: 0, beingPurged: true })]);
+    expect(await code(restoreTenant(userActor(ws.owner), ws.tenant.id))).toBe("purging");
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ status: "deleted" });
+  });
+
+  it("the database never brings back a workspace whose purge has started, and opens its log only to a purge that has", async () => {
+    const ws = await createWorkspace();
+    await insertAuditRow(ws.tenant.id, ws.owner.id, "unclaimed");
+    await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    // Deleted but not claimed: naming it as the workspace being purged does not open its log.
+    const client = await owner().connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT set_config('app.purge_tenant', $1, true)", [ws.tenant.id]);
+      expect(await pgErrorCode(client.query("DELETE FROM audit_log WHERE tenant_id = $1", [ws.tenant.id]))).toBe("42501");
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+    // Claimed: even the owner's connection cannot restore it.
+    await owner().query("UPDATE tenants SET purge_started_at = now() WHERE id = $1", [ws.tenant.id]);
+    expect(
+      await pgErrorCode(owner().query("UPDATE tenants SET status = 'active', deleted_at = NULL, deletion_batch_id = NULL, deleted_by = NULL, purge_started_at = NULL WHERE id = $1", [ws.tenant.id])),
+    ).toBe("55000");
   });
 
   it("refuses a workspace that is not due, and never touches an active one's audit log", async () => {

@@ -5,7 +5,8 @@ import { recordAudit } from "@/lib/audit";
 import { runRead, sql, type Read, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
-import { withDeletedTenant, withTenant, withUser, type Actor, type TenantActor } from "@/lib/tenancy";
+import { lockTenant, withDeletedTenant, withTenant, withUser, type Actor, type TenantActor } from "@/lib/tenancy";
+import { endTransferWithWorkspace } from "@/lib/transfer";
 import { uuidSchema } from "@/lib/validation";
 
 // A workspace's life after it is deleted (seed 002): in the trash for
@@ -58,6 +59,9 @@ export async function deleteTenant(actor: TenantActor, input: z.output<typeof de
   return withTenant(actor, async (tx, role) => {
     if (role !== "owner") throw new DomainError("forbidden", "Only an owner can delete the workspace.");
     confirmNameMatches(input.confirmName, await tenantName(tx, actor.tenantId));
+    // Serialised with every membership change (invitations accepted, members added), which takes the same lock.
+    await lockTenant(tx, actor.tenantId);
+    await endTransferWithWorkspace(tx, actor);
     const batchId = randomUUID();
     const family: Record<string, number> = {};
     for (const table of await lifecycleTables(tx)) {
@@ -90,7 +94,7 @@ export interface TrashedTenant {
   deletedBy: string | null;
   purgeAt: Date;
   daysLeft: number;
-  purgeRequested: boolean;
+  beingPurged: boolean;
 }
 
 interface TrashRow {
@@ -100,6 +104,7 @@ interface TrashRow {
   deleted_at: Date;
   deleted_by: string | null;
   purge_requested_at: Date | null;
+  purge_started_at: Date | null;
 }
 
 /**
@@ -111,7 +116,7 @@ interface TrashRow {
  */
 export function trashRead(now = new Date()): Read<TrashedTenant[], TrashRow> {
   const statement = sql`
-    SELECT t.id, t.name, t.slug, t.deleted_at, u.name AS deleted_by, t.purge_requested_at
+    SELECT t.id, t.name, t.slug, t.deleted_at, u.name AS deleted_by, t.purge_requested_at, t.purge_started_at
       FROM tenants t
       JOIN tenant_members m ON m.tenant_id = t.id AND m.user_id = (SELECT app_current_user_id()) AND m.role = 'owner'
       LEFT JOIN users u ON u.id = t.deleted_by AND u.id = m.user_id
@@ -130,7 +135,8 @@ export function trashRead(now = new Date()): Read<TrashedTenant[], TrashRow> {
           deletedBy: r.deleted_by,
           purgeAt,
           daysLeft: Math.max(0, Math.ceil((purgeAt.getTime() - now.getTime()) / 86_400_000)),
-          purgeRequested: r.purge_requested_at !== null,
+          // Asked for, started, or due: no longer restorable (restoreTenant agrees).
+          beingPurged: r.purge_requested_at !== null || r.purge_started_at !== null || purgeAt.getTime() <= now.getTime(),
         };
       }),
   };
@@ -147,10 +153,14 @@ export async function listTrash(actor: Pick<Actor, "credential">, now = new Date
  */
 export async function restoreTenant(actor: Actor, tenantId: string): Promise<{ name: string }> {
   return withDeletedTenant(actor.credential, tenantId, async (tx) => {
-    const tenant = await tx.one<{ name: string; deletion_batch_id: string; purge_requested_at: Date | null }>(sql`
-      SELECT name, deletion_batch_id, purge_requested_at FROM tenants WHERE id = ${tenantId}::uuid AND status = 'deleted' FOR UPDATE`);
+    // The row lock orders this restore with the purge's claim (lib/jobs/purge.ts): whichever comes second finds the other's work.
+    const tenant = await tx.one<{ name: string; deletion_batch_id: string; being_purged: boolean }>(sql`
+      SELECT name, deletion_batch_id,
+             (purge_requested_at IS NOT NULL OR purge_started_at IS NOT NULL
+              OR deleted_at <= now() - make_interval(days => ${PURGE_AFTER_DAYS}::int)) AS being_purged
+        FROM tenants WHERE id = ${tenantId}::uuid AND status = 'deleted' FOR UPDATE`);
     if (!tenant) throw new DomainError("not_found", "That workspace is not in your trash any more.");
-    if (tenant.purge_requested_at) throw new DomainError("purging", `“${tenant.name}” is being purged and cannot be restored.`);
+    if (tenant.being_purged) throw new DomainError("purging", `“${tenant.name}” is being purged and cannot be restored.`);
     const family: Record<string, number> = {};
     for (const table of await lifecycleTables(tx)) {
       family[table] = await tx.exec(

@@ -13,7 +13,7 @@ export interface TrashedView {
   deletedAt: string;
   deletedBy: string | null;
   daysLeft: number;
-  purgeRequested: boolean;
+  beingPurged: boolean;
 }
 
 function PurgeNow({ workspace, onDone }: { workspace: TrashedView; onDone: (message: string) => void }) {
@@ -55,10 +55,10 @@ export function TrashList({ workspaces }: { workspaces: TrashedView[] }) {
               <p className="muted">
                 Deleted <LocalTime iso={w.deletedAt} dateOnly />
                 {w.deletedBy ? ` by ${w.deletedBy}` : ""} ·{" "}
-                {w.purgeRequested ? "being purged" : `purged in ${w.daysLeft} day${w.daysLeft === 1 ? "" : "s"}`}
+                {w.beingPurged ? "being purged" : `purged in ${w.daysLeft} day${w.daysLeft === 1 ? "" : "s"}`}
               </p>
             </div>
-            {w.purgeRequested ? null : (
+            {w.beingPurged ? null : (
               <div className="flex gap-2">
                 <ConfirmAction
                   action={restoreWorkspaceAction}

@@ -9,6 +9,7 @@ import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { enforcePlanLimit, readWorkspacePlan, workspaceMayExport } from "@/lib/billing/limits";
 import { DomainError, planLimitFrom } from "@/lib/errors";
 import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
+import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
 import { acceptInvitationByToken, inviteMember, mintInviteToken } from "@/lib/invitations";
 import { savePlan, setWorkspacePlan } from "@/lib/platform/plans";
 import { failureFrom, withTenant } from "@/lib/tenancy";
@@ -280,5 +281,24 @@ describe("plan limits on API keys and child workspaces, where they are created",
     );
     const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenants WHERE parent_id = $1", [ws.tenant.id]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it("counts a child restored from the trash: deleting one, creating another and restoring the first is refused at the limit", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ childWorkspaces: 1 }));
+    const parent = { ...actorFor(ws.tenant, ws.owner), delegation: null };
+    const first = { name: "Customer A", slug: uniqueSlug("child") };
+    expect(await refusal(createChildWorkspace(parent, first))).toBe("ok");
+    const { rows: created } = await owner().query<{ id: string }>("SELECT id FROM tenants WHERE slug = $1", [first.slug]);
+    const firstId = created[0]!.id;
+    // The parent's owner created it, and owns it.
+    await deleteTenant(actorFor({ id: firstId, ...first }, ws.owner), { confirmName: first.name });
+    expect(await refusal(createChildWorkspace(parent, { name: "Customer B", slug: uniqueSlug("child") }))).toBe("ok");
+    expect(await refusal(restoreTenant(userActor(ws.owner), firstId))).toBe("Your plan allows 1 child workspace; delete one or upgrade.");
+    const { rows } = await owner().query("SELECT status::text, count(*)::int AS n FROM tenants WHERE parent_id = $1 GROUP BY status ORDER BY status", [ws.tenant.id]);
+    expect(rows).toEqual([{ status: "active", n: 1 }, { status: "deleted", n: 1 }]);
+    // With room again (the plan raised), the same restore goes through.
+    await onPlan(ws.tenant.id, await planWith({ childWorkspaces: 2 }));
+    expect(await refusal(restoreTenant(userActor(ws.owner), firstId))).toBe("ok");
   });
 });

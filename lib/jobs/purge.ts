@@ -12,7 +12,8 @@ export const PURGE_BATCH_ROWS = 5_000;
 export async function workspacesDueForPurge(db: pg.Pool | pg.PoolClient, now: Date, afterDays = PURGE_AFTER_DAYS): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM tenants
-      WHERE status = 'deleted' AND (purge_requested_at IS NOT NULL OR deleted_at <= $1::timestamptz - make_interval(days => $2))
+      WHERE status = 'deleted'
+        AND (purge_requested_at IS NOT NULL OR purge_started_at IS NOT NULL OR deleted_at <= $1::timestamptz - make_interval(days => $2))
       ORDER BY deleted_at`,
     [now, afterDays],
   );
@@ -67,7 +68,18 @@ export async function purgeWorkspace(
   const batchRows = options.batchRows ?? PURGE_BATCH_ROWS;
   const { rows: found } = await db.query<{ status: string }>("SELECT status FROM tenants WHERE id = $1", [tenantId]);
   if (!found[0]) return { purged: false, reason: "gone" };
-  if (!(await workspacesDueForPurge(db, options.now, afterDays)).includes(tenantId)) return { purged: false, reason: "not_due" };
+  // The claim, before the first delete: under the row's lock, a workspace still
+  // deleted and due is marked as being purged, and from then on nothing can
+  // restore it (restoreTenant reads the mark under the same lock; the database
+  // refuses the restore and admits the log's deletes only with it). A restore
+  // that came first leaves nothing to claim.
+  const { rowCount: claimed } = await db.query(
+    `UPDATE tenants SET purge_started_at = coalesce(purge_started_at, now())
+      WHERE id = $1 AND status = 'deleted'
+        AND (purge_requested_at IS NOT NULL OR purge_started_at IS NOT NULL OR deleted_at <= $2::timestamptz - make_interval(days => $3))`,
+    [tenantId, options.now, afterDays],
+  );
+  if (!claimed) return { purged: false, reason: "not_due" };
 
   const removed: Record<string, number> = {};
   for (const table of await tenantTablesInDeleteOrder(db)) {

@@ -13,6 +13,7 @@ const EXPIRED_STEP: Record<string, string> = {
 };
 const CANCEL_REASON: Record<string, string> = {
   party_left: " (the new owner left the workspace or the owner is no longer an owner)",
+  workspace_deleted: " (the workspace was deleted)",
 };
 
 export const transferModule = defineModule({

@@ -12,7 +12,7 @@ import { can, lockTenant, ROLES, withTenant, type Credential, type Role, type Te
 import { appBaseUrl } from "@/lib/urls";
 import { uuidSchema } from "@/lib/validation";
 import { secondFactor as defaultSecondFactor, type SecondFactor } from "./second-factor";
-import { isLive, STEP_OF, TRANSFER_PAGE, TRANSFER_TIMINGS, type TransferStatus } from "./steps";
+import { isLive, LIVE_TRANSFER_STATUSES, STEP_OF, TRANSFER_PAGE, TRANSFER_TIMINGS, type TransferStatus } from "./steps";
 
 // Ownership transfer with consent (seed 001's table of steps). Each step a
 // person takes is a function here: one transaction entered as that person
@@ -442,6 +442,34 @@ export async function acceptTransfer(
     await tx.exec(sql`SELECT pg_notify('tenantry_jobs', 'transfer')`);
     return view({ ...row, status: "completed", due_at: null, ended_at: now, end_reason: "accepted" });
   });
+}
+
+/**
+ * Ends the workspace's transfer in progress, if there is one, as part of
+ * deleting the workspace (in its transaction, by the owner deleting it;
+ * audited). A transfer's deadlines would run on in the trash, and a restore
+ * would find its cooling period over — passed unseen by the admins and
+ * owners it exists for. The parties are not emailed: the workspace is gone
+ * for them too, and a restored one starts a new transfer if it wants one.
+ */
+export async function endTransferWithWorkspace(tx: Tx, actor: TenantActor, now = new Date()): Promise<string | null> {
+  const row = await tx.one<TransferRow>(sql`
+    SELECT ${TRANSFER_COLUMNS} FROM ownership_transfers t
+     WHERE t.tenant_id = ${actor.tenantId}::uuid AND t.status::text = ANY (${[...LIVE_TRANSFER_STATUSES]}::text[]) FOR UPDATE OF t`);
+  if (!row) return null;
+  await tx.exec(sql`
+    UPDATE ownership_transfers
+       SET status = 'cancelled', due_at = NULL, confirm_token_hash = NULL, ended_at = ${now}, ended_by = ${actor.userId}::uuid, end_reason = 'workspace_deleted'
+     WHERE id = ${row.id}::uuid`);
+  await recordAudit(tx, {
+    tenantId: actor.tenantId,
+    actor: actor.user,
+    action: "ownership.transfer.cancel",
+    target: { type: "ownership_transfer", id: row.id },
+    metadata: { ...parties(row), step: row.status, reason: "workspace_deleted" },
+    request: actor.request,
+  });
+  return row.id;
 }
 
 /** Either party, or any other owner, cancels a live transfer at any step. */

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { purgeWorkspace } from "@/lib/jobs/purge";
 import { sendTransferEmail, sweepTransfers } from "@/lib/jobs/transfer";
 import { taskList } from "@/lib/jobs/worker";
-import { deleteTenant } from "@/lib/lifecycle";
+import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
 import { removeMember } from "@/lib/members";
 import {
   acceptTransfer,
@@ -45,6 +45,7 @@ import {
   setTenantStatus,
   TEST_REQUEST,
   type TestUser,
+  userActor,
 } from "@/test/fixtures";
 
 const MIN = 60_000;
@@ -445,20 +446,29 @@ describe("20 activations and cancellations at once", () => {
 });
 
 describe("a workspace that is suspended or deleted", () => {
-  it("holds its transfer where it is: no step by anyone, none by the worker; a purge removes it", async () => {
+  it("suspended, holds its transfer where it is; deleted, ends it (audited), so a restore resumes nothing; a purge removes it", async () => {
     const c = await awaitingAcceptance();
     await setTenantStatus(c.tenant.id, "blocked");
     expect(await domainCode(acceptTransfer(actorFor(c.tenant, c.member), { transferId: c.transferId }, { now: c.at(99) }))).toBe("tenant_suspended");
     expect((await sweepTransfers(owner(), c.at(400))).moved[c.transferId]).toBeUndefined();
     expect(await transferRow(c.transferId)).toMatchObject({ status: "awaiting_acceptance" });
 
+    // Deleted in its cooling period: the transfer ends with the workspace. Held, its
+    // deadline would run on in the trash, and a restore days later would open
+    // acceptance at once — the cooling period passed unseen by those it exists for.
     const d = await cooling();
     await deleteTenant(actorFor(d.tenant, d.owner), { confirmName: d.tenant.name });
-    expect(await domainCode(cancelTransfer(actorFor(d.tenant, d.owner), { transferId: d.transferId }))).toBe("not_member");
-    expect((await sweepTransfers(owner(), d.at(400))).moved[d.transferId]).toBeUndefined();
-    expect(await transferRow(d.transferId)).toMatchObject({ status: "cooling" });
+    expect(await transferRow(d.transferId)).toMatchObject({ status: "cancelled", end_reason: "workspace_deleted", due_at: null, ended_by: d.owner.id });
+    const cancels = await auditRows(d.tenant.id, "ownership.transfer.cancel");
+    expect(cancels.map((row) => row.metadata)).toEqual([expect.objectContaining({ step: "cooling", reason: "workspace_deleted" })]);
+    expect((await sweepTransfers(owner(), d.at(99))).moved[d.transferId]).toBeUndefined();
+    expect(await restoreTenant(userActor(d.owner), d.tenant.id)).toEqual({ name: d.tenant.name });
+    expect((await sweepTransfers(owner(), d.at(99))).moved[d.transferId]).toBeUndefined();
+    expect(await domainCode(acceptTransfer(actorFor(d.tenant, d.member), { transferId: d.transferId }, { now: d.at(99) }))).toBe("transfer_ended");
+    expect([await memberRole(d.tenant.id, d.member.id), await memberRole(d.tenant.id, d.owner.id)]).toEqual(["member", "owner"]);
 
     // Purged, the workspace takes its transfers with it.
+    await deleteTenant(actorFor(d.tenant, d.owner), { confirmName: d.tenant.name });
     const purged = await purgeWorkspace(owner(), d.tenant.id, { now: new Date(Date.now() + 40 * 24 * HOUR) });
     expect(purged).toMatchObject({ purged: true, rows: { ownership_transfers: 1 } });
     expect(await transferRow(d.transferId)).toBeNull();

@@ -38,7 +38,7 @@ export default async function TrashPage({ searchParams }: { searchParams: Search
             deletedAt: t.deletedAt.toISOString(),
             deletedBy: t.deletedBy,
             daysLeft: t.daysLeft,
-            purgeRequested: t.purgeRequested,
+            beingPurged: t.beingPurged,
           }))}
         />
       )}
