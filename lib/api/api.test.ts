@@ -607,6 +607,21 @@ describe("X-Act-As-Tenant: a parent's key acting in a descendant, as the databas
     expectProblem(await call("listMembers", { key, params: { tenantId: childId }, headers: actAs(childId) }), "not-found");
   });
 
+  it("documents the 400 a malformed header gets on operations with neither body nor query", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "owner");
+    const mine: Recorded[] = [];
+    const { call: callMine } = apiCaller(mine);
+    const bad = { "x-act-as-tenant": "not-an-id" };
+    expectProblem(await callMine("getTenant", { key, params: { tenantId: ws.tenant.id }, headers: bad }), "validation-error");
+    expectProblem(await callMine("getMe", { key, headers: bad }), "validation-error");
+    expectProblem(await callMine("removeMember", { key, params: { tenantId: ws.tenant.id, userId: ws.member.id }, headers: bad }), "validation-error");
+    expectProblem(await callMine("revokeInvitation", { key, params: { tenantId: ws.tenant.id, invitationId: crypto.randomUUID() }, headers: bad }), "validation-error");
+    expect(await memberRole(ws.tenant.id, ws.member.id)).toBe("member");
+    recorded.push(...mine);
+    expect(contractViolations(mine)).toEqual([]);
+  });
+
   it("keeps a read key read-only in the child", async () => {
     const { reseller, childId } = await resellerWithChild();
     const key = await keyOf(reseller, "owner", "read");

@@ -35,7 +35,10 @@ export function openApiDocument() {
   const paths: ZodOpenApiPathsObject = {};
   for (const e of API_ENDPOINTS) {
     const problems = [...(e.params || e.session ? COMMON : COMMON.filter((t) => t !== "not-found")), ...e.problems];
-    if (e.body || e.query) problems.push("validation-error");
+    // Every operation may answer 400: besides a body or a query, the headers are
+    // checked on each (a malformed X-Act-As-Tenant, or one sent where it does
+    // not apply; on a POST, a malformed Idempotency-Key) — lib/api/route.ts.
+    problems.push("validation-error");
     // Every POST honours Idempotency-Key (lib/api/route.ts): a key still in use is 409, reused for another request 422.
     if (e.method === "post") problems.push("conflict", "idempotency-key-reused");
     const operation: ZodOpenApiOperationObject = {
@@ -44,16 +47,31 @@ export function openApiDocument() {
       ...(e.description ? { description: e.description } : {}),
       security: e.session ? [{ apiKey: [] }, { session: [] }] : [{ apiKey: [] }],
       ...(e.params || e.query ? { requestParams: { ...(e.params ? { path: e.params as never } : {}), ...(e.query ? { query: e.query as never } : {}) } } : {}),
-      ...(e.method === "post"
+      ...(e.method === "post" || e.path.includes("{tenantId}")
         ? {
             parameters: [
-              {
-                in: "header" as const,
-                name: "Idempotency-Key",
-                required: false,
-                description: "Makes the POST safe to retry: the same key and body within 24 hours returns the first response without acting again.",
-                schema: { type: "string" as const, minLength: 1, maxLength: 255 },
-              },
+              ...(e.path.includes("{tenantId}")
+                ? [
+                    {
+                      in: "header" as const,
+                      name: "X-Act-As-Tenant",
+                      required: false,
+                      description: "A parent workspace's key acting in the descendant the path names, as a delegate: the path's workspace id (anything else is 400).",
+                      schema: { type: "string" as const, format: "uuid" },
+                    },
+                  ]
+                : []),
+              ...(e.method === "post"
+                ? [
+                    {
+                      in: "header" as const,
+                      name: "Idempotency-Key",
+                      required: false,
+                      description: "Makes the POST safe to retry: the same key and body within 24 hours returns the first response without acting again.",
+                      schema: { type: "string" as const, minLength: 1, maxLength: 255 },
+                    },
+                  ]
+                : []),
             ],
           }
         : {}),
