@@ -226,6 +226,79 @@ describe("the key's entry (app_enter_api_key)", () => {
     expect(rows.map((r) => r.id).sort()).toEqual([removed.id, deactivated.id].sort());
   });
 
+  it("keeps a revoked key revoked: its owner, an admin and an owner cannot un-revoke it in raw SQL as the app role, and it stays refused", async () => {
+    const ws = await createWorkspace();
+    const k = await keyFor(ws, "member");
+    await revokeApiKey(actorFor(ws.tenant, ws.owner), k.id);
+    expect(await domainCode(enterWith(k.key, ws.tenant.id))).toBe("signed_out");
+    const before = (await owner().query("SELECT revoked_at, revoked_by FROM api_keys WHERE id = $1", [k.id])).rows[0];
+    expect(before.revoked_by).toBe(ws.owner.id);
+    const attempts = [
+      sql`UPDATE api_keys SET revoked_at = NULL, revoked_by = NULL WHERE id = ${k.id}::uuid`,
+      sql`UPDATE api_keys SET revoked_at = NULL WHERE id = ${k.id}::uuid`,
+      // A revocation moved, or signed by someone else, is a rewrite of the record.
+      sql`UPDATE api_keys SET revoked_at = now() + interval '1 year' WHERE id = ${k.id}::uuid`,
+      sql`UPDATE api_keys SET revoked_by = NULL WHERE id = ${k.id}::uuid`,
+    ];
+    for (const role of ["member", "admin", "owner"] as const) {
+      for (const statement of attempts) {
+        expect(await pgErrorCode(withTenant(actorFor(ws.tenant, ws[role]), (tx) => tx.exec(statement))), `${role}: ${statement.text}`).toBe("42501");
+      }
+      // Nothing else of a key's may be rewritten by the app either (the grant stops these).
+      for (const column of ["expires_at = now() + interval '1 day'", "scope = 'read_write'", `user_id = '${ws[role].id}'`, "key_hash = repeat('0', 64)"]) {
+        expect(await pgErrorCode(withTenant(actorFor(ws.tenant, ws[role]), (tx) => tx.exec({ text: `UPDATE api_keys SET ${column} WHERE id = $1`, values: [k.id] } as never))), `${role}: ${column}`).toBe(
+          "42501",
+        );
+      }
+    }
+    expect((await owner().query("SELECT revoked_at, revoked_by FROM api_keys WHERE id = $1", [k.id])).rows[0]).toEqual(before);
+    expect(await domainCode(enterWith(k.key, ws.tenant.id))).toBe("signed_out");
+  });
+
+  it("records a revocation by the app in the acting user's name only", async () => {
+    const ws = await createWorkspace();
+    const k = await keyFor(ws, "member");
+    const revokeAs = (role: Role, by: string | null) =>
+      pgErrorCode(withTenant(actorFor(ws.tenant, ws[role]), (tx) => tx.exec(sql`UPDATE api_keys SET revoked_at = now(), revoked_by = ${by}::uuid WHERE id = ${k.id}::uuid`)));
+    expect(await revokeAs("admin", ws.owner.id)).toBe("42501");
+    expect(await revokeAs("admin", null)).toBe("42501");
+    expect(await revokeAs("member", ws.admin.id)).toBe("42501");
+    expect(await enterWith(k.key, ws.tenant.id)).toBe("member");
+    expect(await revokeAs("admin", ws.admin.id)).toBe("ok");
+    expect((await owner().query("SELECT revoked_by FROM api_keys WHERE id = $1", [k.id])).rows[0].revoked_by).toBe(ws.admin.id);
+    expect(await domainCode(enterWith(k.key, ws.tenant.id))).toBe("signed_out");
+  });
+
+  it("keeps a removed and re-added member's old key revoked even when they try to revive it themselves", async () => {
+    const ws = await createWorkspace();
+    const k = await keyFor(ws, "member");
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.member.id);
+    await owner().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [ws.tenant.id, ws.member.id]);
+    const revive = (role: Role) =>
+      pgErrorCode(withTenant(actorFor(ws.tenant, ws[role]), (tx) => tx.exec(sql`UPDATE api_keys SET revoked_at = NULL WHERE id = ${k.id}::uuid`)));
+    expect(await revive("member")).toBe("42501");
+    expect(await revive("owner")).toBe("42501");
+    const row = (await owner().query("SELECT revoked_at, revoked_by FROM api_keys WHERE id = $1", [k.id])).rows[0];
+    expect(row.revoked_at).not.toBeNull();
+    // Revoked by the database (the removal's trigger), in nobody's name.
+    expect(row.revoked_by).toBeNull();
+    expect(await domainCode(enterWith(k.key, ws.tenant.id))).toBe("signed_out");
+  });
+
+  it("keeps a key out of the trash but with its workspace: its user or an admin cannot hide it from revocation and bring it back", async () => {
+    const ws = await createWorkspace();
+    const k = await keyFor(ws, "member");
+    const hide = (role: Role) =>
+      pgErrorCode(
+        withTenant(actorFor(ws.tenant, ws[role]), (tx) => tx.exec(sql`UPDATE api_keys SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = ${k.id}::uuid`)),
+      );
+    expect(await hide("member")).toBe("42501");
+    expect(await hide("admin")).toBe("42501");
+    // Still listed to the admins, who can revoke it.
+    await revokeApiKey(actorFor(ws.tenant, ws.admin), k.id);
+    expect(await domainCode(enterWith(k.key, ws.tenant.id))).toBe("signed_out");
+  });
+
   it("makes a read key's transaction read-only: as the app role, every write is refused by Postgres and it cannot be made writable", async () => {
     const ws = await createWorkspace();
     const read = await keyFor(ws, "owner", "read");
