@@ -309,6 +309,17 @@ describe("changes in the administrators' hands", () => {
       "tenant.purge.request",
     ]);
   });
+
+  it("cannot restore a workspace whose purge has started (the retention sweep's, asked by nobody): the database says so", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    await deleteWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name });
+    // What the purge writes before its first delete (lib/jobs/purge.ts).
+    await owner().query("UPDATE tenants SET purge_started_at = now() WHERE id = $1", [ws.tenant.id]);
+    const error = await restoreWorkspace(cred(admin), { tenantId: ws.tenant.id }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "purging", message: `“${ws.tenant.name}” is being purged and cannot be restored.` });
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ status: "deleted" });
+  });
 });
 
 /** Every tenant table, and one write of each kind the app role could try, as raw SQL. */

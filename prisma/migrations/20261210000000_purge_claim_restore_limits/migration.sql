@@ -27,7 +27,8 @@ CREATE FUNCTION app_tenant_restore_not_purging() RETURNS trigger
   AS $$
   BEGIN
     IF OLD.purge_started_at IS NOT NULL OR OLD.purge_requested_at IS NOT NULL THEN
-      RAISE EXCEPTION 'this workspace is being purged and cannot be restored'
+      -- As app_private.tenant_restore words it (the platform's restore shows the sentence).
+      RAISE EXCEPTION '“%” is being purged and cannot be restored.', OLD.name
         USING ERRCODE = '55000', HINT = 'purging';
     END IF;
     RETURN NEW;
