@@ -7,7 +7,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { acceptInvitationByToken, inspectInvitationToken, inviteMember, mintInviteToken, resendInvitation } from "@/lib/invitations";
-import { createRateLimiter, ipKey, RATE_LIMITS, RateLimited, withinInviteTokenLimit, type RateLimitName } from "@/lib/rate-limit";
+import { createRateLimiter, ipKey, RATE_LIMITS, RateLimited, type RateLimitName } from "@/lib/rate-limit";
 import {
   actorFor,
   auditRows,
@@ -125,7 +125,8 @@ describe("sending invitations", () => {
 });
 
 describe("opening invitation links", () => {
-  const inspect = (ip: string | null, token: string) => withinInviteTokenLimit(ip, () => inspectInvitationToken(token));
+  // The lib applies the limit itself, by the request's address (as the /invite page calls it).
+  const inspect = (ip: string | null, token: string) => inspectInvitationToken(token, null, { ip, userAgent: "vitest" });
   const guess = () => mintInviteToken().token;
 
   it("refuses a client address's 31st link that matches nothing within 15 minutes, even a real one then; another address is unaffected", async () => {
@@ -167,7 +168,7 @@ describe("opening invitation links", () => {
     const members = await memberCount(ws.tenant.id);
     const before = await invitationById(id);
 
-    await refusedBy(withinInviteTokenLimit(ip, () => acceptInvitationByToken(userActor(invitee), token)));
+    await refusedBy(acceptInvitationByToken({ ...userActor(invitee), request: { ip, userAgent: "vitest" } }, token));
     expect(await memberCount(ws.tenant.id)).toBe(members);
     expect(await invitationById(id)).toEqual(before);
     expect(await auditRows(ws.tenant.id, "member.invite.accept")).toEqual([]);
@@ -179,6 +180,27 @@ describe("opening invitation links", () => {
     const settled = await Promise.allSettled(Array.from({ length: 20 }, () => inspect(ip, guess())));
     expect(settled.filter((s) => s.status === "fulfilled")).toHaveLength(10);
     for (const s of settled.filter((s) => s.status === "rejected")) expect((s as PromiseRejectedResult).reason).toBeInstanceOf(RateLimited);
+  });
+
+  it("is applied by the lib itself to every caller's look-up (the page's, the action's, the API's), counting each miss once", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const real = mintInviteToken();
+    await insertInvitation({ tenantId: ws.tenant.id, email: invitee.email, tokenHash: real.tokenHash });
+    const ip = uniqueIp();
+    const from = { ip, userAgent: "vitest" };
+    const asInvitee = { ...userActor(invitee), request: from };
+    // Opening a link (the /invite page: the visitor's address, signed in or not).
+    expect(await inspectInvitationToken(guess(), null, from)).toEqual({ ok: false, reason: "not_found" });
+    expect(await counted("inviteTokenMissesPerIp", ipKey(ip)!)).toBe(1);
+    expect(await inspectInvitationToken(guess(), asInvitee)).toEqual({ ok: false, reason: "not_found" });
+    expect(await counted("inviteTokenMissesPerIp", ipKey(ip)!)).toBe(2);
+    // Accepting through a link (the page's action and POST /invitations/accept: the actor's request).
+    for (let i = 0; i < 28; i++) expect(await acceptInvitationByToken(asInvitee, guess())).toEqual({ ok: false, reason: "not_found" });
+    expect(await counted("inviteTokenMissesPerIp", ipKey(ip)!)).toBe(30);
+    await refusedBy(acceptInvitationByToken(asInvitee, real.token));
+    await refusedBy(inspectInvitationToken(real.token, null, from));
+    expect(await memberCount(ws.tenant.id)).toBe(4);
   });
 
   it("without a known client address, limits nothing (a shared bucket would let one client lock out every other)", async () => {

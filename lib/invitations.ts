@@ -8,7 +8,7 @@ import { runRead, sql, type Read, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
 import { DomainError } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
-import { withinInvitationLimits } from "@/lib/rate-limit";
+import { withinInvitationLimits, withinInviteTokenLimit } from "@/lib/rate-limit";
 import {
   enterTenantToJoin,
   INVITABLE_ROLES,
@@ -228,8 +228,15 @@ export type InvitationPreview =
  * visitor who is not signed in, whom it invites; for a signed-in user, what
  * accepting would do (the page asks before joining — a link opened by a
  * cross-site GET never enrols anyone), or that they already joined with it.
+ * Within the client address's limit on tokens that match nothing
+ * (`withinInviteTokenLimit`): `request` is where the visitor is (the actor's
+ * by default); the callers do not count again.
  */
-export async function inspectInvitationToken(token: string, actor: Actor | null = null): Promise<InvitationPreview> {
+export async function inspectInvitationToken(token: string, actor: Actor | null = null, request: RequestInfo | null = actor?.request ?? null): Promise<InvitationPreview> {
+  return withinInviteTokenLimit(request?.ip ?? null, () => inspectToken(token, actor));
+}
+
+async function inspectToken(token: string, actor: Actor | null): Promise<InvitationPreview> {
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
   return withInvitationToken(token, actor?.credential ?? null, async (tx, user) => {
     const invitation = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
@@ -287,8 +294,17 @@ async function acceptInvitation(tx: Tx, user: SignedInUser, found: InvitationRow
   return { ok: true, tenantId: invitation.tenant_id, alreadyMember: Boolean(existing) };
 }
 
-/** Accepts the invitation a link's token names, as the signed-in user. */
+/**
+ * Accepts the invitation a link's token names, as the signed-in user: the
+ * /invite page's action and POST /invitations/accept. Within the client
+ * address's limit on tokens that match nothing (the actor's request; over it,
+ * RateLimited and nothing changes) — here, once, so that every caller has it.
+ */
 export async function acceptInvitationByToken(actor: Actor, token: string): Promise<AcceptOutcome> {
+  return withinInviteTokenLimit(actor.request?.ip ?? null, () => acceptByToken(actor, token));
+}
+
+async function acceptByToken(actor: Actor, token: string): Promise<AcceptOutcome> {
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
   return withInvitationToken(token, actor.credential, async (tx, user) => {
     if (!user) throw new DomainError("signed_out", "Your session has ended. Sign in again.");

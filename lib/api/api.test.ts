@@ -531,6 +531,19 @@ describe("idempotency and rate limits under 20 concurrent requests", () => {
     expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(1);
   });
 
+  it("limits POST /invitations/accept's tokens that match nothing per client address, as the /invite page and its action do", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "member");
+    const headers = { [SOCKET_ADDRESS_HEADER]: uniqueIp() };
+    const guess = () => call("acceptInvitation", { key, body: { token: randomBytes(32).toString("base64url") }, headers });
+    for (let i = 0; i < 30; i++) expectProblem(await guess(), "not-found");
+    const refused = await guess();
+    expectProblem(refused, "rate-limited");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    // Another address is unaffected.
+    expectProblem(await call("acceptInvitation", { key, body: { token: randomBytes(32).toString("base64url") }, headers: { [SOCKET_ADDRESS_HEADER]: uniqueIp() } }), "not-found");
+  });
+
   it("lets exactly the limit through per key and per client address, then 429 with Retry-After and RateLimit headers", async () => {
     const ws = await createWorkspace();
     const key = await keyOf(ws, "member", "read");

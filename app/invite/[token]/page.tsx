@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Alert, Card, RoleBadge } from "@/components/ui";
 import { inspectInvitationToken, type InvitationPreview } from "@/lib/invitations";
-import { RateLimited, withinInviteTokenLimit } from "@/lib/rate-limit";
+import { RateLimited } from "@/lib/rate-limit";
 import { currentRequestInfo, getTenantContext } from "@/lib/tenancy";
 import { AcceptInvitationForm } from "./accept-form";
 
@@ -24,7 +24,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   const signedIn = resolved.kind === "tenant" || resolved.kind === "no-tenant";
   let preview: InvitationPreview;
   try {
-    preview = await withinInviteTokenLimit((await currentRequestInfo()).ip, () => inspectInvitationToken(token, signedIn ? resolved : null));
+    // Within the limit on links that match nothing, by the visitor's address (lib/invitations.ts).
+    preview = await inspectInvitationToken(token, signedIn ? resolved : null, await currentRequestInfo());
   } catch (error) {
     if (!(error instanceof RateLimited)) throw error;
     return (
