@@ -165,14 +165,18 @@ export interface RenameResult {
 }
 
 /**
- * Renames the workspace and/or changes its slug. Each change is its own
- * audit row (tenant.rename, tenant.slug.change), in the same transaction; a
- * slug another workspace holds is a field error and changes nothing.
+ * Renames the workspace and/or changes its slug. What is not given stays as
+ * it is when the row is locked — not as the caller last read it (the API's
+ * PATCH sends one field; a rename made meanwhile is kept). Each change is its
+ * own audit row (tenant.rename, tenant.slug.change), in the same transaction;
+ * a slug another workspace holds is a field error and changes nothing.
  */
-export async function renameWorkspace(actor: TenantActor, input: z.output<typeof renameSchema>): Promise<RenameResult> {
+export async function renameWorkspace(actor: TenantActor, given: Partial<z.output<typeof renameSchema>>): Promise<RenameResult> {
+  let input: z.output<typeof renameSchema> | undefined;
   try {
     return await asPermitted(actor, "tenant.rename", async (tx) => {
       const current = await lockedTenant(tx, actor.tenantId);
+      input = { name: given.name ?? current.name, slug: given.slug ?? current.slug };
       const changed: RenameResult["changed"] = [];
       if (input.name !== current.name) changed.push("name");
       if (input.slug !== current.slug) changed.push("slug");
@@ -193,7 +197,7 @@ export async function renameWorkspace(actor: TenantActor, input: z.output<typeof
     });
   } catch (error) {
     if (isUniqueViolation(error, "tenants_slug_key")) {
-      throw new DomainError("slug_taken", `The slug “${input.slug}” is already taken. Choose another.`, "slug");
+      throw new DomainError("slug_taken", `The slug “${input?.slug ?? given.slug}” is already taken. Choose another.`, "slug");
     }
     throw error;
   }

@@ -358,6 +358,41 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
   });
 });
 
+describe("PATCH /tenants/{tenantId}", () => {
+  it("changes only what is sent: a rename made while a slug change was on its way is kept, and only the slug's change is audited", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "owner");
+    const handler = routeHandler(byId.updateTenant!);
+    const context = { params: Promise.resolve({ tenantId: ws.tenant.id }) };
+    const slug = `${ws.tenant.slug}-moved`;
+    // The slug change's body is held until the rename is done: its request has entered the workspace (and read it) by then.
+    let reading!: () => void;
+    const started = new Promise<void>((resolve) => (reading = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        reading();
+        await held;
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ slug })));
+        controller.close();
+      },
+    });
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const slugChange = handler(new Request(`${appBaseUrl()}/api/v1/tenants/${ws.tenant.id}`, { method: "PATCH", headers, body, duplex: "half" } as RequestInit), context);
+    await started;
+    const renamed = await call("updateTenant", { key, params: { tenantId: ws.tenant.id }, body: { name: "Renamed meanwhile" } });
+    expect(renamed.status).toBe(200);
+    release();
+    const moved = await slugChange;
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ name: "Renamed meanwhile", slug });
+    expect((await owner().query("SELECT name, slug FROM tenants WHERE id = $1", [ws.tenant.id])).rows[0]).toEqual({ name: "Renamed meanwhile", slug });
+    expect((await auditRows(ws.tenant.id, "tenant.rename")).map((r) => r.metadata)).toEqual([{ from: ws.tenant.name, to: "Renamed meanwhile" }]);
+    expect((await auditRows(ws.tenant.id, "tenant.slug.change")).map((r) => r.metadata)).toEqual([{ from: ws.tenant.slug, to: slug }]);
+  });
+});
+
 describe("the body cap", () => {
   it("stops reading a streamed body without Content-Length past 64 KB, answering what a declared one gets", async () => {
     const ws = await createWorkspace();

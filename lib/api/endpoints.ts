@@ -110,7 +110,8 @@ export const patchTenant = endpoint({
   problems: ["validation-error", "conflict"],
   async handle(ctx) {
     const key = keyOf(ctx);
-    await renameWorkspace(key.actor, { name: ctx.body.name ?? key.actor.tenant.name, slug: ctx.body.slug ?? key.actor.tenant.slug });
+    // Only what was sent: the rest stays as it is when the row is locked.
+    await renameWorkspace(key.actor, { name: ctx.body.name, slug: ctx.body.slug });
     return { status: 200, body: await tenantOf(ctx, ctx.params.tenantId) };
   },
 });
