@@ -35,6 +35,7 @@ import {
   memberCount,
   memberRole,
   owner,
+  clientIpOf,
   TEST_REQUEST,
   unique,
   uniqueEmail,
@@ -152,7 +153,7 @@ describe("inviteMember", () => {
       actor_email: ws.admin.email,
       target_type: "invitation",
       target_id: result.invitationId,
-      ip: TEST_REQUEST.ip,
+      ip: clientIpOf(ws.admin),
       user_agent: TEST_REQUEST.userAgent,
       metadata: { email, role: "auditor", email_dispatched: true, replaced_invitation_id: null },
     });
@@ -455,7 +456,7 @@ describe("acceptInvitationByToken", () => {
       actor_email: invitee.email,
       target_type: "invitation",
       target_id: id,
-      ip: TEST_REQUEST.ip,
+      ip: clientIpOf(invitee),
       metadata: { email: invitee.email, role: "auditor", invited_role: "auditor", already_member: false },
     });
   });

@@ -28,7 +28,7 @@ import {
   memberRole,
   owner,
   pgErrorCode,
-  TEST_REQUEST,
+  clientIpOf,
   unique,
   uniqueEmail,
   credentialOf,
@@ -338,7 +338,7 @@ describe("changeMemberRole", () => {
       actor_user_id: ws.owner.id,
       target_type: "user",
       target_id: ws.member.id,
-      ip: TEST_REQUEST.ip,
+      ip: clientIpOf(ws.owner),
       metadata: { email: ws.member.email, from: "member", to: "admin" },
     });
   });

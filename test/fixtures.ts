@@ -55,7 +55,7 @@ export const credentialOf = (user: TestUser) => ({ kind: "session" as const, tok
 
 /** The actor the user-level lib functions take (creating a workspace, switching, accepting). */
 export function userActor(user: TestUser) {
-  return { user: { id: user.id, email: user.email, name: user.name }, credential: credentialOf(user), request: { ...TEST_REQUEST } };
+  return { user: { id: user.id, email: user.email, name: user.name }, credential: credentialOf(user), request: requestOf(user) };
 }
 
 export interface TestTenant {
@@ -214,6 +214,18 @@ export { randomUUID };
 
 export const TEST_REQUEST = { ip: "203.0.113.7", userAgent: "vitest" } as const;
 
+/**
+ * The client address a fixture user's requests come from: one of their own,
+ * as two real people's would be, so a per-address limit (invitation links
+ * that match nothing) counts one user's requests, not a whole run's.
+ */
+export function clientIpOf(user: { id: string }): string {
+  const [a, b, c] = createHash("sha256").update(user.id).digest();
+  return `10.${a}.${b}.${c}`;
+}
+
+const requestOf = (user: { id: string }) => ({ ip: clientIpOf(user), userAgent: TEST_REQUEST.userAgent });
+
 /** The actor object the tenant-scoped lib functions take, for `user` acting in `tenant`. */
 export function actorFor(tenant: TestTenant, user: TestUser) {
   return {
@@ -222,7 +234,7 @@ export function actorFor(tenant: TestTenant, user: TestUser) {
     user: { id: user.id, email: user.email, name: user.name },
     tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug },
     credential: credentialOf(user),
-    request: { ...TEST_REQUEST },
+    request: requestOf(user),
   };
 }
 
