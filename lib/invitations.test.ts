@@ -42,6 +42,7 @@ import {
   userActor,
   type TestUser,
   setTenantStatus,
+  withBrokenSmtp,
 } from "@/test/fixtures";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -73,16 +74,6 @@ async function tokenFromEmail(address: string, expectedCount = 1): Promise<strin
   const match = /\/invite\/([A-Za-z0-9_-]+)/.exec(latest.text);
   expect(match, "invitation link in the email text").not.toBeNull();
   return match![1]!;
-}
-
-async function withBrokenSmtp<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.SMTP_URL;
-  process.env.SMTP_URL = "smtp://127.0.0.1:9";
-  try {
-    return await fn();
-  } finally {
-    process.env.SMTP_URL = saved;
-  }
 }
 
 describe("inviteSchema", () => {

@@ -42,6 +42,19 @@ async function invitationStates(tenantId: string) {
   return rows;
 }
 
+/** The error code of deleting the workspace's audit log as a purge names it (on the owner's connection; rolled back), or "ok". */
+async function deleteLogAsPurge(tenantId: string): Promise<string> {
+  const client = await owner().connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT set_config('app.purge_tenant', $1, true)", [tenantId]);
+    return await pgErrorCode(client.query("DELETE FROM audit_log WHERE tenant_id = $1", [tenantId]));
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
+}
+
 async function code(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -248,15 +261,7 @@ describe("purging", () => {
     await insertAuditRow(ws.tenant.id, ws.owner.id, "unclaimed");
     await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
     // Deleted but not claimed: naming it as the workspace being purged does not open its log.
-    const client = await owner().connect();
-    try {
-      await client.query("BEGIN");
-      await client.query("SELECT set_config('app.purge_tenant', $1, true)", [ws.tenant.id]);
-      expect(await pgErrorCode(client.query("DELETE FROM audit_log WHERE tenant_id = $1", [ws.tenant.id]))).toBe("42501");
-    } finally {
-      await client.query("ROLLBACK");
-      client.release();
-    }
+    expect(await deleteLogAsPurge(ws.tenant.id)).toBe("42501");
     // Claimed: even the owner's connection cannot restore it.
     await owner().query("UPDATE tenants SET purge_started_at = now() WHERE id = $1", [ws.tenant.id]);
     expect(
@@ -269,15 +274,7 @@ describe("purging", () => {
     await insertAuditRow(ws.tenant.id, ws.owner.id, "kept");
     expect(await purgeWorkspace(owner(), ws.tenant.id, { now: new Date() })).toEqual({ purged: false, reason: "not_due" });
     // Even naming it as the workspace being purged does not open an active workspace's log.
-    const client = await owner().connect();
-    try {
-      await client.query("BEGIN");
-      await client.query("SELECT set_config('app.purge_tenant', $1, true)", [ws.tenant.id]);
-      expect(await pgErrorCode(client.query("DELETE FROM audit_log WHERE tenant_id = $1", [ws.tenant.id]))).toBe("42501");
-    } finally {
-      await client.query("ROLLBACK");
-      client.release();
-    }
+    expect(await deleteLogAsPurge(ws.tenant.id)).toBe("42501");
     expect((await auditRows(ws.tenant.id)).length).toBeGreaterThan(0);
   });
 });

@@ -288,6 +288,17 @@ export interface CaughtEmail {
   time: string;
 }
 
+/** Runs `fn` with email delivery failing (SMTP pointed at a closed port), as when the mail service is down. */
+export async function withBrokenSmtp<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.SMTP_URL;
+  process.env.SMTP_URL = "smtp://127.0.0.1:9";
+  try {
+    return await fn();
+  } finally {
+    process.env.SMTP_URL = saved;
+  }
+}
+
 /** Emails the mail catcher holds for `address`, polling briefly until at least `atLeast` arrived. */
 export async function emailsTo(address: string, atLeast = 1, timeoutMs = 5_000): Promise<CaughtEmail[]> {
   const deadline = Date.now() + timeoutMs;

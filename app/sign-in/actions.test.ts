@@ -3,7 +3,7 @@
 // test's mail catcher); only the request's headers and cookie jar, which
 // Next.js provides inside a request, are given here.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { uniqueEmail } from "@/test/fixtures";
+import { uniqueEmail, withBrokenSmtp } from "@/test/fixtures";
 
 const jar = new Map<string, string>();
 vi.mock("next/headers", () => ({
@@ -34,16 +34,6 @@ async function outcome(fields: Record<string, string>): Promise<{ redirect: stri
     const digest = (error as { digest?: unknown }).digest;
     if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT;")) return { redirect: new URL(digest.split(";")[2]!, "http://localhost:3000").pathname };
     throw error;
-  }
-}
-
-async function withBrokenSmtp<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.SMTP_URL;
-  process.env.SMTP_URL = "smtp://127.0.0.1:9";
-  try {
-    return await fn();
-  } finally {
-    process.env.SMTP_URL = saved;
   }
 }
 

@@ -37,6 +37,7 @@ import {
   setTenantStatus,
   uniqueEmail,
   uniqueIp,
+  withBrokenSmtp,
 } from "@/test/fixtures";
 
 type Role = "owner" | "admin" | "auditor" | "member";
@@ -542,14 +543,7 @@ describe("idempotency and rate limits under 20 concurrent requests", () => {
     const email = uniqueEmail("no-mail");
     const headers = { "idempotency-key": `link-${randomBytes(6).toString("hex")}` };
     const send = () => call("createInvitation", { key, params: { tenantId: ws.tenant.id }, body: { email, role: "member" }, headers });
-    const saved = process.env.SMTP_URL;
-    process.env.SMTP_URL = "smtp://127.0.0.1:9";
-    let first: Answer;
-    try {
-      first = await send();
-    } finally {
-      process.env.SMTP_URL = saved;
-    }
+    const first: Answer = await withBrokenSmtp(send);
     expect(first.status, first.text).toBe(201);
     expect(first.body).toMatchObject({ emailDispatched: false });
     const token = /\/invite\/([\w-]+)$/.exec(first.body.link)![1]!;

@@ -457,19 +457,24 @@ export async function endTransferWithWorkspace(tx: Tx, actor: TenantActor, now =
     SELECT ${TRANSFER_COLUMNS} FROM ownership_transfers t
      WHERE t.tenant_id = ${actor.tenantId}::uuid AND t.status::text = ANY (${[...LIVE_TRANSFER_STATUSES]}::text[]) FOR UPDATE OF t`);
   if (!row) return null;
+  await cancelLocked(tx, actor, row, now, "workspace_deleted", { reason: "workspace_deleted" });
+  return row.id;
+}
+
+/** Cancels a locked live transfer in the actor's name, audited with `metadata` beside the parties and the step. */
+async function cancelLocked(tx: Tx, actor: TenantActor, row: TransferRow, now: Date, endReason: string, metadata: Record<string, string>): Promise<void> {
   await tx.exec(sql`
     UPDATE ownership_transfers
-       SET status = 'cancelled', due_at = NULL, confirm_token_hash = NULL, ended_at = ${now}, ended_by = ${actor.userId}::uuid, end_reason = 'workspace_deleted'
+       SET status = 'cancelled', due_at = NULL, confirm_token_hash = NULL, ended_at = ${now}, ended_by = ${actor.userId}::uuid, end_reason = ${endReason}
      WHERE id = ${row.id}::uuid`);
   await recordAudit(tx, {
     tenantId: actor.tenantId,
     actor: actor.user,
     action: "ownership.transfer.cancel",
     target: { type: "ownership_transfer", id: row.id },
-    metadata: { ...parties(row), step: row.status, reason: "workspace_deleted" },
+    metadata: { ...parties(row), step: row.status, ...metadata },
     request: actor.request,
   });
-  return row.id;
 }
 
 /** Either party, or any other owner, cancels a live transfer at any step. */
@@ -482,17 +487,8 @@ export async function cancelTransfer(actor: TenantActor, input: z.output<typeof 
     if (!isLive(row.status)) {
       throw new DomainError("transfer_ended", `This transfer has already ${row.status === "completed" ? "completed" : `been ${row.status}`}.`);
     }
-    await tx.exec(sql`
-      UPDATE ownership_transfers
-         SET status = 'cancelled', due_at = NULL, confirm_token_hash = NULL, ended_at = ${now}, ended_by = ${actor.userId}::uuid, end_reason = 'cancelled'
-       WHERE id = ${row.id}::uuid`);
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actor: actor.user,
-      action: "ownership.transfer.cancel",
-      target: { type: "ownership_transfer", id: row.id },
-      metadata: { ...parties(row), step: row.status, by: row.from_user_id === actor.userId ? "owner" : row.to_user_id === actor.userId ? "new_owner" : "other_owner" },
-      request: actor.request,
+    await cancelLocked(tx, actor, row, now, "cancelled", {
+      by: row.from_user_id === actor.userId ? "owner" : row.to_user_id === actor.userId ? "new_owner" : "other_owner",
     });
     // The worker tells the other party.
     await tx.exec(sql`SELECT pg_notify('tenantry_jobs', 'transfer')`);
