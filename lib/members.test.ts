@@ -32,6 +32,8 @@ import {
   unique,
   uniqueEmail,
   credentialOf,
+  domainCode,
+  randomUUID,
   setTenantStatus,
   type TestTenant,
 } from "@/test/fixtures";
@@ -431,6 +433,35 @@ describe("changeMemberRole", () => {
     const staleActor = actorFor(ws.tenant, ws.admin);
     await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.admin.id]);
     await expectRefused(ws.tenant, () => changeMemberRole(staleActor, ws.member.id, "auditor"), "not_member");
+  });
+});
+
+describe("a delegate (an admin of a parent workspace, acting in its child)", () => {
+  it("manages the child's members as the delegated role may — changes roles and removes, as it invites — and never touches an owner", async () => {
+    const parent = await createTenantRow({ name: "Reseller" });
+    const slug = `child-${randomUUID().slice(0, 8)}`;
+    const { rows } = await owner().query<{ id: string }>(
+      "INSERT INTO tenants (name, slug, parent_id, delegate_role) VALUES ('Customer', $1, $2, 'admin') RETURNING id",
+      [slug, parent.id],
+    );
+    const child = { id: rows[0]!.id, name: "Customer", slug };
+    const [delegate, childOwner, member, other] = await Promise.all([createUser(), createUser(), createUser(), createUser()]);
+    await addMember(parent.id, delegate.id, "admin");
+    await addMember(child.id, childOwner.id, "owner");
+    await addMember(child.id, member.id, "member");
+    await addMember(child.id, other.id, "member");
+    const actor = actorFor(child, delegate);
+    expect(await resolveTenantContext(credentialOf(delegate), child.id)).toMatchObject({ kind: "tenant", role: "admin" });
+
+    expect(await changeMemberRole(actor, member.id, "auditor")).toEqual({ from: "member", to: "auditor" });
+    expect(await removeMember(actor, other.id)).toEqual({ email: other.email });
+    expect(await memberRole(child.id, member.id)).toBe("auditor");
+    expect(await memberRole(child.id, other.id)).toBeNull();
+    // An admin, delegated or not, does not touch an owner, nor make one.
+    expect(await domainCode(changeMemberRole(actor, childOwner.id, "member"))).toBe("forbidden");
+    expect(await domainCode(changeMemberRole(actor, member.id, "owner"))).toBe("forbidden");
+    expect(await domainCode(removeMember(actor, childOwner.id))).toBe("forbidden");
+    expect(await memberRole(child.id, childOwner.id)).toBe("owner");
   });
 });
 

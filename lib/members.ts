@@ -183,9 +183,14 @@ async function membership(tx: Tx, tenantId: string, userId: string): Promise<Mem
 }
 
 /** The actor's role now, under the tenant lock — not the one their request started with. */
+/**
+ * The caller's role now (under the tenant's lock), as the database decides
+ * it for every statement: their membership, or the role a delegate holds
+ * through a parent workspace (who has no membership row of their own).
+ */
 async function currentRole(tx: Tx, actor: TenantActor): Promise<Role> {
-  const me = await membership(tx, actor.tenantId, actor.userId);
-  if (!me || (me.role !== "owner" && me.role !== "admin")) {
+  const me = await tx.one<{ role: Role | null }>(sql`SELECT app_role_in(${actor.tenantId}::uuid) AS role`);
+  if (me?.role !== "owner" && me?.role !== "admin") {
     throw new DomainError("forbidden", "Your role in this workspace no longer allows that. Reload the page.");
   }
   return me.role;
