@@ -470,6 +470,8 @@ describe("removeMember", () => {
     const ws = await createWorkspace();
     await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.admin), ws.admin.id), "self_removal");
     await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.owner), ws.owner.id), "self_removal");
+    // However the id is spelt (a UUID in capitals is the same UUID, and the schemas accept it).
+    await expectRefused(ws.tenant, () => removeMember(actorFor(ws.tenant, ws.admin), ws.admin.id.toUpperCase()), "self_removal");
   });
 
   it("lets an admin remove a member, audited", async () => {

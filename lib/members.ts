@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit";
 import { empty, enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { lockTenant, ROLES, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
-import { searchQuerySchema, uuidSchema } from "@/lib/validation";
+import { sameId, searchQuerySchema, uuidSchema } from "@/lib/validation";
 
 export const MEMBER_SORTS = ["name", "email", "role", "joined"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
@@ -249,7 +249,7 @@ export async function changeMemberRole(actor: TenantActor, userId: string, role:
  * cannot be removed.
  */
 export async function removeMember(actor: TenantActor, userId: string): Promise<{ email: string }> {
-  if (userId === actor.userId) {
+  if (sameId(userId, actor.userId)) {
     throw new DomainError("self_removal", "You cannot remove yourself. To go, use “Leave workspace” instead.");
   }
   return withTenant(actor, async (tx) => {

@@ -30,6 +30,9 @@ export const slugSchema = z
 
 export const uuidSchema = (message: string) => z.uuid({ error: message });
 
+/** Whether two UUIDs are the same one, however each is spelt (the schemas accept capitals; the database answers in lower case). */
+export const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 /** A slug suggestion for a name: "Acme Production!" → "acme-production". */
 export function slugify(name: string): string {
   const base = name

@@ -10,7 +10,7 @@ import { twoFactorEnabled } from "@/lib/two-factor";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
 import { can, lockTenant, ROLES, withTenant, type Credential, type Role, type TenantActor, type TenantContext } from "@/lib/tenancy";
 import { appBaseUrl } from "@/lib/urls";
-import { uuidSchema } from "@/lib/validation";
+import { sameId, uuidSchema } from "@/lib/validation";
 import { secondFactor as defaultSecondFactor, type SecondFactor } from "./second-factor";
 import { isLive, LIVE_TRANSFER_STATUSES, STEP_OF, TRANSFER_PAGE, TRANSFER_TIMINGS, type TransferStatus } from "./steps";
 
@@ -257,7 +257,7 @@ export async function startTransfer(
     if (!can(role, "ownership.transfer")) throw new DomainError("forbidden", "Only an owner can transfer ownership.");
     await lockTenant(tx, actor.tenantId);
     await requireFreshSignIn(tx, actor, now, input.code, factor);
-    if (input.toUserId === actor.userId) {
+    if (sameId(input.toUserId, actor.userId)) {
       throw new DomainError("validation_error", "You cannot transfer ownership to yourself.", "toUserId");
     }
     const target = await tx.one<{ role: Role; email: string; name: string | null; active: boolean }>(sql`
