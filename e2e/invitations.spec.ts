@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { createWorkspace, db, linkIn, signIn, uniqueEmail, waitForEmail } from "./helpers";
+import { createWorkspace, db, linkIn, sessionFor, signIn, uniqueEmail, waitForEmail, workspaceWithRoles } from "./helpers";
 
 test("an owner invites, the invitee accepts from the email, signs in and lands in the workspace; a member sees no admin forms; removal ends access", async ({ browser }) => {
   const ownerContext = await browser.newContext();
@@ -83,6 +83,36 @@ test("an owner invites, the invitee accepts from the email, signs in and lands i
   );
   await ownerContext.close();
   await inviteeContext.close();
+});
+
+test("a user whose active workspace is suspended opens an invitation to another workspace, is asked, and joins it", async ({ browser }) => {
+  const home = await workspaceWithRoles("Alder Works");
+  const frozen = await workspaceWithRoles("Birch Bureau");
+  const inviting = await workspaceWithRoles("Cedar Collective");
+  const user = home.users.member;
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [frozen.tenantId, user.id]);
+  await db().query("UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1", [frozen.tenantId]);
+  const token = randomBytes(32).toString("base64url");
+  await db().query(
+    "INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at, invited_by) VALUES ($1, $2, 'member', $3, now() + interval '1 day', $4)",
+    [inviting.tenantId, user.email, createHash("sha256").update(token).digest("hex"), inviting.users.owner.id],
+  );
+  const context = await browser.newContext();
+  // The active-workspace cookie names the suspended one.
+  await sessionFor(context, user, frozen.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/app\/suspended$/);
+
+  await page.goto(`/invite/${token}`);
+  await expect(page).toHaveURL(new RegExp(`/invite/${token}$`));
+  await expect(page.getByTestId("invitation-question")).toHaveText("Join Cedar Collective as a member?");
+  await page.getByRole("button", { name: "Join Cedar Collective" }).click();
+  await expect(page).toHaveURL(/\/app\/dashboard$/);
+  await expect(page.getByTestId("active-workspace")).toHaveText("Cedar Collective");
+  const { rows } = await db().query("SELECT role FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [inviting.tenantId, user.id]);
+  expect(rows).toEqual([{ role: "member" }]);
+  await context.close();
 });
 
 test("an invitation opened while signed in with another address is refused without joining", async ({ browser }) => {

@@ -7,6 +7,8 @@ export {
   currentRequest,
   currentRequestInfo,
   resolveTenantContext,
+  isSignedIn,
+  type SignedInResolution,
   type Actor,
   type TenantActor,
   type Credential,

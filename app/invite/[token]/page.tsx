@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { Alert, Card, RoleBadge } from "@/components/ui";
 import { inspectInvitationToken, type InvitationPreview } from "@/lib/invitations";
 import { RateLimited } from "@/lib/rate-limit";
-import { currentRequestInfo, getTenantContext } from "@/lib/tenancy";
+import { currentRequestInfo, getTenantContext, isSignedIn } from "@/lib/tenancy";
 import { AcceptInvitationForm } from "./accept-form";
 
 export const metadata: Metadata = { title: "Invitation" };
@@ -21,7 +21,10 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   const { token } = await params;
   const here = `/invite/${token}`;
   const resolved = await getTenantContext();
-  const signedIn = resolved.kind === "tenant" || resolved.kind === "no-tenant";
+  // Signed in whatever the active workspace is — held out of a suspended one
+  // too: looked up anonymously, the link would send them to /sign-in, which
+  // sends a signed-in visitor straight back here (a redirect loop).
+  const signedIn = isSignedIn(resolved);
   let preview: InvitationPreview;
   try {
     // Within the limit on links that match nothing, by the visitor's address (lib/invitations.ts).
