@@ -202,6 +202,22 @@ describe("regenerating recovery codes and disabling", () => {
   });
 });
 
+describe("the database's own guard on two-factor state", () => {
+  it("never lets the app role revive a used recovery code or move the replay guard back, whatever SQL it sends", async () => {
+    const { user, recoveryCodes, clock } = await enrolled();
+    expect(await inTx(user, (tx) => verifySecondFactor(tx, user.id, recoveryCodes[0]!, clock))).toBe(true);
+    const before = await storedRow(user.id);
+    expect(before.last_used_step).not.toBeNull();
+    const asUser = (statement: string) => asApp({ user }, (client) => pgErrorCode(client.query(statement, [user.id])));
+    expect(await asUser("UPDATE user_recovery_codes SET used_at = NULL WHERE user_id = $1 AND used_at IS NOT NULL")).toBe("42501");
+    expect(await asUser("UPDATE user_two_factor SET last_used_step = NULL WHERE user_id = $1")).toBe("42501");
+    expect(await asUser("UPDATE user_two_factor SET last_used_step = last_used_step - 1 WHERE user_id = $1")).toBe("42501");
+    // The used code stays used.
+    expect(await inTx(user, (tx) => verifySecondFactor(tx, user.id, recoveryCodes[0]!, clock))).toBe(false);
+    expect(await storedRow(user.id)).toEqual(before);
+  });
+});
+
 describe("signing in with two-factor on", () => {
   /** A session as the magic link creates it for the user. */
   async function signInByLink(user: TestUser) {
