@@ -4,6 +4,7 @@
 // browser by magic link from the mail catcher — which asks for the code and
 // grants nothing until it is given — signs the first browser out from the
 // session list, and turns two-factor off with a recovery code.
+import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { generate } from "otplib";
 import { db, sessionFor, signIn, workspaceWithRoles } from "./helpers";
@@ -103,5 +104,40 @@ test("turn on two-factor from the profile, then sign in with the code after the 
   expect((await db().query("SELECT count(*)::int AS n FROM user_two_factor WHERE user_id = $1", [user.id])).rows[0].n).toBe(0);
 
   await laptop.close();
+  await phone.close();
+});
+
+test("with two-factor on, a sign-in from an invitation link goes on to the invitation after the code", async ({ browser }) => {
+  const home = await workspaceWithRoles("Home Base Co");
+  const user = home.users.member;
+  // Two-factor turned on from the profile.
+  const laptop = await browser.newContext();
+  await sessionFor(laptop, user, home.tenantId);
+  const profile = await laptop.newPage();
+  await profile.goto("/app/profile");
+  await profile.getByRole("button", { name: "Set up two-factor" }).click();
+  const secret = (await profile.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
+  await profile.getByLabel("Authentication code").fill(await generate({ secret }));
+  await profile.getByRole("button", { name: "Turn on two-factor" }).click();
+  await profile.getByRole("button", { name: "I have saved them" }).click();
+  await expect(profile.getByTestId("two-factor-status")).toContainText("10 recovery codes left");
+  await laptop.close();
+
+  // Invited to another workspace, opened signed out: the link asks to sign in, then for the code…
+  const other = await workspaceWithRoles("Invited Elsewhere Co");
+  const token = randomBytes(32).toString("base64url");
+  await db().query(
+    "INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'member', $3, now() + interval '1 day')",
+    [other.tenantId, user.email, createHash("sha256").update(token).digest("hex")],
+  );
+  const phone = await browser.newContext();
+  const page = await phone.newPage();
+  await signIn(page, user.email, { next: `/invite/${token}` });
+  await expect(page).toHaveURL(/\/sign-in\/two-factor\?next=/);
+  await page.getByLabel("Authentication code").fill(await nextCode(secret));
+  await page.getByRole("button", { name: "Verify" }).click();
+  // …and then to the invitation, not to the dashboard.
+  await expect(page).toHaveURL(new RegExp(`/invite/${token}$`));
+  await expect(page.getByTestId("invitation-question")).toHaveText("Join Invited Elsewhere Co as a member?");
   await phone.close();
 });

@@ -27,8 +27,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   if (session?.user && !invite) redirect(safeNextPath(next));
   // Signed in: not a sign-in page, but what happened to the invitation and the way back.
   if (session?.user && invite) return <InviteOutcomeForSignedIn outcome={first(params.invite) as InviteOutcome} email={session.user.email ?? ""} next={next} />;
-  // A sign-in that awaits its two-factor code continues there.
-  if (!session?.user && (await awaitingSecondFactor((await currentRequest()).credential))) redirect(SECOND_FACTOR_PATH);
+  // A sign-in that awaits its two-factor code continues there, and then where it was headed.
+  if (!session?.user && (await awaitingSecondFactor((await currentRequest()).credential))) {
+    redirect(next ? `${SECOND_FACTOR_PATH}?next=${encodeURIComponent(safeNextPath(next))}` : SECOND_FACTOR_PATH);
+  }
 
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">

@@ -3,15 +3,18 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Card } from "@/components/ui";
 import { awaitingSecondFactor, currentRequest, getTenantContext } from "@/lib/tenancy";
+import { safeNextPath } from "@/lib/urls";
 import { signOutForSwitch } from "../actions";
 import { TwoFactorSignInForm } from "./two-factor-form";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 
-/** After the magic link, for an account with two-factor on: the code, then the app. */
-export default async function TwoFactorSignInPage() {
+/** After the magic link, for an account with two-factor on: the code, then where the sign-in was headed (`next`), or the app. */
+export default async function TwoFactorSignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const raw = (await searchParams).next;
+  const next = safeNextPath(Array.isArray(raw) ? raw[0] : raw);
   const resolved = await getTenantContext();
-  if (resolved.kind !== "signed-out" && resolved.kind !== "inactive") redirect("/app/dashboard");
+  if (resolved.kind !== "signed-out" && resolved.kind !== "inactive") redirect(next);
   const { credential } = await currentRequest();
   const awaiting = await awaitingSecondFactor(credential);
   return (
@@ -27,7 +30,7 @@ export default async function TwoFactorSignInPage() {
         <Card className="space-y-5 p-6">
           {awaiting ? (
             <>
-              <TwoFactorSignInForm />
+              <TwoFactorSignInForm next={next} />
               <form action={signOutForSwitch}>
                 <button type="submit" className="text-sm text-zinc-600 underline">
                   Cancel and sign out

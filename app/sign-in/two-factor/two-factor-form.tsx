@@ -5,7 +5,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { Alert, Field, Input } from "@/components/ui";
 import { verifySignInCodeAction } from "./actions";
 
-export function TwoFactorSignInForm() {
+export function TwoFactorSignInForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState(verifySignInCodeAction, null);
   // Controlled, so a refused code stays to be corrected.
   const [code, setCode] = useState("");
@@ -13,6 +13,7 @@ export function TwoFactorSignInForm() {
   const fieldError = failed?.fieldErrors?.code;
   return (
     <form action={action} className="space-y-4" noValidate>
+      <input type="hidden" name="next" value={next} />
       <Field
         label="Authentication code"
         htmlFor="code"
