@@ -182,7 +182,6 @@ async function membership(tx: Tx, tenantId: string, userId: string): Promise<Mem
      WHERE m.tenant_id = ${tenantId}::uuid AND m.user_id = ${userId}::uuid`);
 }
 
-/** The actor's role now, under the tenant lock — not the one their request started with. */
 /**
  * The caller's role now (under the tenant's lock), as the database decides
  * it for every statement: their membership, or the role a delegate holds

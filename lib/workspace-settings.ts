@@ -172,11 +172,10 @@ export interface RenameResult {
  * a slug another workspace holds is a field error and changes nothing.
  */
 export async function renameWorkspace(actor: TenantActor, given: Partial<z.output<typeof renameSchema>>): Promise<RenameResult> {
-  let input: z.output<typeof renameSchema> | undefined;
   try {
     return await asPermitted(actor, "tenant.rename", async (tx) => {
       const current = await lockedTenant(tx, actor.tenantId);
-      input = { name: given.name ?? current.name, slug: given.slug ?? current.slug };
+      const input = { name: given.name ?? current.name, slug: given.slug ?? current.slug };
       const changed: RenameResult["changed"] = [];
       if (input.name !== current.name) changed.push("name");
       if (input.slug !== current.slug) changed.push("slug");
@@ -197,7 +196,7 @@ export async function renameWorkspace(actor: TenantActor, given: Partial<z.outpu
     });
   } catch (error) {
     if (isUniqueViolation(error, "tenants_slug_key")) {
-      throw new DomainError("slug_taken", `The slug “${input?.slug ?? given.slug}” is already taken. Choose another.`, "slug");
+      throw new DomainError("slug_taken", `The slug “${given.slug}” is already taken. Choose another.`, "slug");
     }
     throw error;
   }

@@ -8,15 +8,16 @@ import { PURGE_AFTER_DAYS } from "@/lib/retention";
 
 export const PURGE_BATCH_ROWS = 5_000;
 
+/**
+ * A tenant due for its purge at $1 (now) after $2 days in the trash: its time
+ * is up, its owners asked, or a purge has started on it.
+ */
+const DUE = `status = 'deleted'
+  AND (purge_requested_at IS NOT NULL OR purge_started_at IS NOT NULL OR deleted_at <= $1::timestamptz - make_interval(days => $2))`;
+
 /** The deleted workspaces whose time is up at `now`, or whose owners asked to purge them. */
 export async function workspacesDueForPurge(db: pg.Pool | pg.PoolClient, now: Date, afterDays = PURGE_AFTER_DAYS): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM tenants
-      WHERE status = 'deleted'
-        AND (purge_requested_at IS NOT NULL OR purge_started_at IS NOT NULL OR deleted_at <= $1::timestamptz - make_interval(days => $2))
-      ORDER BY deleted_at`,
-    [now, afterDays],
-  );
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM tenants WHERE ${DUE} ORDER BY deleted_at`, [now, afterDays]);
   return rows.map((r) => r.id);
 }
 
@@ -74,10 +75,8 @@ export async function purgeWorkspace(
   // refuses the restore and admits the log's deletes only with it). A restore
   // that came first leaves nothing to claim.
   const { rowCount: claimed } = await db.query(
-    `UPDATE tenants SET purge_started_at = coalesce(purge_started_at, now())
-      WHERE id = $1 AND status = 'deleted'
-        AND (purge_requested_at IS NOT NULL OR purge_started_at IS NOT NULL OR deleted_at <= $2::timestamptz - make_interval(days => $3))`,
-    [tenantId, options.now, afterDays],
+    `UPDATE tenants SET purge_started_at = coalesce(purge_started_at, now()) WHERE id = $3 AND ${DUE}`,
+    [options.now, afterDays, tenantId],
   );
   if (!claimed) return { purged: false, reason: "not_due" };
 
