@@ -31,9 +31,14 @@ export function isKnownTimeZone(tz: string): boolean {
   return known;
 }
 
-/** The cookie's zone when it is one, else UTC. */
+/** The cookie's zone when it is one, else UTC (a value that is not percent-encoded text included). */
 export function viewerTimeZone(cookie: string | null | undefined): string {
-  const tz = cookie ? decodeURIComponent(cookie) : "";
+  let tz = "";
+  try {
+    tz = cookie ? decodeURIComponent(cookie) : "";
+  } catch {
+    return "UTC";
+  }
   return isKnownTimeZone(tz) ? tz : "UTC";
 }
 
