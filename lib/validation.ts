@@ -15,11 +15,25 @@ export const emailSchema = z
   .max(EMAIL_MAX, `An email address has at most ${EMAIL_MAX} characters.`)
   .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }));
 
+/**
+ * Control characters and invisible formatting characters (text-direction
+ * overrides and isolates, zero-width spaces, soft hyphens, line separators):
+ * in a name shown to others they hide or disguise what it says. The joiners
+ * (U+200C, U+200D) and the tag characters of subdivision flags stay allowed:
+ * joined emoji, flags and some scripts need them. The database refuses the
+ * same in a workspace's name (tenants_name_characters).
+ */
+const HIDDEN_CHARACTER = /[\p{Cc}\u2028\u2029]|(?![\u200c\u200d\u{e0020}-\u{e007f}])\p{Cf}/u;
+
 export const tenantNameSchema = z
   .string({ error: "Enter a workspace name." })
   .trim()
   .min(1, "Enter a workspace name.")
-  .max(TENANT_NAME_MAX, `Keep the name to ${TENANT_NAME_MAX} characters or fewer.`);
+  .max(TENANT_NAME_MAX, `Keep the name to ${TENANT_NAME_MAX} characters or fewer.`)
+  .refine(
+    (value) => !HIDDEN_CHARACTER.test(value),
+    "A workspace name cannot contain line breaks, tabs, or invisible characters such as text-direction marks.",
+  );
 
 export const slugSchema = z
   .string({ error: "Enter a URL slug." })
