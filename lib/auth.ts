@@ -10,6 +10,8 @@ import { getAuthDb } from "@/lib/auth-db";
 import { authRedirect } from "@/lib/auth-redirect";
 import { sendEmail } from "@/lib/email";
 import { describeDevice } from "@/lib/device";
+import { appBaseUrl } from "@/lib/urls";
+import { emailSchema } from "@/lib/validation";
 
 const MAGIC_LINK_MAX_AGE_SECONDS = 60 * 60;
 // Where Auth.js sends whoever has been emailed a link (its verify-request
@@ -30,6 +32,39 @@ declare module "next-auth" {
  */
 class SignInEmailNotSent extends AuthError {
   static type = "EmailSignInError" as const;
+}
+
+/**
+ * A link Auth.js built, on the app's public origin (AUTH_URL). Without
+ * AUTH_URL, Auth.js builds its links from the request's Host or
+ * X-Forwarded-Host header, which whoever asks for a link chooses: a sign-in
+ * link for someone else's address, pointing at the asker's own host, would
+ * hand them its token when it is clicked. Its callbackUrl, checked against
+ * that same host, moves with it.
+ */
+function onAppOrigin(link: string): string {
+  const app = new URL(appBaseUrl());
+  const url = new URL(link);
+  const requested = url.origin;
+  const rebased = (from: URL) => new URL(`${from.pathname}${from.search}${from.hash}`, app.origin);
+  const result = rebased(url);
+  const callback = url.searchParams.get("callbackUrl");
+  if (callback && URL.canParse(callback) && new URL(callback).origin === requested) {
+    result.searchParams.set("callbackUrl", rebased(new URL(callback)).toString());
+  }
+  return result.toString();
+}
+
+/**
+ * An address as the sign-in form takes it: one address, trimmed and
+ * lower-cased. Auth.js's own normaliser cuts a list ("a@x, b@y") down to
+ * its first address; this one refuses it, so a link is never sent to more
+ * than the one address its limits counted.
+ */
+function signInAddress(identifier: string): string {
+  const parsed = emailSchema.safeParse(identifier);
+  if (!parsed.success) throw new SignInEmailNotSent("Not one email address.");
+  return parsed.data;
 }
 
 /** Sessions are stored as the SHA-256 of their token (the database accepts nothing else). */
@@ -109,8 +144,9 @@ const config: NextAuthConfig = {
       type: "email",
       name: "Email",
       maxAge: MAGIC_LINK_MAX_AGE_SECONDS,
-      normalizeIdentifier: (identifier: string) => identifier.trim().toLowerCase(),
-      async sendVerificationRequest({ identifier, url }) {
+      normalizeIdentifier: signInAddress,
+      async sendVerificationRequest({ identifier, url: requestedUrl }) {
+        const url = onAppOrigin(requestedUrl);
         const result = await sendEmail({
           to: identifier,
           subject: "Your Tenantry sign-in link",

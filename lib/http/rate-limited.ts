@@ -36,12 +36,20 @@ function isEmailSignIn(url: string): boolean {
   return segments.length === 2 && segments[0] === "signin" && segments[1] === "email";
 }
 
-/** The body's `email`, parsed as Auth.js parses a POST body (JSON or a URL-encoded form; anything else has none). */
+/**
+ * The body's `email`, parsed as Auth.js parses a POST body (JSON or a
+ * URL-encoded form; anything else has none). A form naming `email` more than
+ * once has none either: Auth.js would send to the last one, and counting the
+ * first would let a fresh first address carry any number of links to the last.
+ */
 async function postedEmail(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   try {
     if (type.includes("application/json")) return ((await request.json()) as { email?: unknown } | null)?.email;
-    if (type.includes("application/x-www-form-urlencoded")) return new URLSearchParams(await request.text()).get("email") ?? undefined;
+    if (type.includes("application/x-www-form-urlencoded")) {
+      const emails = new URLSearchParams(await request.text()).getAll("email");
+      return emails.length === 1 ? emails[0] : undefined;
+    }
   } catch {
     // Unparsable: Auth.js cannot read an address from it either.
   }
