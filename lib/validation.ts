@@ -21,7 +21,8 @@ export const emailSchema = z
  * in a name shown to others they hide or disguise what it says. The joiners
  * (U+200C, U+200D) and the tag characters of subdivision flags stay allowed:
  * joined emoji, flags and some scripts need them. The database refuses the
- * same in a workspace's name (tenants_name_characters).
+ * same in a workspace's name (tenants_name_characters) and in a display name
+ * the app sets (users_name_rules).
  */
 const HIDDEN_CHARACTER = /[\p{Cc}\u2028\u2029]|(?![\u200c\u200d\u{e0020}-\u{e007f}])\p{Cf}/u;
 
@@ -98,6 +99,6 @@ export const DISPLAY_NAME_MAX = 80;
 export const displayNameSchema = z
   .string({ error: "Enter a name." })
   .transform((value) => value.trim().replace(/\s+/g, " "))
-  .refine((value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value), "A name cannot contain control or formatting characters.")
+  .refine((value) => !HIDDEN_CHARACTER.test(value), "A name cannot contain control or formatting characters.")
   .refine((value) => value.length <= DISPLAY_NAME_MAX, `Keep the name to ${DISPLAY_NAME_MAX} characters or fewer.`)
   .transform((value) => (value === "" ? null : value));
