@@ -24,13 +24,14 @@ interface Row {
   due_at: Date | null;
   notified_status: TransferStatus | null;
   ended_by: string | null;
+  end_reason: string | null;
   tenant_status: string;
   from_role: string | null;
   to_role: string | null;
 }
 
 const SELECT_ROW = `
-  SELECT t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.due_at, t.notified_status, t.ended_by, n.status::text AS tenant_status,
+  SELECT t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.due_at, t.notified_status, t.ended_by, t.end_reason, n.status::text AS tenant_status,
          fu.email AS from_email, tu.email AS to_email,
          (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.from_user_id) AS from_role,
          (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.to_user_id) AS to_role
@@ -133,8 +134,11 @@ export async function queueTransferEmails(db: pg.Pool, transferId: string): Prom
     let recipients: string[] = [];
     if (kind === "final") recipients = [row.from_user_id];
     if (kind === "accept") recipients = [row.to_user_id];
-    // How it ended, to each party who did not end it themselves.
-    if (kind === "ended") recipients = [row.from_user_id, row.to_user_id].filter((id) => id !== row.ended_by);
+    // How it ended, to each party who did not end it themselves; a transfer
+    // ended by deleting its workspace is told to nobody, then or after a restore.
+    if (kind === "ended" && row.end_reason !== "workspace_deleted") {
+      recipients = [row.from_user_id, row.to_user_id].filter((id) => id !== row.ended_by);
+    }
     if (kind === "cooling") {
       const { rows: managers } = await client.query<{ user_id: string }>(
         `SELECT m.user_id FROM tenant_members m JOIN users u ON u.id = m.user_id
@@ -145,12 +149,7 @@ export async function queueTransferEmails(db: pg.Pool, transferId: string): Prom
       );
       recipients = managers.map((m) => m.user_id);
     }
-    for (const userId of recipients) {
-      await client.query("SELECT graphile_worker.add_job('transfer_email', $1::json, job_key := $2, max_attempts := 10)", [
-        JSON.stringify({ transferId: row.id, userId, status: row.status }),
-        `transfer-email:${row.id}:${row.status}:${userId}`,
-      ]);
-    }
+    for (const userId of recipients) await queueTransferEmail(client, { transferId: row.id, userId, status: row.status });
     await client.query("UPDATE ownership_transfers SET notified_status = status WHERE id = $1", [row.id]);
     if (kind) await audit(client, row, "ownership.transfer.notify", { step: row.status, recipients: recipients.length });
     return recipients.length;
@@ -193,6 +192,18 @@ async function queueDueEmails(db: pg.Pool): Promise<number> {
   return queued;
 }
 
+/** How long an email of a suspended workspace's transfer waits before it looks again. */
+export const SUSPENDED_RETRY_MS = 60 * 60_000;
+
+/** Queues one email (keyed: queued again, it is still one job), to run at `runAt` (now by default). */
+async function queueTransferEmail(db: pg.Pool | pg.PoolClient, job: TransferEmailJob, runAt: Date | null = null): Promise<void> {
+  await db.query("SELECT graphile_worker.add_job('transfer_email', $1::json, job_key := $2, run_at := $3, max_attempts := 10)", [
+    JSON.stringify(job),
+    `transfer-email:${job.transferId}:${job.status}:${job.userId}`,
+    runAt,
+  ]);
+}
+
 const ENDED_SUBJECT = { completed: "Ownership transferred", cancelled: "Ownership transfer cancelled", expired: "Ownership transfer expired" } as const;
 
 export interface TransferEmailJob {
@@ -203,10 +214,13 @@ export interface TransferEmailJob {
 
 /**
  * Sends one queued email, if its step is still current (a transfer cancelled
- * since sends nothing). Throws when the mail service fails, so the queue
- * retries it.
+ * since sends nothing). A suspended workspace's transfer is held where it is,
+ * not ended: its email is queued again for later ("held") rather than
+ * dropped, since its step was already marked as notified and nothing would
+ * queue it again once the workspace is lifted. Throws when the mail service
+ * fails, so the queue retries it.
  */
-export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob): Promise<"sent" | "stale"> {
+export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now: Date = new Date()): Promise<"sent" | "stale" | "held"> {
   const { rows } = await db.query<{ status: TransferStatus; due_at: Date | null; tenant_status: string; workspace: string; from_name: string; to_name: string; email: string | null }>(
     `SELECT t.status, t.due_at, n.status::text AS tenant_status, n.name AS workspace,
             coalesce(fu.name, fu.email) AS from_name, coalesce(tu.name, tu.email) AS to_name,
@@ -217,7 +231,11 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob): Pro
     [job.transferId, job.userId],
   );
   const row = rows[0];
-  if (!row || row.status !== job.status || row.tenant_status !== "active" || !row.email) return "stale";
+  if (!row || row.status !== job.status || row.tenant_status === "deleted" || !row.email) return "stale";
+  if (row.tenant_status !== "active") {
+    await queueTransferEmail(db, job, new Date(now.getTime() + SUSPENDED_RETRY_MS));
+    return "held";
+  }
   const parties = { workspaceName: row.workspace, fromName: row.from_name, toName: row.to_name, url: `${appBaseUrl()}${TRANSFER_PAGE}` };
   let subject: string;
   let react: ReactElement;

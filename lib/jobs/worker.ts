@@ -36,7 +36,7 @@ export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): Tas
     },
     // …and each email is one job, retried until the mail service takes it.
     transfer_email: async (payload) => {
-      await sendTransferEmail(db, payload as TransferEmailJob);
+      await sendTransferEmail(db, payload as TransferEmailJob, clock());
     },
     // Audit retention (lib/jobs/retention.ts): the workspaces with events past their plan's retention…
     audit_retention_sweep: async (_payload, helpers) => {

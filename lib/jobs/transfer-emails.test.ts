@@ -1,0 +1,84 @@
+// The ownership transfer's emails on the queue, around a workspace's
+// lifecycle: who is told what when a workspace is deleted and restored, or
+// suspended and lifted, while a step's email waits to be sent.
+import { createHash } from "node:crypto";
+import { runMigrations } from "graphile-worker";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sendTransferEmail, sweepTransfers } from "@/lib/jobs/transfer";
+import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
+import { confirmTransfer, finalConfirmTransfer, startTransfer } from "@/lib/transfer";
+import { actorFor, createWorkspace, emailsTo, owner, setTenantStatus, type TestUser, userActor } from "@/test/fixtures";
+
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  await runMigrations({ pgPool: owner() });
+});
+
+async function signInAgainAt(user: TestUser, at: Date) {
+  const hash = createHash("sha256").update(user.sessionToken).digest("hex");
+  await owner().query("UPDATE sessions SET created_at = $2 WHERE session_token = $1", [hash, at]);
+}
+
+async function queuedEmails(transferId: string) {
+  const { rows } = await owner().query<{ id: string; key: string }>(
+    "SELECT id::text, key FROM graphile_worker.jobs WHERE task_identifier = 'transfer_email' AND key LIKE $1 ORDER BY key",
+    [`transfer-email:${transferId}:%`],
+  );
+  return rows;
+}
+
+/** A workspace whose owner's transfer to its member is in its cooling period (from t0 + 26 h). */
+async function cooling() {
+  const t0 = new Date();
+  const ws = await createWorkspace();
+  await signInAgainAt(ws.owner, t0);
+  const at = (h: number) => new Date(t0.getTime() + h * HOUR);
+  const { transferId } = await startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws.member.id }, { now: t0 });
+  const [mail] = (await emailsTo(ws.owner.email)).slice(-1);
+  const token = mail!.text.match(/token=([A-Za-z0-9_-]+)/)![1]!;
+  await confirmTransfer(actorFor(ws.tenant, ws.owner), { transferId, token }, { now: at(1) });
+  await sweepTransfers(owner(), at(25));
+  await finalConfirmTransfer(actorFor(ws.tenant, ws.owner), { transferId }, { now: at(26) });
+  return { ...ws, transferId, at };
+}
+
+describe("a transfer ended by deleting its workspace", () => {
+  it("is emailed to nobody, even once the workspace is restored", async () => {
+    const c = await cooling();
+    const before = (await queuedEmails(c.transferId)).map((job) => job.key);
+    await deleteTenant(actorFor(c.tenant, c.owner), { confirmName: c.tenant.name });
+    await sweepTransfers(owner(), c.at(27));
+    expect(await restoreTenant(userActor(c.owner), c.tenant.id)).toEqual({ name: c.tenant.name });
+    await sweepTransfers(owner(), c.at(28));
+    await sweepTransfers(owner(), c.at(29));
+    const after = (await queuedEmails(c.transferId)).map((job) => job.key);
+    expect(after.filter((key) => !before.includes(key))).toEqual([]);
+  });
+});
+
+describe("a transfer email due while its workspace is suspended", () => {
+  it("waits for the workspace to be lifted, then reaches its recipient, if the step is still current", async () => {
+    const c = await cooling();
+    expect((await sweepTransfers(owner(), c.at(98))).moved[c.transferId]).toBe("awaiting_acceptance");
+    const key = `transfer-email:${c.transferId}:awaiting_acceptance:${c.member.id}`;
+    const queued = (await queuedEmails(c.transferId)).find((job) => job.key === key);
+    expect(queued).toBeDefined();
+
+    // The job runs (the queue locks it) while the platform has suspended the
+    // workspace; the queue then forgets the job it ran, as it does every job that returns.
+    await setTenantStatus(c.tenant.id, "blocked");
+    await owner().query("UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'test' WHERE id = $1", [queued!.id]);
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.member.id, status: "awaiting_acceptance" })).not.toBe("sent");
+    await owner().query("DELETE FROM graphile_worker._private_jobs WHERE id = $1", [queued!.id]);
+    expect(await emailsTo(c.member.email, 1, 0)).toHaveLength(0);
+
+    // Lifted within the acceptance window: the email is still on its way, and goes out.
+    await setTenantStatus(c.tenant.id, "active");
+    await sweepTransfers(owner(), c.at(100));
+    expect((await queuedEmails(c.transferId)).map((job) => job.key)).toContain(key);
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.member.id, status: "awaiting_acceptance" })).toBe("sent");
+    const [mail] = await emailsTo(c.member.email);
+    expect(mail!.subject).toBe(`Accept ownership of ${c.tenant.name}`);
+  });
+});
