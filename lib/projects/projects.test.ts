@@ -252,4 +252,22 @@ describe("projects in the workspace's lifecycle", () => {
     expect(await stored(created.id)).toMatchObject({ name: "Kept", deleted_at: null });
     expect((await listAs(ws, manager)).rows.map((r) => r.id)).toEqual([created.id]);
   });
+
+  it.each(ROLES)("go into the trash and out of it only with their workspace, not one by one in raw SQL as the %s", async (role) => {
+    const ws = await createWorkspace();
+    const created = await createProject(actorFor(ws.tenant, ws[manager]), { name: "Visible" });
+    await asApp({ tenantId: ws.tenant.id, user: ws[role] }, async (client) => {
+      await client.query("SAVEPOINT probe");
+      // Hidden from the list and the API, not deletable through the lib, unaudited: a deletion in all but name.
+      const trashed = client.query("UPDATE projects SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [created.id]);
+      expect(await pgErrorCode(trashed)).toBe(can(role, "tenant.delete") ? "ok" : can(role, "projects.manage") ? "42501" : "ok");
+      await client.query("ROLLBACK TO SAVEPOINT probe");
+      const born = client.query(
+        "INSERT INTO projects (tenant_id, name, created_by, deleted_at, deletion_batch_id) VALUES ($1, 'born hidden', $2, now(), gen_random_uuid())",
+        [ws.tenant.id, ws[role].id],
+      );
+      expect(await pgErrorCode(born)).toBe("42501");
+    });
+    if (!can(role, "tenant.delete")) expect(await stored(created.id)).toMatchObject({ deleted_at: null });
+  });
 });
