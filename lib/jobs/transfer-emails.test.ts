@@ -1,6 +1,7 @@
 // The ownership transfer's emails on the queue, around a workspace's
 // lifecycle: who is told what when a workspace is deleted and restored, or
-// suspended and lifted, while a step's email waits to be sent.
+// suspended and lifted, while a step's email waits to be sent; and a sweep
+// that meets a transfer it cannot move on.
 import { createHash } from "node:crypto";
 import { runMigrations } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -80,5 +81,30 @@ describe("a transfer email due while its workspace is suspended", () => {
     expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.member.id, status: "awaiting_acceptance" })).toBe("sent");
     const [mail] = await emailsTo(c.member.email);
     expect(mail!.subject).toBe(`Accept ownership of ${c.tenant.name}`);
+  });
+});
+
+describe("the transfer sweep", () => {
+  it("moves every other transfer on, and queues their emails, when one of them cannot be moved", async () => {
+    const broken = await cooling();
+    const healthy = await cooling();
+    // A fault in one transfer's row (here a trigger that refuses it, as any persistent error would).
+    const name = `transfer_fault_${broken.transferId.replaceAll("-", "")}`;
+    await owner().query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'this row cannot change'; END $$`);
+    await owner().query(
+      `CREATE TRIGGER ${name} BEFORE UPDATE ON ownership_transfers FOR EACH ROW WHEN (OLD.id = '${broken.transferId}') EXECUTE FUNCTION ${name}()`,
+    );
+    try {
+      const sweep = await sweepTransfers(owner(), healthy.at(98));
+      expect(sweep.moved[healthy.transferId]).toBe("awaiting_acceptance");
+      expect(sweep.moved[broken.transferId]).toBeUndefined();
+      expect(Object.keys(sweep.failed)).toEqual([broken.transferId]);
+      expect((await queuedEmails(healthy.transferId)).map((job) => job.key)).toContain(
+        `transfer-email:${healthy.transferId}:awaiting_acceptance:${healthy.member.id}`,
+      );
+    } finally {
+      await owner().query(`DROP TRIGGER ${name} ON ownership_transfers`);
+      await owner().query(`DROP FUNCTION ${name}()`);
+    }
   });
 });

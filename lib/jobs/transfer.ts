@@ -156,13 +156,19 @@ export async function queueTransferEmails(db: pg.Pool, transferId: string): Prom
   });
 }
 
-/** What the sweep did. */
+/** What the sweep did; `failed`: the transfers it could not move on or queue emails for, and why. */
 export interface TransferSweep {
   moved: Record<string, TransferMove>;
   emailsQueued: number;
+  failed: Record<string, string>;
 }
 
-/** Every transfer that is due, or whose parties changed, moves on; then every step's emails are queued. */
+/**
+ * Every transfer that is due, or whose parties changed, moves on; then every
+ * step's emails are queued. Each transfer is its own transaction, and one
+ * that fails is reported and passed over: it would otherwise stop every
+ * transfer after it, at every sweep, for as long as it keeps failing.
+ */
 export async function sweepTransfers(db: pg.Pool, now: Date): Promise<TransferSweep> {
   const { rows: due } = await db.query<{ id: string }>(
     `SELECT t.id FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id AND n.status = 'active'
@@ -173,22 +179,34 @@ export async function sweepTransfers(db: pg.Pool, now: Date): Promise<TransferSw
       ORDER BY t.due_at`,
     [now],
   );
+  const failed: Record<string, string> = {};
+  const each = async <T>(id: string, step: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await step();
+    } catch (error) {
+      failed[id] ??= error instanceof Error ? error.message : String(error);
+      return undefined;
+    }
+  };
   // A step's emails go out before the step ends (the cooling notice before acceptance opens), and after each move.
-  let emailsQueued = await queueDueEmails(db);
+  let emailsQueued = await queueDueEmails(db, each);
   const moved: Record<string, TransferMove> = {};
-  for (const { id } of due) moved[id] = await advanceTransfer(db, id, now);
-  emailsQueued += await queueDueEmails(db);
-  return { moved, emailsQueued };
+  for (const { id } of due) {
+    const move = await each(id, () => advanceTransfer(db, id, now));
+    if (move !== undefined) moved[id] = move;
+  }
+  emailsQueued += await queueDueEmails(db, each);
+  return { moved, emailsQueued, failed };
 }
 
-async function queueDueEmails(db: pg.Pool): Promise<number> {
+async function queueDueEmails(db: pg.Pool, each: <T>(id: string, step: () => Promise<T>) => Promise<T | undefined>): Promise<number> {
   const { rows: unnotified } = await db.query<{ id: string }>(
     `SELECT t.id FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id AND n.status = 'active'
       WHERE t.status IN ('awaiting_final', 'cooling', 'awaiting_acceptance', 'completed', 'cancelled', 'expired')
         AND t.notified_status IS DISTINCT FROM t.status`,
   );
   let queued = 0;
-  for (const { id } of unnotified) queued += await queueTransferEmails(db, id);
+  for (const { id } of unnotified) queued += (await each(id, () => queueTransferEmails(db, id))) ?? 0;
   return queued;
 }
 

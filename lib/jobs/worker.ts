@@ -33,6 +33,8 @@ export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): Tas
     transfer_sweep: async (_payload, helpers) => {
       const outcome = await sweepTransfers(db, clock());
       if (Object.keys(outcome.moved).length || outcome.emailsQueued) helpers.logger.info(`transfers: ${JSON.stringify(outcome)}`);
+      // The others have moved on; these are tried again at the next sweep (a minute on), so the job does not fail and pile up retries.
+      if (Object.keys(outcome.failed).length) helpers.logger.error(`transfers not moved on: ${JSON.stringify(outcome.failed)}`);
     },
     // …and each email is one job, retried until the mail service takes it.
     transfer_email: async (payload) => {
