@@ -7,6 +7,7 @@ import {
   updateBrandingAction,
   updateNotesAction,
 } from "@/app/app/(workspace)/settings/general/actions";
+import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, Field, Input } from "@/components/ui";
@@ -123,7 +124,8 @@ function AccentPreview({ value }: { value: string }) {
 
 export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLogo: boolean }) {
   const [state, action, pending] = useActionState(updateBrandingAction, null);
-  const [removeState, remove, removing] = useActionState(removeLogoAction, null);
+  // Removing the logo asks first (it cannot be undone); its answer stays shown once the button is gone.
+  const [removedMessage, setRemovedMessage] = useState<string | null>(null);
   const [, startTransition] = useTransition();
   const fileInput = useRef<HTMLInputElement>(null);
   // A file input cannot be controlled, and React empties a form's fields
@@ -135,6 +137,7 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
+    setRemovedMessage(null);
     startTransition(() => action(data));
   };
   const [colour, setColour] = useState(accent ?? "");
@@ -142,7 +145,6 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
   // limit is refused here rather than sent (the server checks again).
   const [fileProblem, setFileProblem] = useState<string | null>(null);
   const outcome = useOutcome(state, pending, ["logo", "accent"]);
-  const removed = useOutcome(removeState, removing, []);
   const logoError = fileProblem ?? outcome.errors.logo;
   const pickerValue = /^#[0-9a-f]{6}$/i.test(colour.trim()) ? colour.trim().toLowerCase() : "#000000";
   return (
@@ -201,16 +203,21 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
         </Button>
       </form>
       {hasLogo ? (
-        <form action={remove} className="space-y-2 border-t border-zinc-100 pt-4" data-testid="remove-logo-form">
-          <TenantField />
-          <Outcome general={removed.general} success={removed.success} testId="remove-logo" />
-          <SubmitButton variant="secondary" size="sm" pendingLabel="Removing…">
-            Remove logo
-          </SubmitButton>
-        </form>
-      ) : removed.success ? (
-        <Outcome general={null} success={removed.success} testId="remove-logo" />
+        <div className="space-y-2 border-t border-zinc-100 pt-4" data-testid="remove-logo-form">
+          <ConfirmAction
+            action={removeLogoAction}
+            fields={{}}
+            trigger="Remove logo"
+            title="Remove the logo?"
+            description="The sidebar and the switcher show the workspace's initial instead. The image is not kept: to have it back, upload it again."
+            confirmLabel="Remove logo"
+            pendingLabel="Removing…"
+            onDone={(result) => setRemovedMessage(result.ok ? (result.message ?? null) : null)}
+            testId="remove-logo"
+          />
+        </div>
       ) : null}
+      {removedMessage && !pending ? <Outcome general={null} success={removedMessage} testId="remove-logo" /> : null}
     </div>
   );
 }
