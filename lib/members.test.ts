@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
 import {
   changeMemberRole,
+  changeRoleSchema,
   getMembersPage,
   leaveTenant,
   INVITATIONS_PAGE_SIZE,
@@ -363,17 +364,23 @@ describe("changeMemberRole", () => {
     await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.admin.id, "owner"), "forbidden");
   });
 
+  it("refuses an owner too: only an ownership transfer makes an owner, and the form offers no owner", async () => {
+    const ws = await createWorkspace();
+    await expect(changeMemberRole(actorFor(ws.tenant, ws.owner), ws.admin.id, "owner")).rejects.toMatchObject({
+      code: "forbidden",
+      message: expect.stringContaining("Transfer ownership"),
+    });
+    expect(await memberRole(ws.tenant.id, ws.admin.id)).toBe("admin");
+    expect(await auditRows(ws.tenant.id, "member.role.change")).toHaveLength(0);
+    const parsed = changeRoleSchema.safeParse({ userId: ws.admin.id, role: "owner" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toContain("An owner is made by transferring ownership.");
+  });
+
   it("refuses auditors and members any role change", async () => {
     const ws = await createWorkspace();
     await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.auditor), ws.member.id, "admin"), "forbidden");
     await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.member), ws.member.id, "admin"), "forbidden");
-  });
-
-  it("lets an owner make someone an owner", async () => {
-    const ws = await createWorkspace();
-    expect(await changeMemberRole(actorFor(ws.tenant, ws.owner), ws.admin.id, "owner")).toEqual({ from: "admin", to: "owner" });
-    expect(await memberRole(ws.tenant.id, ws.admin.id)).toBe("owner");
-    expect(await auditRows(ws.tenant.id, "member.role.change")).toHaveLength(1);
   });
 
   it("refuses demoting the last owner, even oneself: last_owner", async () => {

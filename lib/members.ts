@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { empty, enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
-import { lockTenant, ROLES, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
+import { INVITABLE_ROLES, lockTenant, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { sameId, searchQuerySchema, uuidSchema } from "@/lib/validation";
 
 export const MEMBER_SORTS = ["name", "email", "role", "joined"] as const;
@@ -23,7 +23,7 @@ export type MemberListQuery = z.output<typeof memberListQuerySchema>;
 
 export const memberTargetSchema = z.object({ userId: uuidSchema("That member does not exist.") });
 export const changeRoleSchema = memberTargetSchema.extend({
-  role: z.enum(ROLES, { error: "Choose a role: owner, admin, auditor or member." }),
+  role: z.enum(INVITABLE_ROLES, { error: "Choose a role: admin, auditor or member. An owner is made by transferring ownership." }),
 });
 
 export interface MemberRow {
@@ -206,7 +206,8 @@ const describe = (m: Membership) => m.name || m.email;
 
 /**
  * Changes a member's role. Owners and admins may; only an owner may change
- * an owner's role or make someone an owner; a workspace always keeps an
+ * an owner's role; nobody makes someone an owner here — only an ownership
+ * transfer does (the database refuses it too); a workspace always keeps an
  * active owner.
  */
 /**
@@ -215,6 +216,9 @@ const describe = (m: Membership) => m.name || m.email;
  */
 const youAre = (role: Role | null) => (role ? ` Your role in this workspace is ${role}.` : "");
 
+/** Why no role change makes an owner: the transfer's safeguards (a fresh sign-in, the second factor, a cooling period every admin hears of, consent) would be one click away. */
+export const OWNER_BY_TRANSFER = "Only an ownership transfer makes someone an owner: an owner starts one from Settings → General → Transfer ownership.";
+
 export async function changeMemberRole(actor: TenantActor, userId: string, role: Role): Promise<{ from: Role; to: Role }> {
   return withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
@@ -222,10 +226,10 @@ export async function changeMemberRole(actor: TenantActor, userId: string, role:
     const target = await membership(tx, actor.tenantId, userId);
     if (!target) throw new DomainError("not_found", "That person is no longer a member of this workspace.");
     if (target.role === role) throw new DomainError("no_change", `${describe(target)} is already ${role === "admin" || role === "auditor" || role === "owner" ? "an" : "a"} ${role}.`);
-    if (role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can make someone an owner.${youAre(actorRole)}`);
+    if (role === "owner") throw new DomainError("forbidden", OWNER_BY_TRANSFER);
     if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can change an owner's role.${youAre(actorRole)}`);
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
-      throw new DomainError("last_owner", `${describe(target)} is the last owner. Make someone else an owner first.`);
+      throw new DomainError("last_owner", `${describe(target)} is the last owner. Transfer ownership to someone else first.`);
     }
     const updated = await tx.exec(sql`
       UPDATE tenant_members SET role = ${role}::member_role WHERE tenant_id = ${actor.tenantId}::uuid AND user_id = ${userId}::uuid`);
@@ -281,7 +285,7 @@ export async function leaveTenant(actor: TenantActor): Promise<void> {
     const me = await membership(tx, actor.tenantId, actor.userId);
     if (!me) throw new DomainError("not_found", "You are no longer a member of this workspace.");
     if (me.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, actor.userId)) === 0) {
-      throw new DomainError("last_owner", "You are the last owner. Make someone else an owner before you leave.");
+      throw new DomainError("last_owner", "You are the last owner. Transfer ownership to someone else before you leave.");
     }
     // Audited first: the log accepts rows only from the tenant's members.
     await recordAudit(tx, {

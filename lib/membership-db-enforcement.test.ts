@@ -153,6 +153,29 @@ describe("an admin", () => {
   });
 });
 
+describe("an owner", () => {
+  it("cannot make anyone an owner: only the ownership transfer does", async () => {
+    const ws = await createWorkspace();
+    const coOwner = await createUser();
+    await addMember(ws.tenant.id, coOwner.id, "owner");
+    const rolesBefore = await roles(ws.tenant.id);
+    await asApp({ tenantId: ws.tenant.id, user: ws.owner }, async (client) => {
+      for (const userId of [ws.admin.id, ws.member.id, ws.auditor.id]) {
+        expect(await attempt(client, "UPDATE tenant_members SET role = 'owner' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, userId])).toEqual({
+          code: "42501",
+          rowCount: null,
+        });
+      }
+      // Demoting a co-owner stays an owner's call (positive control).
+      expect(await attempt(client, "UPDATE tenant_members SET role = 'admin' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, coOwner.id])).toEqual({
+        code: "ok",
+        rowCount: 1,
+      });
+    });
+    expect(await roles(ws.tenant.id)).toEqual(rolesBefore);
+  });
+});
+
 describe("joining a tenant (self-insert into tenant_members)", () => {
   const join = (client: pg.PoolClient, tenantId: string, userId: string, role: string) =>
     attempt(client, "INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, $3)", [tenantId, userId, role]);

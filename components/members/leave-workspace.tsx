@@ -11,12 +11,12 @@ export function LeaveWorkspace({ workspaceName, lastOwner }: { workspaceName: st
         <p className="font-medium">Leave {workspaceName}</p>
         <p className="text-zinc-600">
           {lastOwner
-            ? "You are this workspace's only owner: make someone else an owner before you leave."
+            ? "You are this workspace's only owner: transfer ownership to someone else (Settings → General) before you leave."
             : "You lose access at once. Someone with the right role can invite you again."}
         </p>
       </div>
       {lastOwner ? (
-        <Button type="button" variant="danger" size="sm" disabled title="Make someone else an owner first">
+        <Button type="button" variant="danger" size="sm" disabled title="Transfer ownership to someone else first">
           Leave workspace
         </Button>
       ) : (

@@ -6,6 +6,7 @@ import { changeRoleAction, removeMemberAction } from "@/app/app/(workspace)/sett
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
 import { Alert, Button, Input, RoleBadge, Select, cx } from "@/components/ui";
+import { INVITABLE_ROLES } from "@/lib/tenancy/client";
 import { useUrlState } from "./use-url-state";
 
 export interface MemberView {
@@ -27,7 +28,7 @@ interface Props {
   page: number;
   pageSize: number;
   query: { q: string; sort: string; dir: "asc" | "desc" };
-  viewer: { userId: string; canManage: boolean; canMakeOwner: boolean };
+  viewer: { userId: string; canManage: boolean; canManageOwners: boolean };
   /** How many owners the workspace has: the only one's role cannot be changed. */
   ownerCount: number;
 }
@@ -187,11 +188,12 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
  * form action). Mounted with the dialog, so each opening starts from the
  * member's current role.
  */
-function RoleSelect({ current, roles }: { current: string; roles: readonly string[] }) {
-  const [role, setRole] = useState(current);
+/** The roles a change may give (never owner: only a transfer makes one); an owner being demoted starts at admin. */
+function RoleSelect({ current }: { current: string }) {
+  const [role, setRole] = useState<string>((INVITABLE_ROLES as readonly string[]).includes(current) ? current : INVITABLE_ROLES[0]);
   return (
     <Select name="role" value={role} onChange={(e) => setRole(e.target.value)} aria-label="New role" className="w-full">
-      {roles.map((r) => (
+      {INVITABLE_ROLES.map((r) => (
         <option key={r} value={r}>
           {r[0]!.toUpperCase() + r.slice(1)}
         </option>
@@ -212,17 +214,16 @@ function MemberActions({
   onNotice: (notice: Notice) => void;
 }) {
   const label = member.name ?? member.email;
-  const roles = viewer.canMakeOwner ? ["owner", "admin", "auditor", "member"] : ["admin", "auditor", "member"];
   const isSelf = member.userId === viewer.userId;
   // Admins cannot act on owners; the server and the database refuse it too.
-  if (member.role === "owner" && !viewer.canMakeOwner) return null;
+  if (member.role === "owner" && !viewer.canManageOwners) return null;
   // Told at the table too: after a refusal the page shows the roles as they are now, and this row may have no actions left.
   const refused = (what: string) => (error: string) => onNotice({ variant: "error", text: `${what} ${error}` });
   return (
     <div className="flex justify-end gap-2">
       {soleOwner ? (
         // A workspace keeps an owner: the only owner's role can only change once there is another.
-        <span className="text-xs whitespace-nowrap text-zinc-500" data-testid={`sole-owner-${member.email}`} title="Make someone else an owner first.">
+        <span className="text-xs whitespace-nowrap text-zinc-500" data-testid={`sole-owner-${member.email}`} title="Transfer ownership to someone else first.">
           Only owner
         </span>
       ) : (
@@ -231,7 +232,7 @@ function MemberActions({
           fields={{ userId: member.userId }}
           trigger="Change role"
           title={`Change ${label}'s role`}
-          description="Roles decide what someone can see and do in this workspace."
+          description="Roles decide what someone can see and do in this workspace. An owner is made only by transferring ownership (Settings → General)."
           confirmLabel="Save role"
           pendingLabel="Saving…"
           variant="primary"
@@ -239,7 +240,7 @@ function MemberActions({
           onDone={(r) => r.ok && onNotice({ variant: "success", text: r.message ?? "Role changed." })}
           onRefused={refused(`${label}'s role was not changed:`)}
         >
-          <RoleSelect current={member.role} roles={roles} />
+          <RoleSelect current={member.role} />
         </ConfirmAction>
       )}
       {isSelf ? null : (

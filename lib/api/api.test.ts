@@ -20,7 +20,7 @@ import { DomainError } from "@/lib/errors";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
 import { inviteMember, inviteSchema } from "@/lib/invitations";
-import { changeMemberRole, removeMember } from "@/lib/members";
+import { changeMemberRole, changeRoleSchema, removeMember } from "@/lib/members";
 import { appBaseUrl } from "@/lib/urls";
 import { renameWorkspace } from "@/lib/workspace-settings";
 import { apiCaller, apiKeyFor, contractViolations, expectProblem, type Answer, type Recorded } from "@/test/api";
@@ -252,12 +252,17 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
       unchanged: ownerRole,
     },
     {
-      name: "an admin cannot make someone an owner",
-      code: "forbidden",
-      type: "forbidden",
+      name: "no role change makes an owner, not even an owner's (only an ownership transfer does)",
+      code: "validation",
+      type: "validation-error",
       run: (ws) => ({
-        lib: () => changeMemberRole(actorFor(ws.tenant, ws.admin), ws.member.id, "owner"),
-        api: async () => call("changeMemberRole", { key: await keyOf(ws, "admin"), params: { tenantId: ws.tenant.id, userId: ws.member.id }, body: { role: "owner" } }),
+        lib: async () => {
+          const parsed = changeRoleSchema.safeParse({ userId: ws.member.id, role: "owner" });
+          // The action's schema refuses it before the lib is called (tenantAction → validationFailure).
+          if (!parsed.success) throw new DomainError("validation", parsed.error.issues[0]!.message, "role");
+          return changeMemberRole(actorFor(ws.tenant, ws.owner), parsed.data.userId, parsed.data.role);
+        },
+        api: async () => call("changeMemberRole", { key: await keyOf(ws, "owner"), params: { tenantId: ws.tenant.id, userId: ws.member.id }, body: { role: "owner" } }),
       }),
       unchanged: async (ws) => expect(await memberRole(ws.tenant.id, ws.member.id)).toBe("member"),
     },

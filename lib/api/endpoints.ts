@@ -147,7 +147,7 @@ export const patchMember = endpoint({
   method: "patch",
   path: "/tenants/{tenantId}/members/{userId}",
   summary: "Change a member's role (owners and admins)",
-  description: "As on the members page: only an owner makes someone an owner or changes an owner's role; the last owner keeps their role (409 conflict); the same role again is a conflict too.",
+  description: "As on the members page: only an owner changes an owner's role; no role change makes an owner (`role` is admin, auditor or member: an ownership transfer makes one); the last owner keeps their role (409 conflict); the same role again is a conflict too.",
   params: S.MemberPath,
   body: S.MemberPatch,
   permission: "members.manage",

@@ -8,7 +8,7 @@ export type Role = MemberRole;
 
 export const ROLES = ["owner", "admin", "auditor", "member"] as const satisfies readonly Role[];
 
-/** Roles an invitation may grant: owner is reached only by ownership transfer. */
+/** Roles an invitation or a role change may grant: owner is reached only by ownership transfer. */
 export const INVITABLE_ROLES = ["admin", "auditor", "member"] as const satisfies readonly Role[];
 export type InvitableRole = (typeof INVITABLE_ROLES)[number];
 

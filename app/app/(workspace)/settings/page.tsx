@@ -46,7 +46,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
             page={data.page}
             pageSize={data.pageSize}
             query={{ q: query.q, sort: query.sort, dir: query.dir }}
-            viewer={{ userId: ctx.userId, canManage, canMakeOwner: can(ctx.role, "ownership.transfer") }}
+            viewer={{ userId: ctx.userId, canManage, canManageOwners: can(ctx.role, "ownership.transfer") }}
             ownerCount={data.ownerCount}
           />
         </section>
