@@ -78,6 +78,19 @@ describe("names", () => {
       expect(() => namesFor(name)).toThrow(ResourceError);
     },
   );
+
+  it.each([
+    ["records", "Record"],
+    ["dates", "Date"],
+    ["timestamps", "Timestamp"],
+    ["rows", "Row"],
+  ])("refuses %j, whose model would shadow %s, a name the generated code uses", (name, model) => {
+    expect(() => namesFor(name)).toThrow(new RegExp(`model would be ${model}\\b`));
+  });
+
+  it.each(["documents", "pages", "alerts", "events"])("accepts %j (its model's name is used by no generated module beside it)", (name) => {
+    expect(() => namesFor(name)).not.toThrow();
+  });
 });
 
 describe("generating into a scratch copy", () => {
@@ -204,6 +217,18 @@ describe("generating into a scratch copy", () => {
     }
   });
 
+  it("takes a name that only ends another migration's name (api_keys, audit_search_terms)", () => {
+    const other = scratchRoot();
+    try {
+      for (const name of ["keys", "terms"]) {
+        expect(generate({ root: other, name }).created[0]).toMatch(new RegExp(`^prisma/migrations/\\d{14}_${name}/migration\\.sql$`));
+      }
+      expect(() => generate({ root: other, name: "keys" })).toThrow(/exists already/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it("writes no API where there is none: no files, no registration, a note saying so", () => {
     const other = scratchRoot({ api: false });
     try {
@@ -252,6 +277,44 @@ describe("generating into a scratch copy", () => {
     } finally {
       await client.query("ROLLBACK");
       client.release();
+    }
+  });
+
+  it("lets only the workspace's deletion move rows into the trash, and only the managers edit them, even an owner kept from managing (rolled back)", async () => {
+    const other = scratchRoot();
+    const ws = await createWorkspace();
+    const client = await owner().connect();
+    try {
+      const made = generate({ root: other, name: "field-tasks", manageRoles: ["admin", "member"] });
+      await client.query("BEGIN");
+      await client.query(readFileSync(path.join(other, made.created[0]!), "utf8"));
+      const { rows } = await client.query<{ id: string }>("INSERT INTO field_tasks (tenant_id, name) VALUES ($1, 'a') RETURNING id", [ws.tenant.id]);
+      const id = rows[0]!.id;
+      const attempt = async (user: { sessionToken: string }, text: string, values: unknown[] = [id]) => {
+        await client.query("SAVEPOINT probe");
+        await client.query("SELECT app_enter($1, $2, true)", [user.sessionToken, ws.tenant.id]);
+        const code = await client
+          .query(text, values)
+          .then((r) => (r.rowCount ? "ok" : "none"))
+          .catch((e: { code?: string }) => e.code ?? "error");
+        await client.query("ROLLBACK TO SAVEPOINT probe");
+        return code;
+      };
+      const rename = "UPDATE field_tasks SET name = 'changed' WHERE id = $1";
+      const trash = "UPDATE field_tasks SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1";
+      const hidden = "INSERT INTO field_tasks (tenant_id, name, created_by, deleted_at, deletion_batch_id) VALUES ($1, 'x', $2, now(), gen_random_uuid())";
+      await client.query("SET LOCAL ROLE tenantry_app");
+      // The owner deletes the workspace (tenant.delete) but does not manage field tasks.
+      expect(await attempt(ws.owner, rename)).toBe("42501");
+      expect(await attempt(ws.owner, trash)).toBe("ok");
+      // A member manages them but deletes no workspace: no row goes into the trash on its own.
+      expect(await attempt(ws.member, rename)).toBe("ok");
+      expect(await attempt(ws.member, trash)).toBe("42501");
+      expect(await attempt(ws.member, hidden, [ws.tenant.id, ws.member.id])).toBe("42501");
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

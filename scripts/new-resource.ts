@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const TEMPLATES = path.join(import.meta.dirname, "templates", "resource");
 const ROLES = ["owner", "admin", "auditor", "member"] as const;
@@ -60,6 +61,32 @@ function singularOf(word: string): string {
   return word.slice(0, -1);
 }
 
+let shadowable: Set<string> | undefined;
+
+/**
+ * The names the code of the templates that declare the model ({{Model}} on
+ * its own: lib/<name>/index.ts, api.ts) uses as they are — TypeScript's own
+ * (Record, Date, Promise), imports (Timestamp), their own declarations (Row).
+ * A model named so would shadow or collide with them, and the generated
+ * resource would not compile.
+ */
+function shadowableNames(): Set<string> {
+  if (shadowable) return shadowable;
+  shadowable = new Set();
+  for (const template of readdirSync(TEMPLATES).filter((f) => f.endsWith(".ts.tmpl"))) {
+    const text = readFileSync(path.join(TEMPLATES, template), "utf8");
+    if (!/(?<![\w$])\{\{Model\}\}(?![\w$])/.test(text)) continue;
+    // What the generator writes becomes one neutral identifier; comments and strings are no code.
+    const code = text.replace(/[\w$]*\{\{[A-Za-z]+\}\}[\w$]*/g, "_");
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node)) shadowable!.add(node.text);
+      ts.forEachChild(node, visit);
+    };
+    visit(ts.createSourceFile(template, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+  }
+  return shadowable;
+}
+
 /** The forms of a plural snake_case or kebab-case name, after checking it. */
 export function namesFor(raw: string): ResourceNames {
   const name = raw.trim();
@@ -78,12 +105,16 @@ export function namesFor(raw: string): ResourceNames {
   const singularWords = [...words.slice(0, -1), singularOf(last)];
   const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
   const camelOf = (ws: string[]) => ws[0]! + ws.slice(1).map(cap).join("");
+  const Model = singularWords.map(cap).join("");
+  if (shadowableNames().has(Model)) {
+    throw new ResourceError(`“${raw}”: its model would be ${Model}, a name the generated code uses already (TypeScript's own or the lib's); pick another name.`);
+  }
   return {
     table,
     kebab: words.join("-"),
     singular: singularWords.join("_"),
     camel: camelOf(words),
-    Model: singularWords.map(cap).join(""),
+    Model,
     camelSingular: camelOf(singularWords),
     Plurals: words.map(cap).join(""),
     Plural: cap(words.join(" ")),
@@ -215,7 +246,7 @@ export function generate(options: GenerateOptions): GenerateResult {
   for (const rel of [`lib/${names.kebab}`, `lib/${names.kebab}.ts`, `app/app/(workspace)/${names.kebab}`, `components/${names.kebab}`, ...(withApi ? [apiRoutes] : [])]) {
     if (existsSync(at(rel)) && !clashes.some((c) => c.startsWith(`${rel}/`))) clashes.push(rel);
   }
-  const earlier = existsSync(migrations) ? readdirSync(migrations).filter((d) => d.endsWith(`_${names.table}`)) : [];
+  const earlier = existsSync(migrations) ? readdirSync(migrations).filter((d) => /^\d{14}_(.+)$/.exec(d)?.[1] === names.table) : [];
   clashes.push(...earlier.map((d) => `prisma/migrations/${d}`).filter((d) => !clashes.includes(d)));
   if (new RegExp(`^model ${names.Model} \\{`, "m").test(schema)) clashes.push(`prisma/schema.prisma: model ${names.Model}`);
   if (new RegExp(`@@map\\("${names.table}"\\)`).test(schema)) clashes.push(`prisma/schema.prisma: table ${names.table}`);
