@@ -67,7 +67,7 @@ test("turn on two-factor from the profile, then sign in with the code after the 
   // The session grants nothing yet.
   expect((await second.request.get("/api/me")).status()).toBe(401);
   await second.goto("/app/settings");
-  await expect(second).toHaveURL(/\/sign-in\/two-factor$/);
+  await expect(second).toHaveURL(/\/sign-in\/two-factor\?next=%2Fapp%2Fsettings$/);
   await second.goto("/sign-in");
   await expect(second).toHaveURL(/\/sign-in\/two-factor$/);
   await second.getByLabel("Authentication code").fill("123456");
@@ -118,6 +118,7 @@ test("with two-factor on, a sign-in goes on to where it was headed after the cod
   const secret = (await profile.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
   await profile.getByLabel("Authentication code").fill(await generate({ secret }));
   await profile.getByRole("button", { name: "Turn on two-factor" }).click();
+  const recoveryCode = await profile.getByTestId("recovery-codes").getByRole("listitem").first().innerText();
   await profile.getByRole("button", { name: "I have saved them" }).click();
   await expect(profile.getByTestId("two-factor-status")).toContainText("10 recovery codes left");
   await laptop.close();
@@ -136,4 +137,28 @@ test("with two-factor on, a sign-in goes on to where it was headed after the cod
   await expect(page).toHaveURL(/\/app\/profile$/);
   await expect(page.getByTestId("profile-email")).toContainText(user.email);
   await phone.close();
+
+  // A magic link from a link into the app lands on that page itself, which
+  // sends the session to the code and, after it, back to the page.
+  const tablet = await browser.newContext();
+  await tablet.addCookies([{ name: "authjs.session-token", value: await newSessionToken(user), url: runtime().baseUrl }]);
+  const deep = await tablet.newPage();
+  await deep.goto("/app/settings/api-keys?from=email");
+  await expect(deep).toHaveURL(/\/sign-in\/two-factor\?next=%2Fapp%2Fsettings%2Fapi-keys%3Ffrom%3Demail$/);
+  // (a recovery code: the authenticator's next code is not due for up to 30 seconds)
+  await deep.getByLabel("Authentication code").fill(recoveryCode);
+  await deep.getByRole("button", { name: "Verify" }).click();
+  await expect(deep).toHaveURL(/\/app\/settings\/api-keys\?from=email$/);
+  await tablet.close();
+});
+
+test("a page reached with a session that has ended sends the visitor to sign in and back to that page", async ({ browser }) => {
+  const context = await browser.newContext();
+  // A cookie whose session is gone (signed out elsewhere, expired, revoked).
+  await context.addCookies([{ name: "authjs.session-token", value: "0".repeat(64), url: runtime().baseUrl }]);
+  const page = await context.newPage();
+  await page.goto("/app/settings/api-keys?from=email");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fapp%2Fsettings%2Fapi-keys%3Ffrom%3Demail$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await context.close();
 });

@@ -1,3 +1,6 @@
+/** Where a sign-in goes when it was not headed anywhere. */
+export const HOME_PATH = "/app/dashboard";
+
 /**
  * A post-sign-in destination from a query string, kept on this site: a path
  * that starts with one slash (not `//host` or `/\host`), else the dashboard.
@@ -7,7 +10,7 @@
  * percent-encoded as UTF-8, and a path holding control characters or a lone
  * surrogate (no UTF-8 form) is refused.
  */
-export function safeNextPath(next: string | null | undefined, fallback = "/app/dashboard"): string {
+export function safeNextPath(next: string | null | undefined, fallback = HOME_PATH): string {
   if (!next || typeof next !== "string") return fallback;
   if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
   if (/[\u0000-\u001f\u007f]/.test(next) || /\p{Cs}/u.test(next)) return fallback;

@@ -25,6 +25,8 @@ export interface EdgeSecurityHeaders {
 }
 
 export const SOCKET_ADDRESS_HEADER: "x-tenantry-socket-address";
+export const REQUEST_PATH_HEADER: "x-tenantry-request-path";
+export function requestPath(url?: string): string;
 export const STRICT_TRANSPORT_SECURITY: string;
 export const IMAGE_CONTENT_SECURITY_POLICY: string;
 export function servesImage(pathname: string): boolean;

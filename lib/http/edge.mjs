@@ -1,9 +1,12 @@
 // The HTTP edge: what server.mjs does to every request before Next.js sees
 // it, in plain JavaScript because server.mjs runs without a build step (types
-// in edge.d.mts). Three things, all without I/O:
+// in edge.d.mts). Four things, all without I/O:
 //
 // - the TCP peer's address, written into SOCKET_ADDRESS_HEADER (a client's
 //   own value of that header is replaced; lib/http/client-address.ts);
+// - the request's path and query, written into REQUEST_PATH_HEADER: Next.js
+//   tells a page nothing of its own URL, and a page that sends its visitor to
+//   sign in asks to come back there (lib/tenancy/guards.ts);
 // - the Content-Security-Policy with a fresh script nonce, on the response
 //   and on the request: Next.js takes the nonce for its scripts from the
 //   request's Content-Security-Policy header while it renders;
@@ -40,6 +43,24 @@ export const IMAGE_CONTENT_SECURITY_POLICY = "default-src 'none'";
 /** Paths whose responses are images: they carry IMAGE_CONTENT_SECURITY_POLICY instead of the pages' policy. */
 export function servesImage(pathname) {
   return pathname.startsWith("/app/logo/");
+}
+
+/** Set by server.mjs to the request's path and query; a client's value never survives it. */
+export const REQUEST_PATH_HEADER = "x-tenantry-request-path";
+
+/**
+ * The request target as a page sees it: the path and query a browser asked
+ * for, without `_rsc` (the cache-busting parameter Next.js's router adds to
+ * its requests for a page's payload).
+ */
+export function requestPath(url = "/") {
+  const query = url.indexOf("?");
+  if (query === -1) return url;
+  const kept = url
+    .slice(query + 1)
+    .split("&")
+    .filter((pair) => pair !== "" && pair.split("=")[0] !== "_rsc");
+  return kept.length ? `${url.slice(0, query)}?${kept.join("&")}` : url.slice(0, query);
 }
 
 /** 128 random bits, base64: a nonce-source Next.js accepts. */

@@ -2,7 +2,7 @@
 // each response (edge.mjs), the policy the page renderer is handed for its
 // nonce, and the fixed headers next.config.ts sends on every path.
 import { describe, expect, it } from "vitest";
-import { SOCKET_ADDRESS_HEADER, STRICT_TRANSPORT_SECURITY, contentSecurityPolicy, createNonce, edgeSecurityHeaders } from "./edge.mjs";
+import { SOCKET_ADDRESS_HEADER, STRICT_TRANSPORT_SECURITY, contentSecurityPolicy, createNonce, edgeSecurityHeaders, requestPath } from "./edge.mjs";
 import { STATIC_SECURITY_HEADERS } from "./security-headers";
 
 const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0]!, d.split(" ").slice(1)]));
@@ -83,5 +83,17 @@ describe("STATIC_SECURITY_HEADERS", () => {
       "Referrer-Policy": "strict-origin-when-cross-origin",
       "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     });
+  });
+});
+
+describe("requestPath", () => {
+  it("keeps the path and query a browser asked for, without the router's _rsc", () => {
+    expect(requestPath("/app/audit")).toBe("/app/audit");
+    expect(requestPath("/app/audit?action=member.invited&page=2")).toBe("/app/audit?action=member.invited&page=2");
+    expect(requestPath("/app/audit?_rsc=1x2y")).toBe("/app/audit");
+    expect(requestPath("/app/audit?page=2&_rsc=1x2y")).toBe("/app/audit?page=2");
+    expect(requestPath("/app/audit?_rsc")).toBe("/app/audit");
+    expect(requestPath("/app/audit?")).toBe("/app/audit");
+    expect(requestPath(undefined)).toBe("/");
   });
 });

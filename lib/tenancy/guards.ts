@@ -1,5 +1,8 @@
 import "server-only";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { REQUEST_PATH_HEADER } from "@/lib/http/edge.mjs";
+import { HOME_PATH, safeNextPath } from "@/lib/urls";
 import type { Read, Tx } from "@/lib/db";
 import {
   getTenantContext,
@@ -20,9 +23,12 @@ import { awaitingSecondFactor, SECOND_FACTOR_PATH } from "./second-factor";
 async function leave(resolved: TenantResolution): Promise<never> {
   if (resolved.kind === "no-tenant") redirect("/app/onboarding");
   if (resolved.kind === "suspended") redirect("/app/suspended");
-  // Two-factor: a session that awaits its code is sent to the page asking for it.
-  if (resolved.kind === "signed-out" && (await awaitingSecondFactor((await currentRequest()).credential))) redirect(SECOND_FACTOR_PATH);
-  redirect("/sign-in");
+  // Signed out (a session that ended, or one awaiting its two-factor code,
+  // which is sent to the page asking for it): back here once signed in.
+  const here = safeNextPath((await headers()).get(REQUEST_PATH_HEADER), HOME_PATH);
+  const back = here === HOME_PATH ? "" : `?next=${encodeURIComponent(here)}`;
+  if (resolved.kind === "signed-out" && (await awaitingSecondFactor((await currentRequest()).credential))) redirect(`${SECOND_FACTOR_PATH}${back}`);
+  redirect(`/sign-in${back}`);
 }
 
 /** For pages under /app that need an active workspace and nothing else from the database. */
