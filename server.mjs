@@ -7,7 +7,8 @@
 //   so a client that sends the header hides the socket's address from every
 //   page, action, route handler and middleware (lib/http/client-address.ts).
 //   This server writes it into a header of its own, replacing anything a
-//   client sent under that name;
+//   client sent under that name; the request's path and query likewise,
+//   which Next.js does not tell a page either;
 // - the Content-Security-Policy with a fresh script nonce (on the request,
 //   where Next.js takes the nonce for its scripts, and on the response) and
 //   HSTS over https — here rather than in middleware.ts, which Next.js runs
@@ -19,7 +20,7 @@
 // listens on every interface unless -H is given, as `next start` does.
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-import { SOCKET_ADDRESS_HEADER, edgeSecurityHeaders } from "./lib/http/edge.mjs";
+import { REQUEST_PATH_HEADER, SOCKET_ADDRESS_HEADER, edgeSecurityHeaders, requestPath } from "./lib/http/edge.mjs";
 import { formatAbortReasonStacks } from "./lib/abort-reasons.mjs";
 import { captureOutsideRequests } from "./lib/outside-requests.mjs";
 
@@ -50,6 +51,7 @@ const server = createServer((req, res) => {
   const address = req.socket.remoteAddress;
   if (address) req.headers[SOCKET_ADDRESS_HEADER] = address;
   else delete req.headers[SOCKET_ADDRESS_HEADER];
+  req.headers[REQUEST_PATH_HEADER] = requestPath(req.url);
   const security = edgeSecurityHeaders(pathOf(req.url), { get: (name) => req.headers[name] ?? null });
   for (const [name, value] of Object.entries(security.request)) {
     if (value === null) delete req.headers[name];
