@@ -217,6 +217,21 @@ describe("generating into a scratch copy", () => {
     }
   });
 
+  it("prints the README's next steps on success, the tests to run among them", () => {
+    const other = scratchRoot();
+    try {
+      const cli = spawnSync(process.execPath, [path.join(REPO, "node_modules/tsx/dist/cli.mjs"), path.join(REPO, "scripts/new-resource.ts"), "invoices", "--root", other], {
+        encoding: "utf8",
+      });
+      expect(cli.status).toBe(0);
+      const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+      const step = /^ {4}(npx vitest run lib\/<name> .*)$/m.exec(readme)![1]!;
+      expect(cli.stdout).toContain(step.replaceAll("<name>", "invoices"));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it("takes a name that only ends another migration's name (api_keys, audit_search_terms)", () => {
     const other = scratchRoot();
     try {

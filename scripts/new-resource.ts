@@ -328,10 +328,10 @@ function main() {
     console.log(`Edited:\n  prisma/schema.prisma (model ${result.names.Model} appended)\n  lib/registry/index.ts (${result.names.camel}Module registered)${api}`);
     for (const note of result.notes) console.log(`Note: ${note}`);
     console.log(`
-Next:
+Next (README, "Add a tenant-scoped resource"):
   node scripts/prisma-generate.mjs
-  npm run db:migrate
-  npx vitest run lib/${kebab} prisma/rls.test.ts prisma/roles-matrix.test.ts prisma/schema-drift.test.ts
+  npm run db:migrate   (the database DATABASE_URL names; npm run dev migrates the embedded one when it starts)
+  npx vitest run lib/${kebab} prisma/rls.test.ts prisma/roles-matrix.test.ts prisma/schema-drift.test.ts lib/tenancy/boundaries.test.ts
   open /app/${kebab}`);
   } catch (error) {
     if (!(error instanceof ResourceError)) throw error;
