@@ -39,6 +39,14 @@ const dev = values.dev;
 // production: a development server is restarted often, and is left as
 // Next.js sets it up for its error tooling.
 if (!dev) formatAbortReasonStacks();
+// In production every link the app emails (sign-in, invitations, the
+// ownership transfer) and every redirect Auth.js makes is built on AUTH_URL;
+// without it they would fall back to a request's own Host header, which the
+// client chooses. Refuse to start rather than guess.
+if (!dev && !process.env.AUTH_URL) {
+  console.error("AUTH_URL is not set: set it to the app's public URL (https://app.example.com) before starting the production server.");
+  process.exit(1);
+}
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname;
 
