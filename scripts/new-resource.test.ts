@@ -217,6 +217,20 @@ describe("generating into a scratch copy", () => {
     }
   });
 
+  it("refuses a name whose permissions or audit actions another module holds (apikeys.manage, apikey.create)", () => {
+    const other = scratchRoot();
+    try {
+      mkdirSync(path.join(other, "lib/api-keys"), { recursive: true });
+      cpSync(path.join(REPO, "lib/api-keys/definition.ts"), path.join(other, "lib/api-keys/definition.ts"));
+      cpSync(path.join(REPO, "lib/registry/core.ts"), path.join(other, "lib/registry/core.ts"));
+      const before = snapshot(other);
+      expect(() => generate({ root: other, name: "apikeys" })).toThrow(/lib\/registry\/core\.ts: apikeys\.manage[\s\S]*lib\/api-keys\/definition\.ts: apikey\.create/);
+      expect(snapshot(other)).toEqual(before);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it("prints the README's next steps on success, the tests to run among them", () => {
     const other = scratchRoot();
     try {

@@ -179,6 +179,16 @@ function takenApiSchemaNames(root: string): Set<string> {
   return names;
 }
 
+/** The modules' definitions (lib/registry/core.ts and each lib/<module>/definition.ts), with their text. */
+function registeredDefinitions(root: string): Array<[string, string]> {
+  const files = ["lib/registry/core.ts"];
+  const lib = path.join(root, "lib");
+  if (existsSync(lib)) {
+    for (const dir of readdirSync(lib, { withFileTypes: true })) if (dir.isDirectory()) files.push(`lib/${dir.name}/definition.ts`);
+  }
+  return files.filter((f) => existsSync(path.join(root, f))).map((f) => [f, readFileSync(path.join(root, f), "utf8")]);
+}
+
 export interface GenerateResult {
   names: ResourceNames;
   /** Files written, relative to the root. */
@@ -251,6 +261,12 @@ export function generate(options: GenerateOptions): GenerateResult {
   if (new RegExp(`^model ${names.Model} \\{`, "m").test(schema)) clashes.push(`prisma/schema.prisma: model ${names.Model}`);
   if (new RegExp(`@@map\\("${names.table}"\\)`).test(schema)) clashes.push(`prisma/schema.prisma: table ${names.table}`);
   if (registry.includes(`${names.camel}Module`)) clashes.push(`lib/registry/index.ts: ${names.camel}Module`);
+  // Permissions and audit actions are one namespace across modules (the registry refuses one registered twice, at load).
+  for (const [file, text] of registeredDefinitions(root)) {
+    for (const key of [`${names.table}.read`, `${names.table}.manage`, `${names.singular}.create`, `${names.singular}.update`, `${names.singular}.delete`]) {
+      if (text.includes(`"${key}"`)) clashes.push(`${file}: ${key}`);
+    }
+  }
   if (withApi) {
     if (apiRegistry.includes(`@/lib/${names.kebab}/api"`)) clashes.push(`lib/api/modules.ts: ${names.camel}Api`);
     const taken = takenApiSchemaNames(root);
