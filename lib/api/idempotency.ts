@@ -1,13 +1,15 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { sql } from "@/lib/db";
+import { IDEMPOTENCY_WINDOW_HOURS } from "@/lib/jobs/idempotency";
 import { withApiKey, type ApiKeyEntry, type Credential } from "@/lib/tenancy";
 import { ApiProblem } from "./problem";
 
 // POST requests honour an Idempotency-Key header (Stripe's convention): the
 // first request with a key claims it (one row, per API key), acts, and
 // stores its answer; the same key with the same method, path and body
-// within 24 hours gets that answer again without acting; with anything else,
+// within 24 hours gets that answer again without acting (records older than
+// that are swept hourly by the worker: lib/jobs/idempotency.ts); with anything else,
 // 422. While the first is still running, another with the same key is told
 // so (409, retry shortly) rather than acting twice. A claim whose request
 // never stored an answer (it crashed) lapses after 5 minutes. A transient
@@ -41,7 +43,7 @@ export async function claimIdempotencyKey(credential: KeyCredential, entry: ApiK
     await tx.exec(sql`
       DELETE FROM api_idempotency_keys
        WHERE api_key_id = ${entry.key_id}::uuid AND key = ${key}
-         AND (created_at < now() - interval '24 hours' OR (status_code IS NULL AND created_at < now() - interval '5 minutes'))`);
+         AND (created_at < now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS}::int) OR (status_code IS NULL AND created_at < now() - interval '5 minutes'))`);
     const claimed = await tx.exec(sql`
       INSERT INTO api_idempotency_keys (api_key_id, key, tenant_id, user_id, fingerprint)
       VALUES (${entry.key_id}::uuid, ${key}, ${entry.tenant_id}::uuid, ${entry.user_id}::uuid, ${fingerprint})

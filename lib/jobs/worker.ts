@@ -6,6 +6,7 @@
 import pg from "pg";
 import { run, type Runner, type TaskList } from "graphile-worker";
 import { purgeWorkspace, workspacesDueForPurge } from "./purge";
+import { sweepIdempotencyKeys } from "./idempotency";
 import { applyAuditRetention, workspacesDueForRetention } from "./retention";
 import { sendTransferEmail, sweepTransfers, type TransferEmailJob } from "./transfer";
 
@@ -52,13 +53,24 @@ export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): Tas
       const outcome = await applyAuditRetention(db, tenantId, { now: clock() });
       if (!outcome.applied || outcome.deleted) helpers.logger.info(`audit retention ${tenantId}: ${JSON.stringify(outcome)}`);
     },
+    // Idempotency-Key records past their 24 hours (lib/jobs/idempotency.ts).
+    idempotency_sweep: async (_payload, helpers) => {
+      const deleted = await sweepIdempotencyKeys(db, clock());
+      if (deleted) helpers.logger.info(`idempotency keys: ${deleted} lapsed records deleted`);
+    },
   };
 }
 
 // Hourly: a workspace's 30 days are up within the hour after they end.
 // Every minute: a transfer's deadline is kept to the minute.
 // Daily at 03:30 UTC: audit retention (a worker that was down then catches up when it starts, within a day).
-export const CRONTAB = ["0 * * * * purge_sweep", "* * * * * transfer_sweep", "30 3 * * * audit_retention_sweep ?fill=1d"].join("\n");
+// Hourly at :15: lapsed Idempotency-Key records.
+export const CRONTAB = [
+  "0 * * * * purge_sweep",
+  "* * * * * transfer_sweep",
+  "30 3 * * * audit_retention_sweep ?fill=1d",
+  "15 * * * * idempotency_sweep",
+].join("\n");
 
 export interface JobsWorker {
   stop(): Promise<void>;
