@@ -192,3 +192,31 @@ test("the app has an icon", async ({ page }) => {
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toContain("image/svg+xml");
 });
+
+test("a browser in a time zone the server does not know sees UTC, and its pages do not each render twice", async ({ browser }) => {
+  const context = await browser.newContext();
+  // A zone newer than the server's time-zone data, as the browser reports it.
+  await context.addInitScript(() => {
+    const resolved = Intl.DateTimeFormat.prototype.resolvedOptions;
+    Intl.DateTimeFormat.prototype.resolvedOptions = function (this: Intl.DateTimeFormat) {
+      return { ...resolved.call(this), timeZone: "Mars/Olympus_Mons" };
+    };
+  });
+  const page = await context.newPage();
+  let refreshes = 0;
+  page.on("request", (request) => {
+    const headers = request.headers();
+    if (headers["rsc"] === "1" && !headers["next-router-prefetch"]) refreshes += 1;
+  });
+  await page.goto("/sign-in");
+  await expect.poll(async () => (await context.cookies()).find((c) => c.name === "tz")?.value).toBe("Mars%2FOlympus_Mons");
+  await page.waitForLoadState("networkidle");
+  // The cookie says the zone already: the next page has nothing to correct
+  // (before: every page load wrote it again and rendered the page twice).
+  refreshes = 0;
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(refreshes).toBe(0);
+  await context.close();
+});
