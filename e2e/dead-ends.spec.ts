@@ -144,3 +144,18 @@ test("the dashboard lists what the role can do, each a link to where it is done"
   await expect(page).toHaveURL(/\/app\/settings\/general$/);
   await context.close();
 });
+
+test("a member of suspended workspaces only is told they are suspended, not that they belong to none", async ({ browser }) => {
+  const frozen = await workspaceWithRoles("Frozen Lake");
+  await db().query("UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1", [frozen.tenantId]);
+  const context = await browser.newContext();
+  // Signed in afresh: no workspace cookie names the suspended workspace.
+  await sessionFor(context, frozen.users.member, frozen.tenantId);
+  await context.clearCookies({ name: "prom_tenant" });
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/app\/onboarding$/);
+  await expect(page.getByTestId("onboarding-suspended")).toContainText("Frozen Lake is suspended by the platform");
+  await expect(page.getByText("You do not belong to a workspace yet")).toHaveCount(0);
+  await context.close();
+});

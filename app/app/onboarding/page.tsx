@@ -13,16 +13,27 @@ export const metadata: Metadata = { title: "Welcome" };
 export default async function OnboardingPage() {
   const { user, context, memberships, data: invitations } = await requireUserWith(invitationsForUserRead);
   if (context) redirect("/app/dashboard");
+  // Member only of suspended workspaces: they belong somewhere, and are told where and why they cannot enter.
+  const suspended = memberships.filter((m) => m.status === "blocked").map((m) => m.tenantName);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">
         <LostWorkspaceNotice userId={user.id} current={null} memberships={memberships} />
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Welcome to Tenantry</h1>
-          <p className="mt-1 text-sm text-zinc-600">
-            Signed in as {user.email}. You do not belong to a workspace yet: create one, or accept an invitation
-            sent to this address.
-          </p>
+          {suspended.length > 0 ? (
+            <p className="mt-1 text-sm text-zinc-600" data-testid="onboarding-suspended">
+              Signed in as {user.email}. {listOf(suspended)} {suspended.length === 1 ? "is" : "are"} suspended by the platform: nothing
+              in {suspended.length === 1 ? "it" : "them"} can be read or changed until the suspension is lifted, and
+              {suspended.length === 1 ? " its" : " their"} owners can ask the platform&apos;s operators why. Meanwhile, create a workspace or accept an
+              invitation sent to this address.
+            </p>
+          ) : (
+            <p className="mt-1 text-sm text-zinc-600">
+              Signed in as {user.email}. You do not belong to a workspace yet: create one, or accept an invitation
+              sent to this address.
+            </p>
+          )}
         </div>
         {invitations.length > 0 ? (
           <Card className="p-6">
@@ -44,4 +55,9 @@ export default async function OnboardingPage() {
       </div>
     </main>
   );
+}
+
+/** “A”, “A and B”, “A, B and C”. */
+function listOf(names: string[]): string {
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
