@@ -150,6 +150,12 @@ function prismaDefault(field: DmmfField, enumDbName: (n: string) => string): str
   }
   if (field.kind === "enum") return `'${d}'::${enumDbName(field.type)}`;
   if (field.type === "Json") return `'${d}'::jsonb`;
+  // A string literal, as Postgres prints it back: quoted, with its column's type.
+  if (field.type === "String") {
+    const native = field.nativeType?.[0];
+    const type = native === "Uuid" ? "uuid" : native === "VarChar" ? "character varying" : "text";
+    return `'${String(d).replaceAll("'", "''")}'::${type}`;
+  }
   return String(d);
 }
 
@@ -245,6 +251,36 @@ const diff = (expected: Description, actual: Description) => ({
 });
 
 describe("schema.prisma and the migrated database", () => {
+  it("state a String default as Postgres prints it back (text, varchar, a quote inside)", async () => {
+    const lines = describePrismaSchema(`
+      datasource db {
+        provider = "postgresql"
+      }
+      model DriftDefaults {
+        id    Int    @id
+        body  String @default("")
+        state String @default("it's") @db.VarChar(20)
+        @@map("drift_defaults")
+      }`);
+    const client = await owner().connect();
+    try {
+      await client.query("CREATE TEMP TABLE drift_defaults (id integer PRIMARY KEY, body text NOT NULL DEFAULT '', state varchar(20) NOT NULL DEFAULT 'it''s')");
+      const { rows } = await client.query<{ column: string; default: string }>(
+        `SELECT a.attname AS column, pg_get_expr(d.adbin, d.adrelid) AS default
+           FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+          WHERE d.adrelid = 'pg_temp.drift_defaults'::regclass`,
+      );
+      expect(rows.map((r) => r.column).sort()).toEqual(["body", "state"]);
+      for (const { column, default: printed } of rows) {
+        const line = lines.find((l) => l.startsWith(`column drift_defaults.${column} `));
+        expect(line, column).toMatch(new RegExp(` default ${databaseDefault(printed).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+      }
+    } finally {
+      await client.query("DROP TABLE IF EXISTS pg_temp.drift_defaults");
+      client.release();
+    }
+  });
+
   it("describe the same tables, columns, keys, indexes, foreign keys and enums", async () => {
     const schema = readFileSync(SCHEMA_PATH, "utf8");
     const expected = describePrismaSchema(schema);
