@@ -172,11 +172,19 @@ describe("the check API keys and child workspaces call", () => {
     expect(await refusal(check())).toBe("Your plan allows 1 child workspace; delete one or upgrade.");
   });
 
+  it("says a plan includes no child workspaces rather than asking to delete one", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ childWorkspaces: 0 }));
+    expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "child_workspaces")))).toBe(
+      "Your plan does not include child workspaces; upgrade to create one.",
+    );
+  });
+
   it("counts API keys once their table exists (none yet: a limit of 0 still refuses the first)", async () => {
     const ws = await createWorkspace();
     await onPlan(ws.tenant.id, await planWith({ apiKeys: 0 }));
     expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "api_keys")))).toBe(
-      "Your plan allows 0 API keys; revoke one or upgrade.",
+      "Your plan does not include API keys; upgrade to create one.",
     );
     await onPlan(ws.tenant.id, await planWith({ apiKeys: 2 }));
     expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "api_keys")))).toBe("ok");

@@ -83,6 +83,16 @@ describe("the hierarchy page's data (hierarchyPage, sent with the entry)", () =>
     expect((await pageAs(parentAdmin, childId)).data).toMatchObject({ delegateRole: "none" });
   });
 
+  it("carries the plan's child workspace limit, so the page can say a plan includes none before the form is filled in", async () => {
+    const { parent, parentOwner } = await reseller();
+    const plan = `none-${unique()}`;
+    await owner().query("INSERT INTO plans (id, name, child_workspaces) VALUES ($1, $2, 0)", [plan, `No children ${plan}`]);
+    await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [parent.id, plan]);
+    expect((await pageAs(parentOwner, parent.id)).data).toMatchObject({ childLimit: 0 });
+    await owner().query("UPDATE plans SET child_workspaces = NULL WHERE id = $1", [plan]);
+    expect((await pageAs(parentOwner, parent.id)).data).toMatchObject({ childLimit: null });
+  });
+
   it("reads nothing and fails nothing when the entry entered no workspace", async () => {
     const { parent, parentOwner } = await reseller();
     expect(await pageAs(await createUser(), parent.id)).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });

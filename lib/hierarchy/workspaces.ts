@@ -69,14 +69,20 @@ export interface HierarchyView {
   /** Direct children and all descendants (from the closure; 0 for those who may not read it). */
   childCount: number;
   descendantCount: number;
+  /** How many child workspaces the plan allows (null: no limit); the page says so before anyone fills in the form. */
+  childLimit: number | null;
 }
 
 /** The hierarchy page's data: of the workspace the request entered, sent with its entry. */
-export const hierarchyPage: Read<HierarchyView, { delegate_role: DelegateRole | null; parent_id: string | null; children: number; descendants: number }> = {
+export const hierarchyPage: Read<
+  HierarchyView,
+  { delegate_role: DelegateRole | null; parent_id: string | null; children: number; descendants: number; child_limit: number | null }
+> = {
   statement: sql`
     SELECT t.delegate_role, t.parent_id,
            (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth = 1) AS children,
-           (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth > 0) AS descendants
+           (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth > 0) AS descendants,
+           (SELECT p.child_workspaces FROM plans p WHERE p.id = t.plan_id) AS child_limit
       FROM tenants t WHERE t.id = ${enteredTenant}`,
   result([row]) {
     if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
@@ -85,6 +91,7 @@ export const hierarchyPage: Read<HierarchyView, { delegate_role: DelegateRole | 
       hasParent: row.parent_id !== null,
       childCount: row.children,
       descendantCount: row.descendants,
+      childLimit: row.child_limit,
     };
   },
 };

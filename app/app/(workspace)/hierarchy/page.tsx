@@ -68,8 +68,22 @@ export default async function HierarchyPage() {
           ) : null}
         </Section>
         {manages && !ctx.delegation ? (
-          <Section title="Create a child workspace" testId="create-child" description="You become its owner; invite its people from its Members page.">
-            <CreateChildForm parentName={ctx.tenant.name} />
+          <Section
+            title="Create a child workspace"
+            testId="create-child"
+            description={
+              data.childLimit === 0
+                ? undefined
+                : `You become its owner; invite its people from its Members page.${data.childLimit === null ? "" : ` Your plan allows ${data.childLimit.toLocaleString("en")} child workspace${data.childLimit === 1 ? "" : "s"}.`}`
+            }
+          >
+            {data.childLimit === 0 ? (
+              <p className="text-sm text-zinc-600" data-testid="children-not-in-plan">
+                Your plan does not include child workspaces. Upgrade the plan to create workspaces under {ctx.tenant.name}.
+              </p>
+            ) : (
+              <CreateChildForm parentName={ctx.tenant.name} />
+            )}
           </Section>
         ) : null}
         {data.hasParent ? (
