@@ -25,10 +25,15 @@ test("an action posted with a session acts as the browser's would, and a form fo
   const owner = await httpSession(ws.users.owner, ws.tenantId);
 
   // `_tenant` is the workspace the form was rendered for: missing or another one, the form is refused.
-  for (const tenant of [undefined, other.tenantId]) {
+  const refusals: Array<[string | undefined, RegExp]> = [
+    [undefined, /^This page belongs to another workspace; you are now in Helper Check\./],
+    // A workspace not among the owner's: as if they had been removed from it.
+    [other.tenantId, /^You no longer have access to the workspace this page belongs to .*; you are now in Helper Check\./],
+  ];
+  for (const [tenant, error] of refusals) {
     const stale = await postAction(REMOVE, [null, formData({ ...(tenant ? { _tenant: tenant } : {}), userId: ws.users.member.id })], { session: owner });
     expect(stale.status).toBe(200);
-    expect(stale.result).toEqual({ ok: false, error: expect.stringMatching(/^This page belongs to another workspace; you have since switched to Helper Check\./) });
+    expect(stale.result).toEqual({ ok: false, error: expect.stringMatching(error) });
     expect(await isMember(ws.tenantId, ws.users.member.id)).toBe(true);
   }
 

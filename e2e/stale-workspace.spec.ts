@@ -30,3 +30,28 @@ test("a form rendered for workspace A, submitted after another tab switched to B
   expect(rows.map((r) => r.tenant_id).sort()).toEqual([alpha.tenantId, beta.tenantId].sort());
   await context.close();
 });
+
+test("a form submitted after its user was removed from the workspace says they no longer have access, not that they switched", async ({ browser }) => {
+  const acme = await workspaceWithRoles("Acme Removed");
+  const home = await workspaceWithRoles("Home Kept");
+  // An admin of Acme who also belongs to Home.
+  const admin = acme.users.admin;
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [home.tenantId, admin.id]);
+
+  const context = await browser.newContext();
+  await sessionFor(context, admin, acme.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  await expect(page.getByTestId("active-workspace")).toHaveText("Acme Removed");
+  // An owner removes them while the page is open.
+  await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [acme.tenantId, admin.id]);
+  await page.getByTestId(`remove-${acme.users.member.email}`).click();
+  await page.getByRole("button", { name: "Remove member" }).click();
+  await expect(
+    page.getByText("You no longer have access to the workspace this page belongs to (you were removed from it, or it was deleted); you are now in Home Kept. Reload to continue."),
+  ).toBeVisible();
+  await expect(page.getByText(/you have since switched/)).toHaveCount(0);
+  const { rows } = await db().query("SELECT 1 FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [acme.tenantId, acme.users.member.id]);
+  expect(rows).toHaveLength(1);
+  await context.close();
+});

@@ -37,14 +37,19 @@ export function failureFrom(error: unknown): ActionResult<never> {
 
 /**
  * When the workspace a form was rendered for is not the one the request acts
- * in (another tab switched since), the action refuses rather than act on a
- * workspace the user did not see.
+ * in, the action refuses rather than act on a workspace the user did not
+ * see, and says why: another tab switched since; the workspace was
+ * suspended; or it is gone from the user's workspaces — they were removed,
+ * or it was deleted, and the request fell back to another one.
  */
 export function workspaceMismatch(ctx: TenantContext, formTenantId: string | undefined): string | null {
   if (formTenantId === ctx.tenantId) return null;
+  const now = `you are now in ${ctx.tenant.name}. Reload to continue.`;
+  if (formTenantId === undefined) return `This page belongs to another workspace; ${now}`;
   const seen = ctx.memberships.find((m) => m.tenantId === formTenantId);
-  const page = seen ? `workspace ${seen.tenantName}` : "another workspace";
-  return `This page belongs to ${page}; you have since switched to ${ctx.tenant.name}. Reload to continue.`;
+  if (!seen) return `You no longer have access to the workspace this page belongs to (you were removed from it, or it was deleted); ${now}`;
+  if (seen.status === "blocked") return `${seen.tenantName} has been suspended by the platform; ${now}`;
+  return `This page belongs to workspace ${seen.tenantName}; you have since switched to ${ctx.tenant.name}. Reload to continue.`;
 }
 
 /**
