@@ -60,12 +60,18 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
 
   // Step 2: the emailed link, then a button.
   const confirmEmail = await waitForEmail(ownerUser.email, "Confirm the transfer", startedAt);
-  await owner.goto(linkIn(confirmEmail, /https?:\/\/[^\s"<>]+\/app\/settings\/transfer\/confirm\?[^\s"<>]+/));
+  const confirmLink = linkIn(confirmEmail, /https?:\/\/[^\s"<>]+\/app\/settings\/transfer\/confirm\?[^\s"<>]+/);
+  await owner.goto(confirmLink);
   await owner.getByRole("button", { name: "Confirm the transfer" }).click();
   await expect(owner.getByText("Confirmed. We will ask you for a final confirmation in 24 hours.")).toBeVisible();
   await expect(owner.getByTestId("transfer-time-left")).toContainText("the final confirmation, sent 24 hours after the first");
   await expect(owner.getByTestId("transfer-time-left")).toContainText(/23 hours 5\d minutes|1 day/);
   await expect(owner.getByTestId("transfer-final")).toHaveCount(0);
+  // The emailed link opened again says where the transfer is, and offers no second confirmation.
+  await owner.goto(confirmLink);
+  await expect(owner.getByText("You have confirmed this transfer already. It now waits for the final confirmation, sent 24 hours after the first.")).toBeVisible();
+  await expect(owner.getByRole("button", { name: "Confirm the transfer" })).toHaveCount(0);
+  await owner.goto("/app/settings/transfer");
 
   // Browser B: the new owner sees the transfer, may cancel it, cannot accept yet.
   const memberContext = await browser.newContext();

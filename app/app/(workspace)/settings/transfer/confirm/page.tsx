@@ -3,7 +3,8 @@ import Link from "next/link";
 import { ConfirmTransferForm, SwitchForTransfer } from "@/components/transfer/confirm-transfer-form";
 import { Alert, Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { requireTenant } from "@/lib/tenancy";
+import { currentRequest, requireTenantWith } from "@/lib/tenancy";
+import { transferPage, type TransferView } from "@/lib/transfer";
 import { TRANSFER_PAGE } from "@/lib/transfer/steps";
 
 export const metadata: Metadata = { title: "Confirm the transfer" };
@@ -18,7 +19,10 @@ export default async function ConfirmTransferPage({ searchParams }: { searchPara
   const tenant = param("tenant");
   const transfer = param("transfer");
   const token = param("token");
-  const ctx = await requireTenant();
+  // The workspace's transfer, read with the entry (one round trip): the link may be opened again after its step.
+  const { credential } = await currentRequest();
+  const { ctx, data } = await requireTenantWith(transferPage(credential));
+  const passed = stepPassed(data.transfer, transfer);
   const valid = UUID.test(tenant) && UUID.test(transfer) && /^[A-Za-z0-9_-]{20,128}$/.test(token);
   const other = ctx.memberships.find((m) => m.tenantId === tenant.toLowerCase());
   const here = `${TRANSFER_PAGE}/confirm?${new URLSearchParams({ tenant, transfer, token })}`;
@@ -36,6 +40,8 @@ export default async function ConfirmTransferPage({ searchParams }: { searchPara
             ) : (
               <Alert variant="error">This link belongs to a workspace you are not a member of, signed in as {ctx.user.email}.</Alert>
             )
+          ) : passed ? (
+            <Alert variant="info">{passed}</Alert>
           ) : (
             <>
               <p className="text-sm text-zinc-600">
@@ -54,4 +60,20 @@ export default async function ConfirmTransferPage({ searchParams }: { searchPara
       </div>
     </WorkspaceShell>
   );
+}
+
+/**
+ * Why there is nothing to confirm any more, when the link is opened again
+ * after its step: the transfer (the workspace's latest) is past it or has
+ * ended, or the link is for an earlier transfer. Null while it awaits this
+ * confirmation — the form's answer then says whether the link is still good.
+ */
+function stepPassed(latest: TransferView | null, linked: string): string | null {
+  if (!latest || latest.id !== linked.toLowerCase()) {
+    return latest ? "This link is for an earlier transfer, which has ended. See the transfer page for the current one." : null;
+  }
+  if (latest.status === "pending_confirmation") return null;
+  if (latest.status === "completed") return "This transfer has completed: ownership was transferred. There is nothing to confirm.";
+  if (!latest.live) return `This transfer has ${latest.status === "cancelled" ? "been cancelled" : "expired"}; there is nothing to confirm.`;
+  return `You have confirmed this transfer already. It now waits for ${latest.waitingFor}.`;
 }
