@@ -81,7 +81,7 @@ test("an owner renames the workspace and brands it, the sidebar shows it, and an
   await sessionFor(adminContext, ws.users.admin, ws.tenantId);
   const admin = await adminContext.newPage();
   await admin.goto("/app/settings/general");
-  await expect(admin.getByText("Only an owner can change them.")).toBeVisible();
+  await expect(admin.getByText("Branded Works's name, slug and branding. Only an owner can change them.")).toBeVisible();
   await expect(admin.getByTestId("general-name")).toHaveText("Branded Works");
   await expect(admin.getByTestId("general-slug")).toHaveText(newSlug);
   await expect(admin.getByTestId("general-accent")).toHaveText("#4f46e5");

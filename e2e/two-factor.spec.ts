@@ -86,6 +86,7 @@ test("turn on two-factor from the profile, then sign in with the code after the 
   await expect(rows.first()).toContainText("This device");
   await expect(rows.first()).toContainText("Chrome on Linux");
   await second.getByTestId("sign-out-others").click();
+  await expect(second.getByRole("dialog")).toContainText("Your other session will be signed out. This one stays signed in.");
   await second.getByRole("button", { name: "Sign out others" }).click();
   await expect(second.getByText("1 other session was signed out.")).toBeVisible();
   await expect(rows).toHaveCount(1);

@@ -106,7 +106,7 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
           fields={{}}
           trigger="Sign out other sessions"
           title="Sign out every other session?"
-          description={<>All {others === 1 ? "1 other session" : `${others} other sessions`} will be signed out. This one stays signed in.</>}
+          description={<>{others === 1 ? "Your other session" : `All ${others} other sessions`} will be signed out. This one stays signed in.</>}
           confirmLabel="Sign out others"
           pendingLabel="Signing out…"
           onDone={(r) => setMessage(r.ok ? (r.message ?? null) : null)}

@@ -69,7 +69,7 @@ export default async function GeneralSettingsPage() {
       <div className="space-y-8">
         <PageHeader
           title="General"
-          description={readOnly ? `${data.name}'s name, address and branding. Only an owner can change them.` : `${data.name}'s name, address, branding and notes.`}
+          description={readOnly ? `${data.name}'s name, slug and branding. Only an owner can change them.` : `${data.name}'s name, slug, branding and notes.`}
         />
         <Section title="Name and slug" testId="settings-name-slug">
           {canRename ? (
