@@ -115,6 +115,9 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   const reauthAt = Date.now();
   await member.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(member.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  // Still signed in: the way on is back to the app, not another address.
+  await expect(member.getByRole("link", { name: "Back to the app" })).toHaveAttribute("href", "/app");
+  await expect(member.getByRole("link", { name: "Use a different address" })).toHaveCount(0);
   const link = await waitForEmail(memberUser.email, "sign-in link", reauthAt);
   await member.goto(linkIn(link, /https?:\/\/[^\s"<>]+\/api\/auth\/callback\/email\?[^\s"<>]+/));
   await expect(member).toHaveURL(/\/app\/settings\/transfer$/);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { Card } from "@/components/ui";
+import { auth } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Check your email" };
 
@@ -9,6 +10,9 @@ export default async function CheckEmailPage() {
   // Read at request time: the mail catcher's address is known only at run time.
   await connection();
   const mailCatcher = process.env.MAIL_CATCHER_URL;
+  // Someone already signed in asked for a fresh sign-in (the ownership
+  // transfer's steps): their way on is back to the app, not another address.
+  const signedIn = Boolean((await auth())?.user);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <Card className="w-full max-w-sm space-y-3 p-6 text-center">
@@ -26,9 +30,15 @@ export default async function CheckEmailPage() {
           </p>
         ) : null}
         <p className="text-sm">
-          <Link className="text-zinc-600 underline" href="/sign-in">
-            Use a different address
-          </Link>
+          {signedIn ? (
+            <Link className="text-zinc-600 underline" href="/app">
+              Back to the app
+            </Link>
+          ) : (
+            <Link className="text-zinc-600 underline" href="/sign-in">
+              Use a different address
+            </Link>
+          )}
         </p>
       </Card>
     </main>
