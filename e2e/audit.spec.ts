@@ -161,6 +161,45 @@ test("the actions chosen stay in the filters while their list is closed, and the
   await context.close();
 });
 
+test("with the actions list open, the first click on Apply filters submits them", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Audit First Click");
+  await seedEvents(ws.tenantId, ws.users.admin.id, ws.users.admin.email);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/audit");
+  const menu = page.getByTestId("audit-actions");
+  await menu.locator("summary").click();
+  await page.getByLabel("Member removed").check();
+  // The list still open: one click, pressed and released where the button is, applies the filters.
+  const apply = page.getByRole("button", { name: "Apply filters" });
+  const box = (await apply.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect.poll(() => new URL(page.url()).searchParams.getAll("action")).toEqual(["member.remove"]);
+  await expect(menu.locator("summary")).toHaveText("Member removed");
+  for (const action of await page.getByTestId("audit-row").locator("td:nth-child(3)").allTextContents()) expect(action).toBe("member.remove");
+
+  // A click elsewhere still closes the list, and the keyboard still works it: Escape closes it, Enter on the button submits.
+  await menu.locator("summary").click();
+  await expect(page.getByTestId("audit-actions-list")).toBeVisible();
+  await page.getByRole("heading", { name: "Audit log" }).click();
+  await expect(page.getByTestId("audit-actions-list")).toHaveCount(0);
+  await menu.locator("summary").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("audit-actions-list")).toBeVisible();
+  await page.keyboard.press("Tab");
+  const ticked = await page.evaluate(() => (document.activeElement as HTMLInputElement).value);
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("audit-actions-list")).toHaveCount(0);
+  await expect(menu.locator("summary")).toBeFocused();
+  await apply.focus();
+  await page.keyboard.press("Enter");
+  const expected = ticked === "member.remove" ? [] : [ticked, "member.remove"].sort();
+  await expect.poll(() => new URL(page.url()).searchParams.getAll("action").sort()).toEqual(expected);
+  await context.close();
+});
+
 test("owners, admins and auditors may read and export the audit log; members may not", async ({ browser }) => {
   const ws = await workspaceWithRoles("Access Check");
   await seedEvents(ws.tenantId, ws.users.owner.id, ws.users.owner.email);

@@ -36,15 +36,24 @@ export function AuditFiltersForm({
   const dropdown = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
     // The actions list closes like a menu: on a click elsewhere or Escape.
+    // On the click, not the press: the open list pushes the form down, so
+    // closing it on mousedown moved "Apply filters" from under the pointer
+    // before the button was released, and that first click reached nothing.
+    // A click has landed by the time this listener runs, and the submit it
+    // starts still carries the ticked boxes.
     const close = (event: MouseEvent | KeyboardEvent) => {
       const d = dropdown.current;
       if (!d?.open) return;
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !d.contains(event.target as Node)) d.open = false;
+      if (event instanceof KeyboardEvent ? event.key !== "Escape" : d.contains(event.target as Node)) return;
+      // Escape from a box in the list: focus goes back to the list's summary, not to the page (the boxes go with the list).
+      const refocus = event instanceof KeyboardEvent && d.contains(document.activeElement);
+      d.open = false;
+      if (refocus) d.querySelector("summary")?.focus();
     };
-    document.addEventListener("mousedown", close);
+    document.addEventListener("click", close);
     document.addEventListener("keydown", close);
     return () => {
-      document.removeEventListener("mousedown", close);
+      document.removeEventListener("click", close);
       document.removeEventListener("keydown", close);
     };
   }, []);
