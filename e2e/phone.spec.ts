@@ -41,7 +41,8 @@ async function invitation(tenantId: string, email: string, fields: { status?: st
 
 test("every page fits a 390 px screen", async ({ browser }, testInfo) => {
   const ws = await workspaceWithRoles("Phone Co with a longer name");
-  // Something in each table: an invitation (its audit row too), and a workspace in the trash.
+  // Something in each table: an invitation (its audit row too), a project, and a workspace in the trash.
+  await db().query("INSERT INTO projects (tenant_id, name, description, created_by) VALUES ($1, 'Website relaunch', 'The new site', $2)", [ws.tenantId, ws.users.owner.id]);
   const trashed = await workspaceWithRoles("Old Phone Co");
   await db().query("UPDATE tenant_members SET user_id = $1 WHERE tenant_id = $2 AND role = 'owner'", [ws.users.owner.id, trashed.tenantId]);
   await db().query("UPDATE tenants SET status = 'deleted', deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [trashed.tenantId]);
@@ -70,6 +71,7 @@ test("every page fits a 390 px screen", async ({ browser }, testInfo) => {
   for (const [path, name, heading] of pages) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    if (name === "projects") await expect(page.getByTestId("projects-row")).toHaveCount(1);
     await fitsTheScreen(page, name, testInfo);
   }
   await page.goto("/app/audit");

@@ -75,7 +75,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
             {data.total > 0 ? "Nothing on this page." : query.q ? "No projects match that search." : EMPTY[query.status]}
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+          <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
             <table className="data-table" data-testid="projects-table">
               <thead>
                 <tr>
