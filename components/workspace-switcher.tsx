@@ -45,6 +45,7 @@ export function WorkspaceSwitcher({
   const [state, action, pending] = useFormAction(switchWorkspace, null);
   const pathname = usePathname();
   const panel = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<{ q: string; matches: SwitcherWorkspace[]; error?: string } | null>(null);
   const [loaded, setLoaded] = useState<{ list: SwitcherWorkspace[] } | { error: string } | null>(null);
@@ -90,7 +91,13 @@ export function WorkspaceSwitcher({
   useEffect(() => {
     if (!open) return;
     const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !panel.current?.contains(event.target as Node)) {
+      if (event instanceof KeyboardEvent) {
+        if (event.key !== "Escape") return;
+        // Escape closes the switcher only (not a drawer around it), and focus inside its panel goes back to its button.
+        event.preventDefault();
+        if (panel.current?.contains(document.activeElement)) button.current?.focus();
+        setOpen(false);
+      } else if (!panel.current?.contains(event.target as Node)) {
         setOpen(false);
       }
     };
@@ -103,8 +110,16 @@ export function WorkspaceSwitcher({
   }, [open]);
 
   return (
-    <div className="relative" ref={panel}>
+    <div
+      className="relative"
+      ref={panel}
+      // Focus moving elsewhere (Tab past its last control, or back before its button) closes it, so it never covers what has focus.
+      onBlur={(event) => {
+        if (open && event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) setOpen(false);
+      }}
+    >
       <button
+        ref={button}
         type="button"
         onClick={() => {
           load();

@@ -220,3 +220,56 @@ test("a browser in a time zone the server does not know sees UTC, and its pages 
   expect(refreshes).toBe(0);
   await context.close();
 });
+
+test("the workspace switcher, worked with the keyboard: Escape returns focus to its button, and tabbing out of it closes it", async ({ browser }) => {
+  const alpha = await workspaceWithRoles("Switch Keys Alpha");
+  const beta = await workspaceWithRoles("Switch Keys Beta");
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'admin')", [beta.tenantId, alpha.users.owner.id]);
+  const context = await browser.newContext();
+  await sessionFor(context, alpha.users.owner, alpha.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  const switcher = page.getByTestId("workspace-switcher");
+  const list = page.getByTestId("workspace-list");
+  await expect(page.getByTestId("active-workspace")).toHaveText("Switch Keys Alpha");
+
+  // Opened with Enter, Tab into the list, Escape: the panel closes and focus is back on the switcher's button.
+  await switcher.focus();
+  await page.keyboard.press("Enter");
+  await expect(list).toBeVisible();
+  await expect(switcher).toHaveAttribute("aria-expanded", "true");
+  await page.keyboard.press("Tab");
+  await expect(page.getByTestId("workspace-search")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(list.getByRole("button", { name: /Switch Keys Alpha/ })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(list).toHaveCount(0);
+  await expect(switcher).toBeFocused();
+  await expect(switcher).toHaveAttribute("aria-expanded", "false");
+
+  // Opened again and tabbed through to past its last control: it closes as focus leaves it, uncovering what focus lands on.
+  await page.keyboard.press("Enter");
+  await expect(list).toBeVisible();
+  let inside = true;
+  for (let i = 0; i < 10 && inside; i++) {
+    await page.keyboard.press("Tab");
+    inside = await page.evaluate(() => document.activeElement?.closest("[data-testid=workspace-switcher] + div") != null);
+  }
+  expect(inside).toBe(false);
+  await expect(list).toHaveCount(0);
+  const focused = page.locator(":focus");
+  await expect(focused).toBeVisible();
+  const box = (await focused.boundingBox())!;
+  // What has focus is what a pointer there would reach: nothing covers it.
+  expect(await focused.evaluate((el, [x, y]) => el.contains(document.elementFromPoint(x!, y!)), [box.x + box.width / 2, box.y + box.height / 2])).toBe(true);
+
+  // A switch by keyboard still works: open, Tab to the other workspace, Enter.
+  await switcher.focus();
+  await page.keyboard.press("Enter");
+  const other = list.getByRole("button", { name: /Switch Keys Beta/ });
+  for (let i = 0; i < 4 && !(await other.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(other).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("active-workspace")).toHaveText("Switch Keys Beta");
+  await context.close();
+});
