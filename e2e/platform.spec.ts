@@ -62,7 +62,10 @@ test("a platform administrator finds a workspace, reads it under a red banner, s
   await expect(directory).toContainText("4");
   await directory.getByRole("link", { name: "Suspendable Summit" }).click();
 
-  await expect(page.getByTestId("cross-view-banner")).toContainText("You are viewing “Suspendable Summit” as a platform administrator, read-only.");
+  // The banner says what the page is: the platform acting on the workspace (its changes are offered right under it), every step in its log.
+  await expect(page.getByTestId("cross-view-banner")).toHaveText(
+    "You are acting on “Suspendable Summit” as the platform, not as one of its members. Its members and audit log are read-only here; every change you make to it (rename, plan, suspension, deletion) and this visit are recorded in its audit log.",
+  );
   await expect(page.getByTestId("admin-members")).toContainText(ws.users.auditor.email);
   await expect(page.getByTestId("admin-usage")).toContainText("Members");
 

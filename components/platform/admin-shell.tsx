@@ -34,13 +34,18 @@ export function AdminShell({ adminEmail, children }: { adminEmail: string; child
 
 /**
  * The red banner of a cross-view visit (seed 002's tenant.cross_view): the
- * administrator sees whose workspace they are reading, that it is read-only,
- * and that the visit is in that workspace's audit log.
+ * administrator sees whose workspace they are in, and that they are there as
+ * the platform, not as a member — the workspace's own data is read-only to
+ * them (row-level security refuses every write in a cross-view context), but
+ * the platform's changes to the workspace itself (rename, plan, suspension,
+ * deletion; lib/platform/admin.ts) are offered on its page and do take
+ * effect. The visit and each of those changes are in the workspace's audit log.
  */
 export function CrossViewBanner({ tenantName }: { tenantName: string }) {
   return (
     <div role="status" data-testid="cross-view-banner" className="border-b-2 border-red-800 bg-red-600 px-4 py-2 text-center text-sm font-medium text-white">
-      You are viewing “{tenantName}” as a platform administrator, read-only. This visit is recorded in its audit log.
+      You are acting on “{tenantName}” as the platform, not as one of its members. Its members and audit log are read-only here; every change you make to it
+      (rename, plan, suspension, deletion) and this visit are recorded in its audit log.
     </div>
   );
 }
