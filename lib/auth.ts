@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { AuthError, type NextAuthConfig } from "next-auth";
 import type { Adapter, AdapterUser } from "next-auth/adapters";
-import GitHub from "next-auth/providers/github";
+import GitHub, { type GitHubEmail, type GitHubProfile } from "next-auth/providers/github";
 import { createElement } from "react";
 import MagicLinkEmail from "@/emails/magic-link";
 import { getAuthDb } from "@/lib/auth-db";
@@ -131,6 +131,60 @@ async function requestDevice(): Promise<string | null> {
 
 export const githubConfigured = Boolean(process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET);
 
+// Where a GitHub sign-in without a verified primary address is sent: the
+// sign-in error page, which has the sentence for this code.
+const GITHUB_EMAIL_UNVERIFIED_URL = `/sign-in/error?${new URLSearchParams({ error: "GitHubEmailUnverified" })}`;
+
+/**
+ * GitHub (github.com, or the GitHub Enterprise Server at
+ * AUTH_GITHUB_ENTERPRISE_URL), signing in as the account's primary email
+ * address only if GitHub has verified it.
+ *
+ * The account's email is what the app trusts: an invitation is accepted by
+ * the signed-in address, and an email link to that address signs in to the
+ * same account. GitHub lets anyone add any address to their account,
+ * unverified, and even make it primary; Auth.js's GitHub provider takes the
+ * profile's public address, else the primary one (or the first listed)
+ * without asking whether it is verified.
+ *
+ * GitHub's REST API documents `GET /user/emails` (the `user:email` scope,
+ * which the provider asks for) as listing every address with `primary` and
+ * `verified` (30 a page by default, at most 100: one page of 100 is asked
+ * for). `GET /user`'s `email` is only the address the user chose to show:
+ * GitHub lets only a verified address be public, but the field carries no
+ * such flag and the documentation of the API promises nothing about it, and
+ * it may be a secondary address. So it is ignored: the address always comes
+ * from /user/emails. No verified primary address (or no list) leaves the
+ * profile without an email, which the signIn callback refuses.
+ */
+function gitHubProvider() {
+  const enterpriseUrl = process.env.AUTH_GITHUB_ENTERPRISE_URL?.replace(/\/+$/, "") || undefined;
+  const apiUrl = enterpriseUrl ? `${enterpriseUrl}/api/v3` : "https://api.github.com";
+  const get = (path: string, accessToken: unknown) =>
+    fetch(`${apiUrl}${path}`, {
+      headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/vnd.github+json", "User-Agent": "tenantry" },
+    });
+  return GitHub({
+    ...(enterpriseUrl ? { enterprise: { baseUrl: enterpriseUrl } } : {}),
+    userinfo: {
+      url: `${apiUrl}/user`,
+      async request({ tokens }: { tokens: { access_token?: unknown } }) {
+        const profile = (await (await get("/user", tokens.access_token)).json()) as GitHubProfile;
+        return { ...profile, email: await verifiedPrimaryEmail(await get("/user/emails?per_page=100", tokens.access_token)) };
+      },
+    },
+  });
+}
+
+/** The primary address in a `GET /user/emails` answer, if GitHub has verified it; else null. */
+async function verifiedPrimaryEmail(response: Response): Promise<string | null> {
+  if (!response.ok) return null;
+  const emails: unknown = await response.json().catch(() => null);
+  if (!Array.isArray(emails)) return null;
+  const primary = (emails as Partial<GitHubEmail>[]).find((e) => e?.primary === true);
+  return primary?.verified === true && typeof primary.email === "string" && primary.email ? primary.email : null;
+}
+
 const config: NextAuthConfig = {
   adapter: tenantryAdapter(),
   // The database keeps sessions alive on the same terms when pages enter
@@ -159,11 +213,14 @@ const config: NextAuthConfig = {
         if (!result.delivered) throw new SignInEmailNotSent(`Sign-in email not sent: ${result.error}`);
       },
     },
-    ...(githubConfigured ? [GitHub] : []),
+    ...(githubConfigured ? [gitHubProvider()] : []),
   ],
   callbacks: {
     redirect: authRedirect,
-    signIn({ user, email }) {
+    signIn({ user, account, profile, email }) {
+      // No verified primary address on GitHub (see gitHubProvider): no account
+      // is created or signed in to, whichever address GitHub lists.
+      if (account?.provider === "github" && !profile?.email) return GITHUB_EMAIL_UNVERIFIED_URL;
       if (user.active !== false) return true;
       // A deactivated user cannot start a new session by any provider. Asking
       // for a link, they are sent none but led where everyone is led, so the

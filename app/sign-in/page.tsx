@@ -5,6 +5,7 @@ import { auth, githubConfigured } from "@/lib/auth";
 import { awaitingSecondFactor, currentRequest, SECOND_FACTOR_PATH } from "@/lib/tenancy";
 import { safeNextPath } from "@/lib/urls";
 import { signInWithGitHub } from "./actions";
+import { signInErrorMessage } from "./error/messages";
 import { InviteOutcomeForSignedIn } from "./invite-outcome";
 import { inviteMessage, type InviteOutcome } from "./invite-messages";
 import { SignInForm } from "./sign-in-form";
@@ -22,6 +23,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const next = first(params.next);
   const email = first(params.email);
   const invite = inviteMessage(first(params.invite));
+  // Auth.js sends its sign-in errors here (?error=OAuthAccountNotLinked when
+  // GitHub names an address that already signs in by email link).
+  const error = first(params.error);
   const session = await auth();
 
   if (session?.user && !invite) redirect(safeNextPath(next));
@@ -41,6 +45,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           <p className="mt-1 text-sm text-zinc-600">One account for every workspace you belong to.</p>
         </div>
         {invite ? <Alert variant="warning">{invite}</Alert> : null}
+        {error ? <Alert variant="error">{signInErrorMessage(error)}</Alert> : null}
         {email && next?.startsWith("/invite/") ? (
           <Alert variant="info">Sign in as {email} to accept your invitation.</Alert>
         ) : null}

@@ -1,9 +1,14 @@
 // What /sign-in/error?error=<code> tells the visitor, for the codes Auth.js
-// redirects with.
+// redirects with (and GitHubEmailUnverified, lib/auth.ts's own). Auth.js sends
+// its sign-in errors (OAuthAccountNotLinked, OAuthCallbackError) to the
+// sign-in page instead, which shows the same sentences.
 const MESSAGES: Record<string, string> = {
   Verification: "That sign-in link has expired or was already used. Request a new one.",
   AccessDenied: "This account cannot sign in. It may have been deactivated; contact your workspace owner.",
-  OAuthAccountNotLinked: "That email address already signs in another way. Use the email link instead.",
+  OAuthAccountNotLinked:
+    "A Tenantry account with that email address already exists, and GitHub is not linked to it. Sign in with an email link instead.",
+  OAuthCallbackError: "GitHub did not complete the sign-in (it may have been cancelled). Try again, or sign in with an email link.",
+  GitHubEmailUnverified: "Your GitHub account has no verified primary email address. Verify it on GitHub, or sign in with an email link.",
   Configuration: "Sign-in is not configured correctly on this server. Contact the administrator.",
 };
 
