@@ -218,3 +218,29 @@ test("Resend on an invitation's row sends a new link to that address only, and t
   await page.goto(oldLink);
   await expect(page).toHaveURL(/\/sign-in\?invite=revoked$/);
 });
+
+test("re-inviting an address with a pending invitation says that it replaces it, and the role it had", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Replace Notice");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  const ada = uniqueEmail("ada");
+  const form = page.getByTestId("invite-form");
+  await form.getByLabel("Email address").fill(ada);
+  await form.getByLabel("Role").selectOption("admin");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${ada}. The link is valid for 7 days.`)).toBeVisible();
+
+  await form.getByLabel("Email address").fill(ada.toUpperCase());
+  await form.getByLabel("Role").selectOption("member");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${ada}. It replaces the pending one (admin → member). The link is valid for 7 days.`)).toBeVisible();
+  await expect(page.locator(`[data-testid=invitation-row][data-email="${ada}"]`)).toContainText("member");
+
+  // The same role again: replaced, no change of role to tell.
+  await form.getByLabel("Email address").fill(ada);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${ada}. It replaces the pending one. The link is valid for 7 days.`)).toBeVisible();
+  await context.close();
+});

@@ -16,6 +16,7 @@ import {
   invitationsForUserRead,
   listInvitationsForUser,
   mintInviteToken,
+  replacementNote,
   resendInvitation,
   revokeInvitation,
 } from "@/lib/invitations";
@@ -176,6 +177,9 @@ describe("inviteMember", () => {
     const second = await inviteMember(actorFor(ws.tenant, ws.owner), inviteSchema.parse({ email: `${local.toUpperCase()}@Example.TEST`, role: "admin" }));
     expect(second.email).toBe(`${local}@example.test`);
     expect(second.invitationId).not.toBe(first.invitationId);
+    // The result names what it replaced, with the role that invitation had.
+    expect(first.replaced).toBeNull();
+    expect(second.replaced).toEqual({ id: first.invitationId, role: "member", expired: false });
 
     const rows = await invitationsFor(ws.tenant.id, `${local}@example.test`);
     expect(rows.map((r) => [r.id, r.status, r.role])).toEqual([
@@ -191,6 +195,15 @@ describe("inviteMember", () => {
       { email: `${local}@example.test`, role: "member", email_dispatched: true, replaced_invitation_id: null },
       { email: `${local}@example.test`, role: "admin", email_dispatched: true, replaced_invitation_id: first.invitationId },
     ]);
+  });
+
+  it("re-inviting an address whose invitation lapsed (still marked pending) names it as expired", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("lapsed");
+    const { id } = await insertInvitation({ tenantId: ws.tenant.id, email, role: "auditor", expiresAt: new Date(Date.now() - 60_000) });
+    const result = await inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "admin" });
+    expect(result.replaced).toEqual({ id, role: "auditor", expired: true });
+    expect((await invitationById(id))!.status).toBe("expired");
   });
 
   it("keeps the invitation when the email cannot be sent, hands back the link and audits email_dispatched false", async () => {
@@ -235,6 +248,15 @@ describe("inviteMember", () => {
     const result = await inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "member" });
     expect(result).toMatchObject({ emailDispatched: true, link: null });
     expect(await emailsTo(email)).toHaveLength(1);
+  });
+});
+
+describe("replacementNote", () => {
+  it("says nothing without a replaced invitation, else that it replaces it and any change of role", () => {
+    expect(replacementNote(null, "member")).toBeNull();
+    expect(replacementNote({ role: "admin", expired: false }, "member")).toBe("It replaces the pending one (admin → member).");
+    expect(replacementNote({ role: "member", expired: false }, "member")).toBe("It replaces the pending one.");
+    expect(replacementNote({ role: "auditor", expired: true }, "admin")).toBe("It replaces the expired one (auditor → admin).");
   });
 });
 

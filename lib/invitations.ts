@@ -60,15 +60,32 @@ async function assertNotMember(tx: Tx, tenantId: string, email: string) {
   if (found) throw new DomainError("already_member", `${email} is already a member of this workspace.`, "email");
 }
 
+/** The invitation a new one took the place of: its role, and whether it had lapsed. */
+export interface ReplacedInvitation {
+  id: string;
+  role: InvitableRole;
+  expired: boolean;
+}
+
 /** Retires the live invitation for (tenant, email), if any, so a new one can take its place. */
-async function retirePending(tx: Tx, tenantId: string, email: string): Promise<string | null> {
-  const row = await tx.one<{ id: string }>(sql`
+async function retirePending(tx: Tx, tenantId: string, email: string): Promise<ReplacedInvitation | null> {
+  const row = await tx.one<ReplacedInvitation>(sql`
     UPDATE tenant_invitations
        SET status = CASE WHEN expires_at <= now() THEN 'expired'::invitation_status ELSE 'revoked'::invitation_status END,
            revoked_at = now()
      WHERE tenant_id = ${tenantId}::uuid AND email = ${email} AND status = 'pending'
-     RETURNING id`);
-  return row?.id ?? null;
+     RETURNING id, role, status = 'expired' AS expired`);
+  return row ?? null;
+}
+
+/**
+ * What an invitation's confirmation says of the one it replaced: nothing when
+ * there was none, else that it replaces it, with the change of role if any.
+ */
+export function replacementNote(replaced: Pick<ReplacedInvitation, "role" | "expired"> | null, role: InvitableRole): string | null {
+  if (!replaced) return null;
+  const which = replaced.expired ? "the expired one" : "the pending one";
+  return replaced.role === role ? `It replaces ${which}.` : `It replaces ${which} (${replaced.role} → ${role}).`;
 }
 
 /** Stores a new invitation and sends its email; the caller audits it with the outcome. */
@@ -95,10 +112,14 @@ async function issueInvitation(tx: Tx, actor: TenantActor, email: string, role: 
  * Invites an email address to the actor's workspace with a role other than
  * owner. Re-inviting the same address revokes its pending invitation and
  * mints a new token, so at most one invitation per (tenant, email) is live —
- * the database's partial unique index holds that too. If the email cannot be
- * sent the invitation still stands; the audit row says so.
+ * the database's partial unique index holds that too; the result names the
+ * invitation it replaced (its role may differ). If the email cannot be sent
+ * the invitation still stands; the audit row says so.
  */
-export async function inviteMember(actor: TenantActor, input: z.output<typeof inviteSchema>): Promise<InviteResult> {
+export async function inviteMember(
+  actor: TenantActor,
+  input: z.output<typeof inviteSchema>,
+): Promise<InviteResult & { replaced: ReplacedInvitation | null }> {
   if (input.email === actor.user.email) {
     throw new DomainError("self_invite", "You cannot invite yourself: you are signed in with that address.", "email");
   }
@@ -112,10 +133,10 @@ export async function inviteMember(actor: TenantActor, input: z.output<typeof in
       actor: actor.user,
       action: "member.invite",
       target: { type: "invitation", id: result.invitationId },
-      metadata: { email: input.email, role: input.role, email_dispatched: result.emailDispatched, replaced_invitation_id: replaced },
+      metadata: { email: input.email, role: input.role, email_dispatched: result.emailDispatched, replaced_invitation_id: replaced?.id ?? null },
       request: actor.request,
     });
-    return result;
+    return { ...result, replaced };
   }));
 }
 

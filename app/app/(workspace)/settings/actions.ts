@@ -4,22 +4,32 @@ import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { invitationIdSchema, inviteMember, inviteSchema, resendInvitation, revokeInvitation, type InviteResult } from "@/lib/invitations";
+import {
+  invitationIdSchema,
+  inviteMember,
+  inviteSchema,
+  replacementNote,
+  resendInvitation,
+  revokeInvitation,
+  type InviteResult,
+} from "@/lib/invitations";
 import { changeMemberRole, changeRoleSchema, leaveTenant, memberTargetSchema, removeMember } from "@/lib/members";
 import { forgetSeenWorkspace, TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
 
 const SETTINGS = "/app/settings";
 
-function invitedMessage(result: InviteResult, verb: string) {
+/** `note` says what the invitation replaced, if anything. */
+function invitedMessage(result: InviteResult, verb: string, note: string | null = null) {
+  const replaces = note ? ` ${note}` : "";
   return result.emailDispatched
-    ? `${verb} ${result.email}. The link is valid for 7 days.`
-    : `The invitation for ${result.email} was created, but the email could not be sent. Copy the link below and send it yourself.`;
+    ? `${verb} ${result.email}.${replaces} The link is valid for 7 days.`
+    : `The invitation for ${result.email} was created, but the email could not be sent.${replaces} Copy the link below and send it yourself.`;
 }
 
 export const inviteMemberAction = tenantAction({ schema: inviteSchema, permission: "members.manage" }, async (input, ctx) => {
   const result = await inviteMember(ctx, input);
   revalidatePath(SETTINGS);
-  return { ok: true, data: result, message: invitedMessage(result, "Invitation sent to") };
+  return { ok: true, data: result, message: invitedMessage(result, "Invitation sent to", replacementNote(result.replaced, result.role)) };
 });
 
 export const resendInvitationAction = tenantAction({ schema: invitationIdSchema, permission: "members.manage" }, async (input, ctx) => {
