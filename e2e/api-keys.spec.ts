@@ -96,3 +96,54 @@ test("a member creates a key, sees it once, uses it, and revokes it after confir
   expect(outside).toEqual([]);
   await context.close();
 });
+
+// React resets a form after its action runs, and a reset <select> shows its
+// first option whatever was chosen: after a refusal the form must still show
+// the access and expiry that were sent, and create exactly what it shows.
+test("a refused key keeps the chosen access and expiry on the form, and the key made next is what the form shows", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Kept Choices");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings/api-keys");
+  const form = page.getByTestId("create-api-key-form");
+  const access = form.getByLabel("Access");
+  const expires = form.getByLabel("Expires");
+
+  // No name: refused; the choices stay.
+  await access.selectOption("read_write");
+  await expires.selectOption("7");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByText("Name the key, e.g. “CI deploys”.")).toBeVisible();
+  await expect(access).toHaveValue("read_write");
+  await expect(expires).toHaveValue("7");
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue("");
+
+  // A date: still refused for the name; the date field keeps its date beside "On a date…".
+  await expires.selectOption("date");
+  const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+  await form.getByLabel("Expiry date").fill(date);
+  await form.getByLabel("Name", { exact: true }).fill("   ");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByText("Name the key, e.g. “CI deploys”.")).toBeVisible();
+  await expect(expires).toHaveValue("date");
+  await expect(form.getByLabel("Expiry date")).toHaveValue(date);
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue("   ");
+  await expect(access).toHaveValue("read_write");
+
+  // Named: the key made is the one the form showed.
+  await expires.selectOption("7");
+  await form.getByLabel("Name", { exact: true }).fill("Deploys");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByTestId("new-api-key-value")).toBeVisible();
+  await expect(page.getByTestId("api-key-row")).toContainText("Read and write");
+  const stored = (await db().query<{ scope: string; days: number }>(
+    "SELECT scope, round(extract(epoch FROM expires_at - created_at) / 86400)::int AS days FROM api_keys WHERE tenant_id = $1",
+    [ws.tenantId],
+  )).rows;
+  expect(stored).toEqual([{ scope: "read_write", days: 7 }]);
+  // The form is ready for the next key.
+  await expect(access).toHaveValue("read");
+  await expect(expires).toHaveValue("30");
+  await context.close();
+});

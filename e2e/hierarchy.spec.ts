@@ -122,3 +122,37 @@ test("the switcher's search finds a descendant beyond the listed ones and enters
   await expect(page.getByTestId("delegation-banner")).toContainText(`as a delegate of Big Reseller`);
   await context.close();
 });
+
+// React resets a form after its action runs, and a reset <select> shows the
+// option it first rendered with: after each save the select must show what
+// was saved.
+test("the delegated access select shows the setting just saved", async ({ browser }) => {
+  const parent = await workspaceWithRoles("Upper Co");
+  const tag = parent.slug.slice(-6);
+  const child = (await db().query<{ id: string }>("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $2, $3) RETURNING id", [`Lower ${tag}`, `lower-${tag}`, parent.tenantId])).rows[0]!;
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'owner')", [child.id, parent.users.member.id]);
+  const context = await browser.newContext();
+  await sessionFor(context, parent.users.member, child.id);
+  const page = await context.newPage();
+  await page.goto("/app/hierarchy");
+  const select = page.getByLabel("The parent workspaces' admins get");
+  await expect(select).toHaveValue("admin");
+  const saved = page.getByTestId("delegation-saved");
+
+  await select.selectOption("none");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(saved).toContainText("can no longer enter");
+  await expect(select).toHaveValue("none");
+
+  await select.selectOption("auditor");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(saved).toContainText("enter this workspace as auditor");
+  await expect(select).toHaveValue("auditor");
+  const stored = (await db().query("SELECT delegate_role FROM tenants WHERE id = $1", [child.id])).rows[0];
+  expect(stored).toEqual({ delegate_role: "auditor" });
+
+  // And after a reload, the same.
+  await page.reload();
+  await expect(select).toHaveValue("auditor");
+  await context.close();
+});

@@ -219,6 +219,36 @@ test("Resend on an invitation's row sends a new link to that address only, and t
   await expect(page).toHaveURL(/\/sign-in\?invite=revoked$/);
 });
 
+// React resets a form after its action runs, and a reset <select> shows its
+// first option: after a refused address the role must still be the one chosen,
+// and the invitation then sent must carry the role the form shows.
+test("a refused invitation keeps the chosen role and the typed address, and the one sent next has the role shown", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Kept Role");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  const form = page.getByTestId("invite-form");
+  await form.getByLabel("Role").selectOption("auditor");
+  await form.getByLabel("Email address").fill("not an email");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Enter a valid email address, like name@example.com.")).toBeVisible();
+  await expect(form.getByLabel("Role")).toHaveValue("auditor");
+  await expect(form.getByLabel("Email address")).toHaveValue("not an email");
+
+  const invitee = uniqueEmail("kept-role");
+  await form.getByLabel("Email address").fill(invitee);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${invitee}`)).toBeVisible();
+  await expect(page.locator(`[data-testid=invitation-row][data-email="${invitee}"]`)).toContainText("auditor");
+  const rows = (await db().query("SELECT role FROM tenant_invitations WHERE tenant_id = $1 AND status = 'pending'", [ws.tenantId])).rows;
+  expect(rows).toEqual([{ role: "auditor" }]);
+  // Sent: the address is cleared for the next one; the role stays as shown.
+  await expect(form.getByLabel("Email address")).toHaveValue("");
+  await expect(form.getByLabel("Role")).toHaveValue("auditor");
+  await context.close();
+});
+
 test("re-inviting an address with a pending invitation says that it replaces it, and the role it had", async ({ browser }) => {
   const ws = await workspaceWithRoles("Replace Notice");
   const context = await browser.newContext();

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/app/(workspace)/settings/api-keys/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
@@ -43,6 +43,7 @@ function NewKey({ secret, onDismiss }: { secret: string; onDismiss: () => void }
 
 export function CreateApiKeyForm({ minDate, maxDate }: { minDate: string; maxDate: string }) {
   const [state, action, pending] = useActionState(createApiKeyAction, null);
+  const [, startTransition] = useTransition();
   const [values, setValues] = useState({ name: "", scope: "read", expiry: "30", expiresOn: "" });
   const [shown, setShown] = useState<string | null>(null);
   const [seen, setSeen] = useState(state);
@@ -59,7 +60,20 @@ export function CreateApiKeyForm({ minDate, maxDate }: { minDate: string; maxDat
   return (
     <div className="space-y-4">
       {shown ? <NewKey secret={shown} onDismiss={() => setShown(null)} /> : null}
-      <form action={action} className="grid gap-4 sm:grid-cols-2" noValidate data-testid="create-api-key-form">
+      <form
+        // Submitted by hand: React resets a form after its action, and a reset
+        // <select> shows its first option while the state (and the next submission) keeps the choice.
+        // (`action` stays for the button's pending state.)
+        action={action}
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          startTransition(() => action(data));
+        }}
+        className="grid gap-4 sm:grid-cols-2"
+        noValidate
+        data-testid="create-api-key-form"
+      >
         <TenantField />
         <Field label="Name" htmlFor="api-key-name" error={errors.name} hint="What uses it, e.g. “CI deploys”.">
           <Input

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { createChildWorkspaceAction, setDelegationAction } from "@/app/app/(workspace)/hierarchy/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
@@ -65,11 +65,32 @@ const CHOICES = [
 
 export function DelegationForm({ current }: { current: string }) {
   const [state, action, pending] = useActionState(setDelegationAction, null);
+  const [, startTransition] = useTransition();
+  // Controlled: the select shows the choice sent, kept after a refusal, and
+  // follows the saved setting when the page brings a new one.
+  const [choice, setChoice] = useState(current);
+  const [seen, setSeen] = useState(current);
+  if (current !== seen) {
+    setSeen(current);
+    setChoice(current);
+  }
   return (
-    <form action={action} className="space-y-3" data-testid="delegation-form">
+    <form
+      // Submitted by hand: React resets a form after its action, and a reset
+      // <select> shows the option it was first rendered with, not the one just saved.
+      // (`action` stays for the button's pending state.)
+      action={action}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="space-y-3"
+      data-testid="delegation-form"
+    >
       <TenantField />
       <Field label="The parent workspaces' admins get" htmlFor="delegate-role" hint="Never owner. They enter from their own workspace's switcher; what they do is recorded here and in their workspace's log.">
-        <Select id="delegate-role" name="delegateRole" defaultValue={current} className="w-full">
+        <Select id="delegate-role" name="delegateRole" value={choice} onChange={(e) => setChoice(e.target.value)} className="w-full">
           {CHOICES.map((c) => (
             <option key={c.value} value={c.value}>
               {c.label}

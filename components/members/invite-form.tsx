@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useState, useTransition } from "react";
 import { inviteMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { CopyLink } from "@/components/copy-link";
 import { SubmitButton } from "@/components/submit-button";
@@ -10,8 +10,9 @@ import { useFormAction } from "@/components/use-form-action";
 
 export function InviteForm() {
   const [state, action] = useFormAction(inviteMemberAction, null);
-  // Controlled, so a refused address stays in the field to be corrected
-  // (React resets uncontrolled fields after every form action).
+  const [, startTransition] = useTransition();
+  // Controlled, so a refused address stays in the field to be corrected and
+  // the role shown is the role sent.
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("member");
   const [seen, setSeen] = useState(state);
@@ -23,7 +24,20 @@ export function InviteForm() {
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <div className="space-y-3">
-      <form action={action} className="flex flex-wrap items-start gap-3" noValidate data-testid="invite-form">
+      <form
+        // Submitted by hand: React resets a form after its action, and a reset
+        // <select> shows its first option (Member) while the state keeps the role chosen.
+        // (`action` stays for the button's pending state.)
+        action={action}
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          startTransition(() => action(data));
+        }}
+        className="flex flex-wrap items-start gap-3"
+        noValidate
+        data-testid="invite-form"
+      >
         <TenantField />
         <div className="min-w-64 flex-1">
           <Field label="Email address" htmlFor="invite-email" error={errors.email}>
