@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { createWorkspace, db, linkIn, sessionFor, signIn, uniqueEmail, waitForEmail, workspaceWithRoles } from "./helpers";
 
 test("an owner invites, the invitee accepts from the email, signs in and lands in the workspace; a member sees no admin forms; removal ends access", async ({ browser }) => {
@@ -246,6 +246,60 @@ test("a refused invitation keeps the chosen role and the typed address, and the 
   // Sent: the address is cleared for the next one; the role stays as shown.
   await expect(form.getByLabel("Email address")).toHaveValue("");
   await expect(form.getByLabel("Role")).toHaveValue("auditor");
+  await context.close();
+});
+
+/** Signed in as a new workspace's owner on its members page, with one invitation sent to `invitee`. */
+async function membersPageWithInvitation(browser: Browser, name: string, invitee: string) {
+  const ws = await workspaceWithRoles(name);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  await page.getByTestId("invite-form").getByLabel("Email address").fill(invitee);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${invitee}`)).toBeVisible();
+  return { context, page };
+}
+
+async function revoke(page: Page, invitee: string) {
+  await page.getByTestId(`revoke-${invitee}`).click();
+  await page.getByRole("button", { name: "Revoke invitation" }).click();
+  await expect(page.getByText(`The invitation for ${invitee} was revoked.`)).toBeVisible();
+  await expect(page.getByText("No pending invitations.")).toBeVisible();
+}
+
+test("revoking an invitation moves the focus to the notice that says so, not to the page", async ({ browser }) => {
+  const mo = uniqueEmail("mo");
+  const { context, page } = await membersPageWithInvitation(browser, "Revoke Focus", mo);
+  await revoke(page, mo);
+  // The row and its button are gone: the focus is on the notice.
+  await expect(page.locator(":focus")).toContainText(`The invitation for ${mo} was revoked.`);
+  await context.close();
+});
+
+test("a revoked invitation's notice goes once a later action changes the list", async ({ browser }) => {
+  const mo = uniqueEmail("mo");
+  const { context, page } = await membersPageWithInvitation(browser, "Revoke Notice", mo);
+  await revoke(page, mo);
+  // Invited again: the list shows mo pending, and the notice about the revocation is gone.
+  await page.getByTestId("invite-form").getByLabel("Email address").fill(mo);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${mo}`)).toBeVisible();
+  await expect(page.locator(`[data-testid=invitation-row][data-email="${mo}"]`)).toBeVisible();
+  await expect(page.getByText(`The invitation for ${mo} was revoked.`)).toHaveCount(0);
+
+  // The same after a Resend: revoked again, then the other row resent.
+  const other = uniqueEmail("other");
+  await page.getByTestId("invite-form").getByLabel("Email address").fill(other);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${other}`)).toBeVisible();
+  await page.getByTestId(`revoke-${mo}`).click();
+  await page.getByRole("button", { name: "Revoke invitation" }).click();
+  await expect(page.getByText(`The invitation for ${mo} was revoked.`)).toBeVisible();
+  await page.locator(`[data-testid=invitation-row][data-email="${other}"]`).getByRole("button", { name: "Resend" }).click();
+  await expect(page.getByText(`A new invitation link was sent to ${other}.`)).toBeVisible();
+  await expect(page.getByText(`The invitation for ${mo} was revoked.`)).toHaveCount(0);
   await context.close();
 });
 

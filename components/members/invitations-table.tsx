@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { resendInvitationAction, revokeInvitationAction } from "@/app/app/(workspace)/settings/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { CopyLink } from "@/components/copy-link";
@@ -12,6 +12,26 @@ import { useUrlState } from "./use-url-state";
 import { useFormAction } from "@/components/use-form-action";
 
 const RESEND_FORM = "resend-invitation";
+
+/**
+ * A notice about an action on the list, for as long as the list is as that
+ * action left it: it goes once a later action (an invitation sent, resent or
+ * revoked, another page) changes the list. `settled` says when the list
+ * shown already reflects the action (its refresh may come a render later).
+ */
+function useListNotice<T>(notice: T | null, listKey: string, settled: (notice: T) => boolean): T | null {
+  const [held, setHeld] = useState<{ notice: T | null; list: string | null }>({ notice: null, list: null });
+  let current = held;
+  if (held.notice !== notice) {
+    current = { notice, list: null };
+    setHeld(current);
+  }
+  if (current.notice !== null && current.list === null && settled(current.notice)) {
+    current = { ...current, list: listKey };
+    setHeld(current);
+  }
+  return current.list === null || current.list === listKey ? current.notice : null;
+}
 
 export interface InvitationView {
   id: string;
@@ -36,17 +56,31 @@ export function InvitationsTable({
   page: number;
   pageSize: number;
 }) {
-  const [notice, setNotice] = useState<string | null>(null);
   const { update, pending } = useUrlState();
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const listKey = `${page}/${total}:${invitations.map((inv) => inv.id).join(",")}`;
+  const listed = (id: string | null) => invitations.some((inv) => inv.id === id);
+  // A revocation's notice; the row is gone once the list reflects it.
+  const [revokedNotice, setRevoked] = useState<{ text: string; invitationId: string } | null>(null);
+  const revoked = useListNotice(revokedNotice, listKey, (n) => !listed(n.invitationId));
   // Held here, not per row: a resend replaces the row, and its outcome (a
   // link to copy when the email failed) must outlive it.
-  const [resent, resend, resending] = useFormAction(resendInvitationAction, null);
+  const [resendState, resend, resending] = useFormAction(resendInvitationAction, null);
   // Which row's Resend was pressed: the one to say "Sending…".
   const [resendingId, setResendingId] = useState<string | null>(null);
+  const resent = useListNotice(resendState, listKey, (r) => !r.ok || !listed(resendingId));
+  // The revoked row took the focus with it: it moves to the notice that replaces it.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (revokedNotice) noticeRef.current?.focus();
+  }, [revokedNotice]);
   return (
     <div className="space-y-3">
-      {notice ? <Alert variant="success">{notice}</Alert> : null}
+      {revoked ? (
+        <div ref={noticeRef} tabIndex={-1} className="outline-none">
+          <Alert variant="success">{revoked.text}</Alert>
+        </div>
+      ) : null}
       {resent && !resent.ok ? <Alert variant="error">{resent.error}</Alert> : null}
       {resent?.ok && resent.data.emailDispatched ? <Alert variant="success">{resent.message}</Alert> : null}
       {resent?.ok && !resent.data.emailDispatched && resent.data.link ? (
@@ -117,7 +151,7 @@ export function InvitationsTable({
                         confirmLabel="Revoke invitation"
                         pendingLabel="Revoking…"
                         testId={`revoke-${inv.email}`}
-                        onDone={(r) => r.ok && setNotice(r.message ?? "Invitation revoked.")}
+                        onDone={(r) => r.ok && setRevoked({ text: r.message ?? "Invitation revoked.", invitationId: inv.id })}
                       />
                     </div>
                   </td>
