@@ -273,3 +273,16 @@ test("the workspace switcher, worked with the keyboard: Escape returns focus to 
   await expect(page.getByTestId("active-workspace")).toHaveText("Switch Keys Beta");
   await context.close();
 });
+
+test("a role change's notice says whose role changed", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Whose Role Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.admin, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  await page.getByTestId(`change-role-${ws.users.member.email}`).click();
+  await page.getByRole("dialog").getByLabel("New role").selectOption("auditor");
+  await page.getByRole("dialog").getByRole("button", { name: "Save role" }).click();
+  await expect(page.getByTestId("members-notice")).toHaveText("Member User's role changed from member to auditor.");
+  await context.close();
+});

@@ -237,7 +237,7 @@ function MemberActions({
           pendingLabel="Saving…"
           variant="primary"
           testId={`change-role-${member.email}`}
-          onDone={(r) => r.ok && onNotice({ variant: "success", text: r.message ?? "Role changed." })}
+          onDone={(r) => r.ok && onNotice({ variant: "success", text: `${label}'s role changed from ${r.data.from} to ${r.data.to}.` })}
           onRefused={refused(`${label}'s role was not changed:`)}
         >
           <RoleSelect current={member.role} />
