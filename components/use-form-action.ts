@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useTransition, type FormEvent } from "react";
 
 /**
  * useActionState for the app's forms, with one rule for all of them: while
@@ -14,4 +14,21 @@ export function useFormAction<State, Payload>(
 ) {
   const [state, dispatch, pending] = useActionState(action, initialState);
   return [pending ? initialState : state, dispatch, pending] as const;
+}
+
+/**
+ * A form's onSubmit that runs `action` itself instead of letting React
+ * submit the form. React resets a form after its action: every uncontrolled
+ * field goes back to its default, and a <select> — controlled or not — shows
+ * its default option while the state (and the next submission) keeps the
+ * user's choice. The form keeps `action={action}` for its submit button's
+ * pending state (and a submission before hydration).
+ */
+export function useSubmitByHand(action: (data: FormData) => void) {
+  const [, startTransition] = useTransition();
+  return (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => action(data));
+  };
 }

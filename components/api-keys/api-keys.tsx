@@ -1,12 +1,13 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useState } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/app/(workspace)/settings/api-keys/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, Field, Input, Select } from "@/components/ui";
+import { useSubmitByHand } from "@/components/use-form-action";
 
 /** The new key, once: a read-only field with a Copy button. */
 function NewKey({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
@@ -43,7 +44,7 @@ function NewKey({ secret, onDismiss }: { secret: string; onDismiss: () => void }
 
 export function CreateApiKeyForm({ minDate, maxDate }: { minDate: string; maxDate: string }) {
   const [state, action, pending] = useActionState(createApiKeyAction, null);
-  const [, startTransition] = useTransition();
+  const submit = useSubmitByHand(action);
   const [values, setValues] = useState({ name: "", scope: "read", expiry: "30", expiresOn: "" });
   const [shown, setShown] = useState<string | null>(null);
   const [seen, setSeen] = useState(state);
@@ -65,11 +66,7 @@ export function CreateApiKeyForm({ minDate, maxDate }: { minDate: string; maxDat
         // <select> shows its first option while the state (and the next submission) keeps the choice.
         // (`action` stays for the button's pending state.)
         action={action}
-        onSubmit={(event) => {
-          event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          startTransition(() => action(data));
-        }}
+        onSubmit={submit}
         className="grid gap-4 sm:grid-cols-2"
         noValidate
         data-testid="create-api-key-form"

@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useState } from "react";
 import { createChildWorkspaceAction, setDelegationAction } from "@/app/app/(workspace)/hierarchy/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
+import { useSubmitByHand } from "@/components/use-form-action";
 import { SLUG_MAX, TENANT_NAME_MAX, slugify } from "@/lib/validation";
 
 export function CreateChildForm({ parentName }: { parentName: string }) {
@@ -65,7 +66,7 @@ const CHOICES = [
 
 export function DelegationForm({ current }: { current: string }) {
   const [state, action, pending] = useActionState(setDelegationAction, null);
-  const [, startTransition] = useTransition();
+  const submit = useSubmitByHand(action);
   // Controlled: the select shows the choice sent, kept after a refusal, and
   // follows the saved setting when the page brings a new one.
   const [choice, setChoice] = useState(current);
@@ -80,11 +81,7 @@ export function DelegationForm({ current }: { current: string }) {
       // <select> shows the option it was first rendered with, not the one just saved.
       // (`action` stays for the button's pending state.)
       action={action}
-      onSubmit={(event) => {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        startTransition(() => action(data));
-      }}
+      onSubmit={submit}
       className="space-y-3"
       data-testid="delegation-form"
     >

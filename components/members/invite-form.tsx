@@ -1,16 +1,16 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { inviteMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { CopyLink } from "@/components/copy-link";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
-import { useFormAction } from "@/components/use-form-action";
+import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 
 export function InviteForm() {
   const [state, action] = useFormAction(inviteMemberAction, null);
-  const [, startTransition] = useTransition();
+  const submit = useSubmitByHand(action);
   // Controlled, so a refused address stays in the field to be corrected and
   // the role shown is the role sent.
   const [email, setEmail] = useState("");
@@ -29,11 +29,7 @@ export function InviteForm() {
         // <select> shows its first option (Member) while the state keeps the role chosen.
         // (`action` stays for the button's pending state.)
         action={action}
-        onSubmit={(event) => {
-          event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          startTransition(() => action(data));
-        }}
+        onSubmit={submit}
         className="flex flex-wrap items-start gap-3"
         noValidate
         data-testid="invite-form"
