@@ -4,9 +4,10 @@
 // `email` field the limits never read.
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
+import { POST } from "@/app/api/auth/[...nextauth]/route";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { appBaseUrl } from "@/lib/urls";
+import { authCsrf } from "@/test/auth-route";
 import { emailsTo, owner, uniqueEmail, uniqueIp } from "@/test/fixtures";
 
 const savedAuthUrl = process.env.AUTH_URL;
@@ -14,18 +15,8 @@ afterEach(() => {
   process.env.AUTH_URL = savedAuthUrl;
 });
 
-async function csrf(origin: string): Promise<{ csrfToken: string; cookie: string }> {
-  const response = await GET(new NextRequest(`${origin}/api/auth/csrf`));
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { csrfToken, cookie };
-}
-
 async function requestLink(origin: string, body: (csrfToken: string) => URLSearchParams, headers: Record<string, string> = {}): Promise<Response> {
-  const { csrfToken, cookie } = await csrf(origin);
+  const { csrfToken, cookie } = await authCsrf(origin);
   return POST(
     new NextRequest(`${origin}/api/auth/signin/email`, {
       method: "POST",

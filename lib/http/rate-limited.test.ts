@@ -5,27 +5,17 @@
 // real mail catcher.
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
+import { POST } from "@/app/api/auth/[...nextauth]/route";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { refusedByLimit } from "@/lib/http/rate-limited";
 import { limitAuditExport } from "@/lib/rate-limit";
+import { authCsrf } from "@/test/auth-route";
 import { createUser, emailsTo, owner, uniqueEmail, uniqueIp } from "@/test/fixtures";
 
 const BASE = process.env.AUTH_URL ?? "http://localhost:3000";
 
-/** A CSRF token and its cookie, as any client can fetch them. */
-async function csrf(): Promise<{ csrfToken: string; cookie: string }> {
-  const response = await GET(new NextRequest(`${BASE}/api/auth/csrf`));
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { csrfToken, cookie };
-}
-
 async function requestLink(email: string, ip: string, path = "/api/auth/signin/email"): Promise<Response> {
-  const { csrfToken, cookie } = await csrf();
+  const { csrfToken, cookie } = await authCsrf(BASE);
   return POST(
     new NextRequest(`${BASE}${path}`, {
       method: "POST",
