@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
+import { useActionState, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import {
   removeLogoAction,
   renameWorkspaceAction,
@@ -11,6 +11,7 @@ import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, Field, Input } from "@/components/ui";
+import { useSubmitByHand } from "@/components/use-form-action";
 import {
   accentProblem,
   contrastWithWhite,
@@ -126,7 +127,7 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
   const [state, action, pending] = useActionState(updateBrandingAction, null);
   // Removing the logo asks first (it cannot be undone); its answer stays shown once the button is gone.
   const [removedMessage, setRemovedMessage] = useState<string | null>(null);
-  const [, startTransition] = useTransition();
+  const submitByHand = useSubmitByHand(action);
   const fileInput = useRef<HTMLInputElement>(null);
   // A file input cannot be controlled, and React empties a form's fields
   // after its action: the form is submitted by hand instead, so a refused
@@ -135,10 +136,8 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
     if (state?.ok && fileInput.current) fileInput.current.value = "";
   }, [state]);
   const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
     setRemovedMessage(null);
-    startTransition(() => action(data));
+    submitByHand(event);
   };
   const [colour, setColour] = useState(accent ?? "");
   // The browser knows the file's size before sending it: a file over the
