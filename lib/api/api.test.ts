@@ -399,6 +399,44 @@ describe("PATCH /tenants/{tenantId}", () => {
   });
 });
 
+describe("POST /tenants/{tenantId}/invitations: re-inviting an address", () => {
+  it("names the pending invitation it replaced (id, role) and null on a first invite; a replay repeats it", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "admin");
+    const email = uniqueEmail("again");
+    const params = { tenantId: ws.tenant.id };
+    const first = await call("createInvitation", { key, params, body: { email, role: "member" } });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.replaced).toBeNull();
+    // Again with another role, its email not sent (the answer carries a link, which the replay withholds).
+    const headers = { "idempotency-key": `again-${randomBytes(6).toString("hex")}` };
+    const send = () => call("createInvitation", { key, params, body: { email, role: "auditor" }, headers });
+    const second: Answer = await withBrokenSmtp(send);
+    expect(second.status, second.text).toBe(201);
+    expect(second.body).toMatchObject({ email, role: "auditor", linkWithheld: false, replaced: { id: first.body.id, role: "member", expired: false } });
+    expect(second.body.id).not.toBe(first.body.id);
+    expect((await owner().query("SELECT status FROM tenant_invitations WHERE id = $1", [first.body.id])).rows[0].status).toBe("revoked");
+    const replay = await send();
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expect(replay.body).toMatchObject({ id: second.body.id, link: null, linkWithheld: true, replaced: second.body.replaced });
+    // A lapsed invitation (still marked pending) is named as expired.
+    const lapsedEmail = uniqueEmail("lapsed");
+    const lapsed = await insertInvitation({ tenantId: ws.tenant.id, email: lapsedEmail, role: "admin", expiresAt: new Date(Date.now() - 60_000) });
+    const renewed = await call("createInvitation", { key, params, body: { email: lapsedEmail, role: "member" } });
+    expect(renewed.status, renewed.text).toBe(201);
+    expect(renewed.body.replaced).toEqual({ id: lapsed.id, role: "admin", expired: true });
+  });
+
+  it("documents replaced in the OpenAPI document: required, null or the invitation it replaced", () => {
+    const doc = openApiDocument() as unknown as { components: { schemas: Record<string, { required?: string[]; properties: Record<string, unknown> }> } };
+    const created = doc.components.schemas.InvitationCreated!;
+    expect(created.required).toContain("replaced");
+    const replaced = JSON.stringify(created.properties.replaced);
+    for (const field of ["id", "role", "expired", "null"]) expect(replaced).toContain(`"${field}"`);
+    expect(byId.createInvitation!.description).toMatch(/replaced/);
+  });
+});
+
 describe("the body cap", () => {
   it("stops reading a streamed body without Content-Length past 64 KB, answering what a declared one gets", async () => {
     const ws = await createWorkspace();

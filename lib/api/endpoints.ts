@@ -209,7 +209,7 @@ export const createInvitation = endpoint({
   path: "/tenants/{tenantId}/invitations",
   summary: "Invite someone (owners and admins)",
   description:
-    "As on the members page: never as owner; not an existing member (409 conflict); not yourself; re-inviting an address replaces its pending invitation. Honours Idempotency-Key. When the email could not be sent the answer carries the invitation link — a bearer secret, shown once: the Idempotency-Key keeps the answer without it, so a replay has `link: null`, `linkWithheld: true` and a `notice`. To get a new link, invite the address again with a new Idempotency-Key: that replaces the invitation, its link and its email.",
+    "As on the members page: never as owner; not an existing member (409 conflict); not yourself; re-inviting an address replaces its pending invitation, and the answer's `replaced` names the one it replaced (its id, its role, whether it had expired; null when there was none). Honours Idempotency-Key. When the email could not be sent the answer carries the invitation link — a bearer secret, shown once: the Idempotency-Key keeps the answer without it, so a replay has `link: null`, `linkWithheld: true` and a `notice`. To get a new link, invite the address again with a new Idempotency-Key: that replaces the invitation, its link and its email.",
   params: S.TenantPath,
   body: S.InvitationCreate,
   permission: "members.manage",
@@ -220,7 +220,15 @@ export const createInvitation = endpoint({
     const result = await inviteMember(keyOf(ctx).actor, ctx.body);
     return {
       status: 201,
-      body: { id: result.invitationId, email: result.email, role: result.role, emailDispatched: result.emailDispatched, link: result.link, linkWithheld: false },
+      body: {
+        id: result.invitationId,
+        email: result.email,
+        role: result.role,
+        emailDispatched: result.emailDispatched,
+        link: result.link,
+        linkWithheld: false,
+        replaced: result.replaced && { id: result.replaced.id, role: result.replaced.role, expired: result.replaced.expired },
+      },
     };
   },
   // The link is a bearer token (the database keeps only its SHA-256): never stored verbatim for a replay.

@@ -112,6 +112,16 @@ export const InvitationCreated = z
     link: z.string().nullable().meta({ description: "The invitation link, only when the email could not be sent — and only in the first answer: it is never stored, so a replay (Idempotent-Replayed) has null and linkWithheld." }),
     linkWithheld: z.boolean().meta({ description: "True on a replay of an answer that carried a link: the link is not repeated (see notice)." }),
     notice: z.string().optional().meta({ description: "On such a replay: that the link is not repeated and how to get a new one." }),
+    replaced: z
+      .object({
+        id: z.guid(),
+        role: Role.meta({ description: "The role it offered: the new invitation's role may differ." }),
+        expired: z.boolean().meta({ description: "True when it had already lapsed (it is now marked expired); false when it was pending (it is now revoked)." }),
+      })
+      .nullable()
+      .meta({
+        description: "The invitation to this address that this one replaced: its link no longer works. Null when there was none. A replay repeats it.",
+      }),
   })
   .meta({ id: "InvitationCreated" });
 export const InvitationAccepted = z
