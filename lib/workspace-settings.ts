@@ -170,6 +170,12 @@ export interface RenameResult {
  * PATCH sends one field; a rename made meanwhile is kept). Each change is its
  * own audit row (tenant.rename, tenant.slug.change), in the same transaction;
  * a slug another workspace holds is a field error and changes nothing.
+ * Slug changes take turns (migration 20261212000000_slug_changes_in_turn):
+ * one meeting another's uncommitted change waits for it, then gets the slug
+ * if that change freed it, or "taken" — never a deadlock. Two workspaces
+ * swapping slugs (a→b, b→a) are both refused as taken, whichever goes first,
+ * as they would be one after the other: each's slug is still held when the
+ * other asks for it; a swap goes through a third, free slug.
  */
 export async function renameWorkspace(actor: TenantActor, given: Partial<z.output<typeof renameSchema>>): Promise<RenameResult> {
   try {
