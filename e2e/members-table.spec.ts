@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { db, sessionFor, workspaceWithRoles } from "./helpers";
+import { db, sessionFor, uniqueEmail, workspaceWithRoles } from "./helpers";
 
 // The members table of Settings → Members: a page of 20, sorted and searched
 // in the database, its state in the URL.
@@ -63,4 +63,50 @@ test("the members table pages, sorts by a column and searches, with the state in
   await page.goto("/app/settings?sort=email&dir=desc&page=2");
   await expect(table.getByRole("columnheader", { name: "Email" })).toHaveAttribute("aria-sort", "descending");
   await expect(page.getByText("30 members · page 2 of 2")).toBeVisible();
+});
+
+// A notice about an action on a member stays while the list is as that action
+// left it, as the pending invitations' notices do: once a later action shows
+// another list (another admin's change seen on the next render, a search),
+// it goes.
+test("a notice about a member goes once a later action changes the list, and stays while it does not", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Member Notice Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  const notice = page.getByTestId("members-notice");
+  const row = (email: string) => page.locator(`[data-testid=member-row][data-email="${email}"]`);
+  const invite = async (email: string) => {
+    await page.getByTestId("invite-form").getByLabel("Email address").fill(email);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByText(`Invitation sent to ${email}`)).toBeVisible();
+  };
+
+  await page.getByTestId(`change-role-${ws.users.member.email}`).click();
+  await page.getByRole("dialog").getByLabel("New role").selectOption("auditor");
+  await page.getByRole("dialog").getByRole("button", { name: "Save role" }).click();
+  await expect(notice).toHaveText("Member User's role changed from member to auditor.");
+  await expect(row(ws.users.member.email)).toContainText("auditor");
+  // An invitation sent renders the page again: the members are as the change left them, and the notice stays.
+  await invite(uniqueEmail("first"));
+  await expect(notice).toHaveText("Member User's role changed from member to auditor.");
+
+  // Another owner makes them an admin meanwhile: the next render shows it, and the notice about auditor goes.
+  await db().query("UPDATE tenant_members SET role = 'admin' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.member.id]);
+  await invite(uniqueEmail("second"));
+  await expect(row(ws.users.member.email)).toContainText("admin");
+  await expect(notice).toHaveCount(0);
+
+  // A removal's notice goes with a search.
+  await page.getByTestId(`remove-${ws.users.auditor.email}`).click();
+  await page.getByRole("button", { name: "Remove member" }).click();
+  await expect(notice).toHaveText(`${ws.users.auditor.email} was removed from the workspace.`);
+  await expect(row(ws.users.auditor.email)).toHaveCount(0);
+  await page.getByLabel("Search members").fill("Admin User");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page).toHaveURL(/q=Admin/);
+  await expect(page.getByTestId("member-row")).toHaveCount(1);
+  await expect(notice).toHaveCount(0);
+  await context.close();
 });

@@ -8,30 +8,11 @@ import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, RoleBadge } from "@/components/ui";
+import { useListNotice } from "./use-list-notice";
 import { useUrlState } from "./use-url-state";
 import { useFormAction } from "@/components/use-form-action";
 
 const RESEND_FORM = "resend-invitation";
-
-/**
- * A notice about an action on the list, for as long as the list is as that
- * action left it: it goes once a later action (an invitation sent, resent or
- * revoked, another page) changes the list. `settled` says when the list
- * shown already reflects the action (its refresh may come a render later).
- */
-function useListNotice<T>(notice: T | null, listKey: string, settled: (notice: T) => boolean): T | null {
-  const [held, setHeld] = useState<{ notice: T | null; list: string | null }>({ notice: null, list: null });
-  let current = held;
-  if (held.notice !== notice) {
-    current = { notice, list: null };
-    setHeld(current);
-  }
-  if (current.notice !== null && current.list === null && settled(current.notice)) {
-    current = { ...current, list: listKey };
-    setHeld(current);
-  }
-  return current.list === null || current.list === listKey ? current.notice : null;
-}
 
 export interface InvitationView {
   id: string;

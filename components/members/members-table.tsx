@@ -7,6 +7,7 @@ import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
 import { Alert, Button, Input, RoleBadge, Select, cx } from "@/components/ui";
 import { INVITABLE_ROLES } from "@/lib/tenancy/client";
+import { useListNotice } from "./use-list-notice";
 import { useUrlState } from "./use-url-state";
 
 export interface MemberView {
@@ -33,11 +34,23 @@ interface Props {
   ownerCount: number;
 }
 
-type Notice = { variant: "success" | "error"; text: string };
+/**
+ * What an action on a member left to say, and what the list shows once it
+ * reflects the action: the member with their new role, or without them.
+ */
+type Notice = { variant: "success" | "error"; text: string; member?: { userId: string; role: string | null } };
 
 export function MembersTable({ rows, total, page, pageSize, query, viewer, ownerCount }: Props) {
   const { update, pending } = useUrlState();
-  const [notice, setNotice] = useState<Notice | null>(null);
+  // Held while the list is as the action left it, as the pending invitations' notices are: another
+  // action's render (someone else's change seen), a search, another sort or page make it stale.
+  const [latest, setNotice] = useState<Notice | null>(null);
+  const listKey = `${page}/${total}/${query.q}/${query.sort}/${query.dir}:${rows.map((r) => `${r.userId}=${r.role}`).join(",")}`;
+  const notice = useListNotice(latest, listKey, (n) => {
+    if (!n.member) return true;
+    const row = rows.find((r) => r.userId === n.member!.userId);
+    return n.member.role === null ? !row : !row || row.role === n.member.role;
+  });
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
 
   // TanStack keeps the columns, their headers, the sorting and the paging.
@@ -237,7 +250,10 @@ function MemberActions({
           pendingLabel="Saving…"
           variant="primary"
           testId={`change-role-${member.email}`}
-          onDone={(r) => r.ok && onNotice({ variant: "success", text: `${label}'s role changed from ${r.data.from} to ${r.data.to}.` })}
+          onDone={(r) =>
+            r.ok &&
+            onNotice({ variant: "success", text: `${label}'s role changed from ${r.data.from} to ${r.data.to}.`, member: { userId: member.userId, role: r.data.to } })
+          }
           onRefused={refused(`${label}'s role was not changed:`)}
         >
           <RoleSelect current={member.role} />
@@ -258,7 +274,7 @@ function MemberActions({
           confirmLabel="Remove member"
           pendingLabel="Removing…"
           testId={`remove-${member.email}`}
-          onDone={(r) => r.ok && onNotice({ variant: "success", text: r.message ?? "Member removed." })}
+          onDone={(r) => r.ok && onNotice({ variant: "success", text: r.message ?? "Member removed.", member: { userId: member.userId, role: null } })}
           onRefused={refused(`${label} was not removed:`)}
         />
       )}

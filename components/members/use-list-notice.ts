@@ -1,0 +1,27 @@
+"use client";
+
+import { useState } from "react";
+
+/**
+ * A notice about an action on a list (the members, the pending invitations),
+ * for as long as the list is as that action left it: it goes once a later
+ * action changes the list shown (a member's role changed or someone removed,
+ * an invitation sent, resent or revoked — here or, seen on the next render,
+ * by someone else — a search, another sort or page). `listKey` names the list
+ * shown: its page and what it shows of each row. `settled` says when the list
+ * shown already reflects the action (its refresh may come a render later);
+ * until then the notice stays whatever the list.
+ */
+export function useListNotice<T>(notice: T | null, listKey: string, settled: (notice: T) => boolean): T | null {
+  const [held, setHeld] = useState<{ notice: T | null; list: string | null }>({ notice: null, list: null });
+  let current = held;
+  if (held.notice !== notice) {
+    current = { notice, list: null };
+    setHeld(current);
+  }
+  if (current.notice !== null && current.list === null && settled(current.notice)) {
+    current = { ...current, list: listKey };
+    setHeld(current);
+  }
+  return current.list === null || current.list === listKey ? current.notice : null;
+}
