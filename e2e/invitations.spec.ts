@@ -328,3 +328,26 @@ test("re-inviting an address with a pending invitation says that it replaces it,
   await expect(page.getByText(`Invitation sent to ${ada}. It replaces the pending one. The link is valid for 7 days.`)).toBeVisible();
   await context.close();
 });
+
+test("the invite form's notice goes once a later action changes the list of invitations: its invitation revoked, another resent", async ({ browser }) => {
+  const mo = uniqueEmail("mo");
+  const { context, page } = await membersPageWithInvitation(browser, "Sent Notice", mo);
+  // Revoked: "Invitation sent to mo" is no longer true, and goes.
+  await revoke(page, mo);
+  await expect(page.getByText(`Invitation sent to ${mo}`)).toHaveCount(0);
+
+  // Sent, then another invitation resent: the list changed, and the notice goes.
+  const ann = uniqueEmail("ann");
+  const bob = uniqueEmail("bob");
+  const form = page.getByTestId("invite-form");
+  for (const invitee of [ann, bob]) {
+    await form.getByLabel("Email address").fill(invitee);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.locator(`[data-testid=invitation-row][data-email="${invitee}"]`)).toBeVisible();
+  }
+  await expect(page.getByText(`Invitation sent to ${bob}`)).toBeVisible();
+  await page.locator(`[data-testid=invitation-row][data-email="${ann}"]`).getByRole("button", { name: "Resend" }).click();
+  await expect(page.getByText(`A new invitation link was sent to ${ann}.`)).toBeVisible();
+  await expect(page.getByText(`Invitation sent to ${bob}`)).toHaveCount(0);
+  await context.close();
+});

@@ -8,7 +8,7 @@ import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, RoleBadge } from "@/components/ui";
-import { useListNotice } from "./use-list-notice";
+import { invitationListKey, useListNotice } from "./use-list-notice";
 import { useUrlState } from "./use-url-state";
 import { useFormAction } from "@/components/use-form-action";
 
@@ -39,7 +39,7 @@ export function InvitationsTable({
 }) {
   const { update, pending } = useUrlState();
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const listKey = `${page}/${total}:${invitations.map((inv) => inv.id).join(",")}`;
+  const listKey = invitationListKey({ page, total, ids: invitations.map((inv) => inv.id) });
   const listed = (id: string | null) => invitations.some((inv) => inv.id === id);
   // A revocation's notice; the row is gone once the list reflects it.
   const [revokedNotice, setRevoked] = useState<{ text: string; invitationId: string } | null>(null);

@@ -1,16 +1,36 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import { inviteMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { CopyLink } from "@/components/copy-link";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
+import { invitationListKey, useListNotice } from "./use-list-notice";
 
-export function InviteForm() {
+/**
+ * `invitations`: the pending invitations the page shows (their table's page,
+ * total and ids). What the form says of an invitation sent holds while that
+ * list is as the invitation left it: the invitation revoked or resent,
+ * another page of them, and it goes, as the table's own notices do.
+ */
+export function InviteForm({ invitations }: { invitations: { page: number; total: number; ids: string[] } }) {
   const [state, action] = useFormAction(inviteMemberAction, null);
-  const submit = useSubmitByHand(action);
+  const listKey = invitationListKey(invitations);
+  // The list reflects the invitation once it lists it or, on a later page (where it is not listed), once
+  // it has changed since the form was sent.
+  const [submittedList, setSubmittedList] = useState<string | null>(null);
+  const sent = useListNotice(
+    state?.ok ? state : null,
+    listKey,
+    (s) => invitations.ids.includes(s.data.invitationId) || (submittedList !== null && submittedList !== listKey),
+  );
+  const submitByHand = useSubmitByHand(action);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    setSubmittedList(listKey);
+    submitByHand(event);
+  };
   // Controlled, so a refused address stays in the field to be corrected and
   // the role shown is the role sent.
   const [email, setEmail] = useState("");
@@ -60,11 +80,11 @@ export function InviteForm() {
           <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
         </div>
       </form>
-      {state?.ok && state.data.emailDispatched ? <Alert variant="success">{state.message}</Alert> : null}
-      {state?.ok && !state.data.emailDispatched && state.data.link ? (
+      {sent?.data.emailDispatched ? <Alert variant="success">{sent.message}</Alert> : null}
+      {sent && !sent.data.emailDispatched && sent.data.link ? (
         <Alert variant="warning" className="space-y-2">
-          <p>{state.message}</p>
-          <CopyLink link={state.data.link} />
+          <p>{sent.message}</p>
+          <CopyLink link={sent.data.link} />
         </Alert>
       ) : null}
       {state && !state.ok && !errors.email && !errors.role ? <Alert variant="error">{state.error}</Alert> : null}

@@ -25,3 +25,8 @@ export function useListNotice<T>(notice: T | null, listKey: string, settled: (no
   }
   return current.list === null || current.list === listKey ? current.notice : null;
 }
+
+/** The pending invitations shown, as their table and the invite form name them for useListNotice. */
+export function invitationListKey(list: { page: number; total: number; ids: readonly string[] }): string {
+  return `${list.page}/${list.total}:${list.ids.join(",")}`;
+}

@@ -35,7 +35,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
         {canManage ? (
           <Card className="p-5">
             <h2 className="mb-3 text-sm font-semibold">Invite someone</h2>
-            <InviteForm />
+            <InviteForm invitations={{ page: data.invitationPage, total: data.invitationTotal, ids: data.invitations.map((i) => i.id) }} />
           </Card>
         ) : null}
         <section className="space-y-3">
