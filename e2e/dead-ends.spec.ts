@@ -52,13 +52,14 @@ test("a member removed from the workspace they were in is told so on their next 
   await expect(memberPage.getByTestId("dashboard-workspace-name")).toHaveText("Notice Kept");
   await expect(memberPage.getByTestId("lost-workspace-notice")).toHaveCount(0);
 
-  // Leaving is one's own doing: no notice.
+  // Leaving is one's own doing: no notice of a lost workspace, only that one left.
   await memberPage.goto("/app/settings");
   await memberPage.getByRole("button", { name: "Leave workspace" }).click();
   await memberPage.getByRole("dialog").getByRole("button", { name: "Leave workspace" }).click();
-  await expect(memberPage).toHaveURL(/\/app\/onboarding$/);
+  await expect(memberPage).toHaveURL(/\/app\/onboarding\?left=Notice%20Kept$/);
   await expect(memberPage.getByRole("heading", { name: "Welcome to Tenantry" })).toBeVisible();
   await expect(memberPage.getByTestId("lost-workspace-notice")).toHaveCount(0);
+  await expect(memberPage.getByTestId("left-workspace-notice")).toHaveText("You left Notice Kept.");
   await Promise.all([memberContext.close(), adminContext.close()]);
 });
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CreateWorkspaceForm } from "@/components/create-workspace-form";
 import { LostWorkspaceNotice } from "@/components/lost-workspace-notice";
+import { LEFT_PARAM, LeftWorkspaceNotice, leftWorkspace } from "@/components/members/left-workspace-notice";
 import { PendingInvitations } from "@/components/pending-invitations";
 import { Button, Card } from "@/components/ui";
 import { invitationsForUserRead } from "@/lib/invitations";
@@ -10,7 +11,10 @@ import { signOutAction } from "../actions";
 
 export const metadata: Metadata = { title: "Welcome" };
 
-export default async function OnboardingPage() {
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function OnboardingPage({ searchParams }: { searchParams: Search }) {
+  const left = leftWorkspace((await searchParams)[LEFT_PARAM]);
   const { user, context, memberships, data: invitations } = await requireUserWith(invitationsForUserRead);
   if (context) redirect("/app/dashboard");
   // Member only of suspended workspaces: they belong somewhere, and are told where and why they cannot enter.
@@ -19,6 +23,7 @@ export default async function OnboardingPage() {
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">
         <LostWorkspaceNotice userId={user.id} current={null} memberships={memberships} />
+        <LeftWorkspaceNotice name={left} />
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Welcome to Tenantry</h1>
           {suspended.length > 0 ? (
@@ -30,8 +35,8 @@ export default async function OnboardingPage() {
             </p>
           ) : (
             <p className="mt-1 text-sm text-zinc-600">
-              Signed in as {user.email}. You do not belong to a workspace yet: create one, or accept an invitation
-              sent to this address.
+              Signed in as {user.email}. You do not belong to a workspace {left ? "any more" : "yet"}: create one, or accept an
+              invitation sent to this address.
             </p>
           )}
         </div>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
+import { LEFT_PARAM, LeftWorkspaceNotice, leftWorkspace } from "@/components/members/left-workspace-notice";
 import { Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { PERMISSION_DEFINITIONS } from "@/lib/registry";
@@ -9,7 +10,10 @@ import { workspaceOverview } from "@/lib/tenants";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function DashboardPage() {
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function DashboardPage({ searchParams }: { searchParams: Search }) {
+  const left = leftWorkspace((await searchParams)[LEFT_PARAM]);
   const { ctx, data: overview } = await requireTenantWith(workspaceOverview);
   // What the role allows and the app has a page for: a permission whose feature has no page is not offered.
   const allowed = PERMISSIONS.flatMap((p) => {
@@ -19,6 +23,7 @@ export default async function DashboardPage() {
 
   return (
     <WorkspaceShell ctx={ctx}>
+      <LeftWorkspaceNotice name={left} className="mb-6" />
       <PageHeader title={ctx.tenant.name} description={<>Workspace dashboard · created <LocalTime iso={overview.createdAt.toISOString()} dateOnly /></>} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Card className="p-5">

@@ -15,6 +15,7 @@ import {
 } from "@/lib/invitations";
 import { changeMemberRole, changeRoleSchema, leaveTenant, memberTargetSchema, removeMember } from "@/lib/members";
 import { forgetSeenWorkspace, TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
+import { LEFT_PARAM } from "@/components/members/left-workspace-notice";
 
 const SETTINGS = "/app/settings";
 
@@ -68,10 +69,13 @@ export const removeMemberAction = tenantAction({ schema: memberTargetSchema, per
   return { ok: true, data: undefined, message: `${email} was removed from the workspace.` };
 });
 
-/** Anyone may leave (except a workspace's last owner); they land in another workspace or onboarding. */
+/**
+ * Anyone may leave (except a workspace's last owner); they land in another
+ * workspace or onboarding (app/app/page.tsx decides), which says "You left …".
+ */
 export const leaveWorkspaceAction = tenantAction({ schema: z.object({}), permission: "members.read" }, async (_input, ctx) => {
   await leaveTenant(ctx);
   (await cookies()).delete(TENANT_COOKIE);
   await forgetSeenWorkspace();
-  redirect("/app/dashboard");
+  redirect(`/app?${LEFT_PARAM}=${encodeURIComponent(ctx.tenant.name)}`);
 });
