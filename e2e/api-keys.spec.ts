@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { db, sessionFor, workspaceWithRoles } from "./helpers";
 
@@ -146,4 +147,68 @@ test("a refused key keeps the chosen access and expiry on the form, and the key 
   await expect(access).toHaveValue("read");
   await expect(expires).toHaveValue("30");
   await context.close();
+});
+
+// A plan limits a workspace's live keys (lib/billing/limits.ts). A plan with
+// none offers no form that can only be refused; one whose keys are all in
+// use says so, and a refusal the page could not foresee (another member's
+// keys) names the limit.
+test("a plan without API keys says so instead of offering the form; a plan whose keys are in use says so too", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Keyless Plan");
+  const plan = async (apiKeys: number) => {
+    const id = `keys-${apiKeys}-${randomBytes(3).toString("hex")}`;
+    await db().query("INSERT INTO plans (id, name, api_keys) VALUES ($1, $1, $2)", [id, apiKeys]);
+    await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, id]);
+  };
+  await plan(0);
+  const pageAs = async (user: { id: string }) => {
+    const context = await browser.newContext();
+    await sessionFor(context, user, ws.tenantId);
+    const page = await context.newPage();
+    await page.goto("/app/settings/api-keys");
+    return { context, page };
+  };
+  const member = await pageAs(ws.users.member);
+  await expect(member.page.getByTestId("api-keys-not-in-plan")).toHaveText(
+    "Your plan does not include API keys. To create keys in Keyless Plan, ask one of the workspace's owners to upgrade the plan.",
+  );
+  await expect(member.page.getByTestId("create-api-key-form")).toHaveCount(0);
+  await expect(member.page.getByText("No API keys yet.")).toBeVisible();
+  const owner = await pageAs(ws.users.owner);
+  await expect(owner.page.getByTestId("api-keys-not-in-plan")).toHaveText(
+    "Your plan does not include API keys. To create keys in Keyless Plan, ask the platform to upgrade the plan.",
+  );
+  await expect(owner.page.getByTestId("create-api-key-form")).toHaveCount(0);
+
+  // One key allowed: the page says so; the owner makes it, and sees that it is the one.
+  await plan(1);
+  await owner.page.reload();
+  await expect(owner.page.getByTestId("api-keys-plan-limit")).toHaveText(
+    "Your plan allows 1 API key in Keyless Plan at a time, counting every member's keys that are not revoked or expired.",
+  );
+  await owner.page.getByLabel("Name", { exact: true }).fill("Owner's key");
+  await owner.page.getByRole("button", { name: "Create key" }).click();
+  await expect(owner.page.getByTestId("new-api-key-value")).toBeVisible();
+  await expect(owner.page.getByTestId("api-keys-full")).toHaveText(
+    "The 1 API key your plan allows is in use. To create another, revoke one below, or ask the platform to upgrade the plan.",
+  );
+  await expect(owner.page.getByTestId("create-api-key-form")).toHaveCount(0);
+  // The new key is still shown, once, above the notice.
+  await expect(owner.page.getByTestId("new-api-key-value")).toBeVisible();
+
+  // The member cannot see the owner's key: the form is offered, and its refusal names the limit.
+  await member.page.reload();
+  await expect(member.page.getByTestId("api-keys-plan-limit")).toBeVisible();
+  await member.page.getByLabel("Name", { exact: true }).fill("Member's key");
+  await member.page.getByRole("button", { name: "Create key" }).click();
+  await expect(member.page.getByText("Your plan allows 1 API key; revoke one or upgrade.")).toBeVisible();
+  await expect(member.page.getByLabel("Name", { exact: true })).toHaveValue("Member's key");
+
+  // Revoked: the form is back.
+  await owner.page.getByRole("button", { name: "Revoke", exact: true }).click();
+  await owner.page.getByRole("button", { name: "Revoke key" }).click();
+  await expect(owner.page.getByTestId("api-key-row")).toContainText("Revoked");
+  await expect(owner.page.getByTestId("api-keys-full")).toHaveCount(0);
+  await expect(owner.page.getByTestId("create-api-key-form")).toBeVisible();
+  await Promise.all([member.context.close(), owner.context.close()]);
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/app/(workspace)/settings/api-keys/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
@@ -42,7 +42,12 @@ function NewKey({ secret, onDismiss }: { secret: string; onDismiss: () => void }
   );
 }
 
-export function CreateApiKeyForm({ minDate, maxDate }: { minDate: string; maxDate: string }) {
+/**
+ * `unavailable`: why no key can be created now (the plan includes none, or
+ * its keys are all in use), said instead of the form. The key just created
+ * stays shown above it: it is shown only once.
+ */
+export function CreateApiKeyForm({ minDate, maxDate, unavailable = null }: { minDate: string; maxDate: string; unavailable?: ReactNode }) {
   const [state, action, pending] = useActionState(createApiKeyAction, null);
   const submit = useSubmitByHand(action);
   const [values, setValues] = useState({ name: "", scope: "read", expiry: "30", expiresOn: "" });
@@ -61,62 +66,64 @@ export function CreateApiKeyForm({ minDate, maxDate }: { minDate: string; maxDat
   return (
     <div className="space-y-4">
       {shown ? <NewKey secret={shown} onDismiss={() => setShown(null)} /> : null}
-      <form
-        // Submitted by hand: React resets a form after its action, and a reset
-        // <select> shows its first option while the state (and the next submission) keeps the choice.
-        // (`action` stays for the button's pending state.)
-        action={action}
-        onSubmit={submit}
-        className="grid gap-4 sm:grid-cols-2"
-        noValidate
-        data-testid="create-api-key-form"
-      >
-        <TenantField />
-        <Field label="Name" htmlFor="api-key-name" error={errors.name} hint="What uses it, e.g. “CI deploys”.">
-          <Input
-            id="api-key-name"
-            name="name"
-            required
-            maxLength={120}
-            value={values.name}
-            onChange={(e) => setValues((v) => ({ ...v, name: e.target.value }))}
-            invalid={Boolean(errors.name)}
-          />
-        </Field>
-        <Field label="Access" htmlFor="api-key-scope" error={errors.scope}>
-          <Select id="api-key-scope" name="scope" value={values.scope} onChange={(e) => setValues((v) => ({ ...v, scope: e.target.value }))}>
-            <option value="read">Read only</option>
-            <option value="read_write">Read and write</option>
-          </Select>
-        </Field>
-        <Field label="Expires" htmlFor="api-key-expiry" error={errors.expiry}>
-          <Select id="api-key-expiry" name="expiry" value={values.expiry} onChange={(e) => setValues((v) => ({ ...v, expiry: e.target.value }))}>
-            <option value="7">In 7 days</option>
-            <option value="30">In 30 days</option>
-            <option value="90">In 90 days</option>
-            <option value="365">In a year</option>
-            <option value="date">On a date…</option>
-          </Select>
-        </Field>
-        {values.expiry === "date" ? (
-          <Field label="Expiry date" htmlFor="api-key-expires-on" error={errors.expiresOn} hint="At the end of that day (UTC), at most a year away.">
+      {unavailable ?? (
+        <form
+          // Submitted by hand: React resets a form after its action, and a reset
+          // <select> shows its first option while the state (and the next submission) keeps the choice.
+          // (`action` stays for the button's pending state.)
+          action={action}
+          onSubmit={submit}
+          className="grid gap-4 sm:grid-cols-2"
+          noValidate
+          data-testid="create-api-key-form"
+        >
+          <TenantField />
+          <Field label="Name" htmlFor="api-key-name" error={errors.name} hint="What uses it, e.g. “CI deploys”.">
             <Input
-              id="api-key-expires-on"
-              name="expiresOn"
-              type="date"
-              min={minDate}
-              max={maxDate}
-              value={values.expiresOn}
-              onChange={(e) => setValues((v) => ({ ...v, expiresOn: e.target.value }))}
-              invalid={Boolean(errors.expiresOn)}
+              id="api-key-name"
+              name="name"
+              required
+              maxLength={120}
+              value={values.name}
+              onChange={(e) => setValues((v) => ({ ...v, name: e.target.value }))}
+              invalid={Boolean(errors.name)}
             />
           </Field>
-        ) : null}
-        <div className="sm:col-span-2 space-y-3">
-          {general ? <Alert variant="error">{general}</Alert> : null}
-          <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
-        </div>
-      </form>
+          <Field label="Access" htmlFor="api-key-scope" error={errors.scope}>
+            <Select id="api-key-scope" name="scope" value={values.scope} onChange={(e) => setValues((v) => ({ ...v, scope: e.target.value }))}>
+              <option value="read">Read only</option>
+              <option value="read_write">Read and write</option>
+            </Select>
+          </Field>
+          <Field label="Expires" htmlFor="api-key-expiry" error={errors.expiry}>
+            <Select id="api-key-expiry" name="expiry" value={values.expiry} onChange={(e) => setValues((v) => ({ ...v, expiry: e.target.value }))}>
+              <option value="7">In 7 days</option>
+              <option value="30">In 30 days</option>
+              <option value="90">In 90 days</option>
+              <option value="365">In a year</option>
+              <option value="date">On a date…</option>
+            </Select>
+          </Field>
+          {values.expiry === "date" ? (
+            <Field label="Expiry date" htmlFor="api-key-expires-on" error={errors.expiresOn} hint="At the end of that day (UTC), at most a year away.">
+              <Input
+                id="api-key-expires-on"
+                name="expiresOn"
+                type="date"
+                min={minDate}
+                max={maxDate}
+                value={values.expiresOn}
+                onChange={(e) => setValues((v) => ({ ...v, expiresOn: e.target.value }))}
+                invalid={Boolean(errors.expiresOn)}
+              />
+            </Field>
+          ) : null}
+          <div className="sm:col-span-2 space-y-3">
+            {general ? <Alert variant="error">{general}</Alert> : null}
+            <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
+          </div>
+        </form>
+      )}
     </div>
   );
 }

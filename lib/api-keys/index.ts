@@ -120,6 +120,9 @@ interface ApiKeyListRow {
   expired: boolean;
 }
 
+/** Live keys first, newest first. */
+const KEY_ORDER = sql`(k.revoked_at IS NULL AND k.expires_at > now()) DESC, k.created_at DESC, k.id`;
+
 /**
  * The keys the actor may see in a workspace (the policies decide: their
  * own, or every key for apikeys.manage), live ones first, newest first.
@@ -134,7 +137,7 @@ export function apiKeysRead(tenant: Sql = enteredTenant): Read<ApiKeyRow[], ApiK
              k.revoked_at, k.last_used_at, k.last_used_ip, k.expires_at <= now() AS expired
         FROM api_keys k JOIN users u ON u.id = k.user_id
        WHERE k.tenant_id = ${tenant} AND k.deleted_at IS NULL
-       ORDER BY (k.revoked_at IS NULL AND k.expires_at > now()) DESC, k.created_at DESC, k.id
+       ORDER BY ${KEY_ORDER}
        LIMIT 500`,
     result: (rows) =>
       rows.map((r) => ({
@@ -152,6 +155,25 @@ export function apiKeysRead(tenant: Sql = enteredTenant): Read<ApiKeyRow[], ApiK
         lastUsedIp: r.last_used_ip,
         status: r.revoked_at ? "revoked" : r.expired ? "expired" : "active",
       })),
+  };
+}
+
+/**
+ * The API keys page: apiKeysRead's keys and, beside them, how many live keys
+ * the workspace's plan allows (null: no limit), in one statement. With no
+ * key to list, its one row carries the limit alone.
+ */
+export function apiKeysPageRead(
+  tenant: Sql = enteredTenant,
+): Read<{ keys: ApiKeyRow[]; keyLimit: number | null }, ApiKeyListRow & { key_limit: number | null }> {
+  const list = apiKeysRead(tenant);
+  return {
+    statement: sql`
+      SELECT k.*, plan.key_limit
+        FROM (SELECT (SELECT p.api_keys FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = ${tenant}) AS key_limit) plan
+        LEFT JOIN (${list.statement}) k ON true
+       ORDER BY ${KEY_ORDER}`,
+    result: (rows) => ({ keyLimit: rows[0]?.key_limit ?? null, keys: list.result(rows.filter((r) => r.id !== null)) }),
   };
 }
 

@@ -2,14 +2,32 @@ import type { Metadata } from "next";
 import { ApiKeysTable, CreateApiKeyForm } from "@/components/api-keys/api-keys";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { apiKeysRead } from "@/lib/api-keys";
+import { apiKeysPageRead } from "@/lib/api-keys";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
-  const { ctx, data } = await requireTenantWith(apiKeysRead());
+  const {
+    ctx,
+    data: { keys, keyLimit },
+  } = await requireTenantWith(apiKeysPageRead());
   const managesAll = can(ctx.role, "apikeys.manage");
+  // The plan limits the workspace's live keys. Who sees every key (or whose own fill it) knows when it is full;
+  // a member whose colleagues' keys fill it is told by the refusal, which names the limit.
+  const live = keys.filter((k) => k.status === "active").length;
+  const upgrade = ctx.role === "owner" ? "ask the platform to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
+  const unavailable =
+    keyLimit === 0 ? (
+      <p className="text-sm text-zinc-600" data-testid="api-keys-not-in-plan">
+        Your plan does not include API keys. To create keys in {ctx.tenant.name}, {upgrade}.
+      </p>
+    ) : keyLimit !== null && live >= keyLimit ? (
+      <p className="text-sm text-zinc-600" data-testid="api-keys-full">
+        {keyLimit === 1 ? "The 1 API key your plan allows is in use." : `All ${keyLimit.toLocaleString("en")} API keys your plan allows are in use.`} To
+        create another, revoke one below, or {upgrade}.
+      </p>
+    ) : null;
   const today = new Date();
   const max = new Date(today.getTime() + 365 * 86_400_000);
   return (
@@ -26,14 +44,20 @@ export default async function ApiKeysPage() {
         />
         <Card className="p-5">
           <h2 className="mb-3 text-sm font-semibold">New key</h2>
-          <CreateApiKeyForm minDate={today.toISOString().slice(0, 10)} maxDate={max.toISOString().slice(0, 10)} />
+          {keyLimit !== null && keyLimit > 0 ? (
+            <p className="-mt-2 mb-3 text-sm text-zinc-600" data-testid="api-keys-plan-limit">
+              Your plan allows {keyLimit.toLocaleString("en")} API key{keyLimit === 1 ? "" : "s"} in {ctx.tenant.name} at a time, counting every
+              member&apos;s keys that are not revoked or expired.
+            </p>
+          ) : null}
+          <CreateApiKeyForm minDate={today.toISOString().slice(0, 10)} maxDate={max.toISOString().slice(0, 10)} unavailable={unavailable} />
         </Card>
         <section className="space-y-3">
           <h2 className="text-sm font-semibold">{managesAll ? "Every key of this workspace" : "Your keys"}</h2>
           <ApiKeysTable
             showOwner={managesAll}
             viewerId={ctx.userId}
-            keys={data.map((k) => ({
+            keys={keys.map((k) => ({
               id: k.id,
               name: k.name,
               prefix: k.prefix,
