@@ -176,7 +176,7 @@ test("a plan without API keys says so instead of offering the form; a plan whose
   await expect(member.page.getByText("No API keys yet.")).toBeVisible();
   const owner = await pageAs(ws.users.owner);
   await expect(owner.page.getByTestId("api-keys-not-in-plan")).toHaveText(
-    "Your plan does not include API keys. To create keys in Keyless Plan, ask the platform to upgrade the plan.",
+    "Your plan does not include API keys. To create keys in Keyless Plan, ask the platform's operators to upgrade the plan.",
   );
   await expect(owner.page.getByTestId("create-api-key-form")).toHaveCount(0);
 
@@ -190,7 +190,7 @@ test("a plan without API keys says so instead of offering the form; a plan whose
   await owner.page.getByRole("button", { name: "Create key" }).click();
   await expect(owner.page.getByTestId("new-api-key-value")).toBeVisible();
   await expect(owner.page.getByTestId("api-keys-full")).toHaveText(
-    "The 1 API key your plan allows is in use. To create another, revoke one below, or ask the platform to upgrade the plan.",
+    "The 1 API key your plan allows is in use. To create another, revoke one below, or ask the platform's operators to upgrade the plan.",
   );
   await expect(owner.page.getByTestId("create-api-key-form")).toHaveCount(0);
   // The new key is still shown, once, above the notice.

@@ -16,7 +16,7 @@ export default async function ApiKeysPage() {
   // The plan limits the workspace's live keys. Who sees every key (or whose own fill it) knows when it is full;
   // a member whose colleagues' keys fill it is told by the refusal, which names the limit.
   const live = keys.filter((k) => k.status === "active").length;
-  const upgrade = ctx.role === "owner" ? "ask the platform to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
+  const upgrade = ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
   const unavailable =
     keyLimit === 0 ? (
       <p className="text-sm text-zinc-600" data-testid="api-keys-not-in-plan">
