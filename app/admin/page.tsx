@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AdminShell } from "@/components/platform/admin-shell";
+import { ScrollTable } from "@/components/scroll-table";
 import { Card, Input, Select, buttonClass } from "@/components/ui";
 import { directoryFiltersSchema, listWorkspaces, TENANT_STATUSES } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
@@ -64,41 +65,43 @@ export default async function AdminDirectoryPage({ searchParams }: { searchParam
           Search
         </button>
       </form>
-      <Card className="overflow-x-auto">
+      <Card>
         {rows.length === 0 ? (
           <p className="p-6 text-sm text-zinc-600">No workspace matches.</p>
         ) : (
-          <table className="w-full min-w-[640px] text-left text-sm" data-testid="admin-directory">
-            <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase">
-              <tr>
-                <th className="px-4 py-2">Workspace</th>
-                <th className="px-4 py-2">Status</th>
-                <th className="px-4 py-2">Plan</th>
-                <th className="px-4 py-2 text-right">Members</th>
-                <th className="px-4 py-2">Created</th>
-                <th className="px-4 py-2">Last activity</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {rows.map((w) => (
-                <tr key={w.id} data-slug={w.slug}>
-                  <td className="px-4 py-2">
-                    <Link href={`/admin/workspaces/${w.id}`} className="font-medium underline-offset-4 hover:underline">
-                      {w.name}
-                    </Link>
-                    <div className="text-xs text-zinc-500">{w.slug}</div>
-                  </td>
-                  <td className="px-4 py-2">
-                    <span className={w.status === "active" ? "text-emerald-700" : "font-medium text-red-700"}>{STATUS_LABELS[w.status]}</span>
-                  </td>
-                  <td className="px-4 py-2">{planName[w.planId] ?? w.planId}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{w.memberCount.toLocaleString("en")}</td>
-                  <td className="px-4 py-2 tabular-nums">{formatDate(w.createdAt)}</td>
-                  <td className="px-4 py-2 tabular-nums">{w.lastActivityAt ? formatDate(w.lastActivityAt) : "—"}</td>
+          <ScrollTable label="Workspaces" className="rounded-[inherit]">
+            <table className="w-full min-w-[640px] text-left text-sm" data-testid="admin-directory">
+              <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase">
+                <tr>
+                  <th className="px-4 py-2">Workspace</th>
+                  <th className="px-4 py-2">Status</th>
+                  <th className="px-4 py-2">Plan</th>
+                  <th className="px-4 py-2 text-right">Members</th>
+                  <th className="px-4 py-2">Created</th>
+                  <th className="px-4 py-2">Last activity</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {rows.map((w) => (
+                  <tr key={w.id} data-slug={w.slug}>
+                    <td className="px-4 py-2">
+                      <Link href={`/admin/workspaces/${w.id}`} className="font-medium underline-offset-4 hover:underline">
+                        {w.name}
+                      </Link>
+                      <div className="text-xs text-zinc-500">{w.slug}</div>
+                    </td>
+                    <td className="px-4 py-2">
+                      <span className={w.status === "active" ? "text-emerald-700" : "font-medium text-red-700"}>{STATUS_LABELS[w.status]}</span>
+                    </td>
+                    <td className="px-4 py-2">{planName[w.planId] ?? w.planId}</td>
+                    <td className="px-4 py-2 text-right tabular-nums">{w.memberCount.toLocaleString("en")}</td>
+                    <td className="px-4 py-2 tabular-nums">{formatDate(w.createdAt)}</td>
+                    <td className="px-4 py-2 tabular-nums">{w.lastActivityAt ? formatDate(w.lastActivityAt) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         )}
       </Card>
       <div className="flex gap-3 text-sm">

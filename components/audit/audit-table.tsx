@@ -1,5 +1,6 @@
 "use client";
 
+import { ScrollTable } from "@/components/scroll-table";
 import { formatInstant } from "@/lib/time-zone";
 
 export interface AuditEventView {
@@ -42,7 +43,7 @@ function Target({ event }: { event: AuditEventView }) {
  */
 export function AuditTable({ events, timeZone }: { events: AuditEventView[]; timeZone: string }) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+    <ScrollTable label="Audit log" className="rounded-lg border border-zinc-200 bg-white">
       <table className="data-table min-w-4xl" data-testid="audit-table">
         <thead>
           <tr>
@@ -89,6 +90,6 @@ export function AuditTable({ events, timeZone }: { events: AuditEventView[]; tim
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
 import { AdminMembersTable } from "@/components/platform/admin-members-table";
 import { WorkspaceAdminActions } from "@/components/platform/workspace-admin-actions";
+import { ScrollTable } from "@/components/scroll-table";
 import { Card } from "@/components/ui";
 import { AUDIT_SHOWN, MEMBERS_SHOWN, workspaceOverview } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
@@ -60,7 +61,7 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
             plans={o.plans.map((p) => ({ id: p.id, name: p.name }))}
           />
         </div>
-        <Card className="overflow-x-auto">
+        <Card>
           <h2 className="px-4 pt-4 text-lg font-semibold">Members</h2>
           <p className="px-4 text-xs text-zinc-500">
             The first {MEMBERS_SHOWN}, by join date.{" "}
@@ -68,9 +69,11 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
               All members and invitations →
             </Link>
           </p>
-          <AdminMembersTable members={o.members} testId="admin-members" className="mt-2" />
+          <ScrollTable label="Members" className="mt-2 rounded-b-[inherit]">
+            <AdminMembersTable members={o.members} testId="admin-members" />
+          </ScrollTable>
         </Card>
-        <Card className="overflow-x-auto">
+        <Card>
           <h2 className="px-4 pt-4 text-lg font-semibold">Audit log</h2>
           <p className="px-4 text-xs text-zinc-500">
             The latest {AUDIT_SHOWN} events. Your visits are among them.{" "}
@@ -78,17 +81,19 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
               Search the whole log →
             </Link>
           </p>
-          <table className="mt-2 w-full min-w-[560px] text-left text-sm" data-testid="admin-audit">
-            <tbody className="divide-y divide-zinc-100">
-              {o.audit.map((e) => (
-                <tr key={e.id}>
-                  <td className="px-4 py-2 whitespace-nowrap text-zinc-500 tabular-nums">{when(e.createdAt)}</td>
-                  <td className="px-4 py-2 text-zinc-600">{e.actorEmail ?? "the platform"}</td>
-                  <td className="px-4 py-2">{e.sentence}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ScrollTable label="Audit log" className="mt-2 rounded-b-[inherit]">
+            <table className="w-full min-w-[560px] text-left text-sm" data-testid="admin-audit">
+              <tbody className="divide-y divide-zinc-100">
+                {o.audit.map((e) => (
+                  <tr key={e.id}>
+                    <td className="px-4 py-2 whitespace-nowrap text-zinc-500 tabular-nums">{when(e.createdAt)}</td>
+                    <td className="px-4 py-2 text-zinc-600">{e.actorEmail ?? "the platform"}</td>
+                    <td className="px-4 py-2">{e.sentence}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         </Card>
       </AdminShell>
     </>

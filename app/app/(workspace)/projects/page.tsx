@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateProjectForm, ProjectRowActions } from "@/components/projects/projects-forms";
 import { LocalTime } from "@/components/local-time";
+import { ScrollTable } from "@/components/scroll-table";
 import { Alert, Button, cx, Input, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { listProjectsRead, listQuerySchema, type ProjectStatus } from "@/lib/projects";
@@ -75,7 +76,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
             {data.total > 0 ? "Nothing on this page." : query.q ? "No projects match that search." : EMPTY[query.status]}
           </p>
         ) : (
-          <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+          <ScrollTable label="Projects" className="rounded-lg border border-zinc-200 bg-white">
             <table className="data-table" data-testid="projects-table">
               <thead>
                 <tr>
@@ -121,7 +122,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollTable>
         )}
         {pages > 1 || query.page > 1 ? (
           <nav className="flex items-center gap-3 text-sm" aria-label="Pages">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
 import { AdminMembersTable } from "@/components/platform/admin-members-table";
+import { ScrollTable } from "@/components/scroll-table";
 import { Card, Input, RoleBadge, buttonClass } from "@/components/ui";
 import { memberListQuerySchema } from "@/lib/members";
 import { workspaceMembers } from "@/lib/platform/admin";
@@ -41,8 +42,10 @@ export default async function AdminWorkspaceMembersPage({ params, searchParams }
             Search
           </button>
         </form>
-        <Card className="overflow-x-auto">
-          <AdminMembersTable members={page.members} testId="admin-members-page" />
+        <Card>
+          <ScrollTable label="Members" className="rounded-[inherit]">
+            <AdminMembersTable members={page.members} testId="admin-members-page" />
+          </ScrollTable>
         </Card>
         <nav className="flex items-center gap-3 text-sm" aria-label="Member pages">
           <span className="text-zinc-600">
@@ -60,21 +63,23 @@ export default async function AdminWorkspaceMembersPage({ params, searchParams }
           ) : null}
         </nav>
         {page.invitations.length ? (
-          <Card className="overflow-x-auto">
+          <Card>
             <h2 className="px-4 pt-4 text-sm font-semibold">Pending invitations (newest {page.invitations.length})</h2>
-            <table className="mt-2 w-full min-w-[480px] text-left text-sm">
-              <tbody className="divide-y divide-zinc-100">
-                {page.invitations.map((i) => (
-                  <tr key={i.id}>
-                    <td className="px-4 py-2">{i.email}</td>
-                    <td className="px-4 py-2">
-                      <RoleBadge role={i.role} />
-                    </td>
-                    <td className="px-4 py-2 text-zinc-500">{i.expired ? "expired" : `expires ${when(i.expiresAt)}`}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ScrollTable label="Pending invitations" className="mt-2 rounded-b-[inherit]">
+              <table className="w-full min-w-[480px] text-left text-sm">
+                <tbody className="divide-y divide-zinc-100">
+                  {page.invitations.map((i) => (
+                    <tr key={i.id}>
+                      <td className="px-4 py-2">{i.email}</td>
+                      <td className="px-4 py-2">
+                        <RoleBadge role={i.role} />
+                      </td>
+                      <td className="px-4 py-2 text-zinc-500">{i.expired ? "expired" : `expires ${when(i.expiresAt)}`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollTable>
           </Card>
         ) : null}
       </AdminShell>
