@@ -318,3 +318,43 @@ it("deletes the named queues no job uses any more, every hour", async () => {
   expect(await queues()).toBe(0);
   expect(CRONTAB.split("\n")).toContain("45 * * * * job_queues_cleanup");
 });
+
+it("keeps a named queue that a job being added meanwhile uses: the job is not left in a queue that is gone", async () => {
+  // A queue left over by a job that has ended…
+  const name = `purge:${unique()}`;
+  const tenantId = "00000000-0000-0000-0000-000000000000";
+  await quickAddJob({ pgPool: owner }, "purge_workspace", { tenantId }, { queueName: name });
+  await runOnce({ pgPool: owner, taskList: taskList(owner), noHandleSignals: true });
+  await eventually("the job's end", async () => (await queued("purge_workspace")) === 0);
+  // …and a job joining it (a sweep queuing the workspace again) whose transaction
+  // has not committed when the cleanup looks for the queues no job uses.
+  const adding = await owner.connect();
+  try {
+    await adding.query("BEGIN");
+    await adding.query("SELECT graphile_worker.add_job('purge_workspace', $1::json, queue_name => $2, job_key => $2)", [JSON.stringify({ tenantId }), name]);
+    const addingPid = (await adding.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+    await quickAddJob({ pgPool: owner }, "job_queues_cleanup", {}, { jobKey: "job_queues_cleanup" });
+    const cleanup = runOnce({ pgPool: owner, taskList: { job_queues_cleanup: taskList(owner).job_queues_cleanup! }, noHandleSignals: true });
+    // The cleanup either ends, or waits for the job being added.
+    await Promise.race([
+      cleanup,
+      eventually("the cleanup waiting for the job being added", async () => {
+        const { rows } = await server.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND $2 = ANY(pg_blocking_pids(pid))", [DATABASE, addingPid]);
+        return rows.length > 0;
+      }),
+    ]);
+    await adding.query("COMMIT");
+    await cleanup;
+  } finally {
+    adding.release();
+  }
+  const { rows } = await owner.query<{ queue: string | null }>(
+    `SELECT q.queue_name AS queue FROM graphile_worker._private_jobs j
+       LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE j.key = $1`,
+    [name],
+  );
+  expect(rows).toEqual([{ queue: name }]);
+  // And a worker runs it.
+  await runOnce({ pgPool: owner, taskList: taskList(owner), noHandleSignals: true });
+  await eventually("the job's end", async () => (await queued("purge_workspace")) === 0);
+});

@@ -4,7 +4,7 @@
 // tenants by design, and they never serve a request. Every job is idempotent:
 // run twice, it does its work once.
 import pg from "pg";
-import { makeWorkerUtils, run, type Runner, type TaskList } from "graphile-worker";
+import { run, type Runner, type TaskList } from "graphile-worker";
 import { purgeWorkspace, workspacesDueForPurge } from "./purge";
 import { sweepIdempotencyKeys } from "./idempotency";
 import { applyAuditRetention, workspacesDueForRetention } from "./retention";
@@ -62,17 +62,44 @@ export function taskList(db: pg.Pool, clock: () => Date = () => new Date()): Tas
       if (deleted) helpers.logger.info(`idempotency keys: ${deleted} lapsed records deleted`);
     },
     // The per-workspace named queues above outlive their jobs until they are
-    // deleted (graphile-worker's cleanup); each one left would be locked and
-    // checked whenever a worker looks for a job.
+    // deleted; each one left would be locked and checked whenever a worker
+    // looks for a job.
     job_queues_cleanup: async () => {
-      const utils = await makeWorkerUtils({ pgPool: db });
-      try {
-        await utils.cleanup({ tasks: ["GC_JOB_QUEUES"] });
-      } finally {
-        await utils.release();
-      }
+      await deleteUnusedJobQueues(db);
     },
   };
+}
+
+/**
+ * Deletes the named queues no job uses, as graphile-worker's GC_JOB_QUEUES
+ * cleanup does, but without racing a job being added to one of them. add_job
+ * makes sure its queue exists in one statement and inserts the job, naming
+ * the queue's id, in a later one: a cleanup that ran between the two, or that
+ * did not yet see the job's uncommitted row, deleted the queue, and the job
+ * was left in a queue that no longer exists, which no worker takes a job from.
+ * The cleanup takes a lock that waits for every transaction that has begun
+ * adding a job (or taking one) to end, and holds back those that begin,
+ * while it deletes; a job added after it recreates its queue.
+ */
+export async function deleteUnusedJobQueues(db: pg.Pool): Promise<number> {
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SET LOCAL lock_timeout = '5s'");
+    await client.query("LOCK TABLE graphile_worker._private_job_queues IN SHARE ROW EXCLUSIVE MODE");
+    const { rowCount } = await client.query(
+      `DELETE FROM graphile_worker._private_job_queues q
+        WHERE q.locked_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.job_queue_id = q.id)`,
+    );
+    await client.query("COMMIT");
+    return rowCount ?? 0;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 // Hourly: a workspace's 30 days are up within the hour after they end.
