@@ -69,3 +69,30 @@ test("a member of a suspended workspace is told so, and reaches their other work
   await expect(page.getByTestId("active-workspace")).toHaveText("Open Orchard");
   await context.close();
 });
+
+test("purging a workspace from the trash updates the page: no Restore or Purge now for it, and no banner offering to restore it", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Burnt Bridge");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const owner = await context.newPage();
+  await owner.goto("/app/settings/general");
+  await owner.getByTestId("delete-workspace").click();
+  await owner.getByRole("dialog").getByLabel("Workspace name").fill("Burnt Bridge");
+  await owner.getByRole("dialog").getByRole("button", { name: "Delete workspace" }).click();
+  await expect(owner).toHaveURL(/\/app\/trash\?deleted=/);
+  await expect(owner.getByText("“Burnt Bridge” was deleted. Its members have lost access; you can restore it below.")).toBeVisible();
+
+  const row = owner.locator('[data-testid="trash-row"]', { hasText: "Burnt Bridge" });
+  await row.getByRole("button", { name: "Purge now" }).click();
+  const dialog = owner.getByRole("dialog");
+  await dialog.getByLabel("Workspace name").fill("Burnt Bridge");
+  await dialog.getByRole("button", { name: "Purge for good" }).click();
+  await expect(owner.getByText("“Burnt Bridge” is being purged. This cannot be undone.")).toBeVisible();
+  // The row no longer offers what can no longer be done, and nothing says it can be restored.
+  await expect(row.getByRole("button", { name: "Restore" })).toHaveCount(0);
+  await expect(row.getByRole("button", { name: "Purge now" })).toHaveCount(0);
+  await expect(owner.getByText("you can restore it below")).toHaveCount(0);
+  await owner.reload();
+  await expect(owner.getByText("you can restore it below")).toHaveCount(0);
+  await context.close();
+});

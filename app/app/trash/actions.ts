@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { purgeTenantSchema, requestPurge, restoreTenant, trashedTenantSchema } from "@/lib/lifecycle";
@@ -15,5 +16,7 @@ export const restoreWorkspaceAction = userAction({ schema: trashedTenantSchema }
 /** Purges a workspace in the trash now (after its name is typed again): it cannot be restored after this. */
 export const purgeWorkspaceAction = userAction({ schema: purgeTenantSchema }, async (input, actor) => {
   const { name } = await requestPurge(actor, input);
+  // The trash shows it as being purged, with nothing more to do to it.
+  revalidatePath("/app/trash");
   return { ok: true, data: undefined, message: `“${name}” is being purged. This cannot be undone.` };
 });

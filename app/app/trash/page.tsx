@@ -22,7 +22,8 @@ export default async function TrashPage({ searchParams }: { searchParams: Search
           restore it.
         </p>
       </div>
-      {typeof deleted === "string" ? (
+      {/* Said only while it can still be restored from here: not once its purge was asked for. */}
+      {typeof deleted === "string" && trash.some((t) => t.name === deleted && !t.beingPurged) ? (
         <Alert variant="success">
           “{deleted}” was deleted. Its members have lost access; you can restore it below.
         </Alert>
