@@ -5,6 +5,7 @@ import { resendInvitationAction, revokeInvitationAction } from "@/app/app/(works
 import { ConfirmAction } from "@/components/confirm-action";
 import { CopyLink } from "@/components/copy-link";
 import { LocalTime } from "@/components/local-time";
+import { ScrollTable } from "@/components/scroll-table";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, RoleBadge } from "@/components/ui";
@@ -83,7 +84,7 @@ export function InvitationsTable({
         </form>
       ) : null}
       {invitations.length > 0 ? (
-      <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+      <ScrollTable label="Pending invitations" className="rounded-lg border border-zinc-200 bg-white">
         <table className="data-table" data-testid="invitations-table">
           <thead>
             <tr>
@@ -141,7 +142,7 @@ export function InvitationsTable({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
       ) : null}
       {total > pageSize || page > 1 ? (
         <nav className="flex items-center justify-between text-sm text-zinc-600" aria-label="Invitation pages" aria-busy={pending || undefined}>

@@ -5,6 +5,7 @@ import { useMemo, useState, type ReactNode } from "react";
 import { changeRoleAction, removeMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
+import { ScrollTable } from "@/components/scroll-table";
 import { Alert, Button, Input, RoleBadge, Select, cx } from "@/components/ui";
 import { INVITABLE_ROLES } from "@/lib/tenancy/client";
 import { useListNotice } from "./use-list-notice";
@@ -135,7 +136,7 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
           <span data-testid="members-notice">{notice.text}</span>
         </Alert>
       ) : null}
-      <div className={cx("relative overflow-x-auto rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
+      <ScrollTable label="Members" className={cx("rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
         <table className="data-table" data-testid="members-table">
           <thead>
             {table.getHeaderGroups().map((group) => (
@@ -177,7 +178,7 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
             ) : null}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
       <div className="flex items-center justify-between text-sm text-zinc-600">
         <span>
           {total} member{total === 1 ? "" : "s"} · page {Math.min(page, pageCount)} of {pageCount}
