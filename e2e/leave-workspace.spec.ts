@@ -44,3 +44,30 @@ test("leaving a workspace while others remain says so on the next one's dashboar
   await expect(page.getByTestId("left-workspace-notice")).toHaveText("You left Left Behind Co.");
   await context.close();
 });
+
+test("a link that says one left a workspace is believed only from one's own leaving: a crafted one, or another person's, says nothing", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Really Left Co");
+  const other = await workspaceWithRoles("Someone Else Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  // Anyone can send a link: what it says must not appear as the app's own word.
+  const crafted = "Acme. Your account is locked: call +1 555 0100 to unlock it";
+  for (const path of ["/app", "/app/dashboard", "/app/onboarding"]) {
+    await page.goto(`${path}?left=${encodeURIComponent(crafted)}`);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByTestId("left-workspace-notice")).toHaveCount(0);
+  }
+  // One's own leaving is told; the link it lands on says nothing to someone else.
+  await leave(page);
+  await expect(page.getByTestId("left-workspace-notice")).toHaveText("You left Really Left Co.");
+  const landed = page.url();
+  const elsewhere = await browser.newContext();
+  await sessionFor(elsewhere, other.users.member, other.tenantId);
+  const theirs = await elsewhere.newPage();
+  await theirs.goto(landed);
+  await expect(theirs.getByTestId("active-workspace")).toHaveText("Someone Else Co");
+  await expect(theirs.getByTestId("left-workspace-notice")).toHaveCount(0);
+  await elsewhere.close();
+  await context.close();
+});

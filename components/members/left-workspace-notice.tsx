@@ -1,13 +1,12 @@
 import { Alert } from "@/components/ui";
-import { TENANT_NAME_MAX } from "@/lib/validation";
+import { openLeftWorkspace } from "@/lib/tenancy";
 
-/** The query parameter that names the workspace one just left, on the page one lands on. */
+/** The query parameter that names the workspace one just left (sealed for the user), on the page one lands on. */
 export const LEFT_PARAM = "left";
 
-/** The workspace a page's `left` parameter names, if any (anything longer than a workspace's name is not one). */
-export function leftWorkspace(value: string | string[] | undefined): string | null {
-  const name = Array.isArray(value) ? value[0] : value;
-  return name && name.length <= TENANT_NAME_MAX ? name : null;
+/** The workspace a page's `left` parameter says `userId` left, if the leave action sealed it for them (lib/tenancy/left-workspace.ts). */
+export function leftWorkspace(value: string | string[] | undefined, userId: string): string | null {
+  return openLeftWorkspace(userId, value);
 }
 
 /** "You left Acme.": on the page one lands on after leaving a workspace (another one's dashboard, or the welcome page). */

@@ -14,8 +14,8 @@ export const metadata: Metadata = { title: "Welcome" };
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function OnboardingPage({ searchParams }: { searchParams: Search }) {
-  const left = leftWorkspace((await searchParams)[LEFT_PARAM]);
   const { user, context, memberships, data: invitations } = await requireUserWith(invitationsForUserRead);
+  const left = leftWorkspace((await searchParams)[LEFT_PARAM], user.id);
   if (context) redirect("/app/dashboard");
   // Member only of suspended workspaces: they belong somewhere, and are told where and why they cannot enter.
   const suspended = memberships.filter((m) => m.status === "blocked").map((m) => m.tenantName);

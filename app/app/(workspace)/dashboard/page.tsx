@@ -13,8 +13,8 @@ export const metadata: Metadata = { title: "Dashboard" };
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Search }) {
-  const left = leftWorkspace((await searchParams)[LEFT_PARAM]);
   const { ctx, data: overview } = await requireTenantWith(workspaceOverview);
+  const left = leftWorkspace((await searchParams)[LEFT_PARAM], ctx.userId);
   // What the role allows and the app has a page for: a permission whose feature has no page is not offered.
   const allowed = PERMISSIONS.flatMap((p) => {
     const href = PERMISSION_DEFINITIONS[p].href;

@@ -14,7 +14,7 @@ import {
   type InviteResult,
 } from "@/lib/invitations";
 import { changeMemberRole, changeRoleSchema, leaveTenant, memberTargetSchema, removeMember } from "@/lib/members";
-import { forgetSeenWorkspace, TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
+import { forgetSeenWorkspace, sealLeftWorkspace, TENANT_COOKIE, tenantAction } from "@/lib/tenancy";
 import { LEFT_PARAM } from "@/components/members/left-workspace-notice";
 
 const SETTINGS = "/app/settings";
@@ -77,5 +77,6 @@ export const leaveWorkspaceAction = tenantAction({ schema: z.object({}), permiss
   await leaveTenant(ctx);
   (await cookies()).delete(TENANT_COOKIE);
   await forgetSeenWorkspace();
-  redirect(`/app?${LEFT_PARAM}=${encodeURIComponent(ctx.tenant.name)}`);
+  const left = sealLeftWorkspace(ctx.userId, ctx.tenant.name);
+  redirect(left ? `/app?${LEFT_PARAM}=${encodeURIComponent(left)}` : "/app");
 });
