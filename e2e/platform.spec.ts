@@ -128,3 +128,25 @@ test("a workspace's settings say when its audit events are deleted, and its log 
   await expect(page.getByText("Left the workspace (was a member)")).toHaveCount(0);
   await context.close();
 });
+
+test("the platform's rename keeps what was typed when it is refused, and the plan picker shows the plan just chosen", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Keepsake Quarry");
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto(`/admin/workspaces/${ws.tenantId}`);
+
+  const tooLong = `Keepsake ${"Q".repeat(90)}`;
+  await page.getByLabel("Name", { exact: true }).fill(tooLong);
+  await page.getByRole("button", { name: "Rename" }).click();
+  await expect(page.getByText("Keep the name to 80 characters or fewer.")).toBeVisible();
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue(tooLong);
+
+  await page.getByLabel("Plan", { exact: true }).selectOption({ label: "Pro" });
+  await page.getByRole("button", { name: "Change plan" }).click();
+  await expect(page.getByText("Plan changed.")).toBeVisible();
+  await expect(page.getByText(/· Pro plan · created/)).toBeVisible();
+  await expect(page.getByLabel("Plan", { exact: true })).toHaveValue("pro");
+  await context.close();
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import {
   blockWorkspaceAction,
   deleteWorkspaceAction,
@@ -12,6 +12,7 @@ import {
 import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Card, Field, Input, Select } from "@/components/ui";
+import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import { TENANT_NAME_MAX } from "@/lib/validation";
 
 interface Props {
@@ -35,8 +36,12 @@ function TypedName({ id, name }: { id: string; name: string }) {
 
 /** What a platform administrator changes about a workspace: each posts to an action the database checks again. */
 export function WorkspaceAdminActions({ tenant, plans }: Props) {
-  const [renamed, rename] = useActionState(renameWorkspaceAction, null);
-  const [planned, changePlan] = useActionState(setWorkspacePlanAction, null);
+  const [renamed, rename] = useFormAction(renameWorkspaceAction, null);
+  const [planned, changePlan] = useFormAction(setWorkspacePlanAction, null);
+  // Submitted by hand: React would empty the forms after their action, throwing away a refused
+  // name and showing the plan picker's first choice rather than the plan just set.
+  const submitRename = useSubmitByHand(rename);
+  const submitPlan = useSubmitByHand(changePlan);
   const [notice, setNotice] = useState<string | null>(null);
   const done = (r: { ok: boolean; message?: string }) => r.ok && setNotice(r.message ?? "Done.");
 
@@ -46,7 +51,7 @@ export function WorkspaceAdminActions({ tenant, plans }: Props) {
       {notice ? <Alert variant="success">{notice}</Alert> : null}
       {tenant.status !== "deleted" ? (
         <>
-          <form action={rename} className="flex flex-wrap items-end gap-2">
+          <form action={rename} onSubmit={submitRename} className="flex flex-wrap items-end gap-2">
             <input type="hidden" name="tenantId" value={tenant.id} />
             <div className="min-w-56 flex-1">
               <Field label="Name" htmlFor="rename">
@@ -58,7 +63,7 @@ export function WorkspaceAdminActions({ tenant, plans }: Props) {
             </SubmitButton>
           </form>
           <Outcome state={renamed} />
-          <form action={changePlan} className="flex flex-wrap items-end gap-2">
+          <form action={changePlan} onSubmit={submitPlan} className="flex flex-wrap items-end gap-2">
             <input type="hidden" name="tenantId" value={tenant.id} />
             <div>
               <Field label="Plan" htmlFor="plan" hint="A plan below current usage keeps what exists and refuses growth.">
