@@ -156,3 +156,35 @@ describe("a slug change meeting another workspace's uncommitted one, both throug
     expect([await slugOf(wsA.tenant.id), await slugOf(wsB.tenant.id)]).toEqual([b, elsewhere]);
   });
 });
+
+describe("a slug change waiting its turn", () => {
+  it("holds no lock on its workspace's row meanwhile: a third transaction that needs that row is not caught in a deadlock", async () => {
+    // W creates a workspace taking `wanted` and, in the same transaction, writes
+    // something that points at P (as a sub-workspace of P does): it needs P's row
+    // not locked for update. B's owner asks for `wanted` (its change has its turn,
+    // and waits for W). P's owner changes P's slug: it waits for B's turn to end.
+    // Had P's change locked P's row before waiting, W would wait for P, P for B
+    // and B for W.
+    const [wsP, wsB] = await Promise.all([createWorkspace(), createWorkspace()]);
+    const wanted = uniqueSlug("wanted");
+    const w: pg.PoolClient = await owner().connect();
+    let outcomes: { w: string; b: string; p: Awaited<ReturnType<typeof settle>> };
+    try {
+      await w.query("BEGIN");
+      const wPid = await backendPid(w);
+      await w.query("INSERT INTO tenants (name, slug) VALUES ($1, $1)", [wanted]);
+      const b = asApp({ tenantId: wsB.tenant.id, user: wsB.owner }, (client) =>
+        pgErrorCode(client.query("UPDATE tenants SET slug = $1 WHERE id = $2", [wanted, wsB.tenant.id])),
+      );
+      const bPid = await waiterOn(wPid);
+      const p = settle(renameWorkspace(actorFor(wsP.tenant, wsP.owner), { slug: uniqueSlug("moved") }));
+      await waiterOn(bPid);
+      const wWrites = await pgErrorCode(w.query("INSERT INTO audit_log (tenant_id, action) VALUES ($1, 'test.points_at_p')", [wsP.tenant.id]));
+      await w.query(wWrites === "ok" ? "COMMIT" : "ROLLBACK");
+      outcomes = { w: wWrites, b: await b, p: await p };
+    } finally {
+      w.release();
+    }
+    expect(outcomes).toEqual({ w: "ok", b: "23505", p: { code: "ok" } });
+  });
+});
