@@ -96,3 +96,19 @@ test("purging a workspace from the trash updates the page: no Restore or Purge n
   await expect(owner.getByText("you can restore it below")).toHaveCount(0);
   await context.close();
 });
+
+test("the page saying a workspace is suspended offers to sign out, whether or not one has another workspace", async ({ browser }) => {
+  const suspended = await workspaceWithRoles("Sealed Sound");
+  await db().query("UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1", [suspended.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, suspended.users.member, suspended.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/app\/suspended$/);
+  await expect(page.getByTestId("suspended-title")).toHaveText("Sealed Sound is suspended");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await context.close();
+});

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { Card } from "@/components/ui";
+import { Button, Card } from "@/components/ui";
 import { WorkspaceSwitcher } from "@/components/workspace-switcher";
 import { getTenantContext } from "@/lib/tenancy";
+import { signOutAction } from "../actions";
 
 export const metadata: Metadata = { title: "Workspace suspended" };
 
@@ -32,6 +33,11 @@ export default async function SuspendedPage() {
             Create a workspace
           </Link>
         )}
+        <form action={signOutAction}>
+          <Button type="submit" variant="ghost" size="sm">
+            Sign out
+          </Button>
+        </form>
       </Card>
     </main>
   );
