@@ -150,3 +150,32 @@ test("the platform's rename keeps what was typed when it is refused, and the pla
   await expect(page.getByLabel("Plan", { exact: true })).toHaveValue("pro");
   await context.close();
 });
+
+test("a refused plan keeps what was typed in every field, and a created plan empties the new-plan form", async ({ browser }) => {
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, (await workspaceWithRoles("Plan Parlour")).tenantId);
+  const page = await context.newPage();
+  await page.goto("/admin/plans");
+  const form = page.getByTestId("plan-new");
+  const id = `team-${Date.now().toString(36)}`;
+  await form.getByLabel("Id").fill(id);
+  await form.getByLabel("Name").fill("Team");
+  await form.getByLabel("Seats (members + pending invitations)").fill("12");
+  await form.getByLabel("API keys").fill("-4");
+  await form.getByRole("button", { name: "Create plan" }).click();
+  await expect(form.getByText("API keys: a whole number from 0, or empty for unlimited.").first()).toBeVisible();
+  await expect(form.getByLabel("Id")).toHaveValue(id);
+  await expect(form.getByLabel("Name")).toHaveValue("Team");
+  await expect(form.getByLabel("Seats (members + pending invitations)")).toHaveValue("12");
+  await expect(form.getByLabel("API keys")).toHaveValue("-4");
+
+  await form.getByLabel("API keys").fill("3");
+  await form.getByRole("button", { name: "Create plan" }).click();
+  await expect(page.getByTestId(`plan-${id}`)).toBeVisible();
+  await expect(page.getByTestId(`plan-${id}`).getByLabel("Seats (members + pending invitations)")).toHaveValue("12");
+  await expect(form.getByLabel("Id")).toHaveValue("");
+  await expect(form.getByLabel("Name")).toHaveValue("");
+  await db().query("DELETE FROM plans WHERE id = $1", [id]);
+  await context.close();
+});

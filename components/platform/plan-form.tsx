@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
+import { useEffect, useRef } from "react";
 import { savePlanAction } from "@/app/admin/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Card, Field, Input } from "@/components/ui";
+import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 
 export interface PlanView {
   id: string;
@@ -25,12 +26,19 @@ const LIMITS = [
 
 /** One plan's limits (empty = unlimited); without `plan`, a new plan. */
 export function PlanForm({ plan }: { plan?: PlanView }) {
-  const [state, action] = useActionState(savePlanAction, null);
+  const [state, action] = useFormAction(savePlanAction, null);
+  // Submitted by hand: React would empty the form after its action, throwing away what a refusal
+  // asks to correct. The new-plan form is emptied once its plan exists (it is listed above it then).
+  const submit = useSubmitByHand(action);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state?.ok && !plan) form.current?.reset();
+  }, [state, plan]);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const key = plan?.id ?? "new";
   return (
     <Card className="p-5">
-      <form action={action} className="space-y-3" data-testid={`plan-${key}`}>
+      <form ref={form} action={action} onSubmit={submit} className="space-y-3" data-testid={`plan-${key}`}>
         {plan ? <input type="hidden" name="id" value={plan.id} /> : null}
         <div className="grid gap-3 sm:grid-cols-2">
           {plan ? null : (
