@@ -179,3 +179,24 @@ test("a refused plan keeps what was typed in every field, and a created plan emp
   await db().query("DELETE FROM plans WHERE id = $1", [id]);
   await context.close();
 });
+
+test("creating a workspace for someone keeps every field, the plan too, when one is refused", async ({ browser }) => {
+  const taken = await workspaceWithRoles("Taken Tarn");
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, taken.tenantId);
+  const page = await context.newPage();
+  await page.goto("/admin/workspaces/new");
+  const email = uniqueEmail("first-owner");
+  await page.getByLabel("Workspace name").fill("Fresh Fjord");
+  await page.getByLabel("Slug").fill(taken.slug);
+  await page.getByLabel("First owner's email").fill(email);
+  await page.getByLabel("Plan").selectOption({ label: "Pro" });
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByText(`The slug “${taken.slug}” is already taken. Choose another.`)).toBeVisible();
+  await expect(page.getByLabel("Workspace name")).toHaveValue("Fresh Fjord");
+  await expect(page.getByLabel("Slug")).toHaveValue(taken.slug);
+  await expect(page.getByLabel("First owner's email")).toHaveValue(email);
+  await expect(page.getByLabel("Plan")).toHaveValue("pro");
+  await context.close();
+});

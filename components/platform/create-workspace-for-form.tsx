@@ -1,16 +1,18 @@
 "use client";
 
-import { useActionState } from "react";
 import { createWorkspaceForAction } from "@/app/admin/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Field, Input, Select } from "@/components/ui";
+import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import { EMAIL_MAX, SLUG_MAX, TENANT_NAME_MAX } from "@/lib/validation";
 
 export function CreateWorkspaceForForm({ plans }: { plans: Array<{ id: string; name: string; isDefault: boolean }> }) {
-  const [state, action] = useActionState(createWorkspaceForAction, null);
+  const [state, action] = useFormAction(createWorkspaceForAction, null);
+  // Submitted by hand: React would empty the form after its action, throwing away what a refusal asks to correct.
+  const submit = useSubmitByHand(action);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form action={action} onSubmit={submit} className="space-y-4" noValidate>
       <Field label="Workspace name" htmlFor="name" error={errors.name}>
         <Input id="name" name="name" required maxLength={TENANT_NAME_MAX + 20} invalid={Boolean(errors.name)} placeholder="Acme Production" />
       </Field>
