@@ -7,6 +7,7 @@
 // lies further in the future, so every step the browsers take is in time.
 import { expect, test } from "@playwright/test";
 import { runMigrations, runOnce } from "graphile-worker";
+import { generate } from "otplib";
 import { sweepTransfers } from "@/lib/jobs/transfer";
 import { taskList } from "@/lib/jobs/worker";
 import { db, linkIn, runtime, sessionFor, waitForEmail, workspaceWithRoles } from "./helpers";
@@ -183,4 +184,34 @@ test("an admin sees a transfer without acting on it; the new owner cancels it", 
   expect(rows).toEqual([{ status: "cancelled", ended_by: ws.users.member.id }]);
   await adminContext.close();
   await memberContext.close();
+});
+
+test("a wrong authenticator code at the start of a transfer keeps the new owner chosen", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Steady Spire");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  // Two-factor on, through the profile.
+  await page.goto("/app/profile");
+  await page.getByRole("button", { name: "Set up two-factor" }).click();
+  const secret = (await page.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
+  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  await page.getByRole("button", { name: "I have saved them" }).click();
+
+  await page.goto("/app/settings/transfer");
+  const label = `Member User — ${ws.users.member.email} (member)`;
+  await page.getByLabel("New owner").selectOption({ label });
+  await page.getByLabel("Authenticator code").fill("000000");
+  await page.getByRole("button", { name: "Start the transfer" }).click();
+  await expect(page.getByText("That code is not right.").first()).toBeVisible();
+  await expect(page.getByLabel("New owner")).toHaveValue(ws.users.member.id);
+  await expect(page.getByLabel("New owner").locator("option:checked")).toHaveText(label);
+
+  // The next code (the one just used cannot be used twice) starts it, to the member chosen.
+  await page.getByLabel("Authenticator code").fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+  await page.getByRole("button", { name: "Start the transfer" }).click();
+  await expect(page.getByTestId("transfer-live")).toContainText(`to Member User (${ws.users.member.email})`);
+  await db().query("UPDATE ownership_transfers SET status = 'cancelled', ended_at = now(), due_at = NULL WHERE tenant_id = $1", [ws.tenantId]);
+  await context.close();
 });

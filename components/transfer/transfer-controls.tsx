@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import {
   acceptTransferAction,
   cancelTransferAction,
@@ -13,19 +13,23 @@ import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
+import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
 /** A form whose answer (error or message) shows under it; the last answer is hidden while the next is pending. */
 function ActionForm({ action, children, testId }: { action: Action; children: (state: ActionState) => ReactNode; testId: string }) {
-  const [state, formAction, pending] = useActionState(action, null);
+  const [state, formAction] = useFormAction(action, null);
+  // Submitted by hand: React would reset the form after its action, and a refused start (a wrong
+  // code) would show "Choose a member…" while the choice it keeps is still sent.
+  const submit = useSubmitByHand(formAction);
   return (
-    <form action={formAction} className="space-y-3" data-testid={testId}>
+    <form action={formAction} onSubmit={submit} className="space-y-3" data-testid={testId}>
       <TenantField />
       {children(state)}
-      {!pending && state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
-      {!pending && state?.ok && state.message ? <Alert variant="success">{state.message}</Alert> : null}
+      {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+      {state?.ok && state.message ? <Alert variant="success">{state.message}</Alert> : null}
     </form>
   );
 }
