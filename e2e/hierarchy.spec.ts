@@ -156,3 +156,25 @@ test("the delegated access select shows the setting just saved", async ({ browse
   await expect(select).toHaveValue("auditor");
   await context.close();
 });
+
+test("a plan without child workspaces tells an owner to ask the platform's operators, and an admin to ask an owner", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Solo Summit");
+  const plan = `solo-${ws.slug.slice(-6)}`;
+  await db().query("INSERT INTO plans (id, name, child_workspaces) VALUES ($1, 'Solo', 0)", [plan]);
+  await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, plan]);
+  for (const [role, advice] of [
+    ["owner", "ask the platform's operators to upgrade the plan"],
+    ["admin", "ask one of the workspace's owners to upgrade the plan"],
+  ] as const) {
+    const context = await browser.newContext();
+    await sessionFor(context, ws.users[role], ws.tenantId);
+    const page = await context.newPage();
+    await page.goto("/app/hierarchy");
+    await expect(page.getByTestId("children-not-in-plan")).toHaveText(
+      `Your plan does not include child workspaces. To create workspaces under Solo Summit, ${advice}.`,
+    );
+    await context.close();
+  }
+  await db().query("UPDATE tenants SET plan_id = 'free' WHERE id = $1", [ws.tenantId]);
+  await db().query("DELETE FROM plans WHERE id = $1", [plan]);
+});

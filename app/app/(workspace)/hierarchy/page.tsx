@@ -79,7 +79,8 @@ export default async function HierarchyPage() {
           >
             {data.childLimit === 0 ? (
               <p className="text-sm text-zinc-600" data-testid="children-not-in-plan">
-                Your plan does not include child workspaces. Upgrade the plan to create workspaces under {ctx.tenant.name}.
+                Your plan does not include child workspaces. To create workspaces under {ctx.tenant.name},{" "}
+                {ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan"}.
               </p>
             ) : (
               <CreateChildForm parentName={ctx.tenant.name} />
