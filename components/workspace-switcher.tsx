@@ -191,12 +191,13 @@ export function WorkspaceSwitcher({
                       w.id === current.id && "bg-zinc-100 font-medium",
                     )}
                   >
-                    <span className="truncate">
+                    {/* The whole name, wrapped if need be; "delegate" under it, so the badges leave it room. */}
+                    <span className="min-w-0 break-words">
                       {depth ? <span aria-hidden className="mr-1 text-zinc-400">↳</span> : null}
                       {w.name}
+                      {w.delegate ? <span className="block text-[10px] text-zinc-500 uppercase">delegate</span> : null}
                     </span>
                     <span className="flex shrink-0 items-center gap-1">
-                      {w.delegate ? <span className="text-[10px] text-zinc-500 uppercase">delegate</span> : null}
                       <RoleBadge role={w.role} />
                     </span>
                   </button>

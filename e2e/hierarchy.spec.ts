@@ -178,3 +178,21 @@ test("a plan without child workspaces tells an owner to ask the platform's opera
   await db().query("UPDATE tenants SET plan_id = 'free' WHERE id = $1", [ws.tenantId]);
   await db().query("DELETE FROM plans WHERE id = $1", [plan]);
 });
+
+test("the switcher shows a delegate child workspace's whole name beside its badges", async ({ browser }) => {
+  const parent = await workspaceWithRoles("Wide Parent");
+  const child = `Child One ${parent.slug.slice(-6)}`;
+  await db().query("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $2, $3)", [child, `child-one-${parent.slug.slice(-6)}`, parent.tenantId]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await sessionFor(context, parent.users.admin, parent.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await page.getByTestId("workspace-switcher").click();
+  // The row's first part: its name (after the ↳ of a nested one); its badges follow.
+  const name = page.getByTestId("workspace-list").locator("li", { hasText: child }).getByRole("button").locator("> span").first();
+  await expect(name).toContainText(child);
+  await expect(name).toBeVisible();
+  // Not cut off with an ellipsis: the name's box holds all of its text.
+  expect(await name.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  await context.close();
+});
