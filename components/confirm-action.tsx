@@ -81,6 +81,17 @@ export function ConfirmAction<T>({
   );
   const [state, formAction, pending] = useFormAction(run, null);
   const [, startTransition] = useTransition();
+  // The confirm button is disabled while the action runs, and a disabled button drops the focus to the
+  // page behind the modal. After a refusal the focus comes back into the dialog: to its first field, to
+  // correct it, or else to the confirm button, to try again.
+  useEffect(() => {
+    const box = dialog.current;
+    if (!state || state.ok || pending || !box?.open) return;
+    const focused = document.activeElement;
+    if (focused && focused !== box && box.contains(focused)) return;
+    const field = box.querySelector<HTMLElement>("input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
+    (field ?? box.querySelector<HTMLElement>("button[type=submit]"))?.focus();
+  }, [state, pending]);
 
   return (
     <>

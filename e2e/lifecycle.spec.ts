@@ -23,6 +23,8 @@ test("an owner deletes a workspace after typing its name, its members lose it at
   await dialog.getByLabel("Workspace name").fill("Doomed Deal");
   await dialog.getByRole("button", { name: "Delete workspace" }).click();
   await expect(dialog.getByText("Type the workspace's name, “Doomed Deal Room”, exactly to confirm.")).toBeVisible();
+  // The refusal brings the focus back into the dialog, to the field to correct (not to the page behind it).
+  await expect(dialog.getByLabel("Workspace name")).toBeFocused();
   await dialog.getByLabel("Workspace name").fill("Doomed Deal Room");
   await dialog.getByRole("button", { name: "Delete workspace" }).click();
 
