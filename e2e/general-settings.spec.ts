@@ -34,7 +34,17 @@ test("an owner renames the workspace and brands it, the sidebar shows it, and an
   // A real logo and an accent colour.
   const upload = await sharp({ create: { width: 640, height: 320, channels: 4, background: "#0b6e4f" } }).png().toBuffer();
   await page.getByLabel("Logo", { exact: true }).setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: upload });
-  await page.getByLabel("Accent colour", { exact: true }).fill("#4f46e5");
+  const accent = page.getByLabel("Accent colour", { exact: true });
+  // Its placeholder fits the field whole (measured in the field's own font, inside its padding).
+  const placeholderFits = await accent.evaluate((input: HTMLInputElement) => {
+    const style = getComputedStyle(input);
+    const context = document.createElement("canvas").getContext("2d")!;
+    context.font = style.font;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(input.placeholder).width <= room;
+  });
+  expect(placeholderFits).toBe(true);
+  await accent.fill("#4f46e5");
   await expect(page.getByText("Contrast with white text: 6.28:1.")).toBeVisible();
   await page.getByRole("button", { name: "Save branding" }).click();
   await expect(page.getByTestId("branding-saved")).toHaveText("Saved the new logo (256 × 128 px) and the accent colour #4f46e5.");

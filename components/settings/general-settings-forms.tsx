@@ -185,7 +185,7 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
               name="accent"
               value={colour}
               onChange={(e) => setColour(e.target.value)}
-              placeholder="#4f46e5 — empty for none"
+              placeholder="#4f46e5"
               maxLength={32}
               invalid={Boolean(outcome.errors.accent)}
               aria-describedby={outcome.errors.accent ? "settings-accent-error" : undefined}
