@@ -164,7 +164,7 @@ test("a refused plan keeps what was typed in every field, and a created plan emp
   await form.getByLabel("Seats (members + pending invitations)").fill("12");
   await form.getByLabel("API keys").fill("-4");
   await form.getByRole("button", { name: "Create plan" }).click();
-  await expect(form.getByText("API keys: a whole number from 0, or empty for unlimited.").first()).toBeVisible();
+  await expect(form.getByText("API keys: a whole number from 0, or empty for unlimited.")).toBeVisible();
   await expect(form.getByLabel("Id")).toHaveValue(id);
   await expect(form.getByLabel("Name")).toHaveValue("Team");
   await expect(form.getByLabel("Seats (members + pending invitations)")).toHaveValue("12");
@@ -177,6 +177,27 @@ test("a refused plan keeps what was typed in every field, and a created plan emp
   await expect(form.getByLabel("Id")).toHaveValue("");
   await expect(form.getByLabel("Name")).toHaveValue("");
   await db().query("DELETE FROM plans WHERE id = $1", [id]);
+  await context.close();
+});
+
+test("the new-plan form is named by its heading, and a field's error shows once, beside its field", async ({ browser }) => {
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, (await workspaceWithRoles("Plan Podium")).tenantId);
+  const page = await context.newPage();
+  await page.goto("/admin/plans");
+  const form = page.getByRole("form", { name: "New plan", exact: true });
+  await expect(form).toBeVisible();
+  await expect(page.getByRole("heading", { name: "New plan", exact: true })).toBeVisible();
+  // Every saved plan's form is named too, by the plan's name.
+  await expect(page.getByRole("form", { name: "Free", exact: true })).toBeVisible();
+  await form.getByLabel("Id").fill(`solo-${Date.now().toString(36)}`);
+  await form.getByLabel("Name").fill("Solo");
+  await form.getByLabel("API keys").fill("-4");
+  await form.getByRole("button", { name: "Create plan" }).click();
+  await expect(form.getByText("API keys: a whole number from 0, or empty for unlimited.")).toHaveCount(1);
+  await expect(form.getByRole("alert")).toHaveCount(0);
+  await expect(form.getByLabel("API keys")).toHaveAttribute("aria-invalid", "true");
   await context.close();
 });
 

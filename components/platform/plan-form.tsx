@@ -34,24 +34,30 @@ export function PlanForm({ plan }: { plan?: PlanView }) {
   useEffect(() => {
     if (state?.ok && !plan) form.current?.reset();
   }, [state, plan]);
-  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  const errors: Record<string, string | undefined> = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  // A field's error shows beside it; the alert is for what belongs to no field shown here.
+  const shown = [...(plan ? [] : ["id"]), "name", ...LIMITS.map(([name]) => name)];
+  const general = state && !state.ok && !shown.some((f) => errors[f]) ? state.error : null;
   const key = plan?.id ?? "new";
   return (
     <Card className="p-5">
-      <form ref={form} action={action} onSubmit={submit} className="space-y-3" data-testid={`plan-${key}`}>
+      <h2 id={`${key}-heading`} className="mb-3 text-lg font-semibold">
+        {plan ? plan.name : "New plan"}
+      </h2>
+      <form ref={form} action={action} onSubmit={submit} className="space-y-3" aria-labelledby={`${key}-heading`} data-testid={`plan-${key}`}>
         {plan ? <input type="hidden" name="id" value={plan.id} /> : null}
         <div className="grid gap-3 sm:grid-cols-2">
           {plan ? null : (
             <Field label="Id" htmlFor={`${key}-id`} error={errors.id} hint="Lowercase, e.g. “team”. Cannot be changed later.">
-              <Input id={`${key}-id`} name="id" required maxLength={32} autoCapitalize="off" spellCheck={false} />
+              <Input id={`${key}-id`} name="id" invalid={Boolean(errors.id)} required maxLength={32} autoCapitalize="off" spellCheck={false} />
             </Field>
           )}
           <Field label="Name" htmlFor={`${key}-name`} error={errors.name}>
-            <Input id={`${key}-name`} name="name" defaultValue={plan?.name ?? ""} required maxLength={60} />
+            <Input id={`${key}-name`} name="name" invalid={Boolean(errors.name)} defaultValue={plan?.name ?? ""} required maxLength={60} />
           </Field>
           {LIMITS.map(([name, label]) => (
             <Field key={name} label={label} htmlFor={`${key}-${name}`} error={errors[name]} hint="Empty: unlimited.">
-              <Input id={`${key}-${name}`} name={name} inputMode="numeric" defaultValue={plan?.[name] ?? ""} />
+              <Input id={`${key}-${name}`} name={name} invalid={Boolean(errors[name])} inputMode="numeric" defaultValue={plan?.[name] ?? ""} />
             </Field>
           ))}
         </div>
@@ -64,7 +70,8 @@ export function PlanForm({ plan }: { plan?: PlanView }) {
           </label>
           {plan?.isDefault ? <input type="hidden" name="isDefault" value="on" /> : null}
         </div>
-        {state ? state.ok ? <Alert variant="success">{state.message}</Alert> : <Alert variant="error">{state.error}</Alert> : null}
+        {state?.ok ? <Alert variant="success">{state.message}</Alert> : null}
+        {general ? <Alert variant="error">{general}</Alert> : null}
         <SubmitButton pendingLabel="Saving…">{plan ? "Save plan" : "Create plan"}</SubmitButton>
       </form>
     </Card>
