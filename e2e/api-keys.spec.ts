@@ -182,6 +182,8 @@ test("a plan without API keys says so instead of offering the form; a plan whose
 
   // One key allowed: the page says so; the owner makes it, and sees that it is the one.
   await plan(1);
+  await member.page.reload();
+  await expect(member.page.getByTestId("create-api-key-form")).toBeVisible();
   await owner.page.reload();
   await expect(owner.page.getByTestId("api-keys-plan-limit")).toHaveText(
     "Your plan allows 1 API key in Keyless Plan at a time, counting every member's keys that are not revoked or expired.",
@@ -196,13 +198,17 @@ test("a plan without API keys says so instead of offering the form; a plan whose
   // The new key is still shown, once, above the notice.
   await expect(owner.page.getByTestId("new-api-key-value")).toBeVisible();
 
-  // The member cannot see the owner's key: the form is offered, and its refusal names the limit.
-  await member.page.reload();
-  await expect(member.page.getByTestId("api-keys-plan-limit")).toBeVisible();
+  // The member's page, opened before the owner's key filled the plan, still offers the form: its refusal names the limit.
   await member.page.getByLabel("Name", { exact: true }).fill("Member's key");
   await member.page.getByRole("button", { name: "Create key" }).click();
   await expect(member.page.getByText("Your plan allows 1 API key; revoke one or upgrade.")).toBeVisible();
   await expect(member.page.getByLabel("Name", { exact: true })).toHaveValue("Member's key");
+  // Reloaded, it says the plan is full, though the member cannot see the owner's key.
+  await member.page.reload();
+  await expect(member.page.getByTestId("api-keys-full")).toHaveText(
+    "The 1 API key your plan allows is in use by other members of Keyless Plan. To create one, ask one of the workspace's owners or admins to revoke a key, or ask one of the workspace's owners to upgrade the plan.",
+  );
+  await expect(member.page.getByTestId("create-api-key-form")).toHaveCount(0);
 
   // Revoked: the form is back.
   await owner.page.getByRole("button", { name: "Revoke", exact: true }).click();
@@ -210,5 +216,52 @@ test("a plan without API keys says so instead of offering the form; a plan whose
   await expect(owner.page.getByTestId("api-key-row")).toContainText("Revoked");
   await expect(owner.page.getByTestId("api-keys-full")).toHaveCount(0);
   await expect(owner.page.getByTestId("create-api-key-form")).toBeVisible();
+  await member.page.reload();
+  await expect(member.page.getByTestId("api-keys-full")).toHaveCount(0);
+  await expect(member.page.getByTestId("create-api-key-form")).toBeVisible();
   await Promise.all([member.context.close(), owner.context.close()]);
+});
+
+// A member sees only their own keys; the plan counts every member's. With a
+// colleague's keys filling it, the member is told so up front, and with a
+// live key of their own, that revoking it makes room.
+test("a member whose colleague's keys fill the plan is told so, though the keys are not listed to them", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Crowded Keys");
+  const id = `keys-2-${randomBytes(3).toString("hex")}`;
+  await db().query("INSERT INTO plans (id, name, api_keys) VALUES ($1, $1, 2)", [id]);
+  await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, id]);
+  const key = (userId: string, state: "live" | "revoked" = "live") =>
+    db().query(
+      `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at, revoked_at)
+       VALUES ($1, $2, $3, 'read', $4, $5, now() + interval '30 days', CASE WHEN $6 THEN now() END)`,
+      [ws.tenantId, userId, `Key ${randomBytes(2).toString("hex")}`, `tnty_${randomBytes(4).toString("hex")}`, randomBytes(32).toString("hex"), state === "revoked"],
+    );
+  await key(ws.users.admin.id);
+  await key(ws.users.admin.id);
+  await key(ws.users.member.id, "revoked");
+
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings/api-keys");
+  await expect(page.getByTestId("api-keys-full")).toHaveText(
+    "All 2 API keys your plan allows are in use by other members of Crowded Keys. To create one, ask one of the workspace's owners or admins to revoke a key, or ask one of the workspace's owners to upgrade the plan.",
+  );
+  await expect(page.getByTestId("create-api-key-form")).toHaveCount(0);
+  // Only the member's own (revoked) key is listed.
+  await expect(page.getByTestId("api-key-row")).toHaveCount(1);
+  await expect(page.getByTestId("api-key-row")).toContainText("Revoked");
+
+  // One of the colleague's keys revoked, one of the member's own live: full still, and theirs may go.
+  await db().query("UPDATE api_keys SET revoked_at = now() WHERE id = (SELECT id FROM api_keys WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL LIMIT 1)", [
+    ws.tenantId,
+    ws.users.admin.id,
+  ]);
+  await key(ws.users.member.id);
+  await page.reload();
+  await expect(page.getByTestId("api-keys-full")).toHaveText(
+    "All 2 API keys your plan allows are in use. To create another, revoke one below, or ask one of the workspace's owners to upgrade the plan.",
+  );
+  await context.close();
+  await db().query("UPDATE tenants SET plan_id = 'enterprise' WHERE id = $1", [ws.tenantId]);
 });

@@ -196,3 +196,47 @@ test("the switcher shows a delegate child workspace's whole name beside its badg
   expect(await name.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
   await context.close();
 });
+
+// The plan's limit counts the children not in the trash: at the limit the
+// page says so instead of offering a form the database would refuse, and a
+// child moved to the trash frees its place, though the page still knows of it.
+test("a hierarchy whose plan's child workspaces are all in use says so instead of offering the form; a child in the trash is not counted", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Full House");
+  const tag = ws.slug.slice(-6);
+  const plan = `two-children-${tag}`;
+  await db().query("INSERT INTO plans (id, name, child_workspaces) VALUES ($1, 'Two children', 2)", [plan]);
+  await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, plan]);
+  const child = async (name: string) =>
+    (await db().query<{ id: string }>("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $2, $3) RETURNING id", [`${name} ${tag}`, `${name.toLowerCase()}-${tag}`, ws.tenantId])).rows[0]!.id;
+  const toTrash = (id: string) => db().query("UPDATE tenants SET status = 'deleted', deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [id]);
+  await child("Alpha");
+  const beta = await child("Beta");
+  await toTrash(await child("Gamma"));
+
+  const pages = [];
+  for (const [role, advice] of [
+    ["owner", "ask the platform's operators to upgrade the plan"],
+    ["admin", "ask one of the workspace's owners to upgrade the plan"],
+  ] as const) {
+    const context = await browser.newContext();
+    await sessionFor(context, ws.users[role], ws.tenantId);
+    const page = await context.newPage();
+    await page.goto("/app/hierarchy");
+    await expect(page.getByTestId("children-full")).toHaveText(
+      `All 2 child workspaces your plan allows are in use (those in the trash do not count). To create another, delete one you no longer need from its settings, or ${advice}.`,
+    );
+    await expect(page.getByRole("button", { name: "Create child workspace" })).toHaveCount(0);
+    pages.push(page);
+  }
+
+  // One more in the trash: two of the three children the page knows of are there, one counts, and the form is back.
+  await toTrash(beta);
+  const owner = pages[0]!;
+  await owner.reload();
+  await expect(owner.getByTestId("children-full")).toHaveCount(0);
+  await expect(owner.getByTestId("create-child")).toContainText("Your plan allows 2 child workspaces.");
+  await expect(owner.getByRole("button", { name: "Create child workspace" })).toBeVisible();
+  await Promise.all(pages.map((page) => page.context().close()));
+  await db().query("UPDATE tenants SET plan_id = 'enterprise' WHERE id = $1", [ws.tenantId]);
+  await db().query("DELETE FROM plans WHERE id = $1", [plan]);
+});

@@ -160,20 +160,29 @@ export function apiKeysRead(tenant: Sql = enteredTenant): Read<ApiKeyRow[], ApiK
 
 /**
  * The API keys page: apiKeysRead's keys and, beside them, how many live keys
- * the workspace's plan allows (null: no limit), in one statement. With no
- * key to list, its one row carries the limit alone.
+ * the workspace's plan allows (null: no limit) and how many it has, counting
+ * every member's keys as the limit does (app_entered_plan_usage: the caller
+ * may see only their own), in one statement. With no key to list, its one
+ * row carries the limit and the count alone. Of the workspace the request
+ * entered, sent with the entry.
  */
-export function apiKeysPageRead(
-  tenant: Sql = enteredTenant,
-): Read<{ keys: ApiKeyRow[]; keyLimit: number | null }, ApiKeyListRow & { key_limit: number | null }> {
-  const list = apiKeysRead(tenant);
+export function apiKeysPageRead(): Read<
+  { keys: ApiKeyRow[]; keyLimit: number | null; keysInUse: number },
+  ApiKeyListRow & { key_limit: number | null; keys_in_use: number | null }
+> {
+  const list = apiKeysRead(enteredTenant);
   return {
     statement: sql`
-      SELECT k.*, plan.key_limit
-        FROM (SELECT (SELECT p.api_keys FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = ${tenant}) AS key_limit) plan
+      SELECT k.*, plan.key_limit, plan.keys_in_use
+        FROM (SELECT (SELECT p.api_keys FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = ${enteredTenant}) AS key_limit,
+                     (SELECT app_entered_plan_usage('api_keys'))::int AS keys_in_use) plan
         LEFT JOIN (${list.statement}) k ON true
        ORDER BY ${KEY_ORDER}`,
-    result: (rows) => ({ keyLimit: rows[0]?.key_limit ?? null, keys: list.result(rows.filter((r) => r.id !== null)) }),
+    result: (rows) => ({
+      keyLimit: rows[0]?.key_limit ?? null,
+      keysInUse: rows[0]?.keys_in_use ?? 0,
+      keys: list.result(rows.filter((r) => r.id !== null)),
+    }),
   };
 }
 

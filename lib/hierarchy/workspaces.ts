@@ -71,18 +71,32 @@ export interface HierarchyView {
   descendantCount: number;
   /** How many child workspaces the plan allows (null: no limit); the page says so before anyone fills in the form. */
   childLimit: number | null;
+  /**
+   * How many children count against that limit (not those in the trash, which
+   * childCount includes): the page offers no form that can only be refused.
+   * Null for those who may not see the children.
+   */
+  childrenInUse: number | null;
 }
 
 /** The hierarchy page's data: of the workspace the request entered, sent with its entry. */
 export const hierarchyPage: Read<
   HierarchyView,
-  { delegate_role: DelegateRole | null; parent_id: string | null; children: number; descendants: number; child_limit: number | null }
+  {
+    delegate_role: DelegateRole | null;
+    parent_id: string | null;
+    children: number;
+    descendants: number;
+    child_limit: number | null;
+    children_in_use: number | null;
+  }
 > = {
   statement: sql`
     SELECT t.delegate_role, t.parent_id,
            (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth = 1) AS children,
            (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth > 0) AS descendants,
-           (SELECT p.child_workspaces FROM plans p WHERE p.id = t.plan_id) AS child_limit
+           (SELECT p.child_workspaces FROM plans p WHERE p.id = t.plan_id) AS child_limit,
+           (SELECT app_entered_plan_usage('child_workspaces'))::int AS children_in_use
       FROM tenants t WHERE t.id = ${enteredTenant}`,
   result([row]) {
     if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
@@ -92,6 +106,7 @@ export const hierarchyPage: Read<
       childCount: row.children,
       descendantCount: row.descendants,
       childLimit: row.child_limit,
+      childrenInUse: row.children_in_use,
     };
   },
 };

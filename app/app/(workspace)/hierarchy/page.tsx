@@ -35,6 +35,9 @@ export default async function HierarchyPage() {
   const manages = can(ctx.role, "tenant.children.manage");
   const children = childrenOf(ctx.memberships, ctx.tenantId);
   const hidden = manages ? data.childCount - children.length : 0;
+  // The plan's limit counts the children not in the trash (childrenInUse), not every child the closure lists.
+  const full = data.childLimit !== null && data.childrenInUse !== null && data.childrenInUse >= data.childLimit;
+  const upgrade = ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
   return (
     <WorkspaceShell ctx={ctx}>
       <div className="space-y-8">
@@ -72,15 +75,21 @@ export default async function HierarchyPage() {
             title="Create a child workspace"
             testId="create-child"
             description={
-              data.childLimit === 0
+              data.childLimit === 0 || full
                 ? undefined
                 : `You become its owner; invite its people from its Members page.${data.childLimit === null ? "" : ` Your plan allows ${data.childLimit.toLocaleString("en")} child workspace${data.childLimit === 1 ? "" : "s"}.`}`
             }
           >
             {data.childLimit === 0 ? (
               <p className="text-sm text-zinc-600" data-testid="children-not-in-plan">
-                Your plan does not include child workspaces. To create workspaces under {ctx.tenant.name},{" "}
-                {ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan"}.
+                Your plan does not include child workspaces. To create workspaces under {ctx.tenant.name}, {upgrade}.
+              </p>
+            ) : full && data.childLimit !== null ? (
+              <p className="text-sm text-zinc-600" data-testid="children-full">
+                {data.childLimit === 1
+                  ? "The 1 child workspace your plan allows is in use"
+                  : `All ${data.childLimit.toLocaleString("en")} child workspaces your plan allows are in use`}{" "}
+                (those in the trash do not count). To create another, delete one you no longer need from its settings, or {upgrade}.
               </p>
             ) : (
               <CreateChildForm parentName={ctx.tenant.name} />

@@ -10,22 +10,26 @@ export const metadata: Metadata = { title: "API keys" };
 export default async function ApiKeysPage() {
   const {
     ctx,
-    data: { keys, keyLimit },
+    data: { keys, keyLimit, keysInUse },
   } = await requireTenantWith(apiKeysPageRead());
   const managesAll = can(ctx.role, "apikeys.manage");
-  // The plan limits the workspace's live keys. Who sees every key (or whose own fill it) knows when it is full;
-  // a member whose colleagues' keys fill it is told by the refusal, which names the limit.
-  const live = keys.filter((k) => k.status === "active").length;
+  // The plan limits the workspace's live keys, every member's: keysInUse counts them all, also those this
+  // viewer cannot see. Whoever has a live key listed below may revoke it; a member whose colleagues' keys
+  // fill the plan asks someone who can.
+  const ownLive = keys.filter((k) => k.status === "active" && k.ownerId === ctx.userId).length;
   const upgrade = ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
+  const inUse =
+    keyLimit === 1 ? "The 1 API key your plan allows is in use" : `All ${(keyLimit ?? 0).toLocaleString("en")} API keys your plan allows are in use`;
   const unavailable =
     keyLimit === 0 ? (
       <p className="text-sm text-zinc-600" data-testid="api-keys-not-in-plan">
         Your plan does not include API keys. To create keys in {ctx.tenant.name}, {upgrade}.
       </p>
-    ) : keyLimit !== null && live >= keyLimit ? (
+    ) : keyLimit !== null && keysInUse >= keyLimit ? (
       <p className="text-sm text-zinc-600" data-testid="api-keys-full">
-        {keyLimit === 1 ? "The 1 API key your plan allows is in use." : `All ${keyLimit.toLocaleString("en")} API keys your plan allows are in use.`} To
-        create another, revoke one below, or {upgrade}.
+        {managesAll || ownLive > 0
+          ? `${inUse}. To create another, revoke one below, or ${upgrade}.`
+          : `${inUse} by other members of ${ctx.tenant.name}. To create one, ask one of the workspace's owners or admins to revoke a key, or ${upgrade}.`}
       </p>
     ) : null;
   const today = new Date();
