@@ -226,6 +226,9 @@ test("a hierarchy whose plan's child workspaces are all in use says so instead o
       `All 2 child workspaces your plan allows are in use (those in the trash do not count). To create another, delete one you no longer need from its settings, or ${advice}.`,
     );
     await expect(page.getByRole("button", { name: "Create child workspace" })).toHaveCount(0);
+    // Both children in use are listed; the one in the trash is not one "more not listed here".
+    await expect(page.getByTestId("child-workspaces").getByRole("listitem")).toHaveCount(2);
+    await expect(page.getByText(/more not listed here/)).toHaveCount(0);
     pages.push(page);
   }
 

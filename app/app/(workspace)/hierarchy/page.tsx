@@ -34,7 +34,8 @@ export default async function HierarchyPage() {
   const { ctx, data } = await requireTenantWith(hierarchyPage);
   const manages = can(ctx.role, "tenant.children.manage");
   const children = childrenOf(ctx.memberships, ctx.tenantId);
-  const hidden = manages ? data.childCount - children.length : 0;
+  // Children not listed: those the session cannot enter (no delegated access) or past the entry's first 100; not those in the trash.
+  const hidden = manages ? Math.max(0, (data.childrenInUse ?? data.childCount) - children.length) : 0;
   // The plan's limit counts the children not in the trash (childrenInUse), not every child the closure lists.
   const full = data.childLimit !== null && data.childrenInUse !== null && data.childrenInUse >= data.childLimit;
   const upgrade = ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
