@@ -157,6 +157,47 @@ test("a member of suspended workspaces only is told they are suspended, not that
   await page.goto("/app/dashboard");
   await expect(page).toHaveURL(/\/app\/onboarding$/);
   await expect(page.getByTestId("onboarding-suspended")).toContainText("Frozen Lake is suspended by the platform");
+  await expect(page.getByTestId("onboarding-suspended")).toContainText("its owners can ask the platform's operators why.");
   await expect(page.getByText("You do not belong to a workspace yet")).toHaveCount(0);
+  await context.close();
+});
+
+test("an owner of a suspended workspace is told they can ask the platform's operators why, not that its owners can", async ({ browser }) => {
+  const frozen = await workspaceWithRoles("Frozen Ford");
+  const held = await workspaceWithRoles("Held Harbour");
+  await db().query("UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = ANY($1::uuid[])", [[frozen.tenantId, held.tenantId]]);
+  const context = await browser.newContext();
+  // The suspended page, to its owner and to an admin.
+  await sessionFor(context, frozen.users.owner, frozen.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/app\/suspended$/);
+  await expect(page.getByText("You can ask the platform's operators why it was suspended.")).toBeVisible();
+  await expect(page.getByText("owners can ask", { exact: false })).toHaveCount(0);
+  await context.clearCookies();
+  await sessionFor(context, frozen.users.admin, frozen.tenantId);
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/app\/suspended$/);
+  await expect(page.getByText("Its owners can ask the platform's operators why.", { exact: false })).toBeVisible();
+  await expect(page.getByText("You can ask the platform's operators why")).toHaveCount(0);
+
+  // Onboarding, signed in afresh as the owner of the only (suspended) workspace.
+  await context.clearCookies();
+  await sessionFor(context, frozen.users.owner, frozen.tenantId);
+  await context.clearCookies({ name: "prom_tenant" });
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/app\/onboarding$/);
+  const said = page.getByTestId("onboarding-suspended");
+  await expect(said).toContainText("Frozen Ford is suspended by the platform");
+  await expect(said).toContainText("until the suspension is lifted, and you can ask the platform's operators why.");
+  await expect(said).not.toContainText("owners can ask");
+
+  // Owner of one, member of the other: each is told as it is.
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [held.tenantId, frozen.users.owner.id]);
+  await page.reload();
+  await expect(said).toContainText("Frozen Ford and Held Harbour are suspended by the platform");
+  await expect(said).toContainText(
+    "until the suspension is lifted. You can ask the platform's operators why Frozen Ford was suspended, and the owners of Held Harbour can ask about it.",
+  );
   await context.close();
 });

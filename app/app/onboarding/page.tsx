@@ -18,7 +18,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: S
   const left = leftWorkspace((await searchParams)[LEFT_PARAM], user.id);
   if (context) redirect("/app/dashboard");
   // Member only of suspended workspaces: they belong somewhere, and are told where and why they cannot enter.
-  const suspended = memberships.filter((m) => m.status === "blocked").map((m) => m.tenantName);
+  const blocked = memberships.filter((m) => m.status === "blocked");
+  const suspended = blocked.map((m) => m.tenantName);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">
@@ -29,9 +30,12 @@ export default async function OnboardingPage({ searchParams }: { searchParams: S
           {suspended.length > 0 ? (
             <p className="mt-1 text-sm text-zinc-600" data-testid="onboarding-suspended">
               Signed in as {user.email}. {listOf(suspended)} {suspended.length === 1 ? "is" : "are"} suspended by the platform: nothing
-              in {suspended.length === 1 ? "it" : "them"} can be read or changed until the suspension is lifted, and
-              {suspended.length === 1 ? " its" : " their"} owners can ask the platform&apos;s operators why. Meanwhile, create a workspace or accept an
-              invitation sent to this address.
+              in {suspended.length === 1 ? "it" : "them"} can be read or changed until the suspension is lifted
+              {whoCanAsk(
+                blocked.filter((m) => m.role === "owner").map((m) => m.tenantName),
+                blocked.filter((m) => m.role !== "owner").map((m) => m.tenantName),
+              )}{" "}
+              Meanwhile, create a workspace or accept an invitation sent to this address.
             </p>
           ) : (
             <p className="mt-1 text-sm text-zinc-600">
@@ -59,6 +63,16 @@ export default async function OnboardingPage({ searchParams }: { searchParams: S
         </form>
       </div>
     </main>
+  );
+}
+
+/** Who can ask the operators why: the viewer for the workspaces they own, the owners for the others. */
+function whoCanAsk(owned: string[], others: string[]): string {
+  if (owned.length === 0) return `, and ${others.length === 1 ? "its" : "their"} owners can ask the platform's operators why.`;
+  if (others.length === 0) return ", and you can ask the platform's operators why.";
+  return (
+    `. You can ask the platform's operators why ${listOf(owned)} ${owned.length === 1 ? "was" : "were"} suspended, ` +
+    `and the owners of ${listOf(others)} can ask about ${others.length === 1 ? "it" : "them"}.`
   );
 }
 

@@ -20,8 +20,10 @@ export default async function SuspendedPage() {
           {resolved.tenant.name} is suspended
         </h1>
         <p className="text-sm text-zinc-600">
-          The platform has suspended this workspace: nothing in it can be read or changed until the suspension is lifted. Its owners can ask
-          the platform&apos;s operators why.
+          The platform has suspended this workspace: nothing in it can be read or changed until the suspension is lifted.{" "}
+          {resolved.memberships.some((m) => m.tenantId === resolved.tenant.id && m.role === "owner")
+            ? "You can ask the platform's operators why it was suspended."
+            : "Its owners can ask the platform's operators why."}
         </p>
         {elsewhere.length > 0 ? (
           <WorkspaceSwitcher
