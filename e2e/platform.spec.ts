@@ -157,7 +157,7 @@ test("a refused plan keeps what was typed in every field, and a created plan emp
   await sessionFor(context, admin, (await workspaceWithRoles("Plan Parlour")).tenantId);
   const page = await context.newPage();
   await page.goto("/admin/plans");
-  const form = page.getByTestId("plan-new");
+  const form = page.getByTestId("new-plan");
   const id = `team-${Date.now().toString(36)}`;
   await form.getByLabel("Id").fill(id);
   await form.getByLabel("Name").fill("Team");
@@ -220,4 +220,24 @@ test("creating a workspace for someone keeps every field, the plan too, when one
   await expect(page.getByLabel("First owner's email")).toHaveValue(email);
   await expect(page.getByLabel("Plan")).toHaveValue("pro");
   await context.close();
+});
+
+test("the plans page's element ids are unique, even beside a plan whose id is “new”", async ({ browser }) => {
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, (await workspaceWithRoles("Plan Namesake")).tenantId);
+  await db().query("INSERT INTO plans (id, name) VALUES ('new', 'New') ON CONFLICT (id) DO NOTHING");
+  try {
+    const page = await context.newPage();
+    await page.goto("/admin/plans");
+    await expect(page.getByRole("form", { name: "New", exact: true })).toBeVisible();
+    const ids = await page.locator("[id]").evaluateAll((elements) => elements.map((element) => element.id));
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    // Each form's labels lead to its own fields.
+    await page.getByRole("form", { name: "New plan", exact: true }).getByLabel("Name").fill("Fresh");
+    await expect(page.getByRole("form", { name: "New", exact: true }).getByLabel("Name")).toHaveValue("New");
+  } finally {
+    await db().query("DELETE FROM plans WHERE id = 'new'");
+    await context.close();
+  }
 });

@@ -38,13 +38,14 @@ export function PlanForm({ plan }: { plan?: PlanView }) {
   // A field's error shows beside it; the alert is for what belongs to no field shown here.
   const shown = [...(plan ? [] : ["id"]), "name", ...LIMITS.map(([name]) => name)];
   const general = state && !state.ok && !shown.some((f) => errors[f]) ? state.error : null;
-  const key = plan?.id ?? "new";
+  // Element ids: a saved plan's under "plan-", the new one's apart from them, whatever a plan's id is (even "new").
+  const key = plan ? `plan-${plan.id}` : "new-plan";
   return (
     <Card className="p-5">
       <h2 id={`${key}-heading`} className="mb-3 text-lg font-semibold">
         {plan ? plan.name : "New plan"}
       </h2>
-      <form ref={form} action={action} onSubmit={submit} className="space-y-3" aria-labelledby={`${key}-heading`} data-testid={`plan-${key}`}>
+      <form ref={form} action={action} onSubmit={submit} className="space-y-3" aria-labelledby={`${key}-heading`} data-testid={key}>
         {plan ? <input type="hidden" name="id" value={plan.id} /> : null}
         <div className="grid gap-3 sm:grid-cols-2">
           {plan ? null : (
