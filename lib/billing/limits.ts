@@ -1,6 +1,6 @@
 import "server-only";
 import { runRead, sql, type Sql, type Tx } from "@/lib/db";
-import { withTenant, type TenantActor } from "@/lib/tenancy";
+import { withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 
 // Plan limits (seed 003) as the app reads and checks them. The enforcement
 // itself is in the database (migration 20261204301000_plan_limits), in the
@@ -34,8 +34,15 @@ import { withTenant, type TenantActor } from "@/lib/tenancy";
 export type PlanLimit = "seats" | "api_keys" | "child_workspaces";
 
 /** Refuses one more of `limit` when the workspace's plan has no room for it (under the workspace's lock). */
-export async function enforcePlanLimit(tx: Tx, tenantId: string, limit: PlanLimit, adding = 1): Promise<void> {
-  await tx.query(sql`SELECT app_plan_enforce(${tenantId}::uuid, ${limit}, ${adding}::int)`);
+export async function enforcePlanLimit(
+  tx: Tx,
+  tenantId: string,
+  limit: PlanLimit,
+  adding = 1,
+): Promise<void> {
+  await tx.query(
+    sql`SELECT app_plan_enforce(${tenantId}::uuid, ${limit}, ${adding}::int)`,
+  );
 }
 
 export interface WorkspacePlan {
@@ -70,17 +77,39 @@ export function workspacePlanStatement(tenant: Sql): Sql {
 }
 
 /** The entered workspace's plan and its seats in use, as its members see them (settings). */
-export async function readWorkspacePlan(tx: Tx, tenantId: string): Promise<WorkspacePlan | null> {
-  return runRead(tx, { statement: workspacePlanStatement(sql`${tenantId}::uuid`), result: ([row]: WorkspacePlan[]) => row ?? null });
+export async function readWorkspacePlan(
+  tx: Tx,
+  tenantId: string,
+): Promise<WorkspacePlan | null> {
+  return runRead(tx, {
+    statement: workspacePlanStatement(sql`${tenantId}::uuid`),
+    result: ([row]: WorkspacePlan[]) => row ?? null,
+  });
 }
 
 /** Whether the entered workspace's plan includes exporting the audit log. */
-export async function planAllowsExport(tx: Tx, tenantId: string): Promise<boolean> {
-  const row = await tx.one<{ allowed: boolean }>(sql`SELECT app_plan_allows_export(${tenantId}::uuid) AS allowed`);
+export async function planAllowsExport(
+  tx: Tx,
+  tenantId: string,
+): Promise<boolean> {
+  const row = await tx.one<{ allowed: boolean }>(
+    sql`SELECT app_plan_allows_export(${tenantId}::uuid) AS allowed`,
+  );
   return row?.allowed !== false;
 }
 
-export const EXPORT_NOT_IN_PLAN = "Your plan does not include exporting the audit log; upgrade to export it.";
+/**
+ * Who can lift a plan's limit, as the pages tell whoever meets it: an owner
+ * asks the platform's operators (plans are set there), anyone else an owner.
+ */
+export function upgradeAdvice(role: Role): string {
+  return role === "owner"
+    ? "ask the platform's operators to upgrade the plan"
+    : "ask one of the workspace's owners to upgrade the plan";
+}
+
+export const EXPORT_NOT_IN_PLAN =
+  "Your plan does not include exporting the audit log; upgrade to export it.";
 
 /** For the export route: whether the actor's workspace's plan includes exports (its own entry, as the route has no transaction). */
 export async function workspaceMayExport(actor: TenantActor): Promise<boolean> {

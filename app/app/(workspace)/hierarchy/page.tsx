@@ -1,22 +1,38 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ChildList } from "@/components/hierarchy/child-list";
-import { CreateChildForm, DelegationForm } from "@/components/hierarchy/hierarchy-forms";
+import {
+  CreateChildForm,
+  DelegationForm,
+} from "@/components/hierarchy/hierarchy-forms";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { childrenOf, hierarchyPage } from "@/lib/hierarchy/workspaces";
 import { can, requireTenantWith } from "@/lib/tenancy";
+import { upgradeAdvice } from "@/lib/billing/limits";
 
 export const metadata: Metadata = { title: "Workspaces under this one" };
 
-function Section({ title, description, children, testId }: { title: string; description?: ReactNode; children: ReactNode; testId: string }) {
+function Section({
+  title,
+  description,
+  children,
+  testId,
+}: {
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  testId: string;
+}) {
   return (
     <Card className="p-5">
       <section aria-labelledby={`${testId}-title`} data-testid={testId}>
         <h2 id={`${testId}-title`} className="text-sm font-semibold">
           {title}
         </h2>
-        {description ? <p className="mt-1 text-sm text-zinc-600">{description}</p> : null}
+        {description ? (
+          <p className="mt-1 text-sm text-zinc-600">{description}</p>
+        ) : null}
         <div className="mt-4">{children}</div>
       </section>
     </Card>
@@ -35,10 +51,15 @@ export default async function HierarchyPage() {
   const manages = can(ctx.role, "tenant.children.manage");
   const children = childrenOf(ctx.memberships, ctx.tenantId);
   // Children not listed: those the session cannot enter (no delegated access) or past the entry's first 100; not those in the trash.
-  const hidden = manages ? Math.max(0, (data.childrenInUse ?? data.childCount) - children.length) : 0;
+  const hidden = manages
+    ? Math.max(0, (data.childrenInUse ?? data.childCount) - children.length)
+    : 0;
   // The plan's limit counts the children not in the trash (childrenInUse), not every child the closure lists.
-  const full = data.childLimit !== null && data.childrenInUse !== null && data.childrenInUse >= data.childLimit;
-  const upgrade = ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
+  const full =
+    data.childLimit !== null &&
+    data.childrenInUse !== null &&
+    data.childrenInUse >= data.childLimit;
+  const upgrade = upgradeAdvice(ctx.role);
   return (
     <WorkspaceShell ctx={ctx}>
       <div className="space-y-8">
@@ -57,18 +78,30 @@ export default async function HierarchyPage() {
         >
           {children.length ? (
             <ChildList
-              items={children.map((c) => ({ id: c.tenantId, name: c.tenantName, role: c.role, delegate: Boolean(c.delegatedVia), suspended: c.status === "blocked" }))}
+              items={children.map((c) => ({
+                id: c.tenantId,
+                name: c.tenantName,
+                role: c.role,
+                delegate: Boolean(c.delegatedVia),
+                suspended: c.status === "blocked",
+              }))}
             />
           ) : (
-            <p className="text-sm text-zinc-500">{manages ? "None yet." : "—"}</p>
+            <p className="text-sm text-zinc-500">
+              {manages ? "None yet." : "—"}
+            </p>
           )}
           {hidden > 0 ? (
             <p className="mt-2 text-xs text-zinc-500">
-              {hidden.toLocaleString("en")} more not listed here (their owners allow no delegated access, or beyond the first 100).
+              {hidden.toLocaleString("en")} more not listed here (their owners
+              allow no delegated access, or beyond the first 100).
             </p>
           ) : null}
           {manages && data.descendantCount > data.childCount ? (
-            <p className="mt-2 text-xs text-zinc-500">{data.descendantCount.toLocaleString("en")} workspaces in all below this one, at every depth.</p>
+            <p className="mt-2 text-xs text-zinc-500">
+              {data.descendantCount.toLocaleString("en")} workspaces in all
+              below this one, at every depth.
+            </p>
           ) : null}
         </Section>
         {manages && !ctx.delegation ? (
@@ -82,15 +115,20 @@ export default async function HierarchyPage() {
             }
           >
             {data.childLimit === 0 ? (
-              <p className="text-sm text-zinc-600" data-testid="children-not-in-plan">
-                Your plan does not include child workspaces. To create workspaces under {ctx.tenant.name}, {upgrade}.
+              <p
+                className="text-sm text-zinc-600"
+                data-testid="children-not-in-plan"
+              >
+                Your plan does not include child workspaces. To create
+                workspaces under {ctx.tenant.name}, {upgrade}.
               </p>
             ) : full && data.childLimit !== null ? (
               <p className="text-sm text-zinc-600" data-testid="children-full">
                 {data.childLimit === 1
                   ? "The 1 child workspace your plan allows is in use"
                   : `All ${data.childLimit.toLocaleString("en")} child workspaces your plan allows are in use`}{" "}
-                (those in the trash do not count). To create another, delete one you no longer need from its settings, or {upgrade}.
+                (those in the trash do not count). To create another, delete one
+                you no longer need from its settings, or {upgrade}.
               </p>
             ) : (
               <CreateChildForm parentName={ctx.tenant.name} />
@@ -106,8 +144,12 @@ export default async function HierarchyPage() {
             {can(ctx.role, "tenant.delegation.manage") ? (
               <DelegationForm current={data.delegateRole ?? "admin"} />
             ) : (
-              <p className="text-sm text-zinc-600" data-testid="delegation-current">
-                They {DELEGATION_TEXT[data.delegateRole ?? "admin"]}. Only an owner of {ctx.tenant.name} changes this.
+              <p
+                className="text-sm text-zinc-600"
+                data-testid="delegation-current"
+              >
+                They {DELEGATION_TEXT[data.delegateRole ?? "admin"]}. Only an
+                owner of {ctx.tenant.name} changes this.
               </p>
             )}
           </Section>

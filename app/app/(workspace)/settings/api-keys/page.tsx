@@ -4,6 +4,7 @@ import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { apiKeysPageRead } from "@/lib/api-keys";
 import { can, requireTenantWith } from "@/lib/tenancy";
+import { upgradeAdvice } from "@/lib/billing/limits";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -16,14 +17,19 @@ export default async function ApiKeysPage() {
   // The plan limits the workspace's live keys, every member's: keysInUse counts them all, also those this
   // viewer cannot see. Whoever has a live key listed below may revoke it; a member whose colleagues' keys
   // fill the plan asks someone who can.
-  const ownLive = keys.filter((k) => k.status === "active" && k.ownerId === ctx.userId).length;
-  const upgrade = ctx.role === "owner" ? "ask the platform's operators to upgrade the plan" : "ask one of the workspace's owners to upgrade the plan";
+  const ownLive = keys.filter(
+    (k) => k.status === "active" && k.ownerId === ctx.userId,
+  ).length;
+  const upgrade = upgradeAdvice(ctx.role);
   const inUse =
-    keyLimit === 1 ? "The 1 API key your plan allows is in use" : `All ${(keyLimit ?? 0).toLocaleString("en")} API keys your plan allows are in use`;
+    keyLimit === 1
+      ? "The 1 API key your plan allows is in use"
+      : `All ${(keyLimit ?? 0).toLocaleString("en")} API keys your plan allows are in use`;
   const unavailable =
     keyLimit === 0 ? (
       <p className="text-sm text-zinc-600" data-testid="api-keys-not-in-plan">
-        Your plan does not include API keys. To create keys in {ctx.tenant.name}, {upgrade}.
+        Your plan does not include API keys. To create keys in {ctx.tenant.name}
+        , {upgrade}.
       </p>
     ) : keyLimit !== null && keysInUse >= keyLimit ? (
       <p className="text-sm text-zinc-600" data-testid="api-keys-full">
@@ -41,23 +47,37 @@ export default async function ApiKeysPage() {
           title="API keys"
           description={
             <>
-              Keys let scripts and the command line use the <a className="underline" href="/docs/api">REST API</a> as you, in{" "}
-              {ctx.tenant.name} only. A key can do at most what your role allows, and a read-only key changes nothing.
+              Keys let scripts and the command line use the{" "}
+              <a className="underline" href="/docs/api">
+                REST API
+              </a>{" "}
+              as you, in {ctx.tenant.name} only. A key can do at most what your
+              role allows, and a read-only key changes nothing.
             </>
           }
         />
         <Card className="p-5">
           <h2 className="mb-3 text-sm font-semibold">New key</h2>
           {keyLimit !== null && keyLimit > 0 ? (
-            <p className="-mt-2 mb-3 text-sm text-zinc-600" data-testid="api-keys-plan-limit">
-              Your plan allows {keyLimit.toLocaleString("en")} API key{keyLimit === 1 ? "" : "s"} in {ctx.tenant.name} at a time, counting every
-              member&apos;s keys that are not revoked or expired.
+            <p
+              className="-mt-2 mb-3 text-sm text-zinc-600"
+              data-testid="api-keys-plan-limit"
+            >
+              Your plan allows {keyLimit.toLocaleString("en")} API key
+              {keyLimit === 1 ? "" : "s"} in {ctx.tenant.name} at a time,
+              counting every member&apos;s keys that are not revoked or expired.
             </p>
           ) : null}
-          <CreateApiKeyForm minDate={today.toISOString().slice(0, 10)} maxDate={max.toISOString().slice(0, 10)} unavailable={unavailable} />
+          <CreateApiKeyForm
+            minDate={today.toISOString().slice(0, 10)}
+            maxDate={max.toISOString().slice(0, 10)}
+            unavailable={unavailable}
+          />
         </Card>
         <section className="space-y-3">
-          <h2 className="text-sm font-semibold">{managesAll ? "Every key of this workspace" : "Your keys"}</h2>
+          <h2 className="text-sm font-semibold">
+            {managesAll ? "Every key of this workspace" : "Your keys"}
+          </h2>
           <ApiKeysTable
             showOwner={managesAll}
             viewerId={ctx.userId}
@@ -66,7 +86,9 @@ export default async function ApiKeysPage() {
               name: k.name,
               prefix: k.prefix,
               scope: k.scope,
-              owner: k.ownerName ? `${k.ownerName} (${k.ownerEmail})` : k.ownerEmail,
+              owner: k.ownerName
+                ? `${k.ownerName} (${k.ownerEmail})`
+                : k.ownerEmail,
               ownerId: k.ownerId,
               createdAt: k.createdAt.toISOString(),
               expiresAt: k.expiresAt.toISOString(),
