@@ -138,9 +138,10 @@ interface Case {
   /** A route that must answer 4xx when refused (an export), rather than a page showing the problem. */
   refuseWith4xx?: boolean;
   /**
-   * An export: at most MAX_CONCURRENT_EXPORTS run at once per server, and a
-   * busy server's 429 would hide how the input itself is answered, so these
-   * run two at a time and a 429 is asked again.
+   * An export: at most two run at once per server, and a busy server's 429
+   * would hide how the input itself is answered, so these run two at a time,
+   * each as a person of its own (see exporters), and a busy 429 is asked
+   * again. Any other 429 fails the case: the export was never reached.
    */
   export?: boolean;
   send: () => Promise<Answer>;
@@ -270,14 +271,35 @@ function concretePaths(path: string, fx: Fixture): string[] {
 }
 
 /**
+ * Auditors of the fixture's workspace, `count` of them, each signed in. A
+ * person may start 10 exports an hour (exportsPerUser), so one export case
+ * each: run as one person, all but the first few would be answered 429
+ * before the export is reached.
+ */
+async function exporters(fx: Fixture, count: number): Promise<HttpSession[]> {
+  const { rows } = await db().query<{ id: string }>(
+    `WITH added AS (
+       INSERT INTO users (email, name)
+       SELECT 'fuzz-exporter-' || $2 || '-' || i || '@example.test', 'Fuzz Exporter' FROM generate_series(1, $3::int) AS i
+       RETURNING id)
+     INSERT INTO tenant_members (tenant_id, user_id, role) SELECT $1, id, 'auditor' FROM added RETURNING user_id AS id`,
+    [fx.ws.tenantId, randomBytes(4).toString("hex"), count],
+  );
+  return Promise.all(rows.map((row) => httpSession(row, fx.ws.tenantId)));
+}
+
+/**
  * The cases for the routes: each query parameter a route reads with every
  * value, the others absent (dates in a range with a time zone, so that the
  * zone is used); a route whose parameters are not listed, or a dynamic one,
  * with the sharpest values in GENERIC_PARAMS. Pages under /app as their
- * owner; public pages signed in and out.
+ * owner; public pages signed in and out; each export as an auditor of its
+ * own, from `exporterSessions` (filled before the cases are sent; as many as
+ * the cases marked `export`).
  */
-function routeCases(fx: Fixture): Case[] {
+function routeCases(fx: Fixture, exporterSessions: HttpSession[]): Case[] {
   const cases: Case[] = [];
+  let exportCount = 0;
   for (const route of appRoutes()) {
     const known = ROUTE_PARAMS[route.path];
     const params = known ?? GENERIC_PARAMS;
@@ -296,12 +318,13 @@ function routeCases(fx: Fixture): Case[] {
           const isExport = route.path === "/app/audit/export";
           for (const value of isExport && EXPORT_TEXT_PARAMS.has(param) ? EXPORT_TEXT : values) {
             const url = `${path}${query({ ...(param === "tz" ? { from: "2026-01-01" } : {}), [param]: value })}`;
+            const exporter = isExport ? exportCount++ : -1;
             cases.push({
-              label: `GET ${path}?${param}=${JSON.stringify(value.slice(0, 40))} (${who})`,
+              label: `GET ${path}?${param}=${JSON.stringify(value.slice(0, 40))} (${isExport ? "an auditor" : who})`,
               refuse: isExport && refusedFilter(param, value),
               refuseWith4xx: isExport && refusedFilter(param, value),
               export: isExport,
-              send: () => getAs(url, { session }),
+              send: () => getAs(url, { session: isExport ? exporterSessions[exporter]! : session }),
             });
           }
         }
@@ -332,10 +355,13 @@ function refusedFilter(param: string, value: string): boolean {
   return false;
 }
 
+/** An export refused because two are running (on this server, or of this workspace): asked again. */
+const busy = (answer: Answer) => answer.status === 429 && /already running|as many as it allows at once/.test(answer.body);
+
 async function sendCase(c: Case): Promise<Answer> {
   for (let attempt = 1; ; attempt++) {
     const answer = await c.send();
-    if (!c.export || answer.status !== 429 || attempt === 20) return answer;
+    if (!c.export || !busy(answer) || attempt === 20) return answer;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -363,6 +389,7 @@ async function drive(cases: Case[]): Promise<{ failures: string[]; serverErrors:
       const refused = answer.status >= 400 && answer.status < 500 && answer.status !== 429;
       if (c.refuseWith4xx && !refused) problems.push(`answered ${answer.status}, not a refusal`);
     }
+    if (c.export && answer.status === 429) problems.push(`answered 429 (${answer.body.trim().slice(0, 80)}): the export was never reached`);
     if (problems.length) failures.push(`${c.label}: ${problems.join("; ")}`);
   }
   async function lanes(queue: Case[], count: number) {
@@ -419,8 +446,10 @@ test("every page and route answers bad query parameters without 5xx, and a refus
   test.setTimeout(180_000);
   const startedAt = Date.now();
   const fixture = await arrange("Routes");
-  const cases = routeCases(fixture);
+  const exporterSessions: HttpSession[] = [];
+  const cases = routeCases(fixture, exporterSessions);
   expect(cases.length).toBeGreaterThan(0);
+  exporterSessions.push(...(await exporters(fixture, cases.filter((c) => c.export).length)));
 
   const before = await stateOf([fixture]);
   const refusals = await drive(cases.filter((c) => c.refuse));
