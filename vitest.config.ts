@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -13,6 +14,11 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     environment: "node",
     pool: "forks",
+    // Files run in parallel (two at a time on two cores, where Vitest's
+    // default would be one), each worker on its own database: see
+    // test/global-setup.ts and test/worker-database.ts.
+    maxWorkers: Math.min(4, Math.max(2, availableParallelism() - 1)),
+    setupFiles: ["./test/worker-database.ts"],
     // next-auth imports "next/server" without an extension, which Node's ESM
     // resolver refuses; let Vite resolve it instead.
     server: { deps: { inline: ["next-auth"] } },

@@ -12,8 +12,7 @@
 // membership.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-import { createUser, owner, unique, type TestUser } from "@/test/fixtures";
+import { createUser, owner, ownerDatabaseUrl, unique, type TestUser } from "@/test/fixtures";
 
 const WORKSPACES = 400;
 const MEMBERSHIPS = 250;
@@ -48,7 +47,7 @@ beforeAll(async () => {
   await owner().query("ANALYZE tenants, tenant_members, tenant_logos");
 
   // A connection of the app's role, with the plans of nested statements reported as notices.
-  client = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+  client = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   client.on("notice", (notice) => notices.push(notice.message ?? ""));
   await client.query("LOAD 'auto_explain'");

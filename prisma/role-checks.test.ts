@@ -8,8 +8,8 @@
 // sub-selects read the context again, 7 and 14 times a check. What they answer
 // is held here too: the role as it is now, not as the entry found it.
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { addMember, createTenantRow, createWorkspace, owner, type TestTenant, type TestUser } from "@/test/fixtures";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addMember, createTenantRow, createWorkspace, owner, ownerDatabaseUrl, type TestTenant, type TestUser } from "@/test/fixtures";
 
 let client: pg.Client;
 let tenant: TestTenant;
@@ -18,7 +18,7 @@ let admin: TestUser;
 
 beforeAll(async () => {
   // A connection of the app's role, counting its PL/pgSQL calls (track_functions is set before SET ROLE: only a superuser may).
-  client = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+  client = new pg.Client({ connectionString: ownerDatabaseUrl() });
   await client.connect();
   await client.query("SET track_functions = 'pl'");
   await client.query("SET ROLE tenantry_app");

@@ -7,9 +7,16 @@ import pg from "pg";
 import { inject } from "vitest";
 import { DomainError } from "@/lib/errors";
 
+/** The owner's connection string for this worker's database (set by test/worker-database.ts). */
+export function ownerDatabaseUrl(): string {
+  const url = process.env.TEST_OWNER_DATABASE_URL;
+  if (!url) throw new Error("TEST_OWNER_DATABASE_URL is unset: test/worker-database.ts runs before every test file.");
+  return url;
+}
+
 let ownerPool: pg.Pool | undefined;
 export function owner(): pg.Pool {
-  ownerPool ??= new pg.Pool({ connectionString: inject("ownerDatabaseUrl"), max: 4 });
+  ownerPool ??= new pg.Pool({ connectionString: ownerDatabaseUrl(), max: 4 });
   return ownerPool;
 }
 

@@ -1,9 +1,13 @@
 // Vitest global setup: a real Postgres (DATABASE_URL's server, or an embedded
 // one when it is unset) with a fresh, migrated database for this run, and a
 // mail catcher for code that sends email. Each run gets its own cluster
-// directory and database, so two runs on one machine never collide; leftovers
-// of runs that were killed are removed. A failure of the embedded Postgres
-// ends the run with its one sentence.
+// directory and databases, so two runs on one machine never collide; leftovers
+// of runs that were killed are removed. Test files run in parallel, one per
+// worker, and each worker has a database of its own (test/worker-database.ts
+// picks it): a file that changes what the whole database sees for a moment —
+// a trigger on audit_log, the default plan, the jobs queue — does it where no
+// other file is running. A failure of the embedded Postgres ends the run with
+// its one sentence.
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -40,7 +44,7 @@ async function dropStaleDatabases(serverUrl: string) {
   try {
     const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${PREFIX}%`]);
     for (const { datname } of rows) {
-      const pid = Number(datname.slice(PREFIX.length));
+      const pid = Number(/^\d+/.exec(datname.slice(PREFIX.length))?.[0]);
       if (Number.isInteger(pid) && !alive(pid)) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
     }
   } finally {
@@ -56,30 +60,43 @@ async function startPostgres() {
 export default async function setup(project: TestProject) {
   const server = await startPostgres().catch(exitOnEmbeddedPostgresFailure);
   if (!server.embedded) await dropStaleDatabases(server.adminUrl);
-  const database = process.env.TEST_DATABASE_NAME || `${PREFIX}${process.pid}`;
-  const db = await prepareDatabase({ serverUrl: server.adminUrl, database, recreate: true });
-  // Workspaces start unlimited here; lib/billing/limits.test.ts puts its own on limited plans.
-  await setDefaultPlan(db.ownerUrl, "enterprise");
+  const base = process.env.TEST_DATABASE_NAME || `${PREFIX}${process.pid}`;
+  // One database per worker (`<base>`, `<base>_w2`, …), migrated one after
+  // another: the migrations create cluster-wide roles.
+  const names = Array.from({ length: Math.max(1, project.globalConfig.maxWorkers) }, (_, i) => (i === 0 ? base : `${base}_w${i + 1}`));
+  const databases: WorkerDatabase[] = [];
+  for (const database of names) {
+    const db = await prepareDatabase({ serverUrl: server.adminUrl, database, recreate: true });
+    // Workspaces start unlimited here; lib/billing/limits.test.ts puts its own on limited plans.
+    await setDefaultPlan(db.ownerUrl, "enterprise");
+    databases.push(db);
+  }
   const mail = await startMailCatcher();
-  project.provide("ownerDatabaseUrl", db.ownerUrl);
+  project.provide("databases", databases);
   project.provide("mailApiUrl", mail.webUrl);
   // Modules under test read their configuration from the environment, as in
-  // the app; test workers inherit it.
-  process.env.APP_DATABASE_URL = db.appUrl;
-  process.env.AUTH_DATABASE_URL = db.authUrl;
+  // the app; test workers inherit it (and test/worker-database.ts points the
+  // database URLs at the worker's own).
   process.env.SMTP_URL = mail.smtpUrl;
   process.env.AUTH_SECRET ??= "test-secret-not-for-production-0123456789";
   process.env.AUTH_URL ??= "http://localhost:3000";
   return async () => {
     await mail.stop();
-    await dropDatabase(server.adminUrl, database).catch(() => {});
+    for (const database of names) await dropDatabase(server.adminUrl, database).catch(() => {});
     await server.stop();
   };
 }
 
+/** A worker's database: the owner's connection for fixtures, the app's and the auth role's for the code under test. */
+export interface WorkerDatabase {
+  ownerUrl: string;
+  appUrl: string;
+  authUrl: string;
+}
+
 declare module "vitest" {
   export interface ProvidedContext {
-    ownerDatabaseUrl: string;
+    databases: WorkerDatabase[];
     mailApiUrl: string;
   }
 }

@@ -10,11 +10,12 @@
 import { randomBytes } from "node:crypto";
 import { quickAddJob, runMigrations, runOnce, type TaskList } from "graphile-worker";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RETENTION_ACTION } from "@/lib/jobs/retention";
 import { CRONTAB, JOBS_CHANNEL, startJobsWorker, taskList } from "@/lib/jobs/worker";
 import { dropDatabase, withDatabase } from "@/scripts/db/postgres";
 import { prepareDatabase } from "@/scripts/db/prepare";
+import { ownerDatabaseUrl } from "@/test/fixtures";
 
 const DATABASE = `tenantry_test_${process.pid}`;
 let ownerUrl: string;
@@ -25,7 +26,7 @@ let server: pg.Client;
 
 beforeAll(async () => {
   const prepared = await prepareDatabase({
-    serverUrl: inject("ownerDatabaseUrl"),
+    serverUrl: ownerDatabaseUrl(),
     database: DATABASE,
     recreate: true,
   });
@@ -45,7 +46,7 @@ afterAll(async () => {
   await owner?.end();
   await app?.end();
   await server?.end();
-  await dropDatabase(inject("ownerDatabaseUrl"), DATABASE);
+  await dropDatabase(ownerDatabaseUrl(), DATABASE);
 });
 
 const unique = () => randomBytes(5).toString("hex");

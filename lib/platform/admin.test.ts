@@ -8,7 +8,6 @@ import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
-import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { auditPageRead, describeAuditEvent, EMPTY_FILTERS, exportAuditEvents, listAuditEvents, parseAuditFilters } from "@/lib/audit";
 import { runRead, sql, type Tx } from "@/lib/db";
@@ -50,6 +49,7 @@ import {
   insertAuditRow,
   insertInvitation,
   owner,
+  ownerDatabaseUrl,
   pgErrorCode,
   setTenantStatus,
   TEST_REQUEST,
@@ -79,7 +79,7 @@ async function usersCommand(...args: string[]): Promise<{ stdout: string; stderr
   try {
     const { stdout, stderr } = await run("npx", ["tsx", "--conditions=react-server", "scripts/users.ts", ...args], {
       cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: inject("ownerDatabaseUrl") },
+      env: { ...process.env, DATABASE_URL: ownerDatabaseUrl() },
     });
     return { stdout, stderr, code: 0 };
   } catch (error) {
