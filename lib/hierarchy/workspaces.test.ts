@@ -83,6 +83,26 @@ describe("the hierarchy page's data (hierarchyPage, sent with the entry)", () =>
     expect((await pageAs(parentAdmin, childId)).data).toMatchObject({ delegateRole: "none" });
   });
 
+  it("leaves workspaces in the trash out of both counts, at every depth, and counts nothing for a member", async () => {
+    const { parent, parentAdmin, parentOwner } = await reseller();
+    const { id: childId } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Child", slug: `ch-${unique()}` });
+    const child = { id: childId, name: "Child", slug: "ch" };
+    const { id: trashedId } = await createChildWorkspace(asParent(actorFor(parent, parentAdmin)), { name: "Trashed child", slug: `tc-${unique()}` });
+    const { id: grandchildId } = await createChildWorkspace(asParent(actorFor(child, parentAdmin)), { name: "Grandchild", slug: `gc-${unique()}` });
+    await createChildWorkspace(asParent(actorFor(child, parentAdmin)), { name: "Second grandchild", slug: `gc2-${unique()}` });
+    expect((await pageAs(parentOwner, parent.id)).data).toMatchObject({ childCount: 2, descendantCount: 4 });
+
+    await setTenantStatus(trashedId, "deleted");
+    await setTenantStatus(grandchildId, "deleted");
+    expect((await pageAs(parentOwner, parent.id)).data).toMatchObject({ childCount: 1, descendantCount: 2 });
+    await setTenantStatus(trashedId, "active");
+    expect((await pageAs(parentOwner, parent.id)).data).toMatchObject({ childCount: 2, descendantCount: 3 });
+
+    const member = await createUser();
+    await addMember(parent.id, member.id, "member");
+    expect((await pageAs(member, parent.id)).data).toMatchObject({ childCount: 0, descendantCount: 0 });
+  });
+
   it("carries the plan's child workspace limit, so the page can say a plan includes none before the form is filled in", async () => {
     const { parent, parentOwner } = await reseller();
     const plan = `none-${unique()}`;

@@ -66,7 +66,7 @@ export interface HierarchyView {
   /** The workspace's own delegation policy (what its ancestors' admins get), or null with no parent. */
   delegateRole: DelegationChoice | null;
   hasParent: boolean;
-  /** Direct children and all descendants (from the closure; 0 for those who may not read it). */
+  /** Direct children and all descendants, not those in the trash (0 for those who may not see them). */
   childCount: number;
   descendantCount: number;
   /** How many child workspaces the plan allows (null: no limit); the page says so before anyone fills in the form. */
@@ -92,12 +92,10 @@ export const hierarchyPage: Read<
   }
 > = {
   statement: sql`
-    SELECT t.delegate_role, t.parent_id,
-           (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth = 1) AS children,
-           (SELECT count(*)::int FROM tenant_closure c WHERE c.ancestor_id = t.id AND c.depth > 0) AS descendants,
+    SELECT t.delegate_role, t.parent_id, d.children, d.descendants,
            (SELECT p.child_workspaces FROM plans p WHERE p.id = t.plan_id) AS child_limit,
            (SELECT app_entered_plan_usage('child_workspaces'))::int AS children_in_use
-      FROM tenants t WHERE t.id = ${enteredTenant}`,
+      FROM tenants t, app_entered_descendants() d WHERE t.id = ${enteredTenant}`,
   result([row]) {
     if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
     return {
