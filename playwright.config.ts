@@ -3,11 +3,14 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT || 3100);
 
-// Debian's Chromium by default (`apt-get install chromium`); set
-// PLAYWRIGHT_CHROMIUM_EXECUTABLE to use another, or unset both to use a
+// Debian's Chromium by default: its old headless shell when installed
+// (`apt-get install chromium-headless-shell`, what Playwright itself runs
+// headless; the suite takes about a third less time in it than in the full
+// browser), else the browser (`apt-get install chromium`). Set
+// PLAYWRIGHT_CHROMIUM_EXECUTABLE to use another, or have neither to use a
 // browser installed by Playwright itself.
-const executablePath =
-  process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const DEBIAN_CHROMIUMS = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"];
+const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || DEBIAN_CHROMIUMS.find((path) => existsSync(path));
 
 export default defineConfig({
   testDir: "e2e",
