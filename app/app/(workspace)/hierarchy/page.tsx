@@ -52,9 +52,9 @@ export default async function HierarchyPage() {
   const children = childrenOf(ctx.memberships, ctx.tenantId);
   // Children not listed: those the session cannot enter (no delegated access) or past the entry's first 100; not those in the trash.
   const hidden = manages
-    ? Math.max(0, (data.childrenInUse ?? data.childCount) - children.length)
+    ? Math.max(0, data.childCount - children.length)
     : 0;
-  // The plan's limit counts the children not in the trash (childrenInUse), not every child the closure lists.
+  // As the plan's limit counts them (childrenInUse: the limit's own function).
   const full =
     data.childLimit !== null &&
     data.childrenInUse !== null &&
