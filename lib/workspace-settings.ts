@@ -183,7 +183,7 @@ export async function renameWorkspace(actor: TenantActor, given: Partial<z.outpu
       // A slug change waits its turn before it locks the row, not while holding it: a transaction
       // that needs the row (a sub-workspace being created under it) while the change ahead waits
       // for that transaction would otherwise close a circle of waits. The trigger's lock is then ours.
-      if (given.slug !== undefined) await tx.exec(sql`SELECT pg_advisory_xact_lock(hashtextextended('tenant_slug', 0))`);
+      if (given.slug !== undefined) await tx.exec(sql`SELECT app_slug_change_turn()`);
       const current = await lockedTenant(tx, actor.tenantId);
       const input = { name: given.name ?? current.name, slug: given.slug ?? current.slug };
       const changed: RenameResult["changed"] = [];
