@@ -79,7 +79,10 @@ export function ConfirmAction<T>({
     },
     [action, onDone],
   );
-  const [state, formAction, pending] = useFormAction(run, null);
+  const [latest, formAction, pending] = useFormAction(run, null);
+  // The outcome as it was when the dialog last opened: a refusal from before it was closed is not this opening's.
+  const [openedWith, setOpenedWith] = useState<ActionState<T>>(null);
+  const state = latest === openedWith ? null : latest;
   const [, startTransition] = useTransition();
   // The confirm button is disabled while the action runs, and a disabled button drops the focus to the
   // page behind the modal. After a refusal the focus comes back into the dialog: to its first field, to
@@ -95,7 +98,16 @@ export function ConfirmAction<T>({
 
   return (
     <>
-      <Button type="button" variant={triggerVariant} size="sm" onClick={() => setOpen(true)} data-testid={testId}>
+      <Button
+        type="button"
+        variant={triggerVariant}
+        size="sm"
+        onClick={() => {
+          setOpenedWith(latest);
+          setOpen(true);
+        }}
+        data-testid={testId}
+      >
         {trigger}
       </Button>
       {open ? (

@@ -88,3 +88,44 @@ test("a member creates, edits, archives and deletes a project; an auditor only r
   await auditorContext.close();
   await memberContext.close();
 });
+
+// A dialog closed after a refusal and opened again starts clean: the old
+// error is not shown beside a value it was not about (the edit dialog's
+// "Enter a name." beside the name the dialog starts from again; the delete
+// dialog's refusal beside a first attempt).
+test("the edit and delete dialogs, opened again after a refusal, show no old error", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Dialogs");
+  await db().query("INSERT INTO projects (tenant_id, name) VALUES ($1, 'Orbit'), ($1, 'Gone soon')", [ws.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/projects");
+
+  const orbit = page.locator('[data-testid="projects-row"][data-name="Orbit"]');
+  await orbit.getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit project" });
+  await dialog.getByLabel("Name", { exact: true }).fill("");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByText("Enter a name.")).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await orbit.getByRole("button", { name: "Edit" }).click();
+  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Orbit");
+  await expect(dialog.getByText("Enter a name.")).toHaveCount(0);
+  await expect(dialog.getByLabel("Name", { exact: true })).not.toHaveAttribute("aria-invalid", "true");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  // Deleted elsewhere while the confirmation is open: refused; then, opened again, the dialog is clean.
+  const gone = page.locator('[data-testid="projects-row"][data-name="Gone soon"]');
+  await gone.getByRole("button", { name: "Delete" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete this project?" });
+  await db().query("DELETE FROM projects WHERE tenant_id = $1 AND name = 'Gone soon'", [ws.tenantId]);
+  await confirm.getByRole("button", { name: "Delete project" }).click();
+  await expect(confirm.getByRole("alert")).toBeVisible();
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  await gone.getByRole("button", { name: "Delete" }).click();
+  await expect(confirm).toBeVisible();
+  await expect(confirm.getByRole("alert")).toHaveCount(0);
+  await context.close();
+});

@@ -88,11 +88,14 @@ function EditProject({ id, name, description }: { id: string; name: string; desc
   useEffect(() => {
     if (open && !dialog.current?.open) dialog.current?.showModal();
   }, [open]);
-  const [state, action] = useActionState(async (previous: ActionState, formData: FormData) => {
+  const [latest, action] = useActionState(async (previous: ActionState, formData: FormData) => {
     const result = await updateProjectAction(previous, formData);
     if (result.ok) dialog.current?.close();
     return result;
   }, null);
+  // The outcome as it was when the dialog last opened: a refusal from before it was closed is not this opening's.
+  const [openedWith, setOpenedWith] = useState<ActionState>(null);
+  const state = latest === openedWith ? null : latest;
   return (
     <>
       <Button
@@ -103,6 +106,7 @@ function EditProject({ id, name, description }: { id: string; name: string; desc
         onClick={() => {
           setDraftName(name);
           setDraftDescription(description ?? "");
+          setOpenedWith(latest);
           setOpen(true);
         }}
       >
