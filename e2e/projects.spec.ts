@@ -129,3 +129,22 @@ test("the edit and delete dialogs, opened again after a refusal, show no old err
   await expect(confirm.getByRole("alert")).toHaveCount(0);
   await context.close();
 });
+
+// The submit button is disabled while its form is sent, which drops the
+// focus to the page; a refused form gives it back: to the field to correct.
+test("a refused form puts the focus on the field to correct, not on the page", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Focus");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/projects");
+  const create = page.getByTestId("create-projects-form");
+  await create.getByLabel("Description (optional)").fill("No name yet.");
+  await create.getByRole("button", { name: "Create project" }).click();
+  await expect(create.getByText("Enter a name.")).toBeVisible();
+  await expect(create.getByLabel("Name", { exact: true })).toBeFocused();
+  await page.keyboard.type("Comet");
+  await page.keyboard.press("Enter");
+  await expect(create.getByText("Created “Comet”.")).toBeVisible();
+  await context.close();
+});
