@@ -201,3 +201,16 @@ test("an owner of a suspended workspace is told they can ask the platform's oper
   );
   await context.close();
 });
+
+// The page that says to check the inbox offers another address; taking it
+// keeps where the sign-in was headed (an invitation, say), as the sign-in
+// form's own hidden field does.
+test("“Use a different address” goes back to the sign-in form still headed where it was", async ({ page }) => {
+  await page.goto(`/sign-in/check-email?provider=email&type=email&next=${encodeURIComponent("/invite/abc?x=1")}`);
+  await page.getByRole("link", { name: "Use a different address" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Finvite%2Fabc%3Fx%3D1$/);
+  await expect(page.locator('input[type="hidden"][name="next"]')).toHaveValue("/invite/abc?x=1");
+  // Nowhere to be headed: the plain form.
+  await page.goto("/sign-in/check-email?provider=email&type=email");
+  await expect(page.getByRole("link", { name: "Use a different address" })).toHaveAttribute("href", "/sign-in");
+});

@@ -44,6 +44,18 @@ describe("requestMagicLink", () => {
     expect(await outcome({ email: uniqueEmail("link") })).toEqual({ redirect: "/api/auth/verify-request" });
   });
 
+  it("leads on with where the sign-in was headed, so that the page saying to check the inbox can offer another address without losing it", async () => {
+    let location = "";
+    try {
+      await requestMagicLink(null, form({ email: uniqueEmail("headed"), next: "/invite/abc" }));
+    } catch (error) {
+      location = String((error as { digest?: unknown }).digest ?? "").split(";")[2] ?? "";
+    }
+    const url = new URL(location, "http://localhost:3000");
+    expect(url.pathname).toBe("/api/auth/verify-request");
+    expect(url.searchParams.get("next")).toBe("/invite/abc");
+  });
+
   it("when the email cannot be sent, says so on the form and to try again — not that sign-in is misconfigured", async () => {
     const result = await withBrokenSmtp(() => outcome({ email: uniqueEmail("unsent") }));
     expect(result).toEqual({ result: { ok: false, error: "We could not send the sign-in email just now. Try again in a moment." } });

@@ -1,7 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { unstable_rethrow } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth";
 import { limitSignInLink } from "@/lib/rate-limit";
@@ -13,8 +13,9 @@ const next = z.string().max(2048).optional();
 
 export const requestMagicLink = publicAction({ schema: z.object({ email: emailSchema, next }) }, async (input, { request }) => {
   await limitSignInLink(input.email, request.ip);
+  let verifyRequest: string;
   try {
-    await signIn("email", { email: input.email, redirectTo: safeNextPath(input.next) });
+    verifyRequest = await signIn("email", { email: input.email, redirectTo: safeNextPath(input.next), redirect: false });
   } catch (error) {
     unstable_rethrow(error);
     if (error instanceof AuthError) {
@@ -23,7 +24,12 @@ export const requestMagicLink = publicAction({ schema: z.object({ email: emailSc
     }
     throw error;
   }
-  return { ok: true, data: undefined };
+  // On to the page that says to check the inbox (Auth.js's verify-request route passes its query on), with
+  // where the sign-in is headed: its "Use a different address" goes back to the form still headed there.
+  const to = new URL(verifyRequest, "http://localhost");
+  const headed = safeNextPath(input.next, "");
+  if (headed) to.searchParams.set("next", headed);
+  redirect(`${to.pathname}${to.search}`);
 });
 
 // Plain form actions, with no form state to show an error in: what is not a

@@ -3,10 +3,14 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { Card } from "@/components/ui";
 import { auth } from "@/lib/auth";
+import { safeNextPath } from "@/lib/urls";
 
 export const metadata: Metadata = { title: "Check your email" };
 
-export default async function CheckEmailPage() {
+export default async function CheckEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const raw = (await searchParams).next;
+  // Where the sign-in was headed (the form sends it along): another address keeps it.
+  const headed = safeNextPath(Array.isArray(raw) ? raw[0] : raw, "");
   // Read at request time: the mail catcher's address is known only at run time.
   await connection();
   const mailCatcher = process.env.MAIL_CATCHER_URL;
@@ -35,7 +39,7 @@ export default async function CheckEmailPage() {
               Back to the app
             </Link>
           ) : (
-            <Link className="text-zinc-600 underline" href="/sign-in">
+            <Link className="text-zinc-600 underline" href={headed ? `/sign-in?next=${encodeURIComponent(headed)}` : "/sign-in"}>
               Use a different address
             </Link>
           )}
