@@ -148,3 +148,23 @@ test("a refused form puts the focus on the field to correct, not on the page", a
   await expect(create.getByText("Created “Comet”.")).toBeVisible();
   await context.close();
 });
+
+// "Created …" holds while the list is as the creation left it, as the
+// members page's notices do: once a later action changes the list, it goes.
+test("the create form's notice goes once a later action changes the list", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Notice");
+  await db().query("INSERT INTO projects (tenant_id, name) VALUES ($1, 'Older')", [ws.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/projects");
+  const create = page.getByTestId("create-projects-form");
+  await create.getByLabel("Name", { exact: true }).fill("Nova");
+  await create.getByRole("button", { name: "Create project" }).click();
+  await expect(create.getByText("Created “Nova”.")).toBeVisible();
+  await expect(page.locator('[data-testid="projects-row"][data-name="Nova"]')).toBeVisible();
+  await page.locator('[data-testid="projects-row"][data-name="Older"]').getByRole("button", { name: "Archive" }).click();
+  await expect(page.locator('[data-testid="projects-row"][data-name="Older"]')).toHaveCount(0);
+  await expect(create.getByText("Created “Nova”.")).toHaveCount(0);
+  await context.close();
+});

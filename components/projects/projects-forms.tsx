@@ -5,6 +5,7 @@ import { archiveProjectAction, createProjectAction, deleteProjectAction, updateP
 import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
+import { useListNotice } from "@/components/members/use-list-notice";
 import { Alert, Button, Field, Input } from "@/components/ui";
 import type { ActionState } from "@/lib/tenancy/client";
 
@@ -51,12 +52,19 @@ function ProjectFields({
   );
 }
 
-const fieldErrors = (state: ActionState) => (state && !state.ok ? (state.fieldErrors ?? {}) : {});
+const fieldErrors = <T,>(state: ActionState<T>) => (state && !state.ok ? (state.fieldErrors ?? {}) : {});
 /** A refusal that belongs to no field (the role, another workspace, a project gone). */
-const formError = (state: ActionState) => (state && !state.ok && !state.fieldErrors?.name && !state.fieldErrors?.description ? state.error : null);
+const formError = <T,>(state: ActionState<T>) => (state && !state.ok && !state.fieldErrors?.name && !state.fieldErrors?.description ? state.error : null);
 
-export function CreateProjectForm() {
+/**
+ * `list`: the projects the page shows (`key` names them as shown: which, in
+ * what state). "Created …" holds while that list is as the creation left it:
+ * once a later action changes it (an edit, an archive, a delete, another
+ * search or page), it goes, as the members page's notices do.
+ */
+export function CreateProjectForm({ list }: { list: { key: string; ids: string[] } }) {
   const [state, action] = useActionState(createProjectAction, null);
+  const created = useListNotice(state?.ok ? state : null, list.key, (s) => list.ids.includes(s.data.id));
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [seen, setSeen] = useState(state);
@@ -72,7 +80,7 @@ export function CreateProjectForm() {
       <h2 className="text-sm font-semibold">New project</h2>
       <TenantField />
       <ProjectFields idPrefix="new-project" name={name} description={description} onName={setName} onDescription={setDescription} errors={fieldErrors(state)} />
-      {state?.ok ? <Alert variant="success">{state.message}</Alert> : null}
+      {created ? <Alert variant="success">{created.message}</Alert> : null}
       {formError(state) ? <Alert variant="error">{formError(state)}</Alert> : null}
       <SubmitButton pendingLabel="Creating…">Create project</SubmitButton>
     </form>

@@ -21,7 +21,7 @@ const PAGE = "/app/projects";
 export const createProjectAction = tenantAction({ schema: createProjectSchema, permission: "projects.manage" }, async (input, ctx) => {
   const created = await createProject(ctx, input);
   revalidatePath(PAGE);
-  return { ok: true, data: undefined, message: `Created “${created.name}”.` };
+  return { ok: true, data: { id: created.id }, message: `Created “${created.name}”.` };
 });
 
 export const updateProjectAction = tenantAction({ schema: updateProjectSchema, permission: "projects.manage" }, async (input, ctx) => {

@@ -42,11 +42,17 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
     return `/app/projects${params.size ? `?${params}` : ""}`;
   };
 
+  // The list shown, for the create form's notice: which page of which projects, each as it is now.
+  const list = {
+    key: `${query.status}|${query.q}|${query.page}|${data.total}|${data.rows.map((row) => `${row.id}@${row.updatedAt.getTime()}`).join(",")}`,
+    ids: data.rows.map((row) => row.id),
+  };
+
   return (
     <WorkspaceShell ctx={ctx}>
       <div className="space-y-6">
         <PageHeader title="Projects" description={canManage ? `Create and manage ${ctx.tenant.name}'s projects.` : `${ctx.tenant.name}'s projects.`} />
-        {canManage ? <CreateProjectForm /> : null}
+        {canManage ? <CreateProjectForm list={list} /> : null}
         <div className="flex flex-wrap items-center justify-between gap-3">
           <nav className="flex gap-1 text-sm" aria-label="Which projects">
             {STATUS_TABS.map((tab) => (
