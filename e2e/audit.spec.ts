@@ -325,3 +325,31 @@ test("over a limit an export gets 429 with Retry-After before any byte; a droppe
   await expect.poll(async () => (await page.request.get("/app/audit/export?format=csv&target=nothing-here")).status()).toBe(200);
   await context.close();
 });
+
+// Export is a link the browser follows: a refusal (here: this person's
+// export slot held by another server process) brings the page back with a
+// sentence saying why, rather than a file holding the refusal, and keeps the filters.
+test("an export refused in the browser says why on the audit page, not in a downloaded file", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Export Refused");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto(`/app/audit?actor=${encodeURIComponent(ws.users.admin.email)}`);
+  const otherServer = new pg.Client({ connectionString: runtime().ownerDatabaseUrl });
+  await otherServer.connect();
+  try {
+    await otherServer.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [exportSlotName("user", ws.users.auditor.id, 0)]);
+    let downloaded = false;
+    page.on("download", () => void (downloaded = true));
+    await page.getByTestId("export-csv").click();
+    await expect(page.locator("main").getByRole("alert")).toHaveText("The export did not start: you already have an export running. Try again in 30 seconds.");
+    await expect(page.getByLabel("Actor email")).toHaveValue(ws.users.admin.email);
+    expect(downloaded).toBe(false);
+    // The request itself is still refused with 429 and Retry-After for any other client.
+    const refused = await page.request.get("/app/audit/export?format=csv");
+    expect(refused.status()).toBe(429);
+  } finally {
+    await otherServer.end();
+  }
+  await context.close();
+});

@@ -17,6 +17,7 @@ import {
   type AuditCursor,
 } from "@/lib/audit";
 import { cookies } from "next/headers";
+import { exportRefusalMessage } from "@/lib/audit/export-refusals";
 import { DomainError } from "@/lib/errors";
 import { count } from "@/lib/registry/define";
 import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/time-zone";
@@ -77,6 +78,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
     return `/app/audit/export?${p.toString()}`;
   };
   const filtered = filterQuery.toString() !== "";
+  // An export the browser was sent back from (the export route's refusal of a click on Export).
+  const exportRefused = exportRefusalMessage(first(params.export_refused) || undefined, first(params.retry) || undefined);
 
   return (
     <WorkspaceShell ctx={ctx}>
@@ -87,16 +90,21 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
           actions={
             can(ctx.role, "audit.export") && !error ? (
               <div className="flex gap-2">
-                <a href={exportHref("csv")} className={buttonClass("secondary", "sm")} download data-testid="export-csv">
+                <a href={exportHref("csv")} className={buttonClass("secondary", "sm")} data-testid="export-csv">
                   Export CSV
                 </a>
-                <a href={exportHref("jsonl")} className={buttonClass("secondary", "sm")} download data-testid="export-jsonl">
+                <a href={exportHref("jsonl")} className={buttonClass("secondary", "sm")} data-testid="export-jsonl">
                   Export JSON Lines
                 </a>
               </div>
             ) : null
           }
         />
+        {exportRefused ? (
+          <Alert variant="error">
+            {exportRefused}
+          </Alert>
+        ) : null}
         <AuditFiltersForm
           actions={AUDIT_ACTIONS.map((value) => ({ value, label: auditActionLabel(value) }))}
           values={{
