@@ -168,3 +168,27 @@ test("the create form's notice goes once a later action changes the list", async
   await expect(create.getByText("Created “Nova”.")).toHaveCount(0);
   await context.close();
 });
+
+// A name or description without spaces wraps inside its cell, at a laptop's
+// width and a phone's, rather than run past the cell and be cut off.
+test("a long name or description without spaces wraps in its cell instead of being cut off", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Words");
+  const name = "N".repeat(100);
+  const description = "x".repeat(300);
+  await db().query("INSERT INTO projects (tenant_id, name, description) VALUES ($1, $2, $3)", [ws.tenantId, name, description]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto("/app/projects");
+    const cell = page.locator(`[data-testid="projects-row"][data-name="${name}"] td`).first();
+    const texts = cell.locator("p");
+    await expect(texts).toHaveCount(2);
+    for (const text of await texts.all()) {
+      const { scrollWidth, clientWidth } = await text.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+      expect(scrollWidth, `at ${width} px a paragraph of the cell runs ${scrollWidth - clientWidth} px past it`).toBeLessThanOrEqual(clientWidth);
+    }
+  }
+  await context.close();
+});

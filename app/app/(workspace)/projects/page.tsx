@@ -100,7 +100,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
               <tbody>
                 {data.rows.map((row) => (
                   <tr key={row.id} data-testid="projects-row" data-name={row.name}>
-                    <td className="td max-w-md">
+                    <td className="td max-w-md wrap-anywhere">
                       <p className="font-medium">{row.name}</p>
                       {row.description ? <p className="mt-0.5 line-clamp-2 whitespace-pre-line text-zinc-600">{row.description}</p> : null}
                     </td>
