@@ -150,6 +150,23 @@ describe("generating into a scratch copy", () => {
     expect(readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/route.ts"), "utf8")).toContain("export const POST = routeHandler(createTimeEntryEndpoint);");
   });
 
+  it("writes the page's forms as projects has them: the edit opened again after a refusal starts clean, and “Created …” goes once a later action changes the list", () => {
+    const forms = readFileSync(path.join(root, "components/time-entries/time-entries-forms.tsx"), "utf8");
+    // The outcome as it was when the edit last opened is not shown again.
+    expect(forms).toContain("const state = latest === openedWith ? null : latest;");
+    expect(forms).toMatch(/onClick=\{\(\) => \{[^}]*setOpenedWith\(latest\);[^}]*setEditing\(true\);/);
+    // The create form holds its notice through useListNotice, for the list the page names, settled once the new row is in it.
+    expect(forms).toContain('import { useListNotice } from "@/components/members/use-list-notice";');
+    expect(forms).toContain("export function CreateTimeEntryForm({ list }: { list: { key: string; ids: string[] } })");
+    expect(forms).toContain("useListNotice(state?.ok ? state : null, list.key, (s) => list.ids.includes(s.data.id))");
+    expect(forms).not.toContain("{state?.ok ? <Alert");
+    const page = readFileSync(path.join(root, "app/app/(workspace)/time-entries/page.tsx"), "utf8");
+    expect(page).toContain("<CreateTimeEntryForm list={list} />");
+    expect(page).toContain("ids: data.rows.map((row) => row.id),");
+    const actions = readFileSync(path.join(root, "app/app/(workspace)/time-entries/actions.ts"), "utf8");
+    expect(actions).toContain("data: { id: created.id }, message: `Created “${created.name}”.`");
+  });
+
   it("registers the module with its line above the marker (and its import)", () => {
     const before = readFileSync(path.join(REPO, "lib/registry/index.ts"), "utf8").split("\n");
     const after = readFileSync(path.join(root, "lib/registry/index.ts"), "utf8").split("\n");
