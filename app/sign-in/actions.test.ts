@@ -6,18 +6,23 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { uniqueEmail, withBrokenSmtp } from "@/test/fixtures";
 
 const jar = new Map<string, string>();
+const cookieOptions = new Map<string, unknown>();
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ host: "localhost:3000", "x-forwarded-for": "203.0.113.7", "user-agent": "vitest" }),
   cookies: async () => ({
     get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
     getAll: () => [...jar].map(([name, value]) => ({ name, value })),
     has: (name: string) => jar.has(name),
-    set: (name: string, value: string) => void jar.set(name, value),
+    set: (name: string, value: string, options?: unknown) => {
+      jar.set(name, value);
+      cookieOptions.set(name, options);
+    },
     delete: (name: string) => void jar.delete(name),
   }),
 }));
 
 const { requestMagicLink } = await import("./actions");
+const { LINK_SENT_TO_COOKIE } = await import("./link-sent");
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();
@@ -38,7 +43,23 @@ async function outcome(fields: Record<string, string>): Promise<{ redirect: stri
 }
 
 describe("requestMagicLink", () => {
-  beforeEach(() => jar.clear());
+  beforeEach(() => {
+    jar.clear();
+    cookieOptions.clear();
+  });
+
+  it("keeps the address the link went to for the page that says to check the inbox, in a cookie only that page receives", async () => {
+    const email = uniqueEmail("Named");
+    expect(await outcome({ email: `  ${email.toUpperCase()} ` })).toEqual({ redirect: "/api/auth/verify-request" });
+    expect(jar.get(LINK_SENT_TO_COOKIE)).toBe(email.toLowerCase());
+    expect(cookieOptions.get(LINK_SENT_TO_COOKIE)).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/sign-in/check-email", maxAge: 900 });
+  });
+
+  it("names no address when no link was sent", async () => {
+    const result = await withBrokenSmtp(() => outcome({ email: uniqueEmail("unsent-named") }));
+    expect(result).toHaveProperty("result");
+    expect(jar.has(LINK_SENT_TO_COOKIE)).toBe(false);
+  });
 
   it("sends the link and leads to Auth.js's verify-request route (which shows the page that says to check the inbox)", async () => {
     expect(await outcome({ email: uniqueEmail("link") })).toEqual({ redirect: "/api/auth/verify-request" });

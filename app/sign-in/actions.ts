@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { cookies } from "next/headers";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth";
@@ -8,6 +9,7 @@ import { limitSignInLink } from "@/lib/rate-limit";
 import { formAction, publicAction } from "@/lib/tenancy";
 import { safeNextPath } from "@/lib/urls";
 import { emailSchema } from "@/lib/validation";
+import { LINK_SENT_TO_COOKIE, linkSentToCookieOptions } from "./link-sent";
 
 const next = z.string().max(2048).optional();
 
@@ -24,6 +26,8 @@ export const requestMagicLink = publicAction({ schema: z.object({ email: emailSc
     }
     throw error;
   }
+  // That page names the address the link went to.
+  (await cookies()).set(LINK_SENT_TO_COOKIE, input.email, linkSentToCookieOptions());
   // On to the page that says to check the inbox (Auth.js's verify-request route passes its query on), with
   // where the sign-in is headed: its "Use a different address" goes back to the form still headed there.
   const to = new URL(verifyRequest, "http://localhost");
