@@ -39,6 +39,11 @@ test("turn on two-factor from the profile, then sign in with the code after the 
   await expect(first.getByText("Your name is saved.")).toBeVisible();
   await expect(name).toHaveValue("Olive Owner");
   expect((await db().query("SELECT name FROM users WHERE id = $1", [user.id])).rows[0].name).toBe("Olive Owner");
+  // "Saved" is said of the name saved: it goes once the field says something else, and is back with it.
+  await name.fill("Olive Own");
+  await expect(first.getByText("Your name is saved.")).toHaveCount(0);
+  await name.fill("Olive Owner");
+  await expect(first.getByText("Your name is saved.")).toBeVisible();
 
   // Enrolment: the key beside the QR code; a wrong code is refused, the right one turns it on.
   await first.getByRole("button", { name: "Set up two-factor" }).click();

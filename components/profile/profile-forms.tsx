@@ -33,6 +33,8 @@ export function NameForm({ name }: { name: string }) {
     if (state?.ok) setValue(state.data.name ?? "");
   }
   const { failed, fieldError, success } = outcome(state, pending);
+  // "Saved" holds for the name saved: not once the field says something else.
+  const saved = success && state?.ok && value === (state.data.name ?? "") ? success : null;
   return (
     <form action={action} className="space-y-3" noValidate data-testid="name-form">
       <Field label="Display name" htmlFor="profile-name" error={fieldError?.name} hint="Shown to the members of your workspaces. Leave empty to show your email only.">
@@ -48,7 +50,7 @@ export function NameForm({ name }: { name: string }) {
         />
       </Field>
       {failed && !fieldError?.name ? <Alert variant="error">{failed.error}</Alert> : null}
-      {success ? <Alert variant="success">{success}</Alert> : null}
+      {saved ? <Alert variant="success">{saved}</Alert> : null}
       <SubmitButton pendingLabel="Saving…">Save name</SubmitButton>
     </form>
   );
