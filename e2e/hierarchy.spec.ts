@@ -157,15 +157,18 @@ test("the delegated access select shows the setting just saved", async ({ browse
   await context.close();
 });
 
+/** Who is told to ask whom to lift a plan's limit (upgradeAdvice in lib/billing/limits.ts). */
+const UPGRADE_ADVICE = [
+  ["owner", "ask the platform's operators to upgrade the plan"],
+  ["admin", "ask one of the workspace's owners to upgrade the plan"],
+] as const;
+
 test("a plan without child workspaces tells an owner to ask the platform's operators, and an admin to ask an owner", async ({ browser }) => {
   const ws = await workspaceWithRoles("Solo Summit");
   const plan = `solo-${ws.slug.slice(-6)}`;
   await db().query("INSERT INTO plans (id, name, child_workspaces) VALUES ($1, 'Solo', 0)", [plan]);
   await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, plan]);
-  for (const [role, advice] of [
-    ["owner", "ask the platform's operators to upgrade the plan"],
-    ["admin", "ask one of the workspace's owners to upgrade the plan"],
-  ] as const) {
+  for (const [role, advice] of UPGRADE_ADVICE) {
     const context = await browser.newContext();
     await sessionFor(context, ws.users[role], ws.tenantId);
     const page = await context.newPage();
@@ -199,7 +202,7 @@ test("the switcher shows a delegate child workspace's whole name beside its badg
 
 // The plan's limit counts the children not in the trash: at the limit the
 // page says so instead of offering a form the database would refuse, and a
-// child moved to the trash frees its place, though the page still knows of it.
+// child moved to the trash frees its place.
 test("a hierarchy whose plan's child workspaces are all in use says so instead of offering the form; a child in the trash is not counted", async ({ browser }) => {
   const ws = await workspaceWithRoles("Full House");
   const tag = ws.slug.slice(-6);
@@ -214,10 +217,7 @@ test("a hierarchy whose plan's child workspaces are all in use says so instead o
   await toTrash(await child("Gamma"));
 
   const pages = [];
-  for (const [role, advice] of [
-    ["owner", "ask the platform's operators to upgrade the plan"],
-    ["admin", "ask one of the workspace's owners to upgrade the plan"],
-  ] as const) {
+  for (const [role, advice] of UPGRADE_ADVICE) {
     const context = await browser.newContext();
     await sessionFor(context, ws.users[role], ws.tenantId);
     const page = await context.newPage();
@@ -232,7 +232,7 @@ test("a hierarchy whose plan's child workspaces are all in use says so instead o
     pages.push(page);
   }
 
-  // One more in the trash: two of the three children the page knows of are there, one counts, and the form is back.
+  // One more in the trash: one child of three counts, and the form is back.
   await toTrash(beta);
   const owner = pages[0]!;
   await owner.reload();
