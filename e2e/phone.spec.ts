@@ -67,10 +67,18 @@ test("every page fits a 390 px screen", async ({ browser }, testInfo) => {
     ["/app/audit", "audit", "Audit log"],
     ["/app/projects", "projects", "Projects"],
     ["/app/trash", "trash", "Trash"],
+    ["/app/settings/api-keys", "api-keys", "API keys"],
+    ["/app/settings/transfer", "transfer", "Transfer ownership"],
+    ["/app/hierarchy", "workspaces", "Workspaces"],
+    ["/app/workspaces/new", "new-workspace", "Create a workspace"],
+    ["/app/profile", "profile", "Your profile"],
+    ["/docs/errors", "api-errors", "API errors"],
+    ["/docs/api", "api-reference", "Tenantry API"],
   ];
   for (const [path, name, heading] of pages) {
     await page.goto(path);
-    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    // The API reference's heading is drawn by its script, once the OpenAPI document has loaded.
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible({ timeout: 20_000 });
     if (name === "projects") await expect(page.getByTestId("projects-row")).toHaveCount(1);
     await fitsTheScreen(page, name, testInfo);
   }
