@@ -91,6 +91,14 @@ test("a platform administrator finds a workspace, reads it under a red banner, s
   await page.getByRole("dialog").getByRole("button", { name: "Lift suspension" }).click();
   await expect(page.getByTestId("admin-status")).toHaveText("Active");
 
+  // The workspace's log as the platform reads it: an actor's link filters this log, not a log of the administrator's own.
+  await page.goto(`/admin/workspaces/${ws.tenantId}/audit`);
+  await page.getByTestId("audit-row").getByRole("link", { name: admin.email }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/admin/workspaces/${ws.tenantId}/audit\\?actor=${encodeURIComponent(admin.email)}$`));
+  await expect(page.getByTestId("cross-view-banner")).toBeVisible();
+  await expect(page.getByTestId("audit-row").first()).toBeVisible();
+  for (const row of await page.getByTestId("audit-row").all()) await expect(row).toContainText(admin.email);
+
   // The workspace's auditor reads the visit in its own log.
   const auditorContext = await browser.newContext();
   await sessionFor(auditorContext, ws.users.auditor, ws.tenantId);

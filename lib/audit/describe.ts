@@ -2,6 +2,7 @@
 // Pure: the same text on the server, in the browser and in a CSV. Each
 // module registers its events' sentences (lib/registry).
 import { AUDIT_EVENTS, isAuditAction } from "@/lib/registry";
+import type { AuditEventRow } from "./query";
 
 export function describeAuditEvent(action: string, metadata: unknown): string {
   const m = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {};
@@ -22,4 +23,33 @@ function delegatedSuffix(m: Record<string, unknown>): string {
 /** The action's short name for filters ("Member removed"), or the action itself. */
 export function auditActionLabel(action: string): string {
   return isAuditAction(action) ? AUDIT_EVENTS[action].label : action;
+}
+
+/** An event as the audit table shows it (components/audit/audit-table.tsx): the data only, its sentence written. */
+export interface AuditEventView {
+  id: string;
+  createdAt: Date;
+  actorName: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetEmail: string | null;
+  details: string;
+  ip: string | null;
+}
+
+export function auditEventView(e: AuditEventRow): AuditEventView {
+  return {
+    id: e.id,
+    createdAt: e.createdAt,
+    actorName: e.actorName,
+    actorEmail: e.actorEmail,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    targetEmail: typeof e.metadata.email === "string" ? e.metadata.email : null,
+    details: describeAuditEvent(e.action, e.metadata),
+    ip: e.ip,
+  };
 }

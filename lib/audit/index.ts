@@ -3,7 +3,7 @@ export { parseAuditFilters, filtersToSearchParams, describeFilters, EMPTY_FILTER
 export { readAuditFilters, postgresTimeZones } from "./time-zones";
 export { encodeCursor, decodeCursor, BAD_CURSOR, type AuditCursor } from "./cursor";
 export { listAuditEvents, auditPageRead, AUDIT_PAGE_SIZE, AUDIT_PAGE_SETTINGS, type AuditEventRow, type AuditPage } from "./query";
-export { describeAuditEvent, auditActionLabel } from "./describe";
+export { describeAuditEvent, auditActionLabel, auditEventView, type AuditEventView } from "./describe";
 export {
   exportAuditEvents,
   exportFileName,

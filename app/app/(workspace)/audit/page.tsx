@@ -10,7 +10,7 @@ import {
   auditActionLabel,
   auditPageRead,
   decodeCursor,
-  describeAuditEvent,
+  auditEventView,
   encodeCursor,
   filtersToSearchParams,
   readAuditFilters,
@@ -138,18 +138,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
           <>
             <AuditTable
               timeZone={timeZone}
-              events={page.events.map((e) => ({
-                id: e.id,
-                createdAt: e.createdAt,
-                actorName: e.actorName,
-                actorEmail: e.actorEmail,
-                action: e.action,
-                targetType: e.targetType,
-                targetId: e.targetId,
-                targetEmail: typeof e.metadata.email === "string" ? e.metadata.email : null,
-                details: describeAuditEvent(e.action, e.metadata),
-                ip: e.ip,
-              }))}
+              basePath="/app/audit"
+              events={page.events.map(auditEventView)}
             />
             <nav className="flex items-center justify-between text-sm" aria-label="Audit log pages">
               <span className="text-zinc-600">{count(page.events.length, "event")} on this page</span>

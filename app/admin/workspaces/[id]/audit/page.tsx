@@ -4,7 +4,7 @@ import { AuditFiltersForm } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
 import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
 import { Alert, Card, buttonClass } from "@/components/ui";
-import { AUDIT_ACTIONS, EMPTY_FILTERS, auditActionLabel, decodeCursor, describeAuditEvent, encodeCursor, filtersToSearchParams, readAuditFilters } from "@/lib/audit";
+import { AUDIT_ACTIONS, EMPTY_FILTERS, auditActionLabel, auditEventView, decodeCursor, encodeCursor, filtersToSearchParams, readAuditFilters } from "@/lib/audit";
 import { DomainError } from "@/lib/errors";
 import { workspaceAudit } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
@@ -62,18 +62,8 @@ export default async function AdminWorkspaceAuditPage({ params, searchParams }: 
         ) : (
           <AuditTable
             timeZone={timeZone}
-            events={page.events.map((e) => ({
-              id: e.id,
-              createdAt: e.createdAt,
-              actorName: e.actorName,
-              actorEmail: e.actorEmail,
-              action: e.action,
-              targetType: e.targetType,
-              targetId: e.targetId,
-              targetEmail: typeof e.metadata.email === "string" ? e.metadata.email : null,
-              details: describeAuditEvent(e.action, e.metadata),
-              ip: e.ip,
-            }))}
+            basePath={base}
+            events={page.events.map(auditEventView)}
           />
         )}
         <nav className="flex gap-2 text-sm" aria-label="Audit log pages">
