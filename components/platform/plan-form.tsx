@@ -5,17 +5,8 @@ import { savePlanAction } from "@/app/admin/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Card, Field, Input } from "@/components/ui";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
+import type { PlanRow } from "@/lib/platform/admin";
 
-export interface PlanView {
-  id: string;
-  name: string;
-  seats: number | null;
-  apiKeys: number | null;
-  childWorkspaces: number | null;
-  auditRetentionDays: number | null;
-  exportAllowed: boolean;
-  isDefault: boolean;
-}
 
 const LIMITS = [
   ["seats", "Seats (members + pending invitations)"],
@@ -25,7 +16,7 @@ const LIMITS = [
 ] as const;
 
 /** One plan's limits (empty = unlimited); without `plan`, a new plan. */
-export function PlanForm({ plan }: { plan?: PlanView }) {
+export function PlanForm({ plan }: { plan?: PlanRow }) {
   const [state, action] = useFormAction(savePlanAction, null);
   // Submitted by hand: React would empty the form after its action, throwing away what a refusal
   // asks to correct. The new-plan form is emptied once its plan exists (it is listed above it then).

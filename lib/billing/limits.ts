@@ -45,7 +45,8 @@ export async function enforcePlanLimit(
   );
 }
 
-export interface WorkspacePlan {
+/** A plan: its name and its limits, each null where the plan sets none. */
+export interface PlanLimits {
   id: string;
   name: string;
   seats: number | null;
@@ -53,6 +54,9 @@ export interface WorkspacePlan {
   childWorkspaces: number | null;
   auditRetentionDays: number | null;
   exportAllowed: boolean;
+}
+
+export interface WorkspacePlan extends PlanLimits {
   /** Members plus pending invitations. */
   seatsUsed: number;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { single, sql, type Read, type TransactionSettings, type Tx } from "@/lib/db";
+import type { PlanLimits } from "@/lib/billing/limits";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { lifecycleRefusal } from "@/lib/tenant-status";
@@ -29,14 +30,7 @@ export type TenantStatus = "active" | "blocked" | "deleted";
 export const TENANT_STATUSES = ["active", "blocked", "deleted"] as const satisfies readonly TenantStatus[];
 export const DIRECTORY_PAGE_SIZE = 50;
 
-export interface PlanRow {
-  id: string;
-  name: string;
-  seats: number | null;
-  apiKeys: number | null;
-  childWorkspaces: number | null;
-  auditRetentionDays: number | null;
-  exportAllowed: boolean;
+export interface PlanRow extends PlanLimits {
   isDefault: boolean;
 }
 
