@@ -1,5 +1,6 @@
 import "server-only";
 import {
+  AUDIT_PAGE_SIZE,
   decodeCursor,
   describeAuditEvent,
   encodeCursor,
@@ -120,7 +121,7 @@ export const listMembers = endpoint({
   operationId: "listMembers",
   method: "get",
   path: "/tenants/{tenantId}/members",
-  summary: "The workspace's members, 20 a page, oldest first",
+  summary: `The workspace's members, ${MEMBERS_PAGE_SIZE} a page, oldest first`,
   params: S.TenantPath,
   query: S.MembersQuery,
   permission: "members.read",
@@ -181,7 +182,7 @@ export const listInvitations = endpoint({
   operationId: "listInvitations",
   method: "get",
   path: "/tenants/{tenantId}/invitations",
-  summary: "Pending invitations, 20 a page, newest first",
+  summary: `Pending invitations, ${INVITATIONS_PAGE_SIZE} a page, newest first`,
   params: S.TenantPath,
   query: S.InvitationsQuery,
   permission: "members.read",
@@ -297,7 +298,7 @@ export const listAudit = endpoint({
   operationId: "listAuditEvents",
   method: "get",
   path: "/tenants/{tenantId}/audit-events",
-  summary: "The audit log, newest first, 50 a page, with the audit page's filters (owners, admins, auditors)",
+  summary: `The audit log, newest first, ${AUDIT_PAGE_SIZE} a page, with the audit page's filters (owners, admins, auditors)`,
   params: S.TenantPath,
   query: S.AuditQuery,
   permission: "audit.read",
