@@ -24,12 +24,12 @@ export interface RawFilters {
 export function AuditFiltersForm({
   actions,
   values,
-  basePath = "/app/audit",
+  basePath,
 }: {
   actions: readonly { value: string; label: string }[];
   values: RawFilters;
-  /** Where the filters are applied (the platform's cross-view reads another workspace's log at its own path). */
-  basePath?: string;
+  /** Where the filters are applied: the workspace's audit page, or the platform's view of that workspace's log. */
+  basePath: string;
 }) {
   // The browser's zone once hydrated; the server renders UTC.
   const zone = useSyncExternalStore(noSubscription, browserTimeZone, () => "UTC");

@@ -106,6 +106,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
           </Alert>
         ) : null}
         <AuditFiltersForm
+          basePath="/app/audit"
           actions={AUDIT_ACTIONS.map((value) => ({ value, label: auditActionLabel(value) }))}
           values={{
             actions: list(params.action),
