@@ -179,6 +179,9 @@ describe("the audit log by key", () => {
     const jsonl = await call("exportAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "format=jsonl&action=member.invite" });
     expect(jsonl.status, jsonl.text).toBe(200);
     expect(jsonl.headers["content-type"]).toBe("application/x-ndjson; charset=utf-8");
+    // A streamed answer carries the headers every answer does.
+    expect(jsonl.headers["ratelimit-limit"]).toBe("300");
+    expect(jsonl.headers["cache-control"]).toBe("no-store");
     const lines = jsonl.text.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id).sort()).toEqual(page.body.data.map((e: { id: string }) => e.id).sort());
     const csv = await call("exportAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "action=member.invite" });
@@ -214,6 +217,71 @@ describe("a dead key is refused at the next call", () => {
     expectProblem(await call("getMe", { key: k.slice(0, -1) + (k.endsWith("a") ? "b" : "a") }), "unauthorized");
     expectProblem(await call("getMe", { key: k }), "unauthorized");
     expectProblem(await call("getMe", {}), "unauthorized");
+  });
+});
+
+describe("what a request asks is checked after its key", () => {
+  it("tells a key that is no longer valid so (401, with RFC 6750's challenge), whatever else the request holds", async () => {
+    const ws = await createWorkspace();
+    const revoked = await createApiKey(actorFor(ws.tenant, ws.owner), { name: "revoked", scope: "read_write", expiry: "7", expiresOn: "" });
+    await owner().query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [revoked.id]);
+    const expired = await createApiKey(actorFor(ws.tenant, ws.owner), { name: "expired", scope: "read_write", expiry: "7", expiresOn: "" });
+    await owner().query("UPDATE api_keys SET created_at = now() - interval '9 days', expires_at = now() - interval '1 day' WHERE id = $1", [expired.id]);
+    for (const [key, type] of [[revoked.key, "unauthorized"], [expired.key, "token-expired"]] as const) {
+      const answers = [
+        await call("getMe", { key }),
+        await call("getTenant", { key, params: { tenantId: "not-a-uuid" } }),
+        await call("getTenant", { key, params: { tenantId: crypto.randomUUID() } }),
+        await call("listAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "after=garbage&tz=Mars/Base" }),
+        await call("getTenant", { key, params: { tenantId: ws.tenant.id }, headers: { "x-act-as-tenant": "not-an-id" } }),
+        await call("updateTenant", { key, params: { tenantId: ws.tenant.id }, body: { name: "" } }),
+        await call("createProject", { key, params: { tenantId: ws.tenant.id }, rawBody: "{not json" }),
+      ];
+      for (const answer of answers) {
+        expectProblem(answer, type);
+        expect(answer.headers["www-authenticate"], answer.text).toBe('Bearer realm="api", error="invalid_token"');
+      }
+    }
+  });
+
+  it("names the query parameter or header a refusal came from", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "auditor");
+    const params = { tenantId: ws.tenant.id };
+    const fields = (answer: Answer) => {
+      expectProblem(answer, "validation-error");
+      return answer.body.errors.map((e: { field: string }) => e.field);
+    };
+    expect(fields(await call("listAuditEvents", { key, params, query: "after=garbage" }))).toEqual(["query.after"]);
+    expect(fields(await call("listAuditEvents", { key, params, query: "before=garbage" }))).toEqual(["query.before"]);
+    expect(fields(await call("listAuditEvents", { key, params, query: "from=2026-13-45&tz=Mars/Base" }))).toEqual(["query.tz", "query.from"]);
+    expect(fields(await call("exportAuditEvents", { key, params, query: "format=csv&action=no.such" }))).toEqual(["query.action"]);
+    const ownerKey = await keyOf(ws, "owner");
+    expect(fields(await call("createProject", { key: ownerKey, params, rawBody: "{}", headers: { "content-type": "text/plain" } }))).toEqual(["header.content-type"]);
+  });
+
+  it("refuses text Postgres cannot hold — a NUL or half a surrogate pair, escaped in the JSON — naming the field, and stores nothing", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "owner");
+    const params = { tenantId: ws.tenant.id };
+    const cases: Array<[string, string, string]> = [
+      ["createProject", String.raw`{"name":"a\u0000b"}`, "name"],
+      ["createProject", String.raw`{"name":"Fine","description":"lone \ud800 x"}`, "description"],
+      ["createProject", String.raw`{"name":"x \udfff"}`, "name"],
+      ["createProject", String.raw`{"name":"Fine","a\ud800":1}`, "a\ud800"],
+      ["updateTenant", String.raw`{"name":"Acme \ud800"}`, "name"],
+    ];
+    for (const [operationId, rawBody, field] of cases) {
+      const answer = await call(operationId, { key, params, rawBody });
+      expectProblem(answer, "validation-error");
+      expect(answer.body.errors, rawBody).toEqual([{ field, message: expect.stringContaining("NUL characters or unpaired UTF-16 surrogates") }]);
+    }
+    expect((await owner().query("SELECT count(*)::int AS n FROM projects WHERE tenant_id = $1", [ws.tenant.id])).rows[0].n).toBe(0);
+    expect((await owner().query("SELECT name FROM tenants WHERE id = $1", [ws.tenant.id])).rows[0].name).toBe(ws.tenant.name);
+    // A surrogate pair, escaped, is text like any other.
+    const emoji = await call("createProject", { key, params, rawBody: String.raw`{"name":"Launch \ud83d\ude80"}` });
+    expect(emoji.status, emoji.text).toBe(201);
+    expect(emoji.body.name).toBe("Launch 🚀");
   });
 });
 
@@ -580,6 +648,33 @@ describe("idempotency and rate limits under 20 concurrent requests", () => {
     expect(replayed.headers["idempotent-replayed"]).toBe("true");
   });
 
+  it("keeps a refusal on the request's merits under its Idempotency-Key — a 400 and a 403 — as any other answer", async () => {
+    const ws = await createWorkspace();
+    const params = { tenantId: ws.tenant.id };
+    const key = await keyOf(ws, "admin");
+    const invalid = { "idempotency-key": `invalid-${randomBytes(6).toString("hex")}` };
+    expectProblem(await call("createProject", { key, params, body: { name: "" }, headers: invalid }), "validation-error");
+    const replayed = await call("createProject", { key, params, body: { name: "" }, headers: invalid });
+    expectProblem(replayed, "validation-error");
+    expect(replayed.headers["idempotent-replayed"]).toBe("true");
+    // The same key with another body is another request: 422, and nothing is created.
+    expectProblem(await call("createProject", { key, params, body: { name: "After the refusal" }, headers: invalid }), "idempotency-key-reused");
+    expect((await owner().query("SELECT count(*)::int AS n FROM projects WHERE tenant_id = $1", [ws.tenant.id])).rows[0].n).toBe(0);
+
+    // A member may not invite (403). Made an admin, the same request under the same key gets the same answer; a new key acts.
+    const memberKey = await keyOf(ws, "member");
+    const body = { email: uniqueEmail("later"), role: "member" };
+    const forbidden = { "idempotency-key": `forbidden-${randomBytes(6).toString("hex")}` };
+    expectProblem(await call("createInvitation", { key: memberKey, params, body, headers: forbidden }), "forbidden");
+    await changeMemberRole(actorFor(ws.tenant, ws.owner), ws.member.id, "admin");
+    const again = await call("createInvitation", { key: memberKey, params, body, headers: forbidden });
+    expectProblem(again, "forbidden");
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(0);
+    const fresh = await call("createInvitation", { key: memberKey, params, body, headers: { "idempotency-key": `fresh-${randomBytes(6).toString("hex")}` } });
+    expect(fresh.status, fresh.text).toBe(201);
+  });
+
   it("never keeps an invitation link under an Idempotency-Key: the replay withholds it and says how to get a new one", async () => {
     const ws = await createWorkspace();
     const key = await keyOf(ws, "admin");
@@ -725,6 +820,9 @@ describe("a fuzz over the OpenAPI document", () => {
       "",
       "\u0000",
       "a\u0000b",
+      // Half a surrogate pair: JSON escapes it, and it has no UTF-8 form.
+      "lone \ud800",
+      "\udfff x",
       "'; DROP TABLE tenants; --",
       "<script>alert(1)</script>",
       "../../etc/passwd",
@@ -755,12 +853,16 @@ describe("a fuzz over the OpenAPI document", () => {
         const attempts: Array<Parameters<typeof call>[1]> = [];
         for (const value of HOSTILE) {
           const text = typeof value === "string" ? value : JSON.stringify(value);
-          for (const n of pathNames) attempts.push({ key, params: { ...goodParams, [n]: text.slice(0, 2000) } });
-          for (const n of queryNames) attempts.push({ key, params: goodParams, query: `${n}=${encodeURIComponent(text.slice(0, 5000))}` });
+          // Half a surrogate pair has no form in a URL (encodeURIComponent refuses it): it goes in bodies only.
+          const inUrl = !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+          if (inUrl) for (const n of pathNames) attempts.push({ key, params: { ...goodParams, [n]: text.slice(0, 2000) } });
+          if (inUrl) for (const n of queryNames) attempts.push({ key, params: goodParams, query: `${n}=${encodeURIComponent(text.slice(0, 5000))}` });
           if (op.requestBody) {
             attempts.push({ key, params: goodParams, rawBody: text });
             attempts.push({ key, params: goodParams, body: value });
             attempts.push({ key, params: goodParams, body: { name: value, slug: value, role: value, email: value, token: value } });
+            // One field at a time, so that a value reaches the field even where the others would be refused first.
+            for (const field of ["name", "description", "slug", "email", "token"]) attempts.push({ key, params: goodParams, body: { [field]: value } });
           }
         }
         if (op.requestBody) {

@@ -9,8 +9,10 @@ import {
   exportFileName,
   listAuditEvents,
   readAuditFilters,
+  type FilterProblem,
 } from "@/lib/audit";
 import { sql, type Tx } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
 import { limitAuditExport } from "@/lib/rate-limit";
 import { acceptInvitationByToken, inviteMember, revokeInvitation } from "@/lib/invitations";
 import { changeMemberRole, getMembersPage, memberListQuerySchema, MEMBERS_PAGE_SIZE, INVITATIONS_PAGE_SIZE, removeMember } from "@/lib/members";
@@ -294,6 +296,21 @@ export const acceptInvitation = endpoint({
   },
 });
 
+/** Refused audit filters, each named by its query parameter. */
+const filtersRefused = (problems: FilterProblem[]) =>
+  new ApiProblem("validation-error", problems.map((p) => p.message).join(" "), problems.map((p) => ({ field: `query.${p.param}`, message: p.message })));
+
+/** An audit page's cursor from the query, refused by its parameter's name. */
+function cursorParam(name: "after" | "before", value: string | undefined) {
+  if (!value) return undefined;
+  try {
+    return decodeCursor(value);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "bad_cursor") throw new ApiProblem("validation-error", error.message, [{ field: `query.${name}`, message: error.message }]);
+    throw error;
+  }
+}
+
 export const listAudit = endpoint({
   operationId: "listAuditEvents",
   method: "get",
@@ -308,8 +325,8 @@ export const listAudit = endpoint({
   async load(tx, ctx) {
     const { after, before, ...filterParams } = ctx.query;
     const parsed = await readAuditFilters(Object.fromEntries(Object.entries(filterParams).filter(([, v]) => v !== undefined)) as Record<string, string>);
-    if (!parsed.ok) throw new ApiProblem("validation-error", parsed.error, [{ field: "query", message: parsed.error }]);
-    const position = { after: after ? decodeCursor(after) : undefined, before: before ? decodeCursor(before) : undefined };
+    if (!parsed.ok) throw filtersRefused(parsed.problems);
+    const position = { after: cursorParam("after", after), before: cursorParam("before", before) };
     const page = await listAuditEvents(tx, { tenantId: ctx.params.tenantId }, parsed.filters, position);
     return {
       status: 200,
@@ -339,7 +356,7 @@ export const exportAudit = endpoint({
     const key = keyOf(ctx);
     const { format = "csv", ...filterParams } = ctx.query;
     const parsed = await readAuditFilters(Object.fromEntries(Object.entries(filterParams).filter(([, v]) => v !== undefined)) as Record<string, string>);
-    if (!parsed.ok) throw new ApiProblem("validation-error", parsed.error, [{ field: "query", message: parsed.error }]);
+    if (!parsed.ok) throw filtersRefused(parsed.problems);
     await limitAuditExport(key.entry.user_id);
     let body: ReadableStream<Uint8Array>;
     try {

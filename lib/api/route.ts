@@ -96,6 +96,9 @@ export function pageOf(cursor: string | undefined): number {
 const fieldErrors = (error: z.ZodError, prefix = ""): FieldError[] =>
   error.issues.map((issue) => ({ field: prefix + (issue.path.map(String).join(".") || "body"), message: issue.message }));
 
+/** RFC 6750's challenge for a key that was sent and is not (or no longer) valid. */
+const INVALID_TOKEN = 'Bearer realm="api", error="invalid_token"';
+
 const CONFLICTS = new Set(["last_owner", "no_change", "self_removal", "already_member", "not_pending", "slug_taken", "purging", "already_used", "revoked", "expired"]);
 
 /** What the API answers for an error thrown below a handler. */
@@ -112,9 +115,9 @@ export function problemFor(error: unknown): { type: ProblemType; detail: string;
     const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
     switch (error.code) {
       case "signed_out":
-        return { type: "unauthorized", detail: "This API key is not valid: it is unknown or was revoked." };
+        return { type: "unauthorized", detail: "This API key is not valid: it is unknown or was revoked.", headers: { "WWW-Authenticate": INVALID_TOKEN } };
       case "token_expired":
-        return { type: "token-expired", detail: error.message };
+        return { type: "token-expired", detail: error.message, headers: { "WWW-Authenticate": INVALID_TOKEN } };
       case "tenant_suspended":
         return { type: "tenant-suspended", detail: error.message };
       case "inactive":
@@ -156,9 +159,7 @@ function credentialOf(request: Request, ip: string | null, sessionAllowed: boole
   const match = /^Bearer +(\S+) *$/i.exec(header);
   // The checksum is checked before any database work.
   if (!match || !isWellFormedApiKey(match[1]!)) {
-    throw new ApiProblem("unauthorized", "That is not an API key (the key's format or checksum does not match).", [], {
-      "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"',
-    });
+    throw new ApiProblem("unauthorized", "That is not an API key (the key's format or checksum does not match).", [], { "WWW-Authenticate": INVALID_TOKEN });
   }
   return { kind: "api_key", token: match[1]!, ip };
 }
@@ -178,6 +179,8 @@ const bodyTooLarge = () => new ApiProblem("validation-error", `The body is large
  * held in memory.
  */
 async function readCapped(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > BODY_MAX_BYTES) throw bodyTooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -196,20 +199,54 @@ async function readCapped(request: Request): Promise<string> {
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-async function readJson(request: Request): Promise<unknown> {
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_TEXT = "Text cannot contain NUL characters or unpaired UTF-16 surrogates (\\u0000, \\ud800–\\udfff).";
+
+/**
+ * The first place in a JSON body — a member's name or a string — holding
+ * text Postgres cannot store as sent: a NUL (it refuses the statement) or
+ * half a surrogate pair (it has no UTF-8 form; it would be stored as U+FFFD,
+ * or refused in an audit row's JSON). The field, as the schema's errors name
+ * fields; null when there is none.
+ */
+export function unstorableTextIn(value: unknown): string | null {
+  const bad = (text: string) => text.includes("\u0000") || UNPAIRED_SURROGATE.test(text);
+  const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
+  // Walked without recursion: a body may nest as deep as its 64 KB allow.
+  const pending: Array<[unknown, string]> = [[value, ""]];
+  while (pending.length) {
+    const [item, path] = pending.pop()!;
+    if (typeof item === "string") {
+      if (bad(item)) return path || "body";
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) pending.push([item[i], join(path, String(i))]);
+    } else if (item !== null && typeof item === "object") {
+      const entries = Object.entries(item);
+      for (const [name] of entries) if (bad(name)) return join(path, name);
+      for (let i = entries.length - 1; i >= 0; i--) pending.push([entries[i]![1], join(path, entries[i]![0])]);
+    }
+  }
+  return null;
+}
+
+/** The JSON body the endpoint's schema accepts, from the text read, or the refusal as a problem. */
+function parseBody(request: Request, text: string, schema: z.ZodType): unknown {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
-    throw new ApiProblem("validation-error", "Send the body as JSON (Content-Type: application/json).", [{ field: "Content-Type", message: "Use application/json." }]);
+    throw new ApiProblem("validation-error", "Send the body as JSON (Content-Type: application/json).", [{ field: "header.content-type", message: "Use application/json." }]);
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > BODY_MAX_BYTES) throw bodyTooLarge();
-  const text = await readCapped(request);
   if (text.includes("\u0000")) throw new ApiProblem("validation-error", "The body cannot contain NUL characters.", [{ field: "body", message: "Remove NUL characters." }]);
+  let value: unknown;
   try {
-    return { text, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ApiProblem("validation-error", "The body is not valid JSON.", [{ field: "body", message: "Not valid JSON." }]);
   }
+  const unstorable = unstorableTextIn(value);
+  if (unstorable) throw new ApiProblem("validation-error", UNSTORABLE_TEXT, [{ field: unstorable, message: UNSTORABLE_TEXT }]);
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ApiProblem("validation-error", "The body is not valid.", fieldErrors(parsed.error));
+  return parsed.data;
 }
 
 /**
@@ -223,6 +260,13 @@ async function readJson(request: Request): Promise<unknown> {
  * Retry-After (a 409 "still being processed", a busy export) and every 5xx.
  */
 export const isTransient = (response: Response) => response.status === 429 || response.status >= 500 || response.headers.has("retry-after");
+
+/** An endpoint's own response (a stream, a file) with the headers every answer carries, where it sets none of its own. */
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const merged = new Headers(headers);
+  response.headers.forEach((value, name) => merged.set(name, value));
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
+}
 
 const json = (status: number, body: unknown, headers: Record<string, string>) =>
   status === 204 ? new Response(null, { status, headers }) : new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
@@ -248,7 +292,16 @@ async function enterKey<T>(
   });
 }
 
-/** A Next.js route handler for the endpoint: auth, limits, input, idempotency, problems. */
+/**
+ * A Next.js route handler for the endpoint: auth, limits, input, idempotency, problems.
+ *
+ * The key is checked first: a key that is not (or no longer) valid is told so
+ * (401) whatever else the request holds. What the request asks is then
+ * checked — its path, query, headers, the key's scope and role, its body —
+ * and a refusal on those merits is answered only once a POST's
+ * Idempotency-Key is claimed, so that it is kept under that key like any
+ * other answer (isTransient says which are not).
+ */
 export function routeHandler(def: Endpoint) {
   return async (request: Request, context: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const url = new URL(request.url);
@@ -261,51 +314,47 @@ export function routeHandler(def: Endpoint) {
       let credential = credentialOf(request, requestInfo.ip, def.session === true);
       if (credential.kind === "api_key") rate = await limitKey(credential.token, rate);
 
+      let refusal: ApiProblem | null = null;
       const rawParams = await context.params;
       const params = def.params ? def.params.safeParse(rawParams) : { success: true as const, data: {} };
       // A malformed id names nothing: not found, like an unknown one.
-      if (!params.success) throw new ApiProblem("not-found", "There is no such resource.");
+      if (!params.success) refusal = new ApiProblem("not-found", "There is no such resource.");
+      const pathTenant = params.success ? ((params.data as { tenantId?: string }).tenantId ?? null) : null;
 
       // X-Act-As-Tenant (seed 001): a key of a parent workspace acts in the
       // descendant the path names, as a delegate; the database decides.
       const actAs = actAsTenantFromHeaders(request.headers);
-      if (!actAs.ok) throw new ApiProblem("validation-error", actAs.error, [{ field: `header.${ACT_AS_HEADER}`, message: actAs.error }]);
-      if (actAs.tenantId) {
-        const pathTenant = (params.data as { tenantId?: string }).tenantId;
-        if (!pathTenant || pathTenant.toLowerCase() !== actAs.tenantId || credential.kind !== "api_key") {
-          const message = `${ACT_AS_HEADER} applies to an API key's request under /tenants/{id}, and must name that workspace.`;
-          throw new ApiProblem("validation-error", message, [{ field: `header.${ACT_AS_HEADER}`, message }]);
-        }
-        credential = { ...credential, actAs: true };
+      if (!actAs.ok) {
+        refusal ??= new ApiProblem("validation-error", actAs.error, [{ field: `header.${ACT_AS_HEADER}`, message: actAs.error }]);
+      } else if (actAs.tenantId && (!pathTenant || pathTenant.toLowerCase() !== actAs.tenantId || credential.kind !== "api_key")) {
+        const message = `${ACT_AS_HEADER} applies to an API key's request under /tenants/{id}, and must name that workspace.`;
+        refusal ??= new ApiProblem("validation-error", message, [{ field: `header.${ACT_AS_HEADER}`, message }]);
       }
 
       const query = def.query ? def.query.safeParse(searchObject(url)) : { success: true as const, data: {} };
-      if (!query.success) throw new ApiProblem("validation-error", "The query is not valid.", fieldErrors(query.error, "query."));
+      if (!query.success) refusal ??= new ApiProblem("validation-error", "The query is not valid.", fieldErrors(query.error, "query."));
+      if (credential.kind !== "api_key" && refusal) throw refusal;
+      if (credential.kind === "api_key" && actAs.ok && actAs.tenantId && !refusal) credential = { ...credential, actAs: true };
 
       let key: EndpointContext<unknown, unknown, unknown>["key"] = null;
       let loaded: EndpointResult | null = null;
       if (credential.kind === "api_key") {
-        const tenantId = (params.data as { tenantId?: string }).tenantId ?? null;
-        const entered = await enterKey(credential, tenantId, requestInfo, async (tx, { entry, actor }) => {
-          if (def.write && entry.scope === "read") throw new ApiProblem("forbidden", "This API key is read-only: it cannot change anything.");
-          if (def.permission && !can(entry.role, def.permission)) throw new ApiProblem("forbidden", "Your role in this workspace does not allow that.");
-          if (!def.load) return null;
-          const key = { credential, entry, actor };
+        const keyCredential = credential;
+        // With a refusal already due, the key is only verified, in its own workspace.
+        const entered = await enterKey(keyCredential, refusal ? null : pathTenant, requestInfo, async (tx, { entry, actor }) => {
+          if (refusal) return null;
+          if (def.write && entry.scope === "read") refusal = new ApiProblem("forbidden", "This API key is read-only: it cannot change anything.");
+          else if (def.permission && !can(entry.role, def.permission)) refusal = new ApiProblem("forbidden", "Your role in this workspace does not allow that.");
+          if (refusal || !def.load) return null;
+          const key = { credential: keyCredential, entry, actor };
           return def.load(tx, { request, requestInfo, params: params.data, query: query.data, body: undefined, key, session: null });
         });
-        key = { credential, entry: entered.entry, actor: entered.actor };
+        key = { credential: keyCredential, entry: entered.entry, actor: entered.actor };
         loaded = entered.result;
       }
 
-      let body: unknown = undefined;
-      let rawBody = "";
-      if (def.body) {
-        const read = (await readJson(request)) as { text: string; value: unknown };
-        rawBody = read.text;
-        const parsed = def.body.safeParse(read.value);
-        if (!parsed.success) throw new ApiProblem("validation-error", "The body is not valid.", fieldErrors(parsed.error));
-        body = parsed.data;
-      }
+      // The body's text is read before the key is claimed: it is part of what the key names.
+      const rawBody = def.body ? await readCapped(request) : "";
 
       if (def.method === "post" && key) {
         const idempotencyKey = idempotencyKeyOf(request);
@@ -326,6 +375,9 @@ export function routeHandler(def: Endpoint) {
         }
       }
 
+      if (refusal) throw refusal;
+      const body = def.body ? parseBody(request, rawBody, def.body) : undefined;
+
       if (!loaded && !def.handle) throw new ApiProblem("unauthorized", "Send an API key: Authorization: Bearer tnty_…");
       const result = loaded ?? await def.handle!({
         request,
@@ -336,7 +388,7 @@ export function routeHandler(def: Endpoint) {
         key,
         session: credential.kind === "session" ? credential : null,
       });
-      const response = result instanceof Response ? result : json(result.status, result.body, headers());
+      const response = result instanceof Response ? withHeaders(result, headers()) : json(result.status, result.body, headers());
       if (claimed) {
         if (isTransient(response)) {
           await releaseIdempotencyKey(claimed.credential, claimed.entry, claimed.key);
@@ -363,5 +415,59 @@ export function routeHandler(def: Endpoint) {
       }
       return response;
     }
+  };
+}
+
+/** An answer to a request that reaches no endpoint, with the headers every answer carries; the client address's limit applies to it too. */
+async function outsideEndpoints(request: Request, type: "not-found" | "method-not-allowed", detail: string, extra: Record<string, string> = {}): Promise<Response> {
+  const url = new URL(request.url);
+  let rate: RateState | null = null;
+  try {
+    rate = await limitAddress(clientInfoFromHeaders(request.headers).ip);
+  } catch (error) {
+    const problem = problemFor(error);
+    if (!problem) throw error;
+    return problemResponse(problemBody(problem.type, problem.detail, url.pathname), { ...rateLimitHeaders(rate), ...problem.headers });
+  }
+  return problemResponse(problemBody(type, detail, url.pathname), { ...rateLimitHeaders(rate), ...extra });
+}
+
+/** What /api/v1 answers at a path no endpoint has (app/api/v1/[[...path]]/route.ts). */
+export const noSuchEndpoint = (request: Request) =>
+  outsideEndpoints(request, "not-found", "There is no such endpoint. The API's endpoints are listed in its OpenAPI document, /api/v1/openapi.json.");
+
+type RouteHandler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+/**
+ * A route file's handlers, for every HTTP method: each endpoint's under its
+ * method; HEAD as GET without the body where the GET only reads (a GET that
+ * writes — an export, which is audited and counted — is not run for a
+ * HEAD); OPTIONS, with the methods in `Allow`; and for any other method a
+ * 405 problem with `Allow`, rather than the framework's empty 405.
+ *
+ *     export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(listThings, createThing);
+ */
+export function apiRoute(...endpoints: Endpoint[]): Record<"GET" | "HEAD" | "OPTIONS" | "POST" | "PUT" | "PATCH" | "DELETE", RouteHandler> {
+  const handlers = new Map(endpoints.map((e) => [e.method.toUpperCase(), routeHandler(e)]));
+  const get = endpoints.find((e) => e.method === "get");
+  const head: RouteHandler | null =
+    get && !get.write
+      ? async (request, context) => {
+          const response = await handlers.get("GET")!(new Request(request.url, { method: "GET", headers: request.headers }), context);
+          await response.body?.cancel();
+          return new Response(null, { status: response.status, headers: response.headers });
+        }
+      : null;
+  const allow = [...handlers.keys(), ...(head ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const refuse: RouteHandler = (request) =>
+    outsideEndpoints(request, "method-not-allowed", `${request.method} is not a method of this path; it takes ${allow}.`, { Allow: allow });
+  return {
+    GET: handlers.get("GET") ?? refuse,
+    HEAD: head ?? refuse,
+    OPTIONS: async () => new Response(null, { status: 204, headers: { Allow: allow, "Cache-Control": "no-store" } }),
+    POST: handlers.get("POST") ?? refuse,
+    PUT: refuse,
+    PATCH: handlers.get("PATCH") ?? refuse,
+    DELETE: handlers.get("DELETE") ?? refuse,
   };
 }

@@ -56,7 +56,12 @@ function timeZone(tz: string, known: TimeZoneNames | undefined): string | null {
 
 const dateSchema = z.iso.date({ error: "Dates look like 2026-11-23." });
 
-export type FiltersResult = { ok: true; filters: AuditFilters } | { ok: false; error: string; filters: AuditFilters };
+/** A refused filter: its parameter in the URL and what is wrong with it. */
+export interface FilterProblem {
+  param: "action" | "actor" | "target" | "tz" | "from" | "to" | "q";
+  message: string;
+}
+export type FiltersResult = { ok: true; filters: AuditFilters } | { ok: false; error: string; problems: FilterProblem[]; filters: AuditFilters };
 
 /**
  * The filters in a URL, or what is wrong with them. Whatever passes can be
@@ -67,27 +72,28 @@ export type FiltersResult = { ok: true; filters: AuditFilters } | { ok: false; e
  */
 export function parseAuditFilters(params: Params, timeZones?: TimeZoneNames): FiltersResult {
   const filters: AuditFilters = { ...EMPTY_FILTERS };
-  const problems: string[] = [];
+  const problems: FilterProblem[] = [];
+  const refuse = (param: FilterProblem["param"], message: string) => problems.push({ param, message });
 
   const actions = [...new Set(all(params, "action").flatMap((a) => a.split(",")).map((a) => a.trim()).filter(Boolean))];
   const unknown = actions.filter((a) => !(AUDIT_ACTIONS as readonly string[]).includes(a));
-  if (actions.length > AUDIT_ACTIONS.length) problems.push("Too many actions.");
-  else if (unknown.length) problems.push(`Unknown action${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 3).map((a) => a.slice(0, 40)).join(", ")}.`);
+  if (actions.length > AUDIT_ACTIONS.length) refuse("action", "Too many actions.");
+  else if (unknown.length) refuse("action", `Unknown action${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 3).map((a) => a.slice(0, 40)).join(", ")}.`);
   else filters.actions = actions;
 
   const actor = one(params, "actor").toLowerCase();
-  if (actor.length > 254) problems.push("The actor is an email address of at most 254 characters.");
-  else if (hasNulByte(actor)) problems.push("The actor cannot contain NUL characters.");
+  if (actor.length > 254) refuse("actor", "The actor is an email address of at most 254 characters.");
+  else if (hasNulByte(actor)) refuse("actor", "The actor cannot contain NUL characters.");
   else if (actor) filters.actor = actor;
 
   const target = one(params, "target");
-  if (target.length > 254) problems.push("The target is an id or an email address of at most 254 characters.");
-  else if (hasNulByte(target)) problems.push("The target cannot contain NUL characters.");
+  if (target.length > 254) refuse("target", "The target is an id or an email address of at most 254 characters.");
+  else if (hasNulByte(target)) refuse("target", "The target cannot contain NUL characters.");
   else if (target) filters.target = target.includes("@") ? { kind: "email", value: target.toLowerCase() } : { kind: "id", value: target };
 
   const tz = one(params, "tz") || "UTC";
   const zone = tz.length > 64 ? null : timeZone(tz, timeZones);
-  if (!zone) problems.push("Unknown time zone.");
+  if (!zone) refuse("tz", "Unknown time zone.");
   else filters.tz = zone;
 
   for (const key of ["from", "to"] as const) {
@@ -96,18 +102,18 @@ export function parseAuditFilters(params: Params, timeZones?: TimeZoneNames): Fi
     const parsed = dateSchema.safeParse(value.slice(0, 20));
     // Postgres has no year 0 ("0000-01-01" is out of its range).
     if (!parsed.success || value.length > 10 || value.startsWith("0000")) {
-      problems.push(`The ${key === "from" ? "start" : "end"} date is not a valid date (use YYYY-MM-DD, years 1 to 9999).`);
+      refuse(key, `The ${key === "from" ? "start" : "end"} date is not a valid date (use YYYY-MM-DD, years 1 to 9999).`);
     } else filters[key] = parsed.data;
   }
-  if (filters.from && filters.to && filters.from > filters.to) problems.push("The start date is after the end date.");
+  if (filters.from && filters.to && filters.from > filters.to) refuse("from", "The start date is after the end date.");
 
   const q = one(params, "q");
-  if (q.length > SEARCH_MAX) problems.push(`Search text is limited to ${SEARCH_MAX} characters.`);
-  else if (hasNulByte(q)) problems.push("Search text cannot contain NUL characters.");
-  else if (q && !SEARCH_WORD.test(q)) problems.push("Search for a word of at least two letters or digits.");
+  if (q.length > SEARCH_MAX) refuse("q", `Search text is limited to ${SEARCH_MAX} characters.`);
+  else if (hasNulByte(q)) refuse("q", "Search text cannot contain NUL characters.");
+  else if (q && !SEARCH_WORD.test(q)) refuse("q", "Search for a word of at least two letters or digits.");
   else if (q) filters.q = q;
 
-  return problems.length ? { ok: false, error: problems.join(" "), filters } : { ok: true, filters };
+  return problems.length ? { ok: false, error: problems.map((p) => p.message).join(" "), problems, filters } : { ok: true, filters };
 }
 
 /** The filters as URL search params: the inverse of parseAuditFilters. */
