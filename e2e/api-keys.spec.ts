@@ -65,6 +65,24 @@ test("a member creates a key, sees it once, uses it, and revokes it after confir
     data: { name: "Nope" },
   });
   expect(create.status()).toBe(403);
+  // As Next.js routes them: a path no endpoint has, and a method a path does not take, are problems too.
+  const misses: Array<[string, string, number, string]> = [
+    ["GET", "/api/v1", 404, "not-found"],
+    ["GET", "/api/v1/nope", 404, "not-found"],
+    ["POST", `/api/v1/tenants/${ws.tenantId}/nope`, 404, "not-found"],
+    ["PUT", `/api/v1/tenants/${ws.tenantId}`, 405, "method-not-allowed"],
+    ["DELETE", "/api/v1/me", 405, "method-not-allowed"],
+  ];
+  for (const [method, path, status, type] of misses) {
+    const answer = await page.request.fetch(`${baseURL}${path}`, { method, headers: { Authorization: `Bearer ${key}` } });
+    expect(answer.status(), `${method} ${path}`).toBe(status);
+    expect(answer.headers()["content-type"]).toBe("application/problem+json");
+    expect((await answer.json()).type).toMatch(new RegExp(`/docs/errors/${type}$`));
+    if (status === 405) expect(answer.headers().allow).toBe(path.endsWith("/me") ? "GET, HEAD, OPTIONS" : "GET, PATCH, HEAD, OPTIONS");
+  }
+  const head = await page.request.head(`${baseURL}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(head.status()).toBe(200);
+  expect(await head.text()).toBe("");
   await page.reload();
   await expect(page.getByTestId("api-key-row")).toContainText("Last used");
 

@@ -222,6 +222,13 @@ test("owners, admins and auditors may read and export the audit log; members may
       await expect(page.getByTestId("audit-row").first()).toBeVisible();
       expect(exported.status()).toBe(200);
       expect((await exported.text()).trimEnd().split("\n")).toHaveLength(130);
+      // Asking for an export's headers alone is not an export: nothing recorded, nothing counted.
+      const exports = async () => (await db().query("SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1 AND action = 'audit.export'", [ws.tenantId])).rows[0].n;
+      const before = await exports();
+      const head = await page.request.head("/app/audit/export?format=csv");
+      expect(head.status()).toBe(405);
+      expect(head.headers().allow).toBe("GET");
+      expect(await exports()).toBe(before);
     }
     await context.close();
   }

@@ -146,8 +146,10 @@ describe("generating into a scratch copy", () => {
     expect(api).toContain('permission: "time_entries.read"');
     expect(api).toContain('permission: "time_entries.manage"');
     const item = readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/[timeEntryId]/route.ts"), "utf8");
-    expect(item).toContain("export const PATCH = routeHandler(updateTimeEntryEndpoint);");
-    expect(readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/route.ts"), "utf8")).toContain("export const POST = routeHandler(createTimeEntryEndpoint);");
+    expect(item).toContain("export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(getTimeEntryEndpoint, updateTimeEntryEndpoint, deleteTimeEntryEndpoint);");
+    expect(readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/route.ts"), "utf8")).toContain(
+      "export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(listTimeEntriesEndpoint, createTimeEntryEndpoint);",
+    );
   });
 
   it("writes the page's forms as projects has them: the edit opened again after a refusal starts clean, and “Created …” goes once a later action changes the list", () => {

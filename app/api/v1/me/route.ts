@@ -1,4 +1,4 @@
 import { getMe } from "@/lib/api/endpoints";
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 
-export const GET = routeHandler(getMe);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(getMe);

@@ -1,4 +1,4 @@
 import { acceptInvitation } from "@/lib/api/endpoints";
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 
-export const POST = routeHandler(acceptInvitation);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(acceptInvitation);

@@ -1,5 +1,4 @@
 import { getTenant, patchTenant } from "@/lib/api/endpoints";
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 
-export const GET = routeHandler(getTenant);
-export const PATCH = routeHandler(patchTenant);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(getTenant, patchTenant);

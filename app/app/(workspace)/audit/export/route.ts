@@ -78,3 +78,11 @@ export async function GET(request: NextRequest) {
     },
   });
 }
+
+/**
+ * Not a GET without its body: an export is audited and counted against the
+ * export limits, so asking only for its headers would cost an export.
+ */
+export function HEAD() {
+  return new Response(null, { status: 405, headers: { Allow: "GET", "Cache-Control": "no-store" } });
+}

@@ -1,4 +1,4 @@
 import { listAudit } from "@/lib/api/endpoints";
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 
-export const GET = routeHandler(listAudit);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(listAudit);

@@ -1,5 +1,4 @@
 import { createInvitation, listInvitations } from "@/lib/api/endpoints";
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 
-export const GET = routeHandler(listInvitations);
-export const POST = routeHandler(createInvitation);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(listInvitations, createInvitation);

@@ -1,5 +1,4 @@
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 import { createProjectEndpoint, listProjectsEndpoint } from "@/lib/projects/api";
 
-export const GET = routeHandler(listProjectsEndpoint);
-export const POST = routeHandler(createProjectEndpoint);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(listProjectsEndpoint, createProjectEndpoint);

@@ -1,4 +1,4 @@
 import { deleteInvitation } from "@/lib/api/endpoints";
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 
-export const DELETE = routeHandler(deleteInvitation);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(deleteInvitation);

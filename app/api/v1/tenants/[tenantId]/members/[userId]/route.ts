@@ -1,5 +1,4 @@
 import { deleteMember, patchMember } from "@/lib/api/endpoints";
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 
-export const PATCH = routeHandler(patchMember);
-export const DELETE = routeHandler(deleteMember);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(patchMember, deleteMember);

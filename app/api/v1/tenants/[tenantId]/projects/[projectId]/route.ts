@@ -1,6 +1,4 @@
-import { routeHandler } from "@/lib/api/route";
+import { apiRoute } from "@/lib/api/route";
 import { deleteProjectEndpoint, getProjectEndpoint, updateProjectEndpoint } from "@/lib/projects/api";
 
-export const GET = routeHandler(getProjectEndpoint);
-export const PATCH = routeHandler(updateProjectEndpoint);
-export const DELETE = routeHandler(deleteProjectEndpoint);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(getProjectEndpoint, updateProjectEndpoint, deleteProjectEndpoint);
