@@ -2,6 +2,7 @@
 // (pagination, search, sort, invitations, tenant isolation) and every
 // guardrail of role changes, removals and leaving.
 import { describe, expect, it } from "vitest";
+import { auditEventView, listAuditEvents, parseAuditFilters } from "@/lib/audit";
 import { DomainError } from "@/lib/errors";
 import {
   changeMemberRole,
@@ -605,6 +606,17 @@ describe("leaveTenant", () => {
     expect(rows[0].last_tenant_id).toBe(ws.tenant.id);
   });
 
+  it("records the leaver's email as the target's, as a removal does: the target filter by email finds it", async () => {
+    const ws = await createWorkspace();
+    await leaveTenant(actorFor(ws.tenant, ws.member));
+    const parsed = parseAuditFilters(new URLSearchParams({ target: ws.member.email.toUpperCase() }));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const page = await withTenant(actorFor(ws.tenant, ws.owner), (tx) => listAuditEvents(tx, { tenantId: ws.tenant.id }, parsed.filters));
+    const leave = page.events.find((e) => e.action === "member.leave");
+    expect(leave).toBeDefined();
+    expect(auditEventView(leave!)).toMatchObject({ targetType: "user", targetId: ws.member.id, targetEmail: ws.member.email });
+  });
+
   it("lets an owner with a co-owner leave", async () => {
     const ws = await createWorkspace();
     const coOwner = await createUser();
@@ -612,7 +624,7 @@ describe("leaveTenant", () => {
     await leaveTenant(actorFor(ws.tenant, ws.owner));
     expect(await memberRole(ws.tenant.id, ws.owner.id)).toBeNull();
     expect(await memberRole(ws.tenant.id, coOwner.id)).toBe("owner");
-    expect((await auditRows(ws.tenant.id, "member.leave")).map((a) => a.metadata)).toEqual([{ role: "owner" }]);
+    expect((await auditRows(ws.tenant.id, "member.leave")).map((a) => a.metadata)).toEqual([{ email: ws.owner.email, role: "owner" }]);
   });
 
   it("refuses someone who is not a member: not_member", async () => {

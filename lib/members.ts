@@ -293,7 +293,9 @@ export async function leaveTenant(actor: TenantActor): Promise<void> {
       actor: actor.user,
       action: "member.leave",
       target: { type: "user", id: actor.userId },
-      metadata: { role: me.role },
+      // The email as every event about a member records it: the log's target
+      // column and its target filter read it from here.
+      metadata: { email: me.email, role: me.role },
       request: actor.request,
     });
     // The database forgets it as their remembered workspace (a trigger).
