@@ -213,10 +213,37 @@ test("Resend on an invitation's row sends a new link to that address only, and t
   expect(after.find((r) => r.email === second)?.id).not.toBe(before.find((r) => r.email === second)?.id);
   await expect(page.locator("[data-testid=invitation-row]")).toHaveCount(2);
 
-  // The link of the first email is revoked by the resend.
+  // The link of the first email is replaced by the resend's.
   await page.context().clearCookies();
   await page.goto(oldLink);
-  await expect(page).toHaveURL(/\/sign-in\?invite=revoked$/);
+  await expect(page).toHaveURL(/\/sign-in\?invite=replaced$/);
+});
+
+test("a re-invited address's first link says it was replaced by a newer one, not revoked", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Replaced Link");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  const sam = uniqueEmail("sam");
+  const form = page.getByTestId("invite-form");
+  const sentAt = Date.now();
+  await form.getByLabel("Email address").fill(sam);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${sam}.`)).toBeVisible();
+  const firstLink = linkIn(await waitForEmail(sam, "invited you to Replaced Link", sentAt), /\/invite\/[A-Za-z0-9_-]{43}/);
+  await form.getByLabel("Email address").fill(sam);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${sam}. It replaces the pending one.`)).toBeVisible();
+  await context.close();
+
+  // Sam, signed out, opens the first email's link.
+  const visitor = await browser.newPage();
+  await visitor.goto(firstLink);
+  await expect(visitor).toHaveURL(/\/sign-in\?invite=replaced$/);
+  await expect(visitor.getByText("That invitation was replaced by a newer one. Use the link in the latest invitation email.")).toBeVisible();
+  await expect(visitor.getByText("That invitation was revoked.")).toHaveCount(0);
+  await visitor.close();
 });
 
 // React resets a form after its action runs, and a reset <select> shows its

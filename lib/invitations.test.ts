@@ -197,6 +197,30 @@ describe("inviteMember", () => {
     ]);
   });
 
+  it("tells a replaced invitation's link apart from a revoked one: re-invited or resent, the old link says it was replaced", async () => {
+    const ws = await createWorkspace();
+    const email = uniqueEmail("replaced");
+    await inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "member" });
+    const firstToken = await tokenFromEmail(email, 1);
+    const second = await inviteMember(actorFor(ws.tenant, ws.owner), { email, role: "member" });
+    const secondToken = await tokenFromEmail(email, 2);
+    // Opened signed out, and accepted by the invitee: replaced, not revoked.
+    expect(await inspectInvitationToken(firstToken)).toEqual({ ok: false, reason: "replaced" });
+    const invitee = await createUser({ email });
+    expect(await acceptInvitationByToken(signedIn(invitee), firstToken)).toEqual({ ok: false, reason: "replaced" });
+    // A resend replaces too.
+    await resendInvitation(actorFor(ws.tenant, ws.owner), second.invitationId);
+    expect(await inspectInvitationToken(secondToken)).toEqual({ ok: false, reason: "replaced" });
+    // The newest link still works.
+    const latest = await tokenFromEmail(email, 3);
+    expect(await acceptInvitationByToken(signedIn(invitee), latest)).toEqual({ ok: true, tenantId: ws.tenant.id, alreadyMember: false });
+    // Revoked by hand is still revoked.
+    const other = uniqueEmail("revoked-by-hand");
+    const revoked = await inviteMember(actorFor(ws.tenant, ws.owner), { email: other, role: "member" });
+    await revokeInvitation(actorFor(ws.tenant, ws.owner), revoked.invitationId);
+    expect(await inspectInvitationToken(await tokenFromEmail(other, 1))).toEqual({ ok: false, reason: "revoked" });
+  });
+
   it("re-inviting an address whose invitation lapsed (still marked pending) names it as expired", async () => {
     const ws = await createWorkspace();
     const email = uniqueEmail("lapsed");

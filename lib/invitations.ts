@@ -67,12 +67,16 @@ export interface ReplacedInvitation {
   expired: boolean;
 }
 
-/** Retires the live invitation for (tenant, email), if any, so a new one can take its place. */
-async function retirePending(tx: Tx, tenantId: string, email: string): Promise<ReplacedInvitation | null> {
+/**
+ * Retires the live invitation for (tenant, email), if any, so that the new
+ * one `replacedBy` can take its place. It is marked replaced (`replaced_by`),
+ * not merely revoked: its link then says a newer one was sent.
+ */
+async function retirePending(tx: Tx, tenantId: string, email: string, replacedBy: string): Promise<ReplacedInvitation | null> {
   const row = await tx.one<ReplacedInvitation>(sql`
     UPDATE tenant_invitations
        SET status = CASE WHEN expires_at <= now() THEN 'expired'::invitation_status ELSE 'revoked'::invitation_status END,
-           revoked_at = now()
+           revoked_at = now(), replaced_by = ${replacedBy}::uuid
      WHERE tenant_id = ${tenantId}::uuid AND email = ${email} AND status = 'pending'
      RETURNING id, role, status = 'expired' AS expired`);
   return row ?? null;
@@ -88,11 +92,10 @@ export function replacementNote(replaced: Pick<ReplacedInvitation, "role" | "exp
   return replaced.role === role ? `It replaces ${which}.` : `It replaces ${which} (${replaced.role} → ${role}).`;
 }
 
-/** Stores a new invitation and sends its email; the caller audits it with the outcome. */
-async function issueInvitation(tx: Tx, actor: TenantActor, email: string, role: InvitableRole): Promise<InviteResult> {
+/** Stores a new invitation `invitationId` and sends its email; the caller audits it with the outcome. */
+async function issueInvitation(tx: Tx, actor: TenantActor, invitationId: string, email: string, role: InvitableRole): Promise<InviteResult> {
   const inviterName = actor.user.name || actor.user.email;
   const { token, tokenHash } = mintInviteToken();
-  const invitationId = randomUUID();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
   await tx.exec(sql`
     INSERT INTO tenant_invitations (id, tenant_id, email, role, token_hash, expires_at, invited_by, inviter_name)
@@ -126,8 +129,9 @@ export async function inviteMember(
   return withinInvitationLimits(actor, () => withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
     await assertNotMember(tx, actor.tenantId, input.email);
-    const replaced = await retirePending(tx, actor.tenantId, input.email);
-    const result = await issueInvitation(tx, actor, input.email, input.role);
+    const invitationId = randomUUID();
+    const replaced = await retirePending(tx, actor.tenantId, input.email, invitationId);
+    const result = await issueInvitation(tx, actor, invitationId, input.email, input.role);
     await recordAudit(tx, {
       tenantId: actor.tenantId,
       actor: actor.user,
@@ -147,6 +151,8 @@ interface InvitationRow {
   role: InvitableRole;
   status: "pending" | "accepted" | "revoked" | "expired";
   expired: boolean;
+  /** A newer invitation for the address took its place (retirePending). */
+  replaced: boolean;
   accepted_by: string | null;
   tenant_active: boolean;
 }
@@ -154,7 +160,7 @@ interface InvitationRow {
 async function findInvitation(tx: Tx, where: { id: string } | { tokenHash: string }): Promise<InvitationRow | null> {
   const match = "id" in where ? sql`i.id = ${where.id}::uuid` : sql`i.token_hash = ${where.tokenHash}`;
   return tx.one<InvitationRow>(sql`
-    SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.accepted_by,
+    SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.replaced_by IS NOT NULL AS replaced, i.accepted_by,
            coalesce(t.status = 'active', false) AS tenant_active
       FROM tenant_invitations i LEFT JOIN tenants t ON t.id = i.tenant_id
      WHERE ${match}`);
@@ -202,8 +208,9 @@ export async function resendInvitation(actor: TenantActor, invitationId: string)
       throw new DomainError("not_pending", `That invitation was ${previous.status}; invite ${previous.email} again instead.`);
     }
     await assertNotMember(tx, actor.tenantId, previous.email);
-    await retirePending(tx, actor.tenantId, previous.email);
-    const result = await issueInvitation(tx, actor, previous.email, previous.role);
+    const replacementId = randomUUID();
+    await retirePending(tx, actor.tenantId, previous.email, replacementId);
+    const result = await issueInvitation(tx, actor, replacementId, previous.email, previous.role);
     await recordAudit(tx, {
       tenantId: actor.tenantId,
       actor: actor.user,
@@ -222,7 +229,7 @@ export async function resendInvitation(actor: TenantActor, invitationId: string)
 }
 
 /** Where /invite/<token> sends someone it cannot enrol (seed 004's redirects). */
-export type InviteFailure = "invalid" | "not_found" | "already_used" | "revoked" | "expired" | "email_mismatch";
+export type InviteFailure = "invalid" | "not_found" | "already_used" | "replaced" | "revoked" | "expired" | "email_mismatch";
 
 export type AcceptOutcome =
   | { ok: true; tenantId: string; alreadyMember: boolean }
@@ -233,6 +240,8 @@ function classify(invitation: InvitationRow, user: SignedInUser | null): InviteF
   // A blocked or deleted workspace takes no one in.
   if (!invitation.tenant_active) return "not_found";
   if (invitation.status === "accepted") return user && invitation.accepted_by === user.id ? "mine" : "already_used";
+  // Replaced by a re-invite or a resend: a newer link is in a later email.
+  if (invitation.replaced) return "replaced";
   if (invitation.status === "revoked") return "revoked";
   if (invitation.status === "expired" || invitation.expired) return "expired";
   if (user && invitation.email !== user.email) return "email_mismatch";

@@ -9,6 +9,7 @@ const TITLES: Record<InviteOutcome, string> = {
   invalid: "This invitation link is not valid",
   not_found: "This invitation was not found",
   already_used: "This invitation has already been used",
+  replaced: "This invitation was replaced",
   revoked: "This invitation was revoked",
   expired: "This invitation has expired",
   email_mismatch: "This invitation is for another address",

@@ -288,6 +288,8 @@ export const acceptInvitation = endpoint({
         throw new ApiProblem("forbidden", "This invitation is addressed to another email address.");
       case "already_used":
         throw new ApiProblem("conflict", "This invitation was already used.");
+      case "replaced":
+        throw new ApiProblem("conflict", "This invitation was replaced by a newer one: use the latest invitation's link.");
       case "revoked":
         throw new ApiProblem("conflict", "This invitation was revoked.");
       case "expired":
