@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, ComponentProps, InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes } from "react";
 
 export function cx(...classes: Array<string | false | null | undefined>): string {
   return classes.filter(Boolean).join(" ");
@@ -87,17 +87,19 @@ const ALERTS = {
   warning: "border-amber-200 bg-amber-50 text-amber-900",
 };
 
+/** A notice; `props` go to its element (a `ref` and `tabIndex={-1}` for one the focus moves to). */
 export function Alert({
   variant = "info",
   children,
   className,
+  ...props
 }: {
   variant?: keyof typeof ALERTS;
   children: ReactNode;
   className?: string;
-}) {
+} & Omit<ComponentProps<"div">, "role" | "className" | "children">) {
   return (
-    <div role={variant === "error" ? "alert" : "status"} className={cx("rounded-md border px-3 py-2 text-sm", ALERTS[variant], className)}>
+    <div role={variant === "error" ? "alert" : "status"} {...props} className={cx("rounded-md border px-3 py-2 text-sm", ALERTS[variant], className)}>
       {children}
     </div>
   );

@@ -192,3 +192,118 @@ test("a long name or description without spaces wraps in its cell instead of bei
   }
   await context.close();
 });
+
+// Past the last page — its projects deleted, or a page number typed — the
+// list shows the last page there is, with the search and the filter kept.
+test("a page past the end shows the last page there is, the search and filter kept", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Pages");
+  await db().query(
+    "INSERT INTO projects (tenant_id, name, created_at) SELECT $1, 'Project ' || i, now() - (55 - i) * interval '1 minute' FROM generate_series(1, 55) AS i",
+    [ws.tenantId],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  const pages = page.getByRole("navigation", { name: "Pages" });
+  const rows = page.getByTestId("projects-row");
+
+  await page.goto("/app/projects?page=99&q=Project&status=all");
+  await expect(pages).toContainText("Page 3 of 3 · 55 projects");
+  await expect(rows).toHaveCount(5);
+  await expect(pages.getByRole("link", { name: "← Previous" })).toHaveAttribute("href", "/app/projects?q=Project&status=all&page=2");
+
+  // Page 3's projects deleted, the last one here: page 2 is shown, and what was deleted is said.
+  await page.goto("/app/projects?page=3");
+  await db().query("DELETE FROM projects WHERE tenant_id = $1 AND name IN ('Project 2', 'Project 3', 'Project 4', 'Project 5')", [ws.tenantId]);
+  const last = page.locator('[data-testid="projects-row"][data-name="Project 1"]');
+  await last.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog", { name: "Delete this project?" }).getByRole("button", { name: "Delete project" }).click();
+  await expect(pages).toContainText("Page 2 of 2 · 50 projects");
+  await expect(rows).toHaveCount(25);
+  await expect(page.getByTestId("projects-empty")).toHaveCount(0);
+  await expect(page.getByTestId("projects-notice")).toHaveText("Deleted “Project 1”.");
+  await expect(pages.getByRole("link", { name: "Next →" })).toHaveCount(0);
+  await context.close();
+});
+
+/** Where the keyboard is: the element focused, as a test id or a tag (BODY when the focus was lost). */
+const focused = (page: import("@playwright/test").Page) =>
+  page.evaluate(() => document.activeElement?.closest("[data-testid]")?.getAttribute("data-testid") ?? document.activeElement?.tagName);
+
+// Each action on a row says what it did, as "Created …" does, and the
+// keyboard goes to that notice rather than to the page when the button that
+// ran it goes away (the row archived out of the list, or deleted).
+test("archive, unarchive, edit and delete each say what they did, and the focus goes to the notice", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Notices");
+  await db().query("INSERT INTO projects (tenant_id, name) VALUES ($1, 'Atlas'), ($1, 'Beacon')", [ws.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/projects");
+  const notice = page.getByTestId("projects-notice");
+  const row = (name: string) => page.locator(`[data-testid="projects-row"][data-name="${name}"]`);
+
+  await row("Atlas").getByRole("button", { name: "Archive" }).click();
+  await expect(row("Atlas")).toHaveCount(0);
+  await expect(notice).toHaveText("Archived “Atlas”.");
+  await expect(notice).toHaveAttribute("role", "status");
+  expect(await focused(page)).toBe("projects-notice");
+
+  await row("Beacon").getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit project" });
+  await dialog.getByLabel("Name", { exact: true }).fill("Beacon 2");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(row("Beacon 2")).toBeVisible();
+  await expect(notice).toHaveText("Saved “Beacon 2”.");
+  expect(await focused(page)).toBe("projects-notice");
+
+  await row("Beacon 2").getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog", { name: "Delete this project?" }).getByRole("button", { name: "Delete project" }).click();
+  await expect(page.getByTestId("projects-empty")).toHaveText("No active projects.");
+  await expect(notice).toHaveText("Deleted “Beacon 2”.");
+  expect(await focused(page)).toBe("projects-notice");
+
+  await page.getByRole("link", { name: "Archived", exact: true }).click();
+  await expect(notice).toHaveCount(0);
+  await row("Atlas").getByRole("button", { name: "Unarchive" }).click();
+  await expect(page.getByTestId("projects-empty")).toHaveText("No archived projects.");
+  await expect(notice).toHaveText("“Atlas” is active again.");
+  expect(await focused(page)).toBe("projects-notice");
+  await context.close();
+});
+
+// On a phone the name column keeps room for words ("Project 55" is not cut
+// into "Proje / ct / 55"), and a notice naming a long name without spaces
+// wraps instead of making the page scroll sideways.
+test("names wrap at words on a phone, and notices with a long name wrap instead of widening the page", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Widths");
+  await db().query("INSERT INTO projects (tenant_id, name) VALUES ($1, 'Project 55')", [ws.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.goto("/app/projects");
+  const name = page.locator('[data-testid="projects-row"][data-name="Project 55"] td p').first();
+  const lines = await name.evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+  expect(lines, "“Project 55” takes one line, or two at its space").toBeLessThanOrEqual(2);
+  const words = await name.evaluate((el) => {
+    const range = document.createRange();
+    range.setStart(el.firstChild!, 0);
+    range.setEnd(el.firstChild!, "Project".length);
+    return range.getClientRects().length;
+  });
+  expect(words, "“Project” is on one line").toBe(1);
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const long = "L".repeat(200);
+  const create = page.getByTestId("create-projects-form");
+  await create.getByLabel("Name", { exact: true }).fill(long);
+  await create.getByRole("button", { name: "Create project" }).click();
+  await expect(create.getByText(`Created “${long}”.`)).toBeVisible();
+  const wide = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(await wide(), "the page scrolls sideways by").toBe(0);
+  await page.locator(`[data-testid="projects-row"][data-name="${long}"]`).getByRole("button", { name: "Archive" }).click();
+  await expect(page.getByTestId("projects-notice")).toHaveText(`Archived “${long}”.`);
+  expect(await wide(), "the page scrolls sideways by").toBe(0);
+  await context.close();
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState } from "react";
+import { createContext, use, useActionState, useEffect, useRef, useState, type ReactNode } from "react";
 import { archiveProjectAction, createProjectAction, deleteProjectAction, updateProjectAction } from "@/app/app/(workspace)/projects/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
@@ -56,6 +56,39 @@ const fieldErrors = <T,>(state: ActionState<T>) => (state && !state.ok ? (state.
 /** A refusal that belongs to no field (the role, another workspace, a project gone). */
 const formError = <T,>(state: ActionState<T>) => (state && !state.ok && !state.fieldErrors?.name && !state.fieldErrors?.description ? state.error : null);
 
+/** What an action on a row said, and the row: the list shows it done once the row is gone, or at `version` (its updatedAt) or later. */
+type RowNotice = { text: string; id: string; version: number | null };
+const RowNotices = createContext<(notice: RowNotice) => void>(() => {});
+
+/**
+ * The list's notice for what was done to a row (an edit, an archive, an
+ * unarchive, a delete), held as "Created …" is: once a later action changes
+ * the list, it goes. `list.versions` are the rows' updatedAt, as `list.ids`.
+ * The focus moves to the notice: the button that ran the action may be gone
+ * with its row, and the focus with it.
+ */
+export function ProjectsNotice({ list, children }: { list: { key: string; ids: string[]; versions: number[] }; children: ReactNode }) {
+  const [latest, setLatest] = useState<RowNotice | null>(null);
+  const notice = useListNotice(latest, list.key, (n) => {
+    const at = list.ids.indexOf(n.id);
+    return at < 0 || (n.version !== null && list.versions[at]! >= n.version);
+  });
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (latest) ref.current?.focus();
+  }, [latest]);
+  return (
+    <RowNotices value={setLatest}>
+      {notice ? (
+        <Alert variant="success" ref={ref} tabIndex={-1} className="wrap-anywhere outline-none" data-testid="projects-notice">
+          {notice.text}
+        </Alert>
+      ) : null}
+      {children}
+    </RowNotices>
+  );
+}
+
 /**
  * `list`: the projects the page shows (`key` names them as shown: which, in
  * what state). "Created …" holds while that list is as the creation left it:
@@ -80,12 +113,19 @@ export function CreateProjectForm({ list }: { list: { key: string; ids: string[]
       <h2 className="text-sm font-semibold">New project</h2>
       <TenantField />
       <ProjectFields idPrefix="new-project" name={name} description={description} onName={setName} onDescription={setDescription} errors={fieldErrors(state)} />
-      {created ? <Alert variant="success">{created.message}</Alert> : null}
+      {created ? (
+        <Alert variant="success" className="wrap-anywhere">
+          {created.message}
+        </Alert>
+      ) : null}
       {formError(state) ? <Alert variant="error">{formError(state)}</Alert> : null}
       <SubmitButton pendingLabel="Creating…">Create project</SubmitButton>
     </form>
   );
 }
+
+/** What an edit or an archive returns: the project's updatedAt after it. */
+type Saved = { version: number };
 
 /** Edit in a dialog that exists only while open (one button per row otherwise). */
 function EditProject({ id, name, description }: { id: string; name: string; description: string | null }) {
@@ -96,13 +136,17 @@ function EditProject({ id, name, description }: { id: string; name: string; desc
   useEffect(() => {
     if (open && !dialog.current?.open) dialog.current?.showModal();
   }, [open]);
-  const [latest, action] = useActionState(async (previous: ActionState, formData: FormData) => {
+  const notify = use(RowNotices);
+  const [latest, action] = useActionState(async (previous: ActionState<Saved>, formData: FormData) => {
     const result = await updateProjectAction(previous, formData);
-    if (result.ok) dialog.current?.close();
+    if (result.ok) {
+      dialog.current?.close();
+      notify({ text: result.message ?? "Saved.", id, version: result.data.version });
+    }
     return result;
   }, null);
   // The outcome as it was when the dialog last opened: a refusal from before it was closed is not this opening's.
-  const [openedWith, setOpenedWith] = useState<ActionState>(null);
+  const [openedWith, setOpenedWith] = useState<ActionState<Saved>>(null);
   const state = latest === openedWith ? null : latest;
   return (
     <>
@@ -157,7 +201,12 @@ function EditProject({ id, name, description }: { id: string; name: string; desc
 
 /** Archiving is undone with one click, so it asks nothing; deleting asks first. */
 export function ProjectRowActions({ id, name, description, archived }: { id: string; name: string; description: string | null; archived: boolean }) {
-  const [archiveState, archive] = useActionState(archiveProjectAction, null);
+  const notify = use(RowNotices);
+  const [archiveState, archive] = useActionState(async (previous: ActionState<Saved>, formData: FormData) => {
+    const result = await archiveProjectAction(previous, formData);
+    if (result.ok) notify({ text: result.message ?? (archived ? "Unarchived." : "Archived."), id, version: result.data.version });
+    return result;
+  }, null);
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-start justify-end gap-2">
@@ -178,10 +227,11 @@ export function ProjectRowActions({ id, name, description, archived }: { id: str
           title="Delete this project?"
           description={
             <>
-              <strong>{name}</strong> is deleted for everyone in the workspace. This cannot be undone{archived ? "" : " — archive it instead to keep it"}.
+              <strong className="wrap-anywhere">{name}</strong> is deleted for everyone in the workspace. This cannot be undone{archived ? "" : " — archive it instead to keep it"}.
             </>
           }
           confirmLabel="Delete project"
+          onDone={(result) => result.ok && notify({ text: result.message ?? "Deleted.", id, version: null })}
           pendingLabel="Deleting…"
           testId={`delete-${id}`}
         />

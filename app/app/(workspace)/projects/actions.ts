@@ -27,13 +27,17 @@ export const createProjectAction = tenantAction({ schema: createProjectSchema, p
 export const updateProjectAction = tenantAction({ schema: updateProjectSchema, permission: "projects.manage" }, async (input, ctx) => {
   const updated = await updateProject(ctx, input);
   revalidatePath(PAGE);
-  return { ok: true, data: undefined, message: `Saved “${updated.name}”.` };
+  return { ok: true, data: { version: updated.updatedAt.getTime() }, message: `Saved “${updated.name}”.` };
 });
 
 export const archiveProjectAction = tenantAction({ schema: archiveProjectSchema, permission: "projects.manage" }, async (input, ctx) => {
   const project = await setProjectArchived(ctx, input);
   revalidatePath(PAGE);
-  return { ok: true, data: undefined, message: input.archived ? `Archived “${project.name}”.` : `“${project.name}” is active again.` };
+  return {
+    ok: true,
+    data: { version: project.updatedAt.getTime() },
+    message: input.archived ? `Archived “${project.name}”.` : `“${project.name}” is active again.`,
+  };
 });
 
 export const deleteProjectAction = tenantAction({ schema: deleteProjectSchema, permission: "projects.manage" }, async (input, ctx) => {

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CreateProjectForm, ProjectRowActions } from "@/components/projects/projects-forms";
+import { CreateProjectForm, ProjectRowActions, ProjectsNotice } from "@/components/projects/projects-forms";
 import { LocalTime } from "@/components/local-time";
 import { ScrollTable } from "@/components/scroll-table";
 import { Alert, Button, cx, Input, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { listProjectsRead, listQuerySchema, type ProjectStatus } from "@/lib/projects";
+import { listProjectsRead, listQuerySchema, type ListQuery, type ProjectStatus } from "@/lib/projects";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Projects" };
@@ -19,12 +19,24 @@ const STATUS_TABS: Array<{ status: ProjectStatus; label: string }> = [
 ];
 const EMPTY: Record<ProjectStatus, string> = { active: "No active projects.", archived: "No archived projects.", all: "No projects yet." };
 
+/**
+ * The session, the workspace and the page of projects asked for, in one round
+ * trip; the policies give a role without projects.read no row. Past the last
+ * page (its projects deleted since, or a number typed), the last page there
+ * is, read again.
+ */
+async function pageOf(query: ListQuery) {
+  const asked = await requireTenantWith(listProjectsRead(query));
+  const last = Math.max(1, Math.ceil(asked.data.total / asked.data.pageSize));
+  if (query.page <= last || asked.data.total === 0) return asked;
+  return requireTenantWith(listProjectsRead({ ...query, page: last }));
+}
+
 export default async function ProjectsPage({ searchParams }: { searchParams: Search }) {
   const raw = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const query = listQuerySchema.parse({ q: first(raw.q), status: first(raw.status), page: first(raw.page) });
-  // The session, the workspace and the page's rows in one round trip; the policies give a role without projects.read no row.
-  const { ctx, data } = await requireTenantWith(listProjectsRead(query));
+  const { ctx, data } = await pageOf(query);
   if (!can(ctx.role, "projects.read")) {
     return (
       <WorkspaceShell ctx={ctx}>
@@ -35,6 +47,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
   }
   const canManage = can(ctx.role, "projects.manage");
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  const current = Math.min(data.page, pages);
   const href = (changes: { status?: ProjectStatus; page?: number }) => {
     const status = changes.status ?? query.status;
     const page = changes.page ?? 1;
@@ -42,10 +55,11 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
     return `/app/projects${params.size ? `?${params}` : ""}`;
   };
 
-  // The list shown, for the create form's notice: which page of which projects, each as it is now.
+  // The list shown, for the notices: which page of which projects, each as it is now.
   const list = {
-    key: `${query.status}|${query.q}|${query.page}|${data.total}|${data.rows.map((row) => `${row.id}@${row.updatedAt.getTime()}`).join(",")}`,
+    key: `${query.status}|${query.q}|${current}|${data.total}|${data.rows.map((row) => `${row.id}@${row.updatedAt.getTime()}`).join(",")}`,
     ids: data.rows.map((row) => row.id),
+    versions: data.rows.map((row) => row.updatedAt.getTime()),
   };
 
   return (
@@ -77,66 +91,68 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Sea
             </Button>
           </form>
         </div>
-        {data.rows.length === 0 ? (
-          <p className="text-sm text-zinc-500" data-testid="projects-empty">
-            {data.total > 0 ? "Nothing on this page." : query.q ? "No projects match that search." : EMPTY[query.status]}
-          </p>
-        ) : (
-          <ScrollTable label="Projects" className="rounded-lg border border-zinc-200 bg-white">
-            <table className="data-table" data-testid="projects-table">
-              <thead>
-                <tr>
-                  <th className="th">Name</th>
-                  <th className="th">Status</th>
-                  <th className="th">Created</th>
-                  <th className="th">Updated</th>
-                  {canManage ? (
-                    <th className="px-4 py-2">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {data.rows.map((row) => (
-                  <tr key={row.id} data-testid="projects-row" data-name={row.name}>
-                    <td className="td max-w-md wrap-anywhere">
-                      <p className="font-medium">{row.name}</p>
-                      {row.description ? <p className="mt-0.5 line-clamp-2 whitespace-pre-line text-zinc-600">{row.description}</p> : null}
-                    </td>
-                    <td className="td">
-                      {row.archivedAt ? (
-                        <span className="text-zinc-500" title={row.archivedAt.toISOString()}>
-                          Archived
-                        </span>
-                      ) : (
-                        <span className="text-emerald-700">Active</span>
-                      )}
-                    </td>
-                    <td className="td">
-                      <LocalTime iso={row.createdAt.toISOString()} dateOnly />
-                    </td>
-                    <td className="td">
-                      <LocalTime iso={row.updatedAt.toISOString()} />
-                    </td>
+        <ProjectsNotice list={list}>
+          {data.rows.length === 0 ? (
+            <p className="text-sm text-zinc-500" data-testid="projects-empty">
+              {data.total > 0 ? "Nothing on this page." : query.q ? "No projects match that search." : EMPTY[query.status]}
+            </p>
+          ) : (
+            <ScrollTable label="Projects" className="rounded-lg border border-zinc-200 bg-white">
+              <table className="data-table" data-testid="projects-table">
+                <thead>
+                  <tr>
+                    <th className="th">Name</th>
+                    <th className="th">Status</th>
+                    <th className="th">Created</th>
+                    <th className="th">Updated</th>
                     {canManage ? (
-                      <td className="td">
-                        <ProjectRowActions id={row.id} name={row.name} description={row.description} archived={row.archivedAt !== null} />
-                      </td>
+                      <th className="px-4 py-2">
+                        <span className="sr-only">Actions</span>
+                      </th>
                     ) : null}
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollTable>
-        )}
-        {pages > 1 || query.page > 1 ? (
+                </thead>
+                <tbody>
+                  {data.rows.map((row) => (
+                    <tr key={row.id} data-testid="projects-row" data-name={row.name}>
+                      <td className="td max-w-md min-w-40 wrap-anywhere">
+                        <p className="font-medium">{row.name}</p>
+                        {row.description ? <p className="mt-0.5 line-clamp-2 whitespace-pre-line text-zinc-600">{row.description}</p> : null}
+                      </td>
+                      <td className="td">
+                        {row.archivedAt ? (
+                          <span className="text-zinc-500" title={row.archivedAt.toISOString()}>
+                            Archived
+                          </span>
+                        ) : (
+                          <span className="text-emerald-700">Active</span>
+                        )}
+                      </td>
+                      <td className="td">
+                        <LocalTime iso={row.createdAt.toISOString()} dateOnly />
+                      </td>
+                      <td className="td">
+                        <LocalTime iso={row.updatedAt.toISOString()} />
+                      </td>
+                      {canManage ? (
+                        <td className="td">
+                          <ProjectRowActions id={row.id} name={row.name} description={row.description} archived={row.archivedAt !== null} />
+                        </td>
+                      ) : null}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollTable>
+          )}
+        </ProjectsNotice>
+        {pages > 1 ? (
           <nav className="flex items-center gap-3 text-sm" aria-label="Pages">
-            {query.page > 1 ? <Link href={href({ page: query.page - 1 })}>← Previous</Link> : null}
+            {current > 1 ? <Link href={href({ page: current - 1 })}>← Previous</Link> : null}
             <span className="text-zinc-500">
-              Page {query.page} of {pages} · {data.total.toLocaleString("en")} {data.total === 1 ? "project" : "projects"}
+              Page {current} of {pages} · {data.total.toLocaleString("en")} {data.total === 1 ? "project" : "projects"}
             </span>
-            {query.page < pages ? <Link href={href({ page: query.page + 1 })}>Next →</Link> : null}
+            {current < pages ? <Link href={href({ page: current + 1 })}>Next →</Link> : null}
           </nav>
         ) : null}
       </div>
