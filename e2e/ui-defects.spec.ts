@@ -1,6 +1,8 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { db, sessionFor, workspaceWithRoles } from "./helpers";
+import { generate } from "otplib";
+import sharp from "sharp";
+import { db, newSessionToken, sessionFor, workspaceWithRoles } from "./helpers";
 
 // Defects a walk-through found, each checked as a person meets it, at a
 // laptop's width.
@@ -284,5 +286,72 @@ test("a role change's notice says whose role changed", async ({ browser }) => {
   await page.getByRole("dialog").getByLabel("New role").selectOption("auditor");
   await page.getByRole("dialog").getByRole("button", { name: "Save role" }).click();
   await expect(page.getByTestId("members-notice")).toHaveText("Member User's role changed from member to auditor.");
+  await context.close();
+});
+
+// After an action whose button goes away with it — its row removed or
+// replaced, its form replaced by the next step — the focus goes to what the
+// action left (its notice, the next step's field), never to the page, where a
+// keyboard or a screen reader would have to start over.
+test("after an action whose button goes away, the focus goes to what it left, not to the page", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Focus Keepers");
+  const owner = ws.users.owner;
+  const png = await sharp({ create: { width: 32, height: 32, channels: 4, background: "#0b6e4f" } }).png().toBuffer();
+  await db().query("INSERT INTO tenant_logos (tenant_id, content, mime, width, height, updated_by) VALUES ($1, $2, 'image/png', 32, 32, $3)", [ws.tenantId, png, owner.id]);
+  const invitee = `focus-${randomBytes(4).toString("hex")}@example.test`;
+  await db().query(
+    "INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'member', $3, now() + interval '1 day')",
+    [ws.tenantId, invitee, createHash("sha256").update(randomBytes(16)).digest("hex")],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, owner, ws.tenantId);
+  // A second session of the owner's, to sign out from the profile.
+  await newSessionToken(owner);
+  const page = await context.newPage();
+  /** The text of the focused element's closest focusable container, or the focused element's tag. */
+  const focused = () => page.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return "BODY";
+    return active.getAttribute("tabindex") === "-1" ? (active.textContent ?? "") : `${active.tagName}#${active.id}:${active.textContent ?? ""}`;
+  });
+  const confirm = async (trigger: string, button: string) => {
+    await page.getByTestId(trigger).click();
+    await page.getByRole("dialog").getByRole("button", { name: button }).click();
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+  };
+
+  await page.goto("/app/settings");
+  await confirm(`remove-${ws.users.member.email}`, "Remove member");
+  await expect(page.getByTestId("member-row").filter({ hasText: ws.users.member.email })).toHaveCount(0);
+  await expect.poll(focused).toContain("was removed");
+  await page.locator(`[data-testid=invitation-row][data-email="${invitee}"]`).getByRole("button", { name: "Resend" }).click();
+  await expect.poll(focused).toContain(invitee);
+
+  await page.goto("/app/settings/api-keys");
+  await page.getByLabel("Name").fill("Focus key");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByTestId("api-key-row")).toHaveCount(1);
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByTestId("api-key-row")).toContainText("Revoked");
+  await expect.poll(focused).toContain("was revoked");
+
+  await page.goto("/app/settings/general");
+  await page.getByRole("button", { name: "Save branding" }).press("Enter");
+  await expect(page.getByTestId("branding-saved")).toHaveText("Nothing to save: the branding is as it was.");
+  await expect.poll(focused).toContain("Save branding");
+  await confirm("remove-logo", "Remove logo");
+  await expect.poll(focused).toContain("The logo was removed.");
+
+  await page.goto("/app/profile");
+  await page.getByRole("button", { name: "Set up two-factor" }).press("Enter");
+  await expect.poll(focused).toBe("INPUT#enrol-code:");
+  const secret = (await page.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
+  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Turn on two-factor" }).press("Enter");
+  await expect.poll(focused).toContain("Two-factor authentication is on.");
+  await page.getByTestId("session-row").filter({ hasNotText: "This device" }).first().getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out" }).click();
+  await expect.poll(focused).toContain("signed out");
   await context.close();
 });

@@ -3,6 +3,8 @@
 import { useActionState, useState, type ReactNode } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/app/(workspace)/settings/api-keys/actions";
 import { ConfirmAction } from "@/components/confirm-action";
+import { useListNotice } from "@/components/members/use-list-notice";
+import { useFocusOn } from "@/components/use-focus-on";
 import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
@@ -143,51 +145,67 @@ export interface ApiKeyView {
 }
 
 export function ApiKeysTable({ keys, showOwner, viewerId }: { keys: ApiKeyView[]; showOwner: boolean; viewerId: string }) {
+  // A revocation takes the row's Revoke button, and the focus on it, away: both go to the notice that says it is done.
+  // It goes once the list changes again (a key created or revoked here or elsewhere).
+  const [latest, setRevoked] = useState<{ text: string; keyId: string } | null>(null);
+  const listKey = keys.map((k) => `${k.id}=${k.status}`).join(",");
+  const revoked = useListNotice(latest, listKey, (n) => keys.find((k) => k.id === n.keyId)?.status !== "active");
+  const noticeRef = useFocusOn<HTMLDivElement>(latest);
   if (!keys.length) return <p className="text-sm text-zinc-500">No API keys yet.</p>;
   return (
-    <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white" data-testid="api-keys">
-      {keys.map((k) => (
-        <li key={k.id} className="flex flex-col gap-2 p-4 sm:flex-row sm:items-center sm:justify-between" data-testid="api-key-row">
-          <div className="min-w-0 space-y-1 text-sm">
-            <p className="font-medium">
-              {k.name} <span className="font-mono text-xs text-zinc-500">{k.prefix}…</span>
-            </p>
-            <p className="text-xs text-zinc-600">
-              {k.scope === "read" ? "Read only" : "Read and write"} ·{" "}
-              {k.status === "revoked" ? (
-                "Revoked"
-              ) : k.status === "expired" ? (
-                <>Expired</>
-              ) : (
-                <>
-                  Expires <LocalTime iso={k.expiresAt} dateOnly />
-                </>
-              )}{" "}
-              · {k.lastUsedAt ? (
-                <>
-                  Last used <LocalTime iso={k.lastUsedAt} />
-                  {k.lastUsedIp ? ` from ${k.lastUsedIp}` : ""}
-                </>
-              ) : (
-                "Never used"
-              )}
-            </p>
-            {showOwner && k.ownerId !== viewerId ? <p className="truncate text-xs text-zinc-500">Belongs to {k.owner}</p> : null}
-          </div>
-          {k.status === "revoked" ? null : (
-            <ConfirmAction
-              action={revokeApiKeyAction}
-              fields={{ keyId: k.id }}
-              trigger="Revoke"
-              title={`Revoke “${k.name}”?`}
-              description="Anything using this key is refused from its next request. This cannot be undone."
-              confirmLabel="Revoke key"
-              pendingLabel="Revoking…"
-              testId={`revoke-${k.prefix}`}
-            />
-          )}
-        </li>
-      ))}
-    </ul>
+    <div className="space-y-3">
+      {revoked ? (
+        <div ref={noticeRef} tabIndex={-1} className="outline-none">
+          <Alert variant="success">
+            <span data-testid="api-key-notice">{revoked.text}</span>
+          </Alert>
+        </div>
+      ) : null}
+      <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white" data-testid="api-keys">
+        {keys.map((k) => (
+          <li key={k.id} className="flex flex-col gap-2 p-4 sm:flex-row sm:items-center sm:justify-between" data-testid="api-key-row">
+            <div className="min-w-0 space-y-1 text-sm">
+              <p className="font-medium">
+                {k.name} <span className="font-mono text-xs text-zinc-500">{k.prefix}…</span>
+              </p>
+              <p className="text-xs text-zinc-600">
+                {k.scope === "read" ? "Read only" : "Read and write"} ·{" "}
+                {k.status === "revoked" ? (
+                  "Revoked"
+                ) : k.status === "expired" ? (
+                  <>Expired</>
+                ) : (
+                  <>
+                    Expires <LocalTime iso={k.expiresAt} dateOnly />
+                  </>
+                )}{" "}
+                · {k.lastUsedAt ? (
+                  <>
+                    Last used <LocalTime iso={k.lastUsedAt} />
+                    {k.lastUsedIp ? ` from ${k.lastUsedIp}` : ""}
+                  </>
+                ) : (
+                  "Never used"
+                )}
+              </p>
+              {showOwner && k.ownerId !== viewerId ? <p className="truncate text-xs text-zinc-500">Belongs to {k.owner}</p> : null}
+            </div>
+            {k.status === "revoked" ? null : (
+              <ConfirmAction
+                action={revokeApiKeyAction}
+                fields={{ keyId: k.id }}
+                trigger="Revoke"
+                title={`Revoke “${k.name}”?`}
+                description="Anything using this key is refused from its next request. This cannot be undone."
+                confirmLabel="Revoke key"
+                pendingLabel="Revoking…"
+                testId={`revoke-${k.prefix}`}
+                onDone={(r) => r.ok && setRevoked({ text: r.message ?? `The key “${k.name}” was revoked.`, keyId: k.id })}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { resendInvitationAction, revokeInvitationAction } from "@/app/app/(workspace)/settings/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { CopyLink } from "@/components/copy-link";
@@ -9,6 +9,7 @@ import { ScrollTable } from "@/components/scroll-table";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, RoleBadge } from "@/components/ui";
+import { useFocusOn } from "@/components/use-focus-on";
 import { invitationListKey, useListNotice } from "./use-list-notice";
 import { useUrlState } from "./use-url-state";
 import { useFormAction } from "@/components/use-form-action";
@@ -51,11 +52,9 @@ export function InvitationsTable({
   // Which row's Resend was pressed: the one to say "Sending…".
   const [resendingId, setResendingId] = useState<string | null>(null);
   const resent = useListNotice(resendState, listKey, (r) => !r.ok || !listed(resendingId));
-  // The revoked row took the focus with it: it moves to the notice that replaces it.
-  const noticeRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (revokedNotice) noticeRef.current?.focus();
-  }, [revokedNotice]);
+  // The revoked row took the focus with it, and a resent one is replaced by its new row: it moves to the notice.
+  const noticeRef = useFocusOn<HTMLDivElement>(revokedNotice);
+  const resentRef = useFocusOn<HTMLDivElement>(resendState);
   return (
     <div className="space-y-3">
       {revoked ? (
@@ -63,13 +62,17 @@ export function InvitationsTable({
           <Alert variant="success">{revoked.text}</Alert>
         </div>
       ) : null}
-      {resent && !resent.ok ? <Alert variant="error">{resent.error}</Alert> : null}
-      {resent?.ok && resent.data.emailDispatched ? <Alert variant="success">{resent.message}</Alert> : null}
-      {resent?.ok && !resent.data.emailDispatched && resent.data.link ? (
-        <Alert variant="warning" className="space-y-2">
-          <p>{resent.message}</p>
-          <CopyLink link={resent.data.link} />
-        </Alert>
+      {resent ? (
+        <div ref={resentRef} tabIndex={-1} className="outline-none">
+          {!resent.ok ? <Alert variant="error">{resent.error}</Alert> : null}
+          {resent.ok && resent.data.emailDispatched ? <Alert variant="success">{resent.message}</Alert> : null}
+          {resent.ok && !resent.data.emailDispatched && resent.data.link ? (
+            <Alert variant="warning" className="space-y-2">
+              <p>{resent.message}</p>
+              <CopyLink link={resent.data.link} />
+            </Alert>
+          ) : null}
+        </div>
       ) : null}
       {invitations.length === 0 ? (
         <p className="text-sm text-zinc-500">{total > 0 ? "No pending invitations on this page." : "No pending invitations."}</p>

@@ -8,6 +8,7 @@ import { LocalTime } from "@/components/local-time";
 import { ScrollTable } from "@/components/scroll-table";
 import { Alert, Button, Input, RoleBadge, Select, cx } from "@/components/ui";
 import { INVITABLE_ROLES } from "@/lib/tenancy/client";
+import { useFocusOn } from "@/components/use-focus-on";
 import { useListNotice } from "./use-list-notice";
 import { useUrlState } from "./use-url-state";
 
@@ -52,6 +53,8 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
     const row = rows.find((r) => r.userId === n.member!.userId);
     return n.member.role === null ? !row : !row || row.role === n.member.role;
   });
+  // A removal takes its row, and the focus on its button, away; so does a refusal whose button is gone.
+  const noticeFocus = useFocusOn<HTMLDivElement>(latest && (latest.variant === "error" || latest.member?.role === null) ? latest : null);
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
 
   // TanStack keeps the columns, their headers, the sorting and the paging.
@@ -132,9 +135,11 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
         ) : null}
       </form>
       {notice ? (
-        <Alert variant={notice.variant}>
-          <span data-testid="members-notice">{notice.text}</span>
-        </Alert>
+        <div ref={noticeFocus} tabIndex={-1} className="outline-none">
+          <Alert variant={notice.variant}>
+            <span data-testid="members-notice">{notice.text}</span>
+          </Alert>
+        </div>
       ) : null}
       <ScrollTable label="Members" className={cx("rounded-lg border border-zinc-200 bg-white transition-opacity", pending && "opacity-60")} aria-busy={pending || undefined}>
         <table className="data-table" data-testid="members-table">

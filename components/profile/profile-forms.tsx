@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, type ReactNode } from "react";
+import { useActionState, useEffect, useState, type ReactNode } from "react";
 import {
   cancelTwoFactorAction,
   confirmTwoFactorAction,
@@ -14,6 +14,7 @@ import {
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
+import { useFocusOn } from "@/components/use-focus-on";
 import { Alert, Field, Input } from "@/components/ui";
 import type { ActionState } from "@/lib/tenancy/client";
 import { DISPLAY_NAME_MAX } from "@/lib/validation";
@@ -67,7 +68,8 @@ interface SessionRow {
 
 export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
   const others = sessions.filter((s) => !s.current).length;
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ text: string } | null>(null);
+  const messageFocus = useFocusOn<HTMLDivElement>(message);
   return (
     <div className="space-y-4">
       <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200">
@@ -94,14 +96,19 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
                 description={<>{s.device ?? "That device"} will need a new sign-in link to come back.</>}
                 confirmLabel="Sign out"
                 pendingLabel="Signing out…"
-                onDone={(r) => setMessage(r.ok ? (r.message ?? null) : null)}
+                onDone={(r) => setMessage(r.ok && r.message ? { text: r.message } : null)}
                 testId={`sign-out-session-${s.id}`}
               />
             )}
           </li>
         ))}
       </ul>
-      {message ? <Alert variant="success">{message}</Alert> : null}
+      {message ? (
+        // The signed-out session's row goes, and the focus on its button: both go to this.
+        <div ref={messageFocus} tabIndex={-1} className="outline-none">
+          <Alert variant="success">{message.text}</Alert>
+        </div>
+      ) : null}
       {others > 0 ? (
         <ConfirmAction
           action={signOutOthersAction}
@@ -111,7 +118,7 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
           description={<>{others === 1 ? "Your other session" : `All ${others} other sessions`} will be signed out. This one stays signed in.</>}
           confirmLabel="Sign out others"
           pendingLabel="Signing out…"
-          onDone={(r) => setMessage(r.ok ? (r.message ?? null) : null)}
+          onDone={(r) => setMessage(r.ok && r.message ? { text: r.message } : null)}
           testId="sign-out-others"
         />
       ) : (
@@ -165,11 +172,17 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
     if (confirmState?.ok) setCodes(confirmState.data.recoveryCodes);
   }
   const confirmOutcome = outcome(confirmState, confirming);
+  // Each step replaces the form whose button was pressed: the focus goes to the next step, the code
+  // field once setup starts, the recovery codes once two-factor is on.
+  useEffect(() => {
+    if (startState?.ok) document.getElementById("enrol-code")?.focus();
+  }, [startState]);
+  const codesFocus = useFocusOn<HTMLDivElement>(codes);
 
   let body: ReactNode;
   if (codes) {
     body = (
-      <div className="space-y-3">
+      <div ref={codesFocus} tabIndex={-1} className="space-y-3 outline-none">
         <Alert variant="success">Two-factor authentication is on. Your next sign-in will ask for a code.</Alert>
         <RecoveryCodes codes={codes} />
         <button type="button" className="text-sm underline" onClick={() => setCodes(null)}>

@@ -10,7 +10,8 @@ import {
 import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
-import { Alert, Button, Field, Input } from "@/components/ui";
+import { Alert, Field, Input } from "@/components/ui";
+import { useFocusOn } from "@/components/use-focus-on";
 import { useSubmitByHand } from "@/components/use-form-action";
 import {
   accentProblem,
@@ -127,6 +128,7 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
   const [state, action, pending] = useActionState(updateBrandingAction, null);
   // Removing the logo asks first (it cannot be undone); its answer stays shown once the button is gone.
   const [removedMessage, setRemovedMessage] = useState<string | null>(null);
+  const removedFocus = useFocusOn<HTMLDivElement>(removedMessage);
   const submitByHand = useSubmitByHand(action);
   const fileInput = useRef<HTMLInputElement>(null);
   // A file input cannot be controlled, and React empties a form's fields
@@ -196,10 +198,11 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
           </div>
         </Field>
         <Outcome general={outcome.general} success={outcome.success} testId="branding" />
-        {/* Submitted by hand (above), so its progress comes from the action's state rather than useFormStatus. */}
-        <Button type="submit" disabled={pending || Boolean(fileProblem)} aria-busy={pending || undefined}>
-          {pending ? "Saving…" : "Save branding"}
-        </Button>
+        {/* Submitted by hand (above), so its progress comes from the action's state rather than useFormStatus;
+            the focus, which disabling it while saving drops, comes back to it or to the field refused. */}
+        <SubmitButton pending={pending} pendingLabel="Saving…" disabled={Boolean(fileProblem)}>
+          Save branding
+        </SubmitButton>
       </form>
       {hasLogo ? (
         <div className="space-y-2 border-t border-zinc-100 pt-4" data-testid="remove-logo-form">
@@ -216,7 +219,12 @@ export function BrandingForm({ accent, hasLogo }: { accent: string | null; hasLo
           />
         </div>
       ) : null}
-      {removedMessage && !pending ? <Outcome general={null} success={removedMessage} testId="remove-logo" /> : null}
+      {removedMessage && !pending ? (
+        // The Remove logo button goes with the logo, and the focus on it: both go to what it did.
+        <div ref={removedFocus} tabIndex={-1} className="outline-none">
+          <Outcome general={null} success={removedMessage} testId="remove-logo" />
+        </div>
+      ) : null}
     </div>
   );
 }
