@@ -1,13 +1,28 @@
 // Errors a user can act on. Actions turn them into a message on the form;
 // anything else is a bug, logged and shown as a generic failure.
+/** What a page adds to a refusal that a reload of the page would resolve: the page shows an older state. */
+export const RELOAD_THE_PAGE = "Reload the page.";
+
+/**
+ * A refusal on the request's merits, said in a sentence (`message`) that
+ * every caller may show — a page, the REST API, an operator's command.
+ * `pageAdvice` is what only a person on a page can do about it ("Reload the
+ * page."): forms show it after the message (`forPage`); the API does not.
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly pageAdvice?: string,
   ) {
     super(message);
     this.name = "DomainError";
+  }
+
+  /** The sentence a page shows: the message, then what to do on the page. */
+  get forPage(): string {
+    return this.pageAdvice ? `${this.message} ${this.pageAdvice}` : this.message;
   }
 }
 
@@ -48,7 +63,7 @@ export function findPgError(error: unknown): PgErrorLike | undefined {
 /**
  * A plan limit the database refused (SQLSTATE 53400, hint plan_limit: seats,
  * API keys, child workspaces, export) as the DomainError its message words —
- * "Your plan allows 5 seats; remove a member or upgrade." — or null. The
+ * "Your plan allows 2 API keys; revoke one or upgrade." — or null. The
  * API answers it 402 plan-limit.
  */
 export function planLimitFrom(error: unknown): DomainError | null {

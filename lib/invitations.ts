@@ -6,7 +6,7 @@ import InvitationEmail from "@/emails/invitation";
 import { recordAudit } from "@/lib/audit";
 import { runRead, sql, type Read, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
-import { DomainError } from "@/lib/errors";
+import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
 import { withinInvitationLimits, withinInviteTokenLimit } from "@/lib/rate-limit";
 import {
@@ -169,7 +169,7 @@ async function findInvitation(tx: Tx, where: { id: string } | { tokenHash: strin
 async function managedInvitation(tx: Tx, actor: TenantActor, invitationId: string): Promise<InvitationRow> {
   const invitation = await findInvitation(tx, { id: invitationId });
   if (!invitation || invitation.tenant_id !== actor.tenantId) {
-    throw new DomainError("not_found", "That invitation no longer exists. Reload the page.");
+    throw new DomainError("not_found", "That invitation no longer exists.", undefined, RELOAD_THE_PAGE);
   }
   return invitation;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { empty, enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
-import { DomainError } from "@/lib/errors";
+import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { INVITABLE_ROLES, lockTenant, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { sameId, searchQuerySchema, uuidSchema } from "@/lib/validation";
 
@@ -190,7 +190,7 @@ async function membership(tx: Tx, tenantId: string, userId: string): Promise<Mem
 async function currentRole(tx: Tx, actor: TenantActor): Promise<Role> {
   const me = await tx.one<{ role: Role | null }>(sql`SELECT app_role_in(${actor.tenantId}::uuid) AS role`);
   if (me?.role !== "owner" && me?.role !== "admin") {
-    throw new DomainError("forbidden", "Your role in this workspace no longer allows that. Reload the page.");
+    throw new DomainError("forbidden", "Your role in this workspace no longer allows that.", undefined, RELOAD_THE_PAGE);
   }
   return me.role;
 }

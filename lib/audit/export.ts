@@ -1,7 +1,7 @@
 import "server-only";
 import { Worker } from "node:worker_threads";
 import { sql, type Sql } from "@/lib/db";
-import { DomainError } from "@/lib/errors";
+import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { count } from "@/lib/registry/define";
 import { NOT_A_MEMBER, withTenant, type TenantActor } from "@/lib/tenancy";
 import { exportEndMetadata, type ExportEnd, type ExportEndReason } from "./export-audit";
@@ -222,7 +222,7 @@ export async function exportAuditEvents(
           retryAfterSeconds,
         );
       }
-      if (first.reason === "not_member") throw new DomainError("not_member", NOT_A_MEMBER);
+      if (first.reason === "not_member") throw new DomainError("not_member", NOT_A_MEMBER, undefined, RELOAD_THE_PAGE);
       throw new DomainError("invalid_filters", first.message ?? "These filters cannot be applied.");
     }
     throw new Error(`The export could not start: ${first.type === "error" ? first.message : first.type}`);

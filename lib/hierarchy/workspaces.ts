@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { enteredTenant, sql, type Read, type Tx } from "@/lib/db";
-import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
+import { DomainError, findPgError, isUniqueViolation, RELOAD_THE_PAGE } from "@/lib/errors";
 import { withNewTenant, withTenant, type Membership, type TenantActor, type TenantContext } from "@/lib/tenancy";
 import { createTenantSchema, type CreateTenantInput } from "@/lib/validation";
 
@@ -55,7 +55,7 @@ export async function createChildWorkspace(actor: TenantActor & Pick<TenantConte
     }
     // The tenants insert policy: no longer a manager of this workspace (or it was suspended meanwhile).
     if (findPgError(error)?.code === "42501") {
-      throw new DomainError("forbidden", `You can no longer create workspaces under ${actor.tenant.name}. Reload the page.`);
+      throw new DomainError("forbidden", `You can no longer create workspaces under ${actor.tenant.name}.`, undefined, RELOAD_THE_PAGE);
     }
     throw error;
   }

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
-import { DomainError } from "@/lib/errors";
+import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { can, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { searchQuerySchema, uuidSchema } from "@/lib/validation";
 
@@ -17,7 +17,7 @@ export const PAGE_SIZE = 25;
 export const NAME_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
 
-const NOT_FOUND = "That project does not exist (any more). Reload the page.";
+const NOT_FOUND = "That project does not exist (any more).";
 const FORBIDDEN = "Your role in this workspace does not allow changing projects.";
 
 export const nameSchema = z
@@ -150,7 +150,7 @@ const audit = (tx: Tx, actor: TenantActor, action: ProjectAction, id: string, me
 async function locked(tx: Tx, actor: TenantActor, id: string): Promise<Row> {
   const row = await tx.one<Row>(sql`
     SELECT ${COLUMNS} FROM projects WHERE id = ${id}::uuid AND tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL FOR UPDATE`);
-  if (!row) throw new DomainError("not_found", NOT_FOUND);
+  if (!row) throw new DomainError("not_found", NOT_FOUND, undefined, RELOAD_THE_PAGE);
   return row;
 }
 
@@ -230,7 +230,7 @@ export async function deleteProject(actor: TenantActor, input: z.output<typeof d
   return managing(actor, async (tx) => {
     const row = await tx.one<{ name: string }>(sql`
       DELETE FROM projects WHERE id = ${input.id}::uuid AND tenant_id = ${actor.tenantId}::uuid AND deleted_at IS NULL RETURNING name`);
-    if (!row) throw new DomainError("not_found", NOT_FOUND);
+    if (!row) throw new DomainError("not_found", NOT_FOUND, undefined, RELOAD_THE_PAGE);
     await audit(tx, actor, "project.delete", input.id, { name: row.name });
     return row;
   });

@@ -29,7 +29,7 @@ export function failureFrom(error: unknown): ActionResult<never> {
   const limited = planLimitFrom(error);
   if (limited) return { ok: false, error: limited.message };
   if (error instanceof DomainError) {
-    return { ok: false, error: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined };
+    return { ok: false, error: error.forPage, fieldErrors: error.field ? { [error.field]: error.forPage } : undefined };
   }
   console.error("[action] unexpected failure", error);
   return { ok: false, error: "Something went wrong and nothing was changed. Try again." };

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql, transaction, type Tx } from "@/lib/db";
-import { DomainError, findPgError } from "@/lib/errors";
+import { DomainError, findPgError, RELOAD_THE_PAGE } from "@/lib/errors";
 import type { Role } from "./permissions";
 import type { Credential, SignedInUser } from "./resolve";
 
@@ -11,7 +11,7 @@ export interface TenantScope {
   credential: Credential;
 }
 
-export const NOT_A_MEMBER = "You are not a member of that workspace (any more). Reload the page.";
+export const NOT_A_MEMBER = "You are not a member of that workspace (any more).";
 export const SIGNED_OUT = "Your session has ended. Sign in again.";
 export const ACT_AS_DELETED = "That workspace has been deleted.";
 export const ACT_AS_REFUSED = "That workspace's owners allow no delegated access from its parent workspaces.";
@@ -22,7 +22,7 @@ function refusal(error: unknown): DomainError | null {
   const pg = findPgError(error);
   if (pg?.code !== "42501") return null;
   if (pg.hint === "signed_out") return new DomainError("signed_out", SIGNED_OUT);
-  if (pg.hint === "not_member") return new DomainError("not_member", NOT_A_MEMBER);
+  if (pg.hint === "not_member") return new DomainError("not_member", NOT_A_MEMBER, undefined, RELOAD_THE_PAGE);
   if (pg.hint === "tenant_suspended") return new DomainError("tenant_suspended", SUSPENDED);
   // An API key's entry (app_enter_api_key) says more.
   if (pg.hint === "token_expired") return new DomainError("token_expired", "This API key has expired. Create a new one in Settings → API keys.");

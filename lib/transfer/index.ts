@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit";
 import { enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
 import { twoFactorEnabled } from "@/lib/two-factor";
-import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
+import { DomainError, findPgError, isUniqueViolation, RELOAD_THE_PAGE } from "@/lib/errors";
 import { can, lockTenant, ROLES, withTenant, type Credential, type Role, type TenantActor, type TenantContext } from "@/lib/tenancy";
 import { appBaseUrl } from "@/lib/urls";
 import { sameId, uuidSchema } from "@/lib/validation";
@@ -223,7 +223,9 @@ function requireStatus(row: TransferRow, status: TransferStatus, now: Date, what
     const ended = !isLive(row.status);
     throw new DomainError(
       ended ? "transfer_ended" : "wrong_step",
-      ended ? `This transfer has ${row.status === "completed" ? "completed" : `been ${row.status}`}; ${what} is no longer possible.` : `This transfer is not at the step where ${what} is possible. Reload the page.`,
+      ended ? `This transfer has ${row.status === "completed" ? "completed" : `been ${row.status}`}; ${what} is no longer possible.` : `This transfer is not at the step where ${what} is possible.`,
+      undefined,
+      ended ? undefined : RELOAD_THE_PAGE,
     );
   }
   if (row.due_at && row.due_at.getTime() <= now.getTime()) {
@@ -426,7 +428,7 @@ export async function acceptTransfer(
       await tx.query(sql`SELECT app_complete_ownership_transfer(${row.id}::uuid)`);
     } catch (error) {
       if (findPgError(error)?.hint === "transfer_party_gone") {
-        throw new DomainError("party_gone", "The owner who started this transfer is no longer an owner, or you are no longer a member. Reload the page.");
+        throw new DomainError("party_gone", "The owner who started this transfer is no longer an owner, or you are no longer a member.", undefined, RELOAD_THE_PAGE);
       }
       throw error;
     }
