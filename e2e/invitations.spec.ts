@@ -277,8 +277,8 @@ test("a refused invitation keeps the chosen role and the typed address, and the 
 });
 
 /** Signed in as a new workspace's owner on its members page, with one invitation sent to `invitee`. */
-async function membersPageWithInvitation(browser: Browser, name: string, invitee: string) {
-  const ws = await workspaceWithRoles(name);
+async function membersPageWithInvitation(browser: Browser, name: string, invitee: string, existing?: Awaited<ReturnType<typeof workspaceWithRoles>>) {
+  const ws = existing ?? (await workspaceWithRoles(name));
   const context = await browser.newContext();
   await sessionFor(context, ws.users.owner, ws.tenantId);
   const page = await context.newPage();
@@ -376,5 +376,30 @@ test("the invite form's notice goes once a later action changes the list of invi
   await page.locator(`[data-testid=invitation-row][data-email="${ann}"]`).getByRole("button", { name: "Resend" }).click();
   await expect(page.getByText(`A new invitation link was sent to ${ann}.`)).toBeVisible();
   await expect(page.getByText(`Invitation sent to ${bob}`)).toHaveCount(0);
+  await context.close();
+});
+
+test("the seat limit's refusal says pending invitations count, and goes once revoking an invitation frees a seat", async ({ browser }) => {
+  // Four members and one pending invitation on a five-seat plan: full.
+  const ws = await workspaceWithRoles("Seat Notice");
+  const planId = `seats-5-${randomBytes(3).toString("hex")}`;
+  await db().query("INSERT INTO plans (id, name, seats) VALUES ($1, $1, 5)", [planId]);
+  await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, planId]);
+  const pending = uniqueEmail("pending");
+  const { context, page } = await membersPageWithInvitation(browser, "", pending, ws);
+  const sentence =
+    "Your plan allows 5 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade.";
+  const form = page.getByTestId("invite-form");
+  const u5 = uniqueEmail("u5");
+  await form.getByLabel("Email address").fill(u5);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(sentence)).toBeVisible();
+
+  // Revoking the pending invitation frees a seat: the refusal no longer holds, and goes.
+  await revoke(page, pending);
+  await expect(page.getByText(sentence)).toHaveCount(0);
+  // And the invitation now goes through.
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${u5}.`)).toBeVisible();
   await context.close();
 });

@@ -13,7 +13,8 @@ import { invitationListKey, useListNotice } from "./use-list-notice";
  * `invitations`: the pending invitations the page shows (their table's page,
  * total and ids). What the form says of an invitation sent holds while that
  * list is as the invitation left it: the invitation revoked or resent,
- * another page of them, and it goes, as the table's own notices do.
+ * another page of them, and it goes, as the table's own notices do. So does
+ * a refusal that names no field.
  */
 export function InviteForm({ invitations }: { invitations: { page: number; total: number; ids: string[] } }) {
   const [state, action] = useFormAction(inviteMemberAction, null);
@@ -42,6 +43,10 @@ export function InviteForm({ invitations }: { invitations: { page: number; total
     if (state?.ok) setEmail("");
   }
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  // A refusal not about a field (the plan's seats are all taken, say) holds
+  // while the invitations are as they were when it came: once the list
+  // changes (an invitation revoked frees a seat) it may no longer be true, and goes.
+  const refused = useListNotice(state && !state.ok && !errors.email && !errors.role ? state : null, listKey, () => true);
   return (
     <div className="space-y-3">
       <form
@@ -87,7 +92,7 @@ export function InviteForm({ invitations }: { invitations: { page: number; total
           <CopyLink link={sent.data.link} />
         </Alert>
       ) : null}
-      {state && !state.ok && !errors.email && !errors.role ? <Alert variant="error">{state.error}</Alert> : null}
+      {refused ? <Alert variant="error">{refused.error}</Alert> : null}
     </div>
   );
 }

@@ -76,7 +76,7 @@ describe("seats: members plus pending invitations", () => {
       Array.from({ length: 20 }, (_, i) => refusal(inviteMember(actorFor(ws.tenant, admins[i % 2]!), { email: uniqueEmail(`c${i}`), role: "member" }))),
     );
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(3);
-    expect(outcomes.filter((o) => o !== "ok")).toEqual(Array(17).fill("Your plan allows 7 seats; remove a member or upgrade."));
+    expect(outcomes.filter((o) => o !== "ok")).toEqual(Array(17).fill("Your plan allows 7 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade."));
     expect(await seatsUsed(ws.tenant.id)).toBe(7);
     // The refused invitations left no audit row: the change and its record go together.
     expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(3);
@@ -86,7 +86,7 @@ describe("seats: members plus pending invitations", () => {
     const ws = await createWorkspace();
     await onPlan(ws.tenant.id, await planWith({ seats: 4 }));
     const error = await inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }).catch((e: unknown) => e);
-    expect(failureFrom(error)).toEqual({ ok: false, error: "Your plan allows 4 seats; remove a member or upgrade." });
+    expect(failureFrom(error)).toEqual({ ok: false, error: "Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade." });
   });
 
   it("lets a pending invitation be accepted at the limit (its seat is already counted)", async () => {
@@ -108,9 +108,9 @@ describe("seats: members plus pending invitations", () => {
     await onPlan(ws.tenant.id, await planWith({ seats: 3 }));
     expect(await seatsUsed(ws.tenant.id)).toBe(5);
     expect(await refusal(inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }))).toBe(
-      "Your plan allows 3 seats; remove a member or upgrade.",
+      "Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade.",
     );
-    expect(await refusal(acceptInvitationByToken(userActor(invitee), token))).toBe("Your plan allows 3 seats; remove a member or upgrade.");
+    expect(await refusal(acceptInvitationByToken(userActor(invitee), token))).toBe("Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade.");
     const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [ws.tenant.id]);
     expect(rows[0].n).toBe(4);
     // The workspace still works for what it already has.

@@ -27,7 +27,7 @@ import { withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 //   when the table has those columns; tenantry_definer needs SELECT on it.)
 //
 // A refusal is SQLSTATE 53400 with hint plan_limit and the sentence "Your
-// plan allows 5 seats; remove a member or upgrade." planLimitFrom (lib/errors)
+// plan allows 2 API keys; revoke one or upgrade." planLimitFrom (lib/errors)
 // turns it into DomainError("plan_limit"): server actions show the sentence,
 // the API answers 402 with the problem type plan-limit.
 
