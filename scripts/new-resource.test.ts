@@ -15,7 +15,7 @@ import path from "node:path";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, owner } from "@/test/fixtures";
-import { API_REGISTRY_MARKER, REGISTRY_MARKER, ResourceError, generate, namesFor, type GenerateResult } from "./new-resource";
+import { API_REGISTRY_MARKER, REGISTRY_MARKER, ResourceError, articleFor, generate, namesFor, type GenerateResult } from "./new-resource";
 
 const REPO = path.join(import.meta.dirname, "..");
 
@@ -167,6 +167,58 @@ describe("generating into a scratch copy", () => {
     expect(page).toContain("ids: data.rows.map((row) => row.id),");
     const actions = readFileSync(path.join(root, "app/app/(workspace)/time-entries/actions.ts"), "utf8");
     expect(actions).toContain("data: { id: created.id }, message: `Created “${created.name}”.`");
+  });
+
+  it("writes the page as projects has it: past the last page the last one there is, each row action's message as the list's notice taking the focus, names and notices that wrap", () => {
+    const page = readFileSync(path.join(root, "app/app/(workspace)/time-entries/page.tsx"), "utf8");
+    // A page past the end (its rows deleted, a number typed) reads the last page there is; the links and "Page n of m" follow it.
+    expect(page).toContain("if (query.page <= last || asked.data.total === 0) return asked;");
+    expect(page).toContain("return requireTenantWith(listTimeEntriesRead({ ...query, page: last }));");
+    expect(page).toContain("const current = Math.min(data.page, pages);");
+    expect(page).toContain("Page {current} of {pages}");
+    expect(page).not.toContain("query.page - 1");
+    expect(page).not.toContain("Page {query.page}");
+    // The rows' versions for the notice; the list inside it; the name cell wraps, with room for words.
+    expect(page).toContain("versions: data.rows.map((row) => row.updatedAt.getTime()),");
+    expect(page).toMatch(/<TimeEntriesNotice list=\{list\}>[\s\S]*<TimeEntryRowActions [\s\S]*<\/TimeEntriesNotice>/);
+    expect(page).toContain('<td className="td max-w-md min-w-40 font-medium wrap-anywhere">{row.name}</td>');
+    const forms = readFileSync(path.join(root, "components/time-entries/time-entries-forms.tsx"), "utf8");
+    // The notice is focusable and takes the focus; a rename and a delete tell it their message.
+    expect(forms).toContain('<Alert variant="success" ref={ref} tabIndex={-1} className="wrap-anywhere outline-none" data-testid="time-entries-notice">');
+    expect(forms).toContain("if (latest) ref.current?.focus();");
+    expect(forms).toContain('notify({ text: result.message ?? "Saved.", id, version: result.data.version });');
+    expect(forms).toContain('onDone={(result) => result.ok && notify({ text: result.message ?? "Deleted.", id, version: null })}');
+    // "Created …" with a long name wraps instead of widening the page.
+    expect(forms).toMatch(/<Alert variant="success" className="wrap-anywhere">\s*\{created\.message\}/);
+    const actions = readFileSync(path.join(root, "app/app/(workspace)/time-entries/actions.ts"), "utf8");
+    expect(actions).toContain("data: { version: updated.updatedAt.getTime() }, message: `Saved “${updated.name}”.`");
+  });
+
+  it("writes “a” or “an” as the name reads: a time entry, an invoice", () => {
+    const api = readFileSync(path.join(root, "lib/time-entries/api.ts"), "utf8");
+    expect(api).toContain('summary: "Create a time entry"');
+    const other = scratchRoot();
+    try {
+      const made = generate({ root: other, name: "invoices" });
+      const text = (file: string) => readFileSync(path.join(other, file), "utf8");
+      for (const summary of ["Create an invoice", "An invoice", "Rename an invoice", "Delete an invoice"]) expect(text("lib/invoices/api.ts")).toContain(`summary: "${summary}"`);
+      expect(text("lib/invoices/index.ts")).toContain("/** Renames an invoice;");
+      expect(text(made.created[0]!)).toContain("An invoice deleted on its own");
+      for (const file of made.created) expect(text(file), file).not.toMatch(/\b[Aa] invoice\b/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+    expect(["invoice", "order", "item", "estimate", "upload", "time entry", "user", "unit", "project"].map((w) => `${articleFor(w)} ${w}`)).toEqual([
+      "an invoice",
+      "an order",
+      "an item",
+      "an estimate",
+      "an upload",
+      "a time entry",
+      "a user",
+      "a unit",
+      "a project",
+    ]);
   });
 
   it("registers the module with its line above the marker (and its import)", () => {

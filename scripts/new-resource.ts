@@ -61,6 +61,15 @@ function singularOf(word: string): string {
   return word.slice(0, -1);
 }
 
+/**
+ * "a" or "an" before a word, by its first letter's sound as most words go:
+ * "an" before a vowel (an invoice, an order), "a" before "uni", "use", "usu",
+ * "eu" and "one" (a unit, a user, a one-off) and before a consonant.
+ */
+export function articleFor(word: string): "a" | "an" {
+  return /^[aeiou]/i.test(word) && !/^(?:uni|use|usu|eu|one)/i.test(word) ? "an" : "a";
+}
+
 let shadowable: Set<string> | undefined;
 
 /**
@@ -214,6 +223,9 @@ export function generate(options: GenerateOptions): GenerateResult {
   const withApi = existsSync(at("app/api/v1"));
   const vars: Record<string, string> = {
     ...names,
+    // "a {{lowerSingular}}" reads "an invoice" where it should.
+    article: articleFor(names.lowerSingular),
+    Article: articleFor(names.lowerSingular) === "an" ? "An" : "A",
     timestamp,
     readRoles: readRoles.map((r) => `"${r}"`).join(", "),
     manageRoles: manageRoles.map((r) => `"${r}"`).join(", "),
