@@ -355,3 +355,37 @@ test("after an action whose button goes away, the focus goes to what it left, no
   await expect.poll(focused).toContain("signed out");
   await context.close();
 });
+
+// At a laptop's width the audit log's addresses are read whole: an actor's or
+// a target's email is not broken mid-word while the table has room (the
+// Details column's sentences wrap instead).
+test("at 1280 px the audit log shows each actor's and target's address on one line", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Whole Addresses");
+  const actor = ws.users.admin;
+  await db().query(
+    `INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id, metadata, created_at)
+     SELECT $1, $2, $3, 'member.role.change', 'user', gen_random_uuid()::text,
+            jsonb_build_object('email', 'olive.longer-name' || g || '@example.test', 'from', 'member', 'to', 'admin'), now() - g * interval '1 minute'
+       FROM generate_series(1, 5) g`,
+    [ws.tenantId, actor.id, actor.email],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/audit");
+  await expect(page.getByTestId("audit-row")).toHaveCount(5);
+  const lines = await page.getByTestId("audit-row").evaluateAll((rows) =>
+    rows.flatMap((row) => {
+      const cells = row.querySelectorAll("td");
+      // The actor's address (its last line) and the target's (the cell's last text).
+      const addresses = [cells[1]!.querySelector("a > span:last-child")!, cells[3]!.querySelector("span > span:last-child")!];
+      return addresses.map((node) => {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        return { text: node.textContent, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+      });
+    }),
+  );
+  for (const { text, lines: count } of lines) expect(count, `${text} is on ${count} lines`).toBe(1);
+  await context.close();
+});

@@ -6,14 +6,22 @@ import { formatInstant } from "@/lib/time-zone";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f-]{27}$/i;
 
+/**
+ * An address is read whole: it does not break at its hyphens or anywhere else
+ * while the table has room (the Details column's sentences wrap instead). One
+ * longer than most (over 40 characters) may break anywhere, rather than
+ * widen its column past the table's box.
+ */
+const address = (email: string) => (email.length <= 40 ? "whitespace-nowrap" : "wrap-anywhere");
+
 function Target({ event }: { event: AuditEventView }) {
   const { targetType, targetId, targetEmail } = event;
   if (!targetType && !targetId) return <span className="text-zinc-400">—</span>;
   const uuid = targetId !== null && UUID.test(targetId);
   return (
-    <span className="block max-w-56 text-xs" title={uuid ? targetId : undefined}>
+    <span className="block max-w-72 text-xs" title={uuid ? targetId : undefined}>
       {targetType ? <span className="block text-zinc-500">{targetType}</span> : null}
-      {targetEmail ?? (uuid ? <span className="font-mono">{targetId.slice(0, 8)}…</span> : targetId)}
+      {targetEmail ? <span className={address(targetEmail)}>{targetEmail}</span> : uuid ? <span className="font-mono">{targetId.slice(0, 8)}…</span> : targetId}
     </span>
   );
 }
@@ -60,7 +68,7 @@ export function AuditTable({ events, timeZone, basePath }: { events: AuditEventV
                   // A plain link: prefetching every actor of a 50-row page is not worth it.
                   <a href={`${basePath}?actor=${encodeURIComponent(e.actorEmail)}`} className="block hover:underline">
                     {e.actorName ? <span className="block font-medium">{e.actorName}</span> : null}
-                    <span className="block muted">{e.actorEmail}</span>
+                    <span className={`block muted ${address(e.actorEmail)}`}>{e.actorEmail}</span>
                   </a>
                 ) : (
                   <span className="text-zinc-400">system</span>
