@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f-]{27}$/i;
  * longer than most (over 40 characters) may break anywhere, rather than
  * widen its column past the table's box.
  */
-const address = (email: string) => (email.length <= 40 ? "whitespace-nowrap" : "wrap-anywhere");
+const address = (email: string) => (email.length <= 40 ? "addr" : "wrap-anywhere");
 
 function Target({ event }: { event: AuditEventView }) {
   const { targetType, targetId, targetEmail } = event;
