@@ -802,6 +802,19 @@ describe("X-Act-As-Tenant: a parent's key acting in a descendant, as the databas
     expect(contractViolations(mine)).toEqual([]);
   });
 
+  it("lists at GET /me, by key and by browser session alike, the workspaces the user belongs to, not the descendants they may enter as a delegate", async () => {
+    const { reseller, childId } = await resellerWithChild();
+    const key = await keyOf(reseller, "owner");
+    // The owner may enter the child as a delegate...
+    expect((await call("getTenant", { key, params: { tenantId: childId }, headers: actAs(childId) })).status).toBe(200);
+    // ...but does not belong to it.
+    const ids = (answer: Answer) => answer.body.tenants.map((t: { id: string }) => t.id).sort();
+    const bySession = await call("getMe", { headers: { cookie: `authjs.session-token=${reseller.owner.sessionToken}` } });
+    expect(bySession.status, bySession.text).toBe(200);
+    expect(ids(bySession)).toEqual([reseller.tenant.id]);
+    expect(ids(await call("getMe", { key }))).toEqual([reseller.tenant.id]);
+  });
+
   it("keeps a read key read-only in the child", async () => {
     const { reseller, childId } = await resellerWithChild();
     const key = await keyOf(reseller, "owner", "read");

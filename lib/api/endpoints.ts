@@ -58,7 +58,10 @@ export const getMe = endpoint({
         status: 200,
         body: {
           user: resolved.user,
-          tenants: memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, slug: m.tenantSlug, role: m.role, status: m.status ?? "active" })),
+          // Memberships only, as by key: the switcher's list also offers descendants entered as a delegate, which the user does not belong to.
+          tenants: memberships
+            .filter((m) => !m.delegatedVia)
+            .map((m) => ({ id: m.tenantId, name: m.tenantName, slug: m.tenantSlug, role: m.role, status: m.status ?? "active" })),
           authenticatedBy: "session",
           key: null,
         },
