@@ -360,7 +360,7 @@ Next (README, "Add a tenant-scoped resource"):
   node scripts/prisma-generate.mjs
   npm run db:migrate   (the database DATABASE_URL names; npm run dev migrates the embedded one when it starts)
   npx vitest run lib/${kebab} prisma/rls.test.ts prisma/roles-matrix.test.ts prisma/schema-drift.test.ts lib/tenancy/boundaries.test.ts
-  open /app/${kebab}`);
+  restart npm run dev if it is running (it keeps the roles matrix it started with), then open /app/${kebab}`);
   } catch (error) {
     if (!(error instanceof ResourceError)) throw error;
     console.error(error.message);
