@@ -70,6 +70,16 @@ describe("names", () => {
     expect(namesFor("projects")).toMatchObject({ singular: "project", Model: "Project" });
     expect(namesFor("statuses").singular).toBe("status");
     expect(namesFor("boxes").singular).toBe("box");
+    expect(namesFor("quizzes").singular).toBe("quiz");
+    expect(namesFor("analyses").singular).toBe("analysis");
+  });
+
+  it("asks for the singular where no rule finds it, and takes it from --singular", () => {
+    for (const name of ["series", "news", "people", "data"]) expect(() => namesFor(name)).toThrow(/--singular/);
+    expect(namesFor("people", "person")).toMatchObject({ table: "people", singular: "person", Model: "Person", Plurals: "People", lowerSingular: "person" });
+    expect(namesFor("tv-series", "show")).toMatchObject({ table: "tv_series", singular: "tv_show", Model: "TvShow" });
+    expect(() => namesFor("people", "people")).toThrow(/differ from the plural/);
+    expect(() => namesFor("people", "Person")).toThrow(ResourceError);
   });
 
   it.each(["Projects", "project", "address", "1projects", "pro jects", "projects-", "a--bs", "x".repeat(40) + "s", "members", "users", "'; DROP TABLE x; --"])(

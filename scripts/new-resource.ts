@@ -1,4 +1,4 @@
-// npm run new:resource -- <name> [--read <roles>] [--manage <roles>] [--timestamp <yyyymmddhhmmss>] [--root <dir>]
+// npm run new:resource -- <name> [--singular <word>] [--read <roles>] [--manage <roles>] [--timestamp <yyyymmddhhmmss>] [--root <dir>]
 //
 // Writes a tenant-scoped resource from the templates in
 // scripts/templates/resource: its migration (table, forced row-level
@@ -55,8 +55,14 @@ export interface ResourceNames {
   lowerSingular: string;
 }
 
-function singularOf(word: string): string {
+/** Plurals whose singular no rule below finds: ask for it (--singular) rather than guess. */
+const NO_RULE = /(?:series|species|news|people|children|data|media|criteria|indices|matrices)$/;
+
+function singularOf(word: string): string | null {
+  if (NO_RULE.test(word)) return null;
   if (/[^aeiou]ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (/zzes$/.test(word)) return word.slice(0, -3);
+  if (/[^aeiou]yses$/.test(word)) return `${word.slice(0, -2)}is`;
   if (/(ss|x|z|ch|sh|tus)es$/.test(word)) return word.slice(0, -2);
   return word.slice(0, -1);
 }
@@ -96,8 +102,12 @@ function shadowableNames(): Set<string> {
   return shadowable;
 }
 
-/** The forms of a plural snake_case or kebab-case name, after checking it. */
-export function namesFor(raw: string): ResourceNames {
+/**
+ * The forms of a plural snake_case or kebab-case name, after checking it.
+ * `singular` names its last word's singular where the rules would not find
+ * it (people → person, analyses → analysis).
+ */
+export function namesFor(raw: string, singular?: string): ResourceNames {
   const name = raw.trim();
   if (!/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/.test(name) || name.length > 40) {
     throw new ResourceError(
@@ -106,12 +116,17 @@ export function namesFor(raw: string): ResourceNames {
   }
   const words = name.split(/[-_]/);
   const last = words.at(-1)!;
-  if (!last.endsWith("s") || last.endsWith("ss") || last.length < 3) {
-    throw new ResourceError(`“${raw}” should be plural (the table holds many): e.g. ${name}s.`);
+  if (singular !== undefined) {
+    if (!/^[a-z][a-z0-9]*$/.test(singular) || singular.length > 40) throw new ResourceError(`--singular “${singular}” is one word of lowercase letters and digits.`);
+    if (singular === last) throw new ResourceError(`--singular “${singular}” is the name itself: the generated code needs the singular to differ from the plural.`);
+  } else if (!last.endsWith("s") || last.endsWith("ss") || last.length < 3) {
+    throw new ResourceError(`“${raw}” should be plural (the table holds many): e.g. ${name}s, or give its singular with --singular.`);
   }
   const table = words.join("_");
   if (RESERVED.has(table)) throw new ResourceError(`“${raw}” is a name the foundation uses already; pick another.`);
-  const singularWords = [...words.slice(0, -1), singularOf(last)];
+  const lastSingular = singular ?? singularOf(last);
+  if (!lastSingular) throw new ResourceError(`“${raw}”: its singular is not one the generator can tell; give it with --singular (e.g. --singular ${last === "people" ? "person" : "item"}).`);
+  const singularWords = [...words.slice(0, -1), lastSingular];
   const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
   const camelOf = (ws: string[]) => ws[0]! + ws.slice(1).map(cap).join("");
   const Model = singularWords.map(cap).join("");
@@ -167,6 +182,8 @@ export interface GenerateOptions {
   /** Roles given <name>.read and <name>.manage; manage must be among the readers. */
   readRoles?: readonly Role[];
   manageRoles?: readonly Role[];
+  /** The last word's singular, where the generator's rules would not find it. */
+  singular?: string;
   timestamp?: string;
   now?: Date;
 }
@@ -208,7 +225,7 @@ export interface GenerateResult {
 }
 
 export function generate(options: GenerateOptions): GenerateResult {
-  const names = namesFor(options.name);
+  const names = namesFor(options.name, options.singular);
   const readRoles = options.readRoles ?? ROLES;
   const manageRoles = options.manageRoles ?? (["owner", "admin", "member"] as const);
   const notReaders = manageRoles.filter((r) => !readRoles.includes(r));
@@ -334,6 +351,7 @@ function parseArgs(argv: string[]): GenerateOptions {
     };
     if (arg === "--root") options.root = value();
     else if (arg === "--timestamp") options.timestamp = value();
+    else if (arg === "--singular") options.singular = value();
     else if (arg === "--read") options.readRoles = parseRoles(value(), "--read");
     else if (arg === "--manage") options.manageRoles = parseRoles(value(), "--manage");
     else if (arg.startsWith("--")) throw new ResourceError(`Unknown option ${arg}.`);
@@ -341,7 +359,7 @@ function parseArgs(argv: string[]): GenerateOptions {
   }
   if (positional.length !== 1) {
     throw new ResourceError(
-      "Usage: npm run new:resource -- <plural-name> [--read owner,admin,auditor,member] [--manage owner,admin,member] [--timestamp yyyymmddhhmmss]",
+      "Usage: npm run new:resource -- <plural-name> [--singular <word>] [--read owner,admin,auditor,member] [--manage owner,admin,member] [--timestamp yyyymmddhhmmss]",
     );
   }
   return { ...options, name: positional[0]! } as GenerateOptions;

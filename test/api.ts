@@ -91,8 +91,9 @@ type Responses = Record<string, { content?: Record<string, { schema: unknown }> 
  * Checks each recorded answer against the OpenAPI document (JSON Schema
  * draft 2020-12, @cfworker/json-schema): its status is documented for its
  * operation, its content type too, and its body matches the schema. Returns
- * what does not hold (empty when all do). The validator is proven to refuse
- * a body the document does not allow before anything is checked.
+ * what does not hold (empty when all do), and any answer that tells its
+ * client to reload a page. The validator is proven to refuse a body the
+ * document does not allow before anything is checked.
  */
 export function contractViolations(recorded: readonly Recorded[]): string[] {
   const doc = openApiDocument() as unknown as {
@@ -117,6 +118,8 @@ export function contractViolations(recorded: readonly Recorded[]): string[] {
   expect(validatorFor(me).validate({ user: { id: 1 }, tenants: "none" }).valid).toBe(false);
   const problems: string[] = [];
   for (const { operationId, answer } of recorded) {
+    // The API speaks to its client, not to a person on a page (DomainError's pageAdvice is the page's).
+    if (answer.text.includes("Reload the page")) problems.push(`${operationId}: ${answer.status} tells its client to reload a page (${answer.text.slice(0, 120)})`);
     const op = operations.get(operationId);
     if (!op) {
       problems.push(`${operationId}: not in the document`);
