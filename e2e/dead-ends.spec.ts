@@ -131,7 +131,7 @@ test("the dashboard lists what the role can do, each a link to where it is done"
     "See who belongs to the workspace",
     "Read the audit log",
     "Export the audit log",
-    "Create, see and revoke their own API keys",
+    "Create, see and revoke your own API keys",
     "See the workspace's projects",
   ]);
   await list.getByRole("link", { name: "Read the audit log" }).click();

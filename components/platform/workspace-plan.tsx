@@ -1,6 +1,7 @@
 import type { WorkspacePlan } from "@/lib/billing/limits";
 
-const limit = (n: number | null) => (n === null ? "Unlimited" : n.toLocaleString("en"));
+/** A limit on something the workspace creates, read as the seats are: how many it may have at once. */
+const upTo = (n: number | null) => (n === null ? "Unlimited" : n === 0 ? "Not included" : `Up to ${n.toLocaleString("en")}`);
 const days = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "day" : "days"}`;
 
 /** A workspace's plan and its limits, for its settings page (seed 003). */
@@ -11,14 +12,16 @@ export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
       <dt className="text-zinc-500">Plan</dt>
       <dd className="font-medium">{plan.name}</dd>
       <dt className="text-zinc-500">Seats</dt>
-      <dd className={full ? "font-medium text-red-700" : undefined}>
-        {plan.seatsUsed.toLocaleString("en")} of {limit(plan.seats)} used (members and pending invitations)
-        {full ? " — full: remove a member or upgrade to invite more" : ""}
+      <dd className={full ? "font-medium text-red-700" : undefined} data-testid="plan-seats">
+        {plan.seats === null
+          ? `${plan.seatsUsed.toLocaleString("en")} used, no limit (members and pending invitations)`
+          : `${plan.seatsUsed.toLocaleString("en")} of ${plan.seats.toLocaleString("en")} used (members and pending invitations)`}
+        {full ? " — full: revoke a pending invitation or remove a member, or upgrade, to invite more" : ""}
       </dd>
       <dt className="text-zinc-500">API keys</dt>
-      <dd>{limit(plan.apiKeys)}</dd>
+      <dd data-testid="plan-api-keys">{upTo(plan.apiKeys)}{plan.apiKeys ? " at a time, counting every member's keys that are not revoked or expired" : ""}</dd>
       <dt className="text-zinc-500">Child workspaces</dt>
-      <dd>{limit(plan.childWorkspaces)}</dd>
+      <dd data-testid="plan-child-workspaces">{upTo(plan.childWorkspaces)}</dd>
       <dt className="text-zinc-500">Audit log kept</dt>
       <dd data-testid="audit-retention">
         {plan.auditRetentionDays === null

@@ -42,7 +42,7 @@ export function NameForm({ name }: { name: string }) {
         <Input
           id="profile-name"
           name="name"
-          maxLength={DISPLAY_NAME_MAX + 20}
+          maxLength={DISPLAY_NAME_MAX}
           autoComplete="name"
           value={value}
           onChange={(e) => setValue(e.target.value)}

@@ -8,7 +8,7 @@ export const apiKeysModule = defineModule({
   name: "api-keys",
   // apikeys.manage (owners and admins see and revoke every key) is the workspace module's (lib/registry/core.ts).
   permissions: {
-    "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: "Create, see and revoke their own API keys", href: "/app/settings/api-keys" },
+    "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: "Create, see and revoke your own API keys", href: "/app/settings/api-keys" },
   },
   targetTypes: ["api_key"],
   nav: [{ href: "/app/settings/api-keys", label: "API keys", permission: "apikeys.create" }],

@@ -4,13 +4,14 @@ import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { purgeTenantSchema, requestPurge, restoreTenant, trashedTenantSchema } from "@/lib/lifecycle";
+import { RESTORED_PARAM } from "@/components/lifecycle/restored-notice";
 import { TENANT_COOKIE, tenantCookieOptions, userAction } from "@/lib/tenancy";
 
-/** Restores a workspace from the trash with exactly what its deletion took, and opens it. */
+/** Restores a workspace from the trash with exactly what its deletion took, and opens it, saying so. */
 export const restoreWorkspaceAction = userAction({ schema: trashedTenantSchema }, async (input, actor) => {
   await restoreTenant(actor, input.tenantId);
   (await cookies()).set(TENANT_COOKIE, input.tenantId, tenantCookieOptions());
-  redirect("/app/dashboard");
+  redirect(`/app/dashboard?${RESTORED_PARAM}=${encodeURIComponent(input.tenantId)}`);
 });
 
 /** Purges a workspace in the trash now (after its name is typed again): it cannot be restored after this. */

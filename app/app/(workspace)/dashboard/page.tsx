@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
+import { RESTORED_PARAM, RestoredNotice } from "@/components/lifecycle/restored-notice";
 import { LEFT_PARAM, LeftWorkspaceNotice, leftWorkspace } from "@/components/members/left-workspace-notice";
 import { Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
@@ -14,7 +15,8 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Search }) {
   const { ctx, data: overview } = await requireTenantWith(workspaceOverview);
-  const left = leftWorkspace((await searchParams)[LEFT_PARAM], ctx.userId);
+  const search = await searchParams;
+  const left = leftWorkspace(search[LEFT_PARAM], ctx.userId);
   // What the role allows and the app has a page for: a permission whose feature has no page is not offered.
   const allowed = PERMISSIONS.flatMap((p) => {
     const href = PERMISSION_DEFINITIONS[p].href;
@@ -24,6 +26,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
   return (
     <WorkspaceShell ctx={ctx}>
       <LeftWorkspaceNotice name={left} className="mb-6" />
+      <RestoredNotice restored={search[RESTORED_PARAM]} tenant={{ id: ctx.tenantId, name: ctx.tenant.name }} className="mb-6" />
       <PageHeader title={ctx.tenant.name} description={<>Workspace dashboard · created <LocalTime iso={overview.createdAt.toISOString()} dateOnly /></>} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Card className="p-5">
