@@ -61,6 +61,7 @@ export async function signIn(page: Page, email: string, options: { next?: string
   await page.getByLabel("Email address").fill(email);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in\/check-email(\?|$)/);
   // The page names the address, so that a typo is seen there.
   await expect(page.getByTestId("link-sent-to")).toHaveText(email.toLowerCase());
   await expect(page.getByRole("link", { name: "Use a different address" })).toBeVisible();

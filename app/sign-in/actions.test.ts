@@ -50,7 +50,7 @@ describe("requestMagicLink", () => {
 
   it("keeps the address the link went to for the page that says to check the inbox, in a cookie only that page receives", async () => {
     const email = uniqueEmail("Named");
-    expect(await outcome({ email: `  ${email.toUpperCase()} ` })).toEqual({ redirect: "/api/auth/verify-request" });
+    expect(await outcome({ email: `  ${email.toUpperCase()} ` })).toEqual({ redirect: "/sign-in/check-email" });
     expect(jar.get(LINK_SENT_TO_COOKIE)).toBe(email.toLowerCase());
     expect(cookieOptions.get(LINK_SENT_TO_COOKIE)).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/sign-in/check-email", maxAge: 900 });
   });
@@ -61,8 +61,8 @@ describe("requestMagicLink", () => {
     expect(jar.has(LINK_SENT_TO_COOKIE)).toBe(false);
   });
 
-  it("sends the link and leads to Auth.js's verify-request route (which shows the page that says to check the inbox)", async () => {
-    expect(await outcome({ email: uniqueEmail("link") })).toEqual({ redirect: "/api/auth/verify-request" });
+  it("sends the link and leads straight to the page that says to check the inbox (not through Auth.js's verify-request route, whose address the browser would show)", async () => {
+    expect(await outcome({ email: uniqueEmail("link") })).toEqual({ redirect: "/sign-in/check-email" });
   });
 
   it("leads on with where the sign-in was headed, so that the page saying to check the inbox can offer another address without losing it", async () => {
@@ -73,7 +73,7 @@ describe("requestMagicLink", () => {
       location = String((error as { digest?: unknown }).digest ?? "").split(";")[2] ?? "";
     }
     const url = new URL(location, "http://localhost:3000");
-    expect(url.pathname).toBe("/api/auth/verify-request");
+    expect(url.pathname).toBe("/sign-in/check-email");
     expect(url.searchParams.get("next")).toBe("/invite/abc");
   });
 

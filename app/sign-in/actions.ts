@@ -9,7 +9,7 @@ import { limitSignInLink } from "@/lib/rate-limit";
 import { formAction, publicAction } from "@/lib/tenancy";
 import { safeNextPath } from "@/lib/urls";
 import { emailSchema } from "@/lib/validation";
-import { LINK_SENT_TO_COOKIE, linkSentToCookieOptions } from "./link-sent";
+import { CHECK_EMAIL_PATH, LINK_SENT_TO_COOKIE, linkSentToCookieOptions } from "./link-sent";
 
 const next = z.string().max(2048).optional();
 
@@ -28,9 +28,11 @@ export const requestMagicLink = publicAction({ schema: z.object({ email: emailSc
   }
   // That page names the address the link went to.
   (await cookies()).set(LINK_SENT_TO_COOKIE, input.email, linkSentToCookieOptions());
-  // On to the page that says to check the inbox (Auth.js's verify-request route passes its query on), with
-  // where the sign-in is headed: its "Use a different address" goes back to the form still headed there.
-  const to = new URL(verifyRequest, "http://localhost");
+  // On to the page that says to check the inbox — at once, rather than through Auth.js's verify-request
+  // route, which only redirects there and would be the address the browser shows — with where the sign-in
+  // is headed: its "Use a different address" goes back to the form still headed there.
+  const returned = new URL(verifyRequest, "http://localhost");
+  const to = returned.pathname === "/api/auth/verify-request" ? new URL(CHECK_EMAIL_PATH, "http://localhost") : returned;
   const headed = safeNextPath(input.next, "");
   if (headed) to.searchParams.set("next", headed);
   redirect(`${to.pathname}${to.search}`);

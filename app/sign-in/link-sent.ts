@@ -8,6 +8,9 @@ import { tenantCookieOptions } from "@/lib/tenancy";
  */
 export const LINK_SENT_TO_COOKIE = "tenantry_link_sent_to";
 
+/** The page that says to check the inbox (Auth.js's pages.verifyRequest, lib/auth.ts). */
+export const CHECK_EMAIL_PATH = "/sign-in/check-email";
+
 export function linkSentToCookieOptions() {
-  return { ...tenantCookieOptions(), path: "/sign-in/check-email", maxAge: 15 * 60 };
+  return { ...tenantCookieOptions(), path: CHECK_EMAIL_PATH, maxAge: 15 * 60 };
 }
