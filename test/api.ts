@@ -41,6 +41,18 @@ export function endpointsById(): Record<string, Endpoint> {
   return Object.fromEntries(API_ENDPOINTS.map((e) => [e.operationId, e]));
 }
 
+/** A response as the tests read it: status, headers, text, and the body parsed when it is JSON. */
+export async function answerOf(res: Response): Promise<Answer> {
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: Object.fromEntries(res.headers), text, body };
+}
+
 /** A caller of the API's endpoints by operationId that records each answer into `recorded`, for the contract check. */
 export function apiCaller(recorded: Recorded[] = []) {
   const byId = endpointsById();
@@ -56,15 +68,7 @@ export function apiCaller(recorded: Recorded[] = []) {
       headers,
       body: hasBody ? (opts.rawBody ?? JSON.stringify(opts.body)) : undefined,
     });
-    const res = await routeHandler(e)(request, { params: Promise.resolve(opts.params ?? {}) });
-    const text = await res.text();
-    let body: unknown = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = text;
-    }
-    const answer = { status: res.status, headers: Object.fromEntries(res.headers), text, body };
+    const answer = await answerOf(await routeHandler(e)(request, { params: Promise.resolve(opts.params ?? {}) }));
     recorded.push({ operationId, answer });
     return answer;
   }

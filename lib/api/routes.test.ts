@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { API_ENDPOINTS } from "@/lib/api/catalog";
-import { apiKeyFor, expectProblem, type Answer } from "@/test/api";
+import { answerOf, apiKeyFor, expectProblem, type Answer } from "@/test/api";
 import { auditRows, createWorkspace, uniqueIp } from "@/test/fixtures";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { appBaseUrl } from "@/lib/urls";
@@ -23,15 +23,7 @@ const fileOf = (apiPath: string) => path.join(V1, apiPath.replace(/\{(\w+)\}/g, 
 async function answer(handler: Handler, method: string, url: string, params: Record<string, string>, key?: string): Promise<Answer> {
   // From a client address of its own, so that the address's limit (and its RateLimit headers) applies.
   const headers: Record<string, string> = { [SOCKET_ADDRESS_HEADER]: uniqueIp(), ...(key ? { authorization: `Bearer ${key}` } : {}) };
-  const res = await handler(new Request(url, { method, headers }), { params: Promise.resolve(params) });
-  const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, headers: Object.fromEntries(res.headers), text, body };
+  return answerOf(await handler(new Request(url, { method, headers }), { params: Promise.resolve(params) }));
 }
 
 describe("the route files under app/api/v1", () => {
