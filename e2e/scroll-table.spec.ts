@@ -49,6 +49,15 @@ test("on a phone a wide table's box says more columns are to the right until it 
   await expect(box).toHaveAttribute("data-more-left");
   expect(await region.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
   await expect(hint).toBeVisible();
+  // The arrow key's scroll is animated: it ends before the box is scrolled by hand, or it would carry on after.
+  await region.evaluate(
+    (element) =>
+      new Promise<void>((settled) => {
+        let last = -1;
+        const check = () => (element.scrollLeft === last ? settled() : ((last = element.scrollLeft), setTimeout(check, 150)));
+        check();
+      }),
+  );
 
   // Scrolled to the end: nothing more to the right.
   await region.evaluate((element) => element.scrollTo({ left: element.scrollWidth }));
