@@ -1,3 +1,4 @@
+import { ForgetParam } from "@/components/forget-param";
 import { Alert } from "@/components/ui";
 
 /** The query parameter that names the workspace just restored from the trash, on its dashboard. */
@@ -12,6 +13,8 @@ export function RestoredNotice({ restored, tenant, className }: { restored: stri
   return (
     <Alert variant="success" className={className}>
       <span data-testid="restored-workspace-notice">“{tenant.name}” was restored from the trash. Its members have their access back, with everything it held when it was deleted.</span>
+      {/* Said once: a reload of the dashboard does not say it again. */}
+      <ForgetParam name={RESTORED_PARAM} />
     </Alert>
   );
 }
