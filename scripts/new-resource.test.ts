@@ -195,7 +195,7 @@ describe("generating into a scratch copy", () => {
     const forms = readFileSync(path.join(root, "components/time-entries/time-entries-forms.tsx"), "utf8");
     // The notice is focusable and takes the focus; a rename and a delete tell it their message.
     expect(forms).toContain('<Alert variant="success" ref={ref} tabIndex={-1} className="wrap-anywhere outline-none" data-testid="time-entries-notice">');
-    expect(forms).toContain("if (latest) ref.current?.focus();");
+    expect(forms).toContain("const ref = useFocusOn<HTMLDivElement>(latest);");
     expect(forms).toContain('notify({ text: result.message ?? "Saved.", id, version: result.data.version });');
     expect(forms).toContain('onDone={(result) => result.ok && notify({ text: result.message ?? "Deleted.", id, version: null })}');
     // "Created …" with a long name wraps instead of widening the page.

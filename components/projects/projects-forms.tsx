@@ -4,6 +4,7 @@ import { createContext, use, useActionState, useEffect, useRef, useState, type R
 import { archiveProjectAction, createProjectAction, deleteProjectAction, updateProjectAction } from "@/app/app/(workspace)/projects/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
+import { useFocusOn } from "@/components/use-focus-on";
 import { TenantField } from "@/components/tenant-scope";
 import { useListNotice } from "@/components/members/use-list-notice";
 import { Alert, Button, Field, Input } from "@/components/ui";
@@ -73,10 +74,7 @@ export function ProjectsNotice({ list, children }: { list: { key: string; ids: s
     const at = list.ids.indexOf(n.id);
     return at < 0 || (n.version !== null && list.versions[at]! >= n.version);
   });
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (latest) ref.current?.focus();
-  }, [latest]);
+  const ref = useFocusOn<HTMLDivElement>(latest);
   return (
     <RowNotices value={setLatest}>
       {notice ? (
