@@ -249,3 +249,42 @@ test("the plans page's element ids are unique, even beside a plan whose id is �
     await context.close();
   }
 });
+
+// Plans: the new-plan form creates, and never rewrites a plan that has its
+// id; a plan's form shows whether it is the default as it is now, so saving
+// it does not take the default back from a plan made the default meanwhile.
+test("a new plan with an existing plan's id is refused, and saving the former default keeps the plan made the default since", async ({ browser }) => {
+  const admin = await platformAdmin("Pat Platform");
+  const id = `dflt-${Date.now().toString(36)}`;
+  // Everything allowed, like the suite's default: other tests' workspaces may start on it meanwhile.
+  await db().query("INSERT INTO plans (id, name, export_allowed) VALUES ($1, 'Everything', true)", [id]);
+  const before = (await db().query<{ id: string; name: string; seats: number | null }>("SELECT id, name, seats FROM plans WHERE is_default")).rows[0]!;
+  const context = await browser.newContext();
+  await sessionFor(context, admin, (await workspaceWithRoles("Plan Pavilion")).tenantId);
+  const page = await context.newPage();
+  try {
+    await page.goto("/admin/plans");
+    const create = page.getByTestId("new-plan");
+    await create.getByLabel("Id").fill(before.id);
+    await create.getByLabel("Name").fill("Overwritten");
+    await create.getByLabel("Seats (members + pending invitations)").fill("1");
+    await create.getByRole("button", { name: "Create plan" }).click();
+    await expect(create.getByText(`A plan with the id “${before.id}” exists already.`)).toBeVisible();
+    expect((await db().query("SELECT name, seats FROM plans WHERE id = $1", [before.id])).rows).toEqual([{ name: before.name, seats: before.seats }]);
+
+    const next = page.getByTestId(`plan-${id}`);
+    await next.getByLabel("New workspaces start on it").check();
+    await next.getByRole("button", { name: "Save plan" }).click();
+    await expect(next.getByText("Plan “Everything” saved.")).toBeVisible();
+    const former = page.getByTestId(`plan-${before.id}`);
+    await expect(former.getByLabel("New workspaces start on it")).not.toBeChecked();
+    await former.getByRole("button", { name: "Save plan" }).click();
+    await expect(former.getByText(`Plan “${before.name}” saved.`)).toBeVisible();
+    expect((await db().query("SELECT id FROM plans WHERE is_default")).rows).toEqual([{ id }]);
+  } finally {
+    await db().query("UPDATE plans SET is_default = false WHERE is_default");
+    await db().query("UPDATE plans SET is_default = true WHERE id = $1", [before.id]);
+    await db().query("DELETE FROM plans WHERE id = $1", [id]);
+    await context.close();
+  }
+});

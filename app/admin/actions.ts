@@ -70,5 +70,5 @@ export const setWorkspacePlanAction = userAction({ schema: setWorkspacePlanSchem
 export const savePlanAction = userAction({ schema: savePlanSchema }, async (input, { credential }) => {
   await savePlan(credential, input);
   revalidatePath("/admin/plans");
-  return { ok: true, data: undefined, message: `Plan “${input.name}” saved.` };
+  return { ok: true, data: undefined, message: input.mode === "create" ? `Plan “${input.name}” created.` : `Plan “${input.name}” saved.` };
 });

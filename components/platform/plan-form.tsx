@@ -38,6 +38,7 @@ export function PlanForm({ plan }: { plan?: PlanRow }) {
       </h2>
       <form ref={form} action={action} onSubmit={submit} className="space-y-3" aria-labelledby={`${key}-heading`} data-testid={key}>
         {plan ? <input type="hidden" name="id" value={plan.id} /> : null}
+        <input type="hidden" name="mode" value={plan ? "update" : "create"} />
         <div className="grid gap-3 sm:grid-cols-2">
           {plan ? null : (
             <Field label="Id" htmlFor={`${key}-id`} error={errors.id} hint="Lowercase, e.g. “team”. Cannot be changed later.">
@@ -58,7 +59,10 @@ export function PlanForm({ plan }: { plan?: PlanRow }) {
             <input type="checkbox" name="exportAllowed" defaultChecked={plan?.exportAllowed ?? true} /> Audit log export allowed
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" name="isDefault" defaultChecked={plan?.isDefault ?? false} disabled={plan?.isDefault} /> New workspaces start on it
+            {/* Remounted when the plan stops (or starts) being the default, so that it shows what is so now: another plan made the
+                default meanwhile must not be taken back by saving this one. */}
+            <input key={String(plan?.isDefault ?? false)} type="checkbox" name="isDefault" defaultChecked={plan?.isDefault ?? false} disabled={plan?.isDefault} />{" "}
+            New workspaces start on it
           </label>
           {plan?.isDefault ? <input type="hidden" name="isDefault" value="on" /> : null}
         </div>

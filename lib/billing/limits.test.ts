@@ -225,17 +225,24 @@ describe("plans in the platform's hands", () => {
     expect(await auditRows(ws.tenant.id, "plan.change")).toMatchObject([{ actor_user_id: admin.id, metadata: { to: "pro", by: "platform" } }]);
 
     const id = `p-${unique()}`;
-    const input = { id, name: "Team", seats: 12, apiKeys: null, childWorkspaces: 0, auditRetentionDays: 90, exportAllowed: true, isDefault: false };
+    const input = { mode: "create" as const, id, name: "Team", seats: 12, apiKeys: null, childWorkspaces: 0, auditRetentionDays: 90, exportAllowed: true, isDefault: false };
     expect(await domainCode(savePlan(credentialOf(ws.owner), input))).toBe("not_found");
+    // Changing a plan that does not exist creates nothing.
+    expect(await domainCode(savePlan(credentialOf(admin), { ...input, mode: "update" }))).toBe("not_found");
+    expect((await owner().query("SELECT count(*)::int AS n FROM plans WHERE id = $1", [id])).rows[0].n).toBe(0);
     await savePlan(credentialOf(admin), input);
-    await savePlan(credentialOf(admin), { ...input, seats: 15 });
+    await savePlan(credentialOf(admin), { ...input, mode: "update", seats: 15 });
     const { rows } = await owner().query("SELECT seats, api_keys, audit_retention_days FROM plans WHERE id = $1", [id]);
     expect(rows).toEqual([{ seats: 15, api_keys: null, audit_retention_days: 90 }]);
+    // A new plan with an existing plan's id is refused, and that plan is left as it was.
+    const refused = savePlan(credentialOf(admin), { ...input, name: "Overwritten", seats: 1 });
+    await expect(refused).rejects.toMatchObject({ code: "plan_exists", field: "id" });
+    expect((await owner().query("SELECT name, seats FROM plans WHERE id = $1", [id])).rows).toEqual([{ name: "Team", seats: 15 }]);
     // Making a plan the default takes it from the previous one (restored after; unlimited meanwhile, so that
     // workspaces other suites create in this window are bounded by nothing).
     const before = (await owner().query("SELECT id FROM plans WHERE is_default")).rows[0].id as string;
     try {
-      await savePlan(credentialOf(admin), { ...input, seats: null, childWorkspaces: null, auditRetentionDays: null, isDefault: true });
+      await savePlan(credentialOf(admin), { ...input, mode: "update", seats: null, childWorkspaces: null, auditRetentionDays: null, isDefault: true });
       expect((await owner().query("SELECT id FROM plans WHERE is_default")).rows).toEqual([{ id }]);
     } finally {
       await owner().query("UPDATE plans SET is_default = false WHERE is_default");

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { runRead, sql, type Read, type Tx } from "@/lib/db";
+import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { withPlatformAdmin, type Credential, type SignedInUser } from "@/lib/tenancy";
 import { lifecycleRefusal } from "@/lib/tenant-status";
 import { uuidSchema } from "@/lib/validation";
@@ -28,6 +29,8 @@ const limitField = (label: string, min: number) =>
     });
 
 export const savePlanSchema = z.object({
+  /** The new-plan form creates; a plan's own form changes that plan. Neither does the other's work. */
+  mode: z.enum(["create", "update"], { error: "Reload the page and try again." }),
   id: z.string().trim().toLowerCase().regex(PLAN_ID, "An id is 2 to 32 lowercase letters, digits or hyphens, starting with a letter."),
   name: z.string().trim().min(1, "Enter the plan's name.").max(60, "Keep the name to 60 characters or fewer."),
   seats: limitField("Seats", 1),
@@ -38,12 +41,23 @@ export const savePlanSchema = z.object({
   isDefault: z.literal("on").optional().transform((v) => v === "on"),
 });
 
-/** Creates or changes a plan (platform administrators only: the function checks). */
+/**
+ * Creates a plan, or changes one (platform administrators only: the function
+ * checks). A new plan whose id another plan has is refused: the database
+ * function saves either way, and a new plan's form must never rewrite the
+ * limits of every workspace on an existing one. A plan changed in its own
+ * form must still exist.
+ */
 export async function savePlan(credential: Credential | null, input: z.output<typeof savePlanSchema>): Promise<void> {
-  await withPlatformAdmin(credential, (tx) =>
-    tx.query(sql`SELECT app_platform_save_plan(${input.id}, ${input.name}, ${input.seats}::int, ${input.apiKeys}::int,
-                  ${input.childWorkspaces}::int, ${input.auditRetentionDays}::int, ${input.exportAllowed}, ${input.isDefault})`),
-  );
+  await withPlatformAdmin(credential, async (tx) => {
+    const exists = (await tx.one<{ found: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM plans WHERE id = ${input.id}) AS found`))!.found;
+    if (input.mode === "create" && exists) {
+      throw new DomainError("plan_exists", `A plan with the id “${input.id}” exists already. Choose another id, or change that plan in its own form.`, "id");
+    }
+    if (input.mode === "update" && !exists) throw new DomainError("not_found", "That plan no longer exists.", undefined, RELOAD_THE_PAGE);
+    await tx.query(sql`SELECT app_platform_save_plan(${input.id}, ${input.name}, ${input.seats}::int, ${input.apiKeys}::int,
+                  ${input.childWorkspaces}::int, ${input.auditRetentionDays}::int, ${input.exportAllowed}, ${input.isDefault})`);
+  });
 }
 
 export const setWorkspacePlanSchema = z.object({
