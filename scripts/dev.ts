@@ -36,11 +36,14 @@ console.log(`
   Jobs          worker running (purges of deleted workspaces, ownership transfers)
 `);
 
+// The worker runs in this process and sends the ownership transfer's emails: it needs the app's environment
+// (the mail catcher's SMTP_URL, AUTH_URL for the links) as much as Next.js does.
+Object.assign(process.env, services.env);
 const worker = await startJobsWorker(services.env.DATABASE_URL!);
 
 const next = spawn(process.execPath, [path.join(ROOT, "server.mjs"), "--dev", "-p", String(port)], {
   cwd: ROOT,
-  env: { ...process.env, ...services.env },
+  env: process.env,
   stdio: "inherit",
 });
 
