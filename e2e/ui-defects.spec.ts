@@ -389,3 +389,21 @@ test("at 1280 px the audit log shows each actor's and target's address on one li
   for (const { text, lines: count } of lines) expect(count, `${text} is on ${count} lines`).toBe(1);
   await context.close();
 });
+
+// A workspace the platform suspends while one of its pages is open: the
+// page's next action says the workspace is suspended, not that the session
+// ended or the membership went, and keeps what was typed.
+test("an action on a workspace suspended since its page was shown says it is suspended", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Paused Parlour");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings/general");
+  const notes = page.getByRole("textbox", { name: "Notes", exact: true });
+  await notes.fill("Renewal in June.");
+  await db().query("UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1", [ws.tenantId]);
+  await page.getByRole("button", { name: "Save notes" }).click();
+  await expect(page.getByText("Paused Parlour is suspended: nothing in it can be changed until the suspension is lifted.")).toBeVisible();
+  await expect(notes).toHaveValue("Renewal in June.");
+  await context.close();
+});

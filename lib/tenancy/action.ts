@@ -77,6 +77,10 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
     if (!parsed.success) return validationFailure(parsed.error);
     try {
       const resolved = await getTenantContext();
+      // Suspended since the page was shown: said as such, not as a lost membership (reloading leads to the page saying it too).
+      if (resolved.kind === "suspended") {
+        return { ok: false, error: `${resolved.tenant.name} is suspended: nothing in it can be changed until the suspension is lifted.` };
+      }
       if (resolved.kind !== "tenant") {
         return { ok: false, error: "Your session has ended or you no longer belong to this workspace. Reload the page." };
       }
