@@ -182,8 +182,16 @@ test("an admin sees a transfer without acting on it; the new owner cancels it", 
   await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled");
   const { rows } = await db().query("SELECT status, ended_by FROM ownership_transfers WHERE tenant_id = $1", [ws.tenantId]);
   expect(rows).toEqual([{ status: "cancelled", ended_by: ws.users.member.id }]);
+  // The owner's page, still at the address of their last step, no longer says that step happened: the transfer has moved on.
+  const ownerContext = await browser.newContext();
+  await sessionFor(ownerContext, ws.users.owner, ws.tenantId);
+  const owner = await ownerContext.newPage();
+  await owner.goto("/app/settings/transfer?step=confirmed");
+  await expect(owner.getByTestId("transfer-ended")).toContainText("The transfer was cancelled");
+  await expect(owner.getByText("Confirmed. We will ask you for a final confirmation in 24 hours.")).toHaveCount(0);
   await adminContext.close();
   await memberContext.close();
+  await ownerContext.close();
 });
 
 test("a wrong authenticator code at the start of a transfer keeps the new owner chosen", async ({ browser }) => {

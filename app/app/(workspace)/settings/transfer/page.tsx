@@ -6,7 +6,7 @@ import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { can, currentRequest, requireTenantWith } from "@/lib/tenancy";
 import { transferPage, type Person, type TransferView } from "@/lib/transfer";
-import { timeLeft } from "@/lib/transfer/steps";
+import { timeLeft, type TransferStatus } from "@/lib/transfer/steps";
 
 export const metadata: Metadata = { title: "Transfer ownership" };
 
@@ -27,7 +27,22 @@ const ENDED: Record<string, string> = {
   expired: "The transfer expired: a step was not taken in time",
 };
 
-/** What the page says after each step (the actions redirect here with ?step=…). */
+/** The transfer's status each step leaves: a step's message is shown only while the transfer is still there. */
+const STEP_LEAVES: Record<string, TransferStatus> = {
+  started: "pending_confirmation",
+  unsent: "pending_confirmation",
+  resent: "pending_confirmation",
+  confirmed: "confirmed",
+  cooling: "cooling",
+  cancelled: "cancelled",
+  completed: "completed",
+};
+
+/**
+ * What the page says after each step (the actions redirect here with ?step=…),
+ * as long as the transfer is where that step left it: once someone else has
+ * moved it on (cancelled it, say), the address's step is history, not news.
+ */
 const STEP_MESSAGES: Record<string, (email: string, workspace: string) => string> = {
   started: (email) => `We emailed ${email} a link to confirm the transfer. It works for 24 hours.`,
   unsent: () => "The confirmation email could not be sent just now. Send the link again in a moment.",
@@ -91,7 +106,8 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
   const isOwner = can(ctx.role, "ownership.transfer");
   const isFrom = t?.from.id === ctx.userId;
   const isTo = t?.to.id === ctx.userId;
-  const step = typeof raw.step === "string" ? raw.step : null;
+  const asked = typeof raw.step === "string" ? raw.step : null;
+  const step = asked && t && STEP_LEAVES[asked] === t.status ? asked : null;
 
   return (
     <WorkspaceShell ctx={ctx}>
