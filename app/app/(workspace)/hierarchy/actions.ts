@@ -10,7 +10,7 @@ const HIERARCHY = "/app/hierarchy";
 export const createChildWorkspaceAction = tenantAction({ schema: createChildSchema, permission: "tenant.children.manage" }, async (input, ctx) => {
   const created = await createChildWorkspace(ctx, input);
   revalidatePath(HIERARCHY);
-  return { ok: true, data: created, message: `Created “${input.name}” under ${ctx.tenant.name}. It is listed below and in the switcher.` };
+  return { ok: true, data: created, message: `Created “${input.name}” under ${ctx.tenant.name}. It is listed above and in the switcher.` };
 });
 
 /** Owners choose what the parent workspaces' admins get here. */
