@@ -19,8 +19,11 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   await admin.getByRole("link", { name: "Workspaces", exact: true }).click();
   await admin.getByLabel("Name", { exact: true }).fill(customerName);
   await admin.getByRole("button", { name: "Create child workspace" }).click();
-  await expect(admin.getByTestId("create-child-done")).toContainText(`Created “${customerName}” under Reseller Co.`);
+  await expect(admin.getByTestId("create-child-done")).toContainText(`Created “${customerName}” under Reseller Co. It is listed above and in the switcher.`);
   await expect(admin.getByTestId("child-list")).toContainText(customerName);
+  // Where the sentence says: the list comes before the form that says it.
+  const listTop = (await admin.getByTestId("child-list").boundingBox())!.y;
+  expect(listTop).toBeLessThan((await admin.getByTestId("create-child-done").boundingBox())!.y);
   const child = (await db().query<{ id: string; parent_id: string }>("SELECT id, parent_id FROM tenants WHERE name = $1", [customerName])).rows[0]!;
   expect(child.parent_id).toBe(reseller.tenantId);
 
