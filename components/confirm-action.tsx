@@ -21,6 +21,7 @@ export function ConfirmAction<T>({
   title,
   description,
   confirmLabel,
+  cancelLabel = "Cancel",
   pendingLabel = "Working…",
   variant = "danger",
   triggerVariant = "secondary",
@@ -35,6 +36,8 @@ export function ConfirmAction<T>({
   title: string;
   description: ReactNode;
   confirmLabel: string;
+  /** The button that closes the dialog and does nothing; name it otherwise where "Cancel" would read as the action (cancelling a transfer). */
+  cancelLabel?: string;
   pendingLabel?: string;
   variant?: "danger" | "primary";
   triggerVariant?: "secondary" | "ghost" | "danger";
@@ -143,7 +146,7 @@ export function ConfirmAction<T>({
             {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
             <div className="flex justify-end gap-2">
               <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
-                Cancel
+                {cancelLabel}
               </Button>
               <SubmitButton variant={variant} pendingLabel={pendingLabel} pending={pending}>
                 {confirmLabel}

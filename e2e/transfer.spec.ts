@@ -177,6 +177,9 @@ test("an admin sees a transfer without acting on it; the new owner cancels it", 
   const member = await memberContext.newPage();
   await member.goto("/app/settings/transfer");
   await member.getByTestId("transfer-cancel").click();
+  // Its two buttons do not both say "Cancel": one keeps the transfer, the other cancels it.
+  await expect(member.getByRole("dialog").getByRole("button", { name: "Keep the transfer" })).toBeVisible();
+  await expect(member.getByRole("dialog").getByRole("button", { name: "Cancel", exact: true })).toHaveCount(0);
   await member.getByRole("dialog").getByRole("button", { name: "Cancel the transfer" }).click();
   await expect(member.getByText("The transfer is cancelled. Nobody's role changed.")).toBeVisible();
   await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled");

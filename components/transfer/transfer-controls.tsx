@@ -149,6 +149,7 @@ export function CancelTransfer({ transferId }: { transferId: string }) {
       title="Cancel this transfer?"
       description="Nobody's role changes. To transfer ownership later, an owner starts again from the beginning."
       confirmLabel="Cancel the transfer"
+      cancelLabel="Keep the transfer"
       pendingLabel="Cancelling…"
       testId="transfer-cancel"
     />
