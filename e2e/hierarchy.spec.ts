@@ -45,6 +45,10 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   const banner = owner.getByTestId("delegation-banner");
   await expect(banner).toContainText(`You are in ${customerName} as a delegate of Reseller Co`);
   await expect(owner.getByTestId("delegation-role")).toHaveText("admin");
+  // The dashboard offers what a delegate admin may do here: inviting, not creating workspaces under it (that is done from the reseller).
+  const offered = owner.getByTestId("dashboard-permissions");
+  await expect(offered).toContainText("Invite, remove and change the roles of members");
+  await expect(offered).not.toContainText("Create child workspaces");
 
   // A delegated action: an invitation.
   const invitee = uniqueEmail("customer-staff");

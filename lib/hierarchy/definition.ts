@@ -6,7 +6,8 @@ export const hierarchyModule = defineModule({
   name: "hierarchy",
   permissions: {
     /** Create child workspaces, and enter any descendant as a delegate. */
-    "tenant.children.manage": { roles: ["owner", "admin"], label: "Create child workspaces and enter them as a delegate", href: "/app/hierarchy" },
+    // A delegate creates children from the workspace they belong to (lib/hierarchy/workspaces.ts refuses it here).
+    "tenant.children.manage": { roles: ["owner", "admin"], label: "Create child workspaces and enter them as a delegate", href: "/app/hierarchy", delegates: false },
     /** What role (if any) the admins of the parent workspaces get here. */
     "tenant.delegation.manage": { roles: ["owner"], label: "Choose what access the parent workspace's admins have here", href: "/app/hierarchy" },
   },

@@ -21,6 +21,12 @@ export interface PermissionDefinition {
    * a permission whose feature has no page yet is not offered as something to do.
    */
   href?: string;
+  /**
+   * False where one who entered the workspace as a delegate of a parent (not
+   * a member) may not do it whatever their delegated role: the dashboard does
+   * not offer it to them. The lib refuses it on its own.
+   */
+  delegates?: false;
 }
 
 export type AuditMetadata = Record<string, unknown>;

@@ -17,10 +17,11 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
   const { ctx, data: overview } = await requireTenantWith(workspaceOverview);
   const search = await searchParams;
   const left = leftWorkspace(search[LEFT_PARAM], ctx.userId);
-  // What the role allows and the app has a page for: a permission whose feature has no page is not offered.
+  // What the role allows and the app has a page for: a permission whose feature has no page is not offered,
+  // nor one a delegate may not use to one who entered as a delegate.
   const allowed = PERMISSIONS.flatMap((p) => {
-    const href = PERMISSION_DEFINITIONS[p].href;
-    return href && can(ctx.role, p) ? [{ permission: p, href }] : [];
+    const { href, delegates } = PERMISSION_DEFINITIONS[p];
+    return href && can(ctx.role, p) && !(ctx.delegation && delegates === false) ? [{ permission: p, href }] : [];
   });
 
   return (
