@@ -5,6 +5,7 @@
 // (graphile-worker's runOnce) — no test-only hook exists in the app. The
 // app itself runs on the real clock: each deadline the shifted sweep writes
 // lies further in the future, so every step the browsers take is in time.
+import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { runMigrations, runOnce } from "graphile-worker";
 import { generate } from "otplib";
@@ -225,4 +226,30 @@ test("a wrong authenticator code at the start of a transfer keeps the new owner 
   await expect(page.getByTestId("transfer-live")).toContainText(`to Member User (${ws.users.member.email})`);
   await db().query("UPDATE ownership_transfers SET status = 'cancelled', ended_at = now(), due_at = NULL WHERE tenant_id = $1", [ws.tenantId]);
   await context.close();
+});
+
+test("the owner's confirmation link opened by someone else says it is theirs to confirm, and offers no Confirm button", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Forwarded Forge");
+  const token = randomBytes(24).toString("base64url");
+  const transferId = (
+    await db().query<{ id: string }>(
+      `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at, confirm_token_hash)
+       VALUES ($1, $2, $3, 'pending_confirmation', now() + interval '20 hours', $4) RETURNING id`,
+      [ws.tenantId, ws.users.owner.id, ws.users.member.id, createHash("sha256").update(token).digest("hex")],
+    )
+  ).rows[0]!.id;
+  const link = `/app/settings/transfer/confirm?${new URLSearchParams({ tenant: ws.tenantId, transfer: transferId, token })}`;
+  const adminContext = await browser.newContext();
+  await sessionFor(adminContext, ws.users.admin, ws.tenantId);
+  const admin = await adminContext.newPage();
+  await admin.goto(link);
+  await expect(admin.getByTestId("transfer-confirm-not-yours")).toContainText("who started the transfer: only they can confirm it.");
+  await expect(admin.getByRole("button", { name: "Confirm the transfer" })).toHaveCount(0);
+  const ownerContext = await browser.newContext();
+  await sessionFor(ownerContext, ws.users.owner, ws.tenantId);
+  const owner = await ownerContext.newPage();
+  await owner.goto(link);
+  await expect(owner.getByTestId("transfer-confirm-not-yours")).toHaveCount(0);
+  await expect(owner.getByText("You asked to transfer ownership of Forwarded Forge.")).toBeVisible();
+  await Promise.all([adminContext.close(), ownerContext.close()]);
 });

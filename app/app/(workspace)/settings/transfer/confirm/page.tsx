@@ -42,6 +42,12 @@ export default async function ConfirmTransferPage({ searchParams }: { searchPara
             )
           ) : passed ? (
             <Alert variant="info">{passed}</Alert>
+          ) : data.transfer && data.transfer.from.id !== ctx.userId ? (
+            // Someone else's link (forwarded, or opened on a shared computer): only the owner who started it confirms.
+            <Alert variant="error" data-testid="transfer-confirm-not-yours">
+              This link is for {data.transfer.from.name ?? data.transfer.from.email}, who started the transfer: only they can confirm it. You are signed in as{" "}
+              {ctx.user.email}.
+            </Alert>
           ) : (
             <>
               <p className="text-sm text-zinc-600">
