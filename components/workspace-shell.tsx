@@ -74,7 +74,10 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
       <div className="flex min-h-screen">
         <aside className="hidden w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4 lg:flex">{sidebar}</aside>
         <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8 lg:py-8">
-          <LostWorkspaceNotice userId={ctx.userId} current={ctx.tenant} memberships={ctx.memberships} className="mb-6" />
+          <LostWorkspaceNotice
+            userId={ctx.userId}
+            current={{ id: ctx.tenant.id, name: ctx.tenant.name, via: ctx.delegation?.viaTenantName }}
+            memberships={ctx.memberships} className="mb-6" />
           <DelegationBanner ctx={ctx} />
           {children}
         </main>

@@ -78,7 +78,10 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   expect(inParent.map((r) => r.metadata.action).sort()).toEqual(["member.invite", "tenant.switch"]);
   expect(inParent.every((r) => r.actor_user_id === reseller.users.owner.id && r.target_id === child.id)).toBe(true);
 
-  // The customer's owner (the admin who created it) turns delegated access off.
+  // The reseller's owner goes back into the customer, as a delegate, while its owner (the admin who created it) turns delegated access off.
+  await owner.getByTestId("workspace-switcher").click();
+  await owner.getByRole("button", { name: new RegExp(customerName) }).click();
+  await expect(owner.getByTestId("delegation-banner")).toBeVisible();
   await admin.getByTestId("workspace-switcher").click();
   await admin.getByRole("button", { name: new RegExp(customerName) }).click();
   await expect(admin.getByTestId("active-workspace")).toHaveText(customerName);
@@ -87,8 +90,18 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   await admin.getByRole("button", { name: "Save" }).click();
   await expect(admin.getByTestId("delegation-saved")).toContainText("can no longer enter");
 
-  // The reseller's owner no longer sees it, and a cookie naming it opens the reseller instead.
+  // The reseller's owner's next page is the reseller's, and says why: no one removed them, delegated access ended.
   await owner.reload();
+  await expect(owner.getByTestId("active-workspace")).toHaveText("Reseller Co");
+  await expect(owner.getByTestId("lost-workspace-notice")).toHaveText(
+    `You can no longer enter ${customerName} as a delegate of Reseller Co: delegated access was turned off, your role in Reseller Co changed, or ${customerName} was deleted. You are now in Reseller Co.`,
+  );
+  // Said once.
+  await owner.reload();
+  await expect(owner.getByTestId("active-workspace")).toHaveText("Reseller Co");
+  await expect(owner.getByTestId("lost-workspace-notice")).toHaveCount(0);
+
+  // The switcher no longer lists it, and a cookie naming it opens the reseller instead.
   await owner.getByTestId("workspace-switcher").click();
   await expect(owner.getByRole("button", { name: new RegExp(customerName) })).toHaveCount(0);
   await ownerContext.addCookies([{ name: "prom_tenant", value: child.id, url: owner.url() }]);

@@ -2,12 +2,12 @@ import "server-only";
 import { cookies } from "next/headers";
 import { getTenantContext, type Membership } from "./context";
 import { tenantCookieOptions } from "./cookie";
-import { judgeSeenWorkspace, openSeenWorkspace, sealSeenWorkspace, seenWorkspaceSecret, SEEN_WORKSPACE_COOKIE, type SeenWorkspaceVerdict } from "./seen-workspace";
+import { judgeSeenWorkspace, openSeenWorkspace, sealSeenWorkspace, seenWorkspaceSecret, SEEN_WORKSPACE_COOKIE, type SeenWorkspaceVerdict, type ShownWorkspace } from "./seen-workspace";
 
 /** What this request's receipt of the last workspace shown says (see seen-workspace.ts). */
 export async function seenWorkspaceVerdict(
   userId: string,
-  current: { id: string; name: string } | null,
+  current: ShownWorkspace | null,
   memberships: readonly Membership[],
 ): Promise<SeenWorkspaceVerdict> {
   const secret = seenWorkspaceSecret();
@@ -25,7 +25,7 @@ export async function renewSeenWorkspace(): Promise<"renewed" | "cleared" | "sig
   const store = await cookies();
   const secret = seenWorkspaceSecret();
   if (resolved.kind === "tenant" && secret) {
-    store.set(SEEN_WORKSPACE_COOKIE, sealSeenWorkspace(secret, resolved.userId, { tenantId: resolved.tenantId, name: resolved.tenant.name }), tenantCookieOptions());
+    store.set(SEEN_WORKSPACE_COOKIE, sealSeenWorkspace(secret, resolved.userId, { tenantId: resolved.tenantId, name: resolved.tenant.name, via: resolved.delegation?.viaTenantName }), tenantCookieOptions());
     return "renewed";
   }
   store.delete(SEEN_WORKSPACE_COOKIE);

@@ -13,6 +13,18 @@ describe("the receipt of the last workspace shown", () => {
     expect(openSeenWorkspace(SECRET, "user-1", sealed)).toEqual(ACME);
   });
 
+  it("keeps the ancestor a delegate was in it through, and is refused when that is altered", () => {
+    const asDelegate = { ...ACME, via: "Reseller Co" };
+    const sealed = sealSeenWorkspace(SECRET, "user-1", asDelegate);
+    expect(openSeenWorkspace(SECRET, "user-1", sealed)).toEqual(asDelegate);
+    const [, tag] = sealed.split(".");
+    const forged = `${Buffer.from(JSON.stringify([ACME.tenantId, ACME.name, "Evil Corp"])).toString("base64url")}.${tag}`;
+    expect(openSeenWorkspace(SECRET, "user-1", forged)).toBeNull();
+    const plain = sealSeenWorkspace(SECRET, "user-1", ACME);
+    const addedVia = `${Buffer.from(JSON.stringify([ACME.tenantId, ACME.name, "Reseller Co"])).toString("base64url")}.${plain.split(".")[1]}`;
+    expect(openSeenWorkspace(SECRET, "user-1", addedVia)).toBeNull();
+  });
+
   it("is refused for another user, another secret, an altered name or garbage", () => {
     const sealed = sealSeenWorkspace(SECRET, "user-1", ACME);
     expect(openSeenWorkspace(SECRET, "user-2", sealed)).toBeNull();
@@ -89,6 +101,28 @@ describe("the notice after losing one's workspace", () => {
     const renamed = await nextPage(ws.member, ws.tenant.id, receipt);
     expect(renamed.current?.name).toBe("Renamed Place");
     expect(renamed.verdict).toEqual({ lost: null, renew: true });
+  });
+
+  it("tells a delegate whose delegated access ended which ancestor they were in it through", async () => {
+    const reseller = await createWorkspace();
+    const customer = await createTenantRow({ name: "Customer Place" });
+    await owner().query("UPDATE tenants SET parent_id = $1, delegate_role = 'admin' WHERE id = $2", [reseller.tenant.id, customer.id]);
+
+    // The reseller's admin is in the customer as a delegate: the page's receipt names the reseller.
+    const inside = await nextPage(reseller.admin, customer.id, null);
+    expect(inside.resolution.kind === "tenant" && inside.resolution.delegation?.viaTenantName).toBe(reseller.tenant.name);
+    const shown = { id: customer.id, name: customer.name, via: reseller.tenant.name };
+    const receipt = sealSeenWorkspace(SECRET, reseller.admin.id, { tenantId: customer.id, name: customer.name, via: reseller.tenant.name });
+    expect(judgeSeenWorkspace(openSeenWorkspace(SECRET, reseller.admin.id, receipt), shown, inside.resolution.memberships)).toEqual({ lost: null, renew: false });
+    // A receipt of the same workspace as a member (or from before it said how) is renewed.
+    const asMember = sealSeenWorkspace(SECRET, reseller.admin.id, { tenantId: customer.id, name: customer.name });
+    expect(judgeSeenWorkspace(openSeenWorkspace(SECRET, reseller.admin.id, asMember), shown, inside.resolution.memberships).renew).toBe(true);
+
+    await owner().query("UPDATE tenants SET delegate_role = NULL WHERE id = $1", [customer.id]);
+
+    const after = await nextPage(reseller.admin, customer.id, receipt);
+    expect(after.current?.id).toBe(reseller.tenant.id);
+    expect(after.verdict).toEqual({ lost: { tenantId: customer.id, name: customer.name, via: reseller.tenant.name }, renew: true });
   });
 
   it("never shows one account's workspace to another signed in on the same browser", async () => {

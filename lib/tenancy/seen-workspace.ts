@@ -20,6 +20,12 @@ export const SEEN_WORKSPACE_COOKIE = "prom_seen";
 export interface SeenWorkspace {
   tenantId: string;
   name: string;
+  /**
+   * The ancestor's name when the user was in it as a delegate, no member of
+   * it: losing it then means the delegated access ended (turned off, their
+   * role in the ancestor changed) rather than a removal.
+   */
+  via?: string;
 }
 
 const MAX_NAME = 200;
@@ -35,7 +41,8 @@ function mac(secret: string, userId: string, payload: string): string {
 
 /** The cookie value naming `workspace` as the last one `userId` was shown. */
 export function sealSeenWorkspace(secret: string, userId: string, workspace: SeenWorkspace): string {
-  const payload = Buffer.from(JSON.stringify([workspace.tenantId, workspace.name.slice(0, MAX_NAME)])).toString("base64url");
+  const fields = [workspace.tenantId, workspace.name.slice(0, MAX_NAME), ...(workspace.via ? [workspace.via.slice(0, MAX_NAME)] : [])];
+  const payload = Buffer.from(JSON.stringify(fields)).toString("base64url");
   return `${payload}.${mac(secret, userId, payload)}`;
 }
 
@@ -49,8 +56,9 @@ export function openSeenWorkspace(secret: string, userId: string, value: string 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== "string" || typeof parsed[1] !== "string") return null;
-    return { tenantId: parsed[0], name: parsed[1] };
+    if (!Array.isArray(parsed) || (parsed.length !== 2 && parsed.length !== 3) || !parsed.every((field) => typeof field === "string")) return null;
+    const [tenantId, name, via] = parsed as string[];
+    return via === undefined ? { tenantId: tenantId!, name: name! } : { tenantId: tenantId!, name: name!, via };
   } catch {
     return null;
   }
@@ -63,18 +71,26 @@ export interface SeenWorkspaceVerdict {
   renew: boolean;
 }
 
+/** The workspace a page shows, as its receipt records it: `via` names the ancestor when the user is in it as a delegate. */
+export interface ShownWorkspace {
+  id: string;
+  name: string;
+  via?: string | null;
+}
+
 /**
  * Compares the receipt with what this request resolved: `current` is the
  * workspace the page shows (null on onboarding), `memberships` every
- * workspace the user still belongs to.
+ * workspace the user still belongs to, or may enter as a delegate.
  */
-export function judgeSeenWorkspace(
-  seen: SeenWorkspace | null,
-  current: { id: string; name: string } | null,
-  memberships: ReadonlyArray<{ tenantId: string }>,
-): SeenWorkspaceVerdict {
+export function judgeSeenWorkspace(seen: SeenWorkspace | null, current: ShownWorkspace | null, memberships: ReadonlyArray<{ tenantId: string }>): SeenWorkspaceVerdict {
   const lost = seen && !memberships.some((m) => m.tenantId === seen.tenantId) ? seen : null;
-  const renew = current ? !(seen && seen.tenantId === current.id && seen.name === current.name.slice(0, MAX_NAME)) : seen !== null;
+  const same = (shown: ShownWorkspace) =>
+    seen !== null &&
+    seen.tenantId === shown.id &&
+    seen.name === shown.name.slice(0, MAX_NAME) &&
+    (seen.via ?? null) === (shown.via ? shown.via.slice(0, MAX_NAME) : null);
+  const renew = current ? !same(current) : seen !== null;
   return { lost, renew };
 }
 
