@@ -48,7 +48,7 @@ export function auditEventView(e: AuditEventRow): AuditEventView {
     action: e.action,
     targetType: e.targetType,
     targetId: e.targetId,
-    targetEmail: typeof e.metadata.email === "string" ? e.metadata.email : null,
+    targetEmail: e.targetEmail,
     details: describeAuditEvent(e.action, e.metadata),
     ip: e.ip,
   };

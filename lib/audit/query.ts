@@ -15,6 +15,8 @@ export interface AuditEventRow {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** The address the event concerns, as the target filter matches it (a generated column: metadata's email, or its to_email). */
+  targetEmail: string | null;
   metadata: Record<string, unknown>;
   ip: string | null;
   userAgent: string | null;
@@ -59,7 +61,7 @@ export function auditConditions(tenantId: TenantRef, filters: AuditFilters, opti
 export const fromBound = (filters: AuditFilters) => sql`(${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`;
 export const toBound = (filters: AuditFilters) => sql`((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`;
 
-const COLUMNS = sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent`;
+const COLUMNS = sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.target_email, l.metadata, l.ip, l.user_agent`;
 
 /** A search word that matches fewer events than this drives the page by itself. */
 export const RARE_WORD_EVENTS = 200;
@@ -233,6 +235,7 @@ interface Row {
   action: string;
   target_type: string | null;
   target_id: string | null;
+  target_email: string | null;
   metadata: Record<string, unknown>;
   ip: string | null;
   user_agent: string | null;
@@ -298,6 +301,7 @@ function pageRead(
           action: r.action,
           targetType: r.target_type,
           targetId: r.target_id,
+          targetEmail: r.target_email,
           metadata: r.metadata ?? {},
           ip: r.ip,
           userAgent: r.user_agent,

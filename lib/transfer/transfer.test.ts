@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { runMigrations, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
+import { auditEventView, listAuditEvents, parseAuditFilters } from "@/lib/audit";
 import { purgeWorkspace } from "@/lib/jobs/purge";
 import { sendTransferEmail, sweepTransfers } from "@/lib/jobs/transfer";
 import { taskList } from "@/lib/jobs/worker";
@@ -312,6 +313,27 @@ describe("steps 5 and 6: acceptance and activation", () => {
       "ownership.transfer.accept",
       "ownership.transfer.complete",
     ]);
+  });
+
+  it("is found in the audit log by the new owner's address, which the Target column shows", async () => {
+    const c = await awaitingAcceptance();
+    await acceptTransfer(actorFor(c.tenant, c.member), { transferId: c.transferId }, { now: c.at(99) });
+    const parsed = parseAuditFilters(new URLSearchParams({ target: c.member.email.toUpperCase() }));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const page = await withTenant(actorFor(c.tenant, c.member), (tx) => listAuditEvents(tx, actorFor(c.tenant, c.member), parsed.filters));
+    // Every step names the new owner as its target, but the completion: that one concerns the former owner, now a member.
+    expect(page.events.map((e) => e.action).reverse()).toEqual([
+      "ownership.transfer.start",
+      "ownership.transfer.confirm",
+      "ownership.transfer.final_request",
+      "ownership.transfer.notify",
+      "ownership.transfer.final_confirm",
+      "ownership.transfer.notify",
+      "ownership.transfer.acceptance_open",
+      "ownership.transfer.notify",
+      "ownership.transfer.accept",
+    ]);
+    expect(new Set(page.events.map((e) => auditEventView(e).targetEmail))).toEqual(new Set([c.member.email.toLowerCase()]));
   });
 
   it("needs the new owner freshly signed in, and nobody else", async () => {
