@@ -93,6 +93,8 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   await owner.getByTestId("transfer-final").click();
   const dialog = owner.getByRole("dialog");
   await expect(dialog.getByText("Are you sure? This is irreversible.")).toBeVisible();
+  // What is irreversible is the transfer once it completes: until then it can be cancelled, and the dialog says so.
+  await expect(dialog).toContainText("Until Member User accepts, the transfer can still be cancelled on this page.");
   await dialog.getByRole("button", { name: "Yes, transfer ownership" }).click();
   await expect(owner.getByText("The 72-hour cooling period has begun")).toBeVisible();
   await expect(owner.getByTestId("transfer-time-left")).toContainText("the end of the 72-hour cooling period");

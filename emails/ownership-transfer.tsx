@@ -53,7 +53,8 @@ export function TransferFinalEmail({ workspaceName, toName, url, expiresAt }: Pa
       <Text style={emailStyles.heading}>Are you sure? This is irreversible.</Text>
       <Text style={emailStyles.text}>
         Once it completes, {toName} becomes an owner of <strong>{workspaceName}</strong> and you become a member. Only a new owner
-        can give you a role back. Confirm in the workspace&apos;s settings to start the 72-hour cooling period.
+        can give you a role back. Confirm in the workspace&apos;s settings to start the 72-hour cooling period; until {toName} accepts, the
+        transfer can still be cancelled there.
       </Text>
       <Link url={url} label="Review and confirm" />
       <Text style={emailStyles.muted}>Without your confirmation by {when(expiresAt)} (UTC) the transfer expires.</Text>

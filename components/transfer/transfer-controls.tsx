@@ -115,7 +115,7 @@ export function FinalConfirm({ transferId, workspaceName, toName }: { transferId
       description={
         <>
           After a 72-hour cooling period and {toName}&apos;s acceptance, {toName} becomes an owner of <strong>{workspaceName}</strong> and you a
-          member. Only a new owner can give you a role back.
+          member. Only a new owner can give you a role back. Until {toName} accepts, the transfer can still be cancelled on this page.
         </>
       }
       confirmLabel="Yes, transfer ownership"
