@@ -399,9 +399,11 @@ describe("the general settings page's one statement", () => {
     // Expired and revoked invitations take no seat.
     await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(), expiresAt: new Date(Date.now() - 60_000) });
     await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(), status: "revoked" });
-    const base = { name: ws.tenant.name, slug: ws.tenant.slug, accent: null, logo: null, plan: { ...plan, seatsUsed: 5 } };
+    const base = { name: ws.tenant.name, slug: ws.tenant.slug, accent: null, logo: null, plan: { ...plan, seatsUsed: 5, apiKeysUsed: 0, childWorkspacesUsed: 0 } };
     for (const role of ["owner", "admin"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: "", notesUpdatedAt: null });
-    for (const role of ["auditor", "member"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: null, notesUpdatedAt: null });
+    // The children in use only to those who may see them (tenant.children.manage).
+    const withoutChildren = { ...base, plan: { ...base.plan, childWorkspacesUsed: null } };
+    for (const role of ["auditor", "member"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...withoutChildren, notes: null, notesUpdatedAt: null });
   });
 
   it("shows the logo and accent to everyone, the notes and when they changed to owners and admins only", async () => {
@@ -420,12 +422,13 @@ describe("the general settings page's one statement", () => {
       slug: ws.tenant.slug,
       accent: "#4f46e5",
       logo: { width: 40, height: 20, bytes: stored!.bytes, version: stored!.version, updatedAt: stored!.updated_at },
-      plan: { ...plan, seatsUsed: 4 },
+      plan: { ...plan, seatsUsed: 4, apiKeysUsed: 0, childWorkspacesUsed: 0 },
     };
     for (const role of ["owner", "admin"] as const) {
       expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: "Renews in March.", notesUpdatedAt: stored!.notes_at });
     }
-    for (const role of ["auditor", "member"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: null, notesUpdatedAt: null });
+    const withoutChildren = { ...base, plan: { ...base.plan, childWorkspacesUsed: null } };
+    for (const role of ["auditor", "member"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...withoutChildren, notes: null, notesUpdatedAt: null });
   });
 
   it("reads the same through the functions the rest of the app calls, inside a transaction", async () => {

@@ -1,8 +1,18 @@
 import type { WorkspacePlan } from "@/lib/billing/limits";
 
-/** A limit on something the workspace creates, read as the seats are: how many it may have at once. */
-const upTo = (n: number | null) => (n === null ? "Unlimited" : n === 0 ? "Not included" : `Up to ${n.toLocaleString("en")}`);
-const days = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "day" : "days"}`;
+const count = (n: number) => n.toLocaleString("en");
+
+/**
+ * A limit on something the workspace creates, read as the seats are: how many
+ * are in use of how many it may have at once; only the limit where the viewer
+ * may not know how many there are (`used` null).
+ */
+function usage(limit: number | null, used: number | null): string {
+  if (limit === 0) return "Not included";
+  if (used === null) return limit === null ? "Unlimited" : `Up to ${count(limit)}`;
+  return limit === null ? `${count(used)} used, no limit` : `${count(used)} of ${count(limit)} used`;
+}
+const days = (n: number) => `${count(n)} ${n === 1 ? "day" : "days"}`;
 
 /** A workspace's plan and its limits, for its settings page (seed 003). */
 export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
@@ -14,14 +24,17 @@ export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
       <dt className="text-zinc-500">Seats</dt>
       <dd className={full ? "font-medium text-red-700" : undefined} data-testid="plan-seats">
         {plan.seats === null
-          ? `${plan.seatsUsed.toLocaleString("en")} used, no limit (members and pending invitations)`
-          : `${plan.seatsUsed.toLocaleString("en")} of ${plan.seats.toLocaleString("en")} used (members and pending invitations)`}
+          ? `${count(plan.seatsUsed)} used, no limit (members and pending invitations)`
+          : `${count(plan.seatsUsed)} of ${count(plan.seats)} used (members and pending invitations)`}
         {full ? " — full: revoke a pending invitation or remove a member, or upgrade, to invite more" : ""}
       </dd>
       <dt className="text-zinc-500">API keys</dt>
-      <dd data-testid="plan-api-keys">{upTo(plan.apiKeys)}{plan.apiKeys ? " at a time, counting every member's keys that are not revoked or expired" : ""}</dd>
+      <dd data-testid="plan-api-keys">
+        {usage(plan.apiKeys, plan.apiKeysUsed)}
+        {plan.apiKeys !== 0 && (plan.apiKeys !== null || plan.apiKeysUsed !== null) ? " (every member's keys that are not revoked or expired)" : ""}
+      </dd>
       <dt className="text-zinc-500">Child workspaces</dt>
-      <dd data-testid="plan-child-workspaces">{upTo(plan.childWorkspaces)}</dd>
+      <dd data-testid="plan-child-workspaces">{usage(plan.childWorkspaces, plan.childWorkspacesUsed)}</dd>
       <dt className="text-zinc-500">Audit log kept</dt>
       <dd data-testid="audit-retention">
         {plan.auditRetentionDays === null

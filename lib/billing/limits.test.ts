@@ -2,7 +2,7 @@
 // the resource is created: seats under 20 concurrent invitations, seats on
 // acceptance, a downgrade below usage, export, the check function for API
 // keys and child workspaces, and plans in the platform's hands.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EMPTY_FILTERS, exportAuditEvents } from "@/lib/audit";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys";
@@ -31,6 +31,7 @@ import {
   uniqueEmail,
   uniqueSlug,
   userActor,
+  type TestUser,
 } from "@/test/fixtures";
 
 /** A plan of its own for a test: `seats` seats, exports as said; everything else unlimited. */
@@ -141,6 +142,24 @@ describe("seats: members plus pending invitations", () => {
     await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail() });
     const shown = await withTenant(actorFor(ws.tenant, ws.member), (tx) => readWorkspacePlan(tx, ws.tenant.id));
     expect(shown).toMatchObject({ id: plan, seats: 10, seatsUsed: 5, exportAllowed: false });
+  });
+
+  it("counts the API keys and child workspaces in use as their limits do, for those who may know them", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ apiKeys: 5, childWorkspaces: 3 }));
+    for (const [user, revoked] of [[ws.member, false], [ws.admin, false], [ws.owner, true]] as const) {
+      await owner().query(
+        `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at, revoked_at)
+         VALUES ($1, $2, 'Counted', 'read', $3, $4, now() + interval '30 days', CASE WHEN $5 THEN now() END)`,
+        [ws.tenant.id, user.id, `tnty_${randomBytes(4).toString("hex")}`, randomBytes(32).toString("hex"), revoked],
+      );
+    }
+    await owner().query("INSERT INTO tenants (name, slug, parent_id) VALUES ('Counted child', $1, $2)", [`counted-${randomBytes(4).toString("hex")}`, ws.tenant.id]);
+    const as = (user: TestUser) => withTenant(actorFor(ws.tenant, user), (tx) => readWorkspacePlan(tx, ws.tenant.id));
+    // Every member's live keys, whoever asks; the children to those who may see them (tenant.children.manage).
+    expect(await as(ws.owner)).toMatchObject({ apiKeys: 5, apiKeysUsed: 2, childWorkspaces: 3, childWorkspacesUsed: 1 });
+    expect(await as(ws.admin)).toMatchObject({ apiKeysUsed: 2, childWorkspacesUsed: 1 });
+    expect(await as(ws.member)).toMatchObject({ apiKeysUsed: 2, childWorkspacesUsed: null });
   });
 });
 

@@ -59,6 +59,10 @@ export interface PlanLimits {
 export interface WorkspacePlan extends PlanLimits {
   /** Members plus pending invitations. */
   seatsUsed: number;
+  /** Every member's keys that are not revoked or expired, counted as the limit counts them. */
+  apiKeysUsed: number | null;
+  /** The child workspaces the limit counts; null to a viewer who may not see them (tenant.children.manage). */
+  childWorkspacesUsed: number | null;
 }
 
 /**
@@ -75,12 +79,15 @@ export function workspacePlanStatement(tenant: Sql): Sql {
            plan_p.audit_retention_days AS "auditRetentionDays", plan_p.export_allowed AS "exportAllowed",
            ((SELECT count(*) FROM tenant_members plan_m WHERE plan_m.tenant_id = plan_t.id)
             + (SELECT count(*) FROM tenant_invitations plan_i
-                WHERE plan_i.tenant_id = plan_t.id AND plan_i.status = 'pending' AND plan_i.expires_at > now() AND plan_i.deleted_at IS NULL))::int AS "seatsUsed"
+                WHERE plan_i.tenant_id = plan_t.id AND plan_i.status = 'pending' AND plan_i.expires_at > now() AND plan_i.deleted_at IS NULL))::int AS "seatsUsed",
+           -- Counted for the entered workspace only (app_entered_plan_usage decides who may know them); null for any other.
+           CASE WHEN plan_t.id = (SELECT app_current_tenant_id()) THEN (SELECT app_entered_plan_usage('api_keys'))::int END AS "apiKeysUsed",
+           CASE WHEN plan_t.id = (SELECT app_current_tenant_id()) THEN (SELECT app_entered_plan_usage('child_workspaces'))::int END AS "childWorkspacesUsed"
       FROM tenants plan_t JOIN plans plan_p ON plan_p.id = plan_t.plan_id
      WHERE plan_t.id = ${tenant}`;
 }
 
-/** The entered workspace's plan and its seats in use, as its members see them (settings). */
+/** The entered workspace's plan and what is in use of it, as its members see them (settings). */
 export async function readWorkspacePlan(
   tx: Tx,
   tenantId: string,
