@@ -138,6 +138,10 @@ export const AuditEvent = z
     description: z.string(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
+    targetEmail: z
+      .string()
+      .nullable()
+      .meta({ description: "The address the event concerns (an invitation's, a member's, the one an ownership transfer goes to), in lower case: what the target filter matches." }),
     metadata: z.record(z.string(), z.unknown()),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
