@@ -221,6 +221,28 @@ describe("the directory of every workspace", () => {
     const expected = await owner().query("SELECT id FROM tenants WHERE id = ANY($1) ORDER BY created_at DESC, id DESC", [created]);
     expect(seen).toEqual(expected.rows.map((r) => r.id));
   });
+
+  it("gives the workspace's own last activity, not the platform's visits to it", async () => {
+    const admin = await platformAdmin();
+    const tag = unique();
+    const dormant = await createTenantRow({ name: `Dormant ${tag}`, slug: `dormant-${tag}` });
+    await addMember(dormant.id, (await createUser()).id, "owner");
+    const lastOwn = new Date("2026-03-01T10:00:00Z");
+    await owner().query(
+      "INSERT INTO audit_log (tenant_id, action, metadata, created_at) VALUES ($1, 'member.leave', '{\"role\": \"member\"}', $2)",
+      [dormant.id, lastOwn],
+    );
+    // Opening its page writes a platform.cross_view row today.
+    await workspaceOverview(cred(admin), dormant.id, TEST_REQUEST);
+    expect((await auditRows(dormant.id)).map((r) => r.action)).toContain("platform.cross_view");
+    const lastActivity = async () => (await listWorkspaces(cred(admin), { q: `dormant-${tag}` })).rows[0]!.lastActivityAt;
+    expect(await lastActivity()).toEqual(lastOwn);
+
+    // Visited and never active: no last activity at all.
+    const untouched = await createTenantRow({ name: `Untouched ${tag}`, slug: `untouched-${tag}` });
+    await workspaceOverview(cred(admin), untouched.id, TEST_REQUEST);
+    expect((await listWorkspaces(cred(admin), { q: `untouched-${tag}` })).rows[0]!.lastActivityAt).toBeNull();
+  });
 });
 
 describe("changes in the administrators' hands", () => {
