@@ -49,10 +49,18 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   const offered = owner.getByTestId("dashboard-permissions");
   await expect(offered).toContainText("Invite, remove and change the roles of members");
   await expect(offered).not.toContainText("Create child workspaces");
+  // Nor API keys: a key works only where its user is a member. The keys page says how to reach this workspace instead.
+  await expect(offered).not.toContainText("Create, see and revoke your own API keys");
+  await owner.getByRole("link", { name: "API keys", exact: true }).click();
+  await expect(owner.getByTestId("api-keys-delegate")).toContainText(`You are in ${customerName} as a delegate of Reseller Co`);
+  await expect(owner.getByTestId("api-keys-delegate")).toContainText(`X-Act-As-Tenant: ${child.id}`);
+  await expect(owner.getByTestId("create-api-key-form")).toHaveCount(0);
 
-  // A delegated action: an invitation.
+  // A delegated action: an invitation. The members page offers no leaving: a delegate is no member here.
   const invitee = uniqueEmail("customer-staff");
   await owner.getByRole("link", { name: "Members", exact: true }).click();
+  await expect(owner.getByTestId("members-table")).toBeVisible();
+  await expect(owner.getByRole("button", { name: "Leave workspace" })).toHaveCount(0);
   const inviteForm = owner.getByTestId("invite-form");
   await inviteForm.getByLabel("Email address").fill(invitee);
   await inviteForm.getByLabel("Role").selectOption("member");

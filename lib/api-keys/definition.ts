@@ -8,7 +8,14 @@ export const apiKeysModule = defineModule({
   name: "api-keys",
   // apikeys.manage (owners and admins see and revoke every key) is the workspace module's (lib/registry/core.ts).
   permissions: {
-    "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: "Create, see and revoke your own API keys", href: "/app/settings/api-keys" },
+    // A key is its user's in a workspace they belong to (the API enters with it there); a delegate acts in a child
+    // with a key of the parent workspace and X-Act-As-Tenant, so creates none in the child.
+    "apikeys.create": {
+      roles: ["owner", "admin", "auditor", "member"],
+      label: "Create, see and revoke your own API keys",
+      href: "/app/settings/api-keys",
+      delegates: false,
+    },
   },
   targetTypes: ["api_key"],
   nav: [{ href: "/app/settings/api-keys", label: "API keys", permission: "apikeys.create" }],

@@ -165,6 +165,28 @@ describe("acting as a delegate, in the database", () => {
     expect(byOwner).toBe(1);
   });
 
+  it("lets no delegate create an API key in the child (a key works only where its user is a member); the child's members can", async () => {
+    const own = await childOf(root);
+    await addMember(own.id, u.childOwner.id, "owner");
+    const insertKey = (user: TestUser) =>
+      inside(user, own.id, (c) =>
+        c
+          .query(
+            `INSERT INTO api_keys (tenant_id, user_id, name, scope, prefix, key_hash, expires_at)
+             VALUES ($1, $2, 'Key', 'read', $3, $4, now() + interval '30 days')`,
+            [own.id, user.id, `tnty_${randomUUID().slice(0, 8)}`, randomUUID().replaceAll("-", "").padEnd(64, "0")],
+          )
+          .then(
+            (r) => `inserted ${r.rowCount}`,
+            (e: { code: string }) => e.code,
+          ),
+      );
+    // The root's owner and admin are in it as admins, whose role creates keys: refused all the same.
+    expect(await insertKey(u.rootOwner)).toBe("42501");
+    expect(await insertKey(u.rootAdmin)).toBe("42501");
+    expect(await insertKey(u.childOwner)).toBe("inserted 1");
+  });
+
   it("holds the delegated role live: removed from the parent mid-transaction, the delegate can do nothing more", async () => {
     const parent = await createTenantRow();
     const kid = await childOf(parent);

@@ -24,7 +24,8 @@ export interface PermissionDefinition {
   /**
    * False where one who entered the workspace as a delegate of a parent (not
    * a member) may not do it whatever their delegated role: the dashboard does
-   * not offer it to them. The lib refuses it on its own.
+   * not offer it to them and tenantAction refuses it (`allows` in
+   * lib/tenancy/permissions.ts); the database refuses it too where it can.
    */
   delegates?: false;
 }

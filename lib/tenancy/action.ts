@@ -4,7 +4,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { DomainError, planLimitFrom } from "@/lib/errors";
 import { currentRequestInfo, getTenantContext, type Credential, type Membership, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
-import { can, type Permission } from "./permissions";
+import { allows, can, type Permission } from "./permissions";
 import { readForm } from "./form";
 import { TENANT_FIELD } from "./tenant-field";
 
@@ -57,7 +57,8 @@ export function workspaceMismatch(ctx: TenantContext, formTenantId: string | und
  * refuse what is not a form or holds a NUL byte (readForm) → parse it with
  * zod → resolve the session and active tenant → refuse a form rendered for
  * another workspace (a missing or foreign `_tenant`) → check the permission
- * in the roles matrix → run the handler (which does its writes inside
+ * in the roles matrix (any of them, when several are named), and that a
+ * delegate may use it → run the handler (which does its writes inside
  * withTenant, whose entry checks the membership again in the database).
  * Errors come back as typed results, never a 500.
  *
@@ -65,7 +66,7 @@ export function workspaceMismatch(ctx: TenantContext, formTenantId: string | und
  * beside the text fields); an action that names none never sees a file.
  */
 export function tenantAction<S extends z.ZodType, T = undefined>(
-  config: { schema: S; permission: Permission; files?: readonly string[] },
+  config: { schema: S; permission: Permission | readonly Permission[]; files?: readonly string[] },
   handler: (input: z.output<S>, ctx: TenantContext) => Promise<ActionResult<T>>,
 ) {
   return async (_prev: ActionState<T>, formData: FormData): Promise<ActionResult<T>> => {
@@ -86,10 +87,17 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
       }
       const mismatch = workspaceMismatch(resolved, fields[TENANT_FIELD]);
       if (mismatch) return { ok: false, error: mismatch };
-      if (!can(resolved.role, config.permission)) {
+      const permissions: readonly Permission[] = typeof config.permission === "string" ? [config.permission] : config.permission;
+      if (!permissions.some((p) => can(resolved.role, p))) {
         // The page offered it, so the role changed since the page was shown: the page renders again, with the role as it is now.
         refresh();
         return { ok: false, error: "Your role in this workspace does not allow that (any more): the page now shows your current role." };
+      }
+      if (!permissions.some((p) => allows(resolved, p))) {
+        return {
+          ok: false,
+          error: `You are in ${resolved.tenant.name} as a delegate of ${resolved.delegation?.viaTenantName ?? "a parent workspace"}: that is done only by its members.`,
+        };
       }
       return await handler(parsed.data, resolved);
     } catch (error) {

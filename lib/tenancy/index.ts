@@ -1,5 +1,5 @@
 // The one door to tenant data for pages, actions and domain modules.
-export { can, ROLES, INVITABLE_ROLES, ROLE_LABELS, PERMISSIONS, PERMISSION_LABELS, type Permission, type Role, type InvitableRole } from "./permissions";
+export { allows, can, ROLES, INVITABLE_ROLES, ROLE_LABELS, PERMISSIONS, PERMISSION_LABELS, type Permission, type Role, type InvitableRole } from "./permissions";
 export {
   getTenantContext,
   getTenantContextWithData,

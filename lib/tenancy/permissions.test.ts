@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auditModule, membersModule, workspaceModule } from "@/lib/registry/core";
-import { PERMISSIONS, ROLES, can, type Permission, type Role } from "./permissions";
+import { PERMISSION_DEFINITIONS } from "@/lib/registry";
+import { PERMISSIONS, ROLES, allows, can, type Permission, type Role } from "./permissions";
 
 // DESIGN.md's roles matrix, restated independently so a change to the code's
 // table has to be a deliberate change here too. These are the foundation's
@@ -35,5 +36,21 @@ describe("can(role, permission)", () => {
       expect(can(null, p)).toBe(false);
       expect(can(undefined, p)).toBe(false);
     }
+  });
+});
+
+describe("allows(here, permission)", () => {
+  const delegate = { role: "admin" as const, delegation: { viaTenantId: "p", viaTenantName: "Parent" } };
+  const member = { role: "admin" as const, delegation: null };
+
+  it("keeps from a delegate what only members use, whatever the delegated role, and gives the rest as the role does", () => {
+    // Only members use these: an API key works where its user is a member; children are created from the workspace one belongs to.
+    const membersOnly = PERMISSIONS.filter((p) => PERMISSION_DEFINITIONS[p].delegates === false).sort();
+    expect(membersOnly).toEqual(["apikeys.create", "tenant.children.manage"]);
+    for (const p of PERMISSIONS) {
+      expect(allows(member, p)).toBe(can("admin", p));
+      expect(allows(delegate, p)).toBe(can("admin", p) && !membersOnly.includes(p));
+    }
+    expect(allows({ role: null, delegation: null }, "dashboard.read")).toBe(false);
   });
 });

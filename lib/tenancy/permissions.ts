@@ -29,6 +29,16 @@ export function can(role: Role | null | undefined, permission: Permission): bool
   return (MATRIX[permission] as readonly Role[]).includes(role);
 }
 
+/**
+ * Whether one in the workspace as `here` says may do it: their role allows
+ * it, and, when they are in it as a delegate of a parent workspace, the
+ * permission is not one only members use (`delegates: false`, such as
+ * creating API keys: a key works only in a workspace its user belongs to).
+ */
+export function allows(here: { role: Role | null | undefined; delegation: object | null }, permission: Permission): boolean {
+  return can(here.role, permission) && !(here.delegation && PERMISSION_DEFINITIONS[permission].delegates === false);
+}
+
 export const ROLE_LABELS: Record<Role, string> = {
   owner: "Owner",
   admin: "Admin",

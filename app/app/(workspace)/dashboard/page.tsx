@@ -6,7 +6,7 @@ import { LEFT_PARAM, LeftWorkspaceNotice, leftWorkspace } from "@/components/mem
 import { Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { PERMISSION_DEFINITIONS } from "@/lib/registry";
-import { PERMISSIONS, PERMISSION_LABELS, can, requireTenantWith } from "@/lib/tenancy";
+import { PERMISSIONS, PERMISSION_LABELS, allows, requireTenantWith } from "@/lib/tenancy";
 import { workspaceOverview } from "@/lib/tenants";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -20,8 +20,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
   // What the role allows and the app has a page for: a permission whose feature has no page is not offered,
   // nor one a delegate may not use to one who entered as a delegate.
   const allowed = PERMISSIONS.flatMap((p) => {
-    const { href, delegates } = PERMISSION_DEFINITIONS[p];
-    return href && can(ctx.role, p) && !(ctx.delegation && delegates === false) ? [{ permission: p, href }] : [];
+    const { href } = PERMISSION_DEFINITIONS[p];
+    return href && allows(ctx, p) ? [{ permission: p, href }] : [];
   });
 
   return (

@@ -64,9 +64,12 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
             }))}
           />
         </section>
-        <Card className="border-red-200 p-5">
-          <LeaveWorkspace workspaceName={ctx.tenant.name} lastOwner={ctx.role === "owner" && data.ownerCount <= 1} />
-        </Card>
+        {/* A delegate belongs to the parent workspace, not to this one: there is nothing here to leave. */}
+        {ctx.delegation ? null : (
+          <Card className="border-red-200 p-5">
+            <LeaveWorkspace workspaceName={ctx.tenant.name} lastOwner={ctx.role === "owner" && data.ownerCount <= 1} />
+          </Card>
+        )}
       </div>
     </WorkspaceShell>
   );

@@ -13,8 +13,8 @@ export const createApiKeyAction = tenantAction({ schema: createApiKeySchema, per
   return { ok: true, data: created, message: `The key “${created.name}” was created. Copy it now: it is not shown again.` };
 });
 
-/** Revokes a key (one's own; any with apikeys.manage — the policies decide). */
-export const revokeApiKeyAction = tenantAction({ schema: apiKeyTargetSchema, permission: "apikeys.create" }, async (input, ctx) => {
+/** Revokes a key (one's own; any with apikeys.manage, a delegate's too — the policies decide). */
+export const revokeApiKeyAction = tenantAction({ schema: apiKeyTargetSchema, permission: ["apikeys.create", "apikeys.manage"] }, async (input, ctx) => {
   const { name } = await revokeApiKey(ctx, input.keyId);
   revalidatePath(PAGE);
   return { ok: true, data: undefined, message: `The key “${name}” was revoked.` };

@@ -56,24 +56,40 @@ export default async function ApiKeysPage() {
             </>
           }
         />
-        <Card className="p-5">
-          <h2 className="mb-3 text-sm font-semibold">New key</h2>
-          {keyLimit !== null && keyLimit > 0 ? (
-            <p
-              className="-mt-2 mb-3 text-sm text-zinc-600"
-              data-testid="api-keys-plan-limit"
-            >
-              Your plan allows {keyLimit.toLocaleString("en")} API key
-              {keyLimit === 1 ? "" : "s"} in {ctx.tenant.name} at a time,
-              counting every member&apos;s keys that are not revoked or expired.
+        {ctx.delegation ? (
+          // A key enters the workspace its user belongs to; a delegate reaches this one through the parent's.
+          <Card className="p-5">
+            <h2 className="mb-3 text-sm font-semibold">New key</h2>
+            <p className="text-sm text-zinc-600" data-testid="api-keys-delegate">
+              You are in {ctx.tenant.name} as a delegate of {ctx.delegation.viaTenantName}, and a key works only in a workspace its
+              user belongs to. To use the API here, create a key in {ctx.delegation.viaTenantName} and send it with the header{" "}
+              <code className="font-mono text-xs">X-Act-As-Tenant: {ctx.tenantId}</code> (
+              <a className="underline" href="/docs/api">
+                the API&apos;s documentation
+              </a>{" "}
+              says more).
             </p>
-          ) : null}
-          <CreateApiKeyForm
-            minDate={today.toISOString().slice(0, 10)}
-            maxDate={max.toISOString().slice(0, 10)}
-            unavailable={unavailable}
-          />
-        </Card>
+          </Card>
+        ) : (
+          <Card className="p-5">
+            <h2 className="mb-3 text-sm font-semibold">New key</h2>
+            {keyLimit !== null && keyLimit > 0 ? (
+              <p
+                className="-mt-2 mb-3 text-sm text-zinc-600"
+                data-testid="api-keys-plan-limit"
+              >
+                Your plan allows {keyLimit.toLocaleString("en")} API key
+                {keyLimit === 1 ? "" : "s"} in {ctx.tenant.name} at a time,
+                counting every member&apos;s keys that are not revoked or expired.
+              </p>
+            ) : null}
+            <CreateApiKeyForm
+              minDate={today.toISOString().slice(0, 10)}
+              maxDate={max.toISOString().slice(0, 10)}
+              unavailable={unavailable}
+            />
+          </Card>
+        )}
         <section className="space-y-3">
           <h2 className="text-sm font-semibold">
             {managesAll ? "Every key of this workspace" : "Your keys"}
