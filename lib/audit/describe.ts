@@ -2,11 +2,12 @@
 // Pure: the same text on the server, in the browser and in a CSV. Each
 // module registers its events' sentences (lib/registry).
 import { AUDIT_EVENTS, isAuditAction } from "@/lib/registry";
+import type { AuditLogWords } from "@/lib/registry/define";
 import type { AuditEventRow } from "./query";
 
 export function describeAuditEvent(action: string, metadata: unknown): string {
   const m = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {};
-  if (isAuditAction(action)) return AUDIT_EVENTS[action].describe(m) + delegatedSuffix(m);
+  if (isAuditAction(action)) return AUDIT_EVENTS[action].describe(m, LOG_WORDS) + delegatedSuffix(m);
   // An action no module registers any more: its metadata, as it was stored.
   return Object.entries(m)
     .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
@@ -24,6 +25,8 @@ function delegatedSuffix(m: Record<string, unknown>): string {
 export function auditActionLabel(action: string): string {
   return isAuditAction(action) ? AUDIT_EVENTS[action].label : action;
 }
+
+const LOG_WORDS: AuditLogWords = { describe: describeAuditEvent, label: auditActionLabel };
 
 /** An event as the audit table shows it (components/audit/audit-table.tsx): the data only, its sentence written. */
 export interface AuditEventView {

@@ -23,8 +23,12 @@ export const hierarchyModule = defineModule({
     },
     "tenant.delegate.act": {
       label: "Action in a child workspace",
-      describe: (m) =>
-        `In the child workspace “${str(m.tenant_name)}”, as a delegate (${str(m.role)}): ${str(m.action)}${m.target_id ? ` on ${str(m.target_type)} ${str(m.target_id)}` : ""}`,
+      // The child's event in its own words (its details, as the child's log has them), or its name when they were too long to copy.
+      describe: (m, log) => {
+        const details = m.details && typeof m.details === "object" && !Array.isArray(m.details) ? (m.details as Record<string, unknown>) : null;
+        const what = details && details.truncated !== true ? log.describe(str(m.action), details) : log.label(str(m.action));
+        return `In the child workspace “${str(m.tenant_name)}”, as a delegate (${str(m.role)}): ${what}`;
+      },
     },
   },
 });

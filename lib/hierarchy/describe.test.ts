@@ -11,9 +11,14 @@ describe("describeAuditEvent: the hierarchy", () => {
   });
 
   it("describes the parent's copy, a child's creation and a delegation change", () => {
-    expect(
-      describeAuditEvent("tenant.delegate.act", { tenant_name: "Customer", role: "admin", action: "member.remove", target_type: "user", target_id: "u1" }),
-    ).toBe("In the child workspace “Customer”, as a delegate (admin): member.remove on user u1");
+    // The child's event in its own words, from the details the copy holds; by its name when they were too long to copy.
+    const copy = { tenant_name: "Customer", role: "admin", action: "member.invite", target_type: "invitation", target_id: "i1" };
+    expect(describeAuditEvent("tenant.delegate.act", { ...copy, details: { email: "a@example.test", role: "member" } })).toBe(
+      "In the child workspace “Customer”, as a delegate (admin): Invited a@example.test as a member",
+    );
+    expect(describeAuditEvent("tenant.delegate.act", { ...copy, details: { truncated: true } })).toBe(
+      "In the child workspace “Customer”, as a delegate (admin): Member invited",
+    );
     expect(describeAuditEvent("tenant.child.create", { name: "Customer", slug: "customer" })).toBe("Created the child workspace “Customer” (customer)");
     expect(describeAuditEvent("tenant.delegation.change", { from: "admin", to: null })).toBe(
       "Changed what the parent workspace's admins get here from admin to no access",

@@ -35,8 +35,18 @@ export type AuditMetadata = Record<string, unknown>;
 export interface AuditEventDefinition {
   /** A short name for the audit page's action filter ("Member removed"). */
   label: string;
-  /** One readable sentence for a row of the log and its exports. */
-  describe: (metadata: AuditMetadata) => string;
+  /**
+   * One readable sentence for a row of the log and its exports. `log` tells
+   * of another event, for an event that reports one (the parent's copy of a
+   * delegate's action): its sentence from its metadata, or its label.
+   */
+  describe: (metadata: AuditMetadata, log: AuditLogWords) => string;
+}
+
+/** How any event of the log reads, for an event that tells of another. */
+export interface AuditLogWords {
+  describe: (action: string, metadata: unknown) => string;
+  label: (action: string) => string;
 }
 
 export interface NavEntry<P extends string = string> {
