@@ -81,7 +81,7 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   await expect(owner.getByTestId("active-workspace")).toHaveText("Reseller Co");
   await expect(owner.getByTestId("delegation-banner")).toHaveCount(0);
   await owner.goto("/app/audit");
-  await expect(owner.getByText(`In the child workspace “${customerName}”, as a delegate (admin): member.invite`)).toBeVisible();
+  await expect(owner.getByText(`In the child workspace “${customerName}”, as a delegate (admin): Invited ${invitee} as a member`)).toBeVisible();
   const inParent = (await db().query("SELECT actor_user_id, target_id, metadata FROM audit_log WHERE tenant_id = $1 AND action = 'tenant.delegate.act'", [reseller.tenantId])).rows;
   expect(inParent.map((r) => r.metadata.action).sort()).toEqual(["member.invite", "tenant.switch"]);
   expect(inParent.every((r) => r.actor_user_id === reseller.users.owner.id && r.target_id === child.id)).toBe(true);
@@ -225,6 +225,27 @@ test("the switcher shows a delegate child workspace's whole name beside its badg
   await expect(name).toBeVisible();
   // Not cut off with an ellipsis: the name's box holds all of its text.
   expect(await name.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  await context.close();
+});
+
+// The suspended page's switcher lists the way the sidebar's does: a child
+// workspace one may enter as a delegate is marked so, under its parent.
+test("on a suspended workspace's page, the switcher marks a child entered as a delegate, under its parent", async ({ browser }) => {
+  const parent = await workspaceWithRoles("Open Parent");
+  const child = `Kid ${parent.slug.slice(-6)}`;
+  await db().query("INSERT INTO tenants (name, slug, parent_id) VALUES ($1, $2, $3)", [child, `kid-${parent.slug.slice(-6)}`, parent.tenantId]);
+  const frozen = await workspaceWithRoles("Frozen Firm");
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'member')", [frozen.tenantId, parent.users.admin.id]);
+  await db().query("UPDATE tenants SET status = 'blocked', blocked_at = now() WHERE id = $1", [frozen.tenantId]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await sessionFor(context, parent.users.admin, frozen.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await expect(page).toHaveURL(/\/app\/suspended$/);
+  await page.getByTestId("workspace-switcher").click();
+  const entry = page.getByRole("button", { name: new RegExp(child) });
+  await expect(entry).toContainText("delegate");
+  await expect(page.locator("li[data-depth='1']")).toContainText(child);
   await context.close();
 });
 

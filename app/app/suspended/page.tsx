@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { switcherEntry } from "@/components/switcher-list";
 import { Button, Card } from "@/components/ui";
 import { WorkspaceSwitcher } from "@/components/workspace-switcher";
 import { getTenantContext } from "@/lib/tenancy";
@@ -28,7 +29,8 @@ export default async function SuspendedPage() {
         {elsewhere.length > 0 ? (
           <WorkspaceSwitcher
             current={{ id: resolved.tenant.id, name: resolved.tenant.name, role: "suspended" }}
-            workspaces={elsewhere.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }))}
+            // As the sidebar lists them: a child under its parent, one entered as a delegate marked so.
+            workspaces={elsewhere.map(switcherEntry)}
           />
         ) : (
           <Link href="/app/workspaces/new" className="text-sm underline">
