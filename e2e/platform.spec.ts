@@ -156,6 +156,10 @@ test("the platform's rename keeps what was typed when it is refused, and the pla
   await expect(page.getByText("Plan changed.")).toBeVisible();
   await expect(page.getByText(/· Pro plan · created/)).toBeVisible();
   await expect(page.getByLabel("Plan", { exact: true })).toHaveValue("pro");
+  // The plan it is already on: nothing changes, and the page says so rather than claiming a change.
+  await page.getByRole("button", { name: "Change plan" }).click();
+  await expect(page.getByText("This workspace is already on the Pro plan: nothing changed.")).toBeVisible();
+  await expect(page.getByText("Plan changed.")).toHaveCount(0);
   await context.close();
 });
 

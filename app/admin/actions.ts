@@ -62,7 +62,8 @@ export const purgeWorkspaceAction = userAction({ schema: confirmedWorkspaceSchem
 });
 
 export const setWorkspacePlanAction = userAction({ schema: setWorkspacePlanSchema }, async (input, { credential }) => {
-  await setWorkspacePlan(credential, input);
+  const { changed, planName } = await setWorkspacePlan(credential, input);
+  if (!changed) return { ok: true, data: undefined, message: `This workspace is already on the ${planName} plan: nothing changed.` };
   revalidatePath(`/admin/workspaces/${input.tenantId}`);
   return { ok: true, data: undefined, message: "Plan changed." };
 });

@@ -40,6 +40,8 @@ export interface BillingProvider {
 export function manualProvider(credential: Credential | null): BillingProvider {
   return {
     name: "manual",
-    setPlan: (input) => setWorkspacePlan(credential, input),
+    setPlan: async (input) => {
+      await setWorkspacePlan(credential, input);
+    },
   };
 }

@@ -32,7 +32,7 @@ import {
   type DirectoryRow,
   type PlanRow,
 } from "@/lib/platform/admin";
-import { listPlans, plansPage, plansRead, readPlans } from "@/lib/platform/plans";
+import { listPlans, plansPage, plansRead, readPlans, setWorkspacePlan } from "@/lib/platform/plans";
 import { measureUsage, USAGE_METERS } from "@/lib/platform/usage";
 import { getMembersPage, memberListQuerySchema } from "@/lib/members";
 import { resolveTenantContext, withCrossView, withPlatformAdmin, withTenant } from "@/lib/tenancy";
@@ -246,6 +246,25 @@ describe("the directory of every workspace", () => {
 });
 
 describe("changes in the administrators' hands", () => {
+  it("moves a workspace to another plan, naming both plans in its log, and changes nothing when it is already on that plan", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    await owner().query("UPDATE tenants SET plan_id = 'free' WHERE id = $1", [ws.tenant.id]);
+    expect(await setWorkspacePlan(cred(admin), { tenantId: ws.tenant.id, plan: "pro" })).toEqual({ changed: true, planName: "Pro" });
+    const [change] = await auditRows(ws.tenant.id, "plan.change");
+    expect(change!.metadata).toEqual({ from: "free", to: "pro", from_name: "Free", to_name: "Pro", by: "platform" });
+    expect(describeAuditEvent("plan.change", change!.metadata)).toBe("The platform moved this workspace from the Free plan to the Pro plan");
+    // An event written before the names were kept: its ids.
+    expect(describeAuditEvent("plan.change", { from: "free", to: "pro", by: "platform" })).toBe(
+      "The platform moved this workspace from the free plan to the pro plan",
+    );
+
+    // Already on that plan: nothing changes, nothing is written, and the caller is told so.
+    expect(await setWorkspacePlan(cred(admin), { tenantId: ws.tenant.id, plan: "pro" })).toEqual({ changed: false, planName: "Pro" });
+    expect(await auditRows(ws.tenant.id, "plan.change")).toHaveLength(1);
+    expect(await tenantRow(ws.tenant.id)).toMatchObject({ plan_id: "pro" });
+  });
+
   it("creates a workspace for a named first owner, existing or new, audited in its log", async () => {
     const admin = await platformAdmin();
     const existing = await createUser();

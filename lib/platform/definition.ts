@@ -23,7 +23,8 @@ export const platformModule = defineModule({
     },
     "plan.change": {
       label: "Plan changed",
-      describe: (m) => `The platform moved this workspace from the ${str(m.from)} plan to the ${str(m.to)} plan`,
+      // Events written since the plans' names are in their metadata name them; earlier ones, their ids.
+      describe: (m) => `The platform moved this workspace from the ${str(m.from_name) || str(m.from)} plan to the ${str(m.to_name) || str(m.to)} plan`,
     },
   },
 });

@@ -65,14 +65,27 @@ export const setWorkspacePlanSchema = z.object({
   plan: z.string().regex(PLAN_ID, "Choose a plan."),
 });
 
+/** What setting a workspace's plan did: `changed` is false when it was already on that plan (nothing written). */
+export interface PlanSet {
+  changed: boolean;
+  /** The plan's name, as the plan pickers show it. */
+  planName: string;
+}
+
 /**
  * Moves a workspace to another plan, audited in its log. A plan below the
  * workspace's current usage is allowed: what it already has stays, growth is
- * refused. lib/billing's providers call the same database function.
+ * refused. The plan it is already on changes nothing and writes no event.
+ * lib/billing's providers call the same database function.
  */
-export async function setWorkspacePlan(credential: Credential | null, input: z.output<typeof setWorkspacePlanSchema>): Promise<void> {
+export async function setWorkspacePlan(credential: Credential | null, input: z.output<typeof setWorkspacePlanSchema>): Promise<PlanSet> {
   try {
-    await withPlatformAdmin(credential, (tx) => tx.query(sql`SELECT app_platform_set_plan(${input.tenantId}::uuid, ${input.plan})`));
+    const row = await withPlatformAdmin(credential, (tx) =>
+      tx.one<{ former: string | null; name: string | null }>(
+        sql`SELECT app_platform_set_plan(${input.tenantId}::uuid, ${input.plan}) AS former, (SELECT name FROM plans WHERE id = ${input.plan}) AS name`,
+      ),
+    );
+    return { changed: row?.former !== input.plan, planName: row?.name ?? input.plan };
   } catch (error) {
     throw lifecycleRefusal(error);
   }
