@@ -163,6 +163,19 @@ test("the platform's rename keeps what was typed when it is refused, and the pla
   await context.close();
 });
 
+test("the directory's first-page link keeps the search and the filters", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Paging Pier");
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto(`/admin?${new URLSearchParams({ q: "Paging Pier", plan: "enterprise", after: `2999-01-01T00:00:00.000Z_${ws.tenantId}` })}`);
+  await page.getByRole("link", { name: "First page" }).click();
+  await expect(page).toHaveURL(/\/admin\?q=Paging\+Pier&plan=enterprise$/);
+  await expect(page.getByPlaceholder("Name, slug or member@example.com")).toHaveValue("Paging Pier");
+  await context.close();
+});
+
 test("a refused plan keeps what was typed in every field, and a created plan empties the new-plan form", async ({ browser }) => {
   const admin = await platformAdmin("Pat Platform");
   const context = await browser.newContext();

@@ -19,9 +19,10 @@ export default async function AdminDirectoryPage({ searchParams }: { searchParam
   const filters = directoryFiltersSchema.parse({ q: first(params.q), status: first(params.status), plan: first(params.plan), after: first(params.after) });
   const { admin, rows, next, plans } = await platformPage((credential) => listWorkspaces(credential, filters));
   const planName = Object.fromEntries(plans.map((p) => [p.id, p.name]));
-  const nextHref = next
-    ? `/admin?${new URLSearchParams({ ...(filters.q ? { q: filters.q } : {}), ...(filters.status ? { status: filters.status } : {}), ...(filters.plan ? { plan: filters.plan } : {}), after: next })}`
-    : null;
+  // Every page link keeps the search and filters; only the cursor changes.
+  const kept = { ...(filters.q ? { q: filters.q } : {}), ...(filters.status ? { status: filters.status } : {}), ...(filters.plan ? { plan: filters.plan } : {}) };
+  const firstHref = Object.keys(kept).length > 0 ? `/admin?${new URLSearchParams(kept)}` : "/admin";
+  const nextHref = next ? `/admin?${new URLSearchParams({ ...kept, after: next })}` : null;
 
   return (
     <AdminShell adminEmail={admin.email}>
@@ -106,7 +107,7 @@ export default async function AdminDirectoryPage({ searchParams }: { searchParam
       </Card>
       <div className="flex gap-3 text-sm">
         {filters.after ? (
-          <Link href="/admin" className="underline">
+          <Link href={firstHref} className="underline">
             First page
           </Link>
         ) : null}
