@@ -176,6 +176,19 @@ test("the directory's first-page link keeps the search and the filters", async (
   await context.close();
 });
 
+test("the platform's restore dialog says what the owners' trash says", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Returning Reef");
+  const admin = await platformAdmin("Pat Platform");
+  await db().query("UPDATE tenants SET status = 'deleted', deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [ws.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, admin, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto(`/admin/workspaces/${ws.tenantId}`);
+  await page.getByTestId("admin-restore").click();
+  await expect(page.getByRole("dialog")).toContainText("Its members get their access back, with everything it held when it was deleted.");
+  await context.close();
+});
+
 test("a refused plan keeps what was typed in every field, and a created plan empties the new-plan form", async ({ browser }) => {
   const admin = await platformAdmin("Pat Platform");
   const context = await browser.newContext();

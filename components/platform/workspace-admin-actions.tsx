@@ -140,7 +140,7 @@ export function WorkspaceAdminActions({ tenant, plans }: Props) {
               trigger="Restore"
               variant="primary"
               title={`Restore ${tenant.name}?`}
-              description="Its members get it back with everything its deletion took."
+              description="Its members get their access back, with everything it held when it was deleted."
               confirmLabel="Restore workspace"
               pendingLabel="Restoring…"
               testId="admin-restore"
