@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { db, sessionFor, uniqueEmail, workspaceWithRoles } from "./helpers";
 import { formData, getAs, httpSession, postAction, serverAction, SIGNED_OUT } from "./server-actions";
+import { purgeWorkspace } from "../lib/jobs/purge";
 import { applyAuditRetention } from "../lib/jobs/retention";
 
 async function platformAdmin(name: string) {
@@ -186,6 +187,31 @@ test("the platform's restore dialog says what the owners' trash says", async ({ 
   await page.goto(`/admin/workspaces/${ws.tenantId}`);
   await page.getByTestId("admin-restore").click();
   await expect(page.getByRole("dialog")).toContainText("Its members get their access back, with everything it held when it was deleted.");
+  await context.close();
+});
+
+test("a workspace being purged says so in its admin page's header, and once purged its page leads back to the directory", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Fading Fjord");
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto(`/admin/workspaces/${ws.tenantId}`);
+  await page.getByTestId("admin-delete").click();
+  await page.getByRole("dialog").getByLabel("Type “Fading Fjord” to confirm").fill("Fading Fjord");
+  await page.getByRole("dialog").getByRole("button", { name: "Delete workspace" }).click();
+  await expect(page.getByTestId("admin-status")).toHaveText("Deleted (in its owners' trash)");
+  await page.getByTestId("admin-purge").click();
+  await page.getByRole("dialog").getByLabel("Type “Fading Fjord” to confirm").fill("Fading Fjord");
+  await page.getByRole("dialog").getByRole("button", { name: "Purge for good" }).click();
+  await expect(page.getByTestId("admin-status")).toHaveText("Being purged (it can no longer be restored)");
+
+  expect(await purgeWorkspace(db(), ws.tenantId, { now: new Date() })).toMatchObject({ purged: true });
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Workspace not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Back to all workspaces" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { name: "Workspaces" })).toBeVisible();
   await context.close();
 });
 

@@ -10,6 +10,9 @@ import { platformPage } from "@/lib/platform/guard";
 // No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
 const STATUS = { active: "Active", blocked: "Suspended", deleted: "Deleted (in its owners' trash)" } as const;
+/** A deleted workspace whose purge was asked for can no longer be restored: its header says it is being purged. */
+const statusOf = (t: { status: keyof typeof STATUS; purgeRequestedAt: Date | null }) =>
+  t.status === "deleted" && t.purgeRequestedAt !== null ? "Being purged (it can no longer be restored)" : STATUS[t.status];
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 const amount = (value: number, unit?: "bytes") =>
   unit === "bytes" ? (value < 1024 ? `${value} B` : `${(value / 1024).toLocaleString("en", { maximumFractionDigits: 1 })} KB`) : value.toLocaleString("en");
@@ -34,7 +37,7 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
           </Link>
           <h1 className="mt-2 text-2xl font-semibold tracking-tight">{tenant.name}</h1>
           <p className="mt-1 text-sm text-zinc-600">
-            {tenant.slug} · <span data-testid="admin-status">{STATUS[tenant.status]}</span> · {plan?.name ?? tenant.planId} plan · created {when(tenant.createdAt)}
+            {tenant.slug} · <span data-testid="admin-status">{statusOf(tenant)}</span> · {plan?.name ?? tenant.planId} plan · created {when(tenant.createdAt)}
           </p>
         </div>
         <div className="grid gap-6 lg:grid-cols-2">
