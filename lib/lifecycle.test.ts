@@ -134,6 +134,14 @@ describe("the trash and restoring", () => {
     expect(await page(ada, null)).toMatchObject({ kind: "no-tenant", trash: [{ id: deleted.id, deletedBy: null }, { id: other.id, deletedBy: "Ada" }] });
   });
 
+  it("names who deleted a workspace by their email when they have no display name, as the audit log does", async () => {
+    const nameless = await createUser();
+    const tenant = await createTenantRow({ name: "Nameless" });
+    await addMember(tenant.id, nameless.id, "owner");
+    await deleteTenant(actorFor(tenant, nameless), { confirmName: "Nameless" });
+    expect(await listTrash(userActor(nameless))).toEqual([expect.objectContaining({ id: tenant.id, deletedBy: nameless.email })]);
+  });
+
   it("restores exactly the batch its deletion marked: not what was deleted before it", async () => {
     const ws = await createWorkspace();
     const keep = uniqueEmail("with-the-workspace");

@@ -112,11 +112,12 @@ interface TrashRow {
  * transaction's entry signed in (`app_current_user_id()`), so that the trash
  * page sends it with its entry (requireUserWith). Who deleted one is named
  * when it was the user: the only user row a context outside a workspace
- * reads, and the same whichever workspace the request has entered.
+ * reads, and the same whichever workspace the request has entered; by their
+ * email when they have no display name (as the audit log names them).
  */
 export function trashRead(now = new Date()): Read<TrashedTenant[], TrashRow> {
   const statement = sql`
-    SELECT t.id, t.name, t.slug, t.deleted_at, u.name AS deleted_by, t.purge_requested_at, t.purge_started_at
+    SELECT t.id, t.name, t.slug, t.deleted_at, coalesce(u.name, u.email) AS deleted_by, t.purge_requested_at, t.purge_started_at
       FROM tenants t
       JOIN tenant_members m ON m.tenant_id = t.id AND m.user_id = (SELECT app_current_user_id()) AND m.role = 'owner'
       LEFT JOIN users u ON u.id = t.deleted_by AND u.id = m.user_id
