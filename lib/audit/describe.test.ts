@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatBytes } from "@/lib/branding";
 import { describeAuditEvent } from "./describe";
 
 describe("describeAuditEvent: exports", () => {
@@ -39,9 +40,13 @@ describe("describeAuditEvent: general settings", () => {
     expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, change: "replaced" } })).toBe(
       "Replaced the logo with a new image (256 × 128 px, 20 KB)",
     );
-    expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, change: "removed", bytes: 300 } })).toBe(
-      "Removed the logo (256 × 128 px, 1 KB)",
+    // A small logo's size reads as Settings → General shows it (formatBytes), not rounded up to "1 KB".
+    expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, change: "removed", bytes: 157 } })).toBe(
+      "Removed the logo (256 × 128 px, 157 bytes)",
     );
+    for (const bytes of [157, 1_000, 20_480, 1_572_864]) {
+      expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, bytes } })).toBe(`Set the logo to a new image (256 × 128 px, ${formatBytes(bytes)})`);
+    }
     expect(describeAuditEvent("tenant.branding.change", { accent: { from: null, to: "#4f46e5" } })).toBe(
       "Changed the accent colour from none to #4f46e5",
     );

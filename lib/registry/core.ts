@@ -1,15 +1,17 @@
 // The foundation's own modules: the workspace, its members and invitations,
 // and the audit log. Registered in lib/registry/index.ts like any resource.
+import { formatBytes } from "@/lib/branding";
 import { article, count, defineModule, str, type AuditMetadata } from "./define";
 
-const kilobytes = (n: unknown) => (typeof n === "number" ? `${Math.max(1, Math.round(n / 1024)).toLocaleString("en")} KB` : "? KB");
+/** A logo's size as Settings → General shows it ("157 bytes", "20 KB"). */
+const bytes = (n: unknown) => (typeof n === "number" ? formatBytes(n) : "size unknown");
 
 /** What a tenant.branding.change did, one clause per change. */
 function brandingChanges(m: AuditMetadata): string {
   const parts: string[] = [];
   const logo = m.logo && typeof m.logo === "object" ? (m.logo as AuditMetadata) : null;
   if (logo) {
-    const size = `${str(logo.width)} × ${str(logo.height)} px, ${kilobytes(logo.bytes)}`;
+    const size = `${str(logo.width)} × ${str(logo.height)} px, ${bytes(logo.bytes)}`;
     if (logo.change === "removed") parts.push(`removed the logo (${size})`);
     else parts.push(`${logo.change === "replaced" ? "replaced the logo with" : "set the logo to"} a new image (${size})`);
   }
