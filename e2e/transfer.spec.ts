@@ -247,11 +247,19 @@ test("the owner's confirmation link opened by someone else says it is theirs to 
   await admin.goto(link);
   await expect(admin.getByTestId("transfer-confirm-not-yours")).toContainText("who started the transfer: only they can confirm it.");
   await expect(admin.getByRole("button", { name: "Confirm the transfer" })).toHaveCount(0);
+  // An auditor cannot see the transfer: they are not told it is theirs, nor whose it is.
+  const auditorContext = await browser.newContext();
+  await sessionFor(auditorContext, ws.users.auditor, ws.tenantId);
+  const auditor = await auditorContext.newPage();
+  await auditor.goto(link);
+  await expect(auditor.getByTestId("transfer-confirm-not-yours")).toContainText("This link is for the owner who started the transfer: only they can confirm it.");
+  await expect(auditor.getByText("You asked to transfer ownership")).toHaveCount(0);
+  await expect(auditor.getByRole("button", { name: "Confirm the transfer" })).toHaveCount(0);
   const ownerContext = await browser.newContext();
   await sessionFor(ownerContext, ws.users.owner, ws.tenantId);
   const owner = await ownerContext.newPage();
   await owner.goto(link);
   await expect(owner.getByTestId("transfer-confirm-not-yours")).toHaveCount(0);
   await expect(owner.getByText("You asked to transfer ownership of Forwarded Forge.")).toBeVisible();
-  await Promise.all([adminContext.close(), ownerContext.close()]);
+  await Promise.all([adminContext.close(), auditorContext.close(), ownerContext.close()]);
 });

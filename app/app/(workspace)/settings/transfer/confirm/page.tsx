@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ConfirmTransferForm, SwitchForTransfer } from "@/components/transfer/confirm-transfer-form";
 import { Alert, Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { currentRequest, requireTenantWith } from "@/lib/tenancy";
+import { can, currentRequest, requireTenantWith } from "@/lib/tenancy";
 import { transferPage, type TransferView } from "@/lib/transfer";
 import { TRANSFER_PAGE } from "@/lib/transfer/steps";
 
@@ -26,6 +26,9 @@ export default async function ConfirmTransferPage({ searchParams }: { searchPara
   const valid = UUID.test(tenant) && UUID.test(transfer) && /^[A-Za-z0-9_-]{20,128}$/.test(token);
   const other = ctx.memberships.find((m) => m.tenantId === tenant.toLowerCase());
   const here = `${TRANSFER_PAGE}/confirm?${new URLSearchParams({ tenant, transfer, token })}`;
+  // Only an owner starts a transfer, and every owner may read it: anyone else who cannot see the
+  // linked transfer (a member, an auditor) is not the one who started it, whatever it is.
+  const unseen = !can(ctx.role, "ownership.transfer") && data.transfer?.id !== transfer.toLowerCase();
 
   return (
     <WorkspaceShell ctx={ctx}>
@@ -40,6 +43,11 @@ export default async function ConfirmTransferPage({ searchParams }: { searchPara
             ) : (
               <Alert variant="error">This link belongs to a workspace you are not a member of, signed in as {ctx.user.email}.</Alert>
             )
+          ) : unseen ? (
+            // Someone who cannot see the transfer learns nothing of it: not whose it is, nor where it stands.
+            <Alert variant="error" data-testid="transfer-confirm-not-yours">
+              This link is for the owner who started the transfer: only they can confirm it. You are signed in as {ctx.user.email}.
+            </Alert>
           ) : passed ? (
             <Alert variant="info">{passed}</Alert>
           ) : data.transfer && data.transfer.from.id !== ctx.userId ? (
