@@ -30,8 +30,10 @@ const keyCredential = (key: string): Credential => ({ kind: "api_key", token: ke
 const enterWith = (key: string, tenantId: string) => withTenant({ tenantId, credential: keyCredential(key) }, async (_tx, role) => role);
 
 describe("the module's permissions", () => {
-  it("lets every member create their own keys; owners and admins manage every key (the workspace module's apikeys.manage)", () => {
-    expect(apiKeysModule.permissions).toEqual({ "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: expect.any(String), href: "/app/settings/api-keys" } });
+  it("lets every member create their own keys, and no delegate; owners and admins manage every key (the workspace module's apikeys.manage)", () => {
+    expect(apiKeysModule.permissions).toEqual({
+      "apikeys.create": { roles: ["owner", "admin", "auditor", "member"], label: expect.any(String), href: "/app/settings/api-keys", delegates: false },
+    });
     expect(ROLES.filter((r) => can(r, "apikeys.create"))).toEqual(["owner", "admin", "auditor", "member"]);
     expect(ROLES.filter((r) => can(r, "apikeys.manage"))).toEqual(["owner", "admin"]);
   });
