@@ -230,6 +230,33 @@ test("a wrong authenticator code at the start of a transfer keeps the new owner 
   await context.close();
 });
 
+test("the fresh sign-in's time left counts down on the page, and a step refused for a stale sign-in offers a new link at once", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Ticking Tower");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  const signedInAgo = (minutes: number) =>
+    db().query("UPDATE sessions SET created_at = now() - make_interval(secs => $2) WHERE user_id = $1", [ws.users.owner.id, minutes * 60]);
+  // Signed in 8½ minutes ago: the window closes on the page as it stands.
+  await signedInAgo(8.5);
+  await page.clock.install();
+  await page.goto("/app/settings/transfer");
+  await expect(page.getByTestId("transfer-fresh")).toContainText("open for 1 minute more");
+  await page.clock.fastForward("02:00");
+  await expect(page.getByTestId("transfer-fresh")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Email me a sign-in link" })).toBeVisible();
+  // Fresh when the page was shown, stale by the time the step is taken: the refusal brings the link.
+  await signedInAgo(5);
+  await page.reload();
+  await expect(page.getByTestId("transfer-fresh")).toContainText("4 minutes more");
+  await signedInAgo(11);
+  await page.getByLabel("New owner").selectOption({ label: `Member User — ${ws.users.member.email} (member)` });
+  await page.getByRole("button", { name: "Start the transfer" }).click();
+  await expect(page.getByRole("button", { name: "Email me a sign-in link" })).toBeVisible();
+  await expect(page.getByTestId("transfer-fresh")).toHaveCount(0);
+  await context.close();
+});
+
 test("the owner's confirmation link opened by someone else says it is theirs to confirm, and offers no Confirm button", async ({ browser }) => {
   const ws = await workspaceWithRoles("Forwarded Forge");
   const token = randomBytes(24).toString("base64url");

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import {
   acceptTransferAction,
   cancelTransferAction,
@@ -15,6 +15,7 @@ import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
+import { timeLeft } from "@/lib/transfer/steps";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
@@ -52,6 +53,52 @@ export function SignInAgain({ label = "Email me a sign-in link" }: { label?: str
         </SubmitButton>
       )}
     </ActionForm>
+  );
+}
+
+/**
+ * A step that needs a fresh sign-in: the step's controls while the sign-in
+ * counts, with the time left counting down, then — when it runs out on the
+ * page, or the page renders again after a step refused for it — the way to a
+ * fresh one. `msLeft` is the time the window had left when the page was
+ * rendered (the server's clock; the countdown goes by the browser's from there).
+ */
+export function FreshSignIn({ msLeft, children }: { msLeft: number; children: ReactNode }) {
+  const [elapsed, setElapsed] = useState(0);
+  const [counted, setCounted] = useState(msLeft);
+  if (counted !== msLeft) {
+    // Rendered again (after a refusal, say): count from the new time left.
+    setCounted(msLeft);
+    setElapsed(0);
+  }
+  const left = msLeft - elapsed;
+  useEffect(() => {
+    if (msLeft <= 0) return;
+    const from = Date.now();
+    const tick = setInterval(() => {
+      const since = Date.now() - from;
+      setElapsed(since);
+      if (since >= msLeft) clearInterval(tick);
+    }, 1000);
+    return () => clearInterval(tick);
+  }, [msLeft]);
+  if (left > 0) {
+    return (
+      <div className="space-y-3">
+        <p className="text-xs text-zinc-500" data-testid="transfer-fresh">
+          You signed in recently: this step is open for {timeLeft(new Date(left), new Date(0))} more.
+        </p>
+        {children}
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-2" data-testid="transfer-needs-reauth">
+      <p className="text-sm text-zinc-600">
+        This step needs a fresh sign-in. We will email you a sign-in link; open it, and you come back here with 10 minutes to continue.
+      </p>
+      <SignInAgain />
+    </div>
   );
 }
 

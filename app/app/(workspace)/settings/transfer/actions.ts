@@ -1,9 +1,11 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { refresh } from "next/cache";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
+import { DomainError } from "@/lib/errors";
 import { limitSignInLink } from "@/lib/rate-limit";
 import { tenantAction } from "@/lib/tenancy";
 import {
@@ -25,9 +27,23 @@ import {
 // give the final confirmation; any member may be the new owner who accepts,
 // or a party who cancels.
 
+/**
+ * A step that needs a fresh sign-in, refused because the sign-in is no longer
+ * fresh: the page renders again, and offers "Email me a sign-in link" in the
+ * step's place rather than go on showing time left that is gone.
+ */
+async function refreshedWhenStale<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "reauth_required") refresh();
+    throw error;
+  }
+}
+
 /** Step 1, after a fresh sign-in: emails the owner the confirmation link (the page then says where it went). */
 export const startTransferAction = tenantAction({ schema: startTransferSchema, permission: "ownership.transfer" }, async (input, ctx) => {
-  const started = await startTransfer(ctx, input);
+  const started = await refreshedWhenStale(startTransfer(ctx, input));
   redirect(`${TRANSFER_PAGE}?step=${started.emailDispatched ? "started" : "unsent"}`);
 });
 
@@ -51,7 +67,7 @@ export const finalConfirmTransferAction = tenantAction({ schema: transferIdSchem
 
 /** Steps 5 and 6: the new owner accepts and becomes an owner. */
 export const acceptTransferAction = tenantAction({ schema: acceptTransferSchema, permission: "dashboard.read" }, async (input, ctx) => {
-  await acceptTransfer(ctx, input);
+  await refreshedWhenStale(acceptTransfer(ctx, input));
   redirect(`${TRANSFER_PAGE}?step=completed`);
 });
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
-import { AcceptTransfer, CancelTransfer, FinalConfirm, ResendConfirmation, SignInAgain, StartTransferForm } from "@/components/transfer/transfer-controls";
+import { AcceptTransfer, CancelTransfer, FinalConfirm, FreshSignIn, ResendConfirmation, StartTransferForm } from "@/components/transfer/transfer-controls";
 import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { can, currentRequest, requireTenantWith } from "@/lib/tenancy";
@@ -72,26 +72,8 @@ function Steps({ transfer }: { transfer: TransferView }) {
   );
 }
 
-function FreshSignIn({ freshUntil, now, children }: { freshUntil: Date | null; now: Date; children: React.ReactNode }) {
-  if (freshUntil && freshUntil.getTime() > now.getTime()) {
-    return (
-      <div className="space-y-3">
-        <p className="text-xs text-zinc-500" data-testid="transfer-fresh">
-          You signed in recently: this step is open for {timeLeft(freshUntil, now)} more.
-        </p>
-        {children}
-      </div>
-    );
-  }
-  return (
-    <div className="space-y-2" data-testid="transfer-needs-reauth">
-      <p className="text-sm text-zinc-600">
-        This step needs a fresh sign-in. We will email you a sign-in link; open it, and you come back here with 10 minutes to continue.
-      </p>
-      <SignInAgain />
-    </div>
-  );
-}
+/** The time left of the session's fresh sign-in (10 minutes after it), at `now`; nothing left without one. */
+const freshFor = (freshUntil: Date | null, now: Date) => (freshUntil ? freshUntil.getTime() - now.getTime() : 0);
 
 export default async function TransferPage({ searchParams }: { searchParams: Search }) {
   const raw = await searchParams;
@@ -148,7 +130,7 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
                 <FinalConfirm transferId={t.id} workspaceName={ctx.tenant.name} toName={t.to.name ?? t.to.email} />
               ) : null}
               {isTo && t.status === "awaiting_acceptance" ? (
-                <FreshSignIn freshUntil={data.freshUntil} now={now}>
+                <FreshSignIn msLeft={freshFor(data.freshUntil, now)}>
                   <AcceptTransfer transferId={t.id} needsCode={needsCode} workspaceName={ctx.tenant.name} />
                 </FreshSignIn>
               ) : null}
@@ -183,7 +165,7 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
                   Nobody to transfer to: the new owner must already be a member who is not an owner. <Link href="/app/settings" className="underline">Invite them first</Link>.
                 </p>
               ) : (
-                <FreshSignIn freshUntil={data.freshUntil} now={now}>
+                <FreshSignIn msLeft={freshFor(data.freshUntil, now)}>
                   <StartTransferForm
                     needsCode={needsCode}
                     candidates={data.candidates.map((c) => ({ id: c.id, label: `${c.name ? `${c.name} — ` : ""}${c.email} (${c.role})` }))}
