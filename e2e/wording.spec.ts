@@ -55,3 +55,17 @@ test("General → Plan says of each limit how many are used of how many, as the 
   await memberContext.close();
   await context.close();
 });
+
+test("the audit log's search says what it finds: the values an event recorded, not the Details column's wording", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Search Words");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/audit");
+  const search = page.getByLabel("Search", { exact: true });
+  await expect(search).toHaveAttribute("placeholder", "names, addresses, ids…");
+  await expect(search).toHaveAccessibleDescription(
+    "Finds events that recorded every word (whole words): the target's id and the values stored with the event, such as names, email addresses, ids and roles. The wording of the Details column is not searched.",
+  );
+  await context.close();
+});

@@ -138,7 +138,12 @@ export function AuditFiltersForm({
         </label>
         <label className="space-y-1.5">
           <span className="block text-sm font-medium">Search</span>
-          <Input name="q" defaultValue={values.q} placeholder="words in target or details" title="Finds events whose target or details contain every word" />
+          <Input
+            name="q"
+            defaultValue={values.q}
+            placeholder="names, addresses, ids…"
+            title="Finds events that recorded every word (whole words): the target's id and the values stored with the event, such as names, email addresses, ids and roles. The wording of the Details column is not searched."
+          />
         </label>
       </div>
       <div className="flex gap-2">
