@@ -16,6 +16,13 @@ test("an owner deletes a workspace after typing its name, its members lose it at
   const member = await memberContext.newPage();
   await member.goto("/app/dashboard");
   await expect(member.getByTestId("active-workspace")).toHaveText("Doomed Deal Room");
+  // A second owner, shown the workspace before another owner deletes it.
+  await db().query("UPDATE tenant_members SET role = 'owner' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.admin.id]);
+  const coOwnerContext = await browser.newContext();
+  await sessionFor(coOwnerContext, ws.users.admin, ws.tenantId);
+  const coOwner = await coOwnerContext.newPage();
+  await coOwner.goto("/app/dashboard");
+  await expect(coOwner.getByTestId("active-workspace")).toHaveText("Doomed Deal Room");
 
   await owner.goto("/app/settings/general");
   await owner.getByTestId("delete-workspace").click();
@@ -33,9 +40,18 @@ test("an owner deletes a workspace after typing its name, its members lose it at
   const row = owner.locator('[data-testid="trash-row"]', { hasText: "Doomed Deal Room" });
   await expect(row).toContainText("purged in 30 days");
 
-  // The member's next request no longer reaches it.
+  // The member's next request no longer reaches it: the welcome says they lost it, not that they have no workspace "yet".
   await member.goto("/app/dashboard");
   await expect(member).toHaveURL(/\/app\/onboarding$/);
+  await expect(member.getByTestId("lost-workspace-notice")).toContainText("You no longer have access to Doomed Deal Room");
+  await expect(member.getByText("You do not belong to a workspace any more: create one, or accept an invitation sent to this address.")).toBeVisible();
+  // The other owner is told it is in their trash, and so is the owner who deleted it, their only workspace: the way back.
+  await coOwner.goto("/app");
+  await expect(coOwner.getByTestId("lost-workspace-notice")).toHaveText("Doomed Deal Room was deleted. It is in your trash, where you can restore it.");
+  await owner.goto("/app");
+  await expect(owner.getByText("You do not belong to a workspace any more: restore the one in your trash, create one, or accept")).toBeVisible();
+  await owner.getByTestId("onboarding-trash").click();
+  await expect(owner).toHaveURL(/\/app\/trash$/);
 
   await row.getByRole("button", { name: "Restore" }).click();
   await owner.getByRole("dialog").getByRole("button", { name: "Restore workspace" }).click();
@@ -58,6 +74,7 @@ test("an owner deletes a workspace after typing its name, its members lose it at
   expect(audit.rows.map((r) => r.action)).toEqual(["tenant.delete", "tenant.restore"]);
   await ownerContext.close();
   await memberContext.close();
+  await coOwnerContext.close();
 });
 
 test("a member of a suspended workspace is told so, and reaches their other workspaces", async ({ browser }) => {

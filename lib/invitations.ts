@@ -8,6 +8,7 @@ import { runRead, sql, type Read, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
 import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
+import { restorableTrashIds } from "@/lib/lifecycle";
 import { withinInvitationLimits, withinInviteTokenLimit } from "@/lib/rate-limit";
 import {
   enterTenantToJoin,
@@ -366,15 +367,56 @@ export interface PendingInvitationForUser {
  * transaction's entry signed in (`app_current_user_email()`), for onboarding:
  * the page sends it with its entry (requireUserWith).
  */
-export function invitationsForUserRead(): Read<PendingInvitationForUser[], { id: string; tenant_name: string; role: Role; inviter: string | null; expires_at: Date }> {
+export function invitationsForUserRead(): Read<PendingInvitationForUser[], PendingForUserRow> {
   return {
     statement: sql`
       SELECT i.id, t.name AS tenant_name, i.role, i.inviter_name AS inviter, i.expires_at
-        FROM tenant_invitations i
-        JOIN tenants t ON t.id = i.tenant_id AND t.status = 'active'
-       WHERE i.email = (SELECT app_current_user_email()) AND i.status = 'pending' AND i.expires_at > now()
+        ${pendingForUser}
        ORDER BY i.created_at DESC`,
-    result: (rows) => rows.map((r) => ({ id: r.id, tenantName: r.tenant_name, role: r.role, invitedBy: r.inviter, expiresAt: r.expires_at })),
+    result: (rows) => rows.map(pendingInvitationOf),
+  };
+}
+
+interface PendingForUserRow {
+  id: string;
+  tenant_name: string;
+  role: Role;
+  inviter: string | null;
+  expires_at: Date;
+}
+
+/** The invitations invitationsForUserRead lists (`i`, with their workspace `t`). */
+const pendingForUser = sql`
+  FROM tenant_invitations i
+  JOIN tenants t ON t.id = i.tenant_id AND t.status = 'active'
+ WHERE i.email = (SELECT app_current_user_email()) AND i.status = 'pending' AND i.expires_at > now()`;
+
+const pendingInvitationOf = (r: PendingForUserRow): PendingInvitationForUser => ({ id: r.id, tenantName: r.tenant_name, role: r.role, invitedBy: r.inviter, expiresAt: r.expires_at });
+
+export interface Onboarding {
+  /** As invitationsForUserRead lists them. */
+  invitations: PendingInvitationForUser[];
+  /** The workspaces in the user's trash they can still restore, by id (lib/lifecycle.ts, restorableTrashIds). */
+  restorable: string[];
+}
+
+/**
+ * The onboarding page's read: the user's pending invitations
+ * (invitationsForUserRead's, newest first) and the ids of the workspaces they
+ * can restore from their trash, in one statement — one row per invitation,
+ * each carrying the ids, or a single row of no invitation when there is none.
+ */
+export function onboardingRead(): Read<Onboarding, { restorable: string[] } & { [K in keyof PendingForUserRow]: PendingForUserRow[K] | null }> {
+  return {
+    statement: sql`
+      SELECT trash.ids AS restorable, p.id, p.tenant_name, p.role, p.inviter, p.expires_at
+        FROM (SELECT ${restorableTrashIds} AS ids) trash
+        LEFT JOIN (SELECT i.id, t.name AS tenant_name, i.role, i.inviter_name AS inviter, i.expires_at, i.created_at ${pendingForUser}) p ON true
+       ORDER BY p.created_at DESC`,
+    result: (rows) => ({
+      invitations: rows.flatMap((r) => (r.id === null ? [] : [pendingInvitationOf(r as PendingForUserRow)])),
+      restorable: rows[0]?.restorable ?? [],
+    }),
   };
 }
 

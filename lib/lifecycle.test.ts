@@ -4,7 +4,7 @@
 // every way in.
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
-import { inviteMember } from "@/lib/invitations";
+import { inviteMember, listInvitationsForUser, onboardingRead } from "@/lib/invitations";
 import { purgeWorkspace, workspacesDueForPurge } from "@/lib/jobs/purge";
 import { deleteTenant, listTrash, PURGE_AFTER_DAYS, requestPurge, restoreTenant, trashRead } from "@/lib/lifecycle";
 import { setTenantBlocked } from "@/lib/tenant-status";
@@ -140,6 +140,30 @@ describe("the trash and restoring", () => {
     await addMember(tenant.id, nameless.id, "owner");
     await deleteTenant(actorFor(tenant, nameless), { confirmName: "Nameless" });
     expect(await listTrash(userActor(nameless))).toEqual([expect.objectContaining({ id: tenant.id, deletedBy: nameless.email })]);
+  });
+
+  it("is offered on onboarding (onboardingRead, with the entry): the ids of the workspaces the user can still restore, beside their invitations", async () => {
+    const ws = await createWorkspace();
+    const [kept, purged] = [await createTenantRow({ name: "Kept" }), await createTenantRow({ name: "Purged" })];
+    for (const tenant of [kept, purged]) await addMember(tenant.id, ws.owner.id, "owner");
+    const request = { ip: null, userAgent: null };
+    const onboarding = async (user: typeof ws.owner) => (await resolveWithUserData(credentialOf(user), null, request, () => onboardingRead())).data;
+    expect(await onboarding(ws.owner)).toEqual({ invitations: [], restorable: [] });
+    await deleteTenant(actorFor(kept, ws.owner), { confirmName: "Kept" });
+    await deleteTenant(actorFor(purged, ws.owner), { confirmName: "Purged" });
+    await requestPurge(userActor(ws.owner), { tenantId: purged.id, confirmName: "Purged" });
+    await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    // Soonest purge first, as the trash lists them; not the one being purged, which cannot be restored.
+    expect(await onboarding(ws.owner)).toEqual({ invitations: [], restorable: [kept.id, ws.tenant.id] });
+    // Its other members have nothing in their trash.
+    expect(await onboarding(ws.member)).toEqual({ invitations: [], restorable: [] });
+    const other = await createWorkspace();
+    const older = await insertInvitation({ tenantId: other.tenant.id, email: ws.owner.email });
+    const invited = await insertInvitation({ tenantId: (await createWorkspace()).tenant.id, email: ws.owner.email });
+    const read = await onboarding(ws.owner);
+    expect(read).toMatchObject({ restorable: [kept.id, ws.tenant.id] });
+    expect(read!.invitations.map((i) => i.id)).toEqual([invited.id, older.id]);
+    expect(read!.invitations).toEqual(await listInvitationsForUser(userActor(ws.owner)));
   });
 
   it("restores exactly the batch its deletion marked: not what was deleted before it", async () => {

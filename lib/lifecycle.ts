@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { runRead, sql, type Read, type Tx } from "@/lib/db";
+import { runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { lockTenant, withDeletedTenant, withTenant, withUser, type Actor, type TenantActor } from "@/lib/tenancy";
@@ -142,6 +142,20 @@ export function trashRead(now = new Date()): Read<TrashedTenant[], TrashRow> {
       }),
   };
 }
+
+/**
+ * The ids of the workspaces in the user's trash that they can still restore
+ * (trashRead's rows less those being purged, as restoreTenant judges them),
+ * as one text[] value: a page about the user selects it beside its own rows
+ * in the same statement (onboarding: lib/invitations.ts, onboardingRead).
+ */
+export const restorableTrashIds: Sql = sql`ARRAY(
+    SELECT t.id::text
+      FROM tenants t
+      JOIN tenant_members m ON m.tenant_id = t.id AND m.user_id = (SELECT app_current_user_id()) AND m.role = 'owner'
+     WHERE t.status = 'deleted' AND t.purge_requested_at IS NULL AND t.purge_started_at IS NULL
+       AND t.deleted_at > now() - make_interval(days => ${PURGE_AFTER_DAYS}::int)
+     ORDER BY t.deleted_at, t.id)`;
 
 /** The deleted workspaces the user owns, soonest purge first. */
 export async function listTrash(actor: Pick<Actor, "credential">, now = new Date()): Promise<TrashedTenant[]> {

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { CreateWorkspaceForm } from "@/components/create-workspace-form";
 import { LostWorkspaceNotice } from "@/components/lost-workspace-notice";
 import { LEFT_PARAM, LeftWorkspaceNotice, leftWorkspace } from "@/components/members/left-workspace-notice";
 import { PendingInvitations } from "@/components/pending-invitations";
 import { Button, Card } from "@/components/ui";
-import { invitationsForUserRead } from "@/lib/invitations";
-import { requireUserWith } from "@/lib/tenancy";
+import { onboardingRead } from "@/lib/invitations";
+import { requireUserWith, seenWorkspaceVerdict } from "@/lib/tenancy";
 import { signOutAction } from "../actions";
 
 export const metadata: Metadata = { title: "Welcome" };
@@ -14,16 +15,30 @@ export const metadata: Metadata = { title: "Welcome" };
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function OnboardingPage({ searchParams }: { searchParams: Search }) {
-  const { user, context, memberships, data: invitations } = await requireUserWith(invitationsForUserRead);
+  const { user, context, memberships, data } = await requireUserWith(onboardingRead);
+  const { invitations, restorable } = data;
   const left = leftWorkspace((await searchParams)[LEFT_PARAM], user.id);
   if (context) redirect("/app/dashboard");
+  // The notice of a workspace lost since the last page: the welcome then says "any more", not "yet".
+  const seen = await seenWorkspaceVerdict(user.id, null, memberships);
+  // An owner whose workspaces are in the trash can restore one there.
+  const trash =
+    restorable.length > 0 ? (
+      <>
+        restore {restorable.length === 1 ? "the one" : "one"} in{" "}
+        <Link href="/app/trash" className="underline" data-testid="onboarding-trash">
+          your trash
+        </Link>
+        ,{" "}
+      </>
+    ) : null;
   // Member only of suspended workspaces: they belong somewhere, and are told where and why they cannot enter.
   const blocked = memberships.filter((m) => m.status === "blocked");
   const suspended = blocked.map((m) => m.tenantName);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-6">
-        <LostWorkspaceNotice userId={user.id} current={null} memberships={memberships} />
+        <LostWorkspaceNotice userId={user.id} current={null} memberships={memberships} verdict={seen} restorable={restorable} />
         <LeftWorkspaceNotice name={left} />
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Welcome to Tenantry</h1>
@@ -35,12 +50,12 @@ export default async function OnboardingPage({ searchParams }: { searchParams: S
                 blocked.filter((m) => m.role === "owner").map((m) => m.tenantName),
                 blocked.filter((m) => m.role !== "owner").map((m) => m.tenantName),
               )}{" "}
-              Meanwhile, create a workspace or accept an invitation sent to this address.
+              Meanwhile, {trash ? <>{trash}create a workspace,</> : "create a workspace"} or accept an invitation sent to this address.
             </p>
           ) : (
             <p className="mt-1 text-sm text-zinc-600">
-              Signed in as {user.email}. You do not belong to a workspace {left ? "any more" : "yet"}: create one, or accept an
-              invitation sent to this address.
+              Signed in as {user.email}. You do not belong to a workspace {left || seen.lost || trash ? "any more" : "yet"}: {trash}create one, or
+              accept an invitation sent to this address.
             </p>
           )}
         </div>
