@@ -60,6 +60,8 @@ test("an owner deletes a workspace after typing its name, its members lose it at
   await expect(owner.getByTestId("restored-workspace-notice")).toHaveText(
     "“Doomed Deal Room” was restored from the trash. Its members have their access back, with everything it held when it was deleted.",
   );
+  // The focus goes to it, not to the page: the Restore button went away with the trash.
+  await expect(owner.locator(":focus")).toContainText("“Doomed Deal Room” was restored from the trash.");
   // Said once: the address forgets it, and a reload does not say it again.
   await expect(owner).toHaveURL(/\/app\/dashboard$/);
   await owner.reload();
