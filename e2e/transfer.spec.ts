@@ -119,6 +119,9 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   const reauthAt = Date.now();
   await member.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(member.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  // The sign-in form's page, naming the address the link went to.
+  await expect(member).toHaveURL(/\/sign-in\/check-email$/);
+  await expect(member.getByTestId("link-sent-to")).toHaveText(memberUser.email);
   // Still signed in: the way on is back to the app, not another address.
   await expect(member.getByRole("link", { name: "Back to the app" })).toHaveAttribute("href", "/app");
   await expect(member.getByRole("link", { name: "Use a different address" })).toHaveCount(0);

@@ -2,8 +2,10 @@
 
 import { AuthError } from "next-auth";
 import { refresh } from "next/cache";
+import { cookies } from "next/headers";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
+import { CHECK_EMAIL_PATH, LINK_SENT_TO_COOKIE, linkSentToCookieOptions } from "@/app/sign-in/link-sent";
 import { signIn } from "@/lib/auth";
 import { DomainError } from "@/lib/errors";
 import { limitSignInLink } from "@/lib/rate-limit";
@@ -76,15 +78,20 @@ export const cancelTransferAction = tenantAction({ schema: transferIdSchema, per
   redirect(`${TRANSFER_PAGE}?step=cancelled`);
 });
 
-/** A fresh sign-in for the steps that need one: a new magic link to one's own address, back to this page. */
+/**
+ * A fresh sign-in for the steps that need one: a new magic link to one's own
+ * address, back to this page. Then on to the page that says to check the
+ * inbox, naming the address, as the sign-in form's link does.
+ */
 export const signInAgainAction = tenantAction({ schema: z.object({}), permission: "dashboard.read" }, async (_input, ctx) => {
   await limitSignInLink(ctx.user.email, ctx.request.ip);
   try {
-    await signIn("email", { email: ctx.user.email, redirectTo: TRANSFER_PAGE });
+    await signIn("email", { email: ctx.user.email, redirectTo: TRANSFER_PAGE, redirect: false });
   } catch (error) {
     unstable_rethrow(error);
     if (error instanceof AuthError) return { ok: false, error: "We could not send the sign-in email just now. Try again in a moment." };
     throw error;
   }
-  return { ok: true, data: undefined };
+  (await cookies()).set(LINK_SENT_TO_COOKIE, ctx.user.email, linkSentToCookieOptions());
+  redirect(CHECK_EMAIL_PATH);
 });
