@@ -162,7 +162,7 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   await memberContext.close();
 });
 
-test("an admin sees a transfer without acting on it; the new owner cancels it", async ({ browser }) => {
+test("an admin sees a transfer without acting on it; the new owner cancels it, and the page says who did", async ({ browser }) => {
   const ws = await workspaceWithRoles("Quiet Quarry");
   await db().query(
     `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at, confirmed_at)
@@ -188,7 +188,7 @@ test("an admin sees a transfer without acting on it; the new owner cancels it", 
   await expect(member.getByRole("dialog").getByRole("button", { name: "Cancel", exact: true })).toHaveCount(0);
   await member.getByRole("dialog").getByRole("button", { name: "Cancel the transfer" }).click();
   await expect(member.getByText("The transfer is cancelled. Nobody's role changed.")).toBeVisible();
-  await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled");
+  await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled by you (from");
   const { rows } = await db().query("SELECT status, ended_by FROM ownership_transfers WHERE tenant_id = $1", [ws.tenantId]);
   expect(rows).toEqual([{ status: "cancelled", ended_by: ws.users.member.id }]);
   // The owner's page, still at the address of their last step, no longer says that step happened: the transfer has moved on.
@@ -196,7 +196,7 @@ test("an admin sees a transfer without acting on it; the new owner cancels it", 
   await sessionFor(ownerContext, ws.users.owner, ws.tenantId);
   const owner = await ownerContext.newPage();
   await owner.goto("/app/settings/transfer?step=confirmed");
-  await expect(owner.getByTestId("transfer-ended")).toContainText("The transfer was cancelled");
+  await expect(owner.getByTestId("transfer-ended")).toContainText("The transfer was cancelled by Member User (from");
   await expect(owner.getByText("Confirmed. We will ask you for a final confirmation in 24 hours.")).toHaveCount(0);
   await adminContext.close();
   await memberContext.close();

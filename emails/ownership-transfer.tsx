@@ -92,14 +92,24 @@ export function TransferAcceptEmail({ workspaceName, fromName, url, expiresAt }:
   );
 }
 
+interface Ending extends Parties {
+  /** Who cancelled it (name or address); null when the schedule did, because a party left. */
+  cancelledBy?: string | null;
+}
+
 const OUTCOMES = {
-  completed: (p: Parties) => `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
-  cancelled: (p: Parties) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} was cancelled. Nobody's role changed.`,
-  expired: (p: Parties) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} expired: a step was not taken in time. Nobody's role changed.`,
+  completed: (p: Ending) => `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
+  cancelled: (p: Ending) =>
+    `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} was ${
+      p.cancelledBy
+        ? `cancelled by ${p.cancelledBy}`
+        : "cancelled automatically: the owner who started it is no longer an owner, or the new owner is no longer a member"
+    }. Nobody's role changed.`,
+  expired: (p: Ending) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} expired: a step was not taken in time. Nobody's role changed.`,
 };
 
-/** To each party who did not end it: how the transfer ended. */
-export function TransferEndedEmail(props: Parties & { outcome: keyof typeof OUTCOMES }) {
+/** To each party who did not end it: how the transfer ended, and who ended it (a person, or the schedule). */
+export function TransferEndedEmail(props: Ending & { outcome: keyof typeof OUTCOMES }) {
   return (
     <EmailLayout preview={OUTCOMES[props.outcome](props)}>
       <Text style={emailStyles.heading}>

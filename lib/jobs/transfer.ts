@@ -239,9 +239,20 @@ export interface TransferEmailJob {
  * fails, so the queue retries it.
  */
 export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now: Date = new Date()): Promise<"sent" | "stale" | "held"> {
-  const { rows } = await db.query<{ status: TransferStatus; due_at: Date | null; tenant_status: string; workspace: string; from_name: string; to_name: string; email: string | null }>(
+  const { rows } = await db.query<{
+    status: TransferStatus;
+    due_at: Date | null;
+    tenant_status: string;
+    workspace: string;
+    from_name: string;
+    to_name: string;
+    ended_by_name: string | null;
+    email: string | null;
+  }>(
     `SELECT t.status, t.due_at, n.status::text AS tenant_status, n.name AS workspace,
             coalesce(fu.name, fu.email) AS from_name, coalesce(tu.name, tu.email) AS to_name,
+            CASE WHEN t.ended_by IS NOT NULL
+                 THEN coalesce((SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = t.ended_by), 'a former member') END AS ended_by_name,
             (SELECT u.email FROM users u WHERE u.id = $2 AND u.active) AS email
        FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id
        JOIN users fu ON fu.id = t.from_user_id JOIN users tu ON tu.id = t.to_user_id
@@ -259,7 +270,7 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now:
   let react: ReactElement;
   if (job.status === "completed" || job.status === "cancelled" || job.status === "expired") {
     subject = `${ENDED_SUBJECT[job.status]}: ${row.workspace}`;
-    react = createElement(TransferEndedEmail, { ...parties, outcome: job.status });
+    react = createElement(TransferEndedEmail, { ...parties, outcome: job.status, cancelledBy: row.ended_by_name });
   } else if (!row.due_at) {
     return "stale";
   } else if (job.status === "awaiting_final") {

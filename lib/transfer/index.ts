@@ -52,6 +52,13 @@ export interface TransferView {
   dueAt: Date | null;
   endedAt: Date | null;
   endReason: string | null;
+  /**
+   * Who ended it, when a person did: the one who cancelled it (or accepted
+   * it). Their address and name are null when the viewer may no longer see
+   * them (they have left the workspace). Null when the schedule ended it: an
+   * expiry, or a cancellation because a party left.
+   */
+  endedBy: { id: string; email: string | null; name: string | null } | null;
 }
 
 export interface TransferCandidate extends Person {
@@ -89,11 +96,15 @@ interface TransferRow {
   final_confirmed_at: Date | null;
   ended_at: Date | null;
   end_reason: string | null;
+  ended_by: string | null;
+  ended_by_email: string | null;
+  ended_by_name: string | null;
 }
 
 const TRANSFER_COLUMNS = sql`
   t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.confirm_token_hash, t.due_at, t.created_at, t.confirmed_at,
-  t.final_confirmed_at, t.ended_at, t.end_reason,
+  t.final_confirmed_at, t.ended_at, t.end_reason, t.ended_by,
+  (SELECT u.email FROM users u WHERE u.id = t.ended_by) AS ended_by_email, (SELECT u.name FROM users u WHERE u.id = t.ended_by) AS ended_by_name,
   (SELECT u.email FROM users u WHERE u.id = t.from_user_id) AS from_email, (SELECT u.name FROM users u WHERE u.id = t.from_user_id) AS from_name,
   (SELECT u.email FROM users u WHERE u.id = t.to_user_id) AS to_email, (SELECT u.name FROM users u WHERE u.id = t.to_user_id) AS to_name`;
 
@@ -111,6 +122,7 @@ function view(row: TransferRow): TransferView {
     dueAt: row.due_at,
     endedAt: row.ended_at,
     endReason: row.end_reason,
+    endedBy: row.ended_by ? { id: row.ended_by, email: row.ended_by_email, name: row.ended_by_name } : null,
   };
 }
 
@@ -232,6 +244,9 @@ function requireStatus(row: TransferRow, status: TransferStatus, now: Date, what
     throw new DomainError("expired", `The time for ${what} is up: the transfer is expiring.`);
   }
 }
+
+/** The columns of who ended a transfer, when the actor did. */
+const endedByActor = (actor: TenantActor) => ({ ended_by: actor.userId, ended_by_email: actor.user.email, ended_by_name: actor.user.name });
 
 const parties = (row: TransferRow) => ({ from_email: row.from_email, to_email: row.to_email, from_user_id: row.from_user_id, to_user_id: row.to_user_id });
 
@@ -442,7 +457,7 @@ export async function acceptTransfer(
     });
     // The worker tells the former owner.
     await tx.exec(sql`SELECT pg_notify('tenantry_jobs', 'transfer')`);
-    return view({ ...row, status: "completed", due_at: null, ended_at: now, end_reason: "accepted" });
+    return view({ ...row, status: "completed", due_at: null, ended_at: now, end_reason: "accepted", ...endedByActor(actor) });
   });
 }
 
@@ -494,6 +509,6 @@ export async function cancelTransfer(actor: TenantActor, input: z.output<typeof 
     });
     // The worker tells the other party.
     await tx.exec(sql`SELECT pg_notify('tenantry_jobs', 'transfer')`);
-    return view({ ...row, status: "cancelled", due_at: null, ended_at: now, end_reason: "cancelled" });
+    return view({ ...row, status: "cancelled", due_at: null, ended_at: now, end_reason: "cancelled", ...endedByActor(actor) });
   });
 }

@@ -437,6 +437,33 @@ describe("how it ended, told to the parties", () => {
   });
 });
 
+describe("who ended it, told on the page and in the email", () => {
+  const pageOf = (ws: { tenant: Parameters<typeof actorFor>[0] }, user: TestUser) =>
+    withTenant(actorFor(ws.tenant, user), (tx, role) => loadTransferPage(tx, { ...actorFor(ws.tenant, user), role }));
+  const endedEmail = async (address: string) => (await emailsTo(address)).find((m) => m.subject.startsWith("Ownership transfer cancelled"))!.text;
+
+  it("names the person who cancelled it; a cancellation because a party left, the schedule", async () => {
+    const s = await started();
+    const coOwner = await createUser({ name: "Cora Owner" });
+    await addMember(s.tenant.id, coOwner.id, "owner");
+    await cancelTransfer(actorFor(s.tenant, coOwner), { transferId: s.transferId });
+    for (const viewer of [s.owner, s.member]) {
+      expect((await pageOf(s, viewer)).transfer).toMatchObject({ status: "cancelled", endedBy: { id: coOwner.id, email: coOwner.email, name: "Cora Owner" } });
+    }
+    expect(await sendTransferEmail(owner(), { transferId: s.transferId, userId: s.member.id, status: "cancelled" })).toBe("sent");
+    expect(await endedEmail(s.member.email)).toContain("was cancelled by Cora Owner. Nobody's role changed.");
+
+    const c = await awaitingAcceptance();
+    await removeMember(actorFor(c.tenant, c.owner), c.member.id);
+    expect((await sweepTransfers(owner(), c.at(99))).moved[c.transferId]).toBe("cancelled");
+    expect((await pageOf(c, c.owner)).transfer).toMatchObject({ status: "cancelled", endReason: "party_left", endedBy: null });
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.owner.id, status: "cancelled" })).toBe("sent");
+    expect(await endedEmail(c.owner.email)).toContain(
+      "was cancelled automatically: the owner who started it is no longer an owner, or the new owner is no longer a member.",
+    );
+  });
+});
+
 describe("20 activations and cancellations at once", () => {
   it("end in exactly one outcome: completed with the roles swapped, or cancelled with them untouched", async () => {
     const c = await awaitingAcceptance();
@@ -571,7 +598,7 @@ describe("the transfer page's one statement", () => {
       `v1.${"a".repeat(16)}.${"b".repeat(22)}.${"c".repeat(16)}`,
       enabled ? new Date() : null,
     ]);
-  const view = (row: Record<string, unknown>, from: TestUser, to: TestUser) => {
+  const view = (row: Record<string, unknown>, from: TestUser, to: TestUser, endedBy: TestUser | null = null) => {
     const status = row.status as keyof typeof STEP_OF;
     return {
       id: row.id,
@@ -586,6 +613,7 @@ describe("the transfer page's one statement", () => {
       dueAt: row.due_at,
       endedAt: row.ended_at,
       endReason: row.end_reason,
+      endedBy: endedBy && person(endedBy),
     };
   };
 
@@ -657,7 +685,7 @@ describe("the transfer page's one statement", () => {
   it("shows the latest ended transfer when none is live, and a live one before any that ended", async () => {
     const s = await started();
     await cancelTransfer(actorFor(s.tenant, s.member), { transferId: s.transferId });
-    const cancelled = view(await transferRow(s.transferId), s.owner, s.member);
+    const cancelled = view(await transferRow(s.transferId), s.owner, s.member, s.member);
     expect(cancelled).toMatchObject({ status: "cancelled", live: false, dueAt: null, endReason: "cancelled", endedAt: expect.any(Date) });
     expect((await dataAs(s.owner, s.tenant.id)).transfer).toEqual(cancelled);
     expect((await dataAs(s.member, s.tenant.id)).transfer).toEqual(cancelled);

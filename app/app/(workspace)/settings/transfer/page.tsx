@@ -55,6 +55,23 @@ const STEP_MESSAGES: Record<string, (email: string, workspace: string) => string
 
 const who = (p: Person) => (p.name ? `${p.name} (${p.email})` : p.email);
 
+/**
+ * How the transfer ended, naming who ended a cancelled one — the person
+ * ("you" to themselves), or the schedule when a party left — and why, when
+ * it was not simply cancelled.
+ */
+function ending(t: TransferView, viewerId: string): { headline: string; why: string | null } {
+  if (t.status !== "cancelled") return { headline: ENDED[t.status] ?? "The transfer ended", why: null };
+  if (!t.endedBy) {
+    return {
+      headline: "The transfer was cancelled automatically",
+      why: "The owner who started it is no longer an owner, or the new owner is no longer a member.",
+    };
+  }
+  const by = t.endedBy.id === viewerId ? "you" : (t.endedBy.name ?? t.endedBy.email ?? "a former member");
+  return { headline: `The transfer was cancelled by ${by}`, why: t.endReason === "workspace_deleted" ? "It ended when the workspace was deleted." : null };
+}
+
 function Steps({ transfer }: { transfer: TransferView }) {
   return (
     <ol className="space-y-1 text-sm" data-testid="transfer-steps">
@@ -90,6 +107,7 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
   const isTo = t?.to.id === ctx.userId;
   const asked = typeof raw.step === "string" ? raw.step : null;
   const step = asked && t && STEP_LEAVES[asked] === t.status ? asked : null;
+  const ended = t && !t.live ? ending(t, ctx.userId) : null;
 
   return (
     <WorkspaceShell ctx={ctx}>
@@ -149,7 +167,8 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
         {t && !t.live ? (
           <Alert variant={t.status === "completed" ? "success" : "info"}>
             <span data-testid="transfer-ended">
-              {ENDED[t.status]} (from {who(t.from)} to {who(t.to)}){t.endedAt ? <>, <LocalTime iso={t.endedAt.toISOString()} /></> : null}.
+              {ended?.headline} (from {who(t.from)} to {who(t.to)}){t.endedAt ? <>, <LocalTime iso={t.endedAt.toISOString()} /></> : null}.
+              {ended?.why ? ` ${ended.why}` : null}
             </span>
           </Alert>
         ) : null}
