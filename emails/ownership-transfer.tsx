@@ -2,7 +2,8 @@ import { Button, Section, Text } from "@react-email/components";
 import { EmailLayout, emailStyles } from "./components";
 
 // The ownership transfer's emails (seed 001's steps 2 to 5): each names the
-// workspace and both parties and says how to stop the transfer.
+// workspace and both parties and says how to stop the transfer. A party who
+// receives one is spoken to as "you", never named in the third person.
 
 const when = (date: Date) => new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(date);
 
@@ -12,7 +13,12 @@ interface Parties {
   toName: string;
   /** The link the email's button leads to. */
   url: string;
+  /** Which party the email goes to, when it goes to one of them: it speaks of them as "you". */
+  you?: "from" | "to";
 }
+
+const fromOf = (p: Parties) => (p.you === "from" ? "you" : p.fromName);
+const toOf = (p: Parties) => (p.you === "to" ? "you" : p.toName);
 
 function Link({ url, label }: { url: string; label: string }) {
   return (
@@ -62,14 +68,15 @@ export function TransferFinalEmail({ workspaceName, toName, url, expiresAt }: Pa
   );
 }
 
-/** Step 4, to every admin and other owner: a transfer is cooling. */
-export function TransferCoolingEmail({ workspaceName, fromName, toName, url, endsAt }: Parties & { endsAt: Date }) {
+/** Step 4, to every admin and other owner (the new owner among them, when they are an admin): a transfer is cooling. */
+export function TransferCoolingEmail(props: Parties & { endsAt: Date }) {
+  const { workspaceName, fromName, url, endsAt } = props;
   return (
-    <EmailLayout preview={`${fromName} is transferring ownership of ${workspaceName}`}>
+    <EmailLayout preview={`${fromName} is transferring ownership of ${workspaceName}${props.you === "to" ? " to you" : ""}`}>
       <Text style={emailStyles.heading}>Ownership of {workspaceName} is being transferred</Text>
       <Text style={emailStyles.text}>
-        {fromName} confirmed the transfer of ownership of <strong>{workspaceName}</strong> to {toName}. The cooling period ends on{" "}
-        {when(endsAt)} (UTC); then {toName} may accept it, and {fromName} becomes a member.
+        {fromName} confirmed the transfer of ownership of <strong>{workspaceName}</strong> to {toOf(props)}. The cooling period ends on{" "}
+        {when(endsAt)} (UTC); then {toOf(props)} may accept it, and {fromName} becomes a member.
       </Text>
       <Link url={url} label="See the transfer" />
       <Text style={emailStyles.muted}>Either party, or any other owner, can cancel it until it completes.</Text>
@@ -98,14 +105,19 @@ interface Ending extends Parties {
 }
 
 const OUTCOMES = {
-  completed: (p: Ending) => `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
+  completed: (p: Ending) =>
+    p.you === "from"
+      ? `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName}, and you are a member.`
+      : p.you === "to"
+        ? `You accepted: you are now an owner of ${p.workspaceName}, and ${p.fromName} a member.`
+        : `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
   cancelled: (p: Ending) =>
-    `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} was ${
+    `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} was ${
       p.cancelledBy
         ? `cancelled by ${p.cancelledBy}`
         : "cancelled automatically: the owner who started it is no longer an owner, or the new owner is no longer a member"
     }. Nobody's role changed.`,
-  expired: (p: Ending) => `The transfer of ${p.workspaceName} from ${p.fromName} to ${p.toName} expired: a step was not taken in time. Nobody's role changed.`,
+  expired: (p: Ending) => `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} expired: a step was not taken in time. Nobody's role changed.`,
 };
 
 /** To each party who did not end it: how the transfer ended, and who ended it (a person, or the schedule). */

@@ -247,9 +247,11 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now:
     from_name: string;
     to_name: string;
     ended_by_name: string | null;
+    from_user_id: string;
+    to_user_id: string;
     email: string | null;
   }>(
-    `SELECT t.status, t.due_at, n.status::text AS tenant_status, n.name AS workspace,
+    `SELECT t.status, t.due_at, t.from_user_id, t.to_user_id, n.status::text AS tenant_status, n.name AS workspace,
             coalesce(fu.name, fu.email) AS from_name, coalesce(tu.name, tu.email) AS to_name,
             CASE WHEN t.ended_by IS NOT NULL
                  THEN coalesce((SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = t.ended_by), 'a former member') END AS ended_by_name,
@@ -265,7 +267,9 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now:
     await queueTransferEmail(db, job, new Date(now.getTime() + SUSPENDED_RETRY_MS));
     return "held";
   }
-  const parties = { workspaceName: row.workspace, fromName: row.from_name, toName: row.to_name, url: `${appBaseUrl()}${TRANSFER_PAGE}` };
+  // A party is spoken to as "you".
+  const you = job.userId === row.from_user_id ? "from" : job.userId === row.to_user_id ? "to" : undefined;
+  const parties = { workspaceName: row.workspace, fromName: row.from_name, toName: row.to_name, url: `${appBaseUrl()}${TRANSFER_PAGE}`, you } as const;
   let subject: string;
   let react: ReactElement;
   if (job.status === "completed" || job.status === "cancelled" || job.status === "expired") {
@@ -277,7 +281,7 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now:
     subject = `Are you sure? Transferring ${row.workspace} is irreversible`;
     react = createElement(TransferFinalEmail, { ...parties, expiresAt: row.due_at });
   } else if (job.status === "cooling") {
-    subject = `Ownership of ${row.workspace} is being transferred to ${row.to_name}`;
+    subject = `Ownership of ${row.workspace} is being transferred to ${you === "to" ? "you" : row.to_name}`;
     react = createElement(TransferCoolingEmail, { ...parties, endsAt: row.due_at });
   } else if (job.status === "awaiting_acceptance") {
     subject = `Accept ownership of ${row.workspace}`;

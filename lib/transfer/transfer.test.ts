@@ -82,17 +82,17 @@ async function confirmationToken(address: string): Promise<string> {
   return match![1]!;
 }
 
-/** A workspace with a transfer from its owner to its member, started at `t0`. */
-async function started(t0 = new Date()) {
+/** A workspace with a transfer from its owner to its member (or to another of its users), started at `t0`. */
+async function started(t0 = new Date(), to: "member" | "admin" = "member") {
   const ws = await createWorkspace();
   await signInAgainAt(ws.owner, t0);
-  const { transferId } = await startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws.member.id }, { now: t0 });
+  const { transferId } = await startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws[to].id }, { now: t0 });
   return { ...ws, transferId, t0 };
 }
 
 /** The same, moved on to the cooling period: confirmed at t0+1h, final request at t0+25h, confirmed at t0+26h. */
-async function cooling() {
-  const s = await started();
+async function cooling(to: "member" | "admin" = "member") {
+  const s = await started(new Date(), to);
   const at = (h: number) => new Date(s.t0.getTime() + h * HOUR);
   await confirmTransfer(actorFor(s.tenant, s.owner), { transferId: s.transferId, token: await confirmationToken(s.owner.email) }, { now: at(1) });
   await sweepTransfers(owner(), at(25) );
@@ -434,6 +434,25 @@ describe("how it ended, told to the parties", () => {
     await acceptTransfer(actorFor(c.tenant, c.member), { transferId: c.transferId }, { now: c.at(99) });
     await sweepTransfers(owner(), c.at(99));
     expect((await queuedEmails(c.transferId)).filter((k) => k.includes(":completed:"))).toEqual([`transfer-email:${c.transferId}:completed:${c.owner.id}`]);
+  });
+});
+
+describe("emails to a party", () => {
+  it("speak of them as 'you': the cooling notice to a new owner who is an admin, how it ended to the former owner", async () => {
+    const c = await cooling("admin");
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.admin.id, status: "cooling" })).toBe("sent");
+    const notice = (await emailsTo(c.admin.email)).find((m) => m.subject.startsWith("Ownership of"))!;
+    expect(notice.subject).toBe(`Ownership of ${c.tenant.name} is being transferred to you`);
+    expect(notice.text).toContain(`confirmed the transfer of ownership of ${c.tenant.name} to you.`);
+    expect(notice.text).toContain("then you may accept it, and Olive Owner becomes a member.");
+    expect(notice.text).not.toContain("Adam Admin");
+
+    const d = await awaitingAcceptance();
+    await acceptTransfer(actorFor(d.tenant, d.member), { transferId: d.transferId }, { now: d.at(99) });
+    expect(await sendTransferEmail(owner(), { transferId: d.transferId, userId: d.owner.id, status: "completed" })).toBe("sent");
+    const done = (await emailsTo(d.owner.email)).find((m) => m.subject.startsWith("Ownership transferred"))!;
+    expect(done.text).toContain(`Mel Member accepted: Mel Member is now an owner of ${d.tenant.name}, and you are a member.`);
+    expect(done.text).not.toContain("Olive Owner");
   });
 });
 
