@@ -187,7 +187,8 @@ test("an admin sees a transfer without acting on it; the new owner cancels it, a
   await expect(member.getByRole("dialog").getByRole("button", { name: "Keep the transfer" })).toBeVisible();
   await expect(member.getByRole("dialog").getByRole("button", { name: "Cancel", exact: true })).toHaveCount(0);
   await member.getByRole("dialog").getByRole("button", { name: "Cancel the transfer" }).click();
-  await expect(member.getByText("The transfer is cancelled. Nobody's role changed.")).toBeVisible();
+  // The button is gone with the transfer: the focus is on what happened, not on the page.
+  await expect(member.getByText("The transfer is cancelled. Nobody's role changed.")).toBeFocused();
   await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled by you (from");
   const { rows } = await db().query("SELECT status, ended_by FROM ownership_transfers WHERE tenant_id = $1", [ws.tenantId]);
   expect(rows).toEqual([{ status: "cancelled", ended_by: ws.users.member.id }]);
@@ -203,7 +204,7 @@ test("an admin sees a transfer without acting on it; the new owner cancels it, a
   await ownerContext.close();
 });
 
-test("a wrong authenticator code at the start of a transfer keeps the new owner chosen", async ({ browser }) => {
+test("a wrong authenticator code at the start of a transfer keeps the new owner chosen; once started, the focus is on what happened", async ({ browser }) => {
   const ws = await workspaceWithRoles("Steady Spire");
   const context = await browser.newContext();
   await sessionFor(context, ws.users.owner, ws.tenantId);
@@ -229,6 +230,8 @@ test("a wrong authenticator code at the start of a transfer keeps the new owner 
   await page.getByLabel("Authenticator code").fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
   await page.getByRole("button", { name: "Start the transfer" }).click();
   await expect(page.getByTestId("transfer-live")).toContainText(`to Member User (${ws.users.member.email})`);
+  // The start form is gone: the focus is on the notice that says what happened.
+  await expect(page.getByText(`We emailed ${ws.users.owner.email} a link to confirm the transfer`)).toBeFocused();
   await db().query("UPDATE ownership_transfers SET status = 'cancelled', ended_at = now(), due_at = NULL WHERE tenant_id = $1", [ws.tenantId]);
   await context.close();
 });

@@ -13,6 +13,7 @@ import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
+import { useFocusOn } from "@/components/use-focus-on";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { timeLeft } from "@/lib/transfer/steps";
@@ -40,6 +41,20 @@ function CodeField({ error }: { error?: string }) {
     <Field label="Authenticator code" htmlFor="transfer-code" error={error}>
       <Input id="transfer-code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={64} className="w-40" invalid={Boolean(error)} />
     </Field>
+  );
+}
+
+/**
+ * What the step just taken did (the page's ?step=…). The button that took it
+ * is gone — the start form replaced by the transfer, the transfer by how it
+ * ended — so the focus goes here rather than to the page.
+ */
+export function StepNotice({ step, variant, children }: { step: string; variant: "success" | "warning"; children: ReactNode }) {
+  const ref = useFocusOn<HTMLDivElement>(step);
+  return (
+    <Alert variant={variant} ref={ref} tabIndex={-1} className="outline-none" data-testid="transfer-notice">
+      {children}
+    </Alert>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
-import { AcceptTransfer, CancelTransfer, FinalConfirm, FreshSignIn, ResendConfirmation, StartTransferForm } from "@/components/transfer/transfer-controls";
+import { AcceptTransfer, CancelTransfer, FinalConfirm, FreshSignIn, ResendConfirmation, StartTransferForm, StepNotice } from "@/components/transfer/transfer-controls";
 import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { can, currentRequest, requireTenantWith } from "@/lib/tenancy";
@@ -117,7 +117,9 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
           description={`Hand ${ctx.tenant.name} to another member, with both sides' consent. It takes at least four days, and either side — or any other owner — can cancel it until it completes.`}
         />
         {step && STEP_MESSAGES[step] ? (
-          <Alert variant={step === "unsent" ? "warning" : "success"}>{STEP_MESSAGES[step](ctx.user.email, ctx.tenant.name)}</Alert>
+          <StepNotice step={step} variant={step === "unsent" ? "warning" : "success"}>
+            {STEP_MESSAGES[step](ctx.user.email, ctx.tenant.name)}
+          </StepNotice>
         ) : null}
 
         {t && t.live ? (
