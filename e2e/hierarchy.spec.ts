@@ -87,9 +87,15 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
   expect(inParent.every((r) => r.actor_user_id === reseller.users.owner.id && r.target_id === child.id)).toBe(true);
 
   // The reseller's owner goes back into the customer, as a delegate, while its owner (the admin who created it) turns delegated access off.
+  // The page renews the browser's receipt of the workspace it shows after loading (lib/tenancy/seen-workspace.ts): waited for.
+  const receiptOf = async () => (await ownerContext.cookies()).find((c) => c.name === "prom_seen")?.value ?? "";
+  const receiptChangedFrom = (before: string) => expect.poll(receiptOf).not.toBe(before);
+  const inReseller = await receiptOf();
   await owner.getByTestId("workspace-switcher").click();
   await owner.getByRole("button", { name: new RegExp(customerName) }).click();
   await expect(owner.getByTestId("delegation-banner")).toBeVisible();
+  await receiptChangedFrom(inReseller);
+  const inCustomer = await receiptOf();
   await admin.getByTestId("workspace-switcher").click();
   await admin.getByRole("button", { name: new RegExp(customerName) }).click();
   await expect(admin.getByTestId("active-workspace")).toHaveText(customerName);
@@ -105,6 +111,7 @@ test("a parent's admin creates a child, another enters it as a delegate, and the
     `You can no longer enter ${customerName} as a delegate of Reseller Co: delegated access was turned off, your role in Reseller Co changed, or ${customerName} was deleted. You are now in Reseller Co.`,
   );
   // Said once.
+  await receiptChangedFrom(inCustomer);
   await owner.reload();
   await expect(owner.getByTestId("active-workspace")).toHaveText("Reseller Co");
   await expect(owner.getByTestId("lost-workspace-notice")).toHaveCount(0);
