@@ -206,6 +206,17 @@ test("a workspace being purged says so in its admin page's header, and once purg
   await page.getByRole("dialog").getByRole("button", { name: "Purge for good" }).click();
   await expect(page.getByTestId("admin-status")).toHaveText("Being purged (it can no longer be restored)");
 
+  // One whose 30 days ran out, whose purge the schedule began (nobody asked for it): no Restore, which the database would refuse.
+  const aged = await workspaceWithRoles("Aged Atoll");
+  await db().query(
+    "UPDATE tenants SET status = 'deleted', deleted_at = now() - interval '31 days', deletion_batch_id = gen_random_uuid(), purge_started_at = now() WHERE id = $1",
+    [aged.tenantId],
+  );
+  const agedPage = await context.newPage();
+  await agedPage.goto(`/admin/workspaces/${aged.tenantId}`);
+  await expect(agedPage.getByTestId("admin-status")).toHaveText("Being purged (it can no longer be restored)");
+  await expect(agedPage.getByTestId("admin-restore")).toHaveCount(0);
+
   expect(await purgeWorkspace(db(), ws.tenantId, { now: new Date() })).toMatchObject({ purged: true });
   await page.reload();
   await expect(page.getByRole("heading", { name: "Workspace not found" })).toBeVisible();

@@ -560,7 +560,7 @@ async function oldDirectory(tx: Tx, filters: DirectoryFilters, pageSize: number)
 async function oldOverview(tx: Tx, tenantId: string) {
   const tenant = await tx.one<{ planId: string }>(sql`
     SELECT id, name, slug, status, plan_id AS "planId", created_at AS "createdAt", blocked_at AS "blockedAt",
-           deleted_at AS "deletedAt", purge_requested_at AS "purgeRequestedAt"
+           deleted_at AS "deletedAt", purge_requested_at AS "purgeRequestedAt", purge_started_at AS "purgeStartedAt"
       FROM tenants WHERE id = ${tenantId}::uuid`);
   const plans = await tx.query<PlanRow>(OLD_PLANS);
   const members = await tx.query(sql`

@@ -141,6 +141,8 @@ export interface WorkspaceOverview {
     blockedAt: Date | null;
     deletedAt: Date | null;
     purgeRequestedAt: Date | null;
+    /** Set once a purge began, asked for or the 30 days' sweep's: from then on it can no longer be restored. */
+    purgeStartedAt: Date | null;
   };
   plan: PlanRow | null;
   plans: PlanRow[];
@@ -174,7 +176,8 @@ export function workspaceOverviewRead(tenantId: string): Read<OverviewData, Over
       SELECT
         (SELECT json_build_object(
                   'id', t.id, 'name', t.name, 'slug', t.slug, 'status', t.status, 'planId', t.plan_id, 'createdAt', t.created_at,
-                  'blockedAt', t.blocked_at, 'deletedAt', t.deleted_at, 'purgeRequestedAt', t.purge_requested_at)
+                  'blockedAt', t.blocked_at, 'deletedAt', t.deleted_at, 'purgeRequestedAt', t.purge_requested_at,
+                  'purgeStartedAt', t.purge_started_at)
            FROM tenants t WHERE t.id = ${tenant}) AS tenant,
         ${plansColumn} AS plans,
         ${usageColumn(tenant)} AS usage,
@@ -200,6 +203,7 @@ export function workspaceOverviewRead(tenantId: string): Read<OverviewData, Over
           blockedAt: dateOrNull(t.blockedAt),
           deletedAt: dateOrNull(t.deletedAt),
           purgeRequestedAt: dateOrNull(t.purgeRequestedAt),
+          purgeStartedAt: dateOrNull(t.purgeStartedAt),
         },
         plan: plans.find((p) => p.id === t.planId) ?? null,
         plans,

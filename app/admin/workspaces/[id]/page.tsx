@@ -10,9 +10,11 @@ import { platformPage } from "@/lib/platform/guard";
 // No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
 const STATUS = { active: "Active", blocked: "Suspended", deleted: "Deleted (in its owners' trash)" } as const;
-/** A deleted workspace whose purge was asked for can no longer be restored: its header says it is being purged. */
-const statusOf = (t: { status: keyof typeof STATUS; purgeRequestedAt: Date | null }) =>
-  t.status === "deleted" && t.purgeRequestedAt !== null ? "Being purged (it can no longer be restored)" : STATUS[t.status];
+/** A deleted workspace whose purge was asked for, or began at the end of its 30 days, can no longer be restored. */
+const beingPurged = (t: { status: keyof typeof STATUS; purgeRequestedAt: Date | null; purgeStartedAt: Date | null }) =>
+  t.status === "deleted" && (t.purgeRequestedAt !== null || t.purgeStartedAt !== null);
+const statusOf = (t: { status: keyof typeof STATUS; purgeRequestedAt: Date | null; purgeStartedAt: Date | null }) =>
+  beingPurged(t) ? "Being purged (it can no longer be restored)" : STATUS[t.status];
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 const amount = (value: number, unit?: "bytes") =>
   unit === "bytes" ? (value < 1024 ? `${value} B` : `${(value / 1024).toLocaleString("en", { maximumFractionDigits: 1 })} KB`) : value.toLocaleString("en");
@@ -60,7 +62,7 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
             ) : null}
           </Card>
           <WorkspaceAdminActions
-            tenant={{ id: tenant.id, name: tenant.name, status: tenant.status, planId: tenant.planId, purgeRequested: tenant.purgeRequestedAt !== null }}
+            tenant={{ id: tenant.id, name: tenant.name, status: tenant.status, planId: tenant.planId, purgeRequested: beingPurged(tenant) }}
             plans={o.plans.map((p) => ({ id: p.id, name: p.name }))}
           />
         </div>
