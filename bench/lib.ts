@@ -91,16 +91,19 @@ export async function ownerQuery<T extends pg.QueryResultRow>(url: string, sql: 
 /** What the project's own app is built from. */
 const APP_SOURCES = ["app", "lib", "components", "emails", "middleware.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json"];
 
-/** The newest modification time among the sources a build depends on (paths relative to `dir`). */
+/**
+ * The newest modification time among the sources a build depends on (paths
+ * relative to `dir`): their files' and their folders' — a file deleted or
+ * renamed leaves no file newer than the build, only its folder.
+ */
 async function newestSource(dir: string, sources: string[]): Promise<number> {
   let newest = 0;
   const visit = async (entry: string) => {
     const info = await stat(entry).catch(() => null);
     if (!info) return;
+    newest = Math.max(newest, info.mtimeMs);
     if (info.isDirectory()) {
       for (const child of await readdir(entry)) await visit(path.join(entry, child));
-    } else {
-      newest = Math.max(newest, info.mtimeMs);
     }
   };
   for (const entry of sources) await visit(path.resolve(dir, entry));
