@@ -291,6 +291,19 @@ describe("step 4: the cooling period", () => {
   });
 });
 
+/** The audit trail of a transfer up to the new owner's acceptance, in order. */
+const STEPS_TO_ACCEPTANCE = [
+  "ownership.transfer.start",
+  "ownership.transfer.confirm",
+  "ownership.transfer.final_request",
+  "ownership.transfer.notify",
+  "ownership.transfer.final_confirm",
+  "ownership.transfer.notify",
+  "ownership.transfer.acceptance_open",
+  "ownership.transfer.notify",
+  "ownership.transfer.accept",
+];
+
 describe("steps 5 and 6: acceptance and activation", () => {
   it("makes the new owner an owner and the former owner a member, in one transaction, every step audited", async () => {
     const c = await awaitingAcceptance();
@@ -301,18 +314,7 @@ describe("steps 5 and 6: acceptance and activation", () => {
     expect(await ownerCount(c.tenant.id)).toBe(1);
     expect(await transferRow(c.transferId)).toMatchObject({ status: "completed", end_reason: "accepted", due_at: null });
     const steps = (await auditRows(c.tenant.id)).filter((r) => r.action.startsWith("ownership.transfer")).map((r) => r.action);
-    expect(steps).toEqual([
-      "ownership.transfer.start",
-      "ownership.transfer.confirm",
-      "ownership.transfer.final_request",
-      "ownership.transfer.notify",
-      "ownership.transfer.final_confirm",
-      "ownership.transfer.notify",
-      "ownership.transfer.acceptance_open",
-      "ownership.transfer.notify",
-      "ownership.transfer.accept",
-      "ownership.transfer.complete",
-    ]);
+    expect(steps).toEqual([...STEPS_TO_ACCEPTANCE, "ownership.transfer.complete"]);
   });
 
   it("is found in the audit log by the new owner's address, which the Target column shows", async () => {
@@ -322,17 +324,7 @@ describe("steps 5 and 6: acceptance and activation", () => {
     if (!parsed.ok) throw new Error(parsed.error);
     const page = await withTenant(actorFor(c.tenant, c.member), (tx) => listAuditEvents(tx, actorFor(c.tenant, c.member), parsed.filters));
     // Every step names the new owner as its target, but the completion: that one concerns the former owner, now a member.
-    expect(page.events.map((e) => e.action).reverse()).toEqual([
-      "ownership.transfer.start",
-      "ownership.transfer.confirm",
-      "ownership.transfer.final_request",
-      "ownership.transfer.notify",
-      "ownership.transfer.final_confirm",
-      "ownership.transfer.notify",
-      "ownership.transfer.acceptance_open",
-      "ownership.transfer.notify",
-      "ownership.transfer.accept",
-    ]);
+    expect(page.events.map((e) => e.action).reverse()).toEqual(STEPS_TO_ACCEPTANCE);
     expect(new Set(page.events.map((e) => auditEventView(e).targetEmail))).toEqual(new Set([c.member.email.toLowerCase()]));
   });
 
