@@ -388,7 +388,7 @@ test("the seat limit's refusal says pending invitations count, and goes once rev
   const pending = uniqueEmail("pending");
   const { context, page } = await membersPageWithInvitation(browser, "", pending, ws);
   const sentence =
-    "Your plan allows 5 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade.";
+    "Your plan allows 5 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.";
   const form = page.getByTestId("invite-form");
   const u5 = uniqueEmail("u5");
   await form.getByLabel("Email address").fill(u5);

@@ -63,7 +63,7 @@ export function findPgError(error: unknown): PgErrorLike | undefined {
 /**
  * A plan limit the database refused (SQLSTATE 53400, hint plan_limit: seats,
  * API keys, child workspaces, export) as the DomainError its message words —
- * "Your plan allows 2 API keys; revoke one or upgrade." — or null. The
+ * "Your plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan." — or null. The
  * API answers it 402 plan-limit.
  */
 export function planLimitFrom(error: unknown): DomainError | null {

@@ -580,7 +580,7 @@ describe("problem+json for every error type", () => {
     await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [full.tenant.id, fourSeats]);
     const overPlan = await call("createInvitation", { key: await keyOf(full, "owner"), params: { tenantId: full.tenant.id }, body: { email: uniqueEmail(), role: "member" } });
     check(overPlan, "plan-limit");
-    expect(overPlan.body.detail).toBe("Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade.");
+    expect(overPlan.body.detail).toBe("Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.");
     configureApiRateLimits({ apiPerKey: { points: 1, duration: 60 } }, `problem-${randomBytes(4).toString("hex")}:`);
     try {
       await call("getMe", { key });

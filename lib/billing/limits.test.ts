@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EMPTY_FILTERS, exportAuditEvents } from "@/lib/audit";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys";
-import { enforcePlanLimit, readWorkspacePlan, workspaceMayExport } from "@/lib/billing/limits";
+import { EXPORT_NOT_IN_PLAN, enforcePlanLimit, readWorkspacePlan, workspaceMayExport } from "@/lib/billing/limits";
 import { DomainError, planLimitFrom } from "@/lib/errors";
 import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
@@ -77,7 +77,7 @@ describe("seats: members plus pending invitations", () => {
       Array.from({ length: 20 }, (_, i) => refusal(inviteMember(actorFor(ws.tenant, admins[i % 2]!), { email: uniqueEmail(`c${i}`), role: "member" }))),
     );
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(3);
-    expect(outcomes.filter((o) => o !== "ok")).toEqual(Array(17).fill("Your plan allows 7 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade."));
+    expect(outcomes.filter((o) => o !== "ok")).toEqual(Array(17).fill("Your plan allows 7 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan."));
     expect(await seatsUsed(ws.tenant.id)).toBe(7);
     // The refused invitations left no audit row: the change and its record go together.
     expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(3);
@@ -87,7 +87,7 @@ describe("seats: members plus pending invitations", () => {
     const ws = await createWorkspace();
     await onPlan(ws.tenant.id, await planWith({ seats: 4 }));
     const error = await inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }).catch((e: unknown) => e);
-    expect(failureFrom(error)).toEqual({ ok: false, error: "Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade." });
+    expect(failureFrom(error)).toEqual({ ok: false, error: "Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan." });
   });
 
   it("lets a pending invitation be accepted at the limit (its seat is already counted)", async () => {
@@ -109,9 +109,9 @@ describe("seats: members plus pending invitations", () => {
     await onPlan(ws.tenant.id, await planWith({ seats: 3 }));
     expect(await seatsUsed(ws.tenant.id)).toBe(5);
     expect(await refusal(inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }))).toBe(
-      "Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade.",
+      "Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.",
     );
-    expect(await refusal(acceptInvitationByToken(userActor(invitee), token))).toBe("Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or upgrade.");
+    expect(await refusal(acceptInvitationByToken(userActor(invitee), token))).toBe("Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.");
     const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [ws.tenant.id]);
     expect(rows[0].n).toBe(4);
     // The workspace still works for what it already has.
@@ -175,6 +175,12 @@ describe("export allowed", () => {
         await pgErrorCode(client.query("INSERT INTO audit_log (tenant_id, actor_user_id, action) VALUES ($1, $2, 'audit.export')", [ws.tenant.id, ws.auditor.id])),
       ).toBe("53400");
     });
+    // The database's sentence is the route's, and says who changes plans.
+    const refused = await asApp({ tenantId: ws.tenant.id, user: ws.auditor }, (client) =>
+      client.query("INSERT INTO audit_log (tenant_id, actor_user_id, action) VALUES ($1, $2, 'audit.export')", [ws.tenant.id, ws.auditor.id]).catch((e: unknown) => e),
+    );
+    expect(refused).toMatchObject({ code: "53400", message: EXPORT_NOT_IN_PLAN });
+    expect(EXPORT_NOT_IN_PLAN).toBe("Your plan does not include exporting the audit log; to export it, ask the platform's operators to upgrade the plan.");
     await onPlan(ws.tenant.id, await planWith({ exportAllowed: true }));
     expect(await workspaceMayExport(actorFor(ws.tenant, ws.auditor))).toBe(true);
   });
@@ -188,14 +194,14 @@ describe("the check API keys and child workspaces call", () => {
     expect(await refusal(check())).toBe("ok");
     const child = await createTenantRow();
     await owner().query("UPDATE tenants SET parent_id = $2 WHERE id = $1", [child.id, ws.tenant.id]);
-    expect(await refusal(check())).toBe("Your plan allows 1 child workspace; delete one or upgrade.");
+    expect(await refusal(check())).toBe("Your plan allows 1 child workspace; delete one, or ask the platform's operators to upgrade the plan.");
   });
 
   it("says a plan includes no child workspaces rather than asking to delete one", async () => {
     const ws = await createWorkspace();
     await onPlan(ws.tenant.id, await planWith({ childWorkspaces: 0 }));
     expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "child_workspaces")))).toBe(
-      "Your plan does not include child workspaces; upgrade to create one.",
+      "Your plan does not include child workspaces; to create one, ask the platform's operators to upgrade the plan.",
     );
   });
 
@@ -203,7 +209,7 @@ describe("the check API keys and child workspaces call", () => {
     const ws = await createWorkspace();
     await onPlan(ws.tenant.id, await planWith({ apiKeys: 0 }));
     expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "api_keys")))).toBe(
-      "Your plan does not include API keys; upgrade to create one.",
+      "Your plan does not include API keys; to create one, ask the platform's operators to upgrade the plan.",
     );
     await onPlan(ws.tenant.id, await planWith({ apiKeys: 2 }));
     expect(await refusal(withTenant(actorFor(ws.tenant, ws.owner), (tx) => enforcePlanLimit(tx, ws.tenant.id, "api_keys")))).toBe("ok");
@@ -285,10 +291,10 @@ describe("plan limits on API keys and child workspaces, where they are created",
     const make = (name: string) => createApiKey(actorFor(ws.tenant, ws.member), { name, scope: "read", expiry: "30", expiresOn: "" });
     const first = await make("one");
     await make("two");
-    expect(await refusal(make("three"))).toBe("Your plan allows 2 API keys; revoke one or upgrade.");
+    expect(await refusal(make("three"))).toBe("Your plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan.");
     await revokeApiKey(actorFor(ws.tenant, ws.member), first.id);
     const third = await make("three");
-    expect(await refusal(make("four"))).toBe("Your plan allows 2 API keys; revoke one or upgrade.");
+    expect(await refusal(make("four"))).toBe("Your plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan.");
     await owner().query("UPDATE api_keys SET created_at = now() - interval '9 days', expires_at = now() - interval '1 day' WHERE id = $1", [third.id]);
     expect(await refusal(make("four"))).toBe("ok");
     const { rows } = await owner().query("SELECT count(*)::int AS n FROM api_keys WHERE tenant_id = $1", [ws.tenant.id]);
@@ -302,7 +308,7 @@ describe("plan limits on API keys and child workspaces, where they are created",
       Array.from({ length: 20 }, (_, i) => refusal(createApiKey(actorFor(ws.tenant, ws.admin), { name: `k${i}`, scope: "read", expiry: "7", expiresOn: "" }))),
     );
     expect(results.filter((r) => r === "ok")).toHaveLength(3);
-    expect(results.filter((r) => r === "Your plan allows 3 API keys; revoke one or upgrade.")).toHaveLength(17);
+    expect(results.filter((r) => r === "Your plan allows 3 API keys; revoke one, or ask the platform's operators to upgrade the plan.")).toHaveLength(17);
   });
 
   it("refuses a child workspace over the parent's plan's limit", async () => {
@@ -311,7 +317,7 @@ describe("plan limits on API keys and child workspaces, where they are created",
     const parent = { ...actorFor(ws.tenant, ws.owner), delegation: null };
     expect(await refusal(createChildWorkspace(parent, { name: "Customer A", slug: uniqueSlug("child") }))).toBe("ok");
     expect(await refusal(createChildWorkspace(parent, { name: "Customer B", slug: uniqueSlug("child") }))).toBe(
-      "Your plan allows 1 child workspace; delete one or upgrade.",
+      "Your plan allows 1 child workspace; delete one, or ask the platform's operators to upgrade the plan.",
     );
     const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenants WHERE parent_id = $1", [ws.tenant.id]);
     expect(rows[0].n).toBe(1);
@@ -328,7 +334,7 @@ describe("plan limits on API keys and child workspaces, where they are created",
     // The parent's owner created it, and owns it.
     await deleteTenant(actorFor({ id: firstId, ...first }, ws.owner), { confirmName: first.name });
     expect(await refusal(createChildWorkspace(parent, { name: "Customer B", slug: uniqueSlug("child") }))).toBe("ok");
-    expect(await refusal(restoreTenant(userActor(ws.owner), firstId))).toBe("Your plan allows 1 child workspace; delete one or upgrade.");
+    expect(await refusal(restoreTenant(userActor(ws.owner), firstId))).toBe("Your plan allows 1 child workspace; delete one, or ask the platform's operators to upgrade the plan.");
     const { rows } = await owner().query("SELECT status::text, count(*)::int AS n FROM tenants WHERE parent_id = $1 GROUP BY status ORDER BY status", [ws.tenant.id]);
     expect(rows).toEqual([{ status: "active", n: 1 }, { status: "deleted", n: 1 }]);
     // With room again (the plan raised), the same restore goes through.

@@ -27,7 +27,7 @@ import { withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 //   when the table has those columns; tenantry_definer needs SELECT on it.)
 //
 // A refusal is SQLSTATE 53400 with hint plan_limit and the sentence "Your
-// plan allows 2 API keys; revoke one or upgrade." planLimitFrom (lib/errors)
+// plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan." planLimitFrom (lib/errors)
 // turns it into DomainError("plan_limit"): server actions show the sentence,
 // the API answers 402 with the problem type plan-limit.
 
@@ -120,7 +120,7 @@ export function upgradeAdvice(role: Role): string {
 }
 
 export const EXPORT_NOT_IN_PLAN =
-  "Your plan does not include exporting the audit log; upgrade to export it.";
+  "Your plan does not include exporting the audit log; to export it, ask the platform's operators to upgrade the plan.";
 
 /** For the export route: whether the actor's workspace's plan includes exports (its own entry, as the route has no transaction). */
 export async function workspaceMayExport(actor: TenantActor): Promise<boolean> {
