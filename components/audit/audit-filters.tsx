@@ -122,7 +122,7 @@ export function AuditFiltersForm({
         </div>
         <label className="space-y-1.5">
           <span className="block text-sm font-medium">Actor email</span>
-          <Input name="actor" defaultValue={values.actor} placeholder="who did it" maxLength={300} />
+          <Input name="actor" defaultValue={values.actor} placeholder="who did it, or “system”" maxLength={300} />
         </label>
         <label className="space-y-1.5">
           <span className="block text-sm font-medium">Target</span>

@@ -71,7 +71,10 @@ export function AuditTable({ events, timeZone, basePath }: { events: AuditEventV
                     <span className={`block muted ${address(e.actorEmail)}`}>{e.actorEmail}</span>
                   </a>
                 ) : (
-                  <span className="text-zinc-400">system</span>
+                  // No person: the schedule (SYSTEM_ACTOR in lib/audit/filters.ts, which the actor filter takes).
+                  <a href={`${basePath}?actor=system`} className="block text-zinc-400 hover:underline">
+                    system
+                  </a>
                 )}
               </td>
               <td className="td-top">

@@ -18,8 +18,16 @@ const SEARCH_WORD = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 export type AuditTarget = { kind: "id"; value: string } | { kind: "email"; value: string };
 
+/**
+ * The actor filter's word for the events no person did — the ownership
+ * transfer's timed steps and anything else the schedule records with no
+ * actor —, which the audit page shows as "system".
+ */
+export const SYSTEM_ACTOR = "system";
+
 export interface AuditFilters {
   actions: string[];
+  /** An email address, or SYSTEM_ACTOR: the events with no actor. */
   actor: string | null;
   target: AuditTarget | null;
   /** Calendar dates (YYYY-MM-DD) in `tz`, both ends inclusive. */

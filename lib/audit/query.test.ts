@@ -3,6 +3,7 @@ import { AUDIT_PAGE_SETTINGS, auditPageRead, decodeCursor, encodeCursor, listAud
 import type { AuditCursor } from "@/lib/audit/cursor";
 import { sql } from "@/lib/db";
 import { auditPageQuery, auditPlan, rarestSearchWord, RARE_WORD_EVENTS, type AuditPlan } from "@/lib/audit/query";
+import { advanceTransfer } from "@/lib/jobs/transfer";
 import { withTenant, type TenantActor } from "@/lib/tenancy";
 import { resolveWithData } from "@/lib/tenancy/resolve";
 import { actorFor, addMember, createTenantRow, createUser, credentialOf, owner, type TestTenant, type TestUser } from "@/test/fixtures";
@@ -347,5 +348,32 @@ describe("the audit page's read sent with its entry (auditPageRead)", () => {
       const f = filters(query);
       expect([query, ids(await sentWithEntry(auditor, f))]).toEqual([query, ids(await listAs(scope(), f))]);
     }
+  });
+});
+
+describe("the events no person did (the audit page's \"system\")", () => {
+  it("finds the ownership transfer's timed steps with the actor filter's word 'system', and only them", async () => {
+    const t = await createTenantRow();
+    const [ownerUser, newOwner, reader] = await Promise.all([createUser(), createUser(), createUser()]);
+    await addMember(t.id, ownerUser.id, "owner");
+    await addMember(t.id, newOwner.id, "member");
+    await addMember(t.id, reader.id, "auditor");
+    const { rows } = await owner().query<{ id: string }>(
+      `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at) VALUES ($1, $2, $3, 'pending_confirmation', now() - interval '1 minute') RETURNING id`,
+      [t.id, ownerUser.id, newOwner.id],
+    );
+    await owner().query("INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id) VALUES ($1, $2, $3, 'ownership.transfer.start', 'ownership_transfer', $4)", [
+      t.id,
+      ownerUser.id,
+      ownerUser.email,
+      rows[0]!.id,
+    ]);
+    // The schedule expires it: its audit row has no actor, shown as "system".
+    expect(await advanceTransfer(owner(), rows[0]!.id, new Date())).toBe("expired");
+    const read = (query: string) => listAs(actorFor(t, reader), filters(query), {}, 10).then((p) => p.events.map((e) => [e.action, e.actorEmail]));
+    expect(await read("actor=system")).toEqual([["ownership.transfer.expire", null]]);
+    expect(await read("actor=System&action=ownership.transfer.expire")).toEqual([["ownership.transfer.expire", null]]);
+    expect(await read("actor=system&action=ownership.transfer.start")).toEqual([]);
+    expect(await read(`actor=${encodeURIComponent(ownerUser.email)}`)).toEqual([["ownership.transfer.start", ownerUser.email]]);
   });
 });

@@ -2,7 +2,7 @@ import "server-only";
 import { empty, enteredTenant, join, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import type { TenantActor } from "@/lib/tenancy";
 import type { AuditCursor } from "./cursor";
-import type { AuditFilters } from "./filters";
+import { SYSTEM_ACTOR, type AuditFilters } from "./filters";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -36,11 +36,14 @@ export interface AuditPage {
 export type TenantRef = string | Sql;
 const tenantSql = (tenant: TenantRef): Sql => (typeof tenant === "string" ? sql`${tenant}::uuid` : tenant);
 
+/** The actor filter's condition: the actor's email, or no actor at all for SYSTEM_ACTOR (the rows the page shows as "system"). */
+const actorIs = (actor: string): Sql => (actor === SYSTEM_ACTOR ? sql`l.actor_email IS NULL` : sql`l.actor_email = ${actor}`);
+
 /** The WHERE conditions every filter adds; all of them lead with the tenant. */
 export function auditConditions(tenantId: TenantRef, filters: AuditFilters, options: { actions: boolean }): Sql[] {
   const conditions = [sql`l.tenant_id = ${tenantSql(tenantId)}`];
   if (options.actions && filters.actions.length) conditions.push(sql`l.action = ANY(${filters.actions}::text[])`);
-  if (filters.actor) conditions.push(sql`l.actor_email = ${filters.actor}`);
+  if (filters.actor) conditions.push(actorIs(filters.actor));
   if (filters.target?.kind === "id") conditions.push(sql`l.target_id = ${filters.target.value}`);
   if (filters.target?.kind === "email") conditions.push(sql`l.target_email = ${filters.target.value}`);
   if (filters.from) conditions.push(sql`l.created_at >= ${fromBound(filters)}`);
@@ -211,10 +214,10 @@ function pageWalk(tenant: Sql, filters: AuditFilters, cursor: AuditCursor | null
       ? sql`(SELECT unnest(${filters.actions}::text[]) AS action) a`
       : // The actor's distinct actions, one index probe each (a loose index scan).
         sql`(WITH RECURSIVE acts(action) AS (
-            (SELECT l.action FROM audit_log l WHERE l.tenant_id = ${tenant} AND l.actor_email = ${filters.actor} ORDER BY l.action LIMIT 1)
+            (SELECT l.action FROM audit_log l WHERE l.tenant_id = ${tenant} AND ${actorIs(filters.actor!)} ORDER BY l.action LIMIT 1)
             UNION ALL
             SELECT (SELECT l.action FROM audit_log l
-                     WHERE l.tenant_id = ${tenant} AND l.actor_email = ${filters.actor} AND l.action > acts.action
+                     WHERE l.tenant_id = ${tenant} AND ${actorIs(filters.actor!)} AND l.action > acts.action
                      ORDER BY l.action LIMIT 1)
               FROM acts WHERE acts.action IS NOT NULL)
           SELECT action FROM acts WHERE action IS NOT NULL) a`;
