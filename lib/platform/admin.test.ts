@@ -16,6 +16,7 @@ import {
   AUDIT_SHOWN,
   createWorkspaceFor,
   deleteWorkspace,
+  ownerSignInUrl,
   directoryRead,
   listWorkspaces,
   MEMBERS_SHOWN,
@@ -46,6 +47,7 @@ import {
   createWorkspace,
   credentialOf,
   domainCode,
+  emailsTo,
   insertAuditRow,
   insertInvitation,
   owner,
@@ -56,6 +58,7 @@ import {
   unique,
   uniqueEmail,
   uniqueSlug,
+  withBrokenSmtp,
   type TestUser,
 } from "@/test/fixtures";
 
@@ -281,6 +284,39 @@ describe("changes in the administrators' hands", () => {
 
     const slug = (await tenantRow(id)).slug as string;
     expect(await domainCode(createWorkspaceFor(cred(admin), { name: "Dup", slug, ownerEmail: fresh }))).toBe("slug_taken");
+  });
+
+  it("emails the first owner that the workspace is theirs, with the link to sign in and open it, and records in its log whether it went out", async () => {
+    const admin = await platformAdmin();
+    const fresh = uniqueEmail("emailed-owner");
+    const created = await createWorkspaceFor(cred(admin), { name: "Client Mail", slug: uniqueSlug("client"), ownerEmail: fresh });
+    expect(created.emailDispatched).toBe(true);
+    const emails = await emailsTo(fresh);
+    expect(emails.map((e) => e.subject)).toEqual(["Your workspace Client Mail is ready on Tenantry"]);
+    expect(ownerSignInUrl(fresh)).toMatch(/\/sign-in\?email=emailed-owner-[0-9a-f]+%40example\.test&next=%2Fapp%2Fdashboard$/);
+    expect(emails[0]!.html).toContain(ownerSignInUrl(fresh).replaceAll("&", "&amp;"));
+    expect(emails[0]!.text).toContain(`Sign in with this address, ${fresh}, to open it.`);
+    const [sent] = await auditRows(created.id, "tenant.owner_email");
+    expect(sent).toMatchObject({ actor_user_id: admin.id, target_email: fresh, metadata: { email: fresh, email_dispatched: true, by: "platform" } });
+    expect(describeAuditEvent("tenant.owner_email", sent!.metadata)).toBe(
+      `Emailed ${fresh} that the workspace was created for them, with the link to sign in and open it`,
+    );
+
+    // The mail service down: the workspace stands, and its log says the email did not go out.
+    const unsent = uniqueEmail("unsent-owner");
+    const quiet = await withBrokenSmtp(() => createWorkspaceFor(cred(admin), { name: "Client Quiet", slug: uniqueSlug("client"), ownerEmail: unsent }));
+    expect(quiet.emailDispatched).toBe(false);
+    expect(await tenantRow(quiet.id)).toMatchObject({ status: "active" });
+    const [notSent] = await auditRows(quiet.id, "tenant.owner_email");
+    expect(notSent).toMatchObject({ metadata: { email: unsent, email_dispatched: false } });
+    expect(describeAuditEvent("tenant.owner_email", notSent!.metadata)).toBe(`Created the workspace for ${unsent} · the email telling them was not sent`);
+
+    // Recorded only in the transaction that created the workspace: no such row for any other.
+    const ws = await createWorkspace();
+    await expect(
+      withPlatformAdmin(cred(admin), (tx) => tx.query(sql`SELECT app_platform_record_owner_email(${ws.tenant.id}::uuid, true)`)),
+    ).rejects.toThrow(/created in this transaction/);
+    expect(await auditRows(ws.tenant.id, "tenant.owner_email")).toEqual([]);
   });
 
   it("renames a workspace, audited with the administrator as actor", async () => {

@@ -1,11 +1,15 @@
 import "server-only";
+import { createElement } from "react";
 import { z } from "zod";
+import WorkspaceCreatedEmail from "@/emails/workspace-created";
 import { single, sql, type Read, type TransactionSettings, type Tx } from "@/lib/db";
 import type { PlanLimits } from "@/lib/billing/limits";
+import { sendEmail } from "@/lib/email";
 import { DomainError, findPgError, isUniqueViolation } from "@/lib/errors";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { lifecycleRefusal } from "@/lib/tenant-status";
 import { withCrossView, withPlatformAdmin, type Credential, type CrossViewVisit, type RequestInfo, type SignedInUser } from "@/lib/tenancy";
+import { appBaseUrl } from "@/lib/urls";
 import { emailSchema, slugify, slugSchema, tenantNameSchema, uuidSchema } from "@/lib/validation";
 import {
   AUDIT_PAGE_SETTINGS,
@@ -328,8 +332,22 @@ export const createWorkspaceSchema = z
   .transform((v) => ({ ...v, slug: v.slug || slugify(v.name) }))
   .pipe(z.object({ name: z.string(), slug: slugSchema, ownerEmail: z.string(), plan: z.string().optional() }));
 
-/** Creates a workspace for a named first owner (an account is made for an address that has none). */
-export async function createWorkspaceFor(credential: Credential | null, input: z.output<typeof createWorkspaceSchema>): Promise<{ id: string }> {
+/** Where the first owner of a workspace the platform created signs in: the sign-in page for their address, then the app. */
+export function ownerSignInUrl(email: string): string {
+  return `${appBaseUrl()}/sign-in?${new URLSearchParams({ email, next: "/app/dashboard" })}`;
+}
+
+/**
+ * Creates a workspace for a named first owner (an account is made for an
+ * address that has none) and emails them that it is theirs, with the link to
+ * sign in and open it. The email goes out in the creating transaction, and
+ * the workspace's log records whether it did (tenant.owner_email), as an
+ * invitation's does; the workspace stands either way.
+ */
+export async function createWorkspaceFor(
+  credential: Credential | null,
+  input: z.output<typeof createWorkspaceSchema>,
+): Promise<{ id: string; emailDispatched: boolean }> {
   try {
     return await platformChange(credential, async (tx) => {
       if (input.plan && !(await tx.one(sql`SELECT 1 AS x FROM plans WHERE id = ${input.plan}`))) {
@@ -338,7 +356,15 @@ export async function createWorkspaceFor(credential: Credential | null, input: z
       const row = await tx.one<{ id: string }>(
         sql`SELECT app_platform_create_tenant(${input.name}, ${input.slug}, ${input.ownerEmail}, ${input.plan ?? null}) AS id`,
       );
-      return { id: row!.id };
+      const id = row!.id;
+      const sent = await sendEmail({
+        to: input.ownerEmail,
+        subject: `Your workspace ${input.name} is ready on Tenantry`,
+        react: createElement(WorkspaceCreatedEmail, { url: ownerSignInUrl(input.ownerEmail), workspaceName: input.name, email: input.ownerEmail }),
+      });
+      if (!sent.delivered) console.warn(`[platform] email to ${input.ownerEmail} about their new workspace not sent: ${sent.error}`);
+      await tx.query(sql`SELECT app_platform_record_owner_email(${id}::uuid, ${sent.delivered})`);
+      return { id, emailDispatched: sent.delivered };
     });
   } catch (error) {
     if (isUniqueViolation(error, "tenants_slug_key")) {

@@ -40,6 +40,13 @@ export const workspaceModule = defineModule({
   targetTypes: ["tenant"],
   auditEvents: {
     "tenant.create": { label: "Workspace created", describe: (m) => `Created the workspace “${str(m.name)}” (${str(m.slug)})` },
+    "tenant.owner_email": {
+      label: "Owner told of the new workspace",
+      describe: (m) =>
+        m.email_dispatched === false
+          ? `Created the workspace for ${str(m.email)} · the email telling them was not sent`
+          : `Emailed ${str(m.email)} that the workspace was created for them, with the link to sign in and open it`,
+    },
     "tenant.switch": {
       label: "Switched to the workspace",
       describe: (m) => (m.remembered ? "Switched to this workspace and made it the default" : "Switched to this workspace"),
