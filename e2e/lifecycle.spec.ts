@@ -117,6 +117,8 @@ test("purging a workspace from the trash updates the page: no Restore or Purge n
   await dialog.getByLabel("Workspace name").fill("Burnt Bridge");
   await dialog.getByRole("button", { name: "Purge for good" }).click();
   await expect(owner.getByText("“Burnt Bridge” is being purged. This cannot be undone.")).toBeVisible();
+  // The focus goes to the notice, not to the page: the Purge now button went away with the row's actions.
+  await expect(owner.locator(":focus")).toHaveText("“Burnt Bridge” is being purged. This cannot be undone.");
   // The row no longer offers what can no longer be done, and nothing says it can be restored.
   await expect(row.getByRole("button", { name: "Restore" })).toHaveCount(0);
   await expect(row.getByRole("button", { name: "Purge now" })).toHaveCount(0);

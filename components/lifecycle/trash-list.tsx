@@ -5,6 +5,7 @@ import { purgeWorkspaceAction, restoreWorkspaceAction } from "@/app/app/trash/ac
 import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
 import { Alert, Field, Input } from "@/components/ui";
+import { useFocusOn } from "@/components/use-focus-on";
 
 export interface TrashedView {
   id: string;
@@ -43,10 +44,17 @@ function PurgeNow({ workspace, onDone }: { workspace: TrashedView; onDone: (mess
 }
 
 export function TrashList({ workspaces }: { workspaces: TrashedView[] }) {
-  const [notice, setNotice] = useState<string | null>(null);
+  // A new object each time, so that a second purge's notice takes the focus too.
+  const [notice, setNotice] = useState<{ text: string } | null>(null);
+  // The notice takes the focus: the Purge now button that led to it goes away with its row's actions.
+  const noticeRef = useFocusOn<HTMLDivElement>(notice);
   return (
     <div className="space-y-3">
-      {notice ? <Alert variant="success">{notice}</Alert> : null}
+      {notice ? (
+        <div ref={noticeRef} tabIndex={-1} className="outline-none" data-testid="trash-notice">
+          <Alert variant="success">{notice.text}</Alert>
+        </div>
+      ) : null}
       <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white" data-testid="trash">
         {workspaces.map((w) => (
           <li key={w.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3" data-testid="trash-row" data-slug={w.slug}>
@@ -72,7 +80,7 @@ export function TrashList({ workspaces }: { workspaces: TrashedView[] }) {
                   pendingLabel="Restoring…"
                   testId={`restore-${w.slug}`}
                 />
-                <PurgeNow workspace={w} onDone={setNotice} />
+                <PurgeNow workspace={w} onDone={(text) => setNotice({ text })} />
               </div>
             )}
           </li>
