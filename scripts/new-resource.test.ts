@@ -155,6 +155,11 @@ describe("generating into a scratch copy", () => {
     expect(api).toContain('path: "/tenants/{tenantId}/time-entries/{timeEntryId}"');
     expect(api).toContain('permission: "time_entries.read"');
     expect(api).toContain('permission: "time_entries.manage"');
+    // PATCH is a partial update: any of the fields create takes, at least one (patchBody), the lib's edit keeping what is not given.
+    expect(api).toContain('const TimeEntryPatch = patchBody(createTimeEntrySchema).meta({ id: "TimeEntryPatch" });');
+    const lib = readFileSync(path.join(root, "lib/time-entries/index.ts"), "utf8");
+    expect(lib).toContain("export const updateTimeEntrySchema = createTimeEntrySchema.partial().extend({ id: idSchema });");
+    expect(lib).toContain("const name = input.name ?? current.name;");
     const item = readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/[timeEntryId]/route.ts"), "utf8");
     expect(item).toContain("export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiRoute(getTimeEntryEndpoint, updateTimeEntryEndpoint, deleteTimeEntryEndpoint);");
     expect(readFileSync(path.join(root, "app/api/v1/tenants/[tenantId]/time-entries/route.ts"), "utf8")).toContain(

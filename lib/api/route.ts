@@ -245,7 +245,11 @@ function parseBody(request: Request, text: string, schema: z.ZodType): unknown {
   const unstorable = unstorableTextIn(value);
   if (unstorable) throw new ApiProblem("validation-error", UNSTORABLE_TEXT, [{ field: unstorable, message: UNSTORABLE_TEXT }]);
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiProblem("validation-error", "The body is not valid.", fieldErrors(parsed.error));
+  if (!parsed.success) {
+    // A rule on the body as a whole (a PATCH with no field to change, patchBody) says itself what is wrong.
+    const whole = parsed.error.issues.find((issue) => issue.code === "custom" && issue.path.length === 0);
+    throw new ApiProblem("validation-error", whole?.message ?? "The body is not valid.", fieldErrors(parsed.error));
+  }
   return parsed.data;
 }
 

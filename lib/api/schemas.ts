@@ -33,6 +33,25 @@ export const MemberPath = TenantPath.extend({ userId: uuid("member's user id") }
 export const InvitationPath = TenantPath.extend({ invitationId: uuid("invitation id") });
 
 // ---- bodies (the UI's rules) ------------------------------------------------
+/**
+ * A PATCH body: the fields it may change, each optional — what is not sent
+ * stays as it is — and at least one of them sent. An empty body (or one with
+ * none of them) is refused with a message naming them (lib/api/route.ts
+ * makes it the problem's detail); the document says no field is required and
+ * minProperties 1. A resource's PATCH is this of the fields its create takes
+ * (npm run new:resource writes `patchBody(create<Model>Schema)`).
+ */
+export function patchBody<Shape extends z.ZodRawShape>(fields: z.ZodObject<Shape>) {
+  const names = Object.keys(fields.shape);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
+  return fields
+    .partial()
+    .refine((body) => names.some((name) => (body as Record<string, unknown>)[name] !== undefined), {
+      error: `Send at least one field to change (${list}); what is not sent stays as it is.`,
+    })
+    .meta({ minProperties: 1 });
+}
+
 export const TenantPatch = z
   .object({ name: renameSchema.shape.name.optional(), slug: renameSchema.shape.slug.optional() })
   .refine((v) => v.name !== undefined || v.slug !== undefined, { error: "Send a name, a slug or both." })

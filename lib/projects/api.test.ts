@@ -151,6 +151,28 @@ describe("projects by API key", () => {
     expect((await projectAudit(ws.tenant.id)).length).toBe(1);
   });
 
+  it("takes in a PATCH any of the fields create takes, at least one (400 saying so for none); the document requires none of them", async () => {
+    const ws = await createWorkspace();
+    const key = await apiKeyFor(ws, manager);
+    const existing = await fresh(ws, "Patched");
+    const params = { tenantId: ws.tenant.id, projectId: existing.id };
+    for (const body of [{}, { unknown: 1 }]) {
+      const refused = await call("updateProject", { key, params, body });
+      expectProblem(refused, "validation-error");
+      expect(refused.body.detail).toMatch(/^Send at least one field to change \(name\b.*\); what is not sent stays as it is\.$/);
+      expect(refused.body.errors).toEqual([{ field: "body", message: refused.body.detail }]);
+    }
+    expect(await stored(existing.id)).toMatchObject({ name: "Patched" });
+    expect((await call("updateProject", { key, params, body: { name: "Patched again" } })).body).toMatchObject({ name: "Patched again" });
+
+    const doc = openApiDocument() as unknown as { components: { schemas: Record<string, { required?: string[]; minProperties?: number; properties: object }> } };
+    const create = doc.components.schemas["ProjectCreate"]!;
+    const patch = doc.components.schemas["ProjectPatch"]!;
+    expect(Object.keys(patch.properties)).toEqual(expect.arrayContaining(Object.keys(create.properties)));
+    expect(patch.required ?? []).toEqual([]);
+    expect(patch.minProperties).toBe(1);
+  });
+
   it("creates once for 20 identical POSTs with one Idempotency-Key; a retry gets the first answer; another body gets 422", async () => {
     const ws = await createWorkspace();
     const key = await apiKeyFor(ws, manager);
@@ -209,6 +231,20 @@ describe("projects' description, archive and status by API key", () => {
     expectProblem(await call("updateProject", { key, params, body: { name: "Never", archived: "yes" } }), "validation-error");
     expectProblem(await call("updateProject", { key, params, body: { description: "x".repeat(2001) } }), "validation-error");
     expect((await stored(made.id))!.name).toBe("Last");
+  });
+
+  it("takes a description or archived alone in a PATCH, and names all three fields when none is sent", async () => {
+    const ws = await createWorkspace();
+    const key = await apiKeyFor(ws, manager);
+    const made = await createProject(actorFor(ws.tenant, ws[manager]), { name: "Alone", description: "Kept" });
+    const params = { tenantId: ws.tenant.id, projectId: made.id };
+    expect((await call("updateProject", { key, params, body: { description: "Changed" } })).body).toMatchObject({ name: "Alone", description: "Changed", archived: false });
+    expect((await call("updateProject", { key, params, body: { archived: true } })).body).toMatchObject({ name: "Alone", description: "Changed", archived: true });
+    const refused = await call("updateProject", { key, params, body: {} });
+    expectProblem(refused, "validation-error");
+    expect(refused.body.detail).toBe("Send at least one field to change (name, description or archived); what is not sent stays as it is.");
+    const doc = openApiDocument() as unknown as { components: { schemas: Record<string, { properties: object }> } };
+    expect(Object.keys(doc.components.schemas.ProjectPatch!.properties).sort()).toEqual(["archived", "description", "name"]);
   });
 
   it("lists the active ones by default, the archived ones or all (active first), and searches descriptions", async () => {

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { ApiProblem } from "@/lib/api/problem";
 import { endpoint, iso, pageCursor, pageOf, requireKey } from "@/lib/api/route";
-import { Timestamp, TenantPath, uuid } from "@/lib/api/schemas";
+import { patchBody, Timestamp, TenantPath, uuid } from "@/lib/api/schemas";
 import {
   createProject,
   createProjectSchema,
@@ -50,14 +50,13 @@ const ProjectsQuery = z.object({
 });
 
 const ProjectCreate = createProjectSchema.meta({ id: "ProjectCreate" });
-const ProjectPatch = z
-  .object({
-    name: nameSchema.optional(),
-    description: descriptionTextSchema.nullable().optional().meta({ description: "null or an empty string clears it." }),
-    archived: z.boolean({ error: "archived is true or false." }).optional().meta({ description: "true archives the project, false brings it back." }),
-  })
-  .refine((v) => v.name !== undefined || v.description !== undefined || v.archived !== undefined, { error: "Send a name, a description or archived." })
-  .meta({ id: "ProjectPatch" });
+const ProjectPatch = patchBody(
+  z.object({
+    name: nameSchema,
+    description: descriptionTextSchema.nullable().meta({ description: "null or an empty string clears it." }),
+    archived: z.boolean({ error: "archived is true or false." }).meta({ description: "true archives the project, false brings it back." }),
+  }),
+).meta({ id: "ProjectPatch" });
 
 const toApi = (row: ProjectRow) => ({
   id: row.id,
