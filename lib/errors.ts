@@ -36,6 +36,7 @@ interface PgErrorLike {
   constraint?: string;
   message?: string;
   hint?: string;
+  detail?: string;
 }
 
 /**

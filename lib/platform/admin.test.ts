@@ -36,7 +36,8 @@ import {
 import { listPlans, plansPage, plansRead, readPlans, setWorkspacePlan } from "@/lib/platform/plans";
 import { measureUsage, USAGE_METERS } from "@/lib/platform/usage";
 import { getMembersPage, memberListQuerySchema } from "@/lib/members";
-import { resolveTenantContext, withCrossView, withPlatformAdmin, withTenant } from "@/lib/tenancy";
+import { purgeWorkspace as purgeTenantNow } from "@/lib/jobs/purge";
+import { resolveTenantContext, withCrossView, withPlatformAdmin, withTenant, WorkspaceGoneError } from "@/lib/tenancy";
 import {
   actorFor,
   addMember,
@@ -819,6 +820,33 @@ describe("each admin page reads in one transaction of at most four statements (i
     expect(counted.result.page.events.map((e) => e.action)).toContain("test.event");
   });
 
+  it("tells an administrator that a purged workspace no longer exists (its name, when), or that no workspace had an id — and anyone else only 'not found'", async () => {
+    const admin = await platformAdmin();
+    const ws = await createWorkspace();
+    await deleteWorkspace(cred(admin), { tenantId: ws.tenant.id, confirmName: ws.tenant.name });
+    expect(await purgeTenantNow(owner(), ws.tenant.id, { now: new Date(), afterDays: 0 })).toMatchObject({ purged: true });
+    const { rows } = await owner().query<{ purged_at: Date }>("SELECT purged_at FROM tenant_tombstones WHERE id = $1", [ws.tenant.id]);
+    const purgedAt = rows[0]!.purged_at;
+    const gone = await workspaceOverview(cred(admin), ws.tenant.id, TEST_REQUEST).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(WorkspaceGoneError);
+    expect(gone).toMatchObject({ code: "workspace_gone", adminEmail: admin.email, purged: { name: ws.tenant.name, purgedAt } });
+    expect((gone as Error).message).toBe(
+      `“${ws.tenant.name}” no longer exists: it was purged on ${purgedAt.toISOString().replace("T", " ").slice(0, 16)} UTC, with everything in it.`,
+    );
+    for (const read of [
+      () => workspaceMembers(cred(admin), ws.tenant.id, memberListQuerySchema.parse({}), TEST_REQUEST),
+      () => workspaceAudit(cred(admin), ws.tenant.id, EMPTY_FILTERS, {}, TEST_REQUEST),
+    ]) {
+      expect(await read().catch((e: unknown) => e)).toMatchObject({ code: "workspace_gone", purged: { name: ws.tenant.name } });
+    }
+    const never = await workspaceOverview(cred(admin), "00000000-0000-4000-8000-00000000abcd", TEST_REQUEST).catch((e: unknown) => e);
+    expect(never).toMatchObject({ code: "workspace_gone", adminEmail: admin.email, purged: null, message: "No workspace has this id, and none that had it was purged: check the link." });
+    // Nobody else learns that it existed.
+    for (const credential of [null, cred(await createUser()), cred(ws.owner)]) {
+      expect(await domainCode(workspaceOverview(credential, ws.tenant.id, TEST_REQUEST))).toBe("not_found");
+    }
+  });
+
   it("still answers not found to everyone else, reads nothing for them and writes no visit, and the connection serves the next request", async () => {
     const ws = await createWorkspace();
     const deactivated = await platformAdmin();
@@ -833,13 +861,15 @@ describe("each admin page reads in one transaction of at most four statements (i
       expect(await domainCode(workspaceAudit(credential, tenantId, EMPTY_FILTERS, {}, TEST_REQUEST))).toBe("not_found");
     }
     expect((await auditRows(tenantId)).map((r) => r.action)).not.toContain("platform.cross_view");
-    // An administrator: a workspace that does not exist, or an id that is not one, is not found either.
+    // An administrator: an id that is not one is not found; one that no workspace has is told so (workspace_gone, below).
     const admin = await platformAdmin();
-    for (const id of ["00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
-      expect(await domainCode(workspaceOverview(cred(admin), id, TEST_REQUEST))).toBe("not_found");
-      expect(await domainCode(workspaceMembers(cred(admin), id, memberListQuerySchema.parse({}), TEST_REQUEST))).toBe("not_found");
-      expect(await domainCode(workspaceAudit(cred(admin), id, EMPTY_FILTERS, {}, TEST_REQUEST))).toBe("not_found");
-    }
+    expect(await domainCode(workspaceOverview(cred(admin), "not-a-uuid", TEST_REQUEST))).toBe("not_found");
+    expect(await domainCode(workspaceMembers(cred(admin), "not-a-uuid", memberListQuerySchema.parse({}), TEST_REQUEST))).toBe("not_found");
+    expect(await domainCode(workspaceAudit(cred(admin), "not-a-uuid", EMPTY_FILTERS, {}, TEST_REQUEST))).toBe("not_found");
+    const none = "00000000-0000-4000-8000-000000000000";
+    expect(await domainCode(workspaceOverview(cred(admin), none, TEST_REQUEST))).toBe("workspace_gone");
+    expect(await domainCode(workspaceMembers(cred(admin), none, memberListQuerySchema.parse({}), TEST_REQUEST))).toBe("workspace_gone");
+    expect(await domainCode(workspaceAudit(cred(admin), none, EMPTY_FILTERS, {}, TEST_REQUEST))).toBe("workspace_gone");
     // The refused round trips left their connections usable, prepared statements and all.
     for (let i = 0; i < 3; i++) {
       expect((await listWorkspaces(cred(admin), { q: ws.tenant.slug })).rows.map((r) => r.id)).toEqual([tenantId]);

@@ -44,4 +44,4 @@ export { seenWorkspaceVerdict, renewSeenWorkspace, forgetSeenWorkspace } from ".
 export type { SeenWorkspaceVerdict } from "./seen-workspace";
 export { sealLeftWorkspace, openLeftWorkspace } from "./left-workspace";
 // Platform administrators (lib/platform): the console and cross-view entries.
-export { withPlatformAdmin, withCrossView, PLATFORM_NOT_FOUND, type CrossViewVisit } from "./platform-entry";
+export { withPlatformAdmin, withCrossView, PLATFORM_NOT_FOUND, WorkspaceGoneError, type CrossViewVisit } from "./platform-entry";

@@ -10,9 +10,35 @@ import type { Credential, RequestInfo, SignedInUser } from "./resolve";
 
 export const PLATFORM_NOT_FOUND = "Not found.";
 
+const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+
+/**
+ * A workspace a platform administrator asked to view that is not there
+ * (app_enter_cross_view says so to them alone; anyone else is told "not
+ * found"): purged — its tombstone's name and when — or no workspace ever had
+ * the id. `adminEmail` is who asked, for the console's header.
+ */
+export class WorkspaceGoneError extends DomainError {
+  constructor(
+    readonly adminEmail: string,
+    readonly purged: { name: string; purgedAt: Date } | null,
+  ) {
+    super(
+      "workspace_gone",
+      purged
+        ? `“${purged.name}” no longer exists: it was purged on ${when(purged.purgedAt)}, with everything in it.`
+        : "No workspace has this id, and none that had it was purged: check the link.",
+    );
+  }
+}
+
 function refusal(error: unknown): DomainError | null {
   const pg = findPgError(error);
   if (pg?.code === "42501" && pg.hint === "not_found") return new DomainError("not_found", PLATFORM_NOT_FOUND);
+  if (pg?.code === "P0002" && pg.hint === "workspace_gone") {
+    const d = JSON.parse(pg.detail ?? "{}") as { admin_email?: string; purged?: boolean; name?: string | null; purged_at?: string | null };
+    return new WorkspaceGoneError(d.admin_email ?? "", d.purged && d.name && d.purged_at ? { name: d.name, purgedAt: new Date(d.purged_at) } : null);
+  }
   return null;
 }
 

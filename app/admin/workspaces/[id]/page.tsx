@@ -6,6 +6,8 @@ import { ScrollTable } from "@/components/scroll-table";
 import { Card } from "@/components/ui";
 import { AUDIT_SHOWN, MEMBERS_SHOWN, workspaceOverview } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
+import { WorkspaceGoneError } from "@/lib/tenancy";
+import { orGone, WorkspaceGone } from "./workspace-gone";
 
 // No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
@@ -27,7 +29,8 @@ const limit = (n: number | null) => (n === null ? "unlimited" : n.toLocaleString
  */
 export default async function AdminWorkspacePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const o = await platformPage((credential, request) => workspaceOverview(credential, id, request));
+  const o = await platformPage((credential, request) => orGone(workspaceOverview(credential, id, request)));
+  if (o instanceof WorkspaceGoneError) return <WorkspaceGone gone={o} />;
   const { tenant, plan } = o;
   return (
     <>

@@ -8,7 +8,9 @@ import { AUDIT_ACTIONS, EMPTY_FILTERS, auditActionLabel, auditEventView, decodeC
 import { DomainError } from "@/lib/errors";
 import { workspaceAudit } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
+import { WorkspaceGoneError } from "@/lib/tenancy";
 import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/time-zone";
+import { orGone, WorkspaceGone } from "../workspace-gone";
 
 // No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
@@ -33,7 +35,9 @@ export default async function AdminWorkspaceAuditPage({ params, searchParams }: 
     if (!(e instanceof DomainError)) throw e;
     error = e.message;
   }
-  const { visit, page } = await platformPage((credential, request) => workspaceAudit(credential, id, filters, position, request));
+  const read = await platformPage((credential, request) => orGone(workspaceAudit(credential, id, filters, position, request)));
+  if (read instanceof WorkspaceGoneError) return <WorkspaceGone gone={read} />;
+  const { visit, page } = read;
   const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
   const base = `/admin/workspaces/${id}/audit`;
   const withParams = (extra: Record<string, string>) => {

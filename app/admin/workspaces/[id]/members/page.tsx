@@ -6,6 +6,8 @@ import { Card, Input, RoleBadge, buttonClass } from "@/components/ui";
 import { memberListQuerySchema } from "@/lib/members";
 import { workspaceMembers } from "@/lib/platform/admin";
 import { platformPage } from "@/lib/platform/guard";
+import { WorkspaceGoneError } from "@/lib/tenancy";
+import { orGone, WorkspaceGone } from "../workspace-gone";
 
 // No title of its own: a 404 to anyone else must not name the console (the metadata is rendered with it).
 
@@ -18,7 +20,9 @@ export default async function AdminWorkspaceMembersPage({ params, searchParams }
   const raw = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const query = memberListQuerySchema.parse({ q: first(raw.q), sort: first(raw.sort), dir: first(raw.dir), page: first(raw.page), ipage: first(raw.ipage) });
-  const { visit, page } = await platformPage((credential, request) => workspaceMembers(credential, id, query, request));
+  const read = await platformPage((credential, request) => orGone(workspaceMembers(credential, id, query, request)));
+  if (read instanceof WorkspaceGoneError) return <WorkspaceGone gone={read} />;
+  const { visit, page } = read;
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const href = (n: number) => `/admin/workspaces/${id}/members?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(n) })}`;
   return (
