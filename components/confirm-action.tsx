@@ -41,7 +41,13 @@ export function ConfirmAction<T>({
   pendingLabel?: string;
   variant?: "danger" | "primary";
   triggerVariant?: "secondary" | "ghost" | "danger";
-  children?: ReactNode;
+  /**
+   * The dialog's fields. A function is given the refusal on screen (null
+   * before and while an attempt runs), to show beside its fields the errors
+   * about them: the dialog then shows a refusal's message only when it names
+   * no field.
+   */
+  children?: ReactNode | ((refusal: { error: string; fieldErrors?: Record<string, string> } | null) => ReactNode);
   onDone?: (result: ActionResult<T>) => void;
   /**
    * Told of a refusal the dialog cannot go on showing: after the refusal the
@@ -86,6 +92,7 @@ export function ConfirmAction<T>({
   // The outcome as it was when the dialog last opened: a refusal from before it was closed is not this opening's.
   const [openedWith, setOpenedWith] = useState<ActionState<T>>(null);
   const state = latest === openedWith ? null : latest;
+  const refusal = state && !state.ok ? state : null;
   const [, startTransition] = useTransition();
   // The confirm button is disabled while the action runs, and a disabled button drops the focus to the
   // page behind the modal. After a refusal the focus comes back into the dialog: to its first field, to
@@ -142,8 +149,8 @@ export function ConfirmAction<T>({
               {title}
             </h2>
             <div className="text-sm text-zinc-600">{description}</div>
-            {children}
-            {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+            {typeof children === "function" ? children(refusal) : children}
+            {refusal && !(typeof children === "function" && refusal.fieldErrors) ? <Alert variant="error">{refusal.error}</Alert> : null}
             <div className="flex justify-end gap-2">
               <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
                 {cancelLabel}

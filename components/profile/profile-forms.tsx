@@ -12,6 +12,7 @@ import {
   updateNameAction,
 } from "@/app/app/profile/actions";
 import { ConfirmAction } from "@/components/confirm-action";
+import { CodeField } from "@/components/profile/code-field";
 import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
 import { useFocusOn } from "@/components/use-focus-on";
@@ -148,18 +149,7 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   );
 }
 
-function CodeField({ id, error, recovery = true }: { id: string; error?: string; recovery?: boolean }) {
-  return (
-    <Field
-      label="Authentication code"
-      htmlFor={id}
-      error={error}
-      hint={recovery ? "The 6-digit code from your app, or a recovery code." : "The 6-digit code your app shows now."}
-    >
-      <Input id={id} name="code" autoComplete="one-time-code" maxLength={64} required invalid={Boolean(error)} />
-    </Field>
-  );
-}
+const CODE_OR_RECOVERY = "The 6-digit code from your app, or a recovery code.";
 
 export function TwoFactorSection({ state }: { state: TwoFactorView }) {
   const [confirmState, confirm, confirming] = useActionState(confirmTwoFactorAction, null);
@@ -209,7 +199,7 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
           </div>
         </div>
         <form action={confirm} className="space-y-3" noValidate>
-          <CodeField id="enrol-code" error={confirmOutcome.fieldError?.code} recovery={false} />
+          <CodeField id="enrol-code" refusal={confirmOutcome.failed} hint="The 6-digit code your app shows now." />
           {confirmOutcome.failed && !confirmOutcome.fieldError?.code ? <Alert variant="error">{confirmOutcome.failed.error}</Alert> : null}
           <div className="flex flex-wrap gap-2">
             <SubmitButton pendingLabel="Checking…">Turn on two-factor</SubmitButton>
@@ -259,7 +249,7 @@ function EnabledTwoFactor({ recoveryCodesLeft }: { recoveryCodesLeft: number }) 
           onDone={(r) => r.ok && setCodes(r.data.recoveryCodes)}
           testId="regenerate-recovery-codes"
         >
-          <CodeField id="regenerate-code" />
+          {(refusal) => <CodeField id="regenerate-code" refusal={refusal} hint={CODE_OR_RECOVERY} />}
         </ConfirmAction>
         <ConfirmAction
           action={disableTwoFactorAction}
@@ -271,7 +261,7 @@ function EnabledTwoFactor({ recoveryCodesLeft }: { recoveryCodesLeft: number }) 
           pendingLabel="Checking…"
           testId="disable-two-factor"
         >
-          <CodeField id="disable-code" />
+          {(refusal) => <CodeField id="disable-code" refusal={refusal} hint={CODE_OR_RECOVERY} />}
         </ConfirmAction>
       </div>
     </div>

@@ -1,0 +1,83 @@
+// The profile page's forms as a person uses them: a refused two-factor code
+// is there to be corrected wherever one is entered.
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { generate } from "otplib";
+import { newSessionToken, runtime, sessionFor, workspaceWithRoles } from "./helpers";
+
+/** A code the server accepts now and has not accepted before (the next time step's). */
+const nextCode = (secret: string, stepsAhead = 1) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * stepsAhead });
+
+/**
+ * After a refusal the code typed is still in its field, which has the focus
+ * with the whole code selected (typing replaces it), is marked invalid and is
+ * described by the error beside it.
+ */
+async function expectRefusedCode(field: Locator, typed: string, error: RegExp) {
+  await expect(field).toHaveAccessibleDescription(error);
+  await expect(field).toHaveValue(typed);
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  expect(await field.evaluate((input: HTMLInputElement) => [input.selectionStart, input.selectionEnd])).toEqual([0, typed.length]);
+}
+
+/** "Set up two-factor": the key the page shows, to make codes with. */
+async function startSetup(page: Page) {
+  await page.getByRole("button", { name: "Set up two-factor" }).click();
+  return (await page.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
+}
+
+test("a refused two-factor code stays in its field, selected, with the error beside it: turning on, new recovery codes, turning off, signing in", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Code Keepers");
+  const user = ws.users.member;
+  const laptop = await browser.newContext();
+  await sessionFor(laptop, user, ws.tenantId);
+  const page = await laptop.newPage();
+  await page.goto("/app/profile");
+
+  // Turning it on: a wrong code stays, selected, and the right one typed over it turns it on.
+  const secret = await startSetup(page);
+  const enrol = page.getByLabel("Authentication code");
+  await enrol.fill("000 000");
+  await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  await expectRefusedCode(enrol, "000 000", /That code is not right/);
+  await page.keyboard.type(await generate({ secret }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+  await page.getByRole("button", { name: "I have saved them" }).click();
+
+  // New recovery codes: the dialog keeps the wrong code, beside its error, said once.
+  await page.getByTestId("regenerate-recovery-codes").click();
+  const dialog = page.getByRole("dialog");
+  const regenerate = dialog.getByLabel("Authentication code");
+  await regenerate.fill("999999");
+  await dialog.getByRole("button", { name: "Replace codes" }).click();
+  await expectRefusedCode(regenerate, "999999", /That code is not right/);
+  await expect(dialog.getByText("That code is not right.")).toHaveCount(1);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // Turning it off: likewise, with a mistyped recovery code.
+  await page.getByTestId("disable-two-factor").click();
+  const disable = dialog.getByLabel("Authentication code");
+  await disable.fill("abcd-efgh-jkmn");
+  await dialog.getByRole("button", { name: "Turn off", exact: true }).click();
+  await expectRefusedCode(disable, "abcd-efgh-jkmn", /That code is not right/);
+  await expect(dialog.getByText("That code is not right.")).toHaveCount(1);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("two-factor-status")).toContainText("10 recovery codes left");
+  await laptop.close();
+
+  // Signing in: the code asked after the sign-in link.
+  const phone = await browser.newContext();
+  await phone.addCookies([{ name: "authjs.session-token", value: await newSessionToken(user), url: runtime().baseUrl }]);
+  const signIn = await phone.newPage();
+  await signIn.goto("/sign-in/two-factor");
+  const code = signIn.getByLabel("Authentication code");
+  await code.fill("000000");
+  await signIn.getByRole("button", { name: "Verify" }).click();
+  await expectRefusedCode(code, "000000", /That code is not right/);
+  await signIn.keyboard.type(await nextCode(secret));
+  await signIn.keyboard.press("Enter");
+  await expect(signIn).toHaveURL(/\/app\/dashboard$/);
+  await phone.close();
+});
