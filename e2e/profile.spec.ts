@@ -1,11 +1,15 @@
 // The profile page's forms as a person uses them: a refused two-factor code
-// is there to be corrected wherever one is entered.
+// is there to be corrected wherever one is entered; the sessions list's
+// notice speaks of the latest action only.
+import { createHash } from "node:crypto";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { generate } from "otplib";
-import { newSessionToken, runtime, sessionFor, workspaceWithRoles } from "./helpers";
+import { db, newSessionToken, runtime, sessionFor, workspaceWithRoles } from "./helpers";
 
 /** A code the server accepts now and has not accepted before (the next time step's). */
 const nextCode = (secret: string, stepsAhead = 1) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * stepsAhead });
+
+const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /**
  * After a refusal the code typed is still in its field, which has the focus
@@ -80,4 +84,76 @@ test("a refused two-factor code stays in its field, selected, with the error bes
   await signIn.keyboard.press("Enter");
   await expect(signIn).toHaveURL(/\/app\/dashboard$/);
   await phone.close();
+});
+
+test("the sessions notice tells of the latest action only: replaced by the next one's outcome, gone once the list changes again or after navigation", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Notice Keepers");
+  const owner = ws.users.owner;
+  const context = await browser.newContext();
+  await sessionFor(context, owner, ws.tenantId);
+  await newSessionToken(owner);
+  await newSessionToken(owner);
+  const page = await context.newPage();
+  await page.goto("/app/profile");
+  const sessions = page.getByTestId("sessions-title").locator("..");
+  const rows = page.getByTestId("session-row");
+  const notice = sessions.getByRole("status");
+  await expect(rows).toHaveCount(3);
+
+  // One session signed out: the notice says so.
+  await rows.filter({ hasNotText: "This device" }).first().getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out" }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(notice).toHaveText("That session is signed out.");
+
+  // A next action elsewhere on the page: the notice is no longer its outcome.
+  await page.getByLabel("Display name").fill("Olive Owner");
+  await page.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByText("Your name is saved.")).toBeVisible();
+  await expect(notice).toHaveCount(0);
+
+  // The others signed out: its own notice.
+  await page.getByTestId("sign-out-others").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out others" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(notice).toHaveText("1 other session was signed out.");
+
+  // The list changes again (a sign-in elsewhere, seen when the page is shown anew): the notice goes with the list it was about.
+  await newSessionToken(owner);
+  await page.getByTestId("profile-link").click();
+  await expect(rows).toHaveCount(2);
+  await expect(notice).toHaveCount(0);
+
+  // A refused sign-out (the session ended meanwhile, elsewhere) replaces an earlier success.
+  const ended = await newSessionToken(owner);
+  await page.getByTestId("profile-link").click();
+  await expect(rows).toHaveCount(3);
+  const endedId = (await db().query<{ id: string }>("SELECT id FROM sessions WHERE session_token = $1", [tokenHash(ended)])).rows[0]!.id;
+  await rows.filter({ hasNotText: "This device" }).filter({ hasNot: page.getByTestId(`sign-out-session-${endedId}`) }).getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out" }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(notice).toHaveText("That session is signed out.");
+  await db().query("DELETE FROM sessions WHERE session_token = $1", [tokenHash(ended)]);
+  await rows.filter({ hasNotText: "This device" }).getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("already ended");
+  await expect(notice).toHaveCount(0);
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  await expect(notice).toHaveCount(0);
+
+  // After navigation, nothing is left of an earlier action: away and back.
+  await page.reload();
+  await expect(rows).toHaveCount(1);
+  await newSessionToken(owner);
+  await page.reload();
+  await page.getByTestId("sign-out-others").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out others" }).click();
+  await expect(notice).toHaveText("1 other session was signed out.");
+  await page.getByRole("link", { name: "Dashboard" }).first().click();
+  await expect(page).toHaveURL(/\/app\/dashboard$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/app\/profile$/);
+  await expect(rows).toHaveCount(1);
+  await expect(notice).toHaveCount(0);
+  await context.close();
 });

@@ -17,7 +17,7 @@ import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
 import { useFocusOn } from "@/components/use-focus-on";
 import { Alert, Field, Input } from "@/components/ui";
-import type { ActionState } from "@/lib/tenancy/client";
+import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { DISPLAY_NAME_MAX } from "@/lib/validation";
 
 /** A form's refusal (hidden while the next submission is pending) and its success message. */
@@ -67,10 +67,37 @@ interface SessionRow {
   awaitingSecondFactor: boolean;
 }
 
+/**
+ * What the latest session action did, said of the list it acted on: `before`,
+ * the list on screen when it ran, and `after`, the one its answer brought.
+ */
+interface SessionsNotice {
+  shown: { text: string };
+  before: SessionRow[];
+  after: SessionRow[] | null;
+}
+
 export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
   const others = sessions.filter((s) => !s.current).length;
-  const [message, setMessage] = useState<{ text: string } | null>(null);
-  const messageFocus = useFocusOn<HTMLDivElement>(message);
+  const [notice, setNotice] = useState<SessionsNotice | null>(null);
+  // The notice speaks of the latest action only. A list after the one its answer brought (another
+  // action's answer, a navigation to this page, a refresh: each brings a list of its own) is no longer
+  // the one it was about…
+  if (notice && sessions !== notice.before && sessions !== notice.after) {
+    setNotice(notice.after === null ? { ...notice, after: sessions } : null);
+  }
+  // …and a form sent from the page (this list's next sign-out, refused or not, any other action) is a
+  // later action: its own outcome replaces the notice, or none does.
+  useEffect(() => {
+    if (!notice) return;
+    const forget = () => setNotice(null);
+    document.addEventListener("submit", forget, true);
+    return () => document.removeEventListener("submit", forget, true);
+  }, [notice]);
+  const done = (result: ActionResult<unknown>) => {
+    if (result.ok && result.message) setNotice({ shown: { text: result.message }, before: sessions, after: null });
+  };
+  const messageFocus = useFocusOn<HTMLDivElement>(notice?.shown);
   return (
     <div className="space-y-4">
       <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200">
@@ -97,17 +124,17 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
                 description={<>{s.device ?? "That device"} will need a new sign-in link to come back.</>}
                 confirmLabel="Sign out"
                 pendingLabel="Signing out…"
-                onDone={(r) => setMessage(r.ok && r.message ? { text: r.message } : null)}
+                onDone={done}
                 testId={`sign-out-session-${s.id}`}
               />
             )}
           </li>
         ))}
       </ul>
-      {message ? (
+      {notice ? (
         // The signed-out session's row goes, and the focus on its button: both go to this.
         <div ref={messageFocus} tabIndex={-1} className="outline-none">
-          <Alert variant="success">{message.text}</Alert>
+          <Alert variant="success">{notice.shown.text}</Alert>
         </div>
       ) : null}
       {others > 0 ? (
@@ -119,7 +146,7 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
           description={<>{others === 1 ? "Your other session" : `All ${others} other sessions`} will be signed out. This one stays signed in.</>}
           confirmLabel="Sign out others"
           pendingLabel="Signing out…"
-          onDone={(r) => setMessage(r.ok && r.message ? { text: r.message } : null)}
+          onDone={done}
           testId="sign-out-others"
         />
       ) : (
