@@ -1,6 +1,7 @@
 // The profile page's forms as a person uses them: a refused two-factor code
 // is there to be corrected wherever one is entered; the sessions list's
-// notice speaks of the latest action only.
+// notice speaks of the latest action only; a two-factor step whose button
+// goes away leaves the focus on what replaced it.
 import { createHash } from "node:crypto";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { generate } from "otplib";
@@ -155,5 +156,44 @@ test("the sessions notice tells of the latest action only: replaced by the next 
   await expect(page).toHaveURL(/\/app\/profile$/);
   await expect(rows).toHaveCount(1);
   await expect(notice).toHaveCount(0);
+  await context.close();
+});
+
+test("two-factor steps whose button goes away leave the focus on what replaced it, and turning it off says so", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Step Keepers");
+  const user = ws.users.admin;
+  const context = await browser.newContext();
+  await sessionFor(context, user, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/profile");
+  const section = page.getByTestId("two-factor-title").locator("..");
+
+  // Setup cancelled: the focus on the button that starts it again.
+  await startSetup(page);
+  await page.getByRole("button", { name: "Cancel setup" }).click();
+  await expect(page.getByRole("button", { name: "Set up two-factor" })).toBeFocused();
+
+  // On, and the recovery codes saved: the focus on what the section now says.
+  const secret = await startSetup(page);
+  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  const recoveryCode = await page.getByTestId("recovery-codes").getByRole("listitem").first().innerText();
+  await page.getByRole("button", { name: "I have saved them" }).click();
+  await expect(page.getByTestId("two-factor-status")).toContainText("10 recovery codes left.");
+  await expect(page.getByTestId("two-factor-status")).toBeFocused();
+
+  // Off: the section says so, with the focus, until setup starts again.
+  await page.getByTestId("disable-two-factor").click();
+  await page.getByRole("dialog").getByLabel("Authentication code").fill(recoveryCode);
+  await page.getByRole("dialog").getByRole("button", { name: "Turn off", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Set up two-factor" })).toBeVisible();
+  const off = section.getByText("Two-factor authentication is off.");
+  await expect(off).toBeVisible();
+  await expect(off.locator("xpath=ancestor-or-self::*[@tabindex='-1'][1]")).toBeFocused();
+  await startSetup(page);
+  await expect(off).toHaveCount(0);
+  await page.getByRole("button", { name: "Cancel setup" }).click();
+  await expect(page.getByRole("button", { name: "Set up two-factor" })).toBeFocused();
+  await expect(off).toHaveCount(0);
   await context.close();
 });

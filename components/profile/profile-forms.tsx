@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState, type ReactNode } from "react";
+import { useActionState, useEffect, useState, type ReactNode, type RefObject } from "react";
 import {
   cancelTwoFactorAction,
   confirmTwoFactorAction,
@@ -189,12 +189,22 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
     if (confirmState?.ok) setCodes(confirmState.data.recoveryCodes);
   }
   const confirmOutcome = outcome(confirmState, confirming);
+  // Turned off: said above the section until setup starts again (its dialog's button is gone with the
+  // rest of what "on" showed).
+  const [turnedOff, setTurnedOff] = useState<{ text: string } | null>(null);
+  const turnedOffFocus = useFocusOn<HTMLDivElement>(turnedOff);
   // Each step replaces the form whose button was pressed: the focus goes to the next step, the code
-  // field once setup starts, the recovery codes once two-factor is on.
+  // field once setup starts, the recovery codes once two-factor is on, what the section says once they
+  // are saved, the button that starts setup once it is cancelled.
   useEffect(() => {
     if (startState?.ok) document.getElementById("enrol-code")?.focus();
   }, [startState]);
+  useEffect(() => {
+    if (cancelState?.ok) document.getElementById("two-factor-start")?.focus();
+  }, [cancelState]);
   const codesFocus = useFocusOn<HTMLDivElement>(codes);
+  const [codesSaved, setCodesSaved] = useState<object | null>(null);
+  const statusFocus = useFocusOn<HTMLParagraphElement>(codesSaved);
 
   let body: ReactNode;
   if (codes) {
@@ -202,13 +212,20 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
       <div ref={codesFocus} tabIndex={-1} className="space-y-3 outline-none">
         <Alert variant="success">Two-factor authentication is on. Your next sign-in will ask for a code.</Alert>
         <RecoveryCodes codes={codes} />
-        <button type="button" className="text-sm underline" onClick={() => setCodes(null)}>
+        <button
+          type="button"
+          className="text-sm underline"
+          onClick={() => {
+            setCodes(null);
+            setCodesSaved({});
+          }}
+        >
           I have saved them
         </button>
       </div>
     );
   } else if (state.enabled) {
-    body = <EnabledTwoFactor recoveryCodesLeft={state.recoveryCodesLeft} />;
+    body = <EnabledTwoFactor recoveryCodesLeft={state.recoveryCodesLeft} statusRef={statusFocus} onTurnedOff={(text) => setTurnedOff({ text })} />;
   } else if (state.enrolment) {
     body = (
       <div className="space-y-4" data-testid="two-factor-enrolment">
@@ -242,23 +259,48 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
     );
   } else {
     body = (
-      <form action={start} className="space-y-3">
+      <form
+        action={(data) => {
+          setTurnedOff(null);
+          start(data);
+        }}
+        className="space-y-3"
+      >
         <p className="text-sm text-zinc-600">
           Off. With two-factor on, signing in asks for a code from an authenticator app after the sign-in link, so a link alone is not enough.
         </p>
         {startState && !startState.ok ? <Alert variant="error">{startState.error}</Alert> : null}
-        <SubmitButton pendingLabel="Preparing…">Set up two-factor</SubmitButton>
+        <SubmitButton id="two-factor-start" pendingLabel="Preparing…">
+          Set up two-factor
+        </SubmitButton>
       </form>
     );
   }
-  return <div className="space-y-4">{body}</div>;
+  return (
+    <div className="space-y-4">
+      {turnedOff ? (
+        <div ref={turnedOffFocus} tabIndex={-1} className="outline-none">
+          <Alert variant="success">{turnedOff.text}</Alert>
+        </div>
+      ) : null}
+      {body}
+    </div>
+  );
 }
 
-function EnabledTwoFactor({ recoveryCodesLeft }: { recoveryCodesLeft: number }) {
+function EnabledTwoFactor({
+  recoveryCodesLeft,
+  statusRef,
+  onTurnedOff,
+}: {
+  recoveryCodesLeft: number;
+  statusRef: RefObject<HTMLParagraphElement | null>;
+  onTurnedOff: (message: string) => void;
+}) {
   const [codes, setCodes] = useState<string[] | null>(null);
   return (
     <div className="space-y-3">
-      <p className="text-sm" data-testid="two-factor-status">
+      <p ref={statusRef} tabIndex={-1} className="text-sm outline-none" data-testid="two-factor-status">
         <span className="font-medium text-emerald-700">On.</span> Signing in asks for a code from your authenticator app.{" "}
         {recoveryCodesLeft === 1 ? "1 recovery code left." : `${recoveryCodesLeft} recovery codes left.`}
       </p>
@@ -286,6 +328,7 @@ function EnabledTwoFactor({ recoveryCodesLeft }: { recoveryCodesLeft: number }) 
           description="A sign-in link alone will be enough to sign in. Enter a current code or a recovery code to confirm."
           confirmLabel="Turn off"
           pendingLabel="Checking…"
+          onDone={(r) => r.ok && onTurnedOff(r.message ?? "Two-factor authentication is off.")}
           testId="disable-two-factor"
         >
           {(refusal) => <CodeField id="disable-code" refusal={refusal} hint={CODE_OR_RECOVERY} />}
