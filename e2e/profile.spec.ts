@@ -1,7 +1,8 @@
 // The profile page's forms as a person uses them: a refused two-factor code
 // is there to be corrected wherever one is entered; the sessions list's
 // notice speaks of the latest action only; a two-factor step whose button
-// goes away leaves the focus on what replaced it.
+// goes away leaves the focus on what replaced it; new recovery codes are
+// counted at once.
 import { createHash } from "node:crypto";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { generate } from "otplib";
@@ -195,5 +196,29 @@ test("two-factor steps whose button goes away leave the focus on what replaced i
   await page.getByRole("button", { name: "Cancel setup" }).click();
   await expect(page.getByRole("button", { name: "Set up two-factor" })).toBeFocused();
   await expect(off).toHaveCount(0);
+  await context.close();
+});
+
+test("new recovery codes are counted at once: the count beside them is the new codes'", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Code Counters");
+  const user = ws.users.auditor;
+  const context = await browser.newContext();
+  await sessionFor(context, user, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/profile");
+  const secret = await startSetup(page);
+  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  await page.getByRole("button", { name: "I have saved them" }).click();
+
+  // One recovery code used (a sign-in elsewhere): 9 left; new codes make it 10 again, said beside them.
+  await db().query("UPDATE user_recovery_codes SET used_at = now() WHERE id = (SELECT id FROM user_recovery_codes WHERE user_id = $1 LIMIT 1)", [user.id]);
+  await page.reload();
+  await expect(page.getByTestId("two-factor-status")).toContainText("9 recovery codes left.");
+  await page.getByTestId("regenerate-recovery-codes").click();
+  await page.getByRole("dialog").getByLabel("Authentication code").fill(await nextCode(secret));
+  await page.getByRole("dialog").getByRole("button", { name: "Replace codes" }).click();
+  await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+  await expect(page.getByTestId("two-factor-status")).toContainText("10 recovery codes left.");
   await context.close();
 });

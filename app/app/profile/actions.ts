@@ -51,6 +51,8 @@ export const confirmTwoFactorAction = userAction({ schema: code }, async (input,
 
 export const regenerateRecoveryCodesAction = userAction({ schema: code }, async (input, actor) => {
   const recoveryCodes = await regenerateRecoveryCodes(actor, input.code);
+  // The page's count of codes left is the new ones'.
+  revalidatePath(PROFILE);
   return { ok: true, data: { recoveryCodes }, message: "New recovery codes: the old ones no longer work." };
 });
 
