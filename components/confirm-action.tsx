@@ -4,8 +4,9 @@ import { useCallback, useEffect, useRef, useState, useTransition, type ReactNode
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { SubmitButton } from "./submit-button";
 import { TenantField } from "./tenant-scope";
-import { Alert, Button } from "./ui";
+import { Button } from "./ui";
 import { useFormAction } from "@/components/use-form-action";
+import { FormError } from "@/components/form-error";
 
 /**
  * A button that asks before it acts: it opens a modal dialog whose form posts
@@ -150,7 +151,7 @@ export function ConfirmAction<T>({
             </h2>
             <div className="text-sm text-zinc-600">{description}</div>
             {typeof children === "function" ? children(refusal) : children}
-            {refusal && !(typeof children === "function" && refusal.fieldErrors) ? <Alert variant="error">{refusal.error}</Alert> : null}
+            {refusal && !(typeof children === "function" && refusal.fieldErrors) ? <FormError refusal={refusal} /> : null}
             <div className="flex justify-end gap-2">
               <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
                 {cancelLabel}

@@ -3,9 +3,10 @@
 import { useState } from "react";
 import { createWorkspace } from "@/app/app/actions";
 import { SubmitButton } from "@/components/submit-button";
-import { Alert, Field, Input } from "@/components/ui";
+import { Field, Input } from "@/components/ui";
 import { SLUG_MAX, TENANT_NAME_MAX, slugify } from "@/lib/validation";
 import { useFormAction } from "@/components/use-form-action";
+import { FormError } from "@/components/form-error";
 
 export function CreateWorkspaceForm() {
   const [state, action] = useFormAction(createWorkspace, null);
@@ -50,7 +51,7 @@ export function CreateWorkspaceForm() {
           spellCheck={false}
         />
       </Field>
-      {state && !state.ok && !errors.name && !errors.slug ? <Alert variant="error">{state.error}</Alert> : null}
+      {state && !state.ok && !errors.name && !errors.slug ? <FormError refusal={state} /> : null}
       <SubmitButton pendingLabel="Creating…">Create workspace</SubmitButton>
     </form>
   );

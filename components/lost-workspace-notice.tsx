@@ -1,7 +1,8 @@
 import Link from "next/link";
+import { Fragment } from "react";
 import { RenewSeenWorkspace } from "@/components/seen-workspace";
 import { Alert } from "@/components/ui";
-import { seenWorkspaceVerdict, type Membership, type SeenWorkspaceVerdict } from "@/lib/tenancy";
+import { lostWorkspaceSentence, seenWorkspaceVerdict, type Membership, type SeenWorkspaceVerdict } from "@/lib/tenancy";
 
 /**
  * On the page after one lost access to the workspace one was last shown:
@@ -47,16 +48,9 @@ export async function LostWorkspaceNotice({
                 </Link>
                 , where you can restore it.
               </>
-            ) : lost.via ? (
-              // In it as a delegate: no one removed them; the access their role in the ancestor gave ended.
-              <>
-                You can no longer enter <strong>{lost.name}</strong> as a delegate of <strong>{lost.via}</strong>: delegated access was turned off, your role in{" "}
-                {lost.via} changed, or {lost.name} was deleted.
-              </>
             ) : (
-              <>
-                You no longer have access to <strong>{lost.name}</strong>: you were removed from it, or it was deleted.
-              </>
+              // Said as tenantAction says it of a form of that workspace: for a delegate, the ways delegated access ends.
+              lostWorkspaceSentence(lost, (name) => <strong>{name}</strong>).map((part, i) => <Fragment key={i}>{part}</Fragment>)
             )}
             {current ? <> You are now in {current.name}.</> : null}
           </span>

@@ -3,8 +3,9 @@
 import { acceptInvitationAction } from "@/app/app/actions";
 import { LocalTime } from "@/components/local-time";
 import { SubmitButton } from "@/components/submit-button";
-import { Alert, RoleBadge } from "@/components/ui";
+import { RoleBadge } from "@/components/ui";
 import { useFormAction } from "@/components/use-form-action";
+import { FormError } from "@/components/form-error";
 
 export interface PendingInvitationView {
   id: string;
@@ -18,7 +19,7 @@ export function PendingInvitations({ invitations }: { invitations: PendingInvita
   const [state, action] = useFormAction(acceptInvitationAction, null);
   return (
     <div className="space-y-3">
-      {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+      {state && !state.ok ? <FormError refusal={state} /> : null}
       <ul className="divide-y divide-zinc-100" data-testid="pending-invitations">
         {invitations.map((inv) => (
           <li key={inv.id} className="flex items-center justify-between gap-3 py-3">

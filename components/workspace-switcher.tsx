@@ -5,7 +5,9 @@ import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { listSwitcherWorkspaces, searchSwitcherWorkspaces, switchWorkspace } from "@/app/app/actions";
 import { nestWorkspaces } from "@/components/hierarchy/workspace-tree";
-import { Alert, RoleBadge, cx } from "@/components/ui";
+import { FormError, RefusalText, type Refusal } from "@/components/form-error";
+import { RoleBadge, cx } from "@/components/ui";
+import { SIGNED_OUT_CODE } from "@/lib/tenancy/client";
 import { useFormAction } from "@/components/use-form-action";
 
 export interface SwitcherWorkspace {
@@ -47,8 +49,8 @@ export function WorkspaceSwitcher({
   const panel = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const [query, setQuery] = useState("");
-  const [found, setFound] = useState<{ q: string; matches: SwitcherWorkspace[]; error?: string } | null>(null);
-  const [loaded, setLoaded] = useState<{ list: SwitcherWorkspace[] } | { error: string } | null>(null);
+  const [found, setFound] = useState<{ q: string; matches: SwitcherWorkspace[]; error?: Refusal } | null>(null);
+  const [loaded, setLoaded] = useState<{ list: SwitcherWorkspace[] } | { error: Refusal } | null>(null);
   const loading = useRef(false);
   const all = workspaces ?? (loaded && "list" in loaded ? loaded.list : null);
   const q = query.trim();
@@ -64,8 +66,8 @@ export function WorkspaceSwitcher({
     setLoaded(null);
     listSwitcherWorkspaces(null, new FormData())
       .then(
-        (result) => setLoaded(result.ok ? { list: result.data } : { error: result.error }),
-        () => setLoaded({ error: "Your workspaces could not be loaded. Check your connection and try again." }),
+        (result) => setLoaded(result.ok ? { list: result.data } : { error: result }),
+        () => setLoaded({ error: { error: "Your workspaces could not be loaded. Check your connection and try again." } }),
       )
       .finally(() => {
         loading.current = false;
@@ -79,7 +81,7 @@ export function WorkspaceSwitcher({
       const form = new FormData();
       form.set("q", q);
       void searchSwitcherWorkspaces(null, form).then((result) => {
-        if (!stale) setFound(result.ok ? { q, matches: result.data } : { q, matches: [], error: result.error });
+        if (!stale) setFound(result.ok ? { q, matches: result.data } : { q, matches: [], error: result });
       });
     }, 250);
     return () => {
@@ -226,10 +228,16 @@ export function WorkspaceSwitcher({
             </ul>
             {!all && loaded && "error" in loaded ? (
               <p className="px-2 py-1 text-xs text-red-700" role="alert" data-testid="workspace-list-error">
-                {loaded.error}{" "}
-                <button type="button" className="underline" onClick={load}>
-                  Try again
-                </button>
+                <RefusalText refusal={loaded.error} />
+                {/* Trying again is no use until one has signed in again. */}
+                {loaded.error.code === SIGNED_OUT_CODE ? null : (
+                  <>
+                    {" "}
+                    <button type="button" className="underline" onClick={load}>
+                      Try again
+                    </button>
+                  </>
+                )}
               </p>
             ) : !all ? (
               <p className="px-2 py-1 text-xs text-zinc-500" role="status" data-testid="workspace-list-loading">
@@ -237,7 +245,9 @@ export function WorkspaceSwitcher({
               </p>
             ) : null}
             {all && q && searching ? <p className="px-2 py-1 text-xs text-zinc-500">Searching…</p> : null}
-            {all && q && !searching && found?.error ? <p className="px-2 py-1 text-xs text-red-700">{found.error}</p> : null}
+            {all && q && !searching && found?.error ? <p className="px-2 py-1 text-xs text-red-700">
+                <RefusalText refusal={found.error} />
+              </p> : null}
             {all && q && !searching && !found?.error && listed.length === 0 && more.length === 0 ? (
               <p className="px-2 py-1 text-xs text-zinc-500" data-testid="workspace-search-empty">
                 No workspace matches “{q}”.
@@ -248,11 +258,7 @@ export function WorkspaceSwitcher({
               Remember my choice (open it when I sign in)
             </label>
           </form>
-          {state && !state.ok ? (
-            <Alert variant="error" className="mt-2">
-              {state.error}
-            </Alert>
-          ) : null}
+          <FormError refusal={state && !state.ok ? state : null} className="mt-2" />
           <Link
             href="/app/workspaces/new"
             className="mt-2 block rounded px-2 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100"

@@ -159,6 +159,11 @@ test("a user of more workspaces than a page carries opens the switcher, sees the
   await page.reload();
   await db().query("DELETE FROM sessions WHERE user_id = $1", [user.id]);
   await page.getByTestId("workspace-switcher").click();
-  await expect(page.getByTestId("workspace-list-error")).toContainText("Your session has ended. Sign in again.");
+  const listError = page.getByTestId("workspace-list-error");
+  await expect(listError).toContainText("Your session has ended. Sign in again.");
+  // Its last words are the way back in: the sign-in page, then this page again (no "Try again", which cannot help).
+  const here = new URL(page.url());
+  await expect(listError.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", `/sign-in?next=${encodeURIComponent(here.pathname + here.search)}`);
+  await expect(listError.getByRole("button", { name: "Try again" })).toHaveCount(0);
   await expect(entries).toHaveCount(0);
 });

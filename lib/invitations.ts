@@ -23,6 +23,8 @@ import {
   type Role,
   type SignedInUser,
   type TenantActor,
+  SIGNED_OUT,
+  SIGNED_OUT_CODE,
 } from "@/lib/tenancy";
 import { appBaseUrl } from "@/lib/urls";
 import { emailSchema, uuidSchema } from "@/lib/validation";
@@ -338,7 +340,7 @@ export async function acceptInvitationByToken(actor: Actor, token: string): Prom
 async function acceptByToken(actor: Actor, token: string): Promise<AcceptOutcome> {
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
   return withInvitationToken(token, actor.credential, async (tx, user) => {
-    if (!user) throw new DomainError("signed_out", "Your session has ended. Sign in again.");
+    if (!user) throw new DomainError(SIGNED_OUT_CODE, SIGNED_OUT);
     const found = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
     if (!found) return { ok: false, reason: "not_found" };
     return acceptInvitation(tx, user, found, actor.request);

@@ -10,6 +10,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Button, Field, Input, Select } from "@/components/ui";
 import { useSubmitByHand } from "@/components/use-form-action";
+import { FormError } from "@/components/form-error";
 
 /** The new key, once: a read-only field with a Copy button. */
 function NewKey({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
@@ -64,7 +65,7 @@ export function CreateApiKeyForm({ minDate, maxDate, unavailable = null }: { min
   }
   const failed = !pending && state && !state.ok ? state : null;
   const errors: Record<string, string | undefined> = failed?.fieldErrors ?? {};
-  const general = failed && !["name", "scope", "expiry", "expiresOn"].some((f) => errors[f]) ? failed.error : null;
+  const general = failed && !["name", "scope", "expiry", "expiresOn"].some((f) => errors[f]) ? failed : null;
   return (
     <div className="space-y-4">
       {shown ? <NewKey secret={shown} onDismiss={() => setShown(null)} /> : null}
@@ -121,7 +122,7 @@ export function CreateApiKeyForm({ minDate, maxDate, unavailable = null }: { min
             </Field>
           ) : null}
           <div className="sm:col-span-2 space-y-3">
-            {general ? <Alert variant="error">{general}</Alert> : null}
+            <FormError refusal={general} />
             <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
           </div>
         </form>

@@ -2,7 +2,8 @@
 
 import { useActionState } from "react";
 import { switchWorkspace } from "@/app/app/actions";
-import { Alert, RoleBadge } from "@/components/ui";
+import { RoleBadge } from "@/components/ui";
+import { FormError } from "@/components/form-error";
 
 export interface ChildEntry {
   id: string;
@@ -40,9 +41,7 @@ export function ChildList({ items }: { items: ChildEntry[] }) {
         ))}
       </ul>
       {state && !state.ok ? (
-        <Alert variant="error" className="mt-2">
-          {state.error}
-        </Alert>
+        <FormError refusal={state} className="mt-2" />
       ) : null}
     </form>
   );

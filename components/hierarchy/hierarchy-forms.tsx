@@ -7,6 +7,7 @@ import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
 import { useSubmitByHand } from "@/components/use-form-action";
 import { SLUG_MAX, TENANT_NAME_MAX, slugify } from "@/lib/validation";
+import { FormError } from "@/components/form-error";
 
 export function CreateChildForm({ parentName }: { parentName: string }) {
   const [state, action, pending] = useActionState(createChildWorkspaceAction, null);
@@ -46,7 +47,7 @@ export function CreateChildForm({ parentName }: { parentName: string }) {
           spellCheck={false}
         />
       </Field>
-      {!pending && state && !state.ok && !errors.name && !errors.slug ? <Alert variant="error">{state.error}</Alert> : null}
+      {!pending && state && !state.ok && !errors.name && !errors.slug ? <FormError refusal={state} /> : null}
       {!pending && state?.ok ? (
         <Alert variant="success">
           <span data-testid="create-child-done">{state.message}</span>
@@ -95,7 +96,7 @@ export function DelegationForm({ current }: { current: string }) {
           ))}
         </Select>
       </Field>
-      {!pending && state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+      {!pending && state && !state.ok ? <FormError refusal={state} /> : null}
       {!pending && state?.ok ? (
         <Alert variant="success">
           <span data-testid="delegation-saved">{state.message}</span>

@@ -13,6 +13,7 @@ import { useFocusOn } from "@/components/use-focus-on";
 import { invitationListKey, useListNotice } from "./use-list-notice";
 import { useUrlState } from "./use-url-state";
 import { useFormAction } from "@/components/use-form-action";
+import { FormError } from "@/components/form-error";
 
 const RESEND_FORM = "resend-invitation";
 
@@ -64,7 +65,7 @@ export function InvitationsTable({
       ) : null}
       {resent ? (
         <div ref={resentRef} tabIndex={-1} className="outline-none">
-          {!resent.ok ? <Alert variant="error">{resent.error}</Alert> : null}
+          {!resent.ok ? <FormError refusal={resent} /> : null}
           {resent.ok && resent.data.emailDispatched ? <Alert variant="success">{resent.message}</Alert> : null}
           {resent.ok && !resent.data.emailDispatched && resent.data.link ? (
             <Alert variant="warning" className="space-y-2">

@@ -19,6 +19,7 @@ import { useFocusOn } from "@/components/use-focus-on";
 import { Alert, Field, Input } from "@/components/ui";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { DISPLAY_NAME_MAX } from "@/lib/validation";
+import { FormError } from "@/components/form-error";
 
 /** A form's refusal (hidden while the next submission is pending) and its success message. */
 function outcome<T>(state: ActionState<T>, pending: boolean) {
@@ -51,7 +52,7 @@ export function NameForm({ name }: { name: string }) {
           aria-describedby={fieldError?.name ? "profile-name-error" : undefined}
         />
       </Field>
-      {failed && !fieldError?.name ? <Alert variant="error">{failed.error}</Alert> : null}
+      {failed && !fieldError?.name ? <FormError refusal={failed} /> : null}
       {saved ? <Alert variant="success">{saved}</Alert> : null}
       <SubmitButton pendingLabel="Saving…">Save name</SubmitButton>
     </form>
@@ -244,13 +245,13 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
         </div>
         <form action={confirm} className="space-y-3" noValidate>
           <CodeField id="enrol-code" refusal={confirmOutcome.failed} hint="The 6-digit code your app shows now." />
-          {confirmOutcome.failed && !confirmOutcome.fieldError?.code ? <Alert variant="error">{confirmOutcome.failed.error}</Alert> : null}
+          {confirmOutcome.failed && !confirmOutcome.fieldError?.code ? <FormError refusal={confirmOutcome.failed} /> : null}
           <div className="flex flex-wrap gap-2">
             <SubmitButton pendingLabel="Checking…">Turn on two-factor</SubmitButton>
           </div>
         </form>
         <form action={cancel}>
-          {cancelState && !cancelState.ok ? <Alert variant="error">{cancelState.error}</Alert> : null}
+          {cancelState && !cancelState.ok ? <FormError refusal={cancelState} /> : null}
           <button type="submit" className="text-sm text-zinc-600 underline">
             Cancel setup
           </button>
@@ -269,7 +270,7 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
         <p className="text-sm text-zinc-600">
           Off. With two-factor on, signing in asks for a code from an authenticator app after the sign-in link, so a link alone is not enough.
         </p>
-        {startState && !startState.ok ? <Alert variant="error">{startState.error}</Alert> : null}
+        {startState && !startState.ok ? <FormError refusal={startState} /> : null}
         <SubmitButton id="two-factor-start" pendingLabel="Preparing…">
           Set up two-factor
         </SubmitButton>

@@ -26,6 +26,7 @@ import {
 } from "@/lib/branding";
 import type { ActionState } from "@/lib/tenancy/client";
 import { SLUG_MAX, TENANT_NAME_MAX } from "@/lib/validation";
+import { FormError, type Refusal } from "@/components/form-error";
 
 /**
  * A form's outcome under it: field errors beside their fields (gone as soon
@@ -35,13 +36,13 @@ import { SLUG_MAX, TENANT_NAME_MAX } from "@/lib/validation";
 function useOutcome<T>(state: ActionState<T>, pending: boolean, fields: readonly string[]) {
   const failed = !pending && state && !state.ok ? state : null;
   const errors: Record<string, string | undefined> = failed?.fieldErrors ?? {};
-  const general = failed && !fields.some((f) => errors[f]) ? failed.error : null;
+  const general = failed && !fields.some((f) => errors[f]) ? failed : null;
   const success = !pending && state?.ok ? (state.message ?? null) : null;
   return { errors, general, success };
 }
 
-function Outcome({ general, success, testId }: { general: string | null; success: string | null; testId: string }): ReactNode {
-  if (general) return <Alert variant="error">{general}</Alert>;
+function Outcome({ general, success, testId }: { general: Refusal | null; success: string | null; testId: string }): ReactNode {
+  if (general) return <FormError refusal={general} />;
   if (success) {
     return (
       <Alert variant="success">

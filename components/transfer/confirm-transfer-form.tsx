@@ -5,7 +5,7 @@ import { confirmTransferAction } from "@/app/app/(workspace)/settings/transfer/a
 import { switchWorkspace } from "@/app/app/actions";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
-import { Alert } from "@/components/ui";
+import { FormError } from "@/components/form-error";
 
 /** Step 2: the emailed link's page. A button, not the link itself, confirms (a mail scanner opening the link changes nothing). */
 export function ConfirmTransferForm({ transferId, token }: { transferId: string; token: string }) {
@@ -16,7 +16,7 @@ export function ConfirmTransferForm({ transferId, token }: { transferId: string;
       <input type="hidden" name="transferId" value={transferId} />
       <input type="hidden" name="token" value={token} />
       <SubmitButton pendingLabel="Confirming…">Confirm the transfer</SubmitButton>
-      {!pending && state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+      {!pending && state && !state.ok ? <FormError refusal={state} /> : null}
     </form>
   );
 }
@@ -30,7 +30,7 @@ export function SwitchForTransfer({ tenantId, tenantName, returnTo }: { tenantId
       <input type="hidden" name="tenantId" value={tenantId} />
       <input type="hidden" name="returnTo" value={returnTo} />
       <SubmitButton pendingLabel="Switching…">Switch to {tenantName}</SubmitButton>
-      {!pending && state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+      {!pending && state && !state.ok ? <FormError refusal={state} /> : null}
     </form>
   );
 }

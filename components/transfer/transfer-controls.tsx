@@ -17,6 +17,7 @@ import { useFocusOn } from "@/components/use-focus-on";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import type { ActionResult, ActionState } from "@/lib/tenancy/client";
 import { timeLeft } from "@/lib/transfer/steps";
+import { FormError } from "@/components/form-error";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionResult>;
 
@@ -30,7 +31,7 @@ function ActionForm({ action, children, testId }: { action: Action; children: (s
     <form action={formAction} onSubmit={submit} className="space-y-3" data-testid={testId}>
       <TenantField />
       {children(state)}
-      {state && !state.ok ? <Alert variant="error">{state.error}</Alert> : null}
+      {state && !state.ok ? <FormError refusal={state} /> : null}
       {state?.ok && state.message ? <Alert variant="success">{state.message}</Alert> : null}
     </form>
   );

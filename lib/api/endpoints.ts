@@ -16,7 +16,7 @@ import { DomainError } from "@/lib/errors";
 import { limitAuditExport } from "@/lib/rate-limit";
 import { acceptInvitationByToken, inviteMember, revokeInvitation } from "@/lib/invitations";
 import { changeMemberRole, getMembersPage, memberListQuerySchema, MEMBERS_PAGE_SIZE, INVITATIONS_PAGE_SIZE, removeMember } from "@/lib/members";
-import { resolveTenantContext, withApiKey, type Role } from "@/lib/tenancy";
+import { resolveTenantContext, SIGNED_OUT, withApiKey, type Role } from "@/lib/tenancy";
 import { renameWorkspace } from "@/lib/workspace-settings";
 import { ApiProblem } from "./problem";
 import { endpoint, iso, pageCursor, pageOf, requireKey, type Endpoint, type EndpointContext } from "./route";
@@ -52,7 +52,7 @@ export const getMe = endpoint({
   async handle(ctx) {
     if (ctx.session) {
       const resolved = await resolveTenantContext(ctx.session, null, ctx.requestInfo);
-      if (resolved.kind === "signed-out" || resolved.kind === "inactive") throw new ApiProblem("unauthorized", "Your session has ended. Sign in again.");
+      if (resolved.kind === "signed-out" || resolved.kind === "inactive") throw new ApiProblem("unauthorized", SIGNED_OUT);
       const memberships = resolved.kind === "no-tenant" || resolved.kind === "tenant" || resolved.kind === "suspended" ? resolved.memberships : [];
       return {
         status: 200,

@@ -6,13 +6,22 @@ import { DomainError, planLimitFrom } from "@/lib/errors";
 import { currentRequestInfo, getTenantContext, type Credential, type Membership, type RequestInfo, type SignedInUser, type TenantContext } from "./context";
 import { allows, can, type Permission } from "./permissions";
 import { readForm } from "./form";
+import { seenWorkspace } from "./seen-notice";
+import { lostWorkspaceSentence, type SeenWorkspace } from "./seen-workspace";
+import { SIGNED_OUT, SIGNED_OUT_CODE } from "./signed-out";
 import { TENANT_FIELD } from "./tenant-field";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+  /** `code` names a refusal a form does more with than show it: SIGNED_OUT_CODE, to which forms add a "Sign in again" link. */
+  | { ok: false; error: string; fieldErrors?: Record<string, string>; code?: typeof SIGNED_OUT_CODE };
 
 export type ActionState<T = undefined> = ActionResult<T> | null;
+
+/** The refusal of a request whose session has ended (signed out, expired, the account deactivated): the one message, with its code. */
+export function signedOut(): ActionResult<never> {
+  return { ok: false, error: SIGNED_OUT, code: SIGNED_OUT_CODE };
+}
 
 export function validationFailure(error: z.ZodError): ActionResult<never> {
   const fieldErrors: Record<string, string> = {};
@@ -29,6 +38,8 @@ export function failureFrom(error: unknown): ActionResult<never> {
   const limited = planLimitFrom(error);
   if (limited) return { ok: false, error: limited.message };
   if (error instanceof DomainError) {
+    // The database found the session gone (app_enter and its siblings): said as the wrappers say it.
+    if (error.code === SIGNED_OUT_CODE) return signedOut();
     return { ok: false, error: error.forPage, fieldErrors: error.field ? { [error.field]: error.forPage } : undefined };
   }
   console.error("[action] unexpected failure", error);
@@ -40,13 +51,20 @@ export function failureFrom(error: unknown): ActionResult<never> {
  * in, the action refuses rather than act on a workspace the user did not
  * see, and says why: another tab switched since; the workspace was
  * suspended; or it is gone from the user's workspaces — they were removed,
- * or it was deleted, and the request fell back to another one.
+ * or it was deleted, and the request fell back to another one. Where the
+ * browser's receipt of the last workspace shown (`lastSeen`, see
+ * seen-workspace.ts) names the form's workspace as one the user was in as a
+ * delegate, its loss is said as the lost-workspace notice says it: the
+ * delegated access ended, which no removal explains.
  */
-export function workspaceMismatch(ctx: TenantContext, formTenantId: string | undefined): string | null {
+export function workspaceMismatch(ctx: TenantContext, formTenantId: string | undefined, lastSeen: SeenWorkspace | null = null): string | null {
   if (formTenantId === ctx.tenantId) return null;
   const now = `you are now in ${ctx.tenant.name}. Reload to continue.`;
   if (formTenantId === undefined) return `This page belongs to another workspace; ${now}`;
   const seen = ctx.memberships.find((m) => m.tenantId === formTenantId);
+  if (!seen && lastSeen?.tenantId === formTenantId && lastSeen.via) {
+    return `${lostWorkspaceSentence(lastSeen, (name) => name).join("")} You are now in ${ctx.tenant.name}. Reload to continue.`;
+  }
   if (!seen) return `You no longer have access to the workspace this page belongs to (you were removed from it, or it was deleted); ${now}`;
   if (seen.status === "blocked") return `${seen.tenantName} has been suspended by the platform; ${now}`;
   return `This page belongs to workspace ${seen.tenantName}; you have since switched to ${ctx.tenant.name}. Reload to continue.`;
@@ -82,10 +100,14 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
       if (resolved.kind === "suspended") {
         return { ok: false, error: `${resolved.tenant.name} is suspended: nothing in it can be changed until the suspension is lifted.` };
       }
+      if (resolved.kind === "signed-out" || resolved.kind === "inactive") return signedOut();
       if (resolved.kind !== "tenant") {
-        return { ok: false, error: "Your session has ended or you no longer belong to this workspace. Reload the page." };
+        return { ok: false, error: "You no longer belong to this workspace. Reload the page." };
       }
-      const mismatch = workspaceMismatch(resolved, fields[TENANT_FIELD]);
+      const formTenantId = fields[TENANT_FIELD];
+      // A form of a workspace gone from the user's list: the receipt of the last one shown may say how they were in it.
+      const gone = formTenantId !== undefined && formTenantId !== resolved.tenantId && !resolved.memberships.some((m) => m.tenantId === formTenantId);
+      const mismatch = workspaceMismatch(resolved, formTenantId, gone ? await seenWorkspace(resolved.userId) : null);
       if (mismatch) return { ok: false, error: mismatch };
       const permissions: readonly Permission[] = typeof config.permission === "string" ? [config.permission] : config.permission;
       if (!permissions.some((p) => can(resolved.role, p))) {
@@ -125,9 +147,7 @@ export function userAction<S extends z.ZodType, T = undefined>(
     if (!parsed.success) return validationFailure(parsed.error);
     try {
       const resolved = await getTenantContext();
-      if (resolved.kind === "signed-out" || resolved.kind === "inactive") {
-        return { ok: false, error: "Your session has ended. Sign in again." };
-      }
+      if (resolved.kind === "signed-out" || resolved.kind === "inactive") return signedOut();
       const { user, request, credential, memberships } = resolved;
       return await handler(parsed.data, { user, request, credential, memberships });
     } catch (error) {

@@ -4,3 +4,4 @@
 export { TENANT_FIELD } from "./tenant-field";
 export { can, ROLES, INVITABLE_ROLES, ROLE_LABELS, type Permission, type Role, type InvitableRole } from "./permissions";
 export type { ActionResult, ActionState } from "./action";
+export { SIGNED_OUT, SIGNED_OUT_CODE, SIGNED_OUT_PARTS, signInAgainHref } from "./signed-out";

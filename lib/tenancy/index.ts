@@ -34,14 +34,15 @@ export {
   SUSPENDED,
   type TenantScope,
 } from "./with-tenant";
-export { tenantAction, userAction, publicAction, formAction, failureFrom, validationFailure, workspaceMismatch, type ActionResult, type ActionState } from "./action";
+export { tenantAction, userAction, publicAction, formAction, failureFrom, validationFailure, workspaceMismatch, signedOut, type ActionResult, type ActionState } from "./action";
+export { SIGNED_OUT, SIGNED_OUT_CODE } from "./signed-out";
 export { readForm, NOT_FORM_MESSAGE, type FormRead } from "./form";
 export { requireTenant, requireTenantWith, requireUser, requireUserWith, type SignedInPage } from "./guards";
 export { awaitingSecondFactor, SECOND_FACTOR_PATH } from "./second-factor";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";
 export { seenWorkspaceVerdict, renewSeenWorkspace, forgetSeenWorkspace } from "./seen-notice";
-export type { SeenWorkspaceVerdict } from "./seen-workspace";
+export { lostWorkspaceSentence, type SeenWorkspaceVerdict } from "./seen-workspace";
 export { sealLeftWorkspace, openLeftWorkspace } from "./left-workspace";
 // Platform administrators (lib/platform): the console and cross-view entries.
 export { withPlatformAdmin, withCrossView, PLATFORM_NOT_FOUND, WorkspaceGoneError, type CrossViewVisit } from "./platform-entry";

@@ -2,7 +2,23 @@ import "server-only";
 import { cookies } from "next/headers";
 import { getTenantContext, type Membership } from "./context";
 import { tenantCookieOptions } from "./cookie";
-import { judgeSeenWorkspace, openSeenWorkspace, sealSeenWorkspace, seenWorkspaceSecret, SEEN_WORKSPACE_COOKIE, type SeenWorkspaceVerdict, type ShownWorkspace } from "./seen-workspace";
+import {
+  judgeSeenWorkspace,
+  openSeenWorkspace,
+  sealSeenWorkspace,
+  seenWorkspaceSecret,
+  SEEN_WORKSPACE_COOKIE,
+  type SeenWorkspace,
+  type SeenWorkspaceVerdict,
+  type ShownWorkspace,
+} from "./seen-workspace";
+
+/** The workspace this request's receipt says `userId` was last shown, or null (none, not theirs, or no secret configured). */
+export async function seenWorkspace(userId: string): Promise<SeenWorkspace | null> {
+  const secret = seenWorkspaceSecret();
+  if (!secret) return null;
+  return openSeenWorkspace(secret, userId, (await cookies()).get(SEEN_WORKSPACE_COOKIE)?.value);
+}
 
 /** What this request's receipt of the last workspace shown says (see seen-workspace.ts). */
 export async function seenWorkspaceVerdict(
@@ -10,10 +26,8 @@ export async function seenWorkspaceVerdict(
   current: ShownWorkspace | null,
   memberships: readonly Membership[],
 ): Promise<SeenWorkspaceVerdict> {
-  const secret = seenWorkspaceSecret();
-  if (!secret) return { lost: null, renew: false };
-  const seen = openSeenWorkspace(secret, userId, (await cookies()).get(SEEN_WORKSPACE_COOKIE)?.value);
-  return judgeSeenWorkspace(seen, current, memberships);
+  if (!seenWorkspaceSecret()) return { lost: null, renew: false };
+  return judgeSeenWorkspace(await seenWorkspace(userId), current, memberships);
 }
 
 /**

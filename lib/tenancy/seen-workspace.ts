@@ -94,6 +94,30 @@ export function judgeSeenWorkspace(seen: SeenWorkspace | null, current: ShownWor
   return { lost, renew };
 }
 
+/**
+ * What is said of a workspace lost since it was last shown, with `name` to
+ * set off the workspaces' names (bold on a page, as they are in text): "You
+ * no longer have access to Acme: you were removed from it, or it was
+ * deleted." — or, for one the user was in as a delegate (no one removed them;
+ * the access their role in the ancestor gave ended), "You can no longer
+ * enter Customer as a delegate of Reseller: delegated access was turned off,
+ * your role in Reseller changed, or Customer was deleted." The
+ * lost-workspace notice and tenantAction's refusal of a form of that
+ * workspace both say it so.
+ */
+export function lostWorkspaceSentence<N>(lost: SeenWorkspace, name: (text: string) => N): Array<string | N> {
+  if (lost.via) {
+    return [
+      "You can no longer enter ",
+      name(lost.name),
+      " as a delegate of ",
+      name(lost.via),
+      `: delegated access was turned off, your role in ${lost.via} changed, or ${lost.name} was deleted.`,
+    ];
+  }
+  return ["You no longer have access to ", name(lost.name), ": you were removed from it, or it was deleted."];
+}
+
 /** The secret the receipt is sealed with; none configured means no receipts (and no notices). */
 export function seenWorkspaceSecret(): string | null {
   return process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET || null;

@@ -3,6 +3,7 @@ import { sql, transaction, type Tx } from "@/lib/db";
 import { DomainError, findPgError, RELOAD_THE_PAGE } from "@/lib/errors";
 import type { Role } from "./permissions";
 import type { Credential, SignedInUser } from "./resolve";
+import { SIGNED_OUT, SIGNED_OUT_CODE } from "./signed-out";
 
 /** What a transaction runs as: the tenant, the user, and the proof that they are that user. */
 export interface TenantScope {
@@ -12,7 +13,6 @@ export interface TenantScope {
 }
 
 export const NOT_A_MEMBER = "You are not a member of that workspace (any more).";
-export const SIGNED_OUT = "Your session has ended. Sign in again.";
 export const ACT_AS_DELETED = "That workspace has been deleted.";
 export const ACT_AS_REFUSED = "That workspace's owners allow no delegated access from its parent workspaces.";
 export const SUSPENDED = "This workspace is suspended: nothing in it can be read or changed until the suspension is lifted.";
@@ -21,7 +21,7 @@ export const SUSPENDED = "This workspace is suspended: nothing in it can be read
 function refusal(error: unknown): DomainError | null {
   const pg = findPgError(error);
   if (pg?.code !== "42501") return null;
-  if (pg.hint === "signed_out") return new DomainError("signed_out", SIGNED_OUT);
+  if (pg.hint === "signed_out") return new DomainError(SIGNED_OUT_CODE, SIGNED_OUT);
   if (pg.hint === "not_member") return new DomainError("not_member", NOT_A_MEMBER, undefined, RELOAD_THE_PAGE);
   if (pg.hint === "tenant_suspended") return new DomainError("tenant_suspended", SUSPENDED);
   // An API key's entry (app_enter_api_key) says more.
