@@ -110,3 +110,31 @@ test("a notice about a member goes once a later action changes the list, and sta
   await expect(notice).toHaveCount(0);
   await context.close();
 });
+
+// The page renders again after a refusal for a role lowered meanwhile (the
+// page then shows the role as it is now), and leaves out the forms the role
+// no longer allows: the refusal stays where the form was.
+test("an invitation refused because the sender's role was lowered meanwhile says so in the form's place", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Lowered Role Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.admin, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  const form = page.getByTestId("invite-form");
+  const email = uniqueEmail("late");
+  await form.getByLabel("Email address").fill(email);
+  await db().query("UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.admin.id]);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Who belongs to Lowered Role Co.")).toBeVisible();
+  await expect(form).toHaveCount(0);
+  const refused = page.getByTestId("refused-form");
+  await expect(refused).toHaveText("Your role in this workspace does not allow that (any more): the page now shows your current role.");
+  await expect(refused).toBeFocused();
+  expect((await db().query("SELECT 1 FROM tenant_invitations WHERE tenant_id = $1 AND email = $2", [ws.tenantId, email])).rowCount).toBe(0);
+  // Given the role back, the form is offered again, and the refusal is past.
+  await db().query("UPDATE tenant_members SET role = 'admin' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.admin.id]);
+  await page.reload();
+  await expect(form).toBeVisible();
+  await expect(refused).toHaveCount(0);
+  await context.close();
+});

@@ -8,6 +8,8 @@ import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import { invitationListKey, useListNotice } from "./use-list-notice";
+import { FormError } from "@/components/form-error";
+import { useReportedAction, useShownRefusal } from "@/components/permitted-only";
 
 /**
  * `invitations`: the pending invitations the page shows (their table's page,
@@ -17,7 +19,7 @@ import { invitationListKey, useListNotice } from "./use-list-notice";
  * a refusal that names no field.
  */
 export function InviteForm({ invitations }: { invitations: { page: number; total: number; ids: string[] } }) {
-  const [state, action] = useFormAction(inviteMemberAction, null);
+  const [state, action] = useFormAction(useReportedAction(inviteMemberAction), null);
   const listKey = invitationListKey(invitations);
   // The list reflects the invitation once it lists it or, on a later page (where it is not listed), once
   // it has changed since the form was sent.
@@ -47,6 +49,8 @@ export function InviteForm({ invitations }: { invitations: { page: number; total
   // while the invitations are as they were when it came: once the list
   // changes (an invitation revoked frees a seat) it may no longer be true, and goes.
   const refused = useListNotice(state && !state.ok && !errors.email && !errors.role ? state : null, listKey, () => true);
+  // Kept in the form's place if the page renders without it: a refusal because the role was lowered meanwhile.
+  useShownRefusal(refused);
   return (
     <div className="space-y-3">
       <form
@@ -92,7 +96,7 @@ export function InviteForm({ invitations }: { invitations: { page: number; total
           <CopyLink link={sent.data.link} />
         </Alert>
       ) : null}
-      {refused ? <Alert variant="error">{refused.error}</Alert> : null}
+      <FormError refusal={refused} />
     </div>
   );
 }

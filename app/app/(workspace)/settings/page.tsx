@@ -3,6 +3,7 @@ import { InviteForm } from "@/components/members/invite-form";
 import { InvitationsTable } from "@/components/members/invitations-table";
 import { LeaveWorkspace } from "@/components/members/leave-workspace";
 import { MembersTable } from "@/components/members/members-table";
+import { PermittedOnly } from "@/components/permitted-only";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { INVITATIONS_PAGE_SIZE, memberListQuerySchema, membersPage } from "@/lib/members";
@@ -32,12 +33,15 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
           title="Members"
           description={canManage ? `Invite people to ${ctx.tenant.name} and manage their roles.` : `Who belongs to ${ctx.tenant.name}.`}
         />
-        {canManage ? (
-          <Card className="p-5">
-            <h2 className="mb-3 text-sm font-semibold">Invite someone</h2>
-            <InviteForm invitations={{ page: data.invitationPage, total: data.invitationTotal, ids: data.invitations.map((i) => i.id) }} />
-          </Card>
-        ) : null}
+        {/* Without the permission, no form; but a submission that found it gone says so in the form's place. */}
+        <PermittedOnly allowed={canManage}>
+          {canManage ? (
+            <Card className="p-5">
+              <h2 className="mb-3 text-sm font-semibold">Invite someone</h2>
+              <InviteForm invitations={{ page: data.invitationPage, total: data.invitationTotal, ids: data.invitations.map((i) => i.id) }} />
+            </Card>
+          ) : null}
+        </PermittedOnly>
         <section className="space-y-3">
           <h2 className="text-sm font-semibold">People</h2>
           <MembersTable
