@@ -211,6 +211,10 @@ test("a page past the end shows the last page there is, the search and filter ke
   await expect(pages).toContainText("Page 3 of 3 · 55 projects");
   await expect(rows).toHaveCount(5);
   await expect(pages.getByRole("link", { name: "← Previous" })).toHaveAttribute("href", "/app/projects?q=Project&status=all&page=2");
+  // A number past the largest page a list reads (100,000) is past the last too, not the first page.
+  await page.goto("/app/projects?page=1000000&q=Project&status=all");
+  await expect(pages).toContainText("Page 3 of 3 · 55 projects");
+  await expect(rows).toHaveCount(5);
 
   // Page 3's projects deleted, the last one here: page 2 is shown, and what was deleted is said.
   await page.goto("/app/projects?page=3");

@@ -193,6 +193,10 @@ describe("generating into a scratch copy", () => {
     expect(page).toContain("Page {current} of {pages}");
     expect(page).not.toContain("query.page - 1");
     expect(page).not.toContain("Page {query.page}");
+    // A number past the largest page the list reads is past the last too: it reads as that page, not the first.
+    expect(readFileSync(path.join(root, "lib/time-entries/index.ts"), "utf8")).toContain(
+      "page: z.coerce.number().int().min(1).max(100_000).catch(({ input }) => (Number(input) > 100_000 ? 100_000 : 1)),",
+    );
     // The rows' versions for the notice; the list inside it; the name cell wraps, with room for words.
     expect(page).toContain("versions: data.rows.map((row) => row.updatedAt.getTime()),");
     expect(page).toMatch(/<TimeEntriesNotice list=\{list\}>[\s\S]*<TimeEntryRowActions [\s\S]*<\/TimeEntriesNotice>/);

@@ -43,11 +43,11 @@ export const archiveProjectSchema = z.object({ id: idSchema, archived: z.enum(["
 export const PROJECT_STATUSES = ["active", "archived", "all"] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
-/** The list's URL: a search in the names, active or archived ones, a page number; anything else reads as the first page of the active ones. */
+/** The list's URL: a search in the names, active or archived ones, a page number (past 100,000 the largest the list reads, so the page shows its last); anything else reads as the first page of the active ones. */
 export const listQuerySchema = z.object({
   q: searchQuerySchema(NAME_MAX),
   status: z.enum(PROJECT_STATUSES).catch("active"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: z.coerce.number().int().min(1).max(100_000).catch(({ input }) => (Number(input) > 100_000 ? 100_000 : 1)),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
