@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { db, sessionFor, uniqueEmail, workspaceWithRoles } from "./helpers";
+import { db, linkIn, sessionFor, uniqueEmail, waitForEmail, workspaceWithRoles } from "./helpers";
 import { formData, getAs, httpSession, postAction, serverAction, SIGNED_OUT } from "./server-actions";
 import { purgeWorkspace } from "../lib/jobs/purge";
 import { applyAuditRetention } from "../lib/jobs/retention";
@@ -190,7 +190,7 @@ test("the platform's restore dialog says what the owners' trash says", async ({ 
   await context.close();
 });
 
-test("a workspace being purged says so in its admin page's header, and once purged its page is not found", async ({ browser }) => {
+test("a workspace being purged says so in its admin page's header, and once purged its page says it no longer exists and leads back to the directory", async ({ browser }) => {
   const ws = await workspaceWithRoles("Fading Fjord");
   const admin = await platformAdmin("Pat Platform");
   const context = await browser.newContext();
@@ -218,12 +218,32 @@ test("a workspace being purged says so in its admin page's header, and once purg
   await expect(agedPage.getByTestId("admin-restore")).toHaveCount(0);
 
   expect(await purgeWorkspace(db(), ws.tenantId, { now: new Date() })).toMatchObject({ purged: true });
-  // Once purged, its page is the app's own not-found page, as for anyone: telling an administrator apart there
-  // would cost every page of the console a statement (Next.js renders a segment's not-found page with each view).
-  const purged = await page.reload();
-  expect(purged?.status()).toBe(404);
-  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  // Once purged, an old link tells the administrator so — from the page's own entry, which the database answers
+  // for them alone (no not-found.tsx, which Next.js renders with every view of the segment) — and leads back.
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "This workspace no longer exists" })).toBeVisible();
+  await expect(page.getByTestId("admin-workspace-gone")).toContainText("“Fading Fjord” no longer exists: it was purged on ");
+  for (const area of ["members", "audit"]) {
+    await page.goto(`/admin/workspaces/${ws.tenantId}/${area}`);
+    await expect(page.getByRole("heading", { name: "This workspace no longer exists" })).toBeVisible();
+  }
+  await page.getByRole("link", { name: "Back to all workspaces" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { name: "Workspaces" })).toBeVisible();
+  // An id no workspace ever had says that instead.
+  await page.goto("/admin/workspaces/00000000-0000-4000-8000-00000000abcd");
+  await expect(page.getByRole("heading", { name: "No workspace with this id" })).toBeVisible();
   await context.close();
+
+  // Anyone else gets the app's own not-found page, which names no console.
+  const memberContext = await browser.newContext();
+  const other = await workspaceWithRoles("Other Orchard");
+  await sessionFor(memberContext, other.users.owner, other.tenantId);
+  const member = await memberContext.newPage();
+  const refused = await member.goto(`/admin/workspaces/${ws.tenantId}`);
+  expect(refused?.status()).toBe(404);
+  await expect(member.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await memberContext.close();
 });
 
 test("a refused plan keeps what was typed in every field, and a created plan empties the new-plan form", async ({ browser }) => {
@@ -295,6 +315,36 @@ test("creating a workspace for someone keeps every field, the plan too, when one
   await expect(page.getByLabel("First owner's email")).toHaveValue(email);
   await expect(page.getByLabel("Plan")).toHaveValue("pro");
   await context.close();
+});
+
+test("a workspace created for someone by email tells them, with the link that signs them in and opens it", async ({ browser }) => {
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, (await workspaceWithRoles("Console Cove")).tenantId);
+  const page = await context.newPage();
+  await page.goto("/admin/workspaces/new");
+  const email = uniqueEmail("told-owner");
+  const startedAt = Date.now();
+  await page.getByLabel("Workspace name").fill("Told Tarn");
+  await page.getByLabel("First owner's email").fill(email);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("heading", { name: "Told Tarn" })).toBeVisible();
+  // The workspace's log says the email went out.
+  await expect(page.getByTestId("admin-audit")).toContainText(`Emailed ${email} that the workspace was created for them, with the link to sign in and open it`);
+  await context.close();
+
+  const message = await waitForEmail(email, "Your workspace Told Tarn is ready", startedAt);
+  expect(message.text).toContain(`Sign in with this address, ${email}, to open it.`);
+  const owner = await (await browser.newContext()).newPage();
+  await owner.goto(linkIn(message, /https?:\/\/[^\s"<>]+\/sign-in\?email=[^\s"<>]+/));
+  await expect(owner.getByLabel("Email address")).toHaveValue(email);
+  const signInAt = Date.now();
+  await owner.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(owner.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await owner.goto(linkIn(await waitForEmail(email, "sign-in link", signInAt), /https?:\/\/[^\s"<>]+\/api\/auth\/callback\/email\?[^\s"<>]+/));
+  await expect(owner).toHaveURL(/\/app\/dashboard/);
+  await expect(owner.getByTestId("active-workspace")).toHaveText("Told Tarn");
+  await owner.context().close();
 });
 
 test("the plans page's element ids are unique, even beside a plan whose id is “new”", async ({ browser }) => {

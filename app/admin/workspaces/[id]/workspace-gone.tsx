@@ -24,9 +24,11 @@ export async function orGone<T>(load: Promise<T>): Promise<T | WorkspaceGoneErro
 export function WorkspaceGone({ gone }: { gone: WorkspaceGoneError }) {
   return (
     <AdminShell adminEmail={gone.adminEmail}>
-      <Card className="max-w-lg space-y-4 p-6" data-testid="admin-workspace-gone">
+      <Card className="max-w-lg space-y-4 p-6">
         <h1 className="text-xl font-semibold">{gone.purged ? "This workspace no longer exists" : "No workspace with this id"}</h1>
-        <p className="text-sm text-zinc-600">{gone.message}</p>
+        <p className="text-sm text-zinc-600" data-testid="admin-workspace-gone">
+          {gone.message}
+        </p>
         <Link href="/admin" className={buttonClass("primary")}>
           Back to all workspaces
         </Link>
