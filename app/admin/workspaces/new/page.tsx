@@ -13,7 +13,7 @@ export default async function NewWorkspacePage() {
     <AdminShell adminEmail={admin.email}>
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">New workspace</h1>
-        <p className="mt-1 text-sm text-zinc-600">For a customer: name its first owner, who can then invite everyone else.</p>
+        <p className="mt-1 text-sm text-zinc-600">For a customer: name its first owner, who is emailed the link to sign in and open it, and can then invite everyone else. Its log records whether the email went out.</p>
       </div>
       <Card className="max-w-lg p-6">
         <CreateWorkspaceForForm plans={plans.map((p) => ({ id: p.id, name: p.name, isDefault: p.isDefault }))} />
