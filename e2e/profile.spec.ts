@@ -222,3 +222,26 @@ test("new recovery codes are counted at once: the count beside them is the new c
   await expect(page.getByTestId("two-factor-status")).toContainText("10 recovery codes left.");
   await context.close();
 });
+
+test("new recovery codes take the focus, as the first ones do, and go once they are saved", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Code Savers");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/profile");
+  const secret = await startSetup(page);
+  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  await page.getByRole("button", { name: "I have saved them" }).click();
+
+  await page.getByTestId("regenerate-recovery-codes").click();
+  await page.getByRole("dialog").getByLabel("Authentication code").fill(await nextCode(secret));
+  await page.getByRole("dialog").getByRole("button", { name: "Replace codes" }).click();
+  const codes = page.getByTestId("recovery-codes");
+  await expect(codes.getByRole("listitem")).toHaveCount(10);
+  await expect(codes.locator("xpath=ancestor::*[@tabindex='-1'][1]")).toBeFocused();
+  await page.getByRole("button", { name: "I have saved them" }).click();
+  await expect(codes).toHaveCount(0);
+  await expect(page.getByTestId("two-factor-status")).toBeFocused();
+  await context.close();
+});

@@ -226,7 +226,14 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
       </div>
     );
   } else if (state.enabled) {
-    body = <EnabledTwoFactor recoveryCodesLeft={state.recoveryCodesLeft} statusRef={statusFocus} onTurnedOff={(text) => setTurnedOff({ text })} />;
+    body = (
+      <EnabledTwoFactor
+        recoveryCodesLeft={state.recoveryCodesLeft}
+        statusRef={statusFocus}
+        onCodesSaved={() => setCodesSaved({})}
+        onTurnedOff={(text) => setTurnedOff({ text })}
+      />
+    );
   } else if (state.enrolment) {
     body = (
       <div className="space-y-4" data-testid="two-factor-enrolment">
@@ -292,20 +299,38 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
 function EnabledTwoFactor({
   recoveryCodesLeft,
   statusRef,
+  onCodesSaved,
   onTurnedOff,
 }: {
   recoveryCodesLeft: number;
   statusRef: RefObject<HTMLParagraphElement | null>;
+  onCodesSaved: () => void;
   onTurnedOff: (message: string) => void;
 }) {
   const [codes, setCodes] = useState<string[] | null>(null);
+  // New codes are shown as the first ones are: with the focus, until they are saved.
+  const codesFocus = useFocusOn<HTMLDivElement>(codes);
   return (
     <div className="space-y-3">
       <p ref={statusRef} tabIndex={-1} className="text-sm outline-none" data-testid="two-factor-status">
         <span className="font-medium text-emerald-700">On.</span> Signing in asks for a code from your authenticator app.{" "}
         {recoveryCodesLeft === 1 ? "1 recovery code left." : `${recoveryCodesLeft} recovery codes left.`}
       </p>
-      {codes ? <RecoveryCodes codes={codes} /> : null}
+      {codes ? (
+        <div ref={codesFocus} tabIndex={-1} className="space-y-3 outline-none">
+          <RecoveryCodes codes={codes} />
+          <button
+            type="button"
+            className="text-sm underline"
+            onClick={() => {
+              setCodes(null);
+              onCodesSaved();
+            }}
+          >
+            I have saved them
+          </button>
+        </div>
+      ) : null}
       <div className="flex flex-wrap gap-2">
         <ConfirmAction
           action={regenerateRecoveryCodesAction}
