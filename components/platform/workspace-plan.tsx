@@ -1,4 +1,5 @@
-import type { WorkspacePlan } from "@/lib/billing/limits";
+import { upgradeAdvice, type WorkspacePlan } from "@/lib/billing/limits";
+import type { Role } from "@/lib/tenancy/client";
 
 const count = (n: number) => n.toLocaleString("en");
 
@@ -14,8 +15,13 @@ function usage(limit: number | null, used: number | null): string {
 }
 const days = (n: number) => `${count(n)} ${n === 1 ? "day" : "days"}`;
 
-/** A workspace's plan and its limits, for its settings page (seed 003). */
-export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
+/**
+ * A workspace's plan and its limits, for its settings page (seed 003). A full
+ * seat count says how to free a seat, and who can lift the limit for the
+ * viewer's role (upgradeAdvice: an owner asks the platform's operators,
+ * anyone else an owner).
+ */
+export function WorkspacePlanSummary({ plan, role }: { plan: WorkspacePlan; role: Role }) {
   const full = plan.seats !== null && plan.seatsUsed >= plan.seats;
   return (
     <dl className="grid grid-cols-[10rem_1fr] gap-y-2 text-sm" data-testid="workspace-plan">
@@ -26,7 +32,7 @@ export function WorkspacePlanSummary({ plan }: { plan: WorkspacePlan }) {
         {plan.seats === null
           ? `${count(plan.seatsUsed)} used, no limit (members and pending invitations)`
           : `${count(plan.seatsUsed)} of ${count(plan.seats)} used (members and pending invitations)`}
-        {full ? " — full: revoke a pending invitation or remove a member, or upgrade, to invite more" : ""}
+        {full ? ` — full: to invite more, revoke a pending invitation or remove a member, or ${upgradeAdvice(role)}` : ""}
       </dd>
       <dt className="text-zinc-500">API keys</dt>
       <dd data-testid="plan-api-keys">

@@ -5,6 +5,7 @@ import { BrandingForm, NameSlugForm, NotesForm } from "@/components/settings/gen
 import { WorkspacePlanSummary } from "@/components/platform/workspace-plan";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
+import { upgradeAdvice } from "@/lib/billing/limits";
 import { formatBytes, logoUrl } from "@/lib/branding";
 import { PURGE_AFTER_DAYS } from "@/lib/retention";
 import { can, requireTenantWith } from "@/lib/tenancy";
@@ -86,8 +87,8 @@ export default async function GeneralSettingsPage() {
           )}
         </Section>
         {data.plan ? (
-          <Section title="Plan" description="What the workspace's plan allows. The platform changes plans; ask it to upgrade." testId="settings-plan">
-            <WorkspacePlanSummary plan={data.plan} />
+          <Section title="Plan" description={`What the workspace's plan allows. The platform's operators set plans: to upgrade, ${upgradeAdvice(ctx.role)}.`} testId="settings-plan">
+            <WorkspacePlanSummary plan={data.plan} role={ctx.role} />
           </Section>
         ) : null}
         <Section title="Branding" description="The logo and accent colour shown in the sidebar and the workspace switcher." testId="settings-branding">

@@ -1,0 +1,38 @@
+// The plan panel of Settings → General: a full seat count tells the viewer
+// how to free a seat and whom to ask for more, by their role — plans are set
+// by the platform's operators, so "upgrade" alone pointed nowhere.
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { WorkspacePlan } from "@/lib/billing/limits";
+import { WorkspacePlanSummary } from "./workspace-plan";
+
+const plan = (seatsUsed: number): WorkspacePlan => ({
+  id: "team",
+  name: "Team",
+  seats: 5,
+  apiKeys: 3,
+  childWorkspaces: 0,
+  auditRetentionDays: 90,
+  exportAllowed: true,
+  seatsUsed,
+  apiKeysUsed: 1,
+  childWorkspacesUsed: null,
+});
+
+const seats = (html: string) => /data-testid="plan-seats"[^>]*>(.*?)<\/dd>/.exec(html)![1].replace(/<[^>]+>/g, "").replaceAll("&#x27;", "'");
+
+describe("WorkspacePlanSummary", () => {
+  it("tells an owner of a full workspace to ask the platform's operators", () => {
+    expect(seats(renderToStaticMarkup(<WorkspacePlanSummary plan={plan(5)} role="owner" />))).toBe(
+      "5 of 5 used (members and pending invitations) — full: to invite more, revoke a pending invitation or remove a member, or ask the platform's operators to upgrade the plan",
+    );
+  });
+
+  it("tells an admin of a full workspace to ask an owner", () => {
+    expect(seats(renderToStaticMarkup(<WorkspacePlanSummary plan={plan(6)} role="admin" />))).toMatch(/, or ask one of the workspace's owners to upgrade the plan$/);
+  });
+
+  it("says nothing of upgrading while seats are free", () => {
+    expect(seats(renderToStaticMarkup(<WorkspacePlanSummary plan={plan(4)} role="owner" />))).toBe("4 of 5 used (members and pending invitations)");
+  });
+});
