@@ -19,7 +19,7 @@ const plan = (seatsUsed: number): WorkspacePlan => ({
   childWorkspacesUsed: null,
 });
 
-const seats = (html: string) => /data-testid="plan-seats"[^>]*>(.*?)<\/dd>/.exec(html)![1].replace(/<[^>]+>/g, "").replaceAll("&#x27;", "'");
+const seats = (html: string) => /data-testid="plan-seats"[^>]*>(.*?)<\/dd>/.exec(html)![1]!.replace(/<[^>]+>/g, "").replaceAll("&#x27;", "'");
 
 describe("WorkspacePlanSummary", () => {
   it("tells an owner of a full workspace to ask the platform's operators", () => {
