@@ -59,6 +59,20 @@ export function NameForm({ name }: { name: string }) {
   );
 }
 
+/**
+ * A notice of what an action did speaks of the latest action only: once a
+ * form is sent from the page (the next action, wherever it is), `forget(null)`
+ * takes it away — that action's outcome, if it has one, replaces it.
+ */
+function useForgetOnNextAction(notice: unknown, forget: (value: null) => void) {
+  useEffect(() => {
+    if (!notice) return;
+    const onSubmit = () => forget(null);
+    document.addEventListener("submit", onSubmit, true);
+    return () => document.removeEventListener("submit", onSubmit, true);
+  }, [notice, forget]);
+}
+
 interface SessionRow {
   id: string;
   device: string | null;
@@ -87,14 +101,8 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
   if (notice && sessions !== notice.before && sessions !== notice.after) {
     setNotice(notice.after === null ? { ...notice, after: sessions } : null);
   }
-  // …and a form sent from the page (this list's next sign-out, refused or not, any other action) is a
-  // later action: its own outcome replaces the notice, or none does.
-  useEffect(() => {
-    if (!notice) return;
-    const forget = () => setNotice(null);
-    document.addEventListener("submit", forget, true);
-    return () => document.removeEventListener("submit", forget, true);
-  }, [notice]);
+  // …and neither is it after this list's next sign-out, refused or not, or any other action.
+  useForgetOnNextAction(notice, setNotice);
   const done = (result: ActionResult<unknown>) => {
     if (result.ok && result.message) setNotice({ shown: { text: result.message }, before: sessions, after: null });
   };
@@ -190,10 +198,11 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
     if (confirmState?.ok) setCodes(confirmState.data.recoveryCodes);
   }
   const confirmOutcome = outcome(confirmState, confirming);
-  // Turned off: said above the section until setup starts again (its dialog's button is gone with the
-  // rest of what "on" showed).
+  // Turned off: said above the section, with the focus (its dialog's button is gone with the rest of
+  // what "on" showed), until the next action.
   const [turnedOff, setTurnedOff] = useState<{ text: string } | null>(null);
   const turnedOffFocus = useFocusOn<HTMLDivElement>(turnedOff);
+  useForgetOnNextAction(turnedOff, setTurnedOff);
   // Each step replaces the form whose button was pressed: the focus goes to the next step, the code
   // field once setup starts, the recovery codes once two-factor is on, what the section says once they
   // are saved, the button that starts setup once it is cancelled.
@@ -267,13 +276,7 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
     );
   } else {
     body = (
-      <form
-        action={(data) => {
-          setTurnedOff(null);
-          start(data);
-        }}
-        className="space-y-3"
-      >
+      <form action={start} className="space-y-3">
         <p className="text-sm text-zinc-600">
           Off. With two-factor on, signing in asks for a code from an authenticator app after the sign-in link, so a link alone is not enough.
         </p>
