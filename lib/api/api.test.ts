@@ -190,6 +190,20 @@ describe("the audit log by key", () => {
     expect((await auditRows(ws.tenant.id, "audit.export")).length).toBe(2);
     expectProblem(await call("exportAuditEvents", { key: await keyOf(ws, "auditor", "read"), params: { tenantId: ws.tenant.id } }), "forbidden");
   });
+
+  it("finds the events no person did with actor=system, as the audit page does, and documents it", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "auditor");
+    await owner().query("INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, action, target_type, target_id) VALUES ($1, NULL, NULL, 'ownership.transfer.expire', 'ownership_transfer', gen_random_uuid())", [ws.tenant.id]);
+    const page = await call("listAuditEvents", { key, params: { tenantId: ws.tenant.id }, query: "actor=system" });
+    expect(page.status, page.text).toBe(200);
+    expect(page.body.data.map((e: { action: string }) => e.action)).toEqual(["ownership.transfer.expire"]);
+    type Operation = { operationId?: string; parameters?: Array<{ name: string; description?: string; schema?: { description?: string } }> };
+    const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, Operation>> };
+    const list = Object.values(doc.paths).flatMap((p) => Object.values(p)).find((o) => o.operationId === "listAuditEvents")!;
+    const actor = list.parameters!.find((p) => p.name === "actor")!;
+    expect(actor.description ?? actor.schema?.description).toMatch(/"system"/);
+  });
 });
 
 describe("a dead key is refused at the next call", () => {

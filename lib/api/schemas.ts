@@ -5,6 +5,7 @@
 import "zod-openapi";
 import { z } from "zod";
 import { INVITABLE_ROLES, ROLES } from "@/lib/tenancy";
+import { SYSTEM_ACTOR } from "@/lib/audit/filters";
 import { inviteSchema } from "@/lib/invitations";
 import { changeRoleSchema } from "@/lib/members";
 import { renameSchema } from "@/lib/workspace-settings";
@@ -70,7 +71,7 @@ export const MembersQuery = z.object({
 export const InvitationsQuery = z.object({ cursor: z.string().max(200).optional() });
 export const AuditQuery = z.object({
   action: z.string().max(2000).optional().meta({ description: "Comma-separated actions (e.g. member.remove,member.invite)." }),
-  actor: z.string().max(254).optional().meta({ description: "The actor's email address." }),
+  actor: z.string().max(254).optional().meta({ description: `The actor's email address, or "${SYSTEM_ACTOR}" for the events no person did (the schedule's, such as an ownership transfer's timed steps).` }),
   target: z.string().max(254).optional().meta({ description: "A target id or email address." }),
   from: z.string().max(10).optional().meta({ description: "First day, YYYY-MM-DD, in tz." }),
   to: z.string().max(10).optional().meta({ description: "Last day, YYYY-MM-DD, in tz." }),
