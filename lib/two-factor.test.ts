@@ -200,6 +200,21 @@ describe("regenerating recovery codes and disabling", () => {
     await disableTwoFactor({ credential: credentialOf(user) }, await codeAt(secret, clock), clock);
     expect(await inTx(user, (tx) => hasTwoFactor(tx, user.id))).toBe(false);
   });
+
+  it("signs out the sign-ins still awaiting their code, which no code could complete any more; the other sessions stay", async () => {
+    const { user, recoveryCodes, clock } = await enrolled();
+    const waiting = await createSession(user.id);
+    const completed = await createSession(user.id);
+    await owner().query("UPDATE sessions SET second_factor_pending = false WHERE session_token = encode(sha256(convert_to($1, 'UTF8')), 'hex')", [completed]);
+    const other = await enrolled();
+    const othersWaiting = await createSession(other.user.id);
+    expect(await pendingOf(waiting)).toBe(true);
+    await disableTwoFactor({ credential: credentialOf(user) }, recoveryCodes[0]!, clock);
+    expect(await pendingOf(waiting)).toBeUndefined();
+    expect(await pendingOf(completed)).toBe(false);
+    expect(await pendingOf(user.sessionToken)).toBe(false);
+    expect(await pendingOf(othersWaiting)).toBe(true);
+  });
 });
 
 describe("the database's own guard on two-factor state", () => {

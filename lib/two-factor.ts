@@ -265,13 +265,19 @@ export async function regenerateRecoveryCodes(actor: Pick<Actor, "credential">, 
   });
 }
 
-/** Turns two-factor off: needs a current code or a recovery code. */
+/**
+ * Turns two-factor off: needs a current code or a recovery code. A sign-in
+ * still awaiting its code is signed out: with no second factor left, no code
+ * could complete it (a new sign-in link signs in without one).
+ */
 export async function disableTwoFactor(actor: Pick<Actor, "credential">, code: string, clock: Clock = systemClock): Promise<void> {
   await withUser(actor.credential, async (tx, user) => {
     if (!(await hasTwoFactor(tx, user.id))) throw new DomainError("two_factor_off", "Two-factor authentication is already off.");
     if (!(await verifySecondFactor(tx, user.id, code, clock))) throw new DomainError("invalid_code", WRONG_CODE, "code");
     await tx.exec(sql`DELETE FROM user_recovery_codes WHERE user_id = ${user.id}::uuid`);
     await tx.exec(sql`DELETE FROM user_two_factor WHERE user_id = ${user.id}::uuid`);
+    const token = actor.credential.token;
+    await tx.exec(sql`SELECT app_sign_out_sessions(${token}, s.id) FROM app_my_sessions(${token}) s WHERE s.awaiting_second_factor`);
   });
 }
 
