@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ComponentProps, InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes } from "react";
+import { cloneElement, isValidElement, type ButtonHTMLAttributes, type ComponentProps, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from "react";
 
 export function cx(...classes: Array<string | false | null | undefined>): string {
   return classes.filter(Boolean).join(" ");
@@ -46,6 +46,18 @@ export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectE
   );
 }
 
+/** The id of the error a Field shows under its control (`htmlFor`). */
+export const fieldErrorId = (htmlFor: string) => `${htmlFor}-error`;
+
+type Described = { id?: string; "aria-describedby"?: string; "aria-invalid"?: unknown };
+
+/**
+ * A labelled control with its error, or else its hint, under it. The control
+ * it labels — its child whose id is `htmlFor` — is described by the error
+ * while there is one (`aria-describedby`, and `aria-invalid`), so that a
+ * screen reader on the field reads why it was refused; a control that names
+ * its own description keeps it.
+ */
 export function Field({
   label,
   htmlFor,
@@ -59,14 +71,18 @@ export function Field({
   hint?: ReactNode;
   children: ReactNode;
 }) {
+  const control =
+    error && isValidElement<Described>(children) && children.props.id === htmlFor && !children.props["aria-describedby"]
+      ? cloneElement(children, { "aria-describedby": fieldErrorId(htmlFor), "aria-invalid": children.props["aria-invalid"] ?? true })
+      : children;
   return (
     <div className="space-y-1.5">
       <label htmlFor={htmlFor} className="block text-sm font-medium text-zinc-800">
         {label}
       </label>
-      {children}
+      {control}
       {error ? (
-        <p id={`${htmlFor}-error`} className="text-sm text-red-600">
+        <p id={fieldErrorId(htmlFor)} className="text-sm text-red-600">
           {error}
         </p>
       ) : hint ? (
