@@ -95,7 +95,11 @@ export function replacementNote(replaced: Pick<ReplacedInvitation, "role" | "exp
   return replaced.role === role ? `It replaces ${which}.` : `It replaces ${which} (${replaced.role} → ${role}).`;
 }
 
-/** Stores a new invitation `invitationId` and sends its email; the caller audits it with the outcome. */
+/**
+ * Stores a new invitation `invitationId` and sends its email; an email not
+ * sent is marked on the invitation (email_dispatched), and the caller audits
+ * it with the outcome.
+ */
 async function issueInvitation(tx: Tx, actor: TenantActor, invitationId: string, email: string, role: InvitableRole): Promise<InviteResult> {
   const inviterName = actor.user.name || actor.user.email;
   const { token, tokenHash } = mintInviteToken();
@@ -110,7 +114,11 @@ async function issueInvitation(tx: Tx, actor: TenantActor, invitationId: string,
     subject: `${inviterName} invited you to ${actor.tenant.name} on Tenantry`,
     react: createElement(InvitationEmail, { url: link, workspaceName: actor.tenant.name, inviterName, role, expiresAt }),
   });
-  if (!sent.delivered) console.warn(`[invitations] email to ${email} not sent: ${sent.error}`);
+  if (!sent.delivered) {
+    console.warn(`[invitations] email to ${email} not sent: ${sent.error}`);
+    // Said on the invitation too (stored as sent), as the audit row says it: its row on the members page shows it after a reload.
+    await tx.exec(sql`UPDATE tenant_invitations SET email_dispatched = false WHERE id = ${invitationId}::uuid`);
+  }
   return { invitationId, email, role, emailDispatched: sent.delivered, link: sent.delivered ? null : link };
 }
 

@@ -38,7 +38,9 @@ import {
   randomUUID,
   setTenantStatus,
   type TestTenant,
+  withBrokenSmtp,
 } from "@/test/fixtures";
+import { inviteMember, resendInvitation } from "@/lib/invitations";
 
 const query = (overrides: Partial<MemberListQuery> = {}): MemberListQuery => ({ q: "", sort: "joined", dir: "asc", page: 1, ipage: 1, ...overrides });
 
@@ -295,6 +297,25 @@ describe("getMembersPage", () => {
     expect(page.invitations.map((i) => i.id).sort()).toEqual([pending.id, lapsed.id].sort());
     expect(page.invitations.find((i) => i.id === pending.id)).toMatchObject({ role: "admin", invitedBy: "Olive Owner", expired: false });
     expect(page.invitations.find((i) => i.id === lapsed.id)).toMatchObject({ expired: true, invitedBy: null });
+  });
+
+  it("says which pending invitations' email could not be sent, as the invitation recorded it — also after a resend", async () => {
+    const ws = await createWorkspace();
+    const admin = actorFor(ws.tenant, ws.admin);
+    const unsent = await withBrokenSmtp(() => inviteMember(admin, { email: uniqueEmail("unsent"), role: "member" }));
+    const sent = await inviteMember(admin, { email: uniqueEmail("sent"), role: "auditor" });
+    expect(unsent.emailDispatched).toBe(false);
+    const listed = async () => Object.fromEntries((await membersPage(admin, query())).invitations.map((i) => [i.id, i.emailDispatched]));
+    expect(await listed()).toEqual({ [unsent.invitationId]: false, [sent.invitationId]: true });
+    // A resend that goes through replaces it with one that was sent; one that fails again, with one that was not.
+    const resent = await resendInvitation(admin, unsent.invitationId);
+    const failedAgain = await withBrokenSmtp(() => resendInvitation(admin, sent.invitationId));
+    expect(await listed()).toEqual({ [resent.invitationId]: true, [failedAgain.invitationId]: false });
+    // As the audit log says of each.
+    const audited = Object.fromEntries(
+      (await auditRows(ws.tenant.id, "member.invite.resend")).map((r) => [r.target_id, (r.metadata as { email_dispatched: boolean }).email_dispatched]),
+    );
+    expect(audited).toEqual({ [resent.invitationId]: true, [failedAgain.invitationId]: false });
   });
 
   it("pages pending invitations 20 at a time, newest first, with their total", async () => {

@@ -42,6 +42,8 @@ export interface PendingInvitationRow {
   createdAt: Date;
   expiresAt: Date;
   expired: boolean;
+  /** False when its email could not be sent: the page says "Not delivered", and Resend sends it again. */
+  emailDispatched: boolean;
 }
 
 export interface MembersPage {
@@ -69,7 +71,16 @@ const MEMBERSHIP_SORTS: ReadonlySet<MemberSort> = new Set(["role", "joined"]);
 interface MembersPageRow {
   members: Array<{ user_id: string; name: string | null; email: string; role: Role; created_at: string }>;
   total: number;
-  invitations: Array<{ id: string; email: string; role: Role; inviter: string | null; created_at: string; expires_at: string; expired: boolean }>;
+  invitations: Array<{
+    id: string;
+    email: string;
+    role: Role;
+    inviter: string | null;
+    created_at: string;
+    expires_at: string;
+    expired: boolean;
+    email_dispatched: boolean;
+  }>;
   invitation_total: number;
   owners: number;
 }
@@ -132,7 +143,7 @@ export function membersPage(query: MemberListQuery, tenant: Sql = enteredTenant)
       (SELECT coalesce(json_agg(p), '[]') FROM (${members}) p) AS members,
       ${total} AS total,
       (SELECT coalesce(json_agg(p), '[]') FROM (
-         SELECT i.id, i.email, i.role, i.inviter_name AS inviter, i.created_at, i.expires_at, i.expires_at <= now() AS expired
+         SELECT i.id, i.email, i.role, i.inviter_name AS inviter, i.created_at, i.expires_at, i.expires_at <= now() AS expired, i.email_dispatched
            FROM tenant_invitations i
           WHERE i.tenant_id = ${tenant} AND i.status = 'pending'
           ORDER BY i.created_at DESC, i.id
@@ -158,6 +169,7 @@ function membersPageFrom(row: MembersPageRow | undefined, query: MemberListQuery
       createdAt: new Date(r.created_at),
       expiresAt: new Date(r.expires_at),
       expired: r.expired,
+      emailDispatched: r.email_dispatched,
     })),
     invitationTotal: row.invitation_total,
     invitationPage: query.ipage,

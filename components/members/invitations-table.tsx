@@ -25,6 +25,26 @@ export interface InvitationView {
   createdAt: string;
   expiresAt: string;
   expired: boolean;
+  /** False when its email could not be sent (the invitation records it, as its audit row does). */
+  emailDispatched: boolean;
+}
+
+/**
+ * The Sent column: when it was made, and whether its email went out. One
+ * whose email could not be sent says so ("Not delivered") after a reload
+ * as the form said it when it was made; Resend sends it again.
+ */
+export function InvitationSent({ createdAt, emailDispatched }: Pick<InvitationView, "createdAt" | "emailDispatched">) {
+  return (
+    <>
+      <LocalTime iso={createdAt} dateOnly />
+      {emailDispatched ? null : (
+        <span className="mt-1 block text-xs font-medium text-amber-700" data-testid="invitation-not-delivered">
+          Not delivered: the email could not be sent
+        </span>
+      )}
+    </>
+  );
 }
 
 export function InvitationsTable({
@@ -95,7 +115,8 @@ export function InvitationsTable({
               <th className="th">Email</th>
               <th className="th">Role</th>
               <th className="th">Invited by</th>
-              <th className="th">Sent</th>
+              {/* When it was made; its email may not have gone out (InvitationSent). */}
+              <th className="th">Invited</th>
               <th className="th">Expires</th>
               {canManage ? <th className="px-4 py-2"><span className="sr-only">Actions</span></th> : null}
             </tr>
@@ -106,7 +127,7 @@ export function InvitationsTable({
                 <td className="td">{inv.email}</td>
                 <td className="td"><RoleBadge role={inv.role} /></td>
                 <td className="td">{inv.invitedBy ?? "—"}</td>
-                <td className="td"><LocalTime iso={inv.createdAt} dateOnly /></td>
+                <td className="td"><InvitationSent createdAt={inv.createdAt} emailDispatched={inv.emailDispatched} /></td>
                 <td className="td">
                   {inv.expired ? <span className="font-medium text-amber-700">Expired</span> : <LocalTime iso={inv.expiresAt} dateOnly />}
                 </td>
