@@ -311,3 +311,36 @@ test("names wrap at words on a phone, and notices with a long name wrap instead 
   expect(await wide(), "the page scrolls sideways by").toBe(0);
   await context.close();
 });
+
+// A form sent after the session ended (signed out elsewhere, expired) says so
+// as every form of the app does: its last words link to the sign-in page,
+// which comes back to this page — the create form, the edit dialog and a
+// row's archive alike.
+test("a form sent after the session ended offers 'Sign in again', back to the page", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Project Session");
+  await db().query("INSERT INTO projects (tenant_id, name) VALUES ($1, 'Orbit')", [ws.tenantId]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/projects?q=Orbit");
+  const back = `/sign-in?next=${encodeURIComponent("/app/projects?q=Orbit")}`;
+  await db().query("DELETE FROM sessions WHERE user_id = $1", [ws.users.member.id]);
+
+  const create = page.getByTestId("create-projects-form");
+  await create.getByLabel("Name", { exact: true }).fill("Late");
+  await create.getByRole("button", { name: "Create project" }).click();
+  await expect(create.getByRole("alert")).toHaveText("Your session has ended. Sign in again.");
+  await expect(create.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", back);
+
+  const orbit = page.locator('[data-testid="projects-row"][data-name="Orbit"]');
+  await orbit.getByRole("button", { name: "Archive" }).click();
+  await expect(orbit.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", back);
+
+  await orbit.getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit project" });
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText("Your session has ended. Sign in again.");
+  await expect(dialog.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", back);
+  expect((await db().query("SELECT name, archived_at FROM projects WHERE tenant_id = $1", [ws.tenantId])).rows).toEqual([{ name: "Orbit", archived_at: null }]);
+  await context.close();
+});

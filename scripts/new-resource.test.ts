@@ -184,6 +184,17 @@ describe("generating into a scratch copy", () => {
     expect(actions).toContain("data: { id: created.id }, message: `Created “${created.name}”.`");
   });
 
+  it("writes forms that show their refusals as the app's forms do: a session that ended offers “Sign in again” (FormError)", () => {
+    const forms = readFileSync(path.join(root, "components/time-entries/time-entries-forms.tsx"), "utf8");
+    expect(forms).toContain('import { FormError, RefusalText } from "@/components/form-error";');
+    // The create form's refusal that names no field, and the rename's beside its field.
+    expect(forms).toContain("<FormError refusal={state && !state.ok && !errors.name ? state : null} />");
+    expect(forms).toMatch(/<p className="mt-1 text-sm text-red-600">\s*<RefusalText refusal=\{state\} \/>\s*<\/p>/);
+    // No refusal's message shown by itself, without the link it may need.
+    expect(forms).not.toMatch(/\.error\}/);
+    expect(forms).not.toContain('<Alert variant="error"');
+  });
+
   it("writes the page as projects has it: past the last page the last one there is, each row action's message as the list's notice taking the focus, names and notices that wrap", () => {
     const page = readFileSync(path.join(root, "app/app/(workspace)/time-entries/page.tsx"), "utf8");
     // A page past the end (its rows deleted, a number typed) reads the last page there is; the links and "Page n of m" follow it.

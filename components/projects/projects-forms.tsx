@@ -8,6 +8,7 @@ import { useFocusOn } from "@/components/use-focus-on";
 import { TenantField } from "@/components/tenant-scope";
 import { useListNotice } from "@/components/members/use-list-notice";
 import { Alert, Button, Field, Input } from "@/components/ui";
+import { FormError } from "@/components/form-error";
 import type { ActionState } from "@/lib/tenancy/client";
 
 // The projects page's interactive parts; the page itself is a server component.
@@ -54,8 +55,8 @@ function ProjectFields({
 }
 
 const fieldErrors = <T,>(state: ActionState<T>) => (state && !state.ok ? (state.fieldErrors ?? {}) : {});
-/** A refusal that belongs to no field (the role, another workspace, a project gone). */
-const formError = <T,>(state: ActionState<T>) => (state && !state.ok && !state.fieldErrors?.name && !state.fieldErrors?.description ? state.error : null);
+/** A refusal that belongs to no field (the role, another workspace, a project gone, the session ended). */
+const formError = <T,>(state: ActionState<T>) => (state && !state.ok && !state.fieldErrors?.name && !state.fieldErrors?.description ? state : null);
 
 /** What an action on a row said, and the row: the list shows it done once the row is gone, or at `version` (its updatedAt) or later. */
 type RowNotice = { text: string; id: string; version: number | null };
@@ -116,7 +117,7 @@ export function CreateProjectForm({ list }: { list: { key: string; ids: string[]
           {created.message}
         </Alert>
       ) : null}
-      {formError(state) ? <Alert variant="error">{formError(state)}</Alert> : null}
+      <FormError refusal={formError(state)} />
       <SubmitButton pendingLabel="Creating…">Create project</SubmitButton>
     </form>
   );
@@ -183,7 +184,7 @@ function EditProject({ id, name, description }: { id: string; name: string; desc
               onDescription={setDraftDescription}
               errors={fieldErrors(state)}
             />
-            {formError(state) ? <Alert variant="error">{formError(state)}</Alert> : null}
+            <FormError refusal={formError(state)} />
             <div className="flex justify-end gap-2">
               <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
                 Cancel
@@ -234,7 +235,7 @@ export function ProjectRowActions({ id, name, description, archived }: { id: str
           testId={`delete-${id}`}
         />
       </div>
-      {archiveState && !archiveState.ok ? <Alert variant="error">{archiveState.error}</Alert> : null}
+      <FormError refusal={archiveState && !archiveState.ok ? archiveState : null} />
     </div>
   );
 }
