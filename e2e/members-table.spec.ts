@@ -138,3 +138,54 @@ test("an invitation refused because the sender's role was lowered meanwhile says
   await expect(refused).toHaveCount(0);
   await context.close();
 });
+
+// As the projects page does: a page number past the last (typed, or the last
+// page's members removed since) shows the last page there is, not an empty
+// table with "page 99 of 3"; the search and sort stay.
+test("a page past the end shows the last page there is, the search kept", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Member Pages Co");
+  // 45 members the search finds (3 pages of 20), joined one after another.
+  await db().query(
+    `WITH u AS (
+       INSERT INTO users (email, name)
+       SELECT 'pager-' || lpad(i::text, 2, '0') || '-' || $2 || '@example.test', 'Pager ' || lpad(i::text, 2, '0') FROM generate_series(1, 45) AS i
+       RETURNING id, name)
+     INSERT INTO tenant_members (tenant_id, user_id, role, created_at)
+     SELECT $1, id, 'member', now() - (46 - substring(name from 7)::int) * interval '1 minute' FROM u`,
+    [ws.tenantId, ws.tenantId.slice(0, 8)],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  const rows = page.getByTestId("members-table").getByTestId("member-row");
+
+  await page.goto("/app/settings?q=pager&page=99");
+  await expect(page.getByText("45 members · page 3 of 3")).toBeVisible();
+  await expect(rows).toHaveCount(5);
+  await expect(page.getByLabel("Search members")).toHaveValue("pager");
+  await expect(page.getByRole("button", { name: "Next", exact: true })).toBeDisabled();
+  // Previous goes to page 2, the search kept.
+  await page.getByRole("button", { name: "Previous", exact: true }).click();
+  await expect(page).toHaveURL(/q=pager&page=2$/);
+  await expect(page.getByText("45 members · page 2 of 3")).toBeVisible();
+  await expect(rows).toHaveCount(20);
+  // A number past the largest page read is past the last too, not the first page.
+  await page.goto("/app/settings?q=pager&page=1000000");
+  await expect(page.getByText("45 members · page 3 of 3")).toBeVisible();
+  await expect(rows).toHaveCount(5);
+
+  // The last page's members removed, the last one here: page 2 is shown.
+  await page.goto("/app/settings?q=pager&page=3");
+  await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id IN (SELECT id FROM users WHERE name IN ('Pager 41', 'Pager 42', 'Pager 43', 'Pager 44'))", [
+    ws.tenantId,
+  ]);
+  const last = `pager-45-${ws.tenantId.slice(0, 8)}@example.test`;
+  await page.getByTestId(`remove-${last}`).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove member" }).click();
+  await expect(page.getByText("40 members · page 2 of 2")).toBeVisible();
+  await expect(rows).toHaveCount(20);
+  await expect(page.getByTestId("members-notice")).toHaveText(`${last} was removed from the workspace.`);
+  await expect(page.getByRole("button", { name: "Next", exact: true })).toBeDisabled();
+  await context.close();
+});
+

@@ -6,12 +6,24 @@ import { MembersTable } from "@/components/members/members-table";
 import { PermittedOnly } from "@/components/permitted-only";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
-import { INVITATIONS_PAGE_SIZE, memberListQuerySchema, membersPage } from "@/lib/members";
+import { INVITATIONS_PAGE_SIZE, memberListQuerySchema, membersPage, type MemberListQuery } from "@/lib/members";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Members" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * The session, the workspace and the page of members asked for, in one
+ * round trip. Past the last page (its members removed since, or a number
+ * typed), the last page there is, read again, the search and sort kept.
+ */
+async function pageOf(query: MemberListQuery) {
+  const asked = await requireTenantWith(membersPage(query));
+  const last = Math.max(1, Math.ceil(asked.data.total / asked.data.pageSize));
+  if (query.page <= last || asked.data.total === 0) return asked;
+  return requireTenantWith(membersPage({ ...query, page: last }));
+}
 
 export default async function MembersSettingsPage({ searchParams }: { searchParams: Search }) {
   const raw = await searchParams;
@@ -23,7 +35,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
     page: first(raw.page),
     ipage: first(raw.ipage),
   });
-  const { ctx, data } = await requireTenantWith(membersPage(query));
+  const { ctx, data } = await pageOf(query);
   const canManage = can(ctx.role, "members.manage");
 
   return (
