@@ -6,7 +6,7 @@ import { SubmitButton } from "./submit-button";
 import { TenantField } from "./tenant-scope";
 import { Button } from "./ui";
 import { useFormAction } from "@/components/use-form-action";
-import { FormError } from "@/components/form-error";
+import { FormError, type Refusal } from "@/components/form-error";
 
 /**
  * A button that asks before it acts: it opens a modal dialog whose form posts
@@ -55,7 +55,7 @@ export function ConfirmAction<T>({
    * page re-rendered without this button (its row or the action is gone, say
    * when the user's role changed meanwhile).
    */
-  onRefused?: (error: string) => void;
+  onRefused?: (refusal: Refusal) => void;
   testId?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -64,7 +64,7 @@ export function ConfirmAction<T>({
     if (open && !dialog.current?.open) dialog.current?.showModal();
   }, [open]);
   // A refusal still on screen when this button goes away is handed to whoever stays.
-  const shownRefusal = useRef<string | null>(null);
+  const shownRefusal = useRef<Refusal | null>(null);
   const refusedRef = useRef(onRefused);
   useEffect(() => {
     refusedRef.current = onRefused;
@@ -80,7 +80,8 @@ export function ConfirmAction<T>({
   const run = useCallback(
     async (previous: ActionState<T>, formData: FormData) => {
       const result = await action(previous, formData);
-      shownRefusal.current = result.ok ? null : result.error;
+      // The refusal whole: its code too (a session that ended is shown with its "Sign in again").
+      shownRefusal.current = result.ok ? null : { error: result.error, code: result.code };
       if (result.ok) {
         dialog.current?.close();
         onDone?.(result);

@@ -189,3 +189,30 @@ test("a page past the end shows the last page there is, the search kept", async 
   await context.close();
 });
 
+// A refusal whose dialog went away with its row (the page rendered again
+// without it) is told in the table's notice, as the dialog told it: a session
+// that ended links "Sign in again", back to this page.
+test("a refusal handed to the table's notice when its dialog went away offers 'Sign in again' for a session that ended", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Member Session Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings?sort=email");
+  const back = `/sign-in?next=${encodeURIComponent("/app/settings?sort=email")}`;
+  await page.getByTestId(`remove-${ws.users.member.email}`).click();
+  const dialog = page.getByRole("dialog", { name: "Remove Member User?" });
+  await db().query("DELETE FROM sessions WHERE user_id = $1", [ws.users.owner.id]);
+  await dialog.getByRole("button", { name: "Remove member" }).click();
+  await expect(dialog.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", back);
+
+  // Signed in again (another tab), the page renders again (Next.js's router refreshes it here), without the member, who left
+  // meanwhile: the dialog goes with the row.
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.member.id]);
+  await page.evaluate(() => (window as unknown as { next: { router: { refresh: () => void } } }).next.router.refresh());
+  await expect(dialog).toHaveCount(0);
+  const notice = page.getByTestId("members-notice");
+  await expect(notice).toHaveText("Member User was not removed: Your session has ended. Sign in again.");
+  await expect(notice.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", back);
+  await context.close();
+});

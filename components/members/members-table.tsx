@@ -9,6 +9,7 @@ import { ScrollTable } from "@/components/scroll-table";
 import { Alert, Button, Input, RoleBadge, Select, cx } from "@/components/ui";
 import { INVITABLE_ROLES } from "@/lib/tenancy/client";
 import { useFocusOn } from "@/components/use-focus-on";
+import { RefusalText, type Refusal } from "@/components/form-error";
 import { useListNotice } from "./use-list-notice";
 import { useUrlState } from "./use-url-state";
 
@@ -38,9 +39,11 @@ interface Props {
 
 /**
  * What an action on a member left to say, and what the list shows once it
- * reflects the action: the member with their new role, or without them.
+ * reflects the action: the member with their new role, or without them. A
+ * refusal follows `text`, shown as the forms show it (a session that ended
+ * links "Sign in again").
  */
-type Notice = { variant: "success" | "error"; text: string; member?: { userId: string; role: string | null } };
+type Notice = { variant: "success" | "error"; text: string; refusal?: Refusal; member?: { userId: string; role: string | null } };
 
 export function MembersTable({ rows, total, page, pageSize, query, viewer, ownerCount }: Props) {
   const { update, pending } = useUrlState();
@@ -137,7 +140,15 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
       {notice ? (
         <div ref={noticeFocus} tabIndex={-1} className="outline-none">
           <Alert variant={notice.variant}>
-            <span data-testid="members-notice">{notice.text}</span>
+            <span data-testid="members-notice">
+              {notice.text}
+              {notice.refusal ? (
+                <>
+                  {" "}
+                  <RefusalText refusal={notice.refusal} />
+                </>
+              ) : null}
+            </span>
           </Alert>
         </div>
       ) : null}
@@ -237,7 +248,7 @@ function MemberActions({
   // Admins cannot act on owners; the server and the database refuse it too.
   if (member.role === "owner" && !viewer.canManageOwners) return null;
   // Told at the table too: after a refusal the page shows the roles as they are now, and this row may have no actions left.
-  const refused = (what: string) => (error: string) => onNotice({ variant: "error", text: `${what} ${error}` });
+  const refused = (what: string) => (refusal: Refusal) => onNotice({ variant: "error", text: what, refusal });
   return (
     <div className="flex justify-end gap-2">
       {soleOwner ? (
