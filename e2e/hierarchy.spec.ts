@@ -279,7 +279,7 @@ test("a hierarchy whose plan's child workspaces are all in use says so instead o
     const page = await context.newPage();
     await page.goto("/app/hierarchy");
     await expect(page.getByTestId("children-full")).toHaveText(
-      `All 2 child workspaces your plan allows are in use (those in the trash do not count). To create another, delete one you no longer need from its settings, or ${advice}.`,
+      `All 2 child workspaces your plan allows are in use (those in the trash do not count). To create another, delete one you no longer need from its General page, or ${advice}.`,
     );
     await expect(page.getByRole("button", { name: "Create child workspace" })).toHaveCount(0);
     // Both children in use are listed; the one in the trash is not one "more not listed here".

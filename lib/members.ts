@@ -230,7 +230,7 @@ const describe = (m: Membership) => m.name || m.email;
 const youAre = (role: Role | null) => (role ? ` Your role in this workspace is ${role}.` : "");
 
 /** Why no role change makes an owner: the transfer's safeguards (a fresh sign-in, the second factor, a cooling period every admin hears of, consent) would be one click away. */
-export const OWNER_BY_TRANSFER = "Only an ownership transfer makes someone an owner: an owner starts one from Settings → General → Transfer ownership.";
+export const OWNER_BY_TRANSFER = "Only an ownership transfer makes someone an owner: an owner starts one from General → Transfer ownership.";
 
 export async function changeMemberRole(actor: TenantActor, userId: string, role: Role): Promise<{ from: Role; to: Role }> {
   return withTenant(actor, async (tx) => {

@@ -48,7 +48,7 @@ export async function deactivateUser(client: pg.ClientBase, email: string): Prom
     if (orphaned.rowCount) {
       throw new DomainError(
         "last_owner",
-        `${email} is the last owner of ${orphaned.rows.map((r) => `“${r.name}”`).join(", ")}. Transfer ownership to someone else first (Settings → General → Transfer ownership).`,
+        `${email} is the last owner of ${orphaned.rows.map((r) => `“${r.name}”`).join(", ")}. Transfer ownership to someone else first (General → Transfer ownership).`,
       );
     }
     const sessions = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM sessions WHERE user_id = $1", [row.id]);

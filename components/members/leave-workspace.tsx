@@ -11,7 +11,7 @@ export function LeaveWorkspace({ workspaceName, lastOwner }: { workspaceName: st
         <p className="font-medium">Leave {workspaceName}</p>
         <p className="text-zinc-600">
           {lastOwner
-            ? "You are this workspace's only owner: transfer ownership to someone else (Settings → General) before you leave."
+            ? "You are this workspace's only owner: transfer ownership to someone else (General → Transfer ownership) before you leave."
             : "You lose access at once. Someone with the right role can invite you again."}
         </p>
       </div>

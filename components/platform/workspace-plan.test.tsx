@@ -1,4 +1,4 @@
-// The plan panel of Settings → General: a full seat count tells the viewer
+// The plan panel of the General page: a full seat count tells the viewer
 // how to free a seat and whom to ask for more, by their role — plans are set
 // by the platform's operators, so "upgrade" alone pointed nowhere.
 import { renderToStaticMarkup } from "react-dom/server";

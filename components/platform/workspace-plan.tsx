@@ -16,7 +16,7 @@ function usage(limit: number | null, used: number | null): string {
 const days = (n: number) => `${count(n)} ${n === 1 ? "day" : "days"}`;
 
 /**
- * A workspace's plan and its limits, for its settings page (seed 003). A full
+ * A workspace's plan and its limits, for its General page (seed 003). A full
  * seat count says how to free a seat, and who can lift the limit for the
  * viewer's role (upgradeAdvice: an owner asks the platform's operators,
  * anyone else an owner).

@@ -87,7 +87,7 @@ interface SessionRow {
  * the list on screen when it ran, and `after`, the one its answer brought.
  */
 interface SessionsNotice {
-  shown: { text: string };
+  shown: { text: string; variant: "success" | "error" };
   before: SessionRow[];
   after: SessionRow[] | null;
 }
@@ -104,8 +104,12 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
   // …and neither is it after this list's next sign-out, refused or not, or any other action.
   useForgetOnNextAction(notice, setNotice);
   const done = (result: ActionResult<unknown>) => {
-    if (result.ok && result.message) setNotice({ shown: { text: result.message }, before: sessions, after: null });
+    if (result.ok && result.message) setNotice({ shown: { text: result.message, variant: "success" }, before: sessions, after: null });
   };
+  // A sign-out refused because the session had ended: the list renders without it, and its dialog goes
+  // with its row; the refusal is said here instead.
+  const refused = (refusal: string | { error: string }) =>
+    setNotice({ shown: { text: typeof refusal === "string" ? refusal : refusal.error, variant: "error" }, before: sessions, after: null });
   const messageFocus = useFocusOn<HTMLDivElement>(notice?.shown);
   return (
     <div className="space-y-4">
@@ -134,6 +138,7 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
                 confirmLabel="Sign out"
                 pendingLabel="Signing out…"
                 onDone={done}
+                onRefused={refused}
                 testId={`sign-out-session-${s.id}`}
               />
             )}
@@ -141,9 +146,9 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
         ))}
       </ul>
       {notice ? (
-        // The signed-out session's row goes, and the focus on its button: both go to this.
+        // The signed-out session's row goes, and the focus on its button (or in its dialog): both go to this.
         <div ref={messageFocus} tabIndex={-1} className="outline-none">
-          <Alert variant="success">{notice.shown.text}</Alert>
+          <Alert variant={notice.shown.variant}>{notice.shown.text}</Alert>
         </div>
       ) : null}
       {others > 0 ? (

@@ -107,7 +107,7 @@ export const patchTenant = endpoint({
   method: "patch",
   path: "/tenants/{tenantId}",
   summary: "Rename the workspace or change its slug (owners)",
-  description: "The same rules as Settings → General: a name of at most 80 characters, a slug of 3 to 48 lowercase letters, digits and hyphens that no other workspace holds (409 conflict if one does). Each change is audited.",
+  description: "The same rules as the app's General page: a name of at most 80 characters, a slug of 3 to 48 lowercase letters, digits and hyphens that no other workspace holds (409 conflict if one does). Each change is audited.",
   params: S.TenantPath,
   body: S.TenantPatch,
   permission: "tenant.rename",

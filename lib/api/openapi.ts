@@ -96,7 +96,7 @@ export function openApiDocument() {
       title: "Tenantry API",
       version: "1.0.0",
       description: [
-        "The REST API of a Tenantry workspace. Authenticate with a personal API key from Settings → API keys: `Authorization: Bearer tnty_…`.",
+        "The REST API of a Tenantry workspace. Authenticate with a personal API key from API keys in the app's sidebar: `Authorization: Bearer tnty_…`.",
         "A key belongs to one user in one workspace and can do at most what that user's current role allows; a read-only key changes nothing.",
         `Errors are RFC 9457 problem details (application/problem+json); each \`type\` links to a page explaining it. Rate limits: ${API_RATE_LIMITS.apiPerKey.points} requests a minute per key, ${API_RATE_LIMITS.apiPerIp.points} per client address.`,
       ].join("\n\n"),
@@ -104,7 +104,7 @@ export function openApiDocument() {
     servers: [{ url: `${appBaseUrl()}/api/v1` }],
     components: {
       securitySchemes: {
-        apiKey: { type: "http", scheme: "bearer", bearerFormat: "tnty_ API key", description: "A personal API key (Settings → API keys)." },
+        apiKey: { type: "http", scheme: "bearer", bearerFormat: "tnty_ API key", description: "A personal API key (API keys in the app's sidebar)." },
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "A browser session (GET /me only)." },
       },
     },

@@ -40,7 +40,7 @@ describe("describeAuditEvent: general settings", () => {
     expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, change: "replaced" } })).toBe(
       "Replaced the logo with a new image (256 × 128 px, 20 KB)",
     );
-    // A small logo's size reads as Settings → General shows it (formatBytes), not rounded up to "1 KB".
+    // A small logo's size reads as the General page shows it (formatBytes), not rounded up to "1 KB".
     expect(describeAuditEvent("tenant.branding.change", { logo: { ...logo, change: "removed", bytes: 157 } })).toBe(
       "Removed the logo (256 × 128 px, 157 bytes)",
     );

@@ -3,7 +3,7 @@
 import { formatBytes } from "@/lib/branding";
 import { article, count, defineModule, str, type AuditMetadata } from "./define";
 
-/** A logo's size as Settings → General shows it ("157 bytes", "20 KB"). */
+/** A logo's size as the General page shows it ("157 bytes", "20 KB"). */
 const bytes = (n: unknown) => (typeof n === "number" ? formatBytes(n) : "size unknown");
 
 /** What a tenant.branding.change did, one clause per change. */

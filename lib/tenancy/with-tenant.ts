@@ -25,7 +25,7 @@ function refusal(error: unknown): DomainError | null {
   if (pg.hint === "not_member") return new DomainError("not_member", NOT_A_MEMBER, undefined, RELOAD_THE_PAGE);
   if (pg.hint === "tenant_suspended") return new DomainError("tenant_suspended", SUSPENDED);
   // An API key's entry (app_enter_api_key) says more.
-  if (pg.hint === "token_expired") return new DomainError("token_expired", "This API key has expired. Create a new one in Settings → API keys.");
+  if (pg.hint === "token_expired") return new DomainError("token_expired", "This API key has expired. Create a new one under API keys in the app's sidebar.");
   if (pg.hint === "inactive") return new DomainError("inactive", "The account this API key belongs to is deactivated.");
   if (pg.hint === "not_found") return new DomainError("not_found", "There is no such workspace for this API key.");
   // hierarchy: refusals of a delegate (lib/tenancy/act-as.ts)

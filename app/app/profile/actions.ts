@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { DomainError } from "@/lib/errors";
 import { signOutOtherSessions, signOutSession, updateDisplayName } from "@/lib/profile";
 import { userAction } from "@/lib/tenancy";
 import { cancelEnrolment, confirmEnrolment, disableTwoFactor, regenerateRecoveryCodes, startEnrolment } from "@/lib/two-factor";
@@ -19,7 +20,13 @@ export const updateNameAction = userAction({ schema: z.object({ name: z.string({
 });
 
 export const signOutSessionAction = userAction({ schema: z.object({ sessionId: uuidSchema("That session does not exist.") }) }, async (input, actor) => {
-  await signOutSession(actor, input.sessionId);
+  try {
+    await signOutSession(actor, input.sessionId);
+  } catch (error) {
+    // A session that had already ended: the list is rendered again without it, beside the refusal.
+    if (error instanceof DomainError && error.code === "no_session") revalidatePath(PROFILE);
+    throw error;
+  }
   revalidatePath(PROFILE);
   return { ok: true, data: undefined, message: "That session is signed out." };
 });

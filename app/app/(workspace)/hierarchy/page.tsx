@@ -128,7 +128,7 @@ export default async function HierarchyPage() {
                   ? "The 1 child workspace your plan allows is in use"
                   : `All ${data.childLimit.toLocaleString("en")} child workspaces your plan allows are in use`}{" "}
                 (those in the trash do not count). To create another, delete one
-                you no longer need from its settings, or {upgrade}.
+                you no longer need from its General page, or {upgrade}.
               </p>
             ) : (
               <CreateChildForm parentName={ctx.tenant.name} />

@@ -13,7 +13,7 @@ export default async function NewWorkspacePage() {
       <div className="w-full max-w-md space-y-6">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Create a workspace</h1>
-          <p className="mt-1 text-sm text-zinc-600">You will be its owner and can invite others from its settings.</p>
+          <p className="mt-1 text-sm text-zinc-600">You will be its owner and can invite others from its Members page.</p>
         </div>
         <Card className="p-6">
           <CreateWorkspaceForm />
