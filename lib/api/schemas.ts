@@ -118,6 +118,7 @@ export const Invitation = z
     createdAt: Timestamp,
     expiresAt: Timestamp,
     expired: z.boolean(),
+    emailDispatched: z.boolean().meta({ description: "False when its email could not be sent; Resend on the app's Members page sends it again." }),
   })
   .meta({ id: "Invitation" });
 export const InvitationPage = z
