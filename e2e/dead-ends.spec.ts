@@ -90,7 +90,7 @@ test("a signed-in user whose invitation cannot be used sees what happened and go
     {
       url: await link(uniqueEmail("someone"), { status: "accepted", acceptedBy: inviting.users.admin.id }),
       title: "This invitation has already been used",
-      message: "That invitation has already been used.",
+      message: "That invitation has already been used by another account.",
       signOut: false,
     },
     { url: await link(uniqueEmail("revoked"), { status: "revoked" }), title: "This invitation was revoked", message: "That invitation was revoked.", signOut: false },

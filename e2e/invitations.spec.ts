@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createWorkspace, db, linkIn, sessionFor, signIn, uniqueEmail, waitForEmail, workspaceWithRoles } from "./helpers";
+import { createWorkspace, db, linkIn, newSessionToken, runtime, sessionFor, signIn, uniqueEmail, waitForEmail, workspaceWithRoles } from "./helpers";
 
 test("an owner invites, the invitee accepts from the email, signs in and lands in the workspace; a member sees no admin forms; removal ends access", async ({ browser }) => {
   const ownerContext = await browser.newContext();
@@ -401,5 +401,131 @@ test("the seat limit's refusal says pending invitations count, and goes once rev
   // And the invitation now goes through.
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(`Invitation sent to ${u5}.`)).toBeVisible();
+  await context.close();
+});
+
+/** An invitation written directly, with a known token; returns its id and its link's path. */
+async function invitationLink(tenantId: string, email: string, fields: { status?: string; acceptedBy?: string } = {}) {
+  const token = randomBytes(32).toString("base64url");
+  const { rows } = await db().query<{ id: string }>(
+    `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, accepted_by, accepted_at)
+     VALUES ($1, $2, 'member', $3, $4, now() + interval '1 day', $5, CASE WHEN $5::uuid IS NULL THEN NULL ELSE now() END) RETURNING id`,
+    [tenantId, email, createHash("sha256").update(token).digest("hex"), fields.status ?? "pending", fields.acceptedBy ?? null],
+  );
+  return { id: rows[0]!.id, path: `/invite/${token}` };
+}
+
+/** A signed-in user of no workspace. */
+async function userWithoutWorkspace(browser: Browser, prefix: string) {
+  const email = uniqueEmail(prefix);
+  const user = (await db().query<{ id: string }>("INSERT INTO users (email) VALUES ($1) RETURNING id", [email])).rows[0]!;
+  const context = await browser.newContext();
+  await context.addCookies([{ name: "authjs.session-token", value: await newSessionToken(user), url: runtime().baseUrl }]);
+  return { user: { ...user, email }, context, page: await context.newPage() };
+}
+
+test("a member removed since joining with a link, opening it again, is told they are no longer a member of the workspace", async ({ browser }) => {
+  const home = await workspaceWithRoles("Still Home");
+  const left = await workspaceWithRoles("Left Behind");
+  const user = home.users.member;
+  const link = await invitationLink(left.tenantId, user.email, { status: "accepted", acceptedBy: user.id });
+  const context = await browser.newContext();
+  await sessionFor(context, user, home.tenantId);
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await expect(page).toHaveURL(/\/sign-in\?invite=no_longer_member&next=%2Finvite%2F/);
+  await expect(page.getByTestId("invite-outcome-title")).toHaveText("This invitation has already been used");
+  await expect(
+    page.getByText("That invitation was already used: you joined Left Behind with it, and you are no longer a member. Ask a workspace owner or admin for a new invitation."),
+  ).toBeVisible();
+  await page.getByRole("link", { name: "Back to Still Home" }).click();
+  await expect(page).toHaveURL(/\/app\/dashboard$/);
+  await expect(page.getByTestId("active-workspace")).toHaveText("Still Home");
+  await context.close();
+});
+
+test("signed in, someone else's used link says so once, without asking to sign in", async ({ browser }) => {
+  const home = await workspaceWithRoles("Own Place");
+  const inviting = await workspaceWithRoles("Used Elsewhere");
+  const link = await invitationLink(inviting.tenantId, uniqueEmail("someone"), { status: "accepted", acceptedBy: inviting.users.admin.id });
+  const context = await browser.newContext();
+  await sessionFor(context, home.users.member, home.tenantId);
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await expect(page.getByTestId("invite-outcome-title")).toHaveText("This invitation has already been used");
+  const alert = page.getByRole("status").filter({ hasText: "already been used" });
+  await expect(alert).toHaveText("That invitation has already been used by another account. If you need to join, ask a workspace owner or admin for a new invitation.");
+  await expect(page.getByText(/sign in to reach|If it was yours/i)).toHaveCount(0);
+  await context.close();
+});
+
+test("a link to a workspace deleted since says the workspace was deleted, signed out and signed in", async ({ browser }) => {
+  const gone = await workspaceWithRoles("Binned Co");
+  const home = await workspaceWithRoles("Kept Co");
+  const link = await invitationLink(gone.tenantId, home.users.member.email);
+  await db().query("UPDATE tenants SET status = 'deleted', deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [gone.tenantId]);
+
+  const visitor = await browser.newPage();
+  await visitor.goto(link.path);
+  await expect(visitor).toHaveURL(/\/sign-in\?invite=workspace_deleted$/);
+  await expect(visitor.getByText("The workspace this invitation is for has been deleted, so it can no longer be joined.")).toBeVisible();
+  await expect(visitor.getByText(/could not find|newer one/)).toHaveCount(0);
+  await visitor.close();
+
+  const context = await browser.newContext();
+  await sessionFor(context, home.users.member, home.tenantId);
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await expect(page.getByTestId("invite-outcome-title")).toHaveText("This invitation's workspace was deleted");
+  await expect(page.getByText("Binned Co has been deleted, so its invitations can no longer be used.")).toBeVisible();
+  await context.close();
+});
+
+test("accepting an invitation from the onboarding list that was revoked meanwhile says so, and the list drops it", async ({ browser }) => {
+  const first = await workspaceWithRoles("Revoked Since");
+  const second = await workspaceWithRoles("Still Open");
+  const { user, context, page } = await userWithoutWorkspace(browser, "listed");
+  const revoked = await invitationLink(first.tenantId, user.email);
+  await invitationLink(second.tenantId, user.email);
+  await page.goto("/app/onboarding");
+  const list = page.getByTestId("pending-invitations");
+  await expect(list.getByRole("listitem")).toHaveCount(2);
+  await db().query("UPDATE tenant_invitations SET status = 'revoked', revoked_at = now() WHERE id = $1", [revoked.id]);
+  await list.getByRole("listitem").filter({ hasText: "Revoked Since" }).getByRole("button", { name: "Accept" }).click();
+  await expect(page.getByTestId("invitation-refusal")).toHaveText("That invitation was revoked. Ask a workspace owner or admin for a new one.");
+  await expect(list.getByRole("listitem")).toHaveCount(1);
+  await expect(list).toContainText("Still Open");
+  await expect(list).not.toContainText("Revoked Since");
+  await expect(page.getByText("We could not find that invitation.")).toHaveCount(0);
+
+  // The last one revoked too: the card stays to say so.
+  await db().query("UPDATE tenant_invitations SET status = 'revoked', revoked_at = now() WHERE tenant_id = $1 AND email = $2", [second.tenantId, user.email]);
+  await list.getByRole("button", { name: "Accept" }).click();
+  await expect(page.getByTestId("invitation-refusal")).toHaveText("That invitation was revoked. Ask a workspace owner or admin for a new one.");
+  await expect(page.getByTestId("pending-invitations")).toHaveCount(0);
+  await context.close();
+});
+
+test("signing out from an invitation for another address leads to the sign-in page as the link leads anyone: for whom, the address filled in", async ({ browser }) => {
+  const inviting = await workspaceWithRoles("Switch Place");
+  const home = await workspaceWithRoles("Wrong Account Home");
+  const invited = uniqueEmail("invited");
+  const link = await invitationLink(inviting.tenantId, invited);
+
+  const visitor = await browser.newPage();
+  await visitor.goto(link.path);
+  await expect(visitor.getByText(`Sign in as ${invited} to accept your invitation.`)).toBeVisible();
+  const signedOutUrl = visitor.url();
+  await visitor.close();
+
+  const context = await browser.newContext();
+  await sessionFor(context, home.users.member, home.tenantId);
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await expect(page).toHaveURL(/\/sign-in\?invite=email_mismatch/);
+  await page.getByRole("button", { name: "Sign out to use another address" }).click();
+  await expect(page.getByText(`Sign in as ${invited} to accept your invitation.`)).toBeVisible();
+  await expect(page.getByLabel("Email address")).toHaveValue(invited);
+  expect(page.url()).toBe(signedOutUrl);
   await context.close();
 });

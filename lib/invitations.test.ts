@@ -21,6 +21,7 @@ import {
   revokeInvitation,
 } from "@/lib/invitations";
 import { INVITE_TOKEN_LENGTH, isInviteTokenShape } from "@/lib/invite-token";
+import { deleteTenant } from "@/lib/lifecycle";
 import { resolveWithUserData } from "@/lib/tenancy/resolve";
 import {
   actorFor,
@@ -618,6 +619,64 @@ describe("acceptInvitationById (onboarding)", () => {
   });
 });
 
+describe("an invitation used, replaced or retired, as its addressee is told", () => {
+  it("tells a member who joined with a link and was removed since that they are no longer a member of the workspace, not that they joined", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toMatchObject({ ok: true, alreadyMember: false });
+    await owner().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, invitee.id]);
+    const before = await snapshot(ws.tenant.id, id);
+    const refused = { ok: false, reason: "no_longer_member", tenantName: ws.tenant.name };
+    expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual(refused);
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual(refused);
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+    // Anyone else is told it was used, as before.
+    expect(await inspectInvitationToken(token, signedIn(await createUser()))).toMatchObject({ ok: false, reason: "already_used" });
+  });
+
+  it("accepting from the list by id says why an invitation can no longer be accepted: revoked, replaced, expired, used", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const revoked = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    await revokeInvitation(actorFor(ws.tenant, ws.owner), revoked.id);
+    const other = await createWorkspace();
+    const first = await inviteMember(actorFor(other.tenant, other.owner), { email: invitee.email, role: "member" });
+    await inviteMember(actorFor(other.tenant, other.owner), { email: invitee.email, role: "admin" });
+    const third = await createWorkspace();
+    const lapsed = await invitationWithToken({ tenantId: third.tenant.id, email: invitee.email, expiresAt: new Date(Date.now() - 60_000) });
+    const used = await invitationWithToken({ tenantId: third.tenant.id, email: invitee.email, status: "accepted" });
+    const before = await Promise.all([revoked.id, first.invitationId, lapsed.id, used.id].map((id) => invitationById(id)));
+
+    expect(await acceptInvitationById(signedIn(invitee), revoked.id)).toEqual({ ok: false, reason: "revoked" });
+    expect(await acceptInvitationById(signedIn(invitee), first.invitationId)).toEqual({ ok: false, reason: "replaced" });
+    expect(await acceptInvitationById(signedIn(invitee), lapsed.id)).toEqual({ ok: false, reason: "expired" });
+    expect(await acceptInvitationById(signedIn(invitee), used.id)).toEqual({ ok: false, reason: "already_used" });
+
+    expect(await Promise.all([revoked.id, first.invitationId, lapsed.id, used.id].map((id) => invitationById(id)))).toEqual(before);
+    for (const tenant of [ws.tenant, other.tenant, third.tenant]) expect(await memberRole(tenant.id, invitee.id)).toBeNull();
+    // Someone else's invitation, in any state, is still not found by its id.
+    expect(await acceptInvitationById(signedIn(await createUser()), revoked.id)).toEqual({ ok: false, reason: "not_found" });
+    expect(await acceptInvitationById(signedIn(ws.member), revoked.id)).toEqual({ ok: false, reason: "not_found" });
+  });
+
+  it("says the workspace was deleted, not that the invitation cannot be found, by link and from the list", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    await deleteTenant(actorFor(ws.tenant, ws.owner), { confirmName: ws.tenant.name });
+    const before = await snapshot(ws.tenant.id, id);
+    const refused = { ok: false, reason: "workspace_deleted", tenantName: ws.tenant.name };
+    expect(await inspectInvitationToken(token)).toEqual(refused);
+    expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual(refused);
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual(refused);
+    expect(await acceptInvitationById(signedIn(invitee), id)).toEqual(refused);
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+});
+
 describe("an invitation revoked while an acceptance waits for the tenant lock", () => {
   /**
    * Holds the tenant's advisory lock (the one lockTenant takes), starts `accept`,
@@ -674,7 +733,7 @@ describe("an invitation revoked while an acceptance waits for the tenant lock", 
     const outcome = await revokeDuringAcceptance(ws.tenant.id, id, () => acceptInvitationById(signedIn(invitee), id));
     expect("error" in outcome ? String(outcome.error).slice(0, 200) : null).toBeNull();
     expect(outcome).toMatchObject({ value: { ok: false } });
-    expect(["revoked", "not_found"]).toContain((outcome as { value: { reason: string } }).value.reason);
+    expect((outcome as { value: { reason: string } }).value.reason).toBe("revoked");
     expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
     expect((await invitationById(id))!.status).toBe("revoked");
   });

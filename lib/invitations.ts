@@ -155,6 +155,27 @@ export async function inviteMember(
   }));
 }
 
+/** An invitation as the workspace that sent it manages it (revoke, resend). */
+interface ManagedInvitation {
+  id: string;
+  tenant_id: string;
+  email: string;
+  role: InvitableRole;
+  status: "pending" | "accepted" | "revoked" | "expired";
+  expired: boolean;
+}
+
+async function managedInvitation(tx: Tx, actor: TenantActor, invitationId: string): Promise<ManagedInvitation> {
+  const invitation = await tx.one<ManagedInvitation>(sql`
+    SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired
+      FROM tenant_invitations i WHERE i.id = ${invitationId}::uuid`);
+  if (!invitation || invitation.tenant_id !== actor.tenantId) {
+    throw new DomainError("not_found", "That invitation no longer exists.", undefined, RELOAD_THE_PAGE);
+  }
+  return invitation;
+}
+
+/** An invitation as its addressee may know it, whatever became of it (app_addressed_invitation). */
 interface InvitationRow {
   id: string;
   tenant_id: string;
@@ -165,24 +186,21 @@ interface InvitationRow {
   /** A newer invitation for the address took its place (retirePending). */
   replaced: boolean;
   accepted_by: string | null;
-  tenant_active: boolean;
+  tenant_status: "active" | "blocked" | "deleted";
+  tenant_name: string;
+  /** Whether the transaction's user belongs to the invitation's workspace now. */
+  member: boolean;
 }
 
-async function findInvitation(tx: Tx, where: { id: string } | { tokenHash: string }): Promise<InvitationRow | null> {
-  const match = "id" in where ? sql`i.id = ${where.id}::uuid` : sql`i.token_hash = ${where.tokenHash}`;
-  return tx.one<InvitationRow>(sql`
-    SELECT i.id, i.tenant_id, i.email, i.role, i.status, i.expires_at <= now() AS expired, i.replaced_by IS NOT NULL AS replaced, i.accepted_by,
-           coalesce(t.status = 'active', false) AS tenant_active
-      FROM tenant_invitations i LEFT JOIN tenants t ON t.id = i.tenant_id
-     WHERE ${match}`);
-}
-
-async function managedInvitation(tx: Tx, actor: TenantActor, invitationId: string): Promise<InvitationRow> {
-  const invitation = await findInvitation(tx, { id: invitationId });
-  if (!invitation || invitation.tenant_id !== actor.tenantId) {
-    throw new DomainError("not_found", "That invitation no longer exists.", undefined, RELOAD_THE_PAGE);
-  }
-  return invitation;
+/**
+ * The invitation whose token the transaction holds, or the one with this id
+ * addressed to the transaction's user — in any state, so that a refusal can
+ * say why (revoked, replaced, expired, used, its workspace deleted) where the
+ * policies would hide all but a pending one. A database function
+ * (app_addressed_invitation) shows the addressee no one else's invitation.
+ */
+async function findInvitation(tx: Tx, where: { id: string } | "token"): Promise<InvitationRow | null> {
+  return tx.one<InvitationRow>(sql`SELECT * FROM app_addressed_invitation(${where === "token" ? null : where.id}::uuid)`);
 }
 
 /** Revokes a pending invitation: its link stops working at once. */
@@ -239,18 +257,39 @@ export async function resendInvitation(actor: TenantActor, invitationId: string)
   }));
 }
 
-/** Where /invite/<token> sends someone it cannot enrol (seed 004's redirects). */
-export type InviteFailure = "invalid" | "not_found" | "already_used" | "replaced" | "revoked" | "expired" | "email_mismatch";
+/**
+ * Where /invite/<token> sends someone it cannot enrol (seed 004's redirects,
+ * and two of our own: the workspace was deleted; the user joined with this
+ * invitation and has been removed or left since).
+ */
+export type InviteFailure =
+  | "invalid"
+  | "not_found"
+  | "already_used"
+  | "no_longer_member"
+  | "replaced"
+  | "revoked"
+  | "expired"
+  | "workspace_deleted"
+  | "email_mismatch";
 
-export type AcceptOutcome =
-  | { ok: true; tenantId: string; alreadyMember: boolean }
-  | { ok: false; reason: InviteFailure };
+/** A refusal; "you are no longer a member of X" and "X was deleted" name the workspace. */
+export type InviteRefusal = { ok: false; reason: InviteFailure; tenantName?: string };
 
-/** Why an invitation cannot enrol this user, or null when it can; "mine" when they already accepted it. */
+export type AcceptOutcome = { ok: true; tenantId: string; alreadyMember: boolean } | InviteRefusal;
+
+/**
+ * Why an invitation cannot enrol this user, or null when it can; "mine" when
+ * they joined with it and still belong to its workspace.
+ */
 function classify(invitation: InvitationRow, user: SignedInUser | null): InviteFailure | "mine" | null {
-  // A blocked or deleted workspace takes no one in.
-  if (!invitation.tenant_active) return "not_found";
-  if (invitation.status === "accepted") return user && invitation.accepted_by === user.id ? "mine" : "already_used";
+  // A deleted workspace (in its owners' trash) takes no one in; nor, for now, a suspended one.
+  if (invitation.tenant_status === "deleted") return "workspace_deleted";
+  if (invitation.tenant_status !== "active") return "not_found";
+  if (invitation.status === "accepted") {
+    if (!user || invitation.accepted_by !== user.id) return "already_used";
+    return invitation.member ? "mine" : "no_longer_member";
+  }
   // Replaced by a re-invite or a resend: a newer link is in a later email.
   if (invitation.replaced) return "replaced";
   if (invitation.status === "revoked") return "revoked";
@@ -262,7 +301,11 @@ function classify(invitation: InvitationRow, user: SignedInUser | null): InviteF
 export type InvitationPreview =
   | { ok: true; joined: false; email: string; role: InvitableRole; tenantName: string; inviterName: string | null }
   | { ok: true; joined: true; tenantId: string }
-  | { ok: false; reason: InviteFailure };
+  | InviteRefusal;
+
+/** The refusal for `reason`; the two that are about the workspace itself name it. */
+const refusal = (reason: InviteFailure, invitation: InvitationRow): InviteRefusal =>
+  reason === "no_longer_member" || reason === "workspace_deleted" ? { ok: false, reason, tenantName: invitation.tenant_name } : { ok: false, reason };
 
 /**
  * What a link is worth, read-only through the token's capability: for a
@@ -280,14 +323,14 @@ export async function inspectInvitationToken(token: string, actor: Actor | null 
 async function inspectToken(token: string, actor: Actor | null): Promise<InvitationPreview> {
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
   return withInvitationToken(token, actor?.credential ?? null, async (tx, user) => {
-    const invitation = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
+    const invitation = await findInvitation(tx, "token");
     if (!invitation) return { ok: false, reason: "not_found" };
     const failure = classify(invitation, actor ? user : null);
     if (failure === "mine") return { ok: true, joined: true, tenantId: invitation.tenant_id };
-    if (failure) return { ok: false, reason: failure };
-    const details = await tx.one<{ name: string; inviter_name: string | null }>(sql`
-      SELECT t.name, i.inviter_name FROM tenant_invitations i JOIN tenants t ON t.id = i.tenant_id WHERE i.id = ${invitation.id}::uuid`);
-    return { ok: true, joined: false, email: invitation.email, role: invitation.role, tenantName: details?.name ?? "", inviterName: details?.inviter_name ?? null };
+    if (failure) return refusal(failure, invitation);
+    const details = await tx.one<{ inviter_name: string | null }>(sql`
+      SELECT i.inviter_name FROM tenant_invitations i WHERE i.id = ${invitation.id}::uuid`);
+    return { ok: true, joined: false, email: invitation.email, role: invitation.role, tenantName: invitation.tenant_name, inviterName: details?.inviter_name ?? null };
   });
 }
 
@@ -301,13 +344,12 @@ async function acceptInvitation(tx: Tx, user: SignedInUser, found: InvitationRow
   await enterTenantToJoin(tx, found.tenant_id);
   await lockTenant(tx, found.tenant_id);
   // Read again under the lock: a concurrent acceptance, revocation or
-  // re-invite may have just committed. Gone from view means it is no longer
-  // pending for us (and we did not join through it).
+  // re-invite may have just committed.
   const invitation = await findInvitation(tx, { id: found.id });
   if (!invitation) return { ok: false, reason: "not_found" };
   const failure = classify(invitation, user);
   if (failure === "mine") return { ok: true, tenantId: invitation.tenant_id, alreadyMember: true };
-  if (failure) return { ok: false, reason: failure };
+  if (failure) return refusal(failure, invitation);
 
   const existing = await tx.one<{ role: Role }>(sql`
     SELECT role FROM tenant_members WHERE tenant_id = ${invitation.tenant_id}::uuid AND user_id = ${user.id}::uuid`);
@@ -349,7 +391,7 @@ async function acceptByToken(actor: Actor, token: string): Promise<AcceptOutcome
   if (!isInviteTokenShape(token)) return { ok: false, reason: "invalid" };
   return withInvitationToken(token, actor.credential, async (tx, user) => {
     if (!user) throw new DomainError(SIGNED_OUT_CODE, SIGNED_OUT);
-    const found = await findInvitation(tx, { tokenHash: hashInviteToken(token) });
+    const found = await findInvitation(tx, "token");
     if (!found) return { ok: false, reason: "not_found" };
     return acceptInvitation(tx, user, found, actor.request);
   });

@@ -1,10 +1,11 @@
 "use server";
 
+import { refresh } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/lib/auth";
-import { INVITE_MESSAGES } from "@/app/sign-in/invite-messages";
+import { signedInInviteMessage } from "@/app/sign-in/invite-messages";
 import { switcherEntry } from "@/components/switcher-list";
 import type { SwitcherWorkspace } from "@/components/workspace-switcher";
 import { descendantSearchSchema, searchDescendants } from "@/lib/hierarchy/workspaces";
@@ -40,7 +41,11 @@ export const acceptInvitationAction = userAction(
   { schema: z.object({ invitationId: uuidSchema("That invitation does not exist.") }) },
   async (input, actor) => {
     const outcome = await acceptInvitationById(actor, input.invitationId);
-    if (!outcome.ok) return { ok: false, error: INVITE_MESSAGES[outcome.reason] };
+    if (!outcome.ok) {
+      // The list it was accepted from is out of date: the page is drawn again, without it.
+      refresh();
+      return { ok: false, error: signedInInviteMessage(outcome.reason, outcome.tenantName) };
+    }
     (await cookies()).set(TENANT_COOKIE, outcome.tenantId, tenantCookieOptions());
     redirect("/app/dashboard");
   },

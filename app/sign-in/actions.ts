@@ -45,8 +45,12 @@ export const signInWithGitHub = formAction({ schema: z.object({ next }) }, async
   await signIn("github", { redirectTo: safeNextPath(input.next) });
 });
 
-/** Signs out so another address can sign in, keeping where they were headed (an invitation link, say). */
+/**
+ * Signs out so another address can sign in, keeping where they were headed.
+ * An invitation link is opened again, signed out: it leads to the sign-in
+ * page as it leads any visitor, with the invited address filled in.
+ */
 export const signOutForSwitch = formAction({ schema: z.object({ next }) }, async (input) => {
   const to = safeNextPath(input.next, "");
-  await signOut({ redirectTo: to ? `/sign-in?next=${encodeURIComponent(to)}` : "/sign-in" });
+  await signOut({ redirectTo: to.startsWith("/invite/") ? to : to ? `/sign-in?next=${encodeURIComponent(to)}` : "/sign-in" });
 });

@@ -1,23 +1,22 @@
 import Link from "next/link";
 import { Alert, Button, Card, buttonClass, cx } from "@/components/ui";
-import { getTenantContext } from "@/lib/tenancy";
+import { inspectInvitationToken } from "@/lib/invitations";
+import { RateLimited } from "@/lib/rate-limit";
+import { currentRequestInfo, getTenantContext, isSignedIn, type TenantResolution } from "@/lib/tenancy";
 import { signOutForSwitch } from "./actions";
-import { INVITE_MESSAGES, type InviteOutcome } from "./invite-messages";
+import { NAMES_WORKSPACE, signedInInviteMessage, type InviteOutcome } from "./invite-messages";
 
 /** What happened to the invitation, as a heading. */
 const TITLES: Record<InviteOutcome, string> = {
   invalid: "This invitation link is not valid",
   not_found: "This invitation was not found",
   already_used: "This invitation has already been used",
+  no_longer_member: "This invitation has already been used",
   replaced: "This invitation was replaced",
   revoked: "This invitation was revoked",
   expired: "This invitation has expired",
+  workspace_deleted: "This invitation's workspace was deleted",
   email_mismatch: "This invitation is for another address",
-};
-
-/** What a signed-in visitor can do about it, after the outcome's own message. */
-const SIGNED_IN_HINTS: Partial<Record<InviteOutcome, string>> = {
-  already_used: "If it was yours, you are already a member: the workspace is in your workspace switcher.",
 };
 
 /**
@@ -29,7 +28,7 @@ const SIGNED_IN_HINTS: Partial<Record<InviteOutcome, string>> = {
 export async function InviteOutcomeForSignedIn({ outcome, email, next }: { outcome: InviteOutcome; email: string; next?: string }) {
   const resolved = await getTenantContext();
   const workspace = resolved.kind === "tenant" ? resolved.tenant.name : null;
-  const message = outcome === "email_mismatch" ? INVITE_MESSAGES.email_mismatch.replace("Sign in with", "Sign out, then sign in with") : INVITE_MESSAGES[outcome];
+  const message = signedInInviteMessage(outcome, await invitedWorkspace(resolved, outcome, next));
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <Card className="w-full max-w-md space-y-5 p-6">
@@ -39,9 +38,7 @@ export async function InviteOutcomeForSignedIn({ outcome, email, next }: { outco
             {TITLES[outcome]}
           </h1>
         </div>
-        <Alert variant="warning">
-          {message} {SIGNED_IN_HINTS[outcome] ?? ""}
-        </Alert>
+        <Alert variant="warning">{message}</Alert>
         <p className="text-sm text-zinc-600">
           You are signed in as <strong>{email}</strong>.
         </p>
@@ -59,4 +56,20 @@ export async function InviteOutcomeForSignedIn({ outcome, email, next }: { outco
       </Card>
     </main>
   );
+}
+
+/**
+ * The name of the workspace the link in `next` invites to, for the outcomes
+ * that name it — read again from the link rather than taken from the address
+ * bar, where anyone could write any name — or null.
+ */
+async function invitedWorkspace(resolved: TenantResolution, outcome: InviteOutcome, next: string | undefined): Promise<string | null> {
+  const token = next?.startsWith("/invite/") ? next.slice("/invite/".length) : null;
+  if (!token || !NAMES_WORKSPACE.includes(outcome) || !isSignedIn(resolved)) return null;
+  // Over the limit on links that match nothing, the message goes without the name.
+  const preview = await inspectInvitationToken(token, resolved, await currentRequestInfo()).catch((error: unknown) => {
+    if (error instanceof RateLimited) return null;
+    throw error;
+  });
+  return preview && !preview.ok && preview.reason === outcome ? (preview.tenantName ?? null) : null;
 }

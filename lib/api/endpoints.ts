@@ -291,6 +291,10 @@ export const acceptInvitation = endpoint({
         throw new ApiProblem("forbidden", "This invitation is addressed to another email address.");
       case "already_used":
         throw new ApiProblem("conflict", "This invitation was already used.");
+      case "no_longer_member":
+        throw new ApiProblem("conflict", "This invitation was already used by you, and you are no longer a member of its workspace: ask for a new invitation.");
+      case "workspace_deleted":
+        throw new ApiProblem("not-found", "The workspace of this invitation was deleted.");
       case "replaced":
         throw new ApiProblem("conflict", "This invitation was replaced by a newer one: use the latest invitation's link.");
       case "revoked":

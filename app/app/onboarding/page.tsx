@@ -59,14 +59,7 @@ export default async function OnboardingPage({ searchParams }: { searchParams: S
             </p>
           )}
         </div>
-        {invitations.length > 0 ? (
-          <Card className="p-6">
-            <h2 className="mb-1 text-sm font-semibold">Invitations for {user.email}</h2>
-            <PendingInvitations
-              invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))}
-            />
-          </Card>
-        ) : null}
+        <PendingInvitations heading={`Invitations for ${user.email}`} invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))} />
         <Card className="p-6">
           <h2 className="mb-4 text-sm font-semibold">Create a workspace</h2>
           <CreateWorkspaceForm />

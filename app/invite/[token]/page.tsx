@@ -5,6 +5,7 @@ import { Alert, Card, RoleBadge } from "@/components/ui";
 import { inspectInvitationToken, type InvitationPreview } from "@/lib/invitations";
 import { RateLimited } from "@/lib/rate-limit";
 import { currentRequestInfo, getTenantContext, isSignedIn } from "@/lib/tenancy";
+import { NAMES_WORKSPACE } from "@/app/sign-in/invite-messages";
 import { AcceptInvitationForm } from "./accept-form";
 
 export const metadata: Metadata = { title: "Invitation" };
@@ -47,8 +48,9 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   }
 
   if (!preview.ok) {
-    // Someone signed in with another address can switch accounts and come back.
-    const back = signedIn && preview.reason === "email_mismatch" ? `&next=${encodeURIComponent(here)}` : "";
+    // Someone signed in with another address can switch accounts and come back; the outcomes that name
+    // the workspace read its name from the link again (app/sign-in/invite-outcome.tsx).
+    const back = signedIn && (preview.reason === "email_mismatch" || NAMES_WORKSPACE.includes(preview.reason)) ? `&next=${encodeURIComponent(here)}` : "";
     redirect(`/sign-in?invite=${preview.reason}${back}`);
   }
   if (!signedIn) {
