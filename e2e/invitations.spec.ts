@@ -529,3 +529,26 @@ test("signing out from an invitation for another address leads to the sign-in pa
   expect(page.url()).toBe(signedOutUrl);
   await context.close();
 });
+
+test("the dashboard lists the invitations for the viewer to other workspaces, to accept there, and says which invitations the workspace sent", async ({ browser }) => {
+  const home = await workspaceWithRoles("Dash Home");
+  const inviting = await workspaceWithRoles("Dash Inviter");
+  const user = home.users.member;
+  await invitationLink(inviting.tenantId, user.email);
+  await invitationLink(home.tenantId, uniqueEmail("outgoing"));
+  const context = await browser.newContext();
+  await sessionFor(context, user, home.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  await expect(page.getByText("Invitations sent, pending")).toBeVisible();
+  await expect(page.getByTestId("dashboard-invitations-sent")).toHaveText("1");
+  const mine = page.getByRole("region", { name: "Invitations for you" });
+  await expect(mine.getByRole("listitem")).toHaveText([/Dash Inviter/]);
+  await mine.getByRole("button", { name: "Accept" }).click();
+  await expect(page).toHaveURL(/\/app\/dashboard$/);
+  await expect(page.getByTestId("active-workspace")).toHaveText("Dash Inviter");
+  await expect(page.getByRole("region", { name: "Invitations for you" })).toHaveCount(0);
+  const { rows } = await db().query("SELECT role FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [inviting.tenantId, user.id]);
+  expect(rows).toEqual([{ role: "member" }]);
+  await context.close();
+});

@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/errors";
 import {
   acceptInvitationById,
   acceptInvitationByToken,
+  dashboardRead,
   hashInviteToken,
   INVITATION_TTL_DAYS,
   inspectInvitationToken,
@@ -788,5 +789,29 @@ describe("listInvitationsForUser", () => {
     expect((await listInvitationsForUser(signedIn(user))).map((i) => i.id)).toEqual([id]);
     await acceptInvitationById(signedIn(user), id);
     expect(await listInvitationsForUser(signedIn(user))).toEqual([]);
+  });
+});
+
+describe("dashboardRead", () => {
+  it("reads the workspace's overview and the viewer's invitations to the workspaces they are not in yet, with the page's entry", async () => {
+    const ws = await createWorkspace();
+    const [other, older] = await Promise.all([createTenantRow({ name: `Other ${unique()}` }), createTenantRow({ name: `Older ${unique()}` })]);
+    const first = await invitationWithToken({ tenantId: older.id, email: ws.member.email, role: "admin" });
+    const latest = await invitationWithToken({ tenantId: other.id, email: ws.member.email, role: "auditor" });
+    // Addressed to them in a workspace they already belong to: nothing to accept.
+    await invitationWithToken({ tenantId: ws.tenant.id, email: ws.member.email });
+    // The workspace's own invitation to someone else counts among those it sent, and is not the viewer's.
+    await invitationWithToken({ tenantId: ws.tenant.id, email: uniqueEmail("someone") });
+    await owner().query("UPDATE tenant_invitations SET created_at = created_at - interval '1 hour' WHERE id = $1", [first.id]);
+    const entered = await resolveWithUserData(credentialOf(ws.member), ws.tenant.id, { ip: null, userAgent: null }, () => dashboardRead);
+    expect(entered.resolution.kind).toBe("tenant");
+    expect(entered.data!.overview).toMatchObject({ memberCount: await memberCount(ws.tenant.id), pendingInvitations: 2 });
+    expect(entered.data!.invitations.map((i) => [i.id, i.tenantName, i.role])).toEqual([
+      [latest.id, other.name, "auditor"],
+      [first.id, older.name, "admin"],
+    ]);
+    const alone = await resolveWithUserData(credentialOf(ws.owner), ws.tenant.id, { ip: null, userAgent: null }, () => dashboardRead);
+    expect(alone.data!.invitations).toEqual([]);
+    expect(alone.data!.overview.pendingInvitations).toBe(2);
   });
 });

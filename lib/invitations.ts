@@ -9,6 +9,7 @@ import { sendEmail } from "@/lib/email";
 import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { isInviteTokenShape } from "@/lib/invite-token";
 import { restorableTrashIds } from "@/lib/lifecycle";
+import { workspaceOverview, type WorkspaceOverview } from "@/lib/tenants";
 import { withinInvitationLimits, withinInviteTokenLimit } from "@/lib/rate-limit";
 import {
   enterTenantToJoin,
@@ -471,6 +472,32 @@ export function onboardingRead(): Read<Onboarding, { restorable: string[] } & { 
     }),
   };
 }
+
+export interface Dashboard {
+  /** lib/tenants.ts, workspaceOverview: the workspace's own figures. */
+  overview: WorkspaceOverview;
+  /** As invitationsForUserRead lists them, to the workspaces the user does not belong to yet. */
+  invitations: PendingInvitationForUser[];
+}
+
+/**
+ * The dashboard's read: the entered workspace's overview and the invitations
+ * addressed to the viewer to other workspaces (newest first), in one
+ * statement sent with the page's entry — one row per invitation, each
+ * carrying the overview, or a single row of no invitation when there is none.
+ */
+export const dashboardRead: Read<Dashboard, { created_at: Date; members: number; pending: number } & { [K in keyof PendingForUserRow]: PendingForUserRow[K] | null }> = {
+  statement: sql`
+    SELECT o.created_at, o.members, o.pending, p.id, p.tenant_name, p.role, p.inviter, p.expires_at
+      FROM (${workspaceOverview.statement}) o
+      LEFT JOIN (SELECT i.id, t.name AS tenant_name, i.role, i.inviter_name AS inviter, i.expires_at, i.created_at ${pendingForUser}
+                    AND NOT EXISTS (SELECT 1 FROM tenant_members m WHERE m.tenant_id = i.tenant_id AND m.user_id = (SELECT app_current_user_id()))) p ON true
+     ORDER BY p.created_at DESC`,
+  result: (rows) => ({
+    overview: workspaceOverview.result(rows.slice(0, 1)),
+    invitations: rows.flatMap((r) => (r.id === null ? [] : [pendingInvitationOf(r as PendingForUserRow)])),
+  }),
+};
 
 /** Pending, unexpired invitations addressed to the user's email, for onboarding. */
 export async function listInvitationsForUser(actor: Pick<Actor, "credential">): Promise<PendingInvitationForUser[]> {

@@ -3,18 +3,21 @@ import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
 import { RESTORED_PARAM, RestoredNotice } from "@/components/lifecycle/restored-notice";
 import { LEFT_PARAM, LeftWorkspaceNotice, leftWorkspace } from "@/components/members/left-workspace-notice";
+import { PendingInvitations } from "@/components/pending-invitations";
 import { Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { PERMISSION_DEFINITIONS } from "@/lib/registry";
 import { PERMISSIONS, PERMISSION_LABELS, allows, requireTenantWith } from "@/lib/tenancy";
-import { workspaceOverview } from "@/lib/tenants";
+import { dashboardRead } from "@/lib/invitations";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Search }) {
-  const { ctx, data: overview } = await requireTenantWith(workspaceOverview);
+  // The workspace's figures and the invitations for the viewer to other workspaces: one statement, with the entry.
+  const { ctx, data } = await requireTenantWith(dashboardRead);
+  const { overview, invitations } = data;
   const search = await searchParams;
   const left = leftWorkspace(search[LEFT_PARAM], ctx.userId);
   // What the role allows and the app has a page for: a permission whose feature has no page is not offered,
@@ -44,10 +47,18 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
           </Link>
         </Card>
         <Card className="p-5">
-          <p className="text-xs font-medium text-zinc-500 uppercase">Pending invitations</p>
-          <p className="mt-1 text-2xl font-semibold">{overview.pendingInvitations}</p>
+          <p className="text-xs font-medium text-zinc-500 uppercase">Invitations sent, pending</p>
+          <p className="mt-1 text-2xl font-semibold" data-testid="dashboard-invitations-sent">
+            {overview.pendingInvitations}
+          </p>
+          <p className="text-sm text-zinc-600">from this workspace, not yet accepted</p>
         </Card>
       </div>
+      <PendingInvitations
+        heading="Invitations for you"
+        invitations={invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() }))}
+        className="mt-6"
+      />
       <Card className="mt-6 p-5">
         <h2 className="text-sm font-semibold">Workspace</h2>
         <dl className="mt-3 grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
