@@ -251,3 +251,21 @@ test("new recovery codes take the focus, as the first ones do, and go once they 
   await expect(page.getByTestId("two-factor-status")).toBeFocused();
   await context.close();
 });
+
+test("signing out the other sessions when they had already ended says so, not that 0 were signed out", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Gone Sessions");
+  const owner = ws.users.owner;
+  const context = await browser.newContext();
+  await sessionFor(context, owner, ws.tenantId);
+  const other = await newSessionToken(owner);
+  const page = await context.newPage();
+  await page.goto("/app/profile");
+  const rows = page.getByTestId("session-row");
+  await expect(rows).toHaveCount(2);
+  await db().query("DELETE FROM sessions WHERE session_token = $1", [tokenHash(other)]);
+  await page.getByTestId("sign-out-others").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Sign out others" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByTestId("sessions-title").locator("..").getByRole("status")).toHaveText("Your other sessions had already ended.");
+  await context.close();
+});

@@ -34,7 +34,9 @@ export const signOutSessionAction = userAction({ schema: z.object({ sessionId: u
 export const signOutOthersAction = userAction({ schema: z.object({}) }, async (_input, actor) => {
   const ended = await signOutOtherSessions(actor);
   revalidatePath(PROFILE);
-  return { ok: true, data: { ended }, message: ended === 1 ? "1 other session was signed out." : `${ended} other sessions were signed out.` };
+  const message =
+    ended === 0 ? "Your other sessions had already ended." : ended === 1 ? "1 other session was signed out." : `${ended} other sessions were signed out.`;
+  return { ok: true, data: { ended }, message };
 });
 
 export const startTwoFactorAction = userAction({ schema: z.object({}) }, async (_input, actor) => {
