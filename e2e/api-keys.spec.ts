@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { db, sessionFor, workspaceWithRoles } from "./helpers";
 
-// Settings → API keys in the browser: a member creates a read-only key, sees
+// API keys in the browser: a member creates a read-only key, sees
 // it exactly once with a copy button, uses it against the API, and revokes
 // it after confirming; the reference and an error type's page load from the
 // app itself.
@@ -282,4 +282,34 @@ test("a member whose colleague's keys fill the plan is told so, though the keys 
   );
   await context.close();
   await db().query("UPDATE tenants SET plan_id = 'enterprise' WHERE id = $1", [ws.tenantId]);
+});
+
+// The new key is shown once; once put away, the keyboard goes on from the key
+// in the list (its row), not from the top of the page. The name field's
+// refusal is its description, for a screen reader on the field.
+test("after 'I have copied it' the focus is on the new key's row; a refused name is the field's description", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Focused Keys");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.member, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings/api-keys");
+  const form = page.getByTestId("create-api-key-form");
+  const name = form.getByLabel("Name", { exact: true });
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(name).toHaveAccessibleDescription("Name the key, e.g. “CI deploys”.");
+
+  await name.fill("Nightly backup");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByTestId("new-api-key-value")).toBeVisible();
+  await expect(name).not.toHaveAttribute("aria-invalid");
+  await expect(name).not.toHaveAttribute("aria-describedby", /error/);
+  await page.getByRole("button", { name: "I have copied it" }).click();
+  await expect(page.getByTestId("new-api-key")).toHaveCount(0);
+  const row = page.getByTestId("api-key-row").filter({ hasText: "Nightly backup" });
+  await expect(row).toBeFocused();
+  // Tab goes on to the row's own action.
+  await page.keyboard.press("Tab");
+  await expect(row.getByRole("button", { name: "Revoke" })).toBeFocused();
+  await context.close();
 });

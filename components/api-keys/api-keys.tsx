@@ -12,6 +12,9 @@ import { Alert, Button, Field, Input, Select } from "@/components/ui";
 import { useSubmitByHand } from "@/components/use-form-action";
 import { FormError } from "@/components/form-error";
 
+/** The id of a key's row in the list (ApiKeysTable): where the focus goes once the new key is put away. */
+const apiKeyRowId = (keyId: string) => `api-key-${keyId}`;
+
 /** The new key, once: a read-only field with a Copy button. */
 function NewKey({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
   const [copied, setCopied] = useState(false);
@@ -54,12 +57,12 @@ export function CreateApiKeyForm({ minDate, maxDate, unavailable = null }: { min
   const [state, action, pending] = useActionState(createApiKeyAction, null);
   const submit = useSubmitByHand(action);
   const [values, setValues] = useState({ name: "", scope: "read", expiry: "30", expiresOn: "" });
-  const [shown, setShown] = useState<string | null>(null);
+  const [shown, setShown] = useState<{ key: string; id: string } | null>(null);
   const [seen, setSeen] = useState(state);
   if (state !== seen) {
     setSeen(state);
     if (state?.ok) {
-      setShown(state.data.key);
+      setShown({ key: state.data.key, id: state.data.id });
       setValues({ name: "", scope: "read", expiry: "30", expiresOn: "" });
     }
   }
@@ -68,7 +71,17 @@ export function CreateApiKeyForm({ minDate, maxDate, unavailable = null }: { min
   const general = failed && !["name", "scope", "expiry", "expiresOn"].some((f) => errors[f]) ? failed : null;
   return (
     <div className="space-y-4">
-      {shown ? <NewKey secret={shown} onDismiss={() => setShown(null)} /> : null}
+      {shown ? (
+        <NewKey
+          secret={shown.key}
+          onDismiss={() => {
+            // The button goes with the key, and the focus would go to the page: it goes on from the key in
+            // the list (its row, with its Revoke), or the form's name field for another when it is not listed.
+            (document.getElementById(apiKeyRowId(shown.id)) ?? document.getElementById("api-key-name"))?.focus();
+            setShown(null);
+          }}
+        />
+      ) : null}
       {unavailable ?? (
         <form
           // Submitted by hand: React resets a form after its action, and a reset
@@ -164,7 +177,14 @@ export function ApiKeysTable({ keys, showOwner, viewerId }: { keys: ApiKeyView[]
       ) : null}
       <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white" data-testid="api-keys">
         {keys.map((k) => (
-          <li key={k.id} className="flex flex-col gap-2 p-4 sm:flex-row sm:items-center sm:justify-between" data-testid="api-key-row">
+          <li
+            key={k.id}
+            id={apiKeyRowId(k.id)}
+            // Focused once the key just created is put away (CreateApiKeyForm).
+            tabIndex={-1}
+            className="flex flex-col gap-2 p-4 outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-zinc-400 sm:flex-row sm:items-center sm:justify-between"
+            data-testid="api-key-row"
+          >
             <div className="min-w-0 space-y-1 text-sm">
               <p className="font-medium">
                 {k.name} <span className="font-mono text-xs text-zinc-500">{k.prefix}…</span>
