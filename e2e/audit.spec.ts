@@ -360,3 +360,43 @@ test("an export refused in the browser says why on the audit page, not in a down
   }
   await context.close();
 });
+
+// Access lost while the audit page is open: the Export link is followed by
+// the browser, so the answer is a page to go on from — the audit page saying
+// why (a role lowered below auditor), or the app's own page once the
+// workspace is gone from one's list (removed) — never a bare sentence.
+// Scripts still get the status and the sentence.
+test("an export clicked after losing access brings the browser back to a page that says why", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Lost Export");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.auditor, ws.tenantId);
+  const page = await context.newPage();
+  let downloaded = false;
+  page.on("download", () => void (downloaded = true));
+
+  // Demoted to member meanwhile: back on the audit page, which says why the export did not start.
+  await page.goto("/app/audit");
+  await expect(page.getByTestId("export-csv")).toBeVisible();
+  await db().query("UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.auditor.id]);
+  await page.getByTestId("export-csv").click();
+  await expect(page).toHaveURL(/\/app\/audit\?export_refused=role$/);
+  await expect(page.locator("main").getByRole("alert")).toHaveText("The export did not start: your role in this workspace does not allow exporting the audit log.");
+  await expect(page.getByText("Your role in this workspace does not include the audit log.")).toBeVisible();
+  const script = await page.request.get("/app/audit/export?format=csv");
+  expect(script.status()).toBe(403);
+  expect(await script.text()).toContain("does not allow exporting");
+
+  // Removed meanwhile (the workspace was their only one): the app's own page, which says the workspace is gone.
+  await db().query("UPDATE tenant_members SET role = 'auditor' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.auditor.id]);
+  await page.goto("/app/audit");
+  await expect(page.getByTestId("export-csv")).toBeVisible();
+  await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.auditor.id]);
+  await page.getByTestId("export-csv").click();
+  await expect(page).toHaveURL(/\/app\/onboarding$/);
+  await expect(page.getByTestId("lost-workspace-notice")).toContainText("You no longer have access to Lost Export");
+  const removed = await page.request.get("/app/audit/export?format=csv");
+  expect(removed.status()).toBe(403);
+  expect(await removed.text()).toContain("You do not belong to a workspace.");
+  expect(downloaded).toBe(false);
+  await context.close();
+});

@@ -52,15 +52,21 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
     !parsed.ok || error
       ? await requireTenantWith(async () => null, { oneStatement: true })
       : await requireTenantWith(auditPageRead(parsed.filters, position), { settings: AUDIT_PAGE_SETTINGS });
+  // An export the browser was sent back from (the export route's refusal of a click on Export).
+  const exportRefused = exportRefusalMessage(first(params.export_refused) || undefined, first(params.retry) || undefined);
   if (!can(ctx.role, "audit.read")) {
+    // Also where an export clicked after one's role was lowered below auditor lands: it says why it did not start.
     return (
       <WorkspaceShell ctx={ctx}>
-        <Card className="p-6">
-          <h1 className="text-lg font-semibold">Audit log</h1>
-          <p className="mt-2 text-sm text-zinc-600">
-            Your role in this workspace does not include the audit log. Owners, admins and auditors can read it.
-          </p>
-        </Card>
+        <div className="space-y-5">
+          {exportRefused ? <Alert variant="error">{exportRefused}</Alert> : null}
+          <Card className="p-6">
+            <h1 className="text-lg font-semibold">Audit log</h1>
+            <p className="mt-2 text-sm text-zinc-600">
+              Your role in this workspace does not include the audit log. Owners, admins and auditors can read it.
+            </p>
+          </Card>
+        </div>
       </WorkspaceShell>
     );
   }
@@ -78,8 +84,6 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
     return `/app/audit/export?${p.toString()}`;
   };
   const filtered = filterQuery.toString() !== "";
-  // An export the browser was sent back from (the export route's refusal of a click on Export).
-  const exportRefused = exportRefusalMessage(first(params.export_refused) || undefined, first(params.retry) || undefined);
 
   return (
     <WorkspaceShell ctx={ctx}>

@@ -11,22 +11,59 @@ const refuse = (status: number, message: string, headers: Record<string, string>
   new Response(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers } });
 
 /**
+ * Whether the request is a person's click on the audit page's Export link
+ * (a navigation), not a script's or another client's: the browser says so
+ * (Sec-Fetch-Mode and Sec-Fetch-Dest), or, where it sends no Sec-Fetch
+ * headers (a page served over plain HTTP from another host than localhost),
+ * it asks for a page (Accept: text/html) as no API client does by default.
+ */
+function isNavigation(request: NextRequest): boolean {
+  const mode = request.headers.get("sec-fetch-mode");
+  if (mode) return mode === "navigate" && request.headers.get("sec-fetch-dest") === "document";
+  return /\btext\/html\b/.test(request.headers.get("accept") ?? "");
+}
+
+/** The audit page's query the export was asked with: its filters, without the export's own parameters. */
+function auditQuery(request: NextRequest): URLSearchParams {
+  const params = new URLSearchParams(request.nextUrl.searchParams);
+  params.delete("format");
+  params.delete(EXPORT_REFUSED_PARAM);
+  params.delete(EXPORT_RETRY_PARAM);
+  return params;
+}
+
+const seeOther = (location: string) => new Response(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store" } });
+
+/**
  * A person's click on the audit page's Export link is a navigation: its
  * refusal goes back to the page (its filters kept), which says why, instead
  * of becoming a downloaded file holding the sentence. Scripts and other
  * clients get the status, Retry-After and the sentence.
  */
 function refuseTo(request: NextRequest, refusal: Response, reason: ExportRefusal): Response {
-  const navigation = request.headers.get("sec-fetch-mode") === "navigate" && request.headers.get("sec-fetch-dest") === "document";
-  if (!navigation) return refusal;
-  const params = new URLSearchParams(request.nextUrl.searchParams);
-  params.delete("format");
-  params.delete(EXPORT_REFUSED_PARAM);
-  params.delete(EXPORT_RETRY_PARAM);
+  if (!isNavigation(request)) return refusal;
+  const params = auditQuery(request);
   params.set(EXPORT_REFUSED_PARAM, reason);
   const retry = refusal.headers.get("Retry-After");
   if (retry) params.set(EXPORT_RETRY_PARAM, retry);
-  return new Response(null, { status: 303, headers: { Location: `/app/audit?${params}`, "Cache-Control": "no-store" } });
+  return seeOther(`/app/audit?${params}`);
+}
+
+/**
+ * A click from a page one can no longer act from — signed out, or no longer
+ * in the workspace (removed, or it was deleted or suspended) — goes where the
+ * app's pages send such a request, which says what happened: the sign-in
+ * page (back to the audit page after), the dashboard (the workspace gone
+ * from one's list: the next page says so, or onboarding when none is left),
+ * the suspended page. Never a bare sentence with no way on. Scripts get the
+ * status and the sentence.
+ */
+function leaveTo(request: NextRequest, refusal: Response, where: "sign-in" | "dashboard" | "suspended"): Response {
+  if (!isNavigation(request)) return refusal;
+  if (where === "dashboard") return seeOther("/app/dashboard");
+  if (where === "suspended") return seeOther("/app/suspended");
+  const query = auditQuery(request).toString();
+  return seeOther(`/sign-in?next=${encodeURIComponent(`/app/audit${query ? `?${query}` : ""}`)}`);
 }
 
 /**
@@ -39,9 +76,9 @@ function refuseTo(request: NextRequest, refusal: Response, reason: ExportRefusal
  */
 export async function GET(request: NextRequest) {
   const resolved = await getTenantContext();
-  if (resolved.kind === "signed-out" || resolved.kind === "inactive") return refuse(401, "Sign in to export the audit log.");
-  if (resolved.kind === "no-tenant") return refuse(403, "You do not belong to a workspace.");
-  if (resolved.kind === "suspended") return refuse(402, SUSPENDED);
+  if (resolved.kind === "signed-out" || resolved.kind === "inactive") return leaveTo(request, refuse(401, "Sign in to export the audit log."), "sign-in");
+  if (resolved.kind === "no-tenant") return leaveTo(request, refuse(403, "You do not belong to a workspace."), "dashboard");
+  if (resolved.kind === "suspended") return leaveTo(request, refuse(402, SUSPENDED), "suspended");
   if (!can(resolved.role, "audit.export")) return refuseTo(request, refuse(403, "Your role in this workspace does not allow exporting the audit log."), "role");
 
   const params = request.nextUrl.searchParams;
@@ -64,7 +101,7 @@ export async function GET(request: NextRequest) {
       return refuseTo(request, refuse(429, error.message, { "Retry-After": String(error.retryAfterSeconds) }), `busy-${error.limit}`);
     }
     if (error instanceof DomainError && error.code === "invalid_filters") return refuseTo(request, refuse(400, error.message), "filters");
-    if (error instanceof DomainError && error.code === "not_member") return refuse(403, error.message);
+    if (error instanceof DomainError && error.code === "not_member") return leaveTo(request, refuse(403, error.message), "dashboard");
     if (planLimitFrom(error) || String(error).includes(EXPORT_NOT_IN_PLAN)) return refuseTo(request, refuse(402, EXPORT_NOT_IN_PLAN), "plan");
     console.error("[audit export] could not start", error);
     return refuseTo(request, refuse(500, "The export could not start. Try again in a moment."), "failed");
