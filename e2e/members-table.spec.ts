@@ -216,3 +216,56 @@ test("a refusal handed to the table's notice when its dialog went away offers 'S
   await expect(notice.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", back);
   await context.close();
 });
+
+// Lowering one's own role cannot be undone alone (an owner's, only by another
+// owner): the dialog on one's own row says so, and asks for a confirmation.
+test("changing your own role to a lower one warns what you lose and asks you to confirm; the notice speaks to you", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Self Demotion Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.admin, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  const roleOf = async (id: string) => (await db().query<{ role: string }>("SELECT role FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, id])).rows[0]?.role;
+
+  // Someone else's role: no warning.
+  await page.getByTestId(`change-role-${ws.users.member.email}`).click();
+  let dialog = page.getByRole("dialog");
+  await dialog.getByLabel("New role").selectOption("auditor");
+  await expect(dialog.getByTestId("self-demotion-warning")).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByTestId(`change-role-${ws.users.admin.email}`).click();
+  dialog = page.getByRole("dialog", { name: "Your role" });
+  await expect(dialog).toBeVisible();
+  const warning = dialog.getByTestId("self-demotion-warning");
+  await expect(warning).toHaveCount(0);
+  await dialog.getByLabel("New role").selectOption("member");
+  await expect(warning).toContainText("You will no longer be able to manage members.");
+  await expect(warning).toContainText("Invite, remove and change the roles of members");
+  // Save alone does not apply it: the confirmation is asked for first.
+  await dialog.getByRole("button", { name: "Save role" }).click();
+  await expect(dialog).toBeVisible();
+  expect(await roleOf(ws.users.admin.id)).toBe("admin");
+  await dialog.getByLabel("I understand: lower my own role to member.").check();
+  await dialog.getByRole("button", { name: "Save role" }).click();
+  await expect(page.getByTestId("members-notice")).toHaveText("Your role is now member.");
+  expect(await roleOf(ws.users.admin.id)).toBe("member");
+  await context.close();
+
+  // An owner (with another owner) is told that only another owner can make them one again.
+  const second = (await db().query<{ id: string }>("INSERT INTO users (email, name) VALUES ($1, 'Second Owner') RETURNING id", [uniqueEmail("owner2")])).rows[0]!;
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'owner')", [ws.tenantId, second.id]);
+  const ownerContext = await browser.newContext();
+  await sessionFor(ownerContext, ws.users.owner, ws.tenantId);
+  const ownerPage = await ownerContext.newPage();
+  await ownerPage.goto("/app/settings");
+  await ownerPage.getByTestId(`change-role-${ws.users.owner.email}`).click();
+  const ownDialog = ownerPage.getByRole("dialog", { name: "Your role" });
+  await ownDialog.getByLabel("New role").selectOption("admin");
+  await expect(ownDialog.getByTestId("self-demotion-warning")).toContainText("Only another owner can make you an owner again");
+  await ownDialog.getByLabel("I understand: lower my own role to admin.").check();
+  await ownDialog.getByRole("button", { name: "Save role" }).click();
+  await expect(ownerPage.getByTestId("members-notice")).toHaveText("Your role is now admin.");
+  expect(await roleOf(ws.users.owner.id)).toBe("admin");
+  await ownerContext.close();
+});

@@ -7,7 +7,7 @@ import { ConfirmAction } from "@/components/confirm-action";
 import { LocalTime } from "@/components/local-time";
 import { ScrollTable } from "@/components/scroll-table";
 import { Alert, Button, Input, RoleBadge, Select, cx } from "@/components/ui";
-import { INVITABLE_ROLES } from "@/lib/tenancy/client";
+import { can, INVITABLE_ROLES, PERMISSIONS, PERMISSION_LABELS, ROLES, type Role } from "@/lib/tenancy/client";
 import { useFocusOn } from "@/components/use-focus-on";
 import { RefusalText, type Refusal } from "@/components/form-error";
 import { useListNotice } from "./use-list-notice";
@@ -218,17 +218,56 @@ export function MembersTable({ rows, total, page, pageSize, query, viewer, owner
  * form action). Mounted with the dialog, so each opening starts from the
  * member's current role.
  */
-/** The roles a change may give (never owner: only a transfer makes one); an owner being demoted starts at admin. */
-function RoleSelect({ current }: { current: string }) {
+/**
+ * The roles a change may give (never owner: only a transfer makes one); an owner being demoted starts at admin.
+ * On one's own row (`self`), a lower role says what one loses and asks for a confirmation before Save.
+ */
+function RoleSelect({ current, self }: { current: string; self: boolean }) {
   const [role, setRole] = useState<string>((INVITABLE_ROLES as readonly string[]).includes(current) ? current : INVITABLE_ROLES[0]);
+  const lower = self && isRole(current) && isRole(role) && ROLES.indexOf(role) > ROLES.indexOf(current);
   return (
-    <Select name="role" value={role} onChange={(e) => setRole(e.target.value)} aria-label="New role" className="w-full">
-      {INVITABLE_ROLES.map((r) => (
-        <option key={r} value={r}>
-          {r[0]!.toUpperCase() + r.slice(1)}
-        </option>
-      ))}
-    </Select>
+    <>
+      <Select name="role" value={role} onChange={(e) => setRole(e.target.value)} aria-label="New role" className="w-full">
+        {INVITABLE_ROLES.map((r) => (
+          <option key={r} value={r}>
+            {r[0]!.toUpperCase() + r.slice(1)}
+          </option>
+        ))}
+      </Select>
+      {lower ? <SelfDemotionWarning from={current as Role} to={role as Role} /> : null}
+    </>
+  );
+}
+
+const isRole = (role: string): role is Role => (ROLES as readonly string[]).includes(role);
+
+/** What lowering one's own role takes away, and a checkbox that must be ticked to go on (the form cannot be sent without it). */
+function SelfDemotionWarning({ from, to }: { from: Role; to: Role }) {
+  const lost = PERMISSIONS.filter((p) => can(from, p) && !can(to, p));
+  return (
+    <Alert variant="warning" className="space-y-2">
+      <div data-testid="self-demotion-warning" className="space-y-2">
+        <p className="font-medium">
+          You are lowering your own role to {to}.
+          {can(from, "members.manage") && !can(to, "members.manage") ? " You will no longer be able to manage members." : null}
+          {from === "owner" ? " Only another owner can make you an owner again (by transferring ownership to you)." : null}
+        </p>
+        {lost.length > 0 ? (
+          <>
+            <p>You will no longer be able to:</p>
+            <ul className="list-disc pl-5">
+              {lost.map((p) => (
+                <li key={p}>{PERMISSION_LABELS[p]}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        <label className="flex items-start gap-2">
+          <input type="checkbox" name="confirmSelf" required className="mt-0.5" />
+          <span>I understand: lower my own role to {to}.</span>
+        </label>
+      </div>
+    </Alert>
   );
 }
 
@@ -261,19 +300,27 @@ function MemberActions({
           action={changeRoleAction}
           fields={{ userId: member.userId }}
           trigger="Change role"
-          title={`Change ${label}'s role`}
-          description="Roles decide what someone can see and do in this workspace. An owner is made only by transferring ownership (Settings → General)."
+          title={isSelf ? "Your role" : `Change ${label}'s role`}
+          description={
+            isSelf
+              ? `You are ${member.role === "admin" || member.role === "auditor" || member.role === "owner" ? "an" : "a"} ${member.role} here. Roles decide what you can see and do in this workspace. An owner is made only by transferring ownership (Settings → General).`
+              : "Roles decide what someone can see and do in this workspace. An owner is made only by transferring ownership (Settings → General)."
+          }
           confirmLabel="Save role"
           pendingLabel="Saving…"
           variant="primary"
           testId={`change-role-${member.email}`}
           onDone={(r) =>
             r.ok &&
-            onNotice({ variant: "success", text: `${label}'s role changed from ${r.data.from} to ${r.data.to}.`, member: { userId: member.userId, role: r.data.to } })
+            onNotice({
+              variant: "success",
+              text: isSelf ? `Your role is now ${r.data.to}.` : `${label}'s role changed from ${r.data.from} to ${r.data.to}.`,
+              member: { userId: member.userId, role: r.data.to },
+            })
           }
-          onRefused={refused(`${label}'s role was not changed:`)}
+          onRefused={refused(isSelf ? "Your role was not changed:" : `${label}'s role was not changed:`)}
         >
-          <RoleSelect current={member.role} />
+          <RoleSelect current={member.role} self={isSelf} />
         </ConfirmAction>
       )}
       {isSelf ? null : (
