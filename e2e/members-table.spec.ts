@@ -269,3 +269,28 @@ test("changing your own role to a lower one warns what you lose and asks you to 
   expect(await roleOf(ws.users.owner.id)).toBe("admin");
   await ownerContext.close();
 });
+
+// The last owner stepping down (the other owner gone since the page was shown) is told it is them, and what to do.
+test("the last owner demoting themselves is told 'You are the last owner' and what to do", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Last Owner Self Co");
+  const second = (await db().query<{ id: string }>("INSERT INTO users (email, name) VALUES ($1, 'Second Owner') RETURNING id", [uniqueEmail("owner2")])).rows[0]!;
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'owner')", [ws.tenantId, second.id]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  await page.getByTestId(`change-role-${ws.users.owner.email}`).click();
+  const dialog = page.getByRole("dialog", { name: "Your role" });
+  await dialog.getByLabel("New role").selectOption("member");
+  await dialog.getByLabel("I understand: lower my own role to member.").check();
+  await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, second.id]);
+  await dialog.getByRole("button", { name: "Save role" }).click();
+  // The page renders again with them the only owner: the dialog goes with its button, and the table says why.
+  await expect(page.getByTestId(`sole-owner-${ws.users.owner.email}`)).toBeVisible();
+  const notice = page.getByTestId("members-notice");
+  await expect(notice).toContainText("Your role was not changed: You are the last owner");
+  await expect(notice).toContainText("make someone else an owner first");
+  await expect(notice).toContainText("transfer ownership");
+  await expect(notice).not.toContainText(ws.users.owner.email);
+  await context.close();
+});

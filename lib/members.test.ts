@@ -411,6 +411,17 @@ describe("changeMemberRole", () => {
     await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "member"), "last_owner");
   });
 
+  it("tells the last owner demoting themselves that they are, and what to do: 'You are the last owner', make someone else an owner or transfer", async () => {
+    const ws = await createWorkspace();
+    const own = await changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "member").catch((e: unknown) => e);
+    expect(own).toBeInstanceOf(DomainError);
+    expect((own as DomainError).message).toMatch(/^You are the last owner/);
+    expect((own as DomainError).message).toContain("make someone else an owner first");
+    expect((own as DomainError).message).toContain("transfer ownership");
+    expect((own as DomainError).message).not.toContain(ws.owner.email);
+    expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
+  });
+
   it("counts only active owners: a deactivated co-owner does not let the last active owner step down", async () => {
     const ws = await createWorkspace();
     const dormant = await createUser({ active: false });

@@ -242,7 +242,12 @@ export async function changeMemberRole(actor: TenantActor, userId: string, role:
     if (role === "owner") throw new DomainError("forbidden", OWNER_BY_TRANSFER);
     if (target.role === "owner" && actorRole !== "owner") throw new DomainError("forbidden", `Only an owner can change an owner's role.${youAre(actorRole)}`);
     if (target.role === "owner" && (await otherActiveOwners(tx, actor.tenantId, userId)) === 0) {
-      throw new DomainError("last_owner", `${describe(target)} is the last owner. Transfer ownership to someone else first.`);
+      throw new DomainError(
+        "last_owner",
+        sameId(userId, actor.userId)
+          ? `You are the last owner, and a workspace always keeps one: make someone else an owner first, then change your role — or transfer ownership, which makes you a member once it completes. ${OWNER_BY_TRANSFER}`
+          : `${describe(target)} is the last owner. Transfer ownership to someone else first.`,
+      );
     }
     const updated = await tx.exec(sql`
       UPDATE tenant_members SET role = ${role}::member_role WHERE tenant_id = ${actor.tenantId}::uuid AND user_id = ${userId}::uuid`);
