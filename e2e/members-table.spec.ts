@@ -66,7 +66,7 @@ test("the members table pages, sorts by a column and searches, with the state in
 });
 
 // A notice about an action on a member stays while the list is as that action
-// left it, as the pending invitations' notices do: once a later action shows
+// left it, as the pending invitations' notices do: once the page shows
 // another list (another admin's change seen on the next render, a search),
 // it goes.
 test("a notice about a member goes once a later action changes the list, and stays while it does not", async ({ browser }) => {
@@ -77,24 +77,20 @@ test("a notice about a member goes once a later action changes the list, and sta
   await page.goto("/app/settings");
   const notice = page.getByTestId("members-notice");
   const row = (email: string) => page.locator(`[data-testid=member-row][data-email="${email}"]`);
-  const invite = async (email: string) => {
-    await page.getByTestId("invite-form").getByLabel("Email address").fill(email);
-    await page.getByRole("button", { name: "Send invitation" }).click();
-    await expect(page.getByText(`Invitation sent to ${email}`)).toBeVisible();
-  };
 
   await page.getByTestId(`change-role-${ws.users.member.email}`).click();
   await page.getByRole("dialog").getByLabel("New role").selectOption("auditor");
   await page.getByRole("dialog").getByRole("button", { name: "Save role" }).click();
   await expect(notice).toHaveText("Member User's role changed from member to auditor.");
   await expect(row(ws.users.member.email)).toContainText("auditor");
-  // An invitation sent renders the page again: the members are as the change left them, and the notice stays.
-  await invite(uniqueEmail("first"));
+  // The page rendered again with the members as the change left them: the notice stays.
+  const refresh = () => page.evaluate(() => (window as unknown as { next: { router: { refresh: () => void } } }).next.router.refresh());
+  await refresh();
   await expect(notice).toHaveText("Member User's role changed from member to auditor.");
 
   // Another owner makes them an admin meanwhile: the next render shows it, and the notice about auditor goes.
   await db().query("UPDATE tenant_members SET role = 'admin' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.member.id]);
-  await invite(uniqueEmail("second"));
+  await refresh();
   await expect(row(ws.users.member.email)).toContainText("admin");
   await expect(notice).toHaveCount(0);
 
@@ -292,5 +288,39 @@ test("the last owner demoting themselves is told 'You are the last owner' and wh
   await expect(notice).toContainText("make someone else an owner first");
   await expect(notice).toContainText("transfer ownership");
   await expect(notice).not.toContainText(ws.users.owner.email);
+  await context.close();
+});
+
+// A notice speaks of the latest action on the page: the next one's outcome
+// replaces it, wherever on the page that outcome is said; they do not pile up.
+test("a notice goes with the next action on the page: a removal's, once invitations are sent and one revoked", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Notice Pile Co");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/settings");
+  const notice = page.getByTestId("members-notice");
+
+  await page.getByTestId(`remove-${ws.users.auditor.email}`).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove member" }).click();
+  await expect(notice).toHaveText(`${ws.users.auditor.email} was removed from the workspace.`);
+
+  const first = uniqueEmail("pile-one");
+  const second = uniqueEmail("pile-two");
+  for (const email of [first, second]) {
+    await page.getByTestId("invite-form").getByLabel("Email address").fill(email);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByText(`Invitation sent to ${email}`)).toBeVisible();
+    await expect(notice).toHaveCount(0);
+  }
+  await expect(page.getByText(`Invitation sent to ${first}`)).toHaveCount(0);
+
+  await page.getByTestId(`revoke-${first}`).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke invitation" }).click();
+  await expect(page.getByText(`The invitation for ${first} was revoked.`)).toBeVisible();
+  // Only the latest outcome is on the page.
+  await expect(notice).toHaveCount(0);
+  await expect(page.getByText(`Invitation sent to ${second}`)).toHaveCount(0);
+  await expect(page.getByText("was removed from the workspace")).toHaveCount(0);
   await context.close();
 });
