@@ -324,3 +324,29 @@ test("a notice goes with the next action on the page: a removal's, once invitati
   await expect(page.getByText("was removed from the workspace")).toHaveCount(0);
   await context.close();
 });
+
+// As for the members: a page of pending invitations past the last shows the last there is.
+test("a page of pending invitations past the end shows the last page there is", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Invitation Pages Co");
+  // 25 pending invitations: two pages of 20.
+  await db().query(
+    `INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, expires_at, invited_by, created_at)
+     SELECT $1, 'ipager-' || lpad(i::text, 2, '0') || '-' || $3 || '@example.test', 'member', encode(sha256(convert_to(random()::text || i, 'UTF8')), 'hex'), now() + interval '7 days', $2, now() - i * interval '1 minute'
+       FROM generate_series(1, 25) AS i`,
+    [ws.tenantId, ws.users.owner.id, ws.tenantId.slice(0, 8)],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  const rows = page.getByTestId("invitations-table").getByTestId("invitation-row");
+  for (const url of ["/app/settings?ipage=99", "/app/settings?ipage=1000000"]) {
+    await page.goto(url);
+    await expect(page.getByTestId("invitations-summary")).toHaveText("25 pending invitations · page 2 of 2");
+    await expect(rows).toHaveCount(5);
+  }
+  // The members' page is kept.
+  await page.goto("/app/settings?ipage=7&sort=email");
+  await expect(rows).toHaveCount(5);
+  await expect(page.getByTestId("members-table").getByRole("columnheader", { name: "Email" })).toHaveAttribute("aria-sort", "ascending");
+  await context.close();
+});

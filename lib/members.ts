@@ -16,9 +16,9 @@ export const memberListQuerySchema = z.object({
   q: searchQuerySchema(200),
   sort: z.enum(MEMBER_SORTS).catch("joined"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
-  // A number past the largest page read is past the last too: that page (the page shows the last there is), not the first.
+  // A number past the largest page read is past the last too: that page (the page shows the last there is), not the first; so for ipage.
   page: z.coerce.number().int().min(1).max(100_000).catch(({ input }) => (Number(input) > 100_000 ? 100_000 : 1)),
-  ipage: z.coerce.number().int().min(1).max(100_000).catch(1),
+  ipage: z.coerce.number().int().min(1).max(100_000).catch(({ input }) => (Number(input) > 100_000 ? 100_000 : 1)),
 });
 export type MemberListQuery = z.output<typeof memberListQuerySchema>;
 

@@ -14,15 +14,19 @@ export const metadata: Metadata = { title: "Members" };
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
 /**
- * The session, the workspace and the page of members asked for, in one
- * round trip. Past the last page (its members removed since, or a number
- * typed), the last page there is, read again, the search and sort kept.
+ * The session, the workspace and the pages of members and of pending
+ * invitations asked for, in one round trip. Past the last page of either
+ * (its rows removed or revoked since, or a number typed), the last page
+ * there is, read again, the search and sort kept.
  */
 async function pageOf(query: MemberListQuery) {
   const asked = await requireTenantWith(membersPage(query));
   const last = Math.max(1, Math.ceil(asked.data.total / asked.data.pageSize));
-  if (query.page <= last || asked.data.total === 0) return asked;
-  return requireTenantWith(membersPage({ ...query, page: last }));
+  const lastInvitations = Math.max(1, Math.ceil(asked.data.invitationTotal / INVITATIONS_PAGE_SIZE));
+  const page = query.page > last && asked.data.total > 0 ? last : query.page;
+  const ipage = Math.min(query.ipage, lastInvitations);
+  if (page === query.page && ipage === query.ipage) return asked;
+  return requireTenantWith(membersPage({ ...query, page, ipage }));
 }
 
 export default async function MembersSettingsPage({ searchParams }: { searchParams: Search }) {
