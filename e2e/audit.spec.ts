@@ -400,3 +400,45 @@ test("an export clicked after losing access brings the browser back to a page th
   expect(downloaded).toBe(false);
   await context.close();
 });
+
+// The Export link names the workspace its page shows, as the page's forms do:
+// a click after switching to another workspace in another tab, or after
+// being removed from the page's workspace while belonging to another, never
+// downloads the other workspace's log (the request's workspace came from the
+// cookie, which then names the other one).
+test("an export clicked on a page of another workspace than the current one gives no other workspace's log", async ({ browser }) => {
+  const a = await workspaceWithRoles("Export Here");
+  const b = await workspaceWithRoles("Export There");
+  const user = a.users.auditor;
+  await db().query("INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'owner')", [b.tenantId, user.id]);
+  const context = await browser.newContext();
+  await sessionFor(context, user, a.tenantId);
+  const page = await context.newPage();
+  let downloaded = false;
+  page.on("download", () => void (downloaded = true));
+
+  // Switched to There in another tab meanwhile: back on the audit page, now There's, saying why.
+  await page.goto("/app/audit");
+  await expect(page.getByTestId("active-workspace")).toHaveText("Export Here");
+  await context.addCookies([{ name: "prom_tenant", value: b.tenantId, url: runtime().baseUrl }]);
+  await page.getByTestId("export-csv").click();
+  await expect(page).toHaveURL(/\/app\/audit\?export_refused=workspace$/);
+  await expect(page.getByTestId("active-workspace")).toHaveText("Export There");
+  await expect(page.locator("main").getByRole("alert")).toHaveText(
+    "The export did not start: the page it was clicked on was for another workspace, and you have since switched to this one. Export again to get this workspace's log.",
+  );
+
+  // Removed from Here while its page was open: the app's own page, which says Here is gone.
+  await context.addCookies([{ name: "prom_tenant", value: a.tenantId, url: runtime().baseUrl }]);
+  await page.goto("/app/audit");
+  await expect(page.getByTestId("active-workspace")).toHaveText("Export Here");
+  await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [a.tenantId, user.id]);
+  await page.getByTestId("export-csv").click();
+  await expect(page).toHaveURL(/\/app\/dashboard$/);
+  await expect(page.getByTestId("lost-workspace-notice")).toContainText("You no longer have access to Export Here");
+  const script = await page.request.get(`/app/audit/export?format=csv&_tenant=${a.tenantId}`);
+  expect(script.status()).toBe(403);
+  expect(await script.text()).toContain("You no longer have access to the workspace this page belongs to");
+  expect(downloaded).toBe(false);
+  await context.close();
+});

@@ -7,9 +7,10 @@ import { EXPORT_NOT_IN_PLAN } from "@/lib/billing/limits";
 export const EXPORT_REFUSED_PARAM = "export_refused";
 export const EXPORT_RETRY_PARAM = "retry";
 
-export type ExportRefusal = "role" | "filters" | "plan" | "limit" | "busy-user" | "busy-workspace" | "busy-process" | "failed";
+export type ExportRefusal = "workspace" | "role" | "filters" | "plan" | "limit" | "busy-user" | "busy-workspace" | "busy-process" | "failed";
 
 const REASONS: Record<ExportRefusal, string> = {
+  workspace: "the page it was clicked on was for another workspace, and you have since switched to this one. Export again to get this workspace's log.",
   role: "your role in this workspace does not allow exporting the audit log.",
   filters: "the database does not accept these filters. Change them and try again.",
   plan: EXPORT_NOT_IN_PLAN,

@@ -21,7 +21,7 @@ import { exportRefusalMessage } from "@/lib/audit/export-refusals";
 import { DomainError } from "@/lib/errors";
 import { count } from "@/lib/registry/define";
 import { TIME_ZONE_COOKIE, viewerTimeZone } from "@/lib/time-zone";
-import { can, requireTenantWith } from "@/lib/tenancy";
+import { can, requireTenantWith, TENANT_FIELD } from "@/lib/tenancy";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -81,6 +81,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   const exportHref = (format: string) => {
     const p = new URLSearchParams(filterQuery);
     p.set("format", format);
+    // The workspace this page shows: the export refuses to answer for another (see its route).
+    p.set(TENANT_FIELD, ctx.tenantId);
     return `/app/audit/export?${p.toString()}`;
   };
   const filtered = filterQuery.toString() !== "";

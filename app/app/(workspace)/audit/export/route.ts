@@ -5,7 +5,7 @@ import { EXPORT_NOT_IN_PLAN, workspaceMayExport } from "@/lib/billing/limits";
 import { DomainError, planLimitFrom } from "@/lib/errors";
 import { refusedByLimit } from "@/lib/http/rate-limited";
 import { limitAuditExport } from "@/lib/rate-limit";
-import { can, getTenantContext, SUSPENDED } from "@/lib/tenancy";
+import { can, getTenantContext, SUSPENDED, TENANT_FIELD, workspaceMismatch } from "@/lib/tenancy";
 
 const refuse = (status: number, message: string, headers: Record<string, string> = {}) =>
   new Response(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers } });
@@ -27,6 +27,7 @@ function isNavigation(request: NextRequest): boolean {
 function auditQuery(request: NextRequest): URLSearchParams {
   const params = new URLSearchParams(request.nextUrl.searchParams);
   params.delete("format");
+  params.delete(TENANT_FIELD);
   params.delete(EXPORT_REFUSED_PARAM);
   params.delete(EXPORT_RETRY_PARAM);
   return params;
@@ -79,6 +80,18 @@ export async function GET(request: NextRequest) {
   if (resolved.kind === "signed-out" || resolved.kind === "inactive") return leaveTo(request, refuse(401, "Sign in to export the audit log."), "sign-in");
   if (resolved.kind === "no-tenant") return leaveTo(request, refuse(403, "You do not belong to a workspace."), "dashboard");
   if (resolved.kind === "suspended") return leaveTo(request, refuse(402, SUSPENDED), "suspended");
+  // The page's link names the workspace it was shown for (TENANT_FIELD), as
+  // its forms do: an export never answers with another workspace's log
+  // because the user switched in another tab, or was removed from the page's
+  // workspace and the request fell back to another of theirs.
+  const pageTenant = request.nextUrl.searchParams.get(TENANT_FIELD);
+  if (pageTenant !== null) {
+    const mismatch = workspaceMismatch(resolved, pageTenant);
+    if (mismatch) {
+      const stillIn = resolved.memberships.some((m) => m.tenantId === pageTenant && m.status !== "blocked");
+      return stillIn ? refuseTo(request, refuse(409, mismatch), "workspace") : leaveTo(request, refuse(403, mismatch), "dashboard");
+    }
+  }
   if (!can(resolved.role, "audit.export")) return refuseTo(request, refuse(403, "Your role in this workspace does not allow exporting the audit log."), "role");
 
   const params = request.nextUrl.searchParams;
