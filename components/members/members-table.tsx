@@ -303,8 +303,8 @@ function MemberActions({
           title={isSelf ? "Your role" : `Change ${label}'s role`}
           description={
             isSelf
-              ? `You are ${member.role === "admin" || member.role === "auditor" || member.role === "owner" ? "an" : "a"} ${member.role} here. Roles decide what you can see and do in this workspace. An owner is made only by transferring ownership (Settings → General).`
-              : "Roles decide what someone can see and do in this workspace. An owner is made only by transferring ownership (Settings → General)."
+              ? `You are ${member.role === "admin" || member.role === "auditor" || member.role === "owner" ? "an" : "a"} ${member.role} here. Roles decide what you can see and do in this workspace. An owner is made only by transferring ownership (General, then Transfer ownership).`
+              : "Roles decide what someone can see and do in this workspace. An owner is made only by transferring ownership (General, then Transfer ownership)."
           }
           confirmLabel="Save role"
           pendingLabel="Saving…"
