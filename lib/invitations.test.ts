@@ -9,6 +9,7 @@ import {
   acceptInvitationById,
   acceptInvitationByToken,
   dashboardRead,
+  declineInvitation,
   hashInviteToken,
   INVITATION_TTL_DAYS,
   inspectInvitationToken,
@@ -22,7 +23,10 @@ import {
   revokeInvitation,
 } from "@/lib/invitations";
 import { INVITE_TOKEN_LENGTH, isInviteTokenShape } from "@/lib/invite-token";
+import { readWorkspacePlan } from "@/lib/billing/limits";
 import { deleteTenant } from "@/lib/lifecycle";
+import { getMembersPage, memberListQuerySchema } from "@/lib/members";
+import { withTenant } from "@/lib/tenancy";
 import { resolveWithUserData } from "@/lib/tenancy/resolve";
 import {
   actorFor,
@@ -813,5 +817,126 @@ describe("dashboardRead", () => {
     const alone = await resolveWithUserData(credentialOf(ws.owner), ws.tenant.id, { ip: null, userAgent: null }, () => dashboardRead);
     expect(alone.data!.invitations).toEqual([]);
     expect(alone.data!.overview.pendingInvitations).toBe(2);
+  });
+});
+
+describe("declineInvitation", () => {
+  const managerView = (ws: Awaited<ReturnType<typeof createWorkspace>>) =>
+    withTenant(actorFor(ws.tenant, ws.owner), async (tx) => ({
+      pending: (await getMembersPage(tx, { tenantId: ws.tenant.id }, memberListQuerySchema.parse({}))).invitations.map((i) => i.id),
+      seats: (await readWorkspacePlan(tx, ws.tenant.id))!.seatsUsed,
+    }));
+
+  it("marks it declined, audits member.invite.decline with the invitee as actor, and takes it off the lists and the seats", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const invited = await inviteMember(actorFor(ws.tenant, ws.owner), { email: invitee.email, role: "auditor" });
+    const token = await tokenFromEmail(invitee.email);
+    const before = await managerView(ws);
+    expect(before.pending).toEqual([invited.invitationId]);
+
+    expect(await declineInvitation(signedIn(invitee), invited.invitationId)).toEqual({ ok: true, tenantName: ws.tenant.name });
+    expect(await invitationById(invited.invitationId)).toMatchObject({ status: "declined", accepted_by: null, declined_at: expect.any(Date) });
+    const audit = await auditRows(ws.tenant.id, "member.invite.decline");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor_user_id: invitee.id,
+      actor_email: invitee.email,
+      target_type: "invitation",
+      target_id: invited.invitationId,
+      metadata: { email: invitee.email, role: "auditor" },
+      ip: clientIpOf(invitee),
+      user_agent: TEST_REQUEST.userAgent,
+    });
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+    expect(await listInvitationsForUser(signedIn(invitee))).toEqual([]);
+    expect(await managerView(ws)).toEqual({ pending: [], seats: before.seats - 1 });
+
+    // Its link says it was declined, to anyone; it no longer enrols.
+    expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual({ ok: false, reason: "declined" });
+    expect(await inspectInvitationToken(token)).toEqual({ ok: false, reason: "declined" });
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "declined" });
+    expect(await acceptInvitationById(signedIn(invitee), invited.invitationId)).toEqual({ ok: false, reason: "declined" });
+    // Declining again says so, and writes nothing more.
+    expect(await declineInvitation(signedIn(invitee), invited.invitationId)).toEqual({ ok: false, reason: "declined" });
+    expect(await auditRows(ws.tenant.id, "member.invite.decline")).toHaveLength(1);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+
+  it("cannot decline someone else's invitation: not_found, and nothing changes — for another user, a member of the workspace, or its owner", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    const before = await invitationById(id);
+    for (const who of [await createUser(), ws.member, ws.owner]) {
+      expect(await declineInvitation(signedIn(who), id)).toEqual({ ok: false, reason: "not_found" });
+    }
+    expect(await declineInvitation(signedIn(invitee), "00000000-0000-4000-8000-000000000000")).toEqual({ ok: false, reason: "not_found" });
+    expect(await invitationById(id)).toEqual(before);
+    expect(await auditRows(ws.tenant.id, "member.invite.decline")).toEqual([]);
+  });
+
+  it("the database function itself declines only the signed-in user's own pending invitation", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const stranger = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    const { rows } = await owner().query<{ declined: boolean }>(
+      `SELECT (app_decline_invitation($1::uuid)).declined`,
+      [id],
+    ).catch((e: Error) => ({ rows: [{ declined: e.message }] as unknown as { declined: boolean }[] }));
+    // Without a signed-in user's context it is refused outright.
+    expect(String(rows[0]!.declined)).toMatch(/no signed-in user/);
+    expect(await declineInvitation(signedIn(stranger), id)).toEqual({ ok: false, reason: "not_found" });
+    expect(await invitationById(id)).toMatchObject({ status: "pending", declined_at: null });
+  });
+
+  it("refuses an invitation no longer pending with the reason, changing nothing: revoked, replaced, expired, used, workspace deleted", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const revoked = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    await revokeInvitation(actorFor(ws.tenant, ws.owner), revoked.id);
+    const other = await createWorkspace();
+    const first = await inviteMember(actorFor(other.tenant, other.owner), { email: invitee.email, role: "member" });
+    await inviteMember(actorFor(other.tenant, other.owner), { email: invitee.email, role: "admin" });
+    const third = await createWorkspace();
+    const lapsed = await invitationWithToken({ tenantId: third.tenant.id, email: invitee.email, expiresAt: new Date(Date.now() - 60_000) });
+    const used = await invitationWithToken({ tenantId: third.tenant.id, email: invitee.email, status: "accepted" });
+    const gone = await createWorkspace();
+    const deleted = await invitationWithToken({ tenantId: gone.tenant.id, email: invitee.email });
+    await deleteTenant(actorFor(gone.tenant, gone.owner), { confirmName: gone.tenant.name });
+    const ids = [revoked.id, first.invitationId, lapsed.id, used.id, deleted.id];
+    const before = await Promise.all(ids.map((id) => invitationById(id)));
+
+    expect(await declineInvitation(signedIn(invitee), revoked.id)).toEqual({ ok: false, reason: "revoked" });
+    expect(await declineInvitation(signedIn(invitee), first.invitationId)).toEqual({ ok: false, reason: "replaced" });
+    expect(await declineInvitation(signedIn(invitee), lapsed.id)).toEqual({ ok: false, reason: "expired" });
+    expect(await declineInvitation(signedIn(invitee), used.id)).toEqual({ ok: false, reason: "already_used" });
+    expect(await declineInvitation(signedIn(invitee), deleted.id)).toEqual({ ok: false, reason: "workspace_deleted", tenantName: gone.tenant.name });
+    expect(await Promise.all(ids.map((id) => invitationById(id)))).toEqual(before);
+    for (const tenant of [ws.tenant, other.tenant, third.tenant]) expect(await auditRows(tenant.id, "member.invite.decline")).toEqual([]);
+  });
+
+  it("inviting the address again after a decline works as after a revocation: a new pending invitation, the declined one kept", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    expect(await declineInvitation(signedIn(invitee), id)).toMatchObject({ ok: true });
+    const again = await inviteMember(actorFor(ws.tenant, ws.owner), { email: invitee.email, role: "member" });
+    expect(again.replaced).toBeNull();
+    expect(await invitationById(id)).toMatchObject({ status: "declined", replaced_by: null });
+    expect(await invitationById(again.invitationId)).toMatchObject({ status: "pending" });
+    expect((await listInvitationsForUser(signedIn(invitee))).map((i) => i.id)).toEqual([again.invitationId]);
+    expect(await acceptInvitationById(signedIn(invitee), again.invitationId)).toMatchObject({ ok: true, alreadyMember: false });
+  });
+
+  it("leaves the dashboard's list of invitations for the viewer", async () => {
+    const ws = await createWorkspace();
+    const other = await createTenantRow({ name: `Other ${unique()}` });
+    const { id } = await invitationWithToken({ tenantId: other.id, email: ws.member.email });
+    const read = () => resolveWithUserData(credentialOf(ws.member), ws.tenant.id, { ip: null, userAgent: null }, () => dashboardRead);
+    expect((await read()).data!.invitations.map((i) => i.id)).toEqual([id]);
+    expect(await declineInvitation(signedIn(ws.member), id)).toMatchObject({ ok: true, tenantName: other.name });
+    expect((await read()).data!.invitations).toEqual([]);
   });
 });

@@ -156,13 +156,17 @@ export async function inviteMember(
   }));
 }
 
+/** The statuses of an invitation (invitation_status); declined: its addressee declined it. */
+export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired", "declined"] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
 /** An invitation as the workspace that sent it manages it (revoke, resend). */
 interface ManagedInvitation {
   id: string;
   tenant_id: string;
   email: string;
   role: InvitableRole;
-  status: "pending" | "accepted" | "revoked" | "expired";
+  status: InvitationStatus;
   expired: boolean;
 }
 
@@ -182,7 +186,7 @@ interface InvitationRow {
   tenant_id: string;
   email: string;
   role: InvitableRole;
-  status: "pending" | "accepted" | "revoked" | "expired";
+  status: InvitationStatus;
   expired: boolean;
   /** A newer invitation for the address took its place (retirePending). */
   replaced: boolean;
@@ -234,7 +238,7 @@ export async function resendInvitation(actor: TenantActor, invitationId: string)
   return withinInvitationLimits(actor, () => withTenant(actor, async (tx) => {
     await lockTenant(tx, actor.tenantId);
     const previous = await managedInvitation(tx, actor, invitationId);
-    if (previous.status === "accepted" || previous.status === "revoked") {
+    if (previous.status === "accepted" || previous.status === "revoked" || previous.status === "declined") {
       throw new DomainError("not_pending", `That invitation was ${previous.status}; invite ${previous.email} again instead.`);
     }
     await assertNotMember(tx, actor.tenantId, previous.email);
@@ -270,6 +274,7 @@ export type InviteFailure =
   | "no_longer_member"
   | "replaced"
   | "revoked"
+  | "declined"
   | "expired"
   | "workspace_deleted"
   | "email_mismatch";
@@ -294,6 +299,7 @@ function classify(invitation: InvitationRow, user: SignedInUser | null): InviteF
   // Replaced by a re-invite or a resend: a newer link is in a later email.
   if (invitation.replaced) return "replaced";
   if (invitation.status === "revoked") return "revoked";
+  if (invitation.status === "declined") return "declined";
   if (invitation.status === "expired" || invitation.expired) return "expired";
   if (user && invitation.email !== user.email) return "email_mismatch";
   return null;
@@ -404,6 +410,34 @@ export async function acceptInvitationById(actor: Actor, invitationId: string): 
     const found = await findInvitation(tx, { id: invitationId });
     if (!found) return { ok: false, reason: "not_found" };
     return acceptInvitation(tx, user, found, actor.request);
+  });
+}
+
+export type DeclineOutcome = { ok: true; tenantName: string } | InviteRefusal;
+
+/**
+ * Declines a pending invitation addressed to the signed-in user (onboarding's
+ * and the dashboard's lists): it is marked declined, leaves the lists and the
+ * workspace's seats, its link says so, and the workspace's log records
+ * member.invite.decline with the invitee as its actor. The addressee is no
+ * member of the workspace, so a database function does it
+ * (app_decline_invitation), for an invitation addressed to them only. One it
+ * no longer can decline (used, revoked, replaced, expired, its workspace
+ * deleted or suspended) is refused with the reason, as accepting it would be;
+ * someone else's is not_found.
+ */
+export async function declineInvitation(actor: Actor, invitationId: string): Promise<DeclineOutcome> {
+  return withUser(actor.credential, async (tx, user) => {
+    const done = await tx.one<{ declined: boolean; tenant_name: string | null }>(sql`
+      SELECT declined, tenant_name FROM app_decline_invitation(${invitationId}::uuid, ${actor.request?.ip ?? null},
+                                                             ${actor.request?.userAgent ?? null})`);
+    if (done?.declined) return { ok: true, tenantName: done.tenant_name ?? "" };
+    const invitation = await findInvitation(tx, { id: invitationId });
+    if (!invitation || invitation.email !== user.email) return { ok: false, reason: "not_found" };
+    const failure = classify(invitation, user);
+    // Joined with it (and still a member): it is used.
+    if (failure === "mine" || failure === null) return { ok: false, reason: failure === "mine" ? "already_used" : "not_found" };
+    return refusal(failure, invitation);
   });
 }
 

@@ -14,6 +14,7 @@ const TITLES: Record<InviteOutcome, string> = {
   no_longer_member: "This invitation has already been used",
   replaced: "This invitation was replaced",
   revoked: "This invitation was revoked",
+  declined: "You declined this invitation",
   expired: "This invitation has expired",
   workspace_deleted: "This invitation's workspace was deleted",
   email_mismatch: "This invitation is for another address",

@@ -19,7 +19,7 @@ import { routeHandler } from "@/lib/api/route";
 import { DomainError } from "@/lib/errors";
 import { SOCKET_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
-import { inviteMember, inviteSchema } from "@/lib/invitations";
+import { declineInvitation, inviteMember, inviteSchema } from "@/lib/invitations";
 import { changeMemberRole, changeRoleSchema, removeMember } from "@/lib/members";
 import { appBaseUrl } from "@/lib/urls";
 import { renameWorkspace } from "@/lib/workspace-settings";
@@ -30,6 +30,7 @@ import {
   auditRows,
   createUser,
   createWorkspace,
+  credentialOf,
   domainCode,
   insertInvitation,
   memberRole,
@@ -443,6 +444,22 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
     expect(accepted.body).toEqual({ tenantId: ws.tenant.id, alreadyMember: false });
     expect(await memberRole(ws.tenant.id, invited.id)).toBe("member");
     expectProblem(await call("acceptInvitation", { key: wrong, body: { token } }), "conflict");
+  });
+
+  it("an invitation its addressee declined is a 409 conflict that says so, and joins no one", async () => {
+    const ws = await createWorkspace();
+    const elsewhere = await createWorkspace();
+    const { createHash } = await import("node:crypto");
+    const token = randomBytes(32).toString("base64url");
+    const invited = await createUser();
+    await addMember(elsewhere.tenant.id, invited.id, "member");
+    const { id } = await insertInvitation({ tenantId: ws.tenant.id, email: invited.email, tokenHash: createHash("sha256").update(token).digest("hex") });
+    expect(await declineInvitation({ user: invited, credential: credentialOf(invited) }, id)).toMatchObject({ ok: true });
+    const key = (await createApiKey(actorFor(elsewhere.tenant, invited), { name: "cli", scope: "read_write", expiry: "7", expiresOn: "" })).key;
+    const refused = await call("acceptInvitation", { key, body: { token } });
+    expectProblem(refused, "conflict");
+    expect(refused.text).toContain("This invitation was declined.");
+    expect(await memberRole(ws.tenant.id, invited.id)).toBeNull();
   });
 });
 

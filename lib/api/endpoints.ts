@@ -273,7 +273,7 @@ export const acceptInvitation = endpoint({
   path: "/invitations/accept",
   summary: "Accept an invitation with its token, as the key's user",
   description:
-    "The token from the invitation link. The invitation must be addressed to the key's user's email (403 forbidden otherwise), pending (409 conflict when used, revoked, replaced by a newer invitation or expired) and its workspace active. Accepting again is harmless. Tokens that match no invitation are limited per client address, as on the invitation page (429 with Retry-After). Honours Idempotency-Key.",
+    "The token from the invitation link. The invitation must be addressed to the key's user's email (403 forbidden otherwise), pending (409 conflict when used, revoked, declined by its addressee, replaced by a newer invitation or expired) and its workspace active. Accepting again is harmless. Tokens that match no invitation are limited per client address, as on the invitation page (429 with Retry-After). Honours Idempotency-Key.",
   body: S.InvitationAccept,
   write: true,
   success: { status: 200, description: "The workspace joined.", schema: S.InvitationAccepted },
@@ -299,6 +299,8 @@ export const acceptInvitation = endpoint({
         throw new ApiProblem("conflict", "This invitation was replaced by a newer one: use the latest invitation's link.");
       case "revoked":
         throw new ApiProblem("conflict", "This invitation was revoked.");
+      case "declined":
+        throw new ApiProblem("conflict", "This invitation was declined. Ask for a new one.");
       case "expired":
         throw new ApiProblem("conflict", "This invitation has expired. Ask for a new one.");
     }

@@ -99,7 +99,7 @@ const fieldErrors = (error: z.ZodError, prefix = ""): FieldError[] =>
 /** RFC 6750's challenge for a key that was sent and is not (or no longer) valid. */
 const INVALID_TOKEN = 'Bearer realm="api", error="invalid_token"';
 
-const CONFLICTS = new Set(["last_owner", "no_change", "self_removal", "already_member", "not_pending", "slug_taken", "purging", "already_used", "revoked", "expired"]);
+const CONFLICTS = new Set(["last_owner", "no_change", "self_removal", "already_member", "not_pending", "slug_taken", "purging", "already_used", "revoked", "declined", "expired"]);
 
 /** What the API answers for an error thrown below a handler. */
 export function problemFor(error: unknown): { type: ProblemType; detail: string; errors?: FieldError[]; headers?: Record<string, string> } | null {

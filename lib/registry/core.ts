@@ -106,6 +106,10 @@ export const membersModule = defineModule({
           ? `Accepted an invitation as ${str(m.email)}, already a member (role ${str(m.role)} kept)`
           : `Joined as ${article(str(m.role))} ${str(m.role)} by accepting the invitation to ${str(m.email)}`,
     },
+    "member.invite.decline": {
+      label: "Invitation declined",
+      describe: (m) => `Declined the invitation to ${str(m.email)} as ${article(str(m.role))} ${str(m.role)}`,
+    },
     "member.remove": { label: "Member removed", describe: (m) => `Removed ${str(m.email)} (${str(m.role)})` },
     "member.role.change": {
       label: "Role changed",
