@@ -552,3 +552,100 @@ test("the dashboard lists the invitations for the viewer to other workspaces, to
   expect(rows).toEqual([{ role: "member" }]);
   await context.close();
 });
+
+test("declining an invitation from the onboarding list asks first, says so with the focus, drops the row, tells the inviter, and its link says it was declined", async ({ browser }) => {
+  const declined = await workspaceWithRoles("Not For Me");
+  const other = await workspaceWithRoles("Maybe Later");
+  const { user, context, page } = await userWithoutWorkspace(browser, "decliner");
+  const link = await invitationLink(declined.tenantId, user.email);
+  await invitationLink(other.tenantId, user.email);
+  await page.goto("/app/onboarding");
+  const list = page.getByTestId("pending-invitations");
+  await expect(list.getByRole("listitem")).toHaveCount(2);
+  const row = list.getByRole("listitem").filter({ hasText: "Not For Me" });
+
+  // Cancel does nothing.
+  await row.getByRole("button", { name: "Decline" }).click();
+  const dialog = page.getByRole("dialog", { name: "Decline the invitation to Not For Me?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(list.getByRole("listitem")).toHaveCount(2);
+
+  await row.getByRole("button", { name: "Decline" }).click();
+  await page.getByRole("dialog", { name: "Decline the invitation to Not For Me?" }).getByRole("button", { name: "Decline invitation" }).click();
+  const notice = page.getByTestId("invitation-notice");
+  await expect(notice).toHaveText("You declined the invitation to Not For Me.");
+  await expect(notice).toBeFocused();
+  await expect(list.getByRole("listitem")).toHaveCount(1);
+  await expect(list).toContainText("Maybe Later");
+  await expect(list).not.toContainText("Not For Me");
+  const { rows } = await db().query("SELECT status FROM tenant_invitations WHERE id = $1", [link.id]);
+  expect(rows).toEqual([{ status: "declined" }]);
+  const audit = await db().query("SELECT actor_user_id, metadata FROM audit_log WHERE tenant_id = $1 AND action = 'member.invite.decline'", [declined.tenantId]);
+  expect(audit.rows).toEqual([{ actor_user_id: user.id, metadata: { email: user.email, role: "member" } }]);
+
+  // Drawn again, the page lists only the other one.
+  await page.reload();
+  await expect(page.getByTestId("pending-invitations").getByRole("listitem")).toHaveText([/Maybe Later/]);
+
+  // Its link says it was declined.
+  await page.goto(link.path);
+  await expect(page.getByTestId("invite-outcome-title")).toHaveText("You declined this invitation");
+  await expect(page.getByText("You declined this invitation, so it can no longer be used. If you want to join after all, ask a workspace owner or admin for a new one.")).toBeVisible();
+  await context.close();
+
+  // The inviter no longer sees it pending, and the log says who declined it.
+  const ownerContext = await browser.newContext();
+  await sessionFor(ownerContext, declined.users.owner, declined.tenantId);
+  const owner = await ownerContext.newPage();
+  await owner.goto("/app/settings");
+  await expect(owner.getByTestId("members-table")).toBeVisible();
+  await expect(owner.locator(`[data-testid=invitation-row][data-email="${user.email}"]`)).toHaveCount(0);
+  await owner.goto("/app/audit");
+  await expect(owner.getByText(`Declined the invitation to ${user.email} as a member`)).toBeVisible();
+  await ownerContext.close();
+});
+
+test("declining the last invitation on the dashboard keeps the card to say so, with the focus, and the row gone", async ({ browser }) => {
+  const home = await workspaceWithRoles("Decline Home");
+  const inviting = await workspaceWithRoles("Decline Inviter");
+  const user = home.users.member;
+  const link = await invitationLink(inviting.tenantId, user.email);
+  const context = await browser.newContext();
+  await sessionFor(context, user, home.tenantId);
+  const page = await context.newPage();
+  await page.goto("/app/dashboard");
+  const mine = page.getByRole("region", { name: "Invitations for you" });
+  await expect(mine.getByRole("listitem")).toHaveText([/Decline Inviter/]);
+  await mine.getByRole("button", { name: "Decline" }).click();
+  await page.getByRole("dialog", { name: "Decline the invitation to Decline Inviter?" }).getByRole("button", { name: "Decline invitation" }).click();
+  const notice = mine.getByTestId("invitation-notice");
+  await expect(notice).toHaveText("You declined the invitation to Decline Inviter.");
+  await expect(notice).toBeFocused();
+  await expect(mine.getByRole("listitem")).toHaveCount(0);
+  await expect(page).toHaveURL(/\/app\/dashboard$/);
+  await expect(page.getByTestId("active-workspace")).toHaveText("Decline Home");
+  const { rows } = await db().query("SELECT status FROM tenant_invitations WHERE id = $1", [link.id]);
+  expect(rows).toEqual([{ status: "declined" }]);
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Invitations for you" })).toHaveCount(0);
+  await context.close();
+});
+
+test("declining an invitation revoked meanwhile says it was revoked, and the list drops it", async ({ browser }) => {
+  const revoking = await workspaceWithRoles("Revoked Before Decline");
+  const { user, context, page } = await userWithoutWorkspace(browser, "late-decliner");
+  const invitation = await invitationLink(revoking.tenantId, user.email);
+  await page.goto("/app/onboarding");
+  const list = page.getByTestId("pending-invitations");
+  await expect(list.getByRole("listitem")).toHaveCount(1);
+  await db().query("UPDATE tenant_invitations SET status = 'revoked', revoked_at = now() WHERE id = $1", [invitation.id]);
+  await list.getByRole("button", { name: "Decline" }).click();
+  await page.getByRole("dialog", { name: "Decline the invitation to Revoked Before Decline?" }).getByRole("button", { name: "Decline invitation" }).click();
+  await expect(page.getByTestId("invitation-refusal")).toHaveText("That invitation was revoked. Ask a workspace owner or admin for a new one.");
+  await expect(page.getByTestId("pending-invitations")).toHaveCount(0);
+  const { rows } = await db().query("SELECT status FROM tenant_invitations WHERE id = $1", [invitation.id]);
+  expect(rows).toEqual([{ status: "revoked" }]);
+  await context.close();
+});

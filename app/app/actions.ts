@@ -10,7 +10,7 @@ import { switcherEntry } from "@/components/switcher-list";
 import type { SwitcherWorkspace } from "@/components/workspace-switcher";
 import { descendantSearchSchema, searchDescendants } from "@/lib/hierarchy/workspaces";
 import { formAction, TENANT_COOKIE, tenantCookieOptions, userAction, withUser } from "@/lib/tenancy";
-import { acceptInvitationById, acceptInvitationByToken } from "@/lib/invitations";
+import { acceptInvitationById, acceptInvitationByToken, declineInvitation } from "@/lib/invitations";
 import { createTenant, switchTenant } from "@/lib/tenants";
 import { safeNextPath } from "@/lib/urls";
 import { createTenantSchema, uuidSchema } from "@/lib/validation";
@@ -48,6 +48,22 @@ export const acceptInvitationAction = userAction(
     }
     (await cookies()).set(TENANT_COOKIE, outcome.tenantId, tenantCookieOptions());
     redirect("/app/dashboard");
+  },
+);
+
+/**
+ * Declines, from onboarding's or the dashboard's list, an invitation addressed
+ * to the signed-in user's email. Either way the list is out of date (the
+ * declined row, or one that could not be declined any more): the page is
+ * drawn again without it.
+ */
+export const declineInvitationAction = userAction(
+  { schema: z.object({ invitationId: uuidSchema("That invitation does not exist.") }) },
+  async (input, actor) => {
+    const outcome = await declineInvitation(actor, input.invitationId);
+    refresh();
+    if (!outcome.ok) return { ok: false, error: signedInInviteMessage(outcome.reason, outcome.tenantName) };
+    return { ok: true, data: undefined, message: `You declined the invitation to ${outcome.tenantName}.` };
   },
 );
 
