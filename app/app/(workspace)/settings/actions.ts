@@ -20,23 +20,33 @@ import { LEFT_PARAM } from "@/components/members/left-workspace-notice";
 const SETTINGS = "/app/settings";
 
 /** `note` says what the invitation replaced, if anything. */
-function invitedMessage(result: InviteResult, verb: string, note: string | null = null) {
+function invitedMessage(result: InviteResult, note: string | null = null) {
   const replaces = note ? ` ${note}` : "";
   return result.emailDispatched
-    ? `${verb} ${result.email}.${replaces} The link is valid for 7 days.`
+    ? `Invitation sent to ${result.email}.${replaces} The link is valid for 7 days.`
     : `The invitation for ${result.email} was created, but the email could not be sent.${replaces} Copy the link below and send it yourself.`;
+}
+
+/**
+ * A resend revokes the invitation's link and makes a new one: the message
+ * says so whether or not the new link's email went out.
+ */
+function resentMessage(result: InviteResult) {
+  return result.emailDispatched
+    ? `A new invitation link was sent to ${result.email}. The link is valid for 7 days; the previous link no longer works.`
+    : `A new invitation link for ${result.email} was made and the previous link no longer works, but the email could not be sent. Copy the new link below and send it yourself.`;
 }
 
 export const inviteMemberAction = tenantAction({ schema: inviteSchema, permission: "members.manage" }, async (input, ctx) => {
   const result = await inviteMember(ctx, input);
   revalidatePath(SETTINGS);
-  return { ok: true, data: result, message: invitedMessage(result, "Invitation sent to", replacementNote(result.replaced, result.role)) };
+  return { ok: true, data: result, message: invitedMessage(result, replacementNote(result.replaced, result.role)) };
 });
 
 export const resendInvitationAction = tenantAction({ schema: invitationIdSchema, permission: "members.manage" }, async (input, ctx) => {
   const result = await resendInvitation(ctx, input.invitationId);
   revalidatePath(SETTINGS);
-  return { ok: true, data: result, message: invitedMessage(result, "A new invitation link was sent to") };
+  return { ok: true, data: result, message: resentMessage(result) };
 });
 
 export const revokeInvitationAction = tenantAction({ schema: invitationIdSchema, permission: "members.manage" }, async (input, ctx) => {
