@@ -677,6 +677,9 @@ describe("an invitation used, replaced or retired, as its addressee is told", ()
     expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual(refused);
     expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual(refused);
     expect(await acceptInvitationById(signedIn(invitee), id)).toEqual(refused);
+    // Anyone else signed in is told the link is for another address, not the deleted workspace's name.
+    expect(await inspectInvitationToken(token, signedIn(ws.member))).toEqual({ ok: false, reason: "email_mismatch" });
+    expect(await acceptInvitationByToken(signedIn(await createUser()), token)).toEqual({ ok: false, reason: "email_mismatch" });
     expect(await snapshot(ws.tenant.id, id)).toEqual(before);
     expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
   });
@@ -856,6 +859,10 @@ describe("declineInvitation", () => {
     expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual({ ok: false, reason: "declined" });
     expect(await inspectInvitationToken(token)).toEqual({ ok: false, reason: "declined" });
     expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "declined" });
+    // Anyone else signed in holds a link for another address: that its addressee declined it is not theirs to hear.
+    const stranger = await createUser();
+    expect(await inspectInvitationToken(token, signedIn(stranger))).toEqual({ ok: false, reason: "email_mismatch" });
+    expect(await acceptInvitationByToken(signedIn(stranger), token)).toEqual({ ok: false, reason: "email_mismatch" });
     expect(await acceptInvitationById(signedIn(invitee), invited.invitationId)).toEqual({ ok: false, reason: "declined" });
     // Declining again says so, and writes nothing more.
     expect(await declineInvitation(signedIn(invitee), invited.invitationId)).toEqual({ ok: false, reason: "declined" });

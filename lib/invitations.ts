@@ -289,8 +289,13 @@ export type AcceptOutcome = { ok: true; tenantId: string; alreadyMember: boolean
  * they joined with it and still belong to its workspace.
  */
 function classify(invitation: InvitationRow, user: SignedInUser | null): InviteFailure | "mine" | null {
+  // Signed in with another address than the invitation's: what became of a
+  // deleted workspace or a declined invitation is its addressee's to hear
+  // (the workspace's name, "you declined"); to anyone else the link is one
+  // for another address.
+  const someoneElse = user !== null && invitation.email !== user.email;
   // A deleted workspace (in its owners' trash) takes no one in; nor, for now, a suspended one.
-  if (invitation.tenant_status === "deleted") return "workspace_deleted";
+  if (invitation.tenant_status === "deleted") return someoneElse ? "email_mismatch" : "workspace_deleted";
   if (invitation.tenant_status !== "active") return "not_found";
   if (invitation.status === "accepted") {
     if (!user || invitation.accepted_by !== user.id) return "already_used";
@@ -299,7 +304,7 @@ function classify(invitation: InvitationRow, user: SignedInUser | null): InviteF
   // Replaced by a re-invite or a resend: a newer link is in a later email.
   if (invitation.replaced) return "replaced";
   if (invitation.status === "revoked") return "revoked";
-  if (invitation.status === "declined") return "declined";
+  if (invitation.status === "declined") return someoneElse ? "email_mismatch" : "declined";
   if (invitation.status === "expired" || invitation.expired) return "expired";
   if (user && invitation.email !== user.email) return "email_mismatch";
   return null;

@@ -21,7 +21,7 @@ export const INVITE_MESSAGES: Record<InviteOutcome, string> = {
   no_longer_member: "That invitation was already used, and you are no longer a member of its workspace. Ask a workspace owner or admin for a new invitation.",
   replaced: "That invitation was replaced by a newer one. Use the link in the latest invitation email.",
   revoked: "That invitation was revoked. Ask a workspace owner or admin for a new one.",
-  declined: "You declined this invitation, so it can no longer be used. If you want to join after all, ask a workspace owner or admin for a new one.",
+  declined: "That invitation was declined, so it can no longer be used. To join after all, ask a workspace owner or admin for a new one.",
   expired: "That invitation has expired. Ask a workspace owner or admin to send a new one.",
   workspace_deleted: "The workspace this invitation is for has been deleted, so it can no longer be joined. Its owners can still restore it from their trash for a while.",
   email_mismatch: "That invitation was sent to a different email address. Sign in with the address it was sent to.",
@@ -45,6 +45,9 @@ export function signedInInviteMessage(outcome: InviteOutcome, workspace?: string
       return workspace
         ? `${workspace} has been deleted, so its invitations can no longer be used. Its owners can still restore it from their trash for a while.`
         : INVITE_MESSAGES.workspace_deleted;
+    case "declined":
+      // Only its addressee hears this signed in (anyone else: email_mismatch).
+      return "You declined this invitation, so it can no longer be used. If you want to join after all, ask a workspace owner or admin for a new one.";
     case "email_mismatch":
       return "That invitation was sent to a different email address. Sign out, then sign in with the address it was sent to.";
     default:

@@ -63,3 +63,9 @@ describe("describeAuditEvent: general settings", () => {
     expect(describeAuditEvent("tenant.notes.change", { from_length: 80, to_length: 0 })).toBe("Cleared the workspace's notes");
   });
 });
+
+describe("describeAuditEvent: invitations", () => {
+  it("describes a declined invitation as what it was for, the address it was sent to beside it", () => {
+    expect(describeAuditEvent("member.invite.decline", { email: "ivy@example.com", role: "admin" })).toBe("Declined the invitation to join as an admin (sent to ivy@example.com)");
+  });
+});

@@ -108,7 +108,7 @@ export const membersModule = defineModule({
     },
     "member.invite.decline": {
       label: "Invitation declined",
-      describe: (m) => `Declined the invitation to ${str(m.email)} as ${article(str(m.role))} ${str(m.role)}`,
+      describe: (m) => `Declined the invitation to join as ${article(str(m.role))} ${str(m.role)} (sent to ${str(m.email)})`,
     },
     "member.remove": { label: "Member removed", describe: (m) => `Removed ${str(m.email)} (${str(m.role)})` },
     "member.role.change": {
