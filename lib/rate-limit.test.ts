@@ -15,6 +15,7 @@ import {
   ipKey,
   limitAuditExport,
   limitSignInLink,
+  rateLimitRule,
   RATE_LIMITS,
   RateLimited,
   waitText,
@@ -72,6 +73,15 @@ describe("the figures", () => {
       exportsPerUser: { points: 10, duration: 3600 },
       secondFactorMissesPerUser: { points: 10, duration: 900 },
     });
+  });
+
+  it("per client network, take an operator's figure from the environment, in the same window; every other limit stays as it is", () => {
+    const env = { SIGN_IN_LINK_LIMIT_PER_IP: "500", INVITE_TOKEN_MISS_LIMIT_PER_IP: "750" };
+    expect(rateLimitRule("signInLinkPerIp", env)).toEqual({ points: 500, duration: 900 });
+    expect(rateLimitRule("inviteTokenMissesPerIp", env)).toEqual({ points: 750, duration: 900 });
+    expect(rateLimitRule("signInLinkPerAddress", { ...env, SIGN_IN_LINK_LIMIT_PER_ADDRESS: "500" })).toEqual(RATE_LIMITS.signInLinkPerAddress);
+    for (const junk of ["", "0", "-5", "2.5", "many"]) expect(rateLimitRule("signInLinkPerIp", { SIGN_IN_LINK_LIMIT_PER_IP: junk })).toEqual(RATE_LIMITS.signInLinkPerIp);
+    expect(rateLimitRule("inviteTokenMissesPerIp", {})).toEqual(RATE_LIMITS.inviteTokenMissesPerIp);
   });
 
   it("say when to retry, rounded up", () => {

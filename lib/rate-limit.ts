@@ -29,6 +29,25 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
+/**
+ * The limits per client network an operator may raise, each by its variable,
+ * in requests per window (the window stays RATE_LIMITS's): many people behind
+ * one address — an office's NAT, a test suite's browsers on one machine —
+ * share one budget.
+ */
+export const RATE_LIMIT_ENV = {
+  signInLinkPerIp: "SIGN_IN_LINK_LIMIT_PER_IP",
+  inviteTokenMissesPerIp: "INVITE_TOKEN_MISS_LIMIT_PER_IP",
+} as const satisfies Partial<Record<RateLimitName, string>>;
+
+/** The rule in force for `name`: RATE_LIMITS's, with the operator's figure (RATE_LIMIT_ENV) where one is set. */
+export function rateLimitRule(name: RateLimitName, env: Record<string, string | undefined> = process.env): RateLimitRule {
+  const rule = RATE_LIMITS[name];
+  const variable = (RATE_LIMIT_ENV as Partial<Record<RateLimitName, string>>)[name];
+  const points = variable ? Number(env[variable]) : NaN;
+  return Number.isInteger(points) && points > 0 ? { points, duration: rule.duration } : rule;
+}
+
 /** Created by prisma/migrations/…_rate_limits: the app role cannot create tables. */
 export const RATE_LIMIT_TABLE = "rate_limits";
 
@@ -57,7 +76,7 @@ function limiter(name: RateLimitName): RateLimiterPostgres {
   const limiters = (globalForLimits.tenantryRateLimiters ??= new Map());
   let found = limiters.get(name);
   if (!found) {
-    found = createRateLimiter(name, RATE_LIMITS[name], getPool());
+    found = createRateLimiter(name, rateLimitRule(name), getPool());
     limiters.set(name, found);
   }
   return found;
