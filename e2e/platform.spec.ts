@@ -334,7 +334,7 @@ test("a workspace created for someone by email tells them, with the link that si
   await context.close();
 
   const message = await waitForEmail(email, "Your workspace Told Tarn is ready", startedAt);
-  expect(message.text).toContain(`Sign in with this address, ${email}, to open it.`);
+  expect(message.text).toContain(`Sign in with this address, ${email}. If you belong to other workspaces`);
   const owner = await (await browser.newContext()).newPage();
   await owner.goto(linkIn(message, /https?:\/\/[^\s"<>]+\/sign-in\?email=[^\s"<>]+/));
   await expect(owner.getByLabel("Email address")).toHaveValue(email);

@@ -2,7 +2,7 @@ import { Button, Section, Text } from "@react-email/components";
 import { EmailLayout, emailStyles } from "./components";
 
 export interface WorkspaceCreatedEmailProps {
-  /** The sign-in page for the owner's address, which opens the app once they are signed in. */
+  /** The sign-in page for the owner's address, which opens the app (its last-used workspace) once they are signed in. */
   url: string;
   workspaceName: string;
   /** The owner's address: the one they sign in with. */
@@ -19,12 +19,12 @@ export default function WorkspaceCreatedEmail({ url, workspaceName, email }: Wor
         manage it.
       </Text>
       <Text style={emailStyles.text}>
-        Sign in with this address, {email}, to open it. If you belong to other workspaces, choose {workspaceName} in the
-        workspace switcher.
+        Sign in with this address, {email}. If you belong to other workspaces, Tenantry opens the one you used last: choose{" "}
+        {workspaceName} in the workspace switcher.
       </Text>
       <Section style={{ margin: "24px 0" }}>
         <Button href={url} style={emailStyles.button}>
-          Sign in to open {workspaceName}
+          Sign in to Tenantry
         </Button>
       </Section>
       <Text style={emailStyles.muted}>Or paste this link into your browser:</Text>

@@ -296,7 +296,7 @@ describe("changes in the administrators' hands", () => {
     expect(emails.map((e) => e.subject)).toEqual(["Your workspace Client Mail is ready on Tenantry"]);
     expect(ownerSignInUrl(fresh)).toMatch(/\/sign-in\?email=emailed-owner-[0-9a-f]+%40example\.test&next=%2Fapp%2Fdashboard$/);
     expect(emails[0]!.html).toContain(ownerSignInUrl(fresh).replaceAll("&", "&amp;"));
-    expect(emails[0]!.text).toContain(`Sign in with this address, ${fresh}, to open it.`);
+    expect(emails[0]!.text).toContain(`Sign in with this address, ${fresh}. If you belong to other workspaces`);
     const [sent] = await auditRows(created.id, "tenant.owner_email");
     expect(sent).toMatchObject({ actor_user_id: admin.id, target_email: fresh, metadata: { email: fresh, email_dispatched: true, by: "platform" } });
     expect(describeAuditEvent("tenant.owner_email", sent!.metadata)).toBe(
