@@ -444,6 +444,28 @@ test("a member removed since joining with a link, opening it again, is told they
   await context.close();
 });
 
+test("a removed member opening their used link signed out is brought back to it by signing in, and told they are no longer a member", async ({ browser }) => {
+  const home = await workspaceWithRoles("Signed Out Home");
+  const left = await workspaceWithRoles("Signed Out Left");
+  const user = home.users.member;
+  const link = await invitationLink(left.tenantId, user.email, { status: "accepted", acceptedBy: user.id });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await expect(page).toHaveURL(/\/sign-in\?invite=already_used&next=%2Finvite%2F/);
+  await expect(page.getByText("That invitation has already been used. If it was yours, sign in to reach the workspace.")).toBeVisible();
+  const startedAt = Date.now();
+  await page.getByLabel("Email address").fill(user.email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await page.goto(linkIn(await waitForEmail(user.email, "sign-in link", startedAt), /https?:\/\/[^\s"<>]+\/api\/auth\/callback\/email\?[^\s"<>]+/));
+  await expect(page).toHaveURL(/\/sign-in\?invite=no_longer_member&next=%2Finvite%2F/);
+  await expect(
+    page.getByText("That invitation was already used: you joined Signed Out Left with it, and you are no longer a member. Ask a workspace owner or admin for a new invitation."),
+  ).toBeVisible();
+  await context.close();
+});
+
 test("signed in, someone else's used link says so once, without asking to sign in", async ({ browser }) => {
   const home = await workspaceWithRoles("Own Place");
   const inviting = await workspaceWithRoles("Used Elsewhere");

@@ -49,8 +49,11 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
 
   if (!preview.ok) {
     // Someone signed in with another address can switch accounts and come back; the outcomes that name
-    // the workspace read its name from the link again (app/sign-in/invite-outcome.tsx).
-    const back = signedIn && (preview.reason === "email_mismatch" || NAMES_WORKSPACE.includes(preview.reason)) ? `&next=${encodeURIComponent(here)}` : "";
+    // the workspace read its name from the link again (app/sign-in/invite-outcome.tsx). A used link
+    // opened signed out may be the visitor's own: signing in comes back here, which then says
+    // whether they are in its workspace (on to it) or no longer are.
+    const comesBack = signedIn ? preview.reason === "email_mismatch" || NAMES_WORKSPACE.includes(preview.reason) : preview.reason === "already_used";
+    const back = comesBack ? `&next=${encodeURIComponent(here)}` : "";
     redirect(`/sign-in?invite=${preview.reason}${back}`);
   }
   if (!signedIn) {
