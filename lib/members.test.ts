@@ -411,13 +411,14 @@ describe("changeMemberRole", () => {
     await expectRefused(ws.tenant, () => changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "member"), "last_owner");
   });
 
-  it("tells the last owner demoting themselves that they are, and what to do: 'You are the last owner', make someone else an owner or transfer", async () => {
+  it("tells the last owner demoting themselves that they are, and the one way on: 'You are the last owner', transfer ownership", async () => {
     const ws = await createWorkspace();
     const own = await changeMemberRole(actorFor(ws.tenant, ws.owner), ws.owner.id, "member").catch((e: unknown) => e);
     expect(own).toBeInstanceOf(DomainError);
     expect((own as DomainError).message).toMatch(/^You are the last owner/);
-    expect((own as DomainError).message).toContain("make someone else an owner first");
-    expect((own as DomainError).message).toContain("transfer ownership");
+    // Only a transfer makes someone an owner: no advice to make someone else one by a role change.
+    expect((own as DomainError).message).not.toMatch(/make someone else an owner/);
+    expect((own as DomainError).message).toContain("transfer ownership to someone else");
     expect((own as DomainError).message).not.toContain(ws.owner.email);
     expect(await memberRole(ws.tenant.id, ws.owner.id)).toBe("owner");
   });

@@ -245,7 +245,7 @@ export async function changeMemberRole(actor: TenantActor, userId: string, role:
       throw new DomainError(
         "last_owner",
         sameId(userId, actor.userId)
-          ? `You are the last owner, and a workspace always keeps one: make someone else an owner first, then change your role — or transfer ownership, which makes you a member once it completes. ${OWNER_BY_TRANSFER}`
+          ? `You are the last owner, and a workspace always keeps one: transfer ownership to someone else, which makes you a member once it completes (General → Transfer ownership).`
           : `${describe(target)} is the last owner. Transfer ownership to someone else first.`,
       );
     }
