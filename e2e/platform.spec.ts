@@ -201,10 +201,14 @@ test("a workspace being purged says so in its admin page's header, and once purg
   await page.getByRole("dialog").getByLabel("Type “Fading Fjord” to confirm").fill("Fading Fjord");
   await page.getByRole("dialog").getByRole("button", { name: "Delete workspace" }).click();
   await expect(page.getByTestId("admin-status")).toHaveText("Deleted (in its owners' trash)");
+  // The focus goes to the notice, not to the page: the Delete button went away with the status it changed.
+  await expect(page.locator(":focus")).toHaveText("Deleted into its owners' trash. It can be restored until it is purged.");
   await page.getByTestId("admin-purge").click();
   await page.getByRole("dialog").getByLabel("Type “Fading Fjord” to confirm").fill("Fading Fjord");
   await page.getByRole("dialog").getByRole("button", { name: "Purge for good" }).click();
   await expect(page.getByTestId("admin-status")).toHaveText("Being purged (it can no longer be restored)");
+  // And after Purge now, to its notice too.
+  await expect(page.locator(":focus")).toHaveText("Purge requested: the worker removes it shortly. This cannot be undone.");
 
   // One whose 30 days ran out, whose purge the schedule began (nobody asked for it): no Restore, which the database would refuse.
   const aged = await workspaceWithRoles("Aged Atoll");

@@ -12,6 +12,7 @@ import {
 import { ConfirmAction } from "@/components/confirm-action";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert, Card, Field, Input, Select } from "@/components/ui";
+import { useFocusOn } from "@/components/use-focus-on";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import { TENANT_NAME_MAX } from "@/lib/validation";
 
@@ -42,13 +43,20 @@ export function WorkspaceAdminActions({ tenant, plans }: Props) {
   // name and showing the plan picker's first choice rather than the plan just set.
   const submitRename = useSubmitByHand(rename);
   const submitPlan = useSubmitByHand(changePlan);
-  const [notice, setNotice] = useState<string | null>(null);
-  const done = (r: { ok: boolean; message?: string }) => r.ok && setNotice(r.message ?? "Done.");
+  // A new object each time, so that the next action's notice takes the focus too.
+  const [notice, setNotice] = useState<{ text: string } | null>(null);
+  // The notice takes the focus: the button that led to it (Suspend, Delete, Purge now…) goes away with the status it changed.
+  const noticeRef = useFocusOn<HTMLDivElement>(notice);
+  const done = (r: { ok: boolean; message?: string }) => r.ok && setNotice({ text: r.message ?? "Done." });
 
   return (
     <Card className="space-y-6 p-5">
       <h2 className="text-lg font-semibold">Manage</h2>
-      {notice ? <Alert variant="success">{notice}</Alert> : null}
+      {notice ? (
+        <div ref={noticeRef} tabIndex={-1} className="outline-none" data-testid="admin-notice">
+          <Alert variant="success">{notice.text}</Alert>
+        </div>
+      ) : null}
       {tenant.status !== "deleted" ? (
         <>
           <form action={rename} onSubmit={submitRename} className="flex flex-wrap items-end gap-2">
