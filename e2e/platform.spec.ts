@@ -351,6 +351,36 @@ test("a workspace created for someone by email tells them, with the link that si
   await owner.context().close();
 });
 
+test("a workspace created for someone whose email did not go out says so on its page, with the link to send them and a Copy button", async ({ browser }) => {
+  const admin = await platformAdmin("Pat Platform");
+  const context = await browser.newContext();
+  await sessionFor(context, admin, (await workspaceWithRoles("Console Quay")).tenantId);
+  const page = await context.newPage();
+  await page.goto("/admin/workspaces/new");
+  const email = uniqueEmail("unsent-owner");
+  await page.getByLabel("Workspace name").fill("Quiet Quay");
+  await page.getByLabel("First owner's email").fill(email);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("heading", { name: "Quiet Quay" })).toBeVisible();
+  // The email went out: nothing to say.
+  await expect(page.getByTestId("owner-email-unsent")).toHaveCount(0);
+  const overview = new URL(page.url()).pathname;
+
+  // The page as the creation leads to it when the email did not go out (the flag createWorkspaceForAction adds).
+  await page.goto(`${overview}?unsent=${encodeURIComponent(email)}`);
+  const notice = page.getByTestId("owner-email-unsent");
+  await expect(notice).toContainText(`The email to ${email} could not be sent: send them this link yourself.`);
+  await expect(notice.getByLabel("Sign-in link")).toHaveValue(new RegExp(`/sign-in\\?email=${encodeURIComponent(email).replace(/[.+]/g, "\\$&")}&next=%2Fapp%2Fdashboard$`));
+  await expect(notice.getByRole("button", { name: "Copy" })).toBeVisible();
+  // It takes the focus: the form that led to it is gone.
+  await expect(page.locator(":focus")).toContainText(`The email to ${email} could not be sent`);
+  // An address that is not the workspace's owner is not named.
+  await page.goto(`${overview}?unsent=${encodeURIComponent("someone-else@example.test")}`);
+  await expect(page.getByRole("heading", { name: "Quiet Quay" })).toBeVisible();
+  await expect(page.getByTestId("owner-email-unsent")).toHaveCount(0);
+  await context.close();
+});
+
 test("the plans page's element ids are unique, even beside a plan whose id is “new”", async ({ browser }) => {
   const admin = await platformAdmin("Pat Platform");
   const context = await browser.newContext();

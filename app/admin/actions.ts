@@ -15,6 +15,7 @@ import {
   setWorkspaceBlocked,
   tenantIdSchema,
 } from "@/lib/platform/admin";
+import { createdWorkspaceHref } from "@/lib/platform/created-notice";
 import { savePlan, savePlanSchema, setWorkspacePlan, setWorkspacePlanSchema } from "@/lib/platform/plans";
 import { userAction } from "@/lib/tenancy";
 
@@ -23,8 +24,9 @@ import { userAction } from "@/lib/tenancy";
 // token; anyone else is refused ("Not found.") and nothing changes.
 
 export const createWorkspaceForAction = userAction({ schema: createWorkspaceSchema }, async (input, { credential }) => {
-  const { id } = await createWorkspaceFor(credential, input);
-  redirect(`/admin/workspaces/${id}`);
+  const { id, emailDispatched } = await createWorkspaceFor(credential, input);
+  // An email that did not go out is said on the overview, with the link to send by hand.
+  redirect(createdWorkspaceHref(id, emailDispatched, input.ownerEmail));
 });
 
 export const renameWorkspaceAction = userAction({ schema: renameWorkspaceSchema }, async (input, { credential }) => {

@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { AdminShell, CrossViewBanner } from "@/components/platform/admin-shell";
 import { AdminMembersTable } from "@/components/platform/admin-members-table";
+import { OwnerEmailUnsent } from "@/components/platform/owner-email-unsent";
 import { WorkspaceAdminActions } from "@/components/platform/workspace-admin-actions";
 import { ScrollTable } from "@/components/scroll-table";
 import { Card } from "@/components/ui";
-import { AUDIT_SHOWN, MEMBERS_SHOWN, workspaceOverview } from "@/lib/platform/admin";
+import { AUDIT_SHOWN, MEMBERS_SHOWN, ownerSignInUrl, workspaceOverview } from "@/lib/platform/admin";
+import { UNSENT_PARAM, unsentOwnerEmail } from "@/lib/platform/created-notice";
 import { platformPage } from "@/lib/platform/guard";
 import { WorkspaceGoneError } from "@/lib/tenancy";
 import { orGone, WorkspaceGone } from "./workspace-gone";
@@ -27,11 +29,19 @@ const limit = (n: number | null) => (n === null ? "unlimited" : n.toLocaleString
  * workspace's own audit log) reading its members, usage and latest audit
  * events read-only, beside the administrator's actions.
  */
-export default async function AdminWorkspacePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AdminWorkspacePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
   const o = await platformPage((credential, request) => orGone(workspaceOverview(credential, id, request)));
   if (o instanceof WorkspaceGoneError) return <WorkspaceGone gone={o} />;
   const { tenant, plan } = o;
+  // Just created, and the email to its first owner did not go out (createWorkspaceForAction): read from the members above, nothing more.
+  const unsent = unsentOwnerEmail((await searchParams)[UNSENT_PARAM], o.members);
   return (
     <>
       <CrossViewBanner tenantName={tenant.name} />
@@ -45,6 +55,7 @@ export default async function AdminWorkspacePage({ params }: { params: Promise<{
             {tenant.slug} · <span data-testid="admin-status">{statusOf(tenant)}</span> · {plan?.name ?? tenant.planId} plan · created {when(tenant.createdAt)}
           </p>
         </div>
+        {unsent ? <OwnerEmailUnsent email={unsent} link={ownerSignInUrl(unsent)} /> : null}
         <div className="grid gap-6 lg:grid-cols-2">
           <Card className="p-5">
             <h2 className="text-lg font-semibold">Usage</h2>
