@@ -6,6 +6,7 @@ import { CopyLink } from "@/components/copy-link";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantField } from "@/components/tenant-scope";
 import { Alert, Field, Input, Select } from "@/components/ui";
+import { useFocusOn } from "@/components/use-focus-on";
 import { useFormAction, useSubmitByHand } from "@/components/use-form-action";
 import { invitationListKey, useListNotice } from "./use-list-notice";
 import { FormError } from "@/components/form-error";
@@ -51,6 +52,11 @@ export function InviteForm({ invitations }: { invitations: { page: number; total
   const refused = useListNotice(state && !state.ok && !errors.email && !errors.role ? state : null, listKey, () => true);
   // Kept in the form's place if the page renders without it: a refusal because the role was lowered meanwhile.
   useShownRefusal(refused);
+  // The form's result takes the focus, as the table's notices do: sent, not
+  // delivered (its link to copy) or refused. A refusal of a field leaves it to
+  // the field, which the Send button's return focuses.
+  const result = sent ?? refused;
+  const resultRef = useFocusOn<HTMLDivElement>(result);
   return (
     <div className="space-y-3">
       <form
@@ -89,14 +95,18 @@ export function InviteForm({ invitations }: { invitations: { page: number; total
           <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
         </div>
       </form>
-      {sent?.data.emailDispatched ? <Alert variant="success">{sent.message}</Alert> : null}
-      {sent && !sent.data.emailDispatched && sent.data.link ? (
-        <Alert variant="warning" className="space-y-2">
-          <p>{sent.message}</p>
-          <CopyLink link={sent.data.link} />
-        </Alert>
+      {result ? (
+        <div ref={resultRef} tabIndex={-1} className="outline-none" data-testid="invite-result">
+          {sent?.data.emailDispatched ? <Alert variant="success">{sent.message}</Alert> : null}
+          {sent && !sent.data.emailDispatched && sent.data.link ? (
+            <Alert variant="warning" className="space-y-2">
+              <p>{sent.message}</p>
+              <CopyLink link={sent.data.link} />
+            </Alert>
+          ) : null}
+          <FormError refusal={refused} />
+        </div>
       ) : null}
-      <FormError refusal={refused} />
     </div>
   );
 }
