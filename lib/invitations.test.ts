@@ -469,17 +469,6 @@ describe("acceptInvitationByToken", () => {
     expect(await memberRole(ws.tenant.id, invitee.id)).toBe("admin");
   });
 
-  it("refuses an invitation to a blocked workspace: not_found", async () => {
-    const ws = await createWorkspace();
-    const invitee = await createUser();
-    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
-    await setTenantStatus(ws.tenant.id, "blocked");
-    const before = await snapshot(ws.tenant.id, id);
-    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual({ ok: false, reason: "not_found" });
-    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
-    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
-  });
-
   it("enrols the invitee with the invited role, consumes the invitation and audits it", async () => {
     const ws = await createWorkspace();
     const invitee = await createUser({ name: "Ivy Invitee" });
@@ -592,7 +581,7 @@ describe("inspectInvitationToken", () => {
     expect(await inspectInvitationToken(cases.revoked.token)).toEqual({ ok: false, reason: "revoked" });
     expect(await inspectInvitationToken(cases.expired.token)).toEqual({ ok: false, reason: "expired" });
     expect(await inspectInvitationToken(cases.used.token)).toEqual({ ok: false, reason: "already_used" });
-    expect(await inspectInvitationToken(cases.blocked.token)).toEqual({ ok: false, reason: "not_found" });
+    expect(await inspectInvitationToken(cases.blocked.token)).toEqual({ ok: false, reason: "workspace_suspended", tenantName: blocked.name });
 
     expect(await Promise.all(Object.values(cases).map((c) => invitationById(c.id)))).toEqual(before);
     expect(await memberCount(ws.tenant.id)).toBe(membersBefore);
@@ -682,6 +671,26 @@ describe("an invitation used, replaced or retired, as its addressee is told", ()
     expect(await acceptInvitationByToken(signedIn(await createUser()), token)).toEqual({ ok: false, reason: "email_mismatch" });
     expect(await snapshot(ws.tenant.id, id)).toEqual(before);
     expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+  });
+});
+
+describe("an invitation to a workspace the platform suspended", () => {
+  it("says the workspace is suspended to its addressee (its name when signed in), for another address to anyone else, and enrols no one", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id, token } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email });
+    await setTenantStatus(ws.tenant.id, "blocked");
+    const before = await snapshot(ws.tenant.id, id);
+    const refused = { ok: false, reason: "workspace_suspended", tenantName: ws.tenant.name };
+    expect(await inspectInvitationToken(token)).toEqual(refused);
+    expect(await inspectInvitationToken(token, signedIn(invitee))).toEqual(refused);
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toEqual(refused);
+    expect(await inspectInvitationToken(token, signedIn(await createUser()))).toEqual({ ok: false, reason: "email_mismatch" });
+    expect(await snapshot(ws.tenant.id, id)).toEqual(before);
+    expect(await memberRole(ws.tenant.id, invitee.id)).toBeNull();
+    // Once lifted, the same link enrols.
+    await setTenantStatus(ws.tenant.id, "active");
+    expect(await acceptInvitationByToken(signedIn(invitee), token)).toMatchObject({ ok: true, tenantId: ws.tenant.id });
   });
 });
 

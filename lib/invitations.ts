@@ -277,9 +277,10 @@ export type InviteFailure =
   | "declined"
   | "expired"
   | "workspace_deleted"
+  | "workspace_suspended"
   | "email_mismatch";
 
-/** A refusal; "you are no longer a member of X" and "X was deleted" name the workspace. */
+/** A refusal; "you are no longer a member of X", "X was deleted" and "X is suspended" name the workspace. */
 export type InviteRefusal = { ok: false; reason: InviteFailure; tenantName?: string };
 
 export type AcceptOutcome = { ok: true; tenantId: string; alreadyMember: boolean } | InviteRefusal;
@@ -294,8 +295,9 @@ function classify(invitation: InvitationRow, user: SignedInUser | null): InviteF
   // (the workspace's name, "you declined"); to anyone else the link is one
   // for another address.
   const someoneElse = user !== null && invitation.email !== user.email;
-  // A deleted workspace (in its owners' trash) takes no one in; nor, for now, a suspended one.
+  // A deleted workspace (in its owners' trash) takes no one in; nor, while it lasts, a suspended one.
   if (invitation.tenant_status === "deleted") return someoneElse ? "email_mismatch" : "workspace_deleted";
+  if (invitation.tenant_status === "blocked") return someoneElse ? "email_mismatch" : "workspace_suspended";
   if (invitation.tenant_status !== "active") return "not_found";
   if (invitation.status === "accepted") {
     if (!user || invitation.accepted_by !== user.id) return "already_used";
@@ -317,7 +319,7 @@ export type InvitationPreview =
 
 /** The refusal for `reason`; the two that are about the workspace itself name it. */
 const refusal = (reason: InviteFailure, invitation: InvitationRow): InviteRefusal =>
-  reason === "no_longer_member" || reason === "workspace_deleted" ? { ok: false, reason, tenantName: invitation.tenant_name } : { ok: false, reason };
+  reason === "no_longer_member" || reason === "workspace_deleted" || reason === "workspace_suspended" ? { ok: false, reason, tenantName: invitation.tenant_name } : { ok: false, reason };
 
 /**
  * What a link is worth, read-only through the token's capability: for a

@@ -9,6 +9,7 @@ export const INVITE_OUTCOMES = [
   "declined",
   "expired",
   "workspace_deleted",
+  "workspace_suspended",
   "email_mismatch",
 ] as const;
 export type InviteOutcome = (typeof INVITE_OUTCOMES)[number];
@@ -24,6 +25,8 @@ export const INVITE_MESSAGES: Record<InviteOutcome, string> = {
   declined: "That invitation was declined, so it can no longer be used. To join after all, ask a workspace owner or admin for a new one.",
   expired: "That invitation has expired. Ask a workspace owner or admin to send a new one.",
   workspace_deleted: "The workspace this invitation is for has been deleted, so it can no longer be joined. Its owners can still restore it from their trash for a while.",
+  workspace_suspended:
+    "The workspace this invitation is for has been suspended by the platform, so it cannot be joined for now. The invitation is kept: open its link again once the suspension is lifted, before it expires.",
   email_mismatch: "That invitation was sent to a different email address. Sign in with the address it was sent to.",
 };
 
@@ -48,6 +51,10 @@ export function signedInInviteMessage(outcome: InviteOutcome, workspace?: string
     case "declined":
       // Only its addressee hears this signed in (anyone else: email_mismatch).
       return "You declined this invitation, so it can no longer be used. If you want to join after all, ask a workspace owner or admin for a new one.";
+    case "workspace_suspended":
+      return workspace
+        ? `${workspace} has been suspended by the platform, so it cannot be joined for now. The invitation is kept: open its link again once the suspension is lifted, before it expires.`
+        : INVITE_MESSAGES.workspace_suspended;
     case "email_mismatch":
       return "That invitation was sent to a different email address. Sign out, then sign in with the address it was sent to.";
     default:
@@ -60,4 +67,4 @@ export function inviteMessage(value: string | undefined): string | null {
 }
 
 /** The outcomes whose message names the invitation's workspace, for which /invite passes its link along. */
-export const NAMES_WORKSPACE: readonly InviteOutcome[] = ["no_longer_member", "workspace_deleted"];
+export const NAMES_WORKSPACE: readonly InviteOutcome[] = ["no_longer_member", "workspace_deleted", "workspace_suspended"];

@@ -17,6 +17,7 @@ const TITLES: Record<InviteOutcome, string> = {
   declined: "You declined this invitation",
   expired: "This invitation has expired",
   workspace_deleted: "This invitation's workspace was deleted",
+  workspace_suspended: "This invitation's workspace is suspended",
   email_mismatch: "This invitation is for another address",
 };
 

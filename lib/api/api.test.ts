@@ -461,6 +461,22 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
     expect(refused.text).toContain("This invitation was declined.");
     expect(await memberRole(ws.tenant.id, invited.id)).toBeNull();
   });
+
+  it("an invitation to a workspace the platform suspended is a 402 tenant-suspended, and joins no one", async () => {
+    const ws = await createWorkspace();
+    const elsewhere = await createWorkspace();
+    const { createHash } = await import("node:crypto");
+    const token = randomBytes(32).toString("base64url");
+    const invited = await createUser();
+    await addMember(elsewhere.tenant.id, invited.id, "member");
+    await insertInvitation({ tenantId: ws.tenant.id, email: invited.email, tokenHash: createHash("sha256").update(token).digest("hex") });
+    await setTenantStatus(ws.tenant.id, "blocked");
+    const key = (await createApiKey(actorFor(elsewhere.tenant, invited), { name: "cli", scope: "read_write", expiry: "7", expiresOn: "" })).key;
+    const refused = await call("acceptInvitation", { key, body: { token } });
+    expectProblem(refused, "tenant-suspended");
+    expect(refused.text).toContain("suspended");
+    expect(await memberRole(ws.tenant.id, invited.id)).toBeNull();
+  });
 });
 
 describe("PATCH /tenants/{tenantId}", () => {

@@ -273,11 +273,11 @@ export const acceptInvitation = endpoint({
   path: "/invitations/accept",
   summary: "Accept an invitation with its token, as the key's user",
   description:
-    "The token from the invitation link. The invitation must be addressed to the key's user's email (403 forbidden otherwise), pending (409 conflict when used, revoked, declined by its addressee, replaced by a newer invitation or expired) and its workspace active. Accepting again is harmless. Tokens that match no invitation are limited per client address, as on the invitation page (429 with Retry-After). Honours Idempotency-Key.",
+    "The token from the invitation link. The invitation must be addressed to the key's user's email (403 forbidden otherwise), pending (409 conflict when used, revoked, declined by its addressee, replaced by a newer invitation or expired) and its workspace active (404 when deleted, 402 tenant-suspended while suspended). Accepting again is harmless. Tokens that match no invitation are limited per client address, as on the invitation page (429 with Retry-After). Honours Idempotency-Key.",
   body: S.InvitationAccept,
   write: true,
   success: { status: 200, description: "The workspace joined.", schema: S.InvitationAccepted },
-  problems: ["validation-error", "conflict", "not-found", "plan-limit", "idempotency-key-reused"],
+  problems: ["validation-error", "conflict", "not-found", "plan-limit", "tenant-suspended", "idempotency-key-reused"],
   async handle(ctx) {
     const key = keyOf(ctx);
     const outcome = await acceptInvitationByToken({ user: key.actor.user, credential: key.credential, request: ctx.requestInfo }, ctx.body.token);
@@ -295,6 +295,8 @@ export const acceptInvitation = endpoint({
         throw new ApiProblem("conflict", "This invitation was already used by you, and you are no longer a member of its workspace: ask for a new invitation.");
       case "workspace_deleted":
         throw new ApiProblem("not-found", "The workspace of this invitation was deleted.");
+      case "workspace_suspended":
+        throw new ApiProblem("tenant-suspended", "The workspace of this invitation is suspended: it cannot be joined until the suspension is lifted.");
       case "replaced":
         throw new ApiProblem("conflict", "This invitation was replaced by a newer one: use the latest invitation's link.");
       case "revoked":
