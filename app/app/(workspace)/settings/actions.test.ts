@@ -44,7 +44,7 @@ describe("Resend", () => {
     const result = await resendInvitationAction(null, form({ _tenant: ws.tenant.id, invitationId }));
     expect(result).toMatchObject({ ok: true, data: { emailDispatched: true } });
     expect(result.ok && result.message).toBe(
-      `A new invitation link was sent to ${email}. The link is valid for 7 days; the previous link no longer works.`,
+      `A new invitation link was sent to ${email}. The link is valid for 7 days. The previous link no longer works.`,
     );
   });
 

@@ -33,7 +33,7 @@ function invitedMessage(result: InviteResult, note: string | null = null) {
  */
 function resentMessage(result: InviteResult) {
   return result.emailDispatched
-    ? `A new invitation link was sent to ${result.email}. The link is valid for 7 days; the previous link no longer works.`
+    ? `A new invitation link was sent to ${result.email}. The link is valid for 7 days. The previous link no longer works.`
     : `A new invitation link for ${result.email} was made and the previous link no longer works, but the email could not be sent. Copy the new link below and send it yourself.`;
 }
 
