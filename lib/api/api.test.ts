@@ -446,7 +446,8 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
     expectProblem(await call("acceptInvitation", { key: wrong, body: { token } }), "conflict");
   });
 
-  it("an invitation its addressee declined is a 409 conflict that says so, and joins no one", async () => {
+  /** An invitation to a new workspace for a user of another one, their read-write key there, and the link's token. */
+  async function invitationForKeyHolder() {
     const ws = await createWorkspace();
     const elsewhere = await createWorkspace();
     const { createHash } = await import("node:crypto");
@@ -454,8 +455,13 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
     const invited = await createUser();
     await addMember(elsewhere.tenant.id, invited.id, "member");
     const { id } = await insertInvitation({ tenantId: ws.tenant.id, email: invited.email, tokenHash: createHash("sha256").update(token).digest("hex") });
-    expect(await declineInvitation({ user: invited, credential: credentialOf(invited) }, id)).toMatchObject({ ok: true });
     const key = (await createApiKey(actorFor(elsewhere.tenant, invited), { name: "cli", scope: "read_write", expiry: "7", expiresOn: "" })).key;
+    return { ws, invited, id, token, key };
+  }
+
+  it("an invitation its addressee declined is a 409 conflict that says so, and joins no one", async () => {
+    const { ws, invited, id, token, key } = await invitationForKeyHolder();
+    expect(await declineInvitation({ user: invited, credential: credentialOf(invited) }, id)).toMatchObject({ ok: true });
     const refused = await call("acceptInvitation", { key, body: { token } });
     expectProblem(refused, "conflict");
     expect(refused.text).toContain("This invitation was declined.");
@@ -463,15 +469,8 @@ describe("the UI's guardrails hold identically through the lib (as the actions c
   });
 
   it("an invitation to a workspace the platform suspended is a 402 tenant-suspended, and joins no one", async () => {
-    const ws = await createWorkspace();
-    const elsewhere = await createWorkspace();
-    const { createHash } = await import("node:crypto");
-    const token = randomBytes(32).toString("base64url");
-    const invited = await createUser();
-    await addMember(elsewhere.tenant.id, invited.id, "member");
-    await insertInvitation({ tenantId: ws.tenant.id, email: invited.email, tokenHash: createHash("sha256").update(token).digest("hex") });
+    const { ws, invited, token, key } = await invitationForKeyHolder();
     await setTenantStatus(ws.tenant.id, "blocked");
-    const key = (await createApiKey(actorFor(elsewhere.tenant, invited), { name: "cli", scope: "read_write", expiry: "7", expiresOn: "" })).key;
     const refused = await call("acceptInvitation", { key, body: { token } });
     expectProblem(refused, "tenant-suspended");
     expect(refused.text).toContain("suspended");
