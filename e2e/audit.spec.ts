@@ -416,10 +416,18 @@ test("an export clicked on a page of another workspace than the current one give
   const page = await context.newPage();
   let downloaded = false;
   page.on("download", () => void (downloaded = true));
+  // The page renews the browser's receipt of the workspace it shows after loading (lib/tenancy/seen-workspace.ts),
+  // which the dashboard's notice of a lost workspace reads: each page's is waited for.
+  const receiptOf = async () => (await context.cookies()).find((c) => c.name === "prom_seen")?.value ?? "";
+  const receiptRenewed = async (before: string) => {
+    await expect.poll(async () => { const now = await receiptOf(); return now !== "" && now !== before; }).toBe(true);
+    return receiptOf();
+  };
 
   // Switched to There in another tab meanwhile: back on the audit page, now There's, saying why.
   await page.goto("/app/audit");
   await expect(page.getByTestId("active-workspace")).toHaveText("Export Here");
+  const here = await receiptRenewed("");
   await context.addCookies([{ name: "prom_tenant", value: b.tenantId, url: runtime().baseUrl }]);
   await page.getByTestId("export-csv").click();
   await expect(page).toHaveURL(/\/app\/audit\?export_refused=workspace$/);
@@ -427,11 +435,13 @@ test("an export clicked on a page of another workspace than the current one give
   await expect(page.locator("main").getByRole("alert")).toHaveText(
     "The export did not start: the page it was clicked on was for another workspace, and you have since switched to this one. Export again to get this workspace's log.",
   );
+  const there = await receiptRenewed(here);
 
   // Removed from Here while its page was open: the app's own page, which says Here is gone.
   await context.addCookies([{ name: "prom_tenant", value: a.tenantId, url: runtime().baseUrl }]);
   await page.goto("/app/audit");
   await expect(page.getByTestId("active-workspace")).toHaveText("Export Here");
+  await receiptRenewed(there);
   await db().query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2", [a.tenantId, user.id]);
   await page.getByTestId("export-csv").click();
   await expect(page).toHaveURL(/\/app\/dashboard$/);
