@@ -5,30 +5,12 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { uniqueEmail, withBrokenSmtp } from "@/test/fixtures";
 
-const jar = new Map<string, string>();
-const cookieOptions = new Map<string, unknown>();
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ host: "localhost:3000", "x-forwarded-for": "203.0.113.7", "user-agent": "vitest" }),
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    has: (name: string) => jar.has(name),
-    set: (name: string, value: string, options?: unknown) => {
-      jar.set(name, value);
-      cookieOptions.set(name, options);
-    },
-    delete: (name: string) => void jar.delete(name),
-  }),
-}));
+import { clearCookies, cookieOptions, form, jar } from "@/test/next-request";
+
+vi.mock("next/headers", async () => (await import("@/test/next-request")).nextHeaders);
 
 const { requestMagicLink } = await import("./actions");
 const { LINK_SENT_TO_COOKIE } = await import("./link-sent");
-
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
-}
 
 /** Where the action sent the browser (it answers a successful request with a redirect), or what it returned. */
 async function outcome(fields: Record<string, string>): Promise<{ redirect: string } | { result: unknown }> {
@@ -44,8 +26,7 @@ async function outcome(fields: Record<string, string>): Promise<{ redirect: stri
 
 describe("requestMagicLink", () => {
   beforeEach(() => {
-    jar.clear();
-    cookieOptions.clear();
+    clearCookies();
   });
 
   it("keeps the address the link went to for the page that says to check the inbox, in a cookie only that page receives", async () => {

@@ -7,17 +7,9 @@ import { z } from "zod";
 import { DomainError } from "@/lib/errors";
 import { createWorkspace, owner, randomUUID } from "@/test/fixtures";
 
-const jar = new Map<string, string>();
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ host: "localhost:3000", "x-forwarded-for": "203.0.113.7", "user-agent": "vitest" }),
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    has: (name: string) => jar.has(name),
-    set: (name: string, value: string) => void jar.set(name, value),
-    delete: (name: string) => void jar.delete(name),
-  }),
-}));
+import { clearCookies, form, jar } from "@/test/next-request";
+
+vi.mock("next/headers", async () => (await import("@/test/next-request")).nextHeaders);
 
 const { failureFrom, tenantAction, userAction, workspaceMismatch } = await import("./action");
 const { SIGNED_OUT, SIGNED_OUT_CODE, signInAgainHref } = await import("./signed-out");
@@ -25,18 +17,12 @@ const { lostWorkspaceSentence, sealSeenWorkspace, seenWorkspaceSecret, SEEN_WORK
 const { SESSION_COOKIES } = await import("./cookie");
 const { TENANT_COOKIE } = await import("./cookie");
 
-function form(fields: Record<string, string> = {}): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
-}
-
 const handled = vi.fn(async () => ({ ok: true as const, data: undefined }));
 const inTenant = tenantAction({ schema: z.object({}), permission: "members.read" }, handled);
 const asUser = userAction({ schema: z.object({}) }, handled);
 
 beforeEach(() => {
-  jar.clear();
+  clearCookies();
   handled.mockClear();
 });
 
@@ -50,7 +36,7 @@ describe("a form sent after the session ended", () => {
     expect(await inTenant(null, form({ _tenant: ws.tenant.id }))).toEqual(refusal);
     expect(await asUser(null, form())).toEqual(refusal);
     // With no session cookie at all, and for a deactivated account, the same.
-    jar.clear();
+    clearCookies();
     expect(await inTenant(null, form())).toEqual(refusal);
     expect(await asUser(null, form())).toEqual(refusal);
     jar.set(SESSION_COOKIES[1], ws.admin.sessionToken);

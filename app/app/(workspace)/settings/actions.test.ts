@@ -4,30 +4,16 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { actorFor, createWorkspace, uniqueEmail, withBrokenSmtp } from "@/test/fixtures";
 
-const jar = new Map<string, string>();
-vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ host: "localhost:3000", "x-forwarded-for": "203.0.113.7", "user-agent": "vitest" }),
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    has: (name: string) => jar.has(name),
-    set: (name: string, value: string) => void jar.set(name, value),
-    delete: (name: string) => void jar.delete(name),
-  }),
-}));
+import { clearCookies, form, jar } from "@/test/next-request";
+
+vi.mock("next/headers", async () => (await import("@/test/next-request")).nextHeaders);
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const { resendInvitationAction } = await import("./actions");
 const { inviteMember } = await import("@/lib/invitations");
 const { SESSION_COOKIES, TENANT_COOKIE } = await import("@/lib/tenancy/cookie");
 
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
-}
-
-beforeEach(() => jar.clear());
+beforeEach(() => clearCookies());
 
 describe("Resend", () => {
   async function pendingInvitation() {
