@@ -374,6 +374,11 @@ test("a workspace created for someone whose email did not go out says so on its 
   await expect(notice.getByRole("button", { name: "Copy" })).toBeVisible();
   // It takes the focus: the form that led to it is gone.
   await expect(page.locator(":focus")).toContainText(`The email to ${email} could not be sent`);
+  // Said once: the address loses its flag, so a reload or a bookmark does not say it again.
+  await expect(page).toHaveURL(new RegExp(`${overview}$`));
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Quiet Quay" })).toBeVisible();
+  await expect(page.getByTestId("owner-email-unsent")).toHaveCount(0);
   // An address that is not the workspace's owner is not named.
   await page.goto(`${overview}?unsent=${encodeURIComponent("someone-else@example.test")}`);
   await expect(page.getByRole("heading", { name: "Quiet Quay" })).toBeVisible();
