@@ -4,7 +4,7 @@
 // browser by magic link from the mail catcher — which asks for the code and
 // grants nothing until it is given — signs the first browser out from the
 // session list, and turns two-factor off with a recovery code.
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { generate } from "otplib";
 import { db, newSessionToken, runtime, sessionFor, signIn, workspaceWithRoles } from "./helpers";
 
@@ -155,6 +155,36 @@ test("with two-factor on, a sign-in goes on to where it was headed after the cod
   await deep.getByRole("button", { name: "Verify" }).click();
   await expect(deep).toHaveURL(/\/app\/settings\/api-keys\?from=email$/);
   await tablet.close();
+});
+
+test("setup started again in another window: the first window's code is not called wrong, and its page shows the key that counts", async ({ browser }) => {
+  const home = await workspaceWithRoles("Two Windows Co");
+  const context = await browser.newContext();
+  await sessionFor(context, home.users.admin, home.tenantId);
+  const keyOn = async (page: Page) => (await page.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
+  const first = await context.newPage();
+  await first.goto("/app/profile");
+  await first.getByRole("button", { name: "Set up two-factor" }).click();
+  const firstKey = await keyOn(first);
+  // A second window cancels that setup and starts another: a new key.
+  const second = await context.newPage();
+  await second.goto("/app/profile");
+  await second.getByRole("button", { name: "Cancel setup" }).click();
+  await second.getByRole("button", { name: "Set up two-factor" }).click();
+  await expect(second.getByTestId("two-factor-secret")).toBeVisible();
+  const secondKey = await keyOn(second);
+  expect(secondKey).not.toBe(firstKey);
+  // The first window, scanned before: its right code is refused as replaced, and the page now shows the new key.
+  await first.getByLabel("Authentication code").fill(await generate({ secret: firstKey }));
+  await first.getByRole("button", { name: "Turn on two-factor" }).click();
+  await expect(first.getByText("Setup was started again in another window, with a new key")).toBeVisible();
+  await expect(first.getByText("That code is not right.")).toHaveCount(0);
+  await expect.poll(() => keyOn(first)).toBe(secondKey);
+  // Its code turns two-factor on.
+  await first.getByLabel("Authentication code").fill(await generate({ secret: secondKey }));
+  await first.getByRole("button", { name: "Turn on two-factor" }).click();
+  await expect(first.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+  await context.close();
 });
 
 test("a page reached with a session that has ended sends the visitor to sign in and back to that page", async ({ browser }) => {

@@ -98,6 +98,25 @@ describe("enrolment", () => {
     expect(await domainCode(startEnrolment({ credential: credentialOf(user) }))).toBe("two_factor_enabled");
   });
 
+  it("refuses a code for the key an older page showed, once setup was started again elsewhere, and says so", async () => {
+    const clock = clockAt(T0);
+    const user = await createUser();
+    const credential = credentialOf(user);
+    await startEnrolment({ credential });
+    const shownFirst = (await inTx(user, (tx, u) => twoFactorState(tx, u))).enrolment!;
+    // Another window starts setup again: a new key.
+    await startEnrolment({ credential });
+    const shownNow = (await inTx(user, (tx, u) => twoFactorState(tx, u))).enrolment!;
+    expect(shownNow.key).not.toBe(shownFirst.key);
+    // The first page's code, right for the key it showed: not "not right", but replaced.
+    const refusal = await confirmEnrolment({ credential }, await codeAt(shownFirst.secret, clock), clock, shownFirst.key).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: "enrolment_replaced", message: expect.stringContaining("started again in another window") });
+    expect((await storedRow(user.id)).enabled_at).toBeNull();
+    // The key shown now is the one that counts.
+    const codes = await confirmEnrolment({ credential }, await codeAt(shownNow.secret, clock), clock, shownNow.key);
+    expect(codes).toHaveLength(RECOVERY_CODE_COUNT);
+  });
+
   it("keeps each user's rows to themselves, in raw SQL as the app role", async () => {
     const { user } = await enrolled();
     const other = await createUser();

@@ -172,8 +172,12 @@ export async function verifySecondFactor(tx: Tx, userId: string, code: string, c
 
 export interface TwoFactorState {
   enabled: boolean;
-  /** Enrolment started and not yet confirmed: what the authenticator app needs. */
-  enrolment: { secret: string; uri: string; qrDataUrl: string } | null;
+  /**
+   * Enrolment started and not yet confirmed: what the authenticator app needs,
+   * and the key's fingerprint, which the confirming form sends back so that a
+   * setup started again in another window is told apart from a wrong code.
+   */
+  enrolment: { secret: string; uri: string; qrDataUrl: string; key: string } | null;
   recoveryCodesLeft: number;
 }
 
@@ -203,7 +207,12 @@ export async function twoFactorStateFrom(row: TwoFactorStateRow | null, email: s
   const uri = generateURI({ issuer: ISSUER, label: email, secret });
   // Rendered here, offline: the secret never leaves the server but in this page.
   const qrDataUrl = await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 1, width: 224 });
-  return { enabled: false, enrolment: { secret, uri, qrDataUrl }, recoveryCodesLeft: 0 };
+  return { enabled: false, enrolment: { secret, uri, qrDataUrl, key: enrolmentKey(secret) }, recoveryCodesLeft: 0 };
+}
+
+/** Which enrolment a page showed: a fingerprint of its secret (the page shows the secret itself too). */
+function enrolmentKey(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex").slice(0, 16);
 }
 
 /** The profile's view of the user's second factor (inside their transaction). */
@@ -230,15 +239,24 @@ export async function cancelEnrolment(actor: Pick<Actor, "credential">): Promise
 }
 
 /**
- * Confirms enrolment with a first valid code: two-factor is on from now (the
+ * Confirms enrolment with a first valid code for the key the page showed
+ * (`shownKey`, the enrolment's `key`): two-factor is on from now (the
  * next sign-in asks for it), and ten new recovery codes are returned — the
  * only time they exist in clear.
  */
-export async function confirmEnrolment(actor: Pick<Actor, "credential">, code: string, clock: Clock = systemClock): Promise<string[]> {
+export async function confirmEnrolment(actor: Pick<Actor, "credential">, code: string, clock: Clock = systemClock, shownKey?: string): Promise<string[]> {
   return withUser(actor.credential, async (tx, user) => {
     const row = await twoFactorRow(tx, user.id);
     if (!row) throw new DomainError("no_enrolment", "Start setting up two-factor authentication first.");
     if (row.enabled_at) throw new DomainError("two_factor_enabled", "Two-factor authentication is already on.");
+    // The page showed another key than the one kept: setup was started again since, elsewhere. Its code
+    // would only be "not right" (and count as a miss); the page now shows the key that counts.
+    if (shownKey !== undefined && shownKey !== enrolmentKey(openSecret(row.secret_sealed))) {
+      throw new DomainError(
+        "enrolment_replaced",
+        "Setup was started again in another window, with a new key: scan the QR code shown here now, or enter its key, and then its code.",
+      );
+    }
     const totp = normalizeTotp(code);
     if (!totp) throw new DomainError("invalid_code", "Enter the 6-digit code your authenticator app shows.", "code");
     const step = await withinSecondFactorLimit(user.id, () => totpStep(openSecret(row.secret_sealed), totp, null, clock), (s) => s !== null);

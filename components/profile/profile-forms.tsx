@@ -172,7 +172,7 @@ export function SessionsList({ sessions }: { sessions: SessionRow[] }) {
 
 interface TwoFactorView {
   enabled: boolean;
-  enrolment: { secret: string; uri: string; qrDataUrl: string } | null;
+  enrolment: { secret: string; uri: string; qrDataUrl: string; key: string } | null;
   recoveryCodesLeft: number;
 }
 
@@ -265,6 +265,7 @@ export function TwoFactorSection({ state }: { state: TwoFactorView }) {
           </div>
         </div>
         <form action={confirm} className="space-y-3" noValidate>
+          <input type="hidden" name="enrolment" value={state.enrolment.key} />
           <CodeField id="enrol-code" refusal={confirmOutcome.failed} hint="The 6-digit code your app shows now." />
           {confirmOutcome.failed && !confirmOutcome.fieldError?.code ? <FormError refusal={confirmOutcome.failed} /> : null}
           <div className="flex flex-wrap gap-2">

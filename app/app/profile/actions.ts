@@ -52,8 +52,15 @@ export const cancelTwoFactorAction = userAction({ schema: z.object({}) }, async 
 });
 
 /** Confirms enrolment; the recovery codes come back once, in the answer, and are never shown again. */
-export const confirmTwoFactorAction = userAction({ schema: code }, async (input, actor) => {
-  const recoveryCodes = await confirmEnrolment(actor, input.code);
+export const confirmTwoFactorAction = userAction({ schema: code.extend({ enrolment: z.string().max(64).optional() }) }, async (input, actor) => {
+  let recoveryCodes: string[];
+  try {
+    recoveryCodes = await confirmEnrolment(actor, input.code, undefined, input.enrolment);
+  } catch (error) {
+    // Set up again elsewhere, or cancelled there: the page is rendered again with what is true now.
+    if (error instanceof DomainError && (error.code === "enrolment_replaced" || error.code === "no_enrolment")) revalidatePath(PROFILE);
+    throw error;
+  }
   revalidatePath(PROFILE);
   return { ok: true, data: { recoveryCodes }, message: "Two-factor authentication is on." };
 });
