@@ -76,8 +76,9 @@ export function PendingInvitations({ heading, invitations, className }: { headin
                     title={`Decline the invitation to ${inv.tenantName}?`}
                     description={
                       <>
-                        You will not join <strong>{inv.tenantName}</strong>, and the invitation&apos;s link stops working. Its audit log records that you
-                        declined it. To join later, you will need a new invitation.
+                        You will not join <strong>{inv.tenantName}</strong>, and the invitation&apos;s link stops working. Whoever sent it is told by
+                        email, and the workspace&apos;s members page and audit log show that you declined it. To join later, you will need a new
+                        invitation.
                       </>
                     }
                     confirmLabel="Decline invitation"

@@ -590,8 +590,8 @@ test("declining an invitation from the onboarding list asks first, says so with 
   await row.getByRole("button", { name: "Decline" }).click();
   const dialog = page.getByRole("dialog", { name: "Decline the invitation to Not For Me?" });
   await expect(dialog).toBeVisible();
-  // What it promises the workspace sees is what it does see: the audit log's row (below), no state on the members page.
-  await expect(dialog).toContainText("Its audit log records that you declined it.");
+  // What it promises the workspace sees is what it does see: the members page's Declined row and the audit log's (below).
+  await expect(dialog).toContainText("Whoever sent it is told by email, and the workspace's members page and audit log show that you declined it.");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toHaveCount(0);
   await expect(list.getByRole("listitem")).toHaveCount(2);
@@ -619,13 +619,14 @@ test("declining an invitation from the onboarding list asks first, says so with 
   await expect(page.getByText("You declined this invitation, so it can no longer be used. If you want to join after all, ask a workspace owner or admin for a new one.")).toBeVisible();
   await context.close();
 
-  // The inviter no longer sees it pending, and the log says who declined it.
+  // The workspace no longer sees it pending but declined, and the log says who declined it.
   const ownerContext = await browser.newContext();
   await sessionFor(ownerContext, declined.users.owner, declined.tenantId);
   const owner = await ownerContext.newPage();
   await owner.goto("/app/settings");
   await expect(owner.getByTestId("members-table")).toBeVisible();
-  await expect(owner.locator(`[data-testid=invitation-row][data-email="${user.email}"]`)).toHaveCount(0);
+  await expect(owner.getByText("No pending invitations.")).toBeVisible();
+  await expect(owner.locator(`[data-testid=invitation-row][data-email="${user.email}"]`).getByTestId("invitation-declined")).toContainText("Declined");
   await owner.goto("/app/audit");
   await expect(owner.getByText(`Declined the invitation to join as a member (sent to ${user.email})`)).toBeVisible();
   await ownerContext.close();
@@ -672,4 +673,73 @@ test("declining an invitation revoked meanwhile says it was revoked, and the lis
   const { rows } = await db().query("SELECT status FROM tenant_invitations WHERE id = $1", [invitation.id]);
   expect(rows).toEqual([{ status: "revoked" }]);
   await context.close();
+});
+
+test("an invitee declines; the admin who sent it is emailed, sees it Declined on the members page — not pending, no seat — and invites again", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Declined Seen");
+  const adminContext = await browser.newContext();
+  await sessionFor(adminContext, ws.users.admin, ws.tenantId);
+  const admin = await adminContext.newPage();
+  await admin.goto("/app/settings");
+  const { user, context, page } = await userWithoutWorkspace(browser, "no-thanks");
+  const form = admin.getByTestId("invite-form");
+  await form.getByLabel("Email address").fill(user.email);
+  await form.getByLabel("Role").selectOption("auditor");
+  await admin.getByRole("button", { name: "Send invitation" }).click();
+  await expect(admin.getByText(`Invitation sent to ${user.email}`)).toBeVisible();
+  const row = admin.locator(`[data-testid=invitation-row][data-email="${user.email}"]`);
+  await expect(row).toBeVisible();
+  await expect(row.getByRole("button", { name: "Resend" })).toBeVisible();
+
+  // The invitee declines it from onboarding.
+  const declinedAt = Date.now();
+  await page.goto("/app/onboarding");
+  await page.getByTestId("pending-invitations").getByRole("button", { name: "Decline" }).click();
+  await page.getByRole("dialog", { name: "Decline the invitation to Declined Seen?" }).getByRole("button", { name: "Decline invitation" }).click();
+  await expect(page.getByTestId("invitation-notice")).toHaveText("You declined the invitation to Declined Seen.");
+  await context.close();
+
+  // Whoever sent it hears of it by email.
+  const mail = await waitForEmail(ws.users.admin.email, `${user.email} declined your invitation to Declined Seen`, declinedAt);
+  expect(mail.text).toContain("/app/settings");
+
+  // The members page lists it as declined, with when, apart from the pending ones; the counts are of pending ones only.
+  await admin.reload();
+  await expect(admin.getByText("No pending invitations.")).toBeVisible();
+  await expect(row).toHaveAttribute("data-status", "declined");
+  const state = row.getByTestId("invitation-declined");
+  await expect(state).toContainText("Declined");
+  await expect(state.locator("time")).toHaveCount(1);
+  await expect(row.getByRole("button", { name: "Resend" })).toHaveCount(0);
+  await expect(row.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await admin.goto("/app/dashboard");
+  await expect(admin.getByTestId("dashboard-invitations-sent")).toHaveText("0");
+
+  // A member sees it declined too, and no action on it.
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, ws.users.member, ws.tenantId);
+  const member = await memberContext.newPage();
+  await member.goto("/app/settings");
+  const seen = member.locator(`[data-testid=invitation-row][data-email="${user.email}"]`);
+  await expect(seen.getByTestId("invitation-declined")).toContainText("Declined");
+  await expect(seen.getByRole("button")).toHaveCount(0);
+  await memberContext.close();
+
+  // Invite again: after a confirmation, a new pending invitation with the same role takes its row's place.
+  await admin.goto("/app/settings");
+  await row.getByRole("button", { name: "Invite again" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Invite again?" });
+  await expect(dialog).toContainText(`${user.email} declined an invitation to join as an auditor.`);
+  const sentAgainAt = Date.now();
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  await expect(admin.getByText(`Invitation sent to ${user.email}`)).toBeVisible();
+  await expect(row).toHaveCount(1);
+  await expect(row).not.toHaveAttribute("data-status", "declined");
+  await expect(row.getByRole("button", { name: "Resend" })).toBeVisible();
+  await waitForEmail(user.email, "invited you to Declined Seen", sentAgainAt);
+  const { rows } = await db().query("SELECT status, role FROM tenant_invitations WHERE tenant_id = $1 AND email = $2 ORDER BY created_at", [ws.tenantId, user.email]);
+  expect(rows).toEqual([{ status: "declined", role: "auditor" }, { status: "pending", role: "auditor" }]);
+  const audit = await db().query("SELECT actor_user_id FROM audit_log WHERE tenant_id = $1 AND action = 'member.invite' ORDER BY id", [ws.tenantId]);
+  expect(audit.rows).toEqual([{ actor_user_id: ws.users.admin.id }, { actor_user_id: ws.users.admin.id }]);
+  await adminContext.close();
 });

@@ -25,7 +25,7 @@ import {
 import { INVITE_TOKEN_LENGTH, isInviteTokenShape } from "@/lib/invite-token";
 import { readWorkspacePlan } from "@/lib/billing/limits";
 import { deleteTenant } from "@/lib/lifecycle";
-import { getMembersPage, memberListQuerySchema } from "@/lib/members";
+import { getMembersPage, memberListQuerySchema, removeMember } from "@/lib/members";
 import { withTenant } from "@/lib/tenancy";
 import { resolveWithUserData } from "@/lib/tenancy/resolve";
 import {
@@ -944,6 +944,51 @@ describe("declineInvitation", () => {
     expect(await invitationById(again.invitationId)).toMatchObject({ status: "pending" });
     expect((await listInvitationsForUser(signedIn(invitee))).map((i) => i.id)).toEqual([again.invitationId]);
     expect(await acceptInvitationById(signedIn(invitee), again.invitationId)).toMatchObject({ ok: true, alreadyMember: false });
+  });
+
+  it("emails whoever sent it once the decline has committed: “<invitee> declined your invitation to <workspace>”", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser({ name: "Dee Cliner" });
+    const invited = await inviteMember(actorFor(ws.tenant, ws.admin), { email: invitee.email, role: "auditor" });
+    expect(await declineInvitation(signedIn(invitee), invited.invitationId)).toMatchObject({ ok: true });
+    const mails = (await emailsTo(ws.admin.email)).filter((m) => m.subject.includes("declined"));
+    expect(mails.map((m) => m.subject)).toEqual([`Dee Cliner (${invitee.email}) declined your invitation to ${ws.tenant.name}`]);
+    const text = mails[0]!.text.replace(/\s+/g, " ");
+    expect(text).toContain(`Dee Cliner (${invitee.email}) declined your invitation to join ${ws.tenant.name} as an auditor.`);
+    expect(text).toContain("/app/settings");
+    // No one else hears of it: not the workspace's owner, who did not send it.
+    expect((await emailsTo(ws.owner.email, 1, 300)).filter((m) => m.subject.includes("declined"))).toEqual([]);
+    // Declining again (refused) sends nothing more.
+    expect(await declineInvitation(signedIn(invitee), invited.invitationId)).toEqual({ ok: false, reason: "declined" });
+    expect((await emailsTo(ws.admin.email, 2, 300)).filter((m) => m.subject.includes("declined"))).toHaveLength(1);
+  });
+
+  it("names an invitee without a name by their address", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, invitedBy: ws.owner.id });
+    expect(await declineInvitation(signedIn(invitee), id)).toMatchObject({ ok: true });
+    const mails = (await emailsTo(ws.owner.email)).filter((m) => m.subject.includes("declined"));
+    expect(mails.map((m) => m.subject)).toEqual([`${invitee.email} declined your invitation to ${ws.tenant.name}`]);
+  });
+
+  it("an email that cannot be sent does not undo the decline", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, invitedBy: ws.admin.id });
+    expect(await withBrokenSmtp(() => declineInvitation(signedIn(invitee), id))).toEqual({ ok: true, tenantName: ws.tenant.name });
+    expect(await invitationById(id)).toMatchObject({ status: "declined", declined_at: expect.any(Date) });
+    expect(await auditRows(ws.tenant.id, "member.invite.decline")).toHaveLength(1);
+  });
+
+  it("emails no one when whoever sent it no longer belongs to the workspace", async () => {
+    const ws = await createWorkspace();
+    const invitee = await createUser();
+    const { id } = await invitationWithToken({ tenantId: ws.tenant.id, email: invitee.email, invitedBy: ws.admin.id });
+    await removeMember(actorFor(ws.tenant, ws.owner), ws.admin.id);
+    expect(await declineInvitation(signedIn(invitee), id)).toEqual({ ok: true, tenantName: ws.tenant.name });
+    expect(await invitationById(id)).toMatchObject({ status: "declined" });
+    expect((await emailsTo(ws.admin.email, 1, 1_000)).filter((m) => m.subject.includes("declined"))).toEqual([]);
   });
 
   it("leaves the dashboard's list of invitations for the viewer", async () => {

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createElement } from "react";
 import { z } from "zod";
 import InvitationEmail from "@/emails/invitation";
+import InvitationDeclinedEmail, { invitationDeclinedSubject } from "@/emails/invitation-declined";
 import { recordAudit } from "@/lib/audit";
 import { runRead, sql, type Read, type Tx } from "@/lib/db";
 import { sendEmail } from "@/lib/email";
@@ -422,30 +423,60 @@ export async function acceptInvitationById(actor: Actor, invitationId: string): 
 
 export type DeclineOutcome = { ok: true; tenantName: string } | InviteRefusal;
 
+/** Whom app_decline_invitation says to tell, and what: the inviter, while they still belong to the workspace. */
+interface DeclinedNotice {
+  inviterEmail: string;
+  invitee: string;
+  workspaceName: string;
+  role: string;
+}
+
 /**
  * Declines a pending invitation addressed to the signed-in user (onboarding's
- * and the dashboard's lists): it is marked declined, leaves the lists and the
- * workspace's seats, its link says so, and the workspace's log records
+ * and the dashboard's lists): it is marked declined, leaves the lists of
+ * pending invitations and the workspace's seats (the members page lists it as
+ * declined for 30 days), its link says so, and the workspace's log records
  * member.invite.decline with the invitee as its actor. The addressee is no
  * member of the workspace, so a database function does it
  * (app_decline_invitation), for an invitation addressed to them only. One it
  * no longer can decline (used, revoked, replaced, expired, its workspace
  * deleted or suspended) is refused with the reason, as accepting it would be;
- * someone else's is not_found.
+ * someone else's is not_found. Once the decline has committed, whoever sent
+ * the invitation is emailed, if they still belong to the workspace; an email
+ * not sent is logged and changes nothing.
  */
 export async function declineInvitation(actor: Actor, invitationId: string): Promise<DeclineOutcome> {
-  return withUser(actor.credential, async (tx, user) => {
-    const done = await tx.one<{ declined: boolean; tenant_name: string | null }>(sql`
-      SELECT declined, tenant_name FROM app_decline_invitation(${invitationId}::uuid, ${actor.request?.ip ?? null},
-                                                             ${actor.request?.userAgent ?? null})`);
-    if (done?.declined) return { ok: true, tenantName: done.tenant_name ?? "" };
+  const { outcome, notice } = await withUser(actor.credential, async (tx, user): Promise<{ outcome: DeclineOutcome; notice?: DeclinedNotice }> => {
+    const done = await tx.one<{ declined: boolean; tenant_name: string | null; role: string | null; inviter_email: string | null }>(sql`
+      SELECT declined, tenant_name, role, inviter_email FROM app_decline_invitation(${invitationId}::uuid, ${actor.request?.ip ?? null},
+                                                                                  ${actor.request?.userAgent ?? null})`);
+    if (done?.declined) {
+      const tenantName = done.tenant_name ?? "";
+      const invitee = user.name ? `${user.name} (${user.email})` : user.email;
+      return {
+        outcome: { ok: true, tenantName },
+        notice: done.inviter_email ? { inviterEmail: done.inviter_email, invitee, workspaceName: tenantName, role: done.role ?? "" } : undefined,
+      };
+    }
     const invitation = await findInvitation(tx, { id: invitationId });
-    if (!invitation || invitation.email !== user.email) return { ok: false, reason: "not_found" };
+    if (!invitation || invitation.email !== user.email) return { outcome: { ok: false, reason: "not_found" } };
     const failure = classify(invitation, user);
     // Joined with it (and still a member): it is used.
-    if (failure === "mine" || failure === null) return { ok: false, reason: failure === "mine" ? "already_used" : "not_found" };
-    return refusal(failure, invitation);
+    if (failure === "mine" || failure === null) return { outcome: { ok: false, reason: failure === "mine" ? "already_used" : "not_found" } };
+    return { outcome: refusal(failure, invitation) };
   });
+  if (notice) await tellInviterOfDecline(notice);
+  return outcome;
+}
+
+/** The email to an invitation's sender that its addressee declined it; sent after the decline committed, never undoing it. */
+async function tellInviterOfDecline({ inviterEmail, invitee, workspaceName, role }: DeclinedNotice): Promise<void> {
+  const sent = await sendEmail({
+    to: inviterEmail,
+    subject: invitationDeclinedSubject({ invitee, workspaceName }),
+    react: createElement(InvitationDeclinedEmail, { invitee, workspaceName, role, url: `${appBaseUrl()}/app/settings` }),
+  });
+  if (!sent.delivered) console.warn(`[invitations] email to ${inviterEmail} that an invitation was declined not sent: ${sent.error}`);
 }
 
 export interface PendingInvitationForUser {

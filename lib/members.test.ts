@@ -16,6 +16,7 @@ import {
   removeMember,
   type MemberListQuery,
 } from "@/lib/members";
+import { readWorkspacePlan } from "@/lib/billing/limits";
 import { resolveTenantContext, withTenant, type TenantActor } from "@/lib/tenancy";
 import { resolveWithData } from "@/lib/tenancy/resolve";
 import {
@@ -333,6 +334,44 @@ describe("getMembersPage", () => {
     expect(new Set([...first.invitations, ...second.invitations].map((i) => i.id))).toEqual(new Set(made));
     const times = [...first.invitations, ...second.invitations].map((i) => i.createdAt.getTime());
     expect(times).toEqual([...times].sort((x, y) => y - x));
+  });
+
+  it("lists the invitations declined in the last 30 days apart from the pending ones, most recent first, until the address is invited again — in the page's one statement", async () => {
+    const ws = await createWorkspace();
+    const declinedAt = async (id: string, daysAgo: number) =>
+      owner().query("UPDATE tenant_invitations SET declined_at = now() - make_interval(days => $2) WHERE id = $1", [id, daysAgo]);
+    const pending = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("pending"), invitedBy: ws.owner.id });
+    const recent = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("recent"), role: "auditor", status: "declined", invitedBy: ws.admin.id });
+    await declinedAt(recent.id, 1);
+    const older = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("older"), status: "declined", invitedBy: ws.owner.id });
+    await declinedAt(older.id, 29);
+    const stale = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("stale"), status: "declined" });
+    await declinedAt(stale.id, 31);
+    const reinvitedEmail = uniqueEmail("reinvited");
+    const reinvited = await insertInvitation({ tenantId: ws.tenant.id, email: reinvitedEmail, status: "declined" });
+    await declinedAt(reinvited.id, 2);
+    await owner().query("UPDATE tenant_invitations SET created_at = now() - interval '3 days' WHERE id = $1", [reinvited.id]);
+    const again = await inviteMember(actorFor(ws.tenant, ws.owner), { email: reinvitedEmail, role: "member" });
+    const elsewhere = await createTenantRow();
+    const theirs = await insertInvitation({ tenantId: elsewhere.id, email: uniqueEmail("theirs"), status: "declined" });
+    await declinedAt(theirs.id, 1);
+
+    const page = await membersPage(actorFor(ws.tenant, ws.auditor), query());
+    // Pending only: the count, the page and the seats.
+    expect(page.invitations.map((i) => i.id).sort()).toEqual([pending.id, again.invitationId].sort());
+    expect(page.invitationTotal).toBe(2);
+    expect(page.invitations.every((i) => i.status === "pending" && i.declinedAt === null)).toBe(true);
+    expect(page.declined.map((i) => i.id)).toEqual([recent.id, older.id]);
+    expect(page.declinedTotal).toBe(2);
+    expect(page.declined[0]).toMatchObject({ status: "declined", role: "auditor", invitedBy: "Adam Admin", declinedAt: expect.any(Date) });
+    expect(Date.now() - page.declined[0]!.declinedAt!.getTime()).toBeGreaterThan(86_000_000);
+    const plan = await withTenant(actorFor(ws.tenant, ws.owner), (tx) => readWorkspacePlan(tx, ws.tenant.id));
+    expect(plan!.seatsUsed).toBe(page.total + 2);
+
+    // Paged for the API (dpage), and sent with the page's entry as the page sends it: one statement.
+    expect((await membersPage(actorFor(ws.tenant, ws.admin), query({ dpage: 2 }))).declined).toEqual([]);
+    const viewed = await resolveWithData(credentialOf(ws.member), ws.tenant.id, { ip: null, userAgent: null }, membersPageRead(query()));
+    expect(viewed.data!.declined.map((i) => i.id)).toEqual([recent.id, older.id]);
   });
 
   it("refuses a member of A who asks for B's members: the database will not enter B for them", async () => {

@@ -10,6 +10,8 @@ export const MEMBER_SORTS = ["name", "email", "role", "joined"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 export const MEMBERS_PAGE_SIZE = 20;
 export const INVITATIONS_PAGE_SIZE = 20;
+/** How long a declined invitation stays listed to the workspace (the members page, the API). */
+export const DECLINED_LISTED_DAYS = 30;
 
 export const memberListQuerySchema = z.object({
   // Like every other bad value here, a search Postgres cannot take (a NUL byte) is no search.
@@ -20,7 +22,8 @@ export const memberListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(({ input }) => (Number(input) > 100_000 ? 100_000 : 1)),
   ipage: z.coerce.number().int().min(1).max(100_000).catch(({ input }) => (Number(input) > 100_000 ? 100_000 : 1)),
 });
-export type MemberListQuery = z.output<typeof memberListQuerySchema>;
+/** The query; dpage is the page of declined invitations the API asks for (the members page shows the first). */
+export type MemberListQuery = z.output<typeof memberListQuerySchema> & { dpage?: number };
 
 export const memberTargetSchema = z.object({ userId: uuidSchema("That member does not exist.") });
 export const changeRoleSchema = memberTargetSchema.extend({
@@ -35,8 +38,10 @@ export interface MemberRow {
   joinedAt: Date;
 }
 
-export interface PendingInvitationRow {
+export interface InvitationListRow {
   id: string;
+  /** Pending, or declined by its addressee (listed for DECLINED_LISTED_DAYS). */
+  status: "pending" | "declined";
   email: string;
   role: Role;
   invitedBy: string | null;
@@ -45,6 +50,8 @@ export interface PendingInvitationRow {
   expired: boolean;
   /** False when its email could not be sent: the page says "Not delivered", and Resend sends it again. */
   emailDispatched: boolean;
+  /** When its addressee declined it; null while pending. */
+  declinedAt: Date | null;
 }
 
 export interface MembersPage {
@@ -52,9 +59,17 @@ export interface MembersPage {
   total: number;
   page: number;
   pageSize: number;
-  invitations: PendingInvitationRow[];
+  /** A page of pending invitations; invitationTotal counts them (the seats and "pending" counts are theirs only). */
+  invitations: InvitationListRow[];
   invitationTotal: number;
   invitationPage: number;
+  /**
+   * A page of the invitations declined in the last DECLINED_LISTED_DAYS days
+   * whose address was not invited again since, most recently declined first;
+   * declinedTotal counts them.
+   */
+  declined: InvitationListRow[];
+  declinedTotal: number;
   ownerCount: number;
 }
 
@@ -69,26 +84,46 @@ const ORDER: Record<MemberSort, Sql> = {
 /** The sorts app_member_page pages by (the memberships' own columns). */
 const MEMBERSHIP_SORTS: ReadonlySet<MemberSort> = new Set(["role", "joined"]);
 
+interface InvitationJson {
+  id: string;
+  status: "pending" | "declined";
+  email: string;
+  role: Role;
+  inviter: string | null;
+  created_at: string;
+  expires_at: string;
+  expired: boolean;
+  email_dispatched: boolean;
+  declined_at: string | null;
+}
+
+/** The columns of an invitation as the members page lists it (`i`). */
+const invitationColumns = sql`i.id, i.status, i.email, i.role, i.inviter_name AS inviter, i.created_at, i.expires_at, i.expires_at <= now() AS expired, i.email_dispatched, i.declined_at`;
+
+/**
+ * The workspace's invitations declined in the last DECLINED_LISTED_DAYS days
+ * (`i`) whose address has not been invited again since: inviting it again
+ * makes a newer invitation, listed in its place.
+ */
+const declinedListed = (tenant: Sql) => sql`
+  FROM tenant_invitations i
+ WHERE i.tenant_id = ${tenant} AND i.status = 'declined' AND i.declined_at > now() - make_interval(days => ${DECLINED_LISTED_DAYS})
+   AND NOT EXISTS (SELECT 1 FROM tenant_invitations n WHERE n.tenant_id = i.tenant_id AND n.email = i.email AND n.created_at > i.created_at)`;
+
 interface MembersPageRow {
   members: Array<{ user_id: string; name: string | null; email: string; role: Role; created_at: string }>;
   total: number;
-  invitations: Array<{
-    id: string;
-    email: string;
-    role: Role;
-    inviter: string | null;
-    created_at: string;
-    expires_at: string;
-    expired: boolean;
-    email_dispatched: boolean;
-  }>;
+  invitations: InvitationJson[];
   invitation_total: number;
+  declined: InvitationJson[];
+  declined_total: number;
   owners: number;
 }
 
 /**
  * The settings page's data in one statement: a page of members (searched by
- * name or email, sorted), a page of pending invitations, and the owner count.
+ * name or email, sorted), a page of pending invitations, a page of recently
+ * declined ones (declinedListed), and the owner count.
  *
  * Sorted by join date or role with no search, the page comes from
  * app_member_page and the counts from app_member_counts: under the
@@ -144,12 +179,17 @@ export function membersPage(query: MemberListQuery, tenant: Sql = enteredTenant)
       (SELECT coalesce(json_agg(p), '[]') FROM (${members}) p) AS members,
       ${total} AS total,
       (SELECT coalesce(json_agg(p), '[]') FROM (
-         SELECT i.id, i.email, i.role, i.inviter_name AS inviter, i.created_at, i.expires_at, i.expires_at <= now() AS expired, i.email_dispatched
+         SELECT ${invitationColumns}
            FROM tenant_invitations i
           WHERE i.tenant_id = ${tenant} AND i.status = 'pending'
           ORDER BY i.created_at DESC, i.id
           LIMIT ${INVITATIONS_PAGE_SIZE} OFFSET ${(query.ipage - 1) * INVITATIONS_PAGE_SIZE}) p) AS invitations,
       (SELECT count(*)::int FROM tenant_invitations i WHERE i.tenant_id = ${tenant} AND i.status = 'pending') AS invitation_total,
+      (SELECT coalesce(json_agg(p), '[]') FROM (
+         SELECT ${invitationColumns} ${declinedListed(tenant)}
+          ORDER BY i.declined_at DESC, i.id
+          LIMIT ${INVITATIONS_PAGE_SIZE} OFFSET ${((query.dpage ?? 1) - 1) * INVITATIONS_PAGE_SIZE}) p) AS declined,
+      (SELECT count(*)::int ${declinedListed(tenant)}) AS declined_total,
       c.owners AS owners
       FROM app_member_counts(${tenant}) c`;
   return { statement, result: ([row]) => membersPageFrom(row, query) };
@@ -162,21 +202,27 @@ function membersPageFrom(row: MembersPageRow | undefined, query: MemberListQuery
     total: row.total,
     page: query.page,
     pageSize: MEMBERS_PAGE_SIZE,
-    invitations: row.invitations.map((r) => ({
-      id: r.id,
-      email: r.email,
-      role: r.role,
-      invitedBy: r.inviter,
-      createdAt: new Date(r.created_at),
-      expiresAt: new Date(r.expires_at),
-      expired: r.expired,
-      emailDispatched: r.email_dispatched,
-    })),
+    invitations: row.invitations.map(invitationOf),
     invitationTotal: row.invitation_total,
     invitationPage: query.ipage,
+    declined: row.declined.map(invitationOf),
+    declinedTotal: row.declined_total,
     ownerCount: row.owners,
   };
 }
+
+const invitationOf = (r: InvitationJson): InvitationListRow => ({
+  id: r.id,
+  status: r.status,
+  email: r.email,
+  role: r.role,
+  invitedBy: r.inviter,
+  createdAt: new Date(r.created_at),
+  expiresAt: new Date(r.expires_at),
+  expired: r.expired,
+  emailDispatched: r.email_dispatched,
+  declinedAt: r.declined_at === null ? null : new Date(r.declined_at),
+});
 
 /** The members page of `actor`'s workspace, inside a transaction in it. */
 export function getMembersPage(tx: Tx, actor: Pick<TenantActor, "tenantId">, query: MemberListQuery): Promise<MembersPage> {

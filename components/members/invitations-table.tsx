@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { resendInvitationAction, revokeInvitationAction } from "@/app/app/(workspace)/settings/actions";
+import { inviteMemberAction, resendInvitationAction, revokeInvitationAction } from "@/app/app/(workspace)/settings/actions";
 import { ConfirmAction } from "@/components/confirm-action";
 import { CopyLink } from "@/components/copy-link";
 import { LocalTime } from "@/components/local-time";
@@ -29,6 +29,24 @@ export interface InvitationView {
   emailDispatched: boolean;
 }
 
+/** An invitation its addressee declined (listed for 30 days, unless the address was invited again since). */
+export interface DeclinedInvitationView extends InvitationView {
+  declinedAt: string;
+}
+
+/**
+ * The Expires column of a declined invitation: that it was declined, and
+ * when, in place of when it would have expired.
+ */
+export function InvitationDeclined({ declinedAt }: Pick<DeclinedInvitationView, "declinedAt">) {
+  return (
+    <span className="inline-flex flex-wrap items-center gap-x-2" data-testid="invitation-declined">
+      <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200 ring-inset">Declined</span>
+      <LocalTime iso={declinedAt} dateOnly />
+    </span>
+  );
+}
+
 /**
  * The Sent column: when it was made, and whether its email went out. One
  * whose email could not be sent says so ("Not delivered") after a reload
@@ -47,14 +65,25 @@ export function InvitationSent({ createdAt, emailDispatched }: Pick<InvitationVi
   );
 }
 
+/**
+ * The pending invitations, a page at a time, and below them the ones declined
+ * lately (`declined`, the most recent first; `declinedTotal` of them): those
+ * take no seat and are not counted as pending; whoever may invite can invite
+ * the address again (the same path as a new invitation), which lists the new
+ * invitation in its place.
+ */
 export function InvitationsTable({
   invitations,
+  declined = [],
+  declinedTotal = declined.length,
   canManage,
   total,
   page,
   pageSize,
 }: {
   invitations: InvitationView[];
+  declined?: DeclinedInvitationView[];
+  declinedTotal?: number;
   canManage: boolean;
   total: number;
   page: number;
@@ -76,6 +105,11 @@ export function InvitationsTable({
   // The revoked row took the focus with it, and a resent one is replaced by its new row: it moves to the notice.
   const noticeRef = useFocusOn<HTMLDivElement>(revokedNotice);
   const resentRef = useFocusOn<HTMLDivElement>(resendState);
+  // An invitation sent again to a declined address: said until the lists show the new one in its place.
+  const [reinvitedNotice, setReinvited] = useState<{ text: string; link: string | null; invitationId: string } | null>(null);
+  const bothKey = `${listKey};${declined.map((inv) => inv.id).join(",")}`;
+  const reinvited = useListNotice(reinvitedNotice, bothKey, (n) => !declined.some((inv) => inv.id === n.invitationId));
+  const reinvitedRef = useFocusOn<HTMLDivElement>(reinvitedNotice);
   return (
     <div className="space-y-3">
       {revoked ? (
@@ -95,6 +129,18 @@ export function InvitationsTable({
           ) : null}
         </div>
       ) : null}
+      {reinvited ? (
+        <div ref={reinvitedRef} tabIndex={-1} className="outline-none">
+          {reinvited.link ? (
+            <Alert variant="warning" className="space-y-2">
+              <p>{reinvited.text}</p>
+              <CopyLink link={reinvited.link} />
+            </Alert>
+          ) : (
+            <Alert variant="success">{reinvited.text}</Alert>
+          )}
+        </div>
+      ) : null}
       {invitations.length === 0 ? (
         <p className="text-sm text-zinc-500">{total > 0 ? "No pending invitations on this page." : "No pending invitations."}</p>
       ) : null}
@@ -107,8 +153,8 @@ export function InvitationsTable({
           <TenantField />
         </form>
       ) : null}
-      {invitations.length > 0 ? (
-      <ScrollTable label="Pending invitations" className="rounded-lg border border-zinc-200 bg-white">
+      {invitations.length > 0 || declined.length > 0 ? (
+      <ScrollTable label="Invitations" className="rounded-lg border border-zinc-200 bg-white">
         <table className="data-table" data-testid="invitations-table">
           <thead>
             <tr>
@@ -165,6 +211,46 @@ export function InvitationsTable({
                 ) : null}
               </tr>
             ))}
+            {declined.map((inv) => (
+              <tr key={inv.id} data-testid="invitation-row" data-email={inv.email} data-status="declined" className="bg-zinc-50 text-zinc-500">
+                <td className="td">{inv.email}</td>
+                <td className="td"><RoleBadge role={inv.role} /></td>
+                <td className="td">{inv.invitedBy ?? "—"}</td>
+                <td className="td"><LocalTime iso={inv.createdAt} dateOnly /></td>
+                <td className="td"><InvitationDeclined declinedAt={inv.declinedAt} /></td>
+                {canManage ? (
+                  <td className="td">
+                    <div className="flex items-start justify-end gap-2">
+                      <ConfirmAction
+                        action={inviteMemberAction}
+                        fields={{ email: inv.email, role: inv.role }}
+                        trigger="Invite again"
+                        triggerVariant="secondary"
+                        variant="primary"
+                        title="Invite again?"
+                        description={
+                          <>
+                            <strong>{inv.email}</strong> declined an invitation to join as {inv.role === "admin" || inv.role === "auditor" ? "an" : "a"} {inv.role}. A new
+                            invitation with that role is emailed to them, and takes a seat while it is pending.
+                          </>
+                        }
+                        confirmLabel="Send invitation"
+                        pendingLabel="Sending…"
+                        testId={`reinvite-${inv.email}`}
+                        onDone={(r) =>
+                          r.ok &&
+                          setReinvited({
+                            text: r.message ?? `Invitation sent to ${inv.email}.`,
+                            link: r.data.emailDispatched ? null : r.data.link,
+                            invitationId: inv.id,
+                          })
+                        }
+                      />
+                    </div>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
           </tbody>
         </table>
       </ScrollTable>
@@ -183,6 +269,11 @@ export function InvitationsTable({
             </Button>
           </div>
         </nav>
+      ) : null}
+      {declinedTotal > declined.length ? (
+        <p className="text-sm text-zinc-500" data-testid="declined-summary">
+          The {declined.length} most recently declined of {declinedTotal} declined in the last 30 days are listed.
+        </p>
       ) : null}
     </div>
   );

@@ -513,6 +513,34 @@ describe("PATCH /tenants/{tenantId}", () => {
   });
 });
 
+describe("GET /tenants/{tenantId}/invitations: declined ones", () => {
+  it("lists pending invitations by default, each with its status, and those declined lately with status=declined and when", async () => {
+    const ws = await createWorkspace();
+    const key = await keyOf(ws, "auditor");
+    const invitee = await createUser();
+    const declined = await inviteMember(actorFor(ws.tenant, ws.admin), { email: invitee.email, role: "member" });
+    const pending = await inviteMember(actorFor(ws.tenant, ws.admin), { email: uniqueEmail("still-pending"), role: "auditor" });
+    expect(await declineInvitation({ user: invitee, credential: credentialOf(invitee) }, declined.invitationId)).toMatchObject({ ok: true });
+    const params = { tenantId: ws.tenant.id };
+
+    const listed = await call("listInvitations", { key, params });
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.body).toMatchObject({ total: 1, nextCursor: null });
+    expect(listed.body.data).toEqual([expect.objectContaining({ id: pending.invitationId, status: "pending", declinedAt: null })]);
+    expect((await call("listInvitations", { key, params, query: "status=pending" })).body.data.map((i: { id: string }) => i.id)).toEqual([pending.invitationId]);
+
+    const answer = await call("listInvitations", { key, params, query: "status=declined" });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body).toMatchObject({ total: 1, nextCursor: null });
+    expect(answer.body.data).toEqual([expect.objectContaining({ id: declined.invitationId, status: "declined", email: invitee.email, role: "member", declinedAt: expect.any(String) })]);
+    expect(Math.abs(Date.parse(answer.body.data[0].declinedAt) - Date.now())).toBeLessThan(60_000);
+
+    expectProblem(await call("listInvitations", { key, params, query: "status=revoked" }), "validation-error");
+    const doc = openApiDocument() as unknown as { components: { schemas: Record<string, { required?: string[] }> } };
+    expect(doc.components.schemas.Invitation!.required).toEqual(expect.arrayContaining(["status", "declinedAt"]));
+  });
+});
+
 describe("POST /tenants/{tenantId}/invitations: re-inviting an address", () => {
   it("names the pending invitation it replaced (id, role) and null on a first invite; a replay repeats it", async () => {
     const ws = await createWorkspace();

@@ -15,7 +15,7 @@ import { sql, type Tx } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { limitAuditExport } from "@/lib/rate-limit";
 import { acceptInvitationByToken, inviteMember, revokeInvitation } from "@/lib/invitations";
-import { changeMemberRole, getMembersPage, memberListQuerySchema, MEMBERS_PAGE_SIZE, INVITATIONS_PAGE_SIZE, removeMember } from "@/lib/members";
+import { changeMemberRole, DECLINED_LISTED_DAYS, getMembersPage, memberListQuerySchema, MEMBERS_PAGE_SIZE, INVITATIONS_PAGE_SIZE, removeMember } from "@/lib/members";
 import { resolveTenantContext, SIGNED_OUT, withApiKey, type Role } from "@/lib/tenancy";
 import { renameWorkspace } from "@/lib/workspace-settings";
 import { ApiProblem } from "./problem";
@@ -187,23 +187,26 @@ export const listInvitations = endpoint({
   operationId: "listInvitations",
   method: "get",
   path: "/tenants/{tenantId}/invitations",
-  summary: `Pending invitations, ${INVITATIONS_PAGE_SIZE} a page, newest first`,
+  summary: `Pending invitations, or those declined in the last ${DECLINED_LISTED_DAYS} days (status=declined), ${INVITATIONS_PAGE_SIZE} a page, newest first`,
   params: S.TenantPath,
   query: S.InvitationsQuery,
   permission: "members.read",
   write: false,
-  success: { status: 200, description: "A page of pending invitations.", schema: S.InvitationPage },
+  success: { status: 200, description: "A page of invitations of the status asked for (pending by default).", schema: S.InvitationPage },
   problems: ["validation-error"],
   async load(tx, ctx) {
-    const ipage = pageOf(ctx.query.cursor);
-    const query = memberListQuerySchema.parse({ q: "", sort: "joined", dir: "asc", page: 1, ipage });
-    const data = await getMembersPage(tx, { tenantId: ctx.params.tenantId }, query);
+    const page = pageOf(ctx.query.cursor);
+    const declined = ctx.query.status === "declined";
+    const query = memberListQuerySchema.parse({ q: "", sort: "joined", dir: "asc", page: 1, ipage: declined ? 1 : page });
+    const data = await getMembersPage(tx, { tenantId: ctx.params.tenantId }, { ...query, dpage: declined ? page : 1 });
+    const rows = declined ? data.declined : data.invitations;
+    const total = declined ? data.declinedTotal : data.invitationTotal;
     return {
       status: 200,
       body: {
-        data: data.invitations.map((i) => ({ ...i, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt) })),
-        total: data.invitationTotal,
-        nextCursor: ipage * INVITATIONS_PAGE_SIZE < data.invitationTotal ? pageCursor(ipage + 1) : null,
+        data: rows.map((i) => ({ ...i, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), declinedAt: i.declinedAt ? iso(i.declinedAt) : null })),
+        total,
+        nextCursor: page * INVITATIONS_PAGE_SIZE < total ? pageCursor(page + 1) : null,
       },
     };
   },

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { INVITABLE_ROLES, ROLES } from "@/lib/tenancy";
 import { SYSTEM_ACTOR } from "@/lib/audit/filters";
 import { inviteSchema } from "@/lib/invitations";
-import { changeRoleSchema } from "@/lib/members";
+import { changeRoleSchema, DECLINED_LISTED_DAYS } from "@/lib/members";
 import { renameSchema } from "@/lib/workspace-settings";
 import { PROBLEM_TYPES } from "./problem";
 
@@ -68,7 +68,13 @@ export const MembersQuery = z.object({
   q: z.string().max(200, { error: "Search text has at most 200 characters." }).optional().meta({ description: "Search names and email addresses." }),
   cursor: z.string().max(200).optional().meta({ description: "nextCursor from the previous page." }),
 });
-export const InvitationsQuery = z.object({ cursor: z.string().max(200).optional() });
+export const InvitationsQuery = z.object({
+  status: z
+    .enum(["pending", "declined"], { error: "status is pending or declined." })
+    .optional()
+    .meta({ description: `pending (the default), or declined: the invitations declined by their addressee in the last ${DECLINED_LISTED_DAYS} days whose address was not invited again since, most recently declined first.` }),
+  cursor: z.string().max(200).optional().meta({ description: "nextCursor from the previous page." }),
+});
 export const AuditQuery = z.object({
   action: z.string().max(2000).optional().meta({ description: "Comma-separated actions (e.g. member.remove,member.invite)." }),
   actor: z.string().max(254).optional().meta({ description: `The actor's email address, or "${SYSTEM_ACTOR}" for the events no person did (the schedule's, such as an ownership transfer's timed steps).` }),
@@ -112,6 +118,7 @@ export const MemberRoleChanged = z.object({ userId: z.guid(), from: Role, to: Ro
 export const Invitation = z
   .object({
     id: z.guid(),
+    status: z.enum(["pending", "declined"]).meta({ description: "pending, or declined by its addressee (its link no longer works, and it takes no seat)." }),
     email: z.string(),
     role: Role,
     invitedBy: z.string().nullable(),
@@ -119,6 +126,7 @@ export const Invitation = z
     expiresAt: Timestamp,
     expired: z.boolean(),
     emailDispatched: z.boolean().meta({ description: "False when its email could not be sent; Resend on the app's Members page sends it again." }),
+    declinedAt: Timestamp.nullable().meta({ description: "When its addressee declined it; null while pending." }),
   })
   .meta({ id: "Invitation" });
 export const InvitationPage = z

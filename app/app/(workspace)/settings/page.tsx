@@ -15,7 +15,7 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 
 /**
  * The session, the workspace and the pages of members and of pending
- * invitations asked for, in one round trip. Past the last page of either
+ * invitations asked for (and the invitations declined lately), in one round trip. Past the last page of either
  * (its rows removed or revoked since, or a number typed), the last page
  * there is, read again, the search and sort kept.
  */
@@ -71,7 +71,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
           />
         </section>
         <section className="space-y-3">
-          <h2 className="text-sm font-semibold">Pending invitations</h2>
+          <h2 className="text-sm font-semibold">Invitations</h2>
           <InvitationsTable
             canManage={canManage}
             total={data.invitationTotal}
@@ -82,6 +82,14 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
               createdAt: i.createdAt.toISOString(),
               expiresAt: i.expiresAt.toISOString(),
             }))}
+            // Declined lately: listed below the pending ones, counted neither as pending nor as seats.
+            declined={data.declined.map((i) => ({
+              ...i,
+              createdAt: i.createdAt.toISOString(),
+              expiresAt: i.expiresAt.toISOString(),
+              declinedAt: (i.declinedAt ?? i.createdAt).toISOString(),
+            }))}
+            declinedTotal={data.declinedTotal}
           />
         </section>
         {/* A delegate belongs to the parent workspace, not to this one: there is nothing here to leave. */}
