@@ -9,7 +9,8 @@ import { signedInInviteMessage } from "@/app/sign-in/invite-messages";
 import { switcherEntry } from "@/components/switcher-list";
 import type { SwitcherWorkspace } from "@/components/workspace-switcher";
 import { descendantSearchSchema, searchDescendants } from "@/lib/hierarchy/workspaces";
-import { formAction, TENANT_COOKIE, tenantCookieOptions, userAction, withUser } from "@/lib/tenancy";
+import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
+import { formAction, lostWorkspaceSentence, seenWorkspace, TENANT_COOKIE, tenantCookieOptions, userAction, withUser } from "@/lib/tenancy";
 import { acceptInvitationById, acceptInvitationByToken, declineInvitation } from "@/lib/invitations";
 import { createTenant, switchTenant } from "@/lib/tenants";
 import { safeNextPath } from "@/lib/urls";
@@ -21,9 +22,22 @@ const switchSchema = z.object({
   returnTo: z.string().max(2048).optional(),
 });
 
-/** Re-verifies membership, sets the active-tenant cookie, and reloads the page on the new workspace. */
+/**
+ * Re-verifies membership, sets the active-tenant cookie, and reloads the page
+ * on the new workspace. A workspace a stale page still lists, gone from the
+ * user's workspaces since (they were removed, or it was deleted or purged),
+ * is said as a form of it says it (lostWorkspaceSentence): by its name when
+ * the browser's receipt of the last workspace shown names it.
+ */
 export const switchWorkspace = userAction({ schema: switchSchema }, async (input, actor) => {
-  await switchTenant(actor, input.tenantId, { remember: input.remember === "on" });
+  try {
+    await switchTenant(actor, input.tenantId, { remember: input.remember === "on" });
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== "not_member") throw error;
+    const seen = await seenWorkspace(actor.user.id);
+    const lost = seen?.tenantId === input.tenantId ? seen : { tenantId: input.tenantId, name: "that workspace" };
+    return { ok: false, error: `${lostWorkspaceSentence(lost, (name) => name).join("")} ${RELOAD_THE_PAGE}` };
+  }
   (await cookies()).set(TENANT_COOKIE, input.tenantId, tenantCookieOptions());
   const returnTo = safeNextPath(input.returnTo);
   redirect(returnTo.startsWith("/app/") ? returnTo : "/app/dashboard");

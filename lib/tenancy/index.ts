@@ -41,7 +41,7 @@ export { requireTenant, requireTenantWith, requireUser, requireUserWith, type Si
 export { awaitingSecondFactor, SECOND_FACTOR_PATH } from "./second-factor";
 export { SESSION_COOKIES, TENANT_COOKIE, tenantCookieOptions } from "./cookie";
 export { TENANT_FIELD } from "./tenant-field";
-export { seenWorkspaceVerdict, renewSeenWorkspace, forgetSeenWorkspace } from "./seen-notice";
+export { seenWorkspace, seenWorkspaceVerdict, renewSeenWorkspace, forgetSeenWorkspace } from "./seen-notice";
 export { lostWorkspaceSentence, type SeenWorkspaceVerdict } from "./seen-workspace";
 export { sealLeftWorkspace, openLeftWorkspace } from "./left-workspace";
 // Platform administrators (lib/platform): the console and cross-view entries.
