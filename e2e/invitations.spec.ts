@@ -379,29 +379,93 @@ test("the invite form's notice goes once a later action changes the list of invi
   await context.close();
 });
 
-test("the seat limit's refusal says pending invitations count, and goes once revoking an invitation frees a seat", async ({ browser }) => {
-  // Four members and one pending invitation on a five-seat plan: full.
+test("the invite form says how many seats are used, and with every seat taken says so instead of offering the form; a seat taken meanwhile is still refused", async ({ browser }) => {
   const ws = await workspaceWithRoles("Seat Notice");
-  const planId = `seats-5-${randomBytes(3).toString("hex")}`;
-  await db().query("INSERT INTO plans (id, name, seats) VALUES ($1, $1, 5)", [planId]);
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const page = await context.newPage();
+  // A plan without a seat limit: nothing said of seats.
+  await page.goto("/app/settings");
+  await expect(page.getByTestId("invite-form")).toBeVisible();
+  await expect(page.getByTestId("invite-seats")).toHaveCount(0);
+  await expect(page.getByTestId("invite-seats-full")).toHaveCount(0);
+
+  // Four members on a six-seat plan; a pending invitation takes a seat, one that lapsed does not.
+  const planId = `seats-6-${randomBytes(3).toString("hex")}`;
+  await db().query("INSERT INTO plans (id, name, seats) VALUES ($1, $1, 6)", [planId]);
   await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, planId]);
-  const pending = uniqueEmail("pending");
-  const { context, page } = await membersPageWithInvitation(browser, "", pending, ws);
-  const sentence =
-    "Your plan allows 5 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.";
+  await db().query(
+    "INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at) VALUES ($1, $2, 'member', $3, 'pending', now() - interval '1 minute')",
+    [ws.tenantId, uniqueEmail("lapsed"), randomBytes(32).toString("hex")],
+  );
+  await page.reload();
+  const seats = page.getByTestId("invite-seats");
+  await expect(seats).toHaveText("4 of 6 seats used: members and pending invitations both count.");
   const form = page.getByTestId("invite-form");
+  const pending = uniqueEmail("pending");
+  await form.getByLabel("Email address").fill(pending);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${pending}`)).toBeVisible();
+  await expect(seats).toHaveText("5 of 6 seats used: members and pending invitations both count.");
+
+  // The last seat taken meanwhile (another admin's invitation): the page offered the form, and the database refuses it.
+  const racer = uniqueEmail("racer");
+  await db().query("INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at) VALUES ($1, $2, 'member', $3, 'pending', now() + interval '1 day')", [
+    ws.tenantId,
+    racer,
+    randomBytes(32).toString("hex"),
+  ]);
+  const sentence =
+    "Your plan allows 6 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.";
   const u5 = uniqueEmail("u5");
   await form.getByLabel("Email address").fill(u5);
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(sentence)).toBeVisible();
 
-  // Revoking the pending invitation frees a seat: the refusal no longer holds, and goes.
-  await revoke(page, pending);
+  // Revoking a pending invitation frees a seat: the refusal no longer holds, and goes; the racer's is listed now.
+  await page.getByTestId(`revoke-${pending}`).click();
+  await page.getByRole("button", { name: "Revoke invitation" }).click();
+  await expect(page.getByText(`The invitation for ${pending} was revoked.`)).toBeVisible();
   await expect(page.getByText(sentence)).toHaveCount(0);
-  // And the invitation now goes through.
+  await expect(page.locator(`[data-testid=invitation-row][data-email="${racer}"]`)).toBeVisible();
+  await expect(seats).toHaveText("5 of 6 seats used: members and pending invitations both count.");
+
+  // The invitation that takes the last seat goes through; what it said stays, and the form gives way to the seats taken.
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(`Invitation sent to ${u5}.`)).toBeVisible();
-  await context.close();
+  const full = page.getByTestId("invite-seats-full");
+  await expect(full).toHaveText(
+    "All 6 seats your plan allows are taken: members and pending invitations both count. To invite someone, revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.",
+  );
+  await expect(page.getByTestId("invite-form")).toHaveCount(0);
+  await expect(seats).toHaveCount(0);
+  await expect(page.getByText(`Invitation sent to ${u5}.`)).toBeVisible();
+
+  // An admin, arriving at the full page, is told the same, with whom they ask for more.
+  const adminContext = await browser.newContext();
+  await sessionFor(adminContext, ws.users.admin, ws.tenantId);
+  const admin = await adminContext.newPage();
+  await admin.goto("/app/settings");
+  await expect(admin.getByTestId("invite-seats-full")).toContainText(
+    "All 6 seats your plan allows are taken: members and pending invitations both count. To invite someone, revoke a pending invitation or remove a member to free a seat, or ask one of the workspace's owners",
+  );
+  await expect(admin.getByTestId("invite-form")).toHaveCount(0);
+  // A member invites no one, and is told nothing of seats.
+  const memberContext = await browser.newContext();
+  await sessionFor(memberContext, ws.users.member, ws.tenantId);
+  const member = await memberContext.newPage();
+  await member.goto("/app/settings");
+  await expect(member.getByTestId("members-table")).toBeVisible();
+  await expect(member.getByTestId("invite-seats-full")).toHaveCount(0);
+  await expect(member.getByTestId("invite-seats")).toHaveCount(0);
+
+  // A seat freed: the form is back.
+  await page.getByTestId(`revoke-${racer}`).click();
+  await page.getByRole("button", { name: "Revoke invitation" }).click();
+  await expect(page.getByText(`The invitation for ${racer} was revoked.`)).toBeVisible();
+  await expect(seats).toHaveText("5 of 6 seats used: members and pending invitations both count.");
+  await expect(page.getByTestId("invite-form")).toBeVisible();
+  await Promise.all([context.close(), adminContext.close(), memberContext.close()]);
 });
 
 /** An invitation written directly, with a known token; returns its id and its link's path. */

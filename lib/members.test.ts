@@ -374,6 +374,46 @@ describe("getMembersPage", () => {
     expect(viewed.data!.declined.map((i) => i.id)).toEqual([recent.id, older.id]);
   });
 
+  it("reads the plan's seats and how many are taken as the seats limit counts them (members and pending, unexpired invitations) — in the page's one statement", async () => {
+    const ws = await createWorkspace();
+    // The suites' default plan limits no seats: nothing to count.
+    expect((await membersPage(actorFor(ws.tenant, ws.owner), query())).seats).toEqual({ limit: null, used: null });
+
+    const plan = `seats-${unique()}`;
+    await owner().query("INSERT INTO plans (id, name, seats) VALUES ($1, $1, 9)", [plan]);
+    await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenant.id, plan]);
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("seat"), invitedBy: ws.owner.id });
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("seat2"), invitedBy: ws.owner.id });
+    // Listed as pending, but holding no seat: lapsed.
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("lapsed"), expiresAt: new Date(Date.now() - 60_000) });
+    for (const status of ["declined", "revoked", "accepted", "expired"]) {
+      await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(status), status });
+    }
+    const trashed = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("trashed") });
+    await owner().query("UPDATE tenant_invitations SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [trashed.id]);
+    const elsewhere = await createWorkspace();
+    await owner().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [elsewhere.tenant.id, plan]);
+    await insertInvitation({ tenantId: elsewhere.tenant.id, email: uniqueEmail("elsewhere") });
+
+    const limitCounts = async () =>
+      (await owner().query<{ n: number }>("SELECT app_plan_usage($1, 'seats')::int AS n", [ws.tenant.id])).rows[0]!.n;
+    expect(await limitCounts()).toBe(6);
+    for (const user of [ws.owner, ws.admin, ws.auditor, ws.member]) {
+      const page = await membersPage(actorFor(ws.tenant, user), query());
+      expect(page.seats).toEqual({ limit: 9, used: 6 });
+      // Members and pending invitations as listed would say 8: the lapsed one and the one in the trash hold no seat.
+      expect(page.total + page.invitationTotal).toBe(8);
+    }
+    // Sent with the page's entry, as the page sends it: one statement, the same count.
+    const viewed = await resolveWithData(credentialOf(ws.admin), ws.tenant.id, { ip: null, userAgent: null }, membersPageRead(query({ q: "a", sort: "name" })));
+    expect(viewed.data!.seats).toEqual({ limit: 9, used: 6 });
+    // A seat freed is counted at once; a member added takes one.
+    await owner().query("UPDATE tenant_invitations SET status = 'revoked' WHERE tenant_id = $1 AND email LIKE 'seat2%'", [ws.tenant.id]);
+    await addMember(ws.tenant.id, (await createUser()).id, "member");
+    expect((await membersPage(actorFor(ws.tenant, ws.admin), query())).seats).toEqual({ limit: 9, used: await limitCounts() });
+    expect(await limitCounts()).toBe(6);
+  });
+
   it("refuses a member of A who asks for B's members: the database will not enter B for them", async () => {
     const [a, b] = await Promise.all([createWorkspace(), createWorkspace()]);
     await insertInvitation({ tenantId: b.tenant.id, email: uniqueEmail("b-invite"), invitedBy: b.owner.id });

@@ -71,6 +71,13 @@ export interface MembersPage {
   declined: InvitationListRow[];
   declinedTotal: number;
   ownerCount: number;
+  /**
+   * The plan's seats (null: no limit) and how many are taken, counted as the
+   * seats triggers count them (app_plan_usage: members plus pending
+   * invitations not expired); `used` is null where there is no limit, or for a
+   * workspace other than the one entered.
+   */
+  seats: { limit: number | null; used: number | null };
 }
 
 /** The sorts over the `matched` members. */
@@ -118,12 +125,18 @@ interface MembersPageRow {
   declined: InvitationJson[];
   declined_total: number;
   owners: number;
+  seat_limit: number | null;
+  seats_used: number | null;
 }
 
 /**
  * The settings page's data in one statement: a page of members (searched by
  * name or email, sorted), a page of pending invitations, a page of recently
- * declined ones (declinedListed), and the owner count.
+ * declined ones (declinedListed), the owner count, and the plan's seats with
+ * how many are taken. The seats in use are the limit's own count
+ * (app_entered_plan_usage('seats'), for the entered workspace only), read
+ * only when the plan limits seats: the invitations listed here include
+ * expired ones, which hold no seat.
  *
  * Sorted by join date or role with no search, the page comes from
  * app_member_page and the counts from app_member_counts: under the
@@ -190,8 +203,12 @@ export function membersPage(query: MemberListQuery, tenant: Sql = enteredTenant)
           ORDER BY i.declined_at DESC, i.id
           LIMIT ${INVITATIONS_PAGE_SIZE} OFFSET ${((query.dpage ?? 1) - 1) * INVITATIONS_PAGE_SIZE}) p) AS declined,
       (SELECT count(*)::int ${declinedListed(tenant)}) AS declined_total,
-      c.owners AS owners
-      FROM app_member_counts(${tenant}) c`;
+      c.owners AS owners,
+      plan.seats AS seat_limit,
+      CASE WHEN plan.seats IS NOT NULL AND ${tenant} = (SELECT app_current_tenant_id())
+           THEN (SELECT app_entered_plan_usage('seats'))::int END AS seats_used
+      FROM app_member_counts(${tenant}) c
+      LEFT JOIN LATERAL (SELECT p.seats FROM tenants t JOIN plans p ON p.id = t.plan_id WHERE t.id = ${tenant}) plan ON true`;
   return { statement, result: ([row]) => membersPageFrom(row, query) };
 }
 
@@ -208,6 +225,7 @@ function membersPageFrom(row: MembersPageRow | undefined, query: MemberListQuery
     declined: row.declined.map(invitationOf),
     declinedTotal: row.declined_total,
     ownerCount: row.owners,
+    seats: { limit: row.seat_limit, used: row.seats_used },
   };
 }
 

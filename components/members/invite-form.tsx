@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { inviteMemberAction } from "@/app/app/(workspace)/settings/actions";
 import { CopyLink } from "@/components/copy-link";
 import { SubmitButton } from "@/components/submit-button";
@@ -18,8 +18,13 @@ import { useReportedAction, useShownRefusal } from "@/components/permitted-only"
  * list is as the invitation left it: the invitation revoked or resent,
  * another page of them, and it goes, as the table's own notices do. So does
  * a refusal that names no field.
+ *
+ * `unavailable`: why no one can be invited now (every seat the plan allows
+ * is taken), said instead of the form. What the form said of the invitation
+ * just sent stays below it (its link to copy, when the email could not be
+ * sent): that invitation may have taken the last seat.
  */
-export function InviteForm({ invitations }: { invitations: { page: number; total: number; ids: string[] } }) {
+export function InviteForm({ invitations, unavailable = null }: { invitations: { page: number; total: number; ids: string[] }; unavailable?: ReactNode }) {
   const [state, action] = useFormAction(useReportedAction(inviteMemberAction), null);
   const listKey = invitationListKey(invitations);
   // The list reflects the invitation once it lists it or, on a later page (where it is not listed), once
@@ -59,42 +64,44 @@ export function InviteForm({ invitations }: { invitations: { page: number; total
   const resultRef = useFocusOn<HTMLDivElement>(result);
   return (
     <div className="space-y-3">
-      <form
-        // Submitted by hand: React resets a form after its action, and a reset
-        // <select> shows its first option (Member) while the state keeps the role chosen.
-        // (`action` stays for the button's pending state.)
-        action={action}
-        onSubmit={submit}
-        className="flex flex-wrap items-start gap-3"
-        noValidate
-        data-testid="invite-form"
-      >
-        <TenantField />
-        <div className="min-w-64 flex-1">
-          <Field label="Email address" htmlFor="invite-email" error={errors.email}>
-            <Input
-              id="invite-email"
-              name="email"
-              type="email"
-              placeholder="colleague@company.com"
-              invalid={Boolean(errors.email)}
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
+      {unavailable ?? (
+        <form
+          // Submitted by hand: React resets a form after its action, and a reset
+          // <select> shows its first option (Member) while the state keeps the role chosen.
+          // (`action` stays for the button's pending state.)
+          action={action}
+          onSubmit={submit}
+          className="flex flex-wrap items-start gap-3"
+          noValidate
+          data-testid="invite-form"
+        >
+          <TenantField />
+          <div className="min-w-64 flex-1">
+            <Field label="Email address" htmlFor="invite-email" error={errors.email}>
+              <Input
+                id="invite-email"
+                name="email"
+                type="email"
+                placeholder="colleague@company.com"
+                invalid={Boolean(errors.email)}
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            </Field>
+          </div>
+          <Field label="Role" htmlFor="invite-role" error={errors.role}>
+            <Select id="invite-role" name="role" value={role} onChange={(e) => setRole(e.target.value)}>
+              <option value="member">Member</option>
+              <option value="auditor">Auditor</option>
+              <option value="admin">Admin</option>
+            </Select>
           </Field>
-        </div>
-        <Field label="Role" htmlFor="invite-role" error={errors.role}>
-          <Select id="invite-role" name="role" value={role} onChange={(e) => setRole(e.target.value)}>
-            <option value="member">Member</option>
-            <option value="auditor">Auditor</option>
-            <option value="admin">Admin</option>
-          </Select>
-        </Field>
-        <div className="pt-6">
-          <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
-        </div>
-      </form>
+          <div className="pt-6">
+            <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
+          </div>
+        </form>
+      )}
       {result ? (
         <div ref={resultRef} tabIndex={-1} className="outline-none" data-testid="invite-result">
           {sent?.data.emailDispatched ? <Alert variant="success">{sent.message}</Alert> : null}

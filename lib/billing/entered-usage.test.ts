@@ -1,13 +1,13 @@
-// What the entered workspace uses of its plan's limits on API keys and child
-// workspaces (app_entered_plan_usage), for the pages that offer to create
-// them: counted as the limit counts (app_plan_usage), whatever the caller may
+// What the entered workspace uses of its plan's limits on seats, API keys and
+// child workspaces (app_entered_plan_usage), for the pages that offer to
+// create them: counted as the limit counts (app_plan_usage), whatever the caller may
 // see, for the entered workspace only, and read in the pages' one statement.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { apiKeysPageRead } from "@/lib/api-keys";
 import { hierarchyPage } from "@/lib/hierarchy/workspaces";
 import { resolveWithData } from "@/lib/tenancy/resolve";
-import { asApp, createTenantRow, createUser, createWorkspace, credentialOf, owner, pgErrorCode, setTenantStatus, TEST_REQUEST, unique, type TestUser } from "@/test/fixtures";
+import { asApp, createTenantRow, createUser, createWorkspace, credentialOf, insertInvitation, owner, pgErrorCode, setTenantStatus, TEST_REQUEST, unique, uniqueEmail, type TestUser } from "@/test/fixtures";
 
 async function insertKey(tenantId: string, userId: string, state: "live" | "revoked" | "deleted" | "expired" = "live") {
   const { rows } = await owner().query<{ id: string }>(
@@ -35,7 +35,7 @@ async function insertChild(parentId: string, status: "active" | "blocked" | "del
 }
 
 /** What the database's limit counts (app_plan_usage, as its owner). */
-async function limitCounts(tenantId: string, limit: "api_keys" | "child_workspaces"): Promise<number> {
+async function limitCounts(tenantId: string, limit: "seats" | "api_keys" | "child_workspaces"): Promise<number> {
   const { rows } = await owner().query<{ n: number }>("SELECT app_plan_usage($1, $2)::int AS n", [tenantId, limit]);
   return rows[0]!.n;
 }
@@ -70,6 +70,23 @@ describe("app_entered_plan_usage", () => {
     expect(await enteredUsage(other.owner, other.tenant.id, "api_keys")).toBe(3);
   });
 
+  it("gives every role the entered workspace's seats, counted as the seats triggers count them: members and pending invitations not expired or in the trash", async () => {
+    const ws = await createWorkspace();
+    const other = await createWorkspace();
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("pending") });
+    await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("lapsed"), expiresAt: new Date(Date.now() - 60_000) });
+    for (const status of ["declined", "revoked", "accepted"]) await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(status), status });
+    const trashed = await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail("trashed") });
+    await owner().query("UPDATE tenant_invitations SET deleted_at = now(), deletion_batch_id = gen_random_uuid() WHERE id = $1", [trashed.id]);
+    await insertInvitation({ tenantId: other.tenant.id, email: uniqueEmail("theirs") });
+
+    expect(await limitCounts(ws.tenant.id, "seats")).toBe(5);
+    for (const user of [ws.owner, ws.admin, ws.auditor, ws.member]) {
+      expect(await enteredUsage(user, ws.tenant.id, "seats")).toBe(5);
+    }
+    expect(await enteredUsage(other.owner, other.tenant.id, "seats")).toBe(5);
+  });
+
   it("gives a manager the entered workspace's children, without those in the trash; others get nothing", async () => {
     const ws = await createWorkspace();
     await insertChild(ws.tenant.id);
@@ -102,10 +119,11 @@ describe("app_entered_plan_usage", () => {
     expect(await enteredUsage(stranger, undefined, "api_keys")).toBeNull();
     expect(await enteredUsage(null, undefined, "api_keys")).toBeNull();
     expect(await enteredUsage(ws.owner, undefined, "child_workspaces")).toBeNull();
-    // Seats and other limits are not what it answers.
-    expect(await asApp({ user: ws.owner, tenantId: ws.tenant.id }, (client) => pgErrorCode(client.query("SELECT app_entered_plan_usage('seats')")))).toBe(
+    // Limits other than seats, API keys and child workspaces are not what it answers.
+    expect(await asApp({ user: ws.owner, tenantId: ws.tenant.id }, (client) => pgErrorCode(client.query("SELECT app_entered_plan_usage('export')")))).toBe(
       "22023",
     );
+    expect(await enteredUsage(stranger, undefined, "seats")).toBeNull();
   });
 
   it("runs as tenantry_definer with a pinned search_path, callable by the app role and no one else", async () => {

@@ -6,6 +6,7 @@ import { MembersTable } from "@/components/members/members-table";
 import { PermittedOnly } from "@/components/permitted-only";
 import { Card, PageHeader } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
+import { upgradeAdvice } from "@/lib/billing/limits";
 import { INVITATIONS_PAGE_SIZE, memberListQuerySchema, membersPage, type MemberListQuery } from "@/lib/members";
 import { can, requireTenantWith } from "@/lib/tenancy";
 
@@ -41,6 +42,24 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
   });
   const { ctx, data } = await pageOf(query);
   const canManage = can(ctx.role, "members.manage");
+  // The plan's seats, as the seats limit counts them (members and pending invitations): said by the form
+  // before anyone types, and with every seat taken no form, which could only be refused (a race still is).
+  const { limit: seatLimit, used: seatsUsed } = data.seats;
+  const seatsFull = seatLimit !== null && seatsUsed !== null && seatsUsed >= seatLimit;
+  const seatWord = (n: number) => `${n.toLocaleString("en")} seat${n === 1 ? "" : "s"}`;
+  const seatsTaken =
+    seatLimit === null || seatsUsed === null
+      ? ""
+      : seatsUsed > seatLimit
+        ? `${seatWord(seatsUsed)} are taken, and your plan allows ${seatLimit.toLocaleString("en")}`
+        : seatLimit === 1
+          ? "The 1 seat your plan allows is taken"
+          : `All ${seatWord(seatLimit)} your plan allows are taken`;
+  const unavailable = seatsFull ? (
+    <p className="text-sm text-zinc-600" data-testid="invite-seats-full">
+      {`${seatsTaken}: members and pending invitations both count. To invite someone, revoke a pending invitation or remove a member to free a seat, or ${upgradeAdvice(ctx.role)}.`}
+    </p>
+  ) : null;
 
   return (
     <WorkspaceShell ctx={ctx}>
@@ -54,7 +73,15 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
           {canManage ? (
             <Card className="p-5">
               <h2 className="mb-3 text-sm font-semibold">Invite someone</h2>
-              <InviteForm invitations={{ page: data.invitationPage, total: data.invitationTotal, ids: data.invitations.map((i) => i.id) }} />
+              {seatLimit !== null && seatsUsed !== null && !seatsFull ? (
+                <p className="-mt-2 mb-3 text-sm text-zinc-600" data-testid="invite-seats">
+                  {`${seatsUsed.toLocaleString("en")} of ${seatWord(seatLimit)} used: members and pending invitations both count.`}
+                </p>
+              ) : null}
+              <InviteForm
+                invitations={{ page: data.invitationPage, total: data.invitationTotal, ids: data.invitations.map((i) => i.id) }}
+                unavailable={unavailable}
+              />
             </Card>
           ) : null}
         </PermittedOnly>
