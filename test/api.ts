@@ -89,12 +89,13 @@ export function expectProblem(answer: Answer, type: ProblemType) {
   expect(answer.body.detail.length).toBeGreaterThan(0);
 }
 
-type Responses = Record<string, { content?: Record<string, { schema: unknown }> }>;
+type Responses = Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
 
 /**
  * Checks each recorded answer against the OpenAPI document (JSON Schema
  * draft 2020-12, @cfworker/json-schema): its status is documented for its
- * operation, its content type too, and its body matches the schema. Returns
+ * operation, its content type too, its body matches the schema, and a
+ * Location header is one the document lists. Returns
  * what does not hold (empty when all do), and any answer that tells its
  * client to reload a page. The validator is proven to refuse a body the
  * document does not allow before anything is checked.
@@ -133,6 +134,10 @@ export function contractViolations(recorded: readonly Recorded[]): string[] {
     if (!documented) {
       problems.push(`${operationId}: ${answer.status} is not documented (${answer.text.slice(0, 120)})`);
       continue;
+    }
+    // A Location header is documented where it is answered (a create's).
+    if (answer.headers.location && !documented.headers?.Location) {
+      problems.push(`${operationId}: ${answer.status} answered Location, which the document does not list`);
     }
     if (!documented.content) {
       if (answer.text !== "") problems.push(`${operationId}: ${answer.status} has a body`);

@@ -79,7 +79,9 @@ export function openApiDocument() {
       responses: {
         [String(e.success.status)]: {
           description: e.success.description,
-          headers: RATE_HEADERS,
+          headers: e.location
+            ? { ...RATE_HEADERS, Location: { description: "The new item's URL (its path under the server): GET it there.", schema: { type: "string" as const } } }
+            : RATE_HEADERS,
           ...(e.success.schema ? { content: { "application/json": { schema: e.success.schema as never } } } : {}),
           ...(e.success.contentTypes
             ? { content: Object.fromEntries(e.success.contentTypes.map((t) => [t, { schema: { type: "string" as const, description: "The file, streamed." } }])) }

@@ -56,6 +56,12 @@ export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
    * kept as answered.
    */
   replayBody?: (body: unknown) => unknown;
+  /**
+   * A create's answer names what it made: the path under /api/v1 of the item
+   * its body describes (by the body's id), sent as `Location` with its
+   * success (201) — a replay under the same Idempotency-Key included.
+   */
+  location?: (created: { id: string }, params: z.output<P>) => string;
   /** What it does (a write, or a read by browser session); an endpoint with `load` alone takes a key only. */
   handle?: (ctx: EndpointContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<EndpointResult>;
   /**
@@ -272,6 +278,12 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
 }
 
+/** The Location header of an endpoint that declares one, for the item its success body describes. */
+function locationOf(def: Endpoint, body: unknown, params: unknown): Record<string, string> {
+  const id = (body as { id?: unknown } | null)?.id;
+  return def.location && typeof id === "string" ? { Location: `/api/v1${def.location({ id }, params)}` } : {};
+}
+
 const json = (status: number, body: unknown, headers: Record<string, string>) =>
   status === 204 ? new Response(null, { status, headers }) : new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
@@ -367,6 +379,7 @@ export function routeHandler(def: Endpoint) {
           if (claim.kind === "replay") {
             const replayHeaders: Record<string, string> = { ...headers(), "Idempotent-Replayed": "true" };
             if (claim.status !== 204) replayHeaders["Content-Type"] = claim.status >= 400 ? "application/problem+json" : "application/json";
+            if (claim.status === def.success.status) Object.assign(replayHeaders, locationOf(def, claim.body ? JSON.parse(claim.body) : null, params.data));
             return new Response(claim.status === 204 ? null : claim.body, { status: claim.status, headers: replayHeaders });
           }
           if (claim.kind === "mismatch") {
@@ -392,7 +405,10 @@ export function routeHandler(def: Endpoint) {
         key,
         session: credential.kind === "session" ? credential : null,
       });
-      const response = result instanceof Response ? withHeaders(result, headers()) : json(result.status, result.body, headers());
+      const response =
+        result instanceof Response
+          ? withHeaders(result, headers())
+          : json(result.status, result.body, { ...headers(), ...(result.status === def.success.status ? locationOf(def, result.body, params.data) : {}) });
       if (claimed) {
         if (isTransient(response)) {
           await releaseIdempotencyKey(claimed.credential, claimed.entry, claimed.key);

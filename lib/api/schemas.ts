@@ -37,20 +37,34 @@ export const InvitationPath = TenantPath.extend({ invitationId: uuid("invitation
 /**
  * A PATCH body: the fields it may change, each optional — what is not sent
  * stays as it is — and at least one of them sent. An empty body (or one with
- * none of them) is refused with a message naming them (lib/api/route.ts
- * makes it the problem's detail); the document says no field is required and
- * minProperties 1. A resource's PATCH is this of the fields its create takes
- * (npm run new:resource writes `patchBody(create<Model>Schema)`).
+ * none of them) is refused with a message naming them, and a field it does
+ * not take (a misspelt name) is refused by name rather than ignored
+ * (lib/api/route.ts makes the message the problem's detail); the document
+ * says no field is required, minProperties 1 and no other property. A
+ * resource's PATCH is this of the fields its create takes (npm run
+ * new:resource writes `patchBody(create<Model>Schema)`).
  */
 export function patchBody<Shape extends z.ZodRawShape>(fields: z.ZodObject<Shape>) {
   const names = Object.keys(fields.shape);
-  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : (names[0] ?? "");
-  return fields
-    .partial()
-    .refine((body) => names.some((name) => (body as Record<string, unknown>)[name] !== undefined), {
-      error: `Send at least one field to change (${list}); what is not sent stays as it is.`,
+  const known = new Set(names);
+  const or = (list: string[]) => (list.length > 1 ? `${list.slice(0, -1).join(", ")} or ${list.at(-1)}` : (list[0] ?? ""));
+  const and = (list: string[]) => (list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list.at(-1)}` : (list[0] ?? ""));
+  // Loose, so that the rule below sees the fields sent that it does not take; it refuses them, so none reaches the handler.
+  return z
+    .looseObject(fields.partial().shape)
+    .superRefine((body, ctx) => {
+      const unknown = Object.keys(body).filter((name) => !known.has(name));
+      if (unknown.length) {
+        const quoted = unknown.map((name) => JSON.stringify(name));
+        ctx.addIssue({
+          code: "custom",
+          message: `${and(quoted)} ${unknown.length > 1 ? "are not fields" : "is not a field"} this PATCH takes; it takes ${or(names)}.`,
+        });
+      } else if (!names.some((name) => body[name] !== undefined)) {
+        ctx.addIssue({ code: "custom", message: `Send at least one field to change (${or(names)}); what is not sent stays as it is.` });
+      }
     })
-    .meta({ minProperties: 1 });
+    .meta({ minProperties: 1, additionalProperties: false });
 }
 
 export const TenantPatch = z

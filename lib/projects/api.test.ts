@@ -13,7 +13,7 @@ import {
   archiveProjectSchema,
   setProjectArchived,
   createProject, createProjectSchema, deleteProject, updateProject, updateProjectSchema } from "@/lib/projects";
-import { apiCaller, apiKeyFor, contractViolations, expectProblem, type Recorded } from "@/test/api";
+import { apiCaller, apiKeyFor, contractViolations, expectProblem, type Answer, type Recorded } from "@/test/api";
 import { actorFor, auditRows, createWorkspace, owner } from "@/test/fixtures";
 
 type Workspace = Awaited<ReturnType<typeof createWorkspace>>;
@@ -80,6 +80,7 @@ describe("projects by API key", () => {
     const created = await call("createProject", { key, params: { tenantId: viaApi.tenant.id }, body: { name: "  Audited " } });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ name: "Audited" });
+    expect(created.headers.location).toBe(`/api/v1/tenants/${viaApi.tenant.id}/projects/${created.body.id}`);
     const params = { tenantId: viaApi.tenant.id, projectId: created.body.id };
     expect((await call("getProject", { key, params })).body).toEqual(created.body);
     expect((await call("updateProject", { key, params, body: { name: "Renamed" } })).body).toMatchObject({ name: "Renamed" });
@@ -135,6 +136,81 @@ describe("projects by API key", () => {
     expectProblem(await call("listProjects", { key, params, query: "cursor=bogus" }), "validation-error");
   });
 
+  it("pages by keyset: projects created or deleted between pages neither repeat nor skip a row, and a cursor past the end is an empty last page", async () => {
+    const ws = await createWorkspace();
+    const actor = actorFor(ws.tenant, ws[manager]);
+    for (let i = 0; i < 30; i++) await fresh(ws, `Seen ${i}`);
+    const key = await apiKeyFor(ws, manager, "read");
+    const params = { tenantId: ws.tenant.id };
+    const first = await call("listProjects", { key, params });
+    expect(first.body.data).toHaveLength(25);
+    const seen = first.body.data.map((p: { name: string }) => p.name);
+    // Three newer ones, and one of the first page deleted, before the next page is read.
+    for (let i = 0; i < 3; i++) await fresh(ws, `Added ${i}`);
+    await deleteProject(actor, { id: first.body.data[3].id });
+    const second = await call("listProjects", { key, params, query: `cursor=${first.body.nextCursor}` });
+    expect(second.status, second.text).toBe(200);
+    expect(second.body.data.map((p: { name: string }) => p.name)).toEqual(["Seen 4", "Seen 3", "Seen 2", "Seen 1", "Seen 0"]);
+    expect(second.body.nextCursor).toBeNull();
+    expect(second.body.total).toBe(32);
+    expect(new Set([...seen, ...second.body.data.map((p: { name: string }) => p.name)]).size).toBe(30);
+
+    // Every row of the last page deleted: the cursor still answers, with an empty last page.
+    for (const p of second.body.data) await deleteProject(actor, { id: p.id });
+    const past = await call("listProjects", { key, params, query: `cursor=${first.body.nextCursor}` });
+    expect(past.status, past.text).toBe(200);
+    expect(past.body).toMatchObject({ data: [], nextCursor: null });
+  });
+
+  it("pages by keyset through ties (one instant, ordered by id) and from the active projects to the archived ones", async () => {
+    const ws = await createWorkspace();
+    // 40 projects made in one statement share their created_at; 20 of them archived.
+    await owner().query(
+      `INSERT INTO projects (tenant_id, name, created_by, archived_at)
+       SELECT $1, 'Tied ' || i, $2, CASE WHEN i % 2 = 0 THEN now() END FROM generate_series(1, 40) AS i`,
+      [ws.tenant.id, ws[manager].id],
+    );
+    const key = await apiKeyFor(ws, manager, "read");
+    const all: Array<{ id: string; archived: boolean }> = [];
+    let cursor: string | null = null;
+    do {
+      const page: Answer = await call("listProjects", { key, params: { tenantId: ws.tenant.id }, query: `status=all${cursor ? `&cursor=${cursor}` : ""}` });
+      expect(page.status, page.text).toBe(200);
+      all.push(...page.body.data);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(all).toHaveLength(40);
+    expect(new Set(all.map((p) => p.id)).size).toBe(40);
+    expect(all.map((p) => p.archived)).toEqual([...Array(20).fill(false), ...Array(20).fill(true)]);
+    const ids = (archived: boolean) => all.filter((p) => p.archived === archived).map((p) => p.id);
+    expect(ids(false)).toEqual([...ids(false)].sort().reverse());
+    expect(ids(true)).toEqual([...ids(true)].sort().reverse());
+  });
+
+  it("refuses a cursor sent with another search or status (400, saying so), and an edited or overlong one, in plain words", async () => {
+    const ws = await createWorkspace();
+    for (let i = 0; i < 26; i++) await fresh(ws, `Paged ${i}`);
+    const key = await apiKeyFor(ws, manager, "read");
+    const params = { tenantId: ws.tenant.id };
+    const { nextCursor } = (await call("listProjects", { key, params, query: "q=paged" })).body;
+    expect((await call("listProjects", { key, params, query: `q=paged&cursor=${nextCursor}` })).body.data).toHaveLength(1);
+    for (const query of [`cursor=${nextCursor}`, `q=page&cursor=${nextCursor}`, `q=paged&status=all&cursor=${nextCursor}`]) {
+      const refused = await call("listProjects", { key, params, query });
+      expectProblem(refused, "validation-error");
+      expect(refused.body.detail, query).toMatch(/^The cursor belongs to another query \(other filters or another order\)/);
+      expect(refused.body.errors).toEqual([{ field: "query.cursor", message: refused.body.detail }]);
+    }
+    const edited = `${nextCursor.slice(0, 5)}${nextCursor[5] === "A" ? "B" : "A"}${nextCursor.slice(6)}`;
+    for (const cursor of [edited, Buffer.from("page:2").toString("base64url")]) {
+      const refused = await call("listProjects", { key, params, query: `q=paged&cursor=${cursor}` });
+      expectProblem(refused, "validation-error");
+      expect(refused.body.detail).toMatch(/^The cursor is not valid: send nextCursor from the previous page unchanged/);
+    }
+    const long = await call("listProjects", { key, params, query: `cursor=${"a".repeat(201)}` });
+    expectProblem(long, "validation-error");
+    expect(long.body.errors).toEqual([{ field: "query.cursor", message: "Send nextCursor from the previous page unchanged." }]);
+  });
+
   it("refuses a body that breaks the page's rules (400, each field named) and changes nothing", async () => {
     const ws = await createWorkspace();
     const key = await apiKeyFor(ws, manager);
@@ -156,10 +232,18 @@ describe("projects by API key", () => {
     const key = await apiKeyFor(ws, manager);
     const existing = await fresh(ws, "Patched");
     const params = { tenantId: ws.tenant.id, projectId: existing.id };
-    for (const body of [{}, { unknown: 1 }]) {
+    const none = await call("updateProject", { key, params, body: {} });
+    expectProblem(none, "validation-error");
+    expect(none.body.detail).toMatch(/^Send at least one field to change \(name\b.*\); what is not sent stays as it is\.$/);
+    expect(none.body.errors).toEqual([{ field: "body", message: none.body.detail }]);
+    // A field it does not take is named, alone or beside one it takes, and nothing changes.
+    for (const [body, named] of [
+      [{ nme: "x" }, '"nme" is not a field'],
+      [{ name: "Not kept", descripton: "y", colour: 1 }, '"descripton" and "colour" are not fields'],
+    ] as const) {
       const refused = await call("updateProject", { key, params, body });
       expectProblem(refused, "validation-error");
-      expect(refused.body.detail).toMatch(/^Send at least one field to change \(name\b.*\); what is not sent stays as it is\.$/);
+      expect(refused.body.detail).toMatch(new RegExp(`^${named} this PATCH takes; it takes name\\b.*\\.$`));
       expect(refused.body.errors).toEqual([{ field: "body", message: refused.body.detail }]);
     }
     expect(await stored(existing.id)).toMatchObject({ name: "Patched" });
@@ -171,6 +255,7 @@ describe("projects by API key", () => {
     expect(Object.keys(patch.properties)).toEqual(expect.arrayContaining(Object.keys(create.properties)));
     expect(patch.required ?? []).toEqual([]);
     expect(patch.minProperties).toBe(1);
+    expect((patch as { additionalProperties?: unknown }).additionalProperties).toBe(false);
   });
 
   it("creates once for 20 identical POSTs with one Idempotency-Key; a retry gets the first answer; another body gets 422", async () => {
@@ -186,6 +271,7 @@ describe("projects by API key", () => {
     const retry = await send("Once");
     expect(retry.headers["idempotent-replayed"]).toBe("true");
     expect(retry.body).toEqual(answers.find((a) => a.status === 201)!.body);
+    expect(retry.headers.location).toBe(`/api/v1/tenants/${ws.tenant.id}/projects/${retry.body.id}`);
     expectProblem(await send("Twice"), "idempotency-key-reused");
   });
 });
@@ -260,7 +346,9 @@ describe("projects' description, archive and status by API key", () => {
     expect(await names("status=archived")).toEqual(["Old"]);
     expect(await names("status=all")).toEqual(["Current", "Old"]);
     expect(await names("status=all&q=haystack")).toEqual(["Old"]);
-    expectProblem(await call("listProjects", { key, params: { tenantId: ws.tenant.id }, query: "status=deleted" }), "validation-error");
+    const status = await call("listProjects", { key, params: { tenantId: ws.tenant.id }, query: "status=deleted" });
+    expectProblem(status, "validation-error");
+    expect(status.body.errors).toEqual([{ field: "query.status", message: "status is active, archived or all." }]);
   });
 });
 

@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { ApiProblem } from "@/lib/api/problem";
-import { endpoint, iso, pageCursor, pageOf, requireKey } from "@/lib/api/route";
+import { keysetAfter, keysetCursor, type KeysetQuery } from "@/lib/api/keyset";
+import { endpoint, iso, requireKey } from "@/lib/api/route";
 import { patchBody, Timestamp, TenantPath, uuid } from "@/lib/api/schemas";
 import {
   createProject,
@@ -11,6 +12,7 @@ import {
   editProject,
   getProject,
   listProjects,
+  LIST_ORDER,
   listQuerySchema,
   nameSchema,
   NAME_MAX,
@@ -45,8 +47,12 @@ const ProjectPage = z
 
 const ProjectsQuery = z.object({
   q: z.string().max(NAME_MAX, { error: `Search text has at most ${NAME_MAX} characters.` }).optional().meta({ description: "Search names and descriptions." }),
-  status: z.enum(PROJECT_STATUSES).optional().meta({ description: "active (default), archived or all (active first)." }),
-  cursor: z.string().max(200).optional().meta({ description: "nextCursor from the previous page." }),
+  status: z.enum(PROJECT_STATUSES, { error: "status is active, archived or all." }).optional().meta({ description: "active (default), archived or all (active first)." }),
+  cursor: z
+    .string()
+    .max(200, { error: "Send nextCursor from the previous page unchanged." })
+    .optional()
+    .meta({ description: "nextCursor from the previous page, with the same q and status: the page after its last project, whatever was added or deleted since." }),
 });
 
 const ProjectCreate = createProjectSchema.meta({ id: "ProjectCreate" });
@@ -81,12 +87,14 @@ export const listProjectsEndpoint = endpoint({
   success: { status: 200, description: "A page of projects; nextCursor is null on the last.", schema: ProjectPage },
   problems: ["validation-error"],
   async load(tx, ctx) {
-    const page = pageOf(ctx.query.cursor);
-    const data = await listProjects(tx, { tenantId: ctx.params.tenantId }, listQuerySchema.parse({ q: ctx.query.q ?? "", status: ctx.query.status ?? "active", page }));
-    return {
-      status: 200,
-      body: { data: data.rows.map(toApi), total: data.total, nextCursor: page * data.pageSize < data.total ? pageCursor(page + 1) : null },
-    };
+    const query = listQuerySchema.parse({ q: ctx.query.q ?? "", status: ctx.query.status ?? "active" });
+    // A keyset over the list's order: the cursor is the last row's sort key, for this search and status only.
+    const keyset: KeysetQuery = { list: "projects", order: LIST_ORDER, filters: { q: query.q, status: query.status } };
+    const key = keysetAfter(keyset, ctx.query.cursor, 3);
+    const after = key && { archived: key[0] === "archived", createdAt: key[1]!, id: key[2]! };
+    const data = await listProjects(tx, { tenantId: ctx.params.tenantId }, query, after);
+    const next = data.next && keysetCursor(keyset, [data.next.archived ? "archived" : "active", data.next.createdAt, data.next.id]);
+    return { status: 200, body: { data: data.rows.map(toApi), total: data.total, nextCursor: next } };
   },
 });
 
@@ -100,7 +108,8 @@ export const createProjectEndpoint = endpoint({
   body: ProjectCreate,
   permission: "projects.manage",
   write: true,
-  success: { status: 201, description: "The project.", schema: Project },
+  success: { status: 201, description: "The project; Location is its URL.", schema: Project },
+  location: (created, params) => `/tenants/${params.tenantId}/projects/${created.id}`,
   problems: ["validation-error"],
   async handle(ctx) {
     return { status: 201, body: toApi(await createProject(requireKey(ctx).actor, ctx.body)) };

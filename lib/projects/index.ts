@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
-import { enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
+import { empty, enteredTenant, runRead, sql, type Read, type Sql, type Tx } from "@/lib/db";
 import { DomainError, RELOAD_THE_PAGE } from "@/lib/errors";
 import { can, withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 import { searchQuerySchema, uuidSchema } from "@/lib/validation";
@@ -65,7 +65,23 @@ export interface ProjectPage {
   total: number;
   page: number;
   pageSize: number;
+  /** The sort key of the page's last row when more follow it (the API's next cursor); null on the last page. */
+  next: ProjectPosition | null;
 }
+
+/**
+ * A place in the list's order — active first, then newest first, ties broken
+ * by id (LIST_ORDER) — as the sort key of the row a page ends with: the API's
+ * keyset cursor. `createdAt` is the instant to the microsecond, as Postgres
+ * keeps it (a Date would round it to the millisecond).
+ */
+export interface ProjectPosition {
+  archived: boolean;
+  createdAt: string;
+  id: string;
+}
+/** The name of the list's order, which a cursor carries: change it with the ORDER BY below, so older cursors are refused. */
+export const LIST_ORDER = "archived_at IS NOT NULL, created_at DESC, id DESC";
 
 interface Row {
   id: string;
@@ -75,6 +91,8 @@ interface Row {
   created_at: Date;
   updated_at: Date;
 }
+/** A listed row: with its created_at as exact text, for its position. */
+type ListedRow = Row & { created_key: string };
 const COLUMNS = sql`id, name, description, archived_at, created_at, updated_at`;
 const from = (r: Row): Project => ({
   id: r.id,
@@ -100,31 +118,52 @@ const STATUS_CONDITION = {
  * `q` when it is given: the page's Read, of the workspace the request entered
  * (`enteredTenant`, the default), sent with the entry. The SELECT policy
  * admits rows only to projects.read. One statement: the count beside the
- * page's rows (one row of nulls when the page is empty).
+ * page's rows (one row of nulls when the page is empty). The page is the
+ * query's page number, or — given `after`, as the API does — the rows that
+ * follow that position in the order (a keyset: rows added or deleted since
+ * move no row from one page to another).
  */
-export function listProjectsRead(query: ListQuery, tenant: Sql = enteredTenant): Read<ProjectPage, { total: number } & ({ [K in keyof Row]: null } | Row)> {
+export function listProjectsRead(
+  query: ListQuery,
+  tenant: Sql = enteredTenant,
+  after: ProjectPosition | null = null,
+): Read<ProjectPage, { total: number } & ({ [K in keyof ListedRow]: null } | ListedRow)> {
   const pattern = query.q ? containing(query.q) : null;
   const where = sql`tenant_id = ${tenant} AND deleted_at IS NULL AND ${STATUS_CONDITION[query.status]}
     AND (${pattern}::text IS NULL OR name ILIKE ${pattern} OR description ILIKE ${pattern})`;
+  // After `after` in LIST_ORDER: archived ones after active ones, then older, then (same instant) a lower id.
+  const following = after
+    ? sql`AND ((archived_at IS NOT NULL) > ${after.archived}::boolean
+            OR ((archived_at IS NOT NULL) = ${after.archived}::boolean AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)))`
+    : empty;
+  const offset = after ? 0 : (query.page - 1) * PAGE_SIZE;
   return {
+    // One row more than the page, to know whether another follows it.
     statement: sql`
       SELECT (SELECT count(*)::int FROM projects WHERE ${where}) AS total, page.*
         FROM (SELECT 1) AS one
         LEFT JOIN LATERAL (
-          SELECT ${COLUMNS} FROM projects
-           WHERE ${where}
+          SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key FROM projects
+           WHERE ${where} ${following}
            ORDER BY archived_at IS NOT NULL, created_at DESC, id DESC
-           LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}) AS page ON true`,
+           LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}) AS page ON true`,
     result(rows) {
-      const found = rows.filter((r): r is { total: number } & Row => r.id !== null);
-      return { rows: found.map(from), total: rows[0]?.total ?? 0, page: query.page, pageSize: PAGE_SIZE };
+      const found = rows.filter((r): r is { total: number } & ListedRow => r.id !== null);
+      const last = found.length > PAGE_SIZE ? found[PAGE_SIZE - 1]! : null;
+      return {
+        rows: found.slice(0, PAGE_SIZE).map(from),
+        total: rows[0]?.total ?? 0,
+        page: query.page,
+        pageSize: PAGE_SIZE,
+        next: last && { archived: last.archived_at !== null, createdAt: last.created_key, id: last.id },
+      };
     },
   };
 }
 
-/** The same page of a workspace named by id, in the caller's transaction (the API's list). */
-export function listProjects(tx: Tx, actor: { tenantId: string }, query: ListQuery): Promise<ProjectPage> {
-  return runRead(tx, listProjectsRead(query, sql`${actor.tenantId}::uuid`));
+/** The same page of a workspace named by id, in the caller's transaction (the API's list, by position). */
+export function listProjects(tx: Tx, actor: { tenantId: string }, query: ListQuery, after: ProjectPosition | null = null): Promise<ProjectPage> {
+  return runRead(tx, listProjectsRead(query, sql`${actor.tenantId}::uuid`, after));
 }
 
 /** One project of the workspace, or null (none, deleted, another workspace's). Runs in the caller's transaction. */
