@@ -188,7 +188,7 @@ test("a plan without API keys says so instead of offering the form; a plan whose
   };
   const member = await pageAs(ws.users.member);
   await expect(member.page.getByTestId("api-keys-not-in-plan")).toHaveText(
-    "Your plan does not include API keys. To create keys in Keyless Plan, ask one of the workspace's owners to upgrade the plan.",
+    "Your plan does not include API keys. To create keys in Keyless Plan, ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.",
   );
   await expect(member.page.getByTestId("create-api-key-form")).toHaveCount(0);
   await expect(member.page.getByText("No API keys yet.")).toBeVisible();
@@ -224,7 +224,7 @@ test("a plan without API keys says so instead of offering the form; a plan whose
   // Reloaded, it says the plan is full, though the member cannot see the owner's key.
   await member.page.reload();
   await expect(member.page.getByTestId("api-keys-full")).toHaveText(
-    "The 1 API key your plan allows is in use by other members of Keyless Plan. To create one, ask one of the workspace's owners or admins to revoke a key, or ask one of the workspace's owners to upgrade the plan.",
+    "The 1 API key your plan allows is in use by other members of Keyless Plan. To create one, ask one of the workspace's owners or admins to revoke a key, or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.",
   );
   await expect(member.page.getByTestId("create-api-key-form")).toHaveCount(0);
 
@@ -263,7 +263,7 @@ test("a member whose colleague's keys fill the plan is told so, though the keys 
   const page = await context.newPage();
   await page.goto("/app/settings/api-keys");
   await expect(page.getByTestId("api-keys-full")).toHaveText(
-    "All 2 API keys your plan allows are in use by other members of Crowded Keys. To create one, ask one of the workspace's owners or admins to revoke a key, or ask one of the workspace's owners to upgrade the plan.",
+    "All 2 API keys your plan allows are in use by other members of Crowded Keys. To create one, ask one of the workspace's owners or admins to revoke a key, or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.",
   );
   await expect(page.getByTestId("create-api-key-form")).toHaveCount(0);
   // Only the member's own (revoked) key is listed.
@@ -278,7 +278,7 @@ test("a member whose colleague's keys fill the plan is told so, though the keys 
   await key(ws.users.member.id);
   await page.reload();
   await expect(page.getByTestId("api-keys-full")).toHaveText(
-    "All 2 API keys your plan allows are in use. To create another, revoke one below, or ask one of the workspace's owners to upgrade the plan.",
+    "All 2 API keys your plan allows are in use. To create another, revoke one below, or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.",
   );
   await context.close();
   await db().query("UPDATE tenants SET plan_id = 'enterprise' WHERE id = $1", [ws.tenantId]);

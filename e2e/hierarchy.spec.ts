@@ -195,7 +195,7 @@ test("the delegated access select shows the setting just saved", async ({ browse
 /** Who is told to ask whom to lift a plan's limit (upgradeAdvice in lib/billing/limits.ts). */
 const UPGRADE_ADVICE = [
   ["owner", "ask the platform's operators to upgrade the plan"],
-  ["admin", "ask one of the workspace's owners to upgrade the plan"],
+  ["admin", "ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan"],
 ] as const;
 
 test("a plan without child workspaces tells an owner to ask the platform's operators, and an admin to ask an owner", async ({ browser }) => {

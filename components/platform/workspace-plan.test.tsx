@@ -29,7 +29,17 @@ describe("WorkspacePlanSummary", () => {
   });
 
   it("tells an admin of a full workspace to ask an owner", () => {
-    expect(seats(renderToStaticMarkup(<WorkspacePlanSummary plan={plan(6)} role="admin" />))).toMatch(/, or ask one of the workspace's owners to upgrade the plan$/);
+    expect(seats(renderToStaticMarkup(<WorkspacePlanSummary plan={plan(6)} role="admin" />))).toMatch(
+      /, or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan$/,
+    );
+  });
+
+  it("says how many child workspaces are in use when the plan includes none (after a downgrade), as seats over the limit are counted", () => {
+    const children = (childWorkspacesUsed: number | null) =>
+      /data-testid="plan-child-workspaces"[^>]*>(.*?)<\/dd>/.exec(renderToStaticMarkup(<WorkspacePlanSummary plan={{ ...plan(4), childWorkspacesUsed }} role="owner" />))![1];
+    expect(children(1)).toBe("1 in use; your plan includes none");
+    expect(children(0)).toBe("Not included");
+    expect(children(null)).toBe("Not included");
   });
 
   it("says nothing of upgrading while seats are free", () => {

@@ -110,13 +110,15 @@ export async function planAllowsExport(
 }
 
 /**
- * Who can lift a plan's limit, as the pages tell whoever meets it: an owner
- * asks the platform's operators (plans are set there), anyone else an owner.
+ * Who can lift a plan's limit, as the pages tell whoever meets it: the
+ * platform's operators set plans, so an owner asks them; anyone else asks an
+ * owner, who can ask them (an owner cannot upgrade the plan either). Said
+ * after "to do this, …" or "…, or".
  */
 export function upgradeAdvice(role: Role): string {
   return role === "owner"
     ? "ask the platform's operators to upgrade the plan"
-    : "ask one of the workspace's owners to upgrade the plan";
+    : "ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan";
 }
 
 export const EXPORT_NOT_IN_PLAN =

@@ -87,7 +87,7 @@ export default async function GeneralSettingsPage() {
           )}
         </Section>
         {data.plan ? (
-          <Section title="Plan" description={`What the workspace's plan allows. The platform's operators set plans: to upgrade, ${upgradeAdvice(ctx.role)}.`} testId="settings-plan">
+          <Section title="Plan" description={`What the workspace's plan allows. For more, ${upgradeAdvice(ctx.role)}.`} testId="settings-plan">
             <WorkspacePlanSummary plan={data.plan} role={ctx.role} />
           </Section>
         ) : null}
