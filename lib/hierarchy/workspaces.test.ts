@@ -113,6 +113,19 @@ describe("the hierarchy page's data (hierarchyPage, sent with the entry)", () =>
     expect((await pageAs(parentOwner, parent.id)).data).toMatchObject({ childLimit: null });
   });
 
+  it("names the plan a new child starts on — the default plan the database gives it, not the parent's", async () => {
+    const { parent, parentOwner } = await reseller();
+    await owner().query("UPDATE tenants SET plan_id = 'pro' WHERE id = $1", [parent.id]);
+    const { data } = await pageAs(parentOwner, parent.id);
+    const { id } = await createChildWorkspace(asParent(actorFor(parent, parentOwner)), { name: "New child", slug: `nc-${unique()}` });
+    const { rows } = await owner().query(
+      "SELECT c.name AS child_plan, d.id AS default_plan FROM tenants t JOIN plans c ON c.id = t.plan_id, plans d WHERE t.id = $1 AND d.is_default",
+      [id],
+    );
+    expect(data?.childPlan).toBe(rows[0].child_plan);
+    expect(rows[0].default_plan).not.toBe("pro");
+  });
+
   it("reads nothing and fails nothing when the entry entered no workspace", async () => {
     const { parent, parentOwner } = await reseller();
     expect(await pageAs(await createUser(), parent.id)).toMatchObject({ resolution: { kind: "no-tenant" }, data: null });

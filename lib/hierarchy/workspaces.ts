@@ -77,6 +77,8 @@ export interface HierarchyView {
    * Null for those who may not see the children.
    */
   childrenInUse: number | null;
+  /** The plan a child created now starts on (the default plan, app_default_plan_id: a creator does not choose it). */
+  childPlan: string;
 }
 
 /** The hierarchy page's data: of the workspace the request entered, sent with its entry. */
@@ -89,12 +91,14 @@ export const hierarchyPage: Read<
     descendants: number;
     child_limit: number | null;
     children_in_use: number | null;
+    child_plan: string;
   }
 > = {
   statement: sql`
     SELECT t.delegate_role, t.parent_id, d.children, d.descendants,
            (SELECT p.child_workspaces FROM plans p WHERE p.id = t.plan_id) AS child_limit,
-           (SELECT app_entered_plan_usage('child_workspaces'))::int AS children_in_use
+           (SELECT app_entered_plan_usage('child_workspaces'))::int AS children_in_use,
+           (SELECT p.name FROM plans p WHERE p.id = app_default_plan_id()) AS child_plan
       FROM tenants t, app_entered_descendants() d WHERE t.id = ${enteredTenant}`,
   result([row]) {
     if (!row) throw new DomainError("not_member", "You are not a member of that workspace.");
@@ -105,6 +109,7 @@ export const hierarchyPage: Read<
       descendantCount: row.descendants,
       childLimit: row.child_limit,
       childrenInUse: row.children_in_use,
+      childPlan: row.child_plan,
     };
   },
 };

@@ -86,15 +86,19 @@ export default async function HierarchyPage() {
                 suspended: c.status === "blocked",
               }))}
             />
-          ) : (
+          ) : hidden === 0 ? (
             <p className="text-sm text-zinc-500">
               {manages ? "None yet." : "—"}
             </p>
-          )}
+          ) : null}
           {hidden > 0 ? (
-            <p className="mt-2 text-xs text-zinc-500">
-              {hidden.toLocaleString("en")} more not listed here (their owners
-              allow no delegated access, or beyond the first 100).
+            <p
+              className={children.length ? "mt-2 text-xs text-zinc-500" : "text-sm text-zinc-600"}
+              data-testid="children-not-listed"
+            >
+              {children.length
+                ? `${hidden.toLocaleString("en")} more not listed here (their owners allow no delegated access, or beyond the first 100).`
+                : `${hidden.toLocaleString("en")} child workspace${hidden === 1 ? "" : "s"}, not listed here: ${hidden === 1 ? "its owners allow" : "their owners allow"} no delegated access.`}
             </p>
           ) : null}
           {manages && data.descendantCount > data.childCount ? (
@@ -111,7 +115,7 @@ export default async function HierarchyPage() {
             description={
               data.childLimit === 0 || full
                 ? undefined
-                : `You become its owner; invite its people from its Members page.${data.childLimit === null ? "" : ` Your plan allows ${data.childLimit.toLocaleString("en")} child workspace${data.childLimit === 1 ? "" : "s"}.`}`
+                : `You become its owner; invite its people from its Members page.${data.childLimit === null ? "" : ` Your plan allows ${data.childLimit.toLocaleString("en")} child workspace${data.childLimit === 1 ? "" : "s"}.`} It starts on the ${data.childPlan} plan, as every new workspace does; only the platform's operators change a workspace's plan.`
             }
           >
             {data.childLimit === 0 ? (
