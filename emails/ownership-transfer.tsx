@@ -102,6 +102,10 @@ export function TransferAcceptEmail({ workspaceName, fromName, url, expiresAt }:
 interface Ending extends Parties {
   /** Who cancelled it (name or address); null when the schedule did, because a party left. */
   cancelledBy?: string | null;
+  /** It was cancelled by deleting its workspace (cancelledBy deleted it): the workspace is in its owners' trash. */
+  workspaceDeleted?: boolean;
+  /** The new owner ended it: they declined it. */
+  declined?: boolean;
 }
 
 const OUTCOMES = {
@@ -112,15 +116,20 @@ const OUTCOMES = {
         ? `You accepted: you are now an owner of ${p.workspaceName}, and ${p.fromName} a member.`
         : `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
   cancelled: (p: Ending) =>
-    `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} was ${
-      p.cancelledBy
-        ? `cancelled by ${p.cancelledBy}`
-        : "cancelled automatically: the owner who started it is no longer an owner, or the new owner is no longer a member"
-    }. Nobody's role changed.`,
+    p.workspaceDeleted
+      ? `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} was cancelled: ${p.cancelledBy ?? "an owner"} deleted the workspace. It is in its owners' trash, where an owner can restore it; a restored workspace does not resume the transfer. Nobody's role changed.`
+      : `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} was ${
+          p.cancelledBy
+            ? `${p.declined ? "declined" : "cancelled"} by ${p.cancelledBy}`
+            : "cancelled automatically: the owner who started it is no longer an owner, or the new owner is no longer a member"
+        }. Nobody's role changed.`,
   expired: (p: Ending) => `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} expired: a step was not taken in time. Nobody's role changed.`,
 };
 
-/** To each party who did not end it: how the transfer ended, and who ended it (a person, or the schedule). */
+/**
+ * To each party who did not end it (the new owner only once they were told of
+ * it): how the transfer ended, and who ended it (a person, or the schedule).
+ */
 export function TransferEndedEmail(props: Ending & { outcome: keyof typeof OUTCOMES }) {
   return (
     <EmailLayout preview={OUTCOMES[props.outcome](props)}>
@@ -128,7 +137,8 @@ export function TransferEndedEmail(props: Ending & { outcome: keyof typeof OUTCO
         {props.outcome === "completed" ? "Ownership transferred" : props.outcome === "cancelled" ? "Transfer cancelled" : "Transfer expired"}
       </Text>
       <Text style={emailStyles.text}>{OUTCOMES[props.outcome](props)}</Text>
-      <Link url={props.url} label="See the workspace's settings" />
+      {/* A deleted workspace has no settings to open. */}
+      {props.workspaceDeleted ? null : <Link url={props.url} label="See the workspace's settings" />}
     </EmailLayout>
   );
 }

@@ -7,8 +7,8 @@ import { runMigrations } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sendTransferEmail, sweepTransfers } from "@/lib/jobs/transfer";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
-import { confirmTransfer, finalConfirmTransfer, startTransfer } from "@/lib/transfer";
-import { actorFor, createWorkspace, emailsTo, owner, setTenantStatus, type TestUser, userActor } from "@/test/fixtures";
+import { cancelTransfer, confirmTransfer, finalConfirmTransfer, startTransfer } from "@/lib/transfer";
+import { actorFor, addMember, createUser, createWorkspace, emailsTo, owner, setTenantStatus, type TestUser, userActor } from "@/test/fixtures";
 
 const HOUR = 3_600_000;
 
@@ -29,32 +29,94 @@ async function queuedEmails(transferId: string) {
   return rows;
 }
 
-/** A workspace whose owner's transfer to its member is in its cooling period (from t0 + 26 h). */
-async function cooling() {
+async function transferRow(id: string) {
+  const { rows } = await owner().query("SELECT status, end_reason, notified_status, to_told FROM ownership_transfers WHERE id = $1", [id]);
+  return rows[0] ?? null;
+}
+
+/** A workspace whose owner's transfer to its member (or its admin) is in its cooling period (from t0 + 26 h). */
+async function cooling(to: "member" | "admin" = "member") {
   const t0 = new Date();
   const ws = await createWorkspace();
   await signInAgainAt(ws.owner, t0);
   const at = (h: number) => new Date(t0.getTime() + h * HOUR);
-  const { transferId } = await startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws.member.id }, { now: t0 });
+  const { transferId } = await startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws[to].id }, { now: t0 });
   const [mail] = (await emailsTo(ws.owner.email)).slice(-1);
   const token = mail!.text.match(/token=([A-Za-z0-9_-]+)/)![1]!;
   await confirmTransfer(actorFor(ws.tenant, ws.owner), { transferId, token }, { now: at(1) });
   await sweepTransfers(owner(), at(25));
   await finalConfirmTransfer(actorFor(ws.tenant, ws.owner), { transferId }, { now: at(26) });
-  return { ...ws, transferId, at };
+  return { ...ws, newOwner: ws[to], transferId, at };
 }
 
 describe("a transfer ended by deleting its workspace", () => {
-  it("is emailed to nobody, even once the workspace is restored", async () => {
+  it("is emailed, with the workspace in the trash, to the new owner who was asked to accept and to the owner another owner's deletion stopped", async () => {
+    const c = await cooling();
+    expect((await sweepTransfers(owner(), c.at(98))).moved[c.transferId]).toBe("awaiting_acceptance");
+    const coOwner = await createUser({ name: "Cora Owner" });
+    await addMember(c.tenant.id, coOwner.id, "owner");
+    const before = (await queuedEmails(c.transferId)).map((job) => job.key);
+    await deleteTenant(actorFor(c.tenant, coOwner), { confirmName: c.tenant.name });
+    await sweepTransfers(owner(), c.at(99));
+    const added = (await queuedEmails(c.transferId)).map((job) => job.key).filter((key) => !before.includes(key));
+    expect(added.sort()).toEqual([`transfer-email:${c.transferId}:cancelled:${c.member.id}`, `transfer-email:${c.transferId}:cancelled:${c.owner.id}`].sort());
+    expect(await transferRow(c.transferId)).toMatchObject({ status: "cancelled", end_reason: "workspace_deleted", notified_status: "cancelled" });
+
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.member.id, status: "cancelled" })).toBe("sent");
+    const [mail] = (await emailsTo(c.member.email, 2)).filter((m) => m.subject.startsWith("Ownership transfer cancelled"));
+    expect(mail!.subject).toBe(`Ownership transfer cancelled: ${c.tenant.name}`);
+    expect(mail!.text).toContain(`The transfer of ${c.tenant.name} from Olive Owner to you was cancelled: Cora Owner deleted the workspace.`);
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.owner.id, status: "cancelled" })).toBe("sent");
+
+    // Restored, it is not told again.
+    expect(await restoreTenant(userActor(coOwner), c.tenant.id)).toEqual({ name: c.tenant.name });
+    await sweepTransfers(owner(), c.at(100));
+    const again = (await queuedEmails(c.transferId)).map((job) => job.key).filter((key) => !before.includes(key));
+    expect(again.sort()).toEqual(added.sort());
+  });
+
+  it("is emailed to nobody when the owner deleted it before the new owner was told of it, then or after a restore", async () => {
     const c = await cooling();
     const before = (await queuedEmails(c.transferId)).map((job) => job.key);
     await deleteTenant(actorFor(c.tenant, c.owner), { confirmName: c.tenant.name });
     await sweepTransfers(owner(), c.at(27));
+    // Settled: the worker has dealt with the ending, and tells nobody.
+    expect(await transferRow(c.transferId)).toMatchObject({ status: "cancelled", notified_status: "cancelled", to_told: false });
     expect(await restoreTenant(userActor(c.owner), c.tenant.id)).toEqual({ name: c.tenant.name });
     await sweepTransfers(owner(), c.at(28));
-    await sweepTransfers(owner(), c.at(29));
     const after = (await queuedEmails(c.transferId)).map((job) => job.key);
     expect(after.filter((key) => !before.includes(key))).toEqual([]);
+  });
+
+  it("is emailed to a new owner who is an admin, told of the cooling period", async () => {
+    const c = await cooling("admin");
+    await sweepTransfers(owner(), c.at(27));
+    expect(await transferRow(c.transferId)).toMatchObject({ to_told: true });
+    await deleteTenant(actorFor(c.tenant, c.owner), { confirmName: c.tenant.name });
+    await sweepTransfers(owner(), c.at(28));
+    expect((await queuedEmails(c.transferId)).map((job) => job.key)).toContain(`transfer-email:${c.transferId}:cancelled:${c.admin.id}`);
+  });
+});
+
+describe("how a transfer ended, to a new owner never told of it", () => {
+  it("is not emailed: a transfer that expired at its first step tells only the owner", async () => {
+    const t0 = new Date();
+    const ws = await createWorkspace();
+    await signInAgainAt(ws.owner, t0);
+    const { transferId } = await startTransfer(actorFor(ws.tenant, ws.owner), { toUserId: ws.member.id }, { now: t0 });
+    expect((await sweepTransfers(owner(), new Date(t0.getTime() + 25 * HOUR))).moved[transferId]).toBe("expired");
+    expect((await queuedEmails(transferId)).map((job) => job.key)).toEqual([`transfer-email:${transferId}:expired:${ws.owner.id}`]);
+  });
+});
+
+describe("a transfer the new owner ends", () => {
+  it("is told to the owner as declined by them", async () => {
+    const c = await cooling();
+    await cancelTransfer(actorFor(c.tenant, c.member), { transferId: c.transferId }, { now: c.at(27) });
+    await sweepTransfers(owner(), c.at(27));
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.owner.id, status: "cancelled" })).toBe("sent");
+    const [mail] = (await emailsTo(c.owner.email, 3)).filter((m) => m.subject.startsWith("Ownership transfer cancelled"));
+    expect(mail!.text).toContain(`The transfer of ${c.tenant.name} from you to Mel Member was declined by Mel Member. Nobody's role changed.`);
   });
 });
 

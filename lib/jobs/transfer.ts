@@ -5,7 +5,10 @@
 // graphile-worker jobs (one per recipient, keyed, so a step's emails are
 // queued once and each is retried until it is sent). Every function here is
 // idempotent: run twice, it acts once. A workspace that is not active
-// (suspended or deleted) is left alone: its transfer does not progress.
+// (suspended or deleted) is left alone: its transfer does not progress. The
+// one email a deleted workspace's transfer still gets is how it ended: its
+// deletion cancelled it (end_reason workspace_deleted), and the parties who
+// did not delete it are told.
 import type pg from "pg";
 import { createElement, type ReactElement } from "react";
 import { TransferAcceptEmail, TransferCoolingEmail, TransferEndedEmail, TransferFinalEmail } from "@/emails/ownership-transfer";
@@ -23,6 +26,7 @@ interface Row {
   to_email: string;
   due_at: Date | null;
   notified_status: TransferStatus | null;
+  to_told: boolean;
   ended_by: string | null;
   end_reason: string | null;
   tenant_status: string;
@@ -31,7 +35,7 @@ interface Row {
 }
 
 const SELECT_ROW = `
-  SELECT t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.due_at, t.notified_status, t.ended_by, t.end_reason, n.status::text AS tenant_status,
+  SELECT t.id, t.tenant_id, t.status, t.from_user_id, t.to_user_id, t.due_at, t.notified_status, t.to_told, t.ended_by, t.end_reason, n.status::text AS tenant_status,
          fu.email AS from_email, tu.email AS to_email,
          (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.from_user_id) AS from_role,
          (SELECT m.role::text FROM tenant_members m WHERE m.tenant_id = t.tenant_id AND m.user_id = t.to_user_id) AS to_role
@@ -63,6 +67,9 @@ async function audit(client: pg.PoolClient, row: Row, action: string, metadata: 
     [row.tenant_id, action, row.id, JSON.stringify({ from_email: row.from_email, to_email: row.to_email, ...metadata })],
   );
 }
+
+/** A transfer its workspace's deletion ended: its parties are told so, with the workspace in the trash. */
+const ENDED_WITH_WORKSPACE = "(t.status = 'cancelled' AND t.end_reason = 'workspace_deleted')";
 
 export type TransferMove = "expired" | "awaiting_final" | "awaiting_acceptance" | "cancelled" | null;
 
@@ -123,21 +130,25 @@ const NOTICES: Partial<Record<TransferStatus, string>> = {
  * remembers which step's emails it queued): the final confirmation to the
  * owner, the cooling notice to everyone the matrix lets see it (ownership.transfer.read:
  * every admin and every other owner), the
- * invitation to accept to the new owner, and how it ended to the parties.
+ * invitation to accept to the new owner, and how it ended to each party who
+ * did not end it — to the new owner only once they were told of it (the
+ * cooling notice or the invitation to accept: `to_told`), so that one who
+ * never heard of a transfer is not told it expired or was cancelled.
  */
 export async function queueTransferEmails(db: pg.Pool, transferId: string): Promise<number> {
   return inTransaction(db, async (client) => {
     const { rows } = await client.query<Row>(`${SELECT_ROW} WHERE t.id = $1 FOR UPDATE OF t`, [transferId]);
     const row = rows[0];
-    if (!row || row.tenant_status !== "active" || row.notified_status === row.status) return 0;
+    const endedWithWorkspace = row?.status === "cancelled" && row.end_reason === "workspace_deleted";
+    if (!row || (row.tenant_status !== "active" && !(endedWithWorkspace && row.tenant_status === "deleted")) || row.notified_status === row.status) return 0;
     const kind = NOTICES[row.status];
     let recipients: string[] = [];
     if (kind === "final") recipients = [row.from_user_id];
     if (kind === "accept") recipients = [row.to_user_id];
-    // How it ended, to each party who did not end it themselves; a transfer
-    // ended by deleting its workspace is told to nobody, then or after a restore.
-    if (kind === "ended" && row.end_reason !== "workspace_deleted") {
-      recipients = [row.from_user_id, row.to_user_id].filter((id) => id !== row.ended_by);
+    // How it ended, to each party who did not end it themselves (a deletion of
+    // its workspace included); to the new owner only if they had been told of it.
+    if (kind === "ended") {
+      recipients = [row.from_user_id, ...(row.to_told ? [row.to_user_id] : [])].filter((id) => id !== row.ended_by);
     }
     if (kind === "cooling") {
       const { rows: managers } = await client.query<{ user_id: string }>(
@@ -150,8 +161,15 @@ export async function queueTransferEmails(db: pg.Pool, transferId: string): Prom
       recipients = managers.map((m) => m.user_id);
     }
     for (const userId of recipients) await queueTransferEmail(client, { transferId: row.id, userId, status: row.status });
-    await client.query("UPDATE ownership_transfers SET notified_status = status WHERE id = $1", [row.id]);
-    if (kind) await audit(client, row, "ownership.transfer.notify", { step: row.status, recipients: recipients.length });
+    const told = kind !== "ended" && recipients.includes(row.to_user_id);
+    await client.query("UPDATE ownership_transfers SET notified_status = status, to_told = to_told OR $2 WHERE id = $1", [row.id, told]);
+    if (kind) {
+      const { rows: addressed } = await client.query<{ email: string }>(
+        "SELECT u.email FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, n) JOIN users u ON u.id = r.id ORDER BY r.n",
+        [recipients],
+      );
+      await audit(client, row, "ownership.transfer.notify", { step: row.status, recipients: recipients.length, recipient_emails: addressed.map((a) => a.email) });
+    }
     return recipients.length;
   });
 }
@@ -201,7 +219,8 @@ export async function sweepTransfers(db: pg.Pool, now: Date): Promise<TransferSw
 
 async function queueDueEmails(db: pg.Pool, each: <T>(id: string, step: () => Promise<T>) => Promise<T | undefined>): Promise<number> {
   const { rows: unnotified } = await db.query<{ id: string }>(
-    `SELECT t.id FROM ownership_transfers t JOIN tenants n ON n.id = t.tenant_id AND n.status = 'active'
+    `SELECT t.id FROM ownership_transfers t
+       JOIN tenants n ON n.id = t.tenant_id AND (n.status = 'active' OR (n.status = 'deleted' AND ${ENDED_WITH_WORKSPACE}))
       WHERE t.status IN ('awaiting_final', 'cooling', 'awaiting_acceptance', 'completed', 'cancelled', 'expired')
         AND t.notified_status IS DISTINCT FROM t.status`,
   );
@@ -232,7 +251,8 @@ export interface TransferEmailJob {
 
 /**
  * Sends one queued email, if its step is still current (a transfer cancelled
- * since sends nothing). A suspended workspace's transfer is held where it is,
+ * since sends nothing) and its workspace is not in the trash — except the
+ * email saying the workspace's deletion cancelled the transfer. A suspended workspace's transfer is held where it is,
  * not ended: its email is queued again for later ("held") rather than
  * dropped, since its step was already marked as notified and nothing would
  * queue it again once the workspace is lifted. Throws when the mail service
@@ -247,11 +267,13 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now:
     from_name: string;
     to_name: string;
     ended_by_name: string | null;
+    end_reason: string | null;
+    ended_by: string | null;
     from_user_id: string;
     to_user_id: string;
     email: string | null;
   }>(
-    `SELECT t.status, t.due_at, t.from_user_id, t.to_user_id, n.status::text AS tenant_status, n.name AS workspace,
+    `SELECT t.status, t.due_at, t.end_reason, t.ended_by, t.from_user_id, t.to_user_id, n.status::text AS tenant_status, n.name AS workspace,
             coalesce(fu.name, fu.email) AS from_name, coalesce(tu.name, tu.email) AS to_name,
             CASE WHEN t.ended_by IS NOT NULL
                  THEN coalesce((SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = t.ended_by), 'a former member') END AS ended_by_name,
@@ -262,8 +284,9 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now:
     [job.transferId, job.userId],
   );
   const row = rows[0];
-  if (!row || row.status !== job.status || row.tenant_status === "deleted" || !row.email) return "stale";
-  if (row.tenant_status !== "active") {
+  const endedWithWorkspace = row?.status === "cancelled" && row.end_reason === "workspace_deleted";
+  if (!row || row.status !== job.status || (row.tenant_status === "deleted" && !endedWithWorkspace) || !row.email) return "stale";
+  if (row.tenant_status === "blocked") {
     await queueTransferEmail(db, job, new Date(now.getTime() + SUSPENDED_RETRY_MS));
     return "held";
   }
@@ -274,7 +297,13 @@ export async function sendTransferEmail(db: pg.Pool, job: TransferEmailJob, now:
   let react: ReactElement;
   if (job.status === "completed" || job.status === "cancelled" || job.status === "expired") {
     subject = `${ENDED_SUBJECT[job.status]}: ${row.workspace}`;
-    react = createElement(TransferEndedEmail, { ...parties, outcome: job.status, cancelledBy: row.ended_by_name });
+    react = createElement(TransferEndedEmail, {
+      ...parties,
+      outcome: job.status,
+      cancelledBy: row.ended_by_name,
+      workspaceDeleted: row.end_reason === "workspace_deleted",
+      declined: row.end_reason === "cancelled" && row.ended_by === row.to_user_id,
+    });
   } else if (!row.due_at) {
     return "stale";
   } else if (job.status === "awaiting_final") {

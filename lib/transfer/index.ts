@@ -466,8 +466,10 @@ export async function acceptTransfer(
  * deleting the workspace (in its transaction, by the owner deleting it;
  * audited). A transfer's deadlines would run on in the trash, and a restore
  * would find its cooling period over — passed unseen by the admins and
- * owners it exists for. The parties are not emailed: the workspace is gone
- * for them too, and a restored one starts a new transfer if it wants one.
+ * owners it exists for. A restored workspace starts a new transfer if it
+ * wants one. The worker emails each party who did not delete it that the
+ * deletion cancelled it (the new owner only if they had been told of the
+ * transfer), with the workspace in the trash.
  */
 export async function endTransferWithWorkspace(tx: Tx, actor: TenantActor, now = new Date()): Promise<string | null> {
   const row = await tx.one<TransferRow>(sql`
@@ -475,6 +477,8 @@ export async function endTransferWithWorkspace(tx: Tx, actor: TenantActor, now =
      WHERE t.tenant_id = ${actor.tenantId}::uuid AND t.status::text = ANY (${[...LIVE_TRANSFER_STATUSES]}::text[]) FOR UPDATE OF t`);
   if (!row) return null;
   await cancelLocked(tx, actor, row, now, "workspace_deleted", { reason: "workspace_deleted" });
+  // The worker tells the parties now rather than at its next sweep.
+  await tx.exec(sql`SELECT pg_notify('tenantry_jobs', 'transfer')`);
   return row.id;
 }
 
