@@ -11,6 +11,35 @@ const EXPIRED_STEP: Record<string, string> = {
   awaiting_final: "the final confirmation was not given within 24 hours",
   awaiting_acceptance: "the new owner did not accept within 7 days",
 };
+/** What each step's email says (the notify row's `step`), about the transfer to `to`, from `from`. */
+const NOTICE: Record<string, (to: string, from: string) => string> = {
+  awaiting_final: (to) => `the request for the final confirmation of the transfer of ownership to ${to}`,
+  cooling: (to) => `the notice that the transfer of ownership to ${to} is in its 72-hour cooling period`,
+  awaiting_acceptance: (_to, from) => `the invitation to accept ownership from ${from}`,
+  completed: (to) => `the news that ownership passed to ${to}`,
+  cancelled: (to) => `the news that the transfer of ownership to ${to} was cancelled`,
+  expired: (to) => `the news that the transfer of ownership to ${to} expired`,
+};
+
+/**
+ * Who a notify row's emails went to: their addresses (`recipient_emails`);
+ * for a row written before it named them, the party a step's email always
+ * goes to, else how many there were.
+ */
+function noticeRecipients(m: AuditMetadata): string {
+  const emails = Array.isArray(m.recipient_emails) ? m.recipient_emails.filter((e): e is string => typeof e === "string") : null;
+  if (emails?.length) return emails.join(", ");
+  if (m.step === "awaiting_final") return from(m);
+  if (m.step === "awaiting_acceptance") return to(m);
+  return `${str(m.recipients)} recipient${m.recipients === 1 ? "" : "s"}`;
+}
+
+function describeNotice(m: AuditMetadata): string {
+  const notice = NOTICE[str(m.step)]?.(to(m), from(m)) ?? `a notice about the transfer of ownership to ${to(m)}`;
+  if (m.recipients === 0) return `Queued no email (nobody to send it to): ${notice}`;
+  return `Queued ${m.recipients === 1 ? "an email" : "emails"} to ${noticeRecipients(m)}: ${notice}`;
+}
+
 const CANCEL_REASON: Record<string, string> = {
   party_left: " (the new owner left the workspace or the owner is no longer an owner)",
   workspace_deleted: " (the workspace was deleted)",
@@ -27,7 +56,7 @@ export const transferModule = defineModule({
     "ownership.transfer.start": {
       label: "Ownership transfer started",
       describe: (m) =>
-        `Started transferring ownership to ${to(m)} after signing in again${m.email_dispatched === false ? " · confirmation email not sent" : "; a confirmation link was emailed"}`,
+        `Started transferring ownership to ${to(m)}, with a recent sign-in${m.email_dispatched === false ? " · confirmation email not sent" : "; a confirmation link was emailed"}`,
     },
     "ownership.transfer.resend": {
       label: "Transfer confirmation resent",
@@ -47,7 +76,7 @@ export const transferModule = defineModule({
     },
     "ownership.transfer.notify": {
       label: "Transfer notices queued",
-      describe: (m) => `Queued ${str(m.recipients)} email notice${m.recipients === 1 ? "" : "s"} about the transfer to ${to(m)} (${str(m.step)})`,
+      describe: describeNotice,
     },
     "ownership.transfer.acceptance_open": {
       label: "Cooling period ended",
@@ -55,7 +84,7 @@ export const transferModule = defineModule({
     },
     "ownership.transfer.accept": {
       label: "Ownership accepted",
-      describe: (m) => `Accepted ownership from ${from(m)} after signing in again`,
+      describe: (m) => `Accepted ownership from ${from(m)}, with a recent sign-in`,
     },
     "ownership.transfer.complete": {
       label: "Ownership transferred",
