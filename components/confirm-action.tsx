@@ -7,6 +7,7 @@ import { TenantField } from "./tenant-scope";
 import { Button } from "./ui";
 import { useFormAction } from "@/components/use-form-action";
 import { FormError, type Refusal } from "@/components/form-error";
+import { useRefusalReport, useReportedAction } from "@/components/permitted-only";
 
 /**
  * A button that asks before it acts: it opens a modal dialog whose form posts
@@ -14,6 +15,12 @@ import { FormError, type Refusal } from "@/components/form-error";
  * while it runs and the error if it is refused, and closes on success. The
  * dialog exists only while open, so a table with an action per row renders
  * one button per action, not one dialog.
+ *
+ * Inside a PermittedOnly, the dialog tells it of each answer as it returns:
+ * a refusal because the user's role changed renders the page again without
+ * the permission, and the dialog with it — the PermittedOnly then shows the
+ * refusal where the dialog's button was. Closing the dialog takes its
+ * refusal back.
  */
 export function ConfirmAction<T>({
   action,
@@ -29,6 +36,7 @@ export function ConfirmAction<T>({
   children,
   onDone,
   onRefused,
+  confirmDisabled = false,
   testId,
 }: {
   action: (state: ActionState<T>, formData: FormData) => Promise<ActionResult<T>>;
@@ -56,6 +64,11 @@ export function ConfirmAction<T>({
    * when the user's role changed meanwhile).
    */
   onRefused?: (refusal: Refusal) => void;
+  /**
+   * The confirm button stays disabled while this holds: a name to type that
+   * does not match yet, say. The action still checks what it is sent.
+   */
+  confirmDisabled?: boolean;
   testId?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -90,7 +103,8 @@ export function ConfirmAction<T>({
     },
     [action, onDone],
   );
-  const [latest, formAction, pending] = useFormAction(run, null);
+  const [latest, formAction, pending] = useFormAction(useReportedAction(run), null);
+  const report = useRefusalReport();
   // The outcome as it was when the dialog last opened: a refusal from before it was closed is not this opening's.
   const [openedWith, setOpenedWith] = useState<ActionState<T>>(null);
   const state = latest === openedWith ? null : latest;
@@ -127,6 +141,7 @@ export function ConfirmAction<T>({
           ref={dialog}
           onClose={() => {
             shownRefusal.current = null;
+            report(null);
             setOpen(false);
           }}
           aria-labelledby={`${testId ?? trigger}-title`}
@@ -157,7 +172,7 @@ export function ConfirmAction<T>({
               <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>
                 {cancelLabel}
               </Button>
-              <SubmitButton variant={variant} pendingLabel={pendingLabel} pending={pending}>
+              <SubmitButton variant={variant} pendingLabel={pendingLabel} pending={pending} disabled={confirmDisabled}>
                 {confirmLabel}
               </SubmitButton>
             </div>

@@ -11,12 +11,13 @@ const RefusalOutlet = createContext<Report | null>(null);
 
 /**
  * A form the page shows only with a permission (the invite form, to those
- * who manage members). When a submission finds the permission gone — the
+ * who manage members; the danger zone's delete, to owners). When a submission finds the permission gone — the
  * user's role was lowered since the page was shown — tenantAction refuses it
  * and renders the page again with the role as it is now, and the page leaves
  * the form out: the refusal would go with the form, in the same render that
  * brings it. So the form's action tells this wrapper of each refusal as it
- * returns (useRefusalReported), and once the page no longer `allowed` the
+ * returns (useReportedAction; every ConfirmAction's dialog does so itself),
+ * and once the page no longer `allowed` the
  * form, its last refusal stays where the form was, and takes the focus the
  * form's button had.
  */
@@ -55,6 +56,16 @@ export function useReportedAction<T>(
     },
     [action, report],
   );
+}
+
+/**
+ * The enclosing PermittedOnly's report (a no-op outside one): a form that
+ * stops showing its refusal without a new answer (a dialog closed) says so
+ * with `null`.
+ */
+export function useRefusalReport(): Report {
+  const report = useContext(RefusalOutlet);
+  return useCallback((refusal: Refusal | null) => report?.(refusal), [report]);
 }
 
 /**

@@ -27,12 +27,12 @@ test("an owner deletes a workspace after typing its name, its members lose it at
   await owner.goto("/app/settings/general");
   await owner.getByTestId("delete-workspace").click();
   const dialog = owner.getByRole("dialog");
+  // The button waits for the name (the action checks it again).
+  await expect(dialog.getByRole("button", { name: "Delete workspace" })).toBeDisabled();
   await dialog.getByLabel("Workspace name").fill("Doomed Deal");
-  await dialog.getByRole("button", { name: "Delete workspace" }).click();
-  await expect(dialog.getByText("Type the workspace's name, “Doomed Deal Room”, exactly to confirm.")).toBeVisible();
-  // The refusal brings the focus back into the dialog, to the field to correct (not to the page behind it).
-  await expect(dialog.getByLabel("Workspace name")).toBeFocused();
+  await expect(dialog.getByRole("button", { name: "Delete workspace" })).toBeDisabled();
   await dialog.getByLabel("Workspace name").fill("Doomed Deal Room");
+  await expect(dialog.getByRole("button", { name: "Delete workspace" })).toBeEnabled();
   await dialog.getByRole("button", { name: "Delete workspace" }).click();
 
   await expect(owner).toHaveURL(/\/app\/trash\?deleted=/);
@@ -114,6 +114,9 @@ test("purging a workspace from the trash updates the page: no Restore or Purge n
   const row = owner.locator('[data-testid="trash-row"]', { hasText: "Burnt Bridge" });
   await row.getByRole("button", { name: "Purge now" }).click();
   const dialog = owner.getByRole("dialog");
+  await expect(dialog.getByRole("button", { name: "Purge for good" })).toBeDisabled();
+  await dialog.getByLabel("Workspace name").fill("Burnt Bridg");
+  await expect(dialog.getByRole("button", { name: "Purge for good" })).toBeDisabled();
   await dialog.getByLabel("Workspace name").fill("Burnt Bridge");
   await dialog.getByRole("button", { name: "Purge for good" }).click();
   await expect(owner.getByText("“Burnt Bridge” is being purged. This cannot be undone.")).toBeVisible();
@@ -141,5 +144,52 @@ test("the page saying a workspace is suspended offers to sign out, whether or no
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/app/dashboard");
   await expect(page).toHaveURL(/\/sign-in/);
+  await context.close();
+});
+
+test("the delete dialog says deleting cancels the ownership transfer in progress, and to whom, before the owner confirms", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Handover Harbour");
+  await db().query(
+    `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at, confirmed_at, final_confirmed_at)
+     VALUES ($1, $2, $3, 'cooling', now() + interval '70 hours', now() - interval '26 hours', now())`,
+    [ws.tenantId, ws.users.owner.id, ws.users.member.id],
+  );
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const owner = await context.newPage();
+  await owner.goto("/app/settings/general");
+  await owner.getByTestId("delete-workspace").click();
+  const dialog = owner.getByRole("dialog");
+  await expect(dialog.getByTestId("delete-cancels-transfer")).toHaveText(
+    `Deleting it cancels the transfer of ownership to Member User (${ws.users.member.email}) now in progress. Restoring the workspace does not resume it.`,
+  );
+  await dialog.getByLabel("Workspace name").fill("Handover Harbour");
+  await dialog.getByRole("button", { name: "Delete workspace" }).click();
+  await expect(owner).toHaveURL(/\/app\/trash\?deleted=/);
+  const { rows } = await db().query("SELECT status, end_reason FROM ownership_transfers WHERE tenant_id = $1", [ws.tenantId]);
+  expect(rows).toEqual([{ status: "cancelled", end_reason: "workspace_deleted" }]);
+  await context.close();
+});
+
+test("a delete refused because the owner lost ownership in another tab says so where the danger zone was", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Slipped Summit");
+  const context = await browser.newContext();
+  await sessionFor(context, ws.users.owner, ws.tenantId);
+  const owner = await context.newPage();
+  await owner.goto("/app/settings/general");
+  await owner.getByTestId("delete-workspace").click();
+  const dialog = owner.getByRole("dialog");
+  await dialog.getByLabel("Workspace name").fill("Slipped Summit");
+  // Meanwhile ownership passed to another (a transfer completed in another tab).
+  await db().query("UPDATE tenant_members SET role = 'owner' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.admin.id]);
+  await db().query("UPDATE tenant_members SET role = 'member' WHERE tenant_id = $1 AND user_id = $2", [ws.tenantId, ws.users.owner.id]);
+  await dialog.getByRole("button", { name: "Delete workspace" }).click();
+  // The page renders again without the danger zone, and the refusal stays in its place, with the focus.
+  const refused = owner.getByTestId("refused-form");
+  await expect(refused).toContainText("Your role in this workspace does not allow that (any more): the page now shows your current role.");
+  await expect(refused).toBeFocused();
+  await expect(owner.getByTestId("delete-workspace")).toHaveCount(0);
+  const { rows } = await db().query("SELECT status::text FROM tenants WHERE id = $1", [ws.tenantId]);
+  expect(rows).toEqual([{ status: "active" }]);
   await context.close();
 });

@@ -66,12 +66,14 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   await owner.goto(confirmLink);
   await owner.getByRole("button", { name: "Confirm the transfer" }).click();
   await expect(owner.getByText("Confirmed. We will ask you for a final confirmation in 24 hours.")).toBeVisible();
-  await expect(owner.getByTestId("transfer-time-left")).toContainText("the final confirmation, sent 24 hours after the first");
-  await expect(owner.getByTestId("transfer-time-left")).toContainText(/23 hours 5\d minutes|1 day/);
+  await expect(owner.getByTestId("transfer-time-left")).toContainText(
+    "Waiting for the request for the final confirmation, emailed to the owner 24 hours after the first confirmation: sent in",
+  );
+  await expect(owner.getByTestId("transfer-time-left")).toContainText(/sent in (23 hours 5\d minutes|1 day)/);
   await expect(owner.getByTestId("transfer-final")).toHaveCount(0);
   // The emailed link opened again says where the transfer is, and offers no second confirmation.
   await owner.goto(confirmLink);
-  await expect(owner.getByText("You have confirmed this transfer already. It now waits for the final confirmation, sent 24 hours after the first.")).toBeVisible();
+  await expect(owner.getByText("You have confirmed this transfer already. It now waits for the request for the final confirmation, emailed to the owner 24 hours after the first confirmation.")).toBeVisible();
   await expect(owner.getByRole("button", { name: "Confirm the transfer" })).toHaveCount(0);
   await owner.goto("/app/settings/transfer");
 
@@ -162,7 +164,7 @@ test("an owner transfers ownership to a member: two confirmations, cooling with 
   await memberContext.close();
 });
 
-test("an admin sees a transfer without acting on it; the new owner cancels it, and the page says who did", async ({ browser }) => {
+test("an admin sees a transfer without acting on it; the new owner declines it, and the page says who did", async ({ browser }) => {
   const ws = await workspaceWithRoles("Quiet Quarry");
   await db().query(
     `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at, confirmed_at)
@@ -174,7 +176,9 @@ test("an admin sees a transfer without acting on it; the new owner cancels it, a
   const admin = await adminContext.newPage();
   await admin.goto("/app/settings/transfer");
   await expect(admin.getByTestId("transfer-live")).toContainText(`From Owner User (${ws.users.owner.email}) to Member User (${ws.users.member.email})`);
-  await expect(admin.getByTestId("transfer-time-left")).toContainText(/19 hours 5\d minutes left/);
+  // Not time left to act: when the request for the final confirmation is sent.
+  await expect(admin.getByTestId("transfer-time-left")).toContainText(/: sent in 19 hours 5\d minutes \(at /);
+  await expect(admin.getByTestId("transfer-time-left")).not.toContainText("left");
   await expect(admin.getByTestId("transfer-cancel")).toHaveCount(0);
   await expect(admin.getByTestId("transfer-final")).toHaveCount(0);
 
@@ -182,14 +186,16 @@ test("an admin sees a transfer without acting on it; the new owner cancels it, a
   await sessionFor(memberContext, ws.users.member, ws.tenantId);
   const member = await memberContext.newPage();
   await member.goto("/app/settings/transfer");
+  // The new owner's way out is declining the offer (seed 001's cancel-transfer, from their side).
+  await expect(member.getByTestId("transfer-cancel")).toHaveText("Decline ownership");
   await member.getByTestId("transfer-cancel").click();
-  // Its two buttons do not both say "Cancel": one keeps the transfer, the other cancels it.
-  await expect(member.getByRole("dialog").getByRole("button", { name: "Keep the transfer" })).toBeVisible();
-  await expect(member.getByRole("dialog").getByRole("button", { name: "Cancel", exact: true })).toHaveCount(0);
-  await member.getByRole("dialog").getByRole("button", { name: "Cancel the transfer" }).click();
+  // Its two buttons do not both say "Cancel": one keeps the offer, the other declines it.
+  await expect(member.getByRole("dialog").getByRole("button", { name: "Keep the offer" })).toBeVisible();
+  await expect(member.getByRole("dialog").getByRole("button", { name: /Cancel/ })).toHaveCount(0);
+  await member.getByRole("dialog").getByRole("button", { name: "Decline ownership" }).click();
   // The button is gone with the transfer: the focus is on what happened, not on the page.
-  await expect(member.getByText("The transfer is cancelled. Nobody's role changed.")).toBeFocused();
-  await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was cancelled by you (from");
+  await expect(member.getByText("You declined the transfer. Nobody's role changed.")).toBeFocused();
+  await expect(member.getByTestId("transfer-ended")).toContainText("The transfer was declined by you (from");
   const { rows } = await db().query("SELECT status, ended_by FROM ownership_transfers WHERE tenant_id = $1", [ws.tenantId]);
   expect(rows).toEqual([{ status: "cancelled", ended_by: ws.users.member.id }]);
   // The owner's page, still at the address of their last step, no longer says that step happened: the transfer has moved on.
@@ -197,7 +203,7 @@ test("an admin sees a transfer without acting on it; the new owner cancels it, a
   await sessionFor(ownerContext, ws.users.owner, ws.tenantId);
   const owner = await ownerContext.newPage();
   await owner.goto("/app/settings/transfer?step=confirmed");
-  await expect(owner.getByTestId("transfer-ended")).toContainText("The transfer was cancelled by Member User (from");
+  await expect(owner.getByTestId("transfer-ended")).toContainText("The transfer was declined by Member User (from");
   await expect(owner.getByText("Confirmed. We will ask you for a final confirmation in 24 hours.")).toHaveCount(0);
   await adminContext.close();
   await memberContext.close();

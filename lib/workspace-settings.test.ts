@@ -399,7 +399,14 @@ describe("the general settings page's one statement", () => {
     // Expired and revoked invitations take no seat.
     await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(), expiresAt: new Date(Date.now() - 60_000) });
     await insertInvitation({ tenantId: ws.tenant.id, email: uniqueEmail(), status: "revoked" });
-    const base = { name: ws.tenant.name, slug: ws.tenant.slug, accent: null, logo: null, plan: { ...plan, seatsUsed: 5, apiKeysUsed: 0, childWorkspacesUsed: 0 } };
+    const base = {
+      name: ws.tenant.name,
+      slug: ws.tenant.slug,
+      accent: null,
+      logo: null,
+      plan: { ...plan, seatsUsed: 5, apiKeysUsed: 0, childWorkspacesUsed: 0 },
+      transferTo: null,
+    };
     for (const role of ["owner", "admin"] as const) expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: "", notesUpdatedAt: null });
     // The children in use only to those who may see them (tenant.children.manage).
     const withoutChildren = { ...base, plan: { ...base.plan, childWorkspacesUsed: null } };
@@ -423,6 +430,7 @@ describe("the general settings page's one statement", () => {
       accent: "#4f46e5",
       logo: { width: 40, height: 20, bytes: stored!.bytes, version: stored!.version, updatedAt: stored!.updated_at },
       plan: { ...plan, seatsUsed: 4, apiKeysUsed: 0, childWorkspacesUsed: 0 },
+      transferTo: null,
     };
     for (const role of ["owner", "admin"] as const) {
       expect(await dataAs(ws[role], ws.tenant.id)).toEqual({ ...base, notes: "Renews in March.", notesUpdatedAt: stored!.notes_at });
@@ -436,10 +444,25 @@ describe("the general settings page's one statement", () => {
     await brand(actorFor(ws.tenant, ws.owner), { logo: upload(await pngOf(8, 8)) });
     await updateNotes(actorFor(ws.tenant, ws.owner), { notes: "Hello" });
     for (const role of ["owner", "admin", "auditor", "member"] as const) {
-      const { plan, ...settings } = await dataAs(ws[role], ws.tenant.id);
+      const { plan, transferTo, ...settings } = await dataAs(ws[role], ws.tenant.id);
+      expect(transferTo).toBeNull();
       expect(await settingsAs(ws, role)).toEqual(settings);
       expect(await withTenant(actorFor(ws.tenant, ws[role]), (tx) => readWorkspacePlan(tx, ws.tenant.id))).toEqual(plan);
     }
+  });
+
+  it("names who a transfer of ownership in progress goes to, to those who may see it, and no one once it has ended", async () => {
+    const ws = await createWorkspace();
+    const { rows } = await owner().query<{ id: string }>(
+      `INSERT INTO ownership_transfers (tenant_id, from_user_id, to_user_id, status, due_at) VALUES ($1, $2, $3, 'cooling', now() + interval '1 day') RETURNING id`,
+      [ws.tenant.id, ws.owner.id, ws.member.id],
+    );
+    const to = { name: "Mel Member", email: ws.member.email };
+    for (const role of ["owner", "admin", "member"] as const) expect((await dataAs(ws[role], ws.tenant.id)).transferTo).toEqual(to);
+    // The policies show a transfer to its parties, owners and admins only.
+    expect((await dataAs(ws.auditor, ws.tenant.id)).transferTo).toBeNull();
+    await owner().query("UPDATE ownership_transfers SET status = 'cancelled', due_at = NULL, ended_at = now() WHERE id = $1", [rows[0]!.id]);
+    expect((await dataAs(ws.owner, ws.tenant.id)).transferTo).toBeNull();
   });
 
   it("sent with an entry that enters no workspace, reads nothing and fails nothing", async () => {

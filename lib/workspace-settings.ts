@@ -64,6 +64,11 @@ export interface GeneralSettings {
 export interface GeneralSettingsPage extends GeneralSettings {
   /** The workspace's plan and its seats in use (lib/billing/limits.ts). */
   plan: WorkspacePlan | null;
+  /**
+   * Who an ownership transfer in progress goes to, for the danger zone: deleting the workspace cancels it.
+   * Null without one, or when the viewer may not see it (ownership_transfers' policies: its parties, owners and admins).
+   */
+  transferTo: { name: string | null; email: string } | null;
 }
 
 interface GeneralSettingsRow {
@@ -80,6 +85,7 @@ interface GeneralSettingsRow {
   /** The role the notes are shown for (tenant.notes.read). */
   viewer_role: Role;
   plan: WorkspacePlan | null;
+  transfer_to: { name: string | null; email: string } | null;
 }
 
 /** The role the transaction's entry signed for the entered workspace (null in none). */
@@ -87,8 +93,8 @@ const enteredRole = sql`(SELECT app_current_role())`;
 
 /**
  * The general settings page's one statement: the workspace's row, its logo,
- * its notes (the policies show them to owners and admins only) and its plan
- * (as JSON: it has no dates). `tenant` names the workspace, `role` the
+ * its notes (the policies show them to owners and admins only), its plan
+ * and who a transfer of ownership in progress goes to (as JSON: no dates). `tenant` names the workspace, `role` the
  * viewer's role in it: by default as the transaction's entry signed them, so
  * that the page sends the statement with its entry. In no workspace it reads
  * no row (and calls nothing that could fail).
@@ -97,7 +103,9 @@ function generalSettingsStatement(tenant: Sql, role: Sql): Sql {
   return sql`
     SELECT t.name, t.slug, t.accent_color, l.width, l.height, l.bytes, left(l.sha256, 16) AS version, l.updated_at AS logo_updated_at,
            n.body AS notes, n.updated_at AS notes_updated_at, ${role} AS viewer_role,
-           (SELECT row_to_json(p) FROM (${workspacePlanStatement(sql`t.id`)}) p) AS plan
+           (SELECT row_to_json(p) FROM (${workspacePlanStatement(sql`t.id`)}) p) AS plan,
+           (SELECT json_build_object('name', u.name, 'email', u.email) FROM ownership_transfers x JOIN users u ON u.id = x.to_user_id
+             WHERE x.tenant_id = t.id AND x.status IN ('pending_confirmation', 'confirmed', 'awaiting_final', 'cooling', 'awaiting_acceptance')) AS transfer_to
       FROM tenants t
       LEFT JOIN tenant_logos l ON l.tenant_id = t.id
       LEFT JOIN tenant_notes n ON n.tenant_id = t.id
@@ -128,7 +136,7 @@ function settingsFrom(row: GeneralSettingsRow | undefined): GeneralSettings {
 export function generalSettingsPage(tenant: Sql = enteredTenant, role: Sql = enteredRole): Read<GeneralSettingsPage, GeneralSettingsRow> {
   return {
     statement: generalSettingsStatement(tenant, role),
-    result: ([row]) => ({ ...settingsFrom(row), plan: row?.plan ?? null }),
+    result: ([row]) => ({ ...settingsFrom(row), plan: row?.plan ?? null, transferTo: row?.transfer_to ?? null }),
   };
 }
 

@@ -33,6 +33,7 @@ function PurgeNow({ workspace, onDone }: { workspace: TrashedView; onDone: (mess
       }
       confirmLabel="Purge for good"
       pendingLabel="Purging…"
+      confirmDisabled={typed.trim() !== workspace.name}
       testId={`purge-${workspace.slug}`}
       onDone={(r) => r.ok && onDone(r.message ?? "Purging.")}
     >

@@ -26,11 +26,11 @@ function Outcome({ state }: { state: { ok: boolean; error?: string; message?: st
   return state.ok ? <Alert variant="success">{state.message}</Alert> : <Alert variant="error">{state.error}</Alert>;
 }
 
-function TypedName({ id, name }: { id: string; name: string }) {
-  const [typed, setTyped] = useState("");
+/** The name typed to confirm; its dialog's button waits for it to match (the action checks it again). */
+function TypedName({ id, name, typed, onType }: { id: string; name: string; typed: string; onType: (typed: string) => void }) {
   return (
     <Field label={`Type “${name}” to confirm`} htmlFor={id}>
-      <Input id={id} name="confirmName" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
+      <Input id={id} name="confirmName" autoComplete="off" value={typed} onChange={(e) => onType(e.target.value)} />
     </Field>
   );
 }
@@ -48,6 +48,8 @@ export function WorkspaceAdminActions({ tenant, plans }: Props) {
   // The notice takes the focus: the button that led to it (Suspend, Delete, Purge now…) goes away with the status it changed.
   const noticeRef = useFocusOn<HTMLDivElement>(notice);
   const done = (r: { ok: boolean; message?: string }) => r.ok && setNotice({ text: r.message ?? "Done." });
+  const [deleteTyped, setDeleteTyped] = useState("");
+  const [purgeTyped, setPurgeTyped] = useState("");
 
   return (
     <Card className="space-y-6 p-5">
@@ -135,9 +137,10 @@ export function WorkspaceAdminActions({ tenant, plans }: Props) {
             confirmLabel="Delete workspace"
             pendingLabel="Deleting…"
             testId="admin-delete"
+            confirmDisabled={deleteTyped.trim() !== tenant.name}
             onDone={done}
           >
-            <TypedName id="delete-confirm" name={tenant.name} />
+            <TypedName id="delete-confirm" name={tenant.name} typed={deleteTyped} onType={setDeleteTyped} />
           </ConfirmAction>
         ) : null}
         {tenant.status === "deleted" && !tenant.purgeRequested ? (
@@ -164,9 +167,10 @@ export function WorkspaceAdminActions({ tenant, plans }: Props) {
               confirmLabel="Purge for good"
               pendingLabel="Purging…"
               testId="admin-purge"
+              confirmDisabled={purgeTyped.trim() !== tenant.name}
               onDone={done}
             >
-              <TypedName id="purge-confirm" name={tenant.name} />
+              <TypedName id="purge-confirm" name={tenant.name} typed={purgeTyped} onType={setPurgeTyped} />
             </ConfirmAction>
           </>
         ) : null}

@@ -203,7 +203,27 @@ export function AcceptTransfer({ transferId, needsCode, workspaceName }: { trans
   );
 }
 
-export function CancelTransfer({ transferId }: { transferId: string }) {
+/**
+ * Ends the transfer (seed 001's cancel-transfer, at any step): for the new
+ * owner it is declining the offer, and says so; for the owner and any other
+ * owner, cancelling it.
+ */
+export function CancelTransfer({ transferId, asNewOwner = false, fromName }: { transferId: string; asNewOwner?: boolean; fromName: string }) {
+  if (asNewOwner) {
+    return (
+      <ConfirmAction
+        action={cancelTransferAction}
+        fields={{ transferId }}
+        trigger="Decline ownership"
+        title="Decline ownership?"
+        description={`The transfer ends and nobody's role changes; ${fromName} is told you declined. To transfer ownership later, an owner starts again from the beginning.`}
+        confirmLabel="Decline ownership"
+        cancelLabel="Keep the offer"
+        pendingLabel="Declining…"
+        testId="transfer-cancel"
+      />
+    );
+  }
   return (
     <ConfirmAction
       action={cancelTransferAction}

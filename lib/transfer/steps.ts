@@ -32,10 +32,15 @@ export function isLive(status: TransferStatus): status is LiveTransferStatus {
   return (LIVE_TRANSFER_STATUSES as readonly string[]).includes(status);
 }
 
-/** The step number of seed 001's table each status stands at, and what it waits for. */
-export const STEP_OF: Record<TransferStatus, { step: number; waitingFor: string }> = {
+/**
+ * The step number of seed 001's table each status stands at, and what it
+ * waits for. `dueAt` is mostly a deadline (time left to act); while
+ * `confirmed` it is when the worker sends the request for the final
+ * confirmation (`dueIsSending`): nobody has anything to do until then.
+ */
+export const STEP_OF: Record<TransferStatus, { step: number; waitingFor: string; dueIsSending?: true }> = {
   pending_confirmation: { step: 2, waitingFor: "the owner to confirm from the emailed link" },
-  confirmed: { step: 3, waitingFor: "the final confirmation, sent 24 hours after the first" },
+  confirmed: { step: 3, waitingFor: "the request for the final confirmation, emailed to the owner 24 hours after the first confirmation", dueIsSending: true },
   awaiting_final: { step: 3, waitingFor: "the owner's final confirmation (irreversible)" },
   cooling: { step: 4, waitingFor: "the end of the 72-hour cooling period" },
   awaiting_acceptance: { step: 5, waitingFor: "the new owner to accept" },

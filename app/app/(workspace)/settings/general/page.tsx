@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { DeleteWorkspace } from "@/components/lifecycle/delete-workspace";
+import { PermittedOnly } from "@/components/permitted-only";
 import { BrandingForm, NameSlugForm, NotesForm } from "@/components/settings/general-settings-forms";
 import { WorkspacePlanSummary } from "@/components/platform/workspace-plan";
 import { Card, PageHeader } from "@/components/ui";
@@ -131,12 +132,15 @@ export default async function GeneralSettingsPage() {
             </a>
           </Section>
         ) : null}
-        {canDelete ? (
-          <Card className="border-red-200 p-5">
-            <h2 className="mb-3 text-sm font-semibold text-red-800">Danger zone</h2>
-            <DeleteWorkspace workspaceName={data.name} purgeAfterDays={PURGE_AFTER_DAYS} />
-          </Card>
-        ) : null}
+        {/* Without the permission, no danger zone; but a delete that found it gone (ownership lost in another tab) says so in its place. */}
+        <PermittedOnly allowed={canDelete}>
+          {canDelete ? (
+            <Card className="border-red-200 p-5">
+              <h2 className="mb-3 text-sm font-semibold text-red-800">Danger zone</h2>
+              <DeleteWorkspace workspaceName={data.name} purgeAfterDays={PURGE_AFTER_DAYS} transferTo={data.transferTo} />
+            </Card>
+          ) : null}
+        </PermittedOnly>
       </div>
     </WorkspaceShell>
   );

@@ -6,7 +6,7 @@ import { Alert, Card, PageHeader, RoleBadge } from "@/components/ui";
 import { WorkspaceShell } from "@/components/workspace-shell";
 import { can, currentRequest, requireTenantWith } from "@/lib/tenancy";
 import { transferPage, type Person, type TransferView } from "@/lib/transfer";
-import { timeLeft, type TransferStatus } from "@/lib/transfer/steps";
+import { STEP_OF, timeLeft, type TransferStatus } from "@/lib/transfer/steps";
 
 export const metadata: Metadata = { title: "Transfer ownership" };
 
@@ -69,7 +69,9 @@ function ending(t: TransferView, viewerId: string): { headline: string; why: str
     };
   }
   const by = t.endedBy.id === viewerId ? "you" : (t.endedBy.name ?? t.endedBy.email ?? "a former member");
-  return { headline: `The transfer was cancelled by ${by}`, why: t.endReason === "workspace_deleted" ? "It ended when the workspace was deleted." : null };
+  // The new owner ending it declined it.
+  const verb = t.endedBy.id === t.to.id && t.endReason === "cancelled" ? "declined" : "cancelled";
+  return { headline: `The transfer was ${verb} by ${by}`, why: t.endReason === "workspace_deleted" ? "It ended when the workspace was deleted." : null };
 }
 
 function Steps({ transfer }: { transfer: TransferView }) {
@@ -118,7 +120,7 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
         />
         {step && STEP_MESSAGES[step] ? (
           <StepNotice step={step} variant={step === "unsent" ? "warning" : "success"}>
-            {STEP_MESSAGES[step](ctx.user.email, ctx.tenant.name)}
+            {step === "cancelled" && isTo ? "You declined the transfer. Nobody's role changed." : STEP_MESSAGES[step](ctx.user.email, ctx.tenant.name)}
           </StepNotice>
         ) : null}
 
@@ -136,7 +138,16 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
               <Steps transfer={t} />
               {t.dueAt ? (
                 <p className="text-sm" data-testid="transfer-time-left">
-                  Waiting for {t.waitingFor}: <strong>{timeLeft(t.dueAt, now)}</strong> left (until <LocalTime iso={t.dueAt.toISOString()} />).
+                  {STEP_OF[t.status].dueIsSending ? (
+                    // Not a deadline: when the next request goes out.
+                    <>
+                      Waiting for {t.waitingFor}: sent in <strong>{timeLeft(t.dueAt, now)}</strong> (at <LocalTime iso={t.dueAt.toISOString()} />).
+                    </>
+                  ) : (
+                    <>
+                      Waiting for {t.waitingFor}: <strong>{timeLeft(t.dueAt, now)}</strong> left (until <LocalTime iso={t.dueAt.toISOString()} />).
+                    </>
+                  )}
                 </p>
               ) : null}
 
@@ -159,7 +170,7 @@ export default async function TransferPage({ searchParams }: { searchParams: Sea
               ) : null}
               {isFrom || isTo || isOwner ? (
                 <div className="border-t border-zinc-200 pt-4">
-                  <CancelTransfer transferId={t.id} />
+                  <CancelTransfer transferId={t.id} asNewOwner={isTo} fromName={t.from.name ?? t.from.email} />
                 </div>
               ) : null}
             </section>
