@@ -15,7 +15,11 @@ import { FormError } from "@/components/form-error";
 /** The id of a key's row in the list (ApiKeysTable): where the focus goes once the new key is put away. */
 const apiKeyRowId = (keyId: string) => `api-key-${keyId}`;
 
-/** The new key, once: a read-only field with a Copy button. */
+/**
+ * The new key, once: a read-only field with a Copy button. Rendered keyed by
+ * the key's id (CreateApiKeyForm), so that "Copied" belongs to this key: a
+ * key created next, before this one is put away, starts at "Copy".
+ */
 function NewKey({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
@@ -73,6 +77,7 @@ export function CreateApiKeyForm({ minDate, maxDate, unavailable = null }: { min
     <div className="space-y-4">
       {shown ? (
         <NewKey
+          key={shown.id}
           secret={shown.key}
           onDismiss={() => {
             // The button goes with the key, and the focus would go to the page: it goes on from the key in

@@ -5,6 +5,7 @@ import { WorkspaceShell } from "@/components/workspace-shell";
 import { apiKeysPageRead } from "@/lib/api-keys";
 import { can, requireTenantWith } from "@/lib/tenancy";
 import { upgradeAdvice } from "@/lib/billing/limits";
+import { count } from "@/lib/registry/define";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -25,6 +26,17 @@ export default async function ApiKeysPage() {
     keyLimit === 1
       ? "The 1 API key your plan allows is in use"
       : `All ${(keyLimit ?? 0).toLocaleString("en")} API keys your plan allows are in use`;
+  // More live keys than the plan allows (its plan was changed to a smaller one): said as they are, as
+  // General says the seats ("5 of 1 used"). None is removed; a new one is refused until fewer are in use.
+  const toRevoke = keyLimit !== null && keysInUse > keyLimit ? keysInUse - keyLimit + 1 : 0;
+  const over =
+    toRevoke > 0
+      ? `${count(keysInUse, "API key")} are in use, more than the ${(keyLimit ?? 0).toLocaleString("en")} your plan allows; they keep working, and no new one can be created. To create one, ${
+          managesAll || ownLive >= toRevoke
+            ? `revoke ${toRevoke.toLocaleString("en")} of them below`
+            : `ask one of the workspace's owners or admins to revoke ${toRevoke.toLocaleString("en")} of them`
+        }, or ${upgrade}.`
+      : null;
   const unavailable =
     keyLimit === 0 ? (
       <p className="text-sm text-zinc-600" data-testid="api-keys-not-in-plan">
@@ -33,9 +45,10 @@ export default async function ApiKeysPage() {
       </p>
     ) : keyLimit !== null && keysInUse >= keyLimit ? (
       <p className="text-sm text-zinc-600" data-testid="api-keys-full">
-        {managesAll || ownLive > 0
+        {over ??
+          (managesAll || ownLive > 0
           ? `${inUse}. To create another, revoke one below, or ${upgrade}.`
-          : `${inUse} by other members of ${ctx.tenant.name}. To create one, ask one of the workspace's owners or admins to revoke a key, or ${upgrade}.`}
+          : `${inUse} by other members of ${ctx.tenant.name}. To create one, ask one of the workspace's owners or admins to revoke a key, or ${upgrade}.`)}
       </p>
     ) : null;
   const today = new Date();
