@@ -8,6 +8,7 @@ import { Card } from "@/components/ui";
 import { AUDIT_SHOWN, MEMBERS_SHOWN, ownerSignInUrl, workspaceOverview } from "@/lib/platform/admin";
 import { UNSENT_PARAM, unsentOwnerEmail } from "@/lib/platform/created-notice";
 import { platformPage } from "@/lib/platform/guard";
+import { count } from "@/lib/registry/define";
 import { WorkspaceGoneError } from "@/lib/tenancy";
 import { orGone, WorkspaceGone } from "./workspace-gone";
 
@@ -22,7 +23,8 @@ const statusOf = (t: { status: keyof typeof STATUS; purgeRequestedAt: Date | nul
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 const amount = (value: number, unit?: "bytes") =>
   unit === "bytes" ? (value < 1024 ? `${value} B` : `${(value / 1024).toLocaleString("en", { maximumFractionDigits: 1 })} KB`) : value.toLocaleString("en");
-const limit = (n: number | null) => (n === null ? "unlimited" : n.toLocaleString("en"));
+/** A plan's limit with its noun in the number's form: "1 seat", "5 seats", "unlimited seats". */
+const limit = (n: number | null, noun: string) => (n === null ? `unlimited ${noun}s` : count(n, noun));
 
 /**
  * One workspace for the platform: a cross-view visit (written into the
@@ -69,8 +71,9 @@ export default async function AdminWorkspacePage({
             </dl>
             {plan ? (
               <p className="mt-3 text-xs text-zinc-500">
-                Plan limits: {limit(plan.seats)} seats (members and pending invitations), {limit(plan.apiKeys)} API keys, {limit(plan.childWorkspaces)} child
-                workspaces, audit log kept {plan.auditRetentionDays === null ? "forever" : `${plan.auditRetentionDays} days`}, export{" "}
+                Plan limits: {limit(plan.seats, "seat")} (members and pending invitations), {limit(plan.apiKeys, "API key")},{" "}
+                {limit(plan.childWorkspaces, "child workspace")}, audit log kept{" "}
+                {plan.auditRetentionDays === null ? "forever" : count(plan.auditRetentionDays, "day")}, export{" "}
                 {plan.exportAllowed ? "allowed" : "not allowed"}.
               </p>
             ) : null}
