@@ -450,6 +450,16 @@ test("the invite form says how many seats are used, and with every seat taken sa
     "All 6 seats your plan allows are taken: members and pending invitations both count. To invite someone, revoke a pending invitation or remove a member to free a seat, or ask one of the workspace's owners",
   );
   await expect(admin.getByTestId("invite-form")).toHaveCount(0);
+  // A declined invitation is not offered again while no seat is free: that could only be refused.
+  const decliner = uniqueEmail("decliner");
+  await db().query(
+    "INSERT INTO tenant_invitations (tenant_id, email, role, token_hash, status, expires_at, declined_at) VALUES ($1, $2, 'member', $3, 'declined', now() + interval '6 days', now())",
+    [ws.tenantId, decliner, randomBytes(32).toString("hex")],
+  );
+  await admin.reload();
+  const declinedRow = admin.locator(`[data-testid=invitation-row][data-email="${decliner}"]`);
+  await expect(declinedRow).toContainText("No seat free to invite again");
+  await expect(declinedRow.getByRole("button", { name: "Invite again" })).toHaveCount(0);
   // A member invites no one, and is told nothing of seats.
   const memberContext = await browser.newContext();
   await sessionFor(memberContext, ws.users.member, ws.tenantId);
@@ -465,6 +475,7 @@ test("the invite form says how many seats are used, and with every seat taken sa
   await expect(page.getByText(`The invitation for ${racer} was revoked.`)).toBeVisible();
   await expect(seats).toHaveText("5 of 6 seats used: members and pending invitations both count.");
   await expect(page.getByTestId("invite-form")).toBeVisible();
+  await expect(page.locator(`[data-testid=invitation-row][data-email="${decliner}"]`).getByRole("button", { name: "Invite again" })).toBeVisible();
   await Promise.all([context.close(), adminContext.close(), memberContext.close()]);
 });
 

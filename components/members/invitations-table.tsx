@@ -77,6 +77,7 @@ export function InvitationsTable({
   declined = [],
   declinedTotal = declined.length,
   canManage,
+  seatsFull = false,
   total,
   page,
   pageSize,
@@ -85,6 +86,8 @@ export function InvitationsTable({
   declined?: DeclinedInvitationView[];
   declinedTotal?: number;
   canManage: boolean;
+  /** Every seat of the plan is taken: a declined address cannot be invited again until one is freed. */
+  seatsFull?: boolean;
   total: number;
   page: number;
   pageSize: number;
@@ -218,7 +221,11 @@ export function InvitationsTable({
                 <td className="td">{inv.invitedBy ?? "—"}</td>
                 <td className="td"><LocalTime iso={inv.createdAt} dateOnly /></td>
                 <td className="td"><InvitationDeclined declinedAt={inv.declinedAt} /></td>
-                {canManage ? (
+                {canManage && seatsFull ? (
+                  <td className="td text-right text-xs" data-testid={`reinvite-no-seat-${inv.email}`}>
+                    No seat free to invite again
+                  </td>
+                ) : canManage ? (
                   <td className="td">
                     <div className="flex items-start justify-end gap-2">
                       <ConfirmAction

@@ -101,6 +101,7 @@ export default async function MembersSettingsPage({ searchParams }: { searchPara
           <h2 className="text-sm font-semibold">Invitations</h2>
           <InvitationsTable
             canManage={canManage}
+            seatsFull={seatsFull}
             total={data.invitationTotal}
             page={data.invitationPage}
             pageSize={INVITATIONS_PAGE_SIZE}
