@@ -287,8 +287,34 @@ function locationOf(def: Endpoint, body: unknown, params: unknown): Record<strin
 const json = (status: number, body: unknown, headers: Record<string, string>) =>
   status === 204 ? new Response(null, { status, headers }) : new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
+/**
+ * What a key with X-Act-As-Tenant is told when the workspace it names is not
+ * one it may act in: not under the key's workspace, made up, or the key's
+ * role there manages no child workspaces. The same for a real and a made-up
+ * id, so that it says nothing about whether the workspace exists.
+ */
+export const ACT_AS_NOT_A_CHILD =
+  "This API key may not act in that workspace: it is not a child workspace of the key's own in which the key's role lets it act as a delegate.";
+
 /** The key's entry, with what a tenant-scoped lib function needs to act as its user. */
 async function enterKey<T>(
+  credential: KeyCredential,
+  tenantId: string | null,
+  requestInfo: RequestInfo,
+  then: (tx: Tx, entered: { entry: ApiKeyEntry; actor: TenantActor }) => Promise<T>,
+) {
+  try {
+    return await enterKeyAs(credential, tenantId, requestInfo, then);
+  } catch (error) {
+    // The act-as entry refuses as "not a member" both a key whose user left its own workspace and a workspace
+    // the key may not act in: the key alone, entered again, says which.
+    if (!(credential.actAs && tenantId && error instanceof DomainError && error.code === "not_member")) throw error;
+    await withApiKey({ ...credential, actAs: false }, null, async () => null);
+    throw new ApiProblem("forbidden", ACT_AS_NOT_A_CHILD);
+  }
+}
+
+function enterKeyAs<T>(
   credential: KeyCredential,
   tenantId: string | null,
   requestInfo: RequestInfo,
