@@ -24,9 +24,34 @@ export { PERMISSIONS };
 /** What each permission lets one do, as the dashboard lists it. */
 export const PERMISSION_LABELS = Object.fromEntries(Object.entries(PERMISSION_DEFINITIONS).map(([p, d]) => [p, d.label])) as Record<Permission, string>;
 
+/**
+ * A permission this process's registry does not hold: checked by code the
+ * running server did not start with — a resource `npm run new:resource`
+ * generated while `npm run dev` was running (its routes are compiled on
+ * demand, the registry was loaded at start). Restarting the server loads it.
+ */
+export class UnknownPermissionError extends Error {
+  constructor(readonly permission: string) {
+    super(
+      `The permission "${permission}" is not in this server's registry (lib/registry): a module added since the server started is loaded only when it restarts — restart it.`,
+    );
+    this.name = "UnknownPermissionError";
+  }
+}
+
+/** The roles allowed `permission`; an unknown permission is an error said (and logged) as such. */
+function rolesFor(permission: Permission): readonly Role[] {
+  const roles = Object.hasOwn(MATRIX, permission) ? MATRIX[permission] : undefined;
+  if (roles) return roles;
+  const error = new UnknownPermissionError(String(permission));
+  console.error(`[permissions] ${error.message}`);
+  throw error;
+}
+
 export function can(role: Role | null | undefined, permission: Permission): boolean {
+  const roles = rolesFor(permission);
   if (!role) return false;
-  return (MATRIX[permission] as readonly Role[]).includes(role);
+  return roles.includes(role);
 }
 
 /**
