@@ -58,6 +58,7 @@ try {
     ["first page", [null, null, null, null, null]],
     ["deep page (keyset)", [null, null, null, new Date(Date.now() - (WORKSPACES / 2) * 60_000), "00000000-0000-0000-0000-000000000000"]],
     ["member email", [`u${Math.floor(WORKSPACES / 3)}@example.test`, null, null, null, null]],
+    ["member email, its start", [`U${Math.floor(WORKSPACES / 3)}@exam`, null, null, null, null]],
     ["name fragment (rare)", [String(Math.floor(WORKSPACES * 0.42)), null, null, null, null]],
     ["name fragment (every row)", ["company", null, null, null, null]],
     ["status: suspended", [null, "blocked", null, null, null]],
