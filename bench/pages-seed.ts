@@ -94,6 +94,7 @@ export async function seed(ownerUrl: string, scale: ScaleSize | null): Promise<S
     const main = await seedMain(client);
     const viewers = await seedViewers(client);
     const scaled = scale ? await seedScale(client, scale) : null;
+    await onTeamPlan(client, [main.tenantId, ...(scaled ? [scaled.tenantId] : [])]);
     await client.query("VACUUM ANALYZE");
     const rows = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log");
     return { main, viewers, scale: scaled, auditRows: rows.rows[0]!.n };
@@ -103,6 +104,20 @@ export async function seed(ownerUrl: string, scale: ScaleSize | null): Promise<S
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The measured workspaces are on a plan whose seats their members and
+ * invitations fit in, as a workspace of that size would be: on the default
+ * plan (5 seats) the members page would say every seat is taken and offer no
+ * invite form. Its other limits are the default plan's.
+ */
+async function onTeamPlan(client: pg.Client, tenantIds: string[]): Promise<void> {
+  await client.query(
+    `INSERT INTO plans (id, name, seats, api_keys, child_workspaces, audit_retention_days, export_allowed, position)
+     SELECT 'bench-team', 'Team', 20000, api_keys, child_workspaces, audit_retention_days, export_allowed, position + 1 FROM plans WHERE is_default`,
+  );
+  await client.query("UPDATE tenants SET plan_id = 'bench-team' WHERE id = ANY($1::uuid[])", [tenantIds]);
 }
 
 export const ADMIN_EMAIL = "platform.admin@pages-bench.example";
