@@ -100,9 +100,13 @@ export function TransferAcceptEmail({ workspaceName, fromName, url, expiresAt }:
 }
 
 interface Ending extends Parties {
-  /** Who cancelled it (name or address); null when the schedule did, because a party left. */
+  /**
+   * Who cancelled it (name or address); null when no member did: the
+   * schedule, because a party left — or, with workspaceDeleted, the
+   * platform's operators, who deleted the workspace from the platform console.
+   */
   cancelledBy?: string | null;
-  /** It was cancelled by deleting its workspace (cancelledBy deleted it): the workspace is in its owners' trash. */
+  /** It was cancelled by deleting its workspace (cancelledBy, else the platform's operators, deleted it): the workspace is in its owners' trash. */
   workspaceDeleted?: boolean;
   /** The new owner ended it: they declined it. */
   declined?: boolean;
@@ -117,7 +121,7 @@ const OUTCOMES = {
         : `${p.toName} accepted: ${p.toName} is now an owner of ${p.workspaceName} and ${p.fromName} a member.`,
   cancelled: (p: Ending) =>
     p.workspaceDeleted
-      ? `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} was cancelled: ${p.cancelledBy ?? "an owner"} deleted the workspace. It is in its owners' trash, where an owner can restore it; a restored workspace does not resume the transfer. Nobody's role changed.`
+      ? `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} was cancelled: ${p.cancelledBy ?? "the platform's operators"} deleted the workspace. It is in its owners' trash, where an owner can restore it; a restored workspace does not resume the transfer. Nobody's role changed.`
       : `The transfer of ${p.workspaceName} from ${fromOf(p)} to ${toOf(p)} was ${
           p.cancelledBy
             ? `${p.declined ? "declined" : "cancelled"} by ${p.cancelledBy}`

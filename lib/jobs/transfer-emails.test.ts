@@ -7,8 +7,10 @@ import { runMigrations } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sendTransferEmail, sweepTransfers } from "@/lib/jobs/transfer";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
+import { purgeWorkspace as purgeTenantNow } from "@/lib/jobs/purge";
+import { deleteWorkspace, purgeWorkspace } from "@/lib/platform/admin";
 import { cancelTransfer, confirmTransfer, finalConfirmTransfer, startTransfer } from "@/lib/transfer";
-import { actorFor, addMember, createUser, createWorkspace, emailsTo, owner, setTenantStatus, type TestUser, userActor } from "@/test/fixtures";
+import { actorFor, addMember, auditRows, createUser, createWorkspace, credentialOf, emailsTo, owner, setTenantStatus, type TestUser, userActor } from "@/test/fixtures";
 
 const HOUR = 3_600_000;
 
@@ -95,6 +97,60 @@ describe("a transfer ended by deleting its workspace", () => {
     await deleteTenant(actorFor(c.tenant, c.owner), { confirmName: c.tenant.name });
     await sweepTransfers(owner(), c.at(28));
     expect((await queuedEmails(c.transferId)).map((job) => job.key)).toContain(`transfer-email:${c.transferId}:cancelled:${c.admin.id}`);
+  });
+});
+
+async function platformAdmin(): Promise<TestUser> {
+  const user = await createUser({ name: "Pat Platform" });
+  await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [user.id]);
+  return user;
+}
+
+describe("a transfer ended by the platform console's deletion of its workspace", () => {
+  it("is cancelled as an owner's deletion cancels it, audited, and emailed to both parties as the platform's operators' deletion", async () => {
+    const c = await cooling();
+    expect((await sweepTransfers(owner(), c.at(98))).moved[c.transferId]).toBe("awaiting_acceptance");
+    const admin = await platformAdmin();
+    const before = (await queuedEmails(c.transferId)).map((job) => job.key);
+    await deleteWorkspace(credentialOf(admin), { tenantId: c.tenant.id, confirmName: c.tenant.name });
+    const { rows } = await owner().query("SELECT status, end_reason, ended_by, due_at, confirm_token_hash FROM ownership_transfers WHERE id = $1", [c.transferId]);
+    expect(rows[0]).toEqual({ status: "cancelled", end_reason: "workspace_deleted", ended_by: null, due_at: null, confirm_token_hash: null });
+    const cancels = (await auditRows(c.tenant.id)).filter((r) => r.action === "ownership.transfer.cancel");
+    expect(cancels).toEqual([
+      expect.objectContaining({ actor_user_id: admin.id, metadata: expect.objectContaining({ step: "awaiting_acceptance", reason: "workspace_deleted", by: "platform", to_email: c.member.email }) }),
+    ]);
+
+    await sweepTransfers(owner(), c.at(99));
+    const added = (await queuedEmails(c.transferId)).map((job) => job.key).filter((key) => !before.includes(key));
+    expect(added.sort()).toEqual([`transfer-email:${c.transferId}:cancelled:${c.member.id}`, `transfer-email:${c.transferId}:cancelled:${c.owner.id}`].sort());
+    expect(await transferRow(c.transferId)).toMatchObject({ status: "cancelled", notified_status: "cancelled" });
+
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.member.id, status: "cancelled" })).toBe("sent");
+    const [toMember] = (await emailsTo(c.member.email, 2)).filter((m) => m.subject.startsWith("Ownership transfer cancelled"));
+    expect(toMember!.text).toContain(`The transfer of ${c.tenant.name} from Olive Owner to you was cancelled: the platform's operators deleted the workspace.`);
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.owner.id, status: "cancelled" })).toBe("sent");
+    const [toOwner] = (await emailsTo(c.owner.email, 3)).filter((m) => m.subject.startsWith("Ownership transfer cancelled"));
+    expect(toOwner!.text).toContain(`The transfer of ${c.tenant.name} from you to Mel Member was cancelled: the platform's operators deleted the workspace.`);
+  });
+
+  it("is emailed to the owner alone when the new owner had not been told of it", async () => {
+    const c = await cooling();
+    const before = (await queuedEmails(c.transferId)).map((job) => job.key);
+    await deleteWorkspace(credentialOf(await platformAdmin()), { tenantId: c.tenant.id, confirmName: c.tenant.name });
+    await sweepTransfers(owner(), c.at(27));
+    const added = (await queuedEmails(c.transferId)).map((job) => job.key).filter((key) => !before.includes(key));
+    expect(added).toEqual([`transfer-email:${c.transferId}:cancelled:${c.owner.id}`]);
+  });
+
+  it("leaves nothing of the transfer once the workspace is purged", async () => {
+    const c = await cooling();
+    const admin = await platformAdmin();
+    await deleteWorkspace(credentialOf(admin), { tenantId: c.tenant.id, confirmName: c.tenant.name });
+    await purgeWorkspace(credentialOf(admin), { tenantId: c.tenant.id, confirmName: c.tenant.name });
+    expect(await purgeTenantNow(owner(), c.tenant.id, { now: c.at(27) })).toMatchObject({ purged: true });
+    expect(await transferRow(c.transferId)).toBeNull();
+    // A queued email of it finds nothing to send.
+    expect(await sendTransferEmail(owner(), { transferId: c.transferId, userId: c.owner.id, status: "cancelled" })).toBe("stale");
   });
 });
 

@@ -8,7 +8,8 @@
 // (suspended or deleted) is left alone: its transfer does not progress. The
 // one email a deleted workspace's transfer still gets is how it ended: its
 // deletion cancelled it (end_reason workspace_deleted), and the parties who
-// did not delete it are told.
+// did not delete it are told — both of them when the platform's operators
+// deleted it from the console (no ended_by: app_private.tenant_delete).
 import type pg from "pg";
 import { createElement, type ReactElement } from "react";
 import { TransferAcceptEmail, TransferCoolingEmail, TransferEndedEmail, TransferFinalEmail } from "@/emails/ownership-transfer";

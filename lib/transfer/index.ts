@@ -56,7 +56,8 @@ export interface TransferView {
    * Who ended it, when a person did: the one who cancelled it (or accepted
    * it). Their address and name are null when the viewer may no longer see
    * them (they have left the workspace). Null when the schedule ended it: an
-   * expiry, or a cancellation because a party left.
+   * expiry, or a cancellation because a party left; and when the platform's
+   * operators deleted the workspace (end_reason workspace_deleted).
    */
   endedBy: { id: string; email: string | null; name: string | null } | null;
 }
@@ -469,7 +470,9 @@ export async function acceptTransfer(
  * owners it exists for. A restored workspace starts a new transfer if it
  * wants one. The worker emails each party who did not delete it that the
  * deletion cancelled it (the new owner only if they had been told of the
- * transfer), with the workspace in the trash.
+ * transfer), with the workspace in the trash. The platform console's
+ * deletion does the same in the database (app_private.tenant_delete), with
+ * no ended_by: no member ended it.
  */
 export async function endTransferWithWorkspace(tx: Tx, actor: TenantActor, now = new Date()): Promise<string | null> {
   const row = await tx.one<TransferRow>(sql`

@@ -57,11 +57,15 @@ const who = (p: Person) => (p.name ? `${p.name} (${p.email})` : p.email);
 
 /**
  * How the transfer ended, naming who ended a cancelled one — the person
- * ("you" to themselves), or the schedule when a party left — and why, when
- * it was not simply cancelled.
+ * ("you" to themselves), the platform's operators when they deleted the
+ * workspace from the platform console, or the schedule when a party left —
+ * and why, when it was not simply cancelled.
  */
 function ending(t: TransferView, viewerId: string): { headline: string; why: string | null } {
   if (t.status !== "cancelled") return { headline: ENDED[t.status] ?? "The transfer ended", why: null };
+  if (!t.endedBy && t.endReason === "workspace_deleted") {
+    return { headline: "The transfer was cancelled by the platform's operators", why: "It ended when the workspace was deleted." };
+  }
   if (!t.endedBy) {
     return {
       headline: "The transfer was cancelled automatically",
