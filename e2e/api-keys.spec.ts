@@ -219,7 +219,9 @@ test("a plan without API keys says so instead of offering the form; a plan whose
   // The member's page, opened before the owner's key filled the plan, still offers the form: its refusal names the limit.
   await member.page.getByLabel("Name", { exact: true }).fill("Member's key");
   await member.page.getByRole("button", { name: "Create key" }).click();
-  await expect(member.page.getByText("Your plan allows 1 API key; revoke one, or ask the platform's operators to upgrade the plan.")).toBeVisible();
+  await expect(
+    member.page.getByText("Your plan allows 1 API key; revoke one, or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan."),
+  ).toBeVisible();
   await expect(member.page.getByLabel("Name", { exact: true })).toHaveValue("Member's key");
   // Reloaded, it says the plan is full, though the member cannot see the owner's key.
   await member.page.reload();

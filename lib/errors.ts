@@ -1,5 +1,7 @@
 // Errors a user can act on. Actions turn them into a message on the form;
 // anything else is a bug, logged and shown as a generic failure.
+import { planLimitSentence } from "@/lib/billing/advice";
+
 /** What a page adds to a refusal that a reload of the page would resolve: the page shows an older state. */
 export const RELOAD_THE_PAGE = "Reload the page.";
 
@@ -63,12 +65,15 @@ export function findPgError(error: unknown): PgErrorLike | undefined {
 
 /**
  * A plan limit the database refused (SQLSTATE 53400, hint plan_limit: seats,
- * API keys, child workspaces, export) as the DomainError its message words —
- * "Your plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan." — or null. The
- * API answers it 402 plan-limit.
+ * API keys, child workspaces, export) as the DomainError its message words,
+ * advised for the role its detail names (planLimitSentence) — an owner's
+ * "Your plan allows 2 API keys; revoke one, or ask the platform's operators
+ * to upgrade the plan.", an admin's "…, or ask one of the workspace's
+ * owners, who can ask the platform's operators to upgrade the plan." — or
+ * null. The API answers it 402 plan-limit.
  */
 export function planLimitFrom(error: unknown): DomainError | null {
   const pg = findPgError(error);
-  if (pg?.code === "53400" && pg.hint === "plan_limit") return new DomainError("plan_limit", String(pg.message));
+  if (pg?.code === "53400" && pg.hint === "plan_limit") return new DomainError("plan_limit", planLimitSentence(String(pg.message), pg.detail));
   return null;
 }

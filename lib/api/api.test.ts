@@ -655,6 +655,12 @@ describe("problem+json for every error type", () => {
     const overPlan = await call("createInvitation", { key: await keyOf(full, "owner"), params: { tenantId: full.tenant.id }, body: { email: uniqueEmail(), role: "member" } });
     check(overPlan, "plan-limit");
     expect(overPlan.body.detail).toBe("Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.");
+    // An admin's key is told, as its user's pages tell them, to ask an owner.
+    const overPlanAdmin = await call("createInvitation", { key: await keyOf(full, "admin"), params: { tenantId: full.tenant.id }, body: { email: uniqueEmail(), role: "member" } });
+    check(overPlanAdmin, "plan-limit");
+    expect(overPlanAdmin.body.detail).toBe(
+      "Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.",
+    );
     configureApiRateLimits({ apiPerKey: { points: 1, duration: 60 } }, `problem-${randomBytes(4).toString("hex")}:`);
     try {
       await call("getMe", { key });

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EMPTY_FILTERS, exportAuditEvents } from "@/lib/audit";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys";
-import { EXPORT_NOT_IN_PLAN, enforcePlanLimit, readWorkspacePlan, workspaceMayExport } from "@/lib/billing/limits";
+import { EXPORT_NOT_IN_PLAN, enforcePlanLimit, readWorkspacePlan, upgradeAdvice, workspaceMayExport } from "@/lib/billing/limits";
 import { DomainError, planLimitFrom } from "@/lib/errors";
 import { createChildWorkspace } from "@/lib/hierarchy/workspaces";
 import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
@@ -33,6 +33,9 @@ import {
   userActor,
   type TestUser,
 } from "@/test/fixtures";
+
+/** The end of a refusal's sentence for anyone but an owner (upgradeAdvice). */
+const OTHERS = "or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.";
 
 /** A plan of its own for a test: `seats` seats, exports as said; everything else unlimited. */
 async function planWith(fields: { seats?: number | null; exportAllowed?: boolean; apiKeys?: number | null; childWorkspaces?: number | null }) {
@@ -77,7 +80,10 @@ describe("seats: members plus pending invitations", () => {
       Array.from({ length: 20 }, (_, i) => refusal(inviteMember(actorFor(ws.tenant, admins[i % 2]!), { email: uniqueEmail(`c${i}`), role: "member" }))),
     );
     expect(outcomes.filter((o) => o === "ok")).toHaveLength(3);
-    expect(outcomes.filter((o) => o !== "ok")).toEqual(Array(17).fill("Your plan allows 7 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan."));
+    // Each refusal advises the one who invited: the owner, or the admin (every other invitation).
+    const refused = "Your plan allows 7 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, ";
+    const advised = outcomes.map((o, i) => (o === "ok" ? o : i % 2 === 0 ? o === `${refused}or ask the platform's operators to upgrade the plan.` : o === `${refused}${OTHERS}`));
+    expect(advised.filter((a) => a === true)).toHaveLength(17);
     expect(await seatsUsed(ws.tenant.id)).toBe(7);
     // The refused invitations left no audit row: the change and its record go together.
     expect(await auditRows(ws.tenant.id, "member.invite")).toHaveLength(3);
@@ -111,7 +117,8 @@ describe("seats: members plus pending invitations", () => {
     expect(await refusal(inviteMember(actorFor(ws.tenant, ws.owner), { email: uniqueEmail(), role: "member" }))).toBe(
       "Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.",
     );
-    expect(await refusal(acceptInvitationByToken(userActor(invitee), token))).toBe("Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, or ask the platform's operators to upgrade the plan.");
+    // The invitee, not a member yet, asks an owner.
+    expect(await refusal(acceptInvitationByToken(userActor(invitee), token))).toBe(`Your plan allows 3 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, ${OTHERS}`);
     const { rows } = await owner().query("SELECT count(*)::int AS n FROM tenant_members WHERE tenant_id = $1", [ws.tenant.id]);
     expect(rows[0].n).toBe(4);
     // The workspace still works for what it already has.
@@ -227,6 +234,43 @@ describe("the check API keys and child workspaces call", () => {
   });
 });
 
+describe("whom a refusal advises to ask", () => {
+  const seatsFull = "Your plan allows 4 seats, and members and pending invitations both count; revoke a pending invitation or remove a member to free a seat, ";
+
+  it("tells an owner to ask the platform's operators and an admin to ask an owner, as the pages beside them do", async () => {
+    const ws = await createWorkspace(); // 4 members
+    await onPlan(ws.tenant.id, await planWith({ seats: 4, apiKeys: 1, childWorkspaces: 0 }));
+    const invite = (user: TestUser) => inviteMember(actorFor(ws.tenant, user), { email: uniqueEmail(), role: "member" });
+    expect(await refusal(invite(ws.owner))).toBe(`${seatsFull}or ${upgradeAdvice("owner")}.`);
+    expect(await refusal(invite(ws.admin))).toBe(`${seatsFull}or ${upgradeAdvice("admin")}.`);
+    expect(await refusal(invite(ws.admin))).toBe(`${seatsFull}or ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.`);
+
+    const key = (user: TestUser) => createApiKey(actorFor(ws.tenant, user), { name: "k", scope: "read", expiry: "30", expiresOn: "" });
+    expect(await refusal(key(ws.auditor))).toBe("ok");
+    expect(await refusal(key(ws.owner))).toBe("Your plan allows 1 API key; revoke one, or ask the platform's operators to upgrade the plan.");
+    expect(await refusal(key(ws.admin))).toBe(`Your plan allows 1 API key; revoke one, ${OTHERS}`);
+
+    const child = (user: TestUser) => createChildWorkspace({ ...actorFor(ws.tenant, user), delegation: null }, { name: "Customer", slug: uniqueSlug("child") });
+    expect(await refusal(child(ws.owner))).toBe("Your plan does not include child workspaces; to create one, ask the platform's operators to upgrade the plan.");
+    expect(await refusal(child(ws.admin))).toBe(
+      "Your plan does not include child workspaces; to create one, ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.",
+    );
+  });
+
+  it("follows the role as it is when refused, and leaves the owner's connection the database's sentence", async () => {
+    const ws = await createWorkspace();
+    await onPlan(ws.tenant.id, await planWith({ seats: 4, childWorkspaces: 0 }));
+    await owner().query("UPDATE tenant_members SET role = 'owner' WHERE tenant_id = $1 AND user_id = $2", [ws.tenant.id, ws.admin.id]);
+    expect(await refusal(inviteMember(actorFor(ws.tenant, ws.admin), { email: uniqueEmail(), role: "member" }))).toBe(
+      `${seatsFull}or ask the platform's operators to upgrade the plan.`,
+    );
+    // Operators (the owner's connection) calling the check: no one acted in the workspace, the sentence is the database's.
+    const error = await owner().query("SELECT app_plan_enforce_children($1)", [ws.tenant.id]).catch((e: unknown) => e);
+    expect(planLimitFrom(error)?.message).toBe("Your plan does not include child workspaces; to create one, ask the platform's operators to upgrade the plan.");
+    expect(JSON.parse((error as { detail: string }).detail)).toEqual({ limit: "child_workspaces" });
+  });
+});
+
 describe("plans in the platform's hands", () => {
   it("starts a new workspace on the default plan; its creator cannot choose another", async () => {
     const user = await createUser();
@@ -291,10 +335,10 @@ describe("plan limits on API keys and child workspaces, where they are created",
     const make = (name: string) => createApiKey(actorFor(ws.tenant, ws.member), { name, scope: "read", expiry: "30", expiresOn: "" });
     const first = await make("one");
     await make("two");
-    expect(await refusal(make("three"))).toBe("Your plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan.");
+    expect(await refusal(make("three"))).toBe(`Your plan allows 2 API keys; revoke one, ${OTHERS}`);
     await revokeApiKey(actorFor(ws.tenant, ws.member), first.id);
     const third = await make("three");
-    expect(await refusal(make("four"))).toBe("Your plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan.");
+    expect(await refusal(make("four"))).toBe(`Your plan allows 2 API keys; revoke one, ${OTHERS}`);
     await owner().query("UPDATE api_keys SET created_at = now() - interval '9 days', expires_at = now() - interval '1 day' WHERE id = $1", [third.id]);
     expect(await refusal(make("four"))).toBe("ok");
     const { rows } = await owner().query("SELECT count(*)::int AS n FROM api_keys WHERE tenant_id = $1", [ws.tenant.id]);
@@ -308,7 +352,7 @@ describe("plan limits on API keys and child workspaces, where they are created",
       Array.from({ length: 20 }, (_, i) => refusal(createApiKey(actorFor(ws.tenant, ws.admin), { name: `k${i}`, scope: "read", expiry: "7", expiresOn: "" }))),
     );
     expect(results.filter((r) => r === "ok")).toHaveLength(3);
-    expect(results.filter((r) => r === "Your plan allows 3 API keys; revoke one, or ask the platform's operators to upgrade the plan.")).toHaveLength(17);
+    expect(results.filter((r) => r === `Your plan allows 3 API keys; revoke one, ${OTHERS}`)).toHaveLength(17);
   });
 
   it("refuses a child workspace over the parent's plan's limit", async () => {

@@ -1,6 +1,8 @@
 import "server-only";
 import { runRead, sql, type Sql, type Tx } from "@/lib/db";
-import { withTenant, type Role, type TenantActor } from "@/lib/tenancy";
+import { withTenant, type TenantActor } from "@/lib/tenancy";
+
+export { upgradeAdvice } from "./advice";
 
 // Plan limits (seed 003) as the app reads and checks them. The enforcement
 // itself is in the database (migration 20261204301000_plan_limits), in the
@@ -26,10 +28,15 @@ import { withTenant, type Role, type TenantActor } from "@/lib/tenancy";
 //   (app_plan_usage counts live api_keys rows — revoked_at / deleted_at NULL
 //   when the table has those columns; tenantry_definer needs SELECT on it.)
 //
-// A refusal is SQLSTATE 53400 with hint plan_limit and the sentence "Your
-// plan allows 2 API keys; revoke one, or ask the platform's operators to upgrade the plan." planLimitFrom (lib/errors)
-// turns it into DomainError("plan_limit"): server actions show the sentence,
-// the API answers 402 with the problem type plan-limit.
+// A refusal is SQLSTATE 53400 with hint plan_limit, the sentence "Your
+// plan allows 2 API keys; revoke one, or ask the platform's operators to
+// upgrade the plan." and a detail naming the role of whoever acted
+// (migration 20261216000700). planLimitFrom (lib/errors) turns it into
+// DomainError("plan_limit") with the advice for that role (upgradeAdvice,
+// lib/billing/advice.ts: an admin is told "…, or ask one of the workspace's
+// owners, who can ask the platform's operators to upgrade the plan."):
+// server actions show the sentence, the API answers 402 with the problem
+// type plan-limit and the same sentence.
 
 export type PlanLimit = "seats" | "api_keys" | "child_workspaces";
 
@@ -107,18 +114,6 @@ export async function planAllowsExport(
     sql`SELECT app_plan_allows_export(${tenantId}::uuid) AS allowed`,
   );
   return row?.allowed !== false;
-}
-
-/**
- * Who can lift a plan's limit, as the pages tell whoever meets it: the
- * platform's operators set plans, so an owner asks them; anyone else asks an
- * owner, who can ask them (an owner cannot upgrade the plan either). Said
- * after "to do this, …" or "…, or".
- */
-export function upgradeAdvice(role: Role): string {
-  return role === "owner"
-    ? "ask the platform's operators to upgrade the plan"
-    : "ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan";
 }
 
 export const EXPORT_NOT_IN_PLAN =
