@@ -361,6 +361,34 @@ test("an export refused in the browser says why on the audit page, not in a down
   await context.close();
 });
 
+test("an export on a plan without exports says whom to ask by role: an auditor an owner, an owner the platform's operators", async ({ browser }) => {
+  const ws = await workspaceWithRoles("Export Plan");
+  const plan = `no-export-${ws.tenantId.slice(0, 8)}`;
+  await db().query("INSERT INTO plans (id, name, export_allowed) VALUES ($1, 'No export', false)", [plan]);
+  await db().query("UPDATE tenants SET plan_id = $2 WHERE id = $1", [ws.tenantId, plan]);
+  const said = async (user: (typeof ws.users)["owner"]) => {
+    const context = await browser.newContext();
+    await sessionFor(context, user, ws.tenantId);
+    const page = await context.newPage();
+    await page.goto("/app/audit");
+    await page.getByTestId("export-csv").click();
+    await expect(page).toHaveURL(/\/app\/audit\?export_refused=plan$/);
+    const text = await page.locator("main").getByRole("alert").innerText();
+    // A script is refused with 402 and the same words.
+    const refused = await page.request.get("/app/audit/export?format=csv");
+    expect(refused.status()).toBe(402);
+    expect(text).toContain((await refused.text()).trim());
+    await context.close();
+    return text;
+  };
+  expect(await said(ws.users.auditor)).toBe(
+    "The export did not start. Your plan does not include exporting the audit log; to export it, ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan.",
+  );
+  expect(await said(ws.users.owner)).toBe(
+    "The export did not start. Your plan does not include exporting the audit log; to export it, ask the platform's operators to upgrade the plan.",
+  );
+});
+
 // Access lost while the audit page is open: the Export link is followed by
 // the browser, so the answer is a page to go on from — the audit page saying
 // why (a role lowered below auditor), or the app's own page once the

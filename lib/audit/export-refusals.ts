@@ -1,4 +1,5 @@
-import { EXPORT_NOT_IN_PLAN } from "@/lib/billing/limits";
+import { exportNotInPlan } from "@/lib/billing/advice";
+import type { Role } from "@/lib/tenancy";
 
 // Why an export clicked on the audit page did not start: the export route
 // sends the page back with the reason (and Retry-After) in its query, and the
@@ -9,11 +10,10 @@ export const EXPORT_RETRY_PARAM = "retry";
 
 export type ExportRefusal = "workspace" | "role" | "filters" | "plan" | "limit" | "busy-user" | "busy-workspace" | "busy-process" | "failed";
 
-const REASONS: Record<ExportRefusal, string> = {
+const REASONS: Record<Exclude<ExportRefusal, "plan">, string> = {
   workspace: "the page it was clicked on was for another workspace, and you have since switched to this one. Export again to get this workspace's log.",
   role: "your role in this workspace does not allow exporting the audit log.",
   filters: "the database does not accept these filters. Change them and try again.",
-  plan: EXPORT_NOT_IN_PLAN,
   limit: "you have started too many audit log exports recently.",
   "busy-user": "you already have an export running.",
   "busy-workspace": "this workspace already has as many exports running as it allows at once.",
@@ -27,11 +27,11 @@ function wait(seconds: number): string {
   return `${minutes} minutes`;
 }
 
-/** The page's sentence for `?export_refused=…&retry=…`, or null for anything else. */
-export function exportRefusalMessage(reason: string | undefined, retry: string | undefined): string | null {
-  if (!reason || !Object.hasOwn(REASONS, reason)) return null;
-  const why = REASONS[reason as ExportRefusal];
+/** The page's sentence for `?export_refused=…&retry=…` shown to `role` (the plan's says whom they ask), or null for anything else. */
+export function exportRefusalMessage(reason: string | undefined, retry: string | undefined, role: Role | null): string | null {
+  if (!reason || (reason !== "plan" && !Object.hasOwn(REASONS, reason))) return null;
   const seconds = retry && /^\d{1,6}$/.test(retry) ? Number(retry) : 0;
-  const sentence = why === EXPORT_NOT_IN_PLAN ? `The export did not start. ${why}` : `The export did not start: ${why}`;
+  const sentence =
+    reason === "plan" ? `The export did not start. ${exportNotInPlan(role)}` : `The export did not start: ${REASONS[reason as Exclude<ExportRefusal, "plan">]}`;
   return seconds > 0 ? `${sentence} Try again in ${wait(seconds)}.` : reason === "failed" ? `${sentence} Try again in a moment.` : sentence;
 }

@@ -13,6 +13,11 @@ export function upgradeAdvice(role: Role | null): string {
     : "ask one of the workspace's owners, who can ask the platform's operators to upgrade the plan";
 }
 
+/** Why an export did not start on a plan without exports, saying whom `role` asks for more. */
+export function exportNotInPlan(role: Role | null): string {
+  return `Your plan does not include exporting the audit log; to export it, ${upgradeAdvice(role)}.`;
+}
+
 /**
  * A plan-limit refusal's sentence (SQLSTATE 53400, hint plan_limit) for
  * whoever it refused. The database's sentence (app_plan_limit_message) ends

@@ -2,7 +2,8 @@ import "server-only";
 import { runRead, sql, type Sql, type Tx } from "@/lib/db";
 import { withTenant, type TenantActor } from "@/lib/tenancy";
 
-export { upgradeAdvice } from "./advice";
+import { exportNotInPlan } from "./advice";
+export { exportNotInPlan, upgradeAdvice } from "./advice";
 
 // Plan limits (seed 003) as the app reads and checks them. The enforcement
 // itself is in the database (migration 20261204301000_plan_limits), in the
@@ -116,8 +117,8 @@ export async function planAllowsExport(
   return row?.allowed !== false;
 }
 
-export const EXPORT_NOT_IN_PLAN =
-  "Your plan does not include exporting the audit log; to export it, ask the platform's operators to upgrade the plan.";
+/** The database's sentence when it refuses an export's row on such a plan (the owner's words; the route words it for the role). */
+export const EXPORT_NOT_IN_PLAN = exportNotInPlan("owner");
 
 /** For the export route: whether the actor's workspace's plan includes exports (its own entry, as the route has no transaction). */
 export async function workspaceMayExport(actor: TenantActor): Promise<boolean> {

@@ -53,7 +53,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
       ? await requireTenantWith(async () => null, { oneStatement: true })
       : await requireTenantWith(auditPageRead(parsed.filters, position), { settings: AUDIT_PAGE_SETTINGS });
   // An export the browser was sent back from (the export route's refusal of a click on Export).
-  const exportRefused = exportRefusalMessage(first(params.export_refused) || undefined, first(params.retry) || undefined);
+  const exportRefused = exportRefusalMessage(first(params.export_refused) || undefined, first(params.retry) || undefined, ctx.role);
   if (!can(ctx.role, "audit.read")) {
     // Also where an export clicked after one's role was lowered below auditor lands: it says why it did not start.
     return (

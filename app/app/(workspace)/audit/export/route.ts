@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { EXPORT_FORMATS, ExportBusyError, exportAuditEvents, exportFileName, readAuditFilters, type ExportFormat } from "@/lib/audit";
 import { EXPORT_REFUSED_PARAM, EXPORT_RETRY_PARAM, type ExportRefusal } from "@/lib/audit/export-refusals";
-import { EXPORT_NOT_IN_PLAN, workspaceMayExport } from "@/lib/billing/limits";
+import { EXPORT_NOT_IN_PLAN, exportNotInPlan, workspaceMayExport } from "@/lib/billing/limits";
 import { DomainError, planLimitFrom } from "@/lib/errors";
 import { refusedByLimit } from "@/lib/http/rate-limited";
 import { limitAuditExport } from "@/lib/rate-limit";
@@ -102,7 +102,7 @@ export async function GET(request: NextRequest) {
   const parsed = await readAuditFilters(params);
   if (!parsed.ok) return refuseTo(request, refuse(400, parsed.error), "filters");
   // The plan (seed 003): 402 plan-limit before anything starts (the database refuses the export's first row too).
-  if (!(await workspaceMayExport(resolved))) return refuseTo(request, refuse(402, EXPORT_NOT_IN_PLAN), "plan");
+  if (!(await workspaceMayExport(resolved))) return refuseTo(request, refuse(402, exportNotInPlan(resolved.role)), "plan");
   const limited = await refusedByLimit(limitAuditExport(resolved.userId));
   if (limited) return refuseTo(request, limited, "limit");
 
@@ -115,7 +115,7 @@ export async function GET(request: NextRequest) {
     }
     if (error instanceof DomainError && error.code === "invalid_filters") return refuseTo(request, refuse(400, error.message), "filters");
     if (error instanceof DomainError && error.code === "not_member") return leaveTo(request, refuse(403, error.message), "dashboard");
-    if (planLimitFrom(error) || String(error).includes(EXPORT_NOT_IN_PLAN)) return refuseTo(request, refuse(402, EXPORT_NOT_IN_PLAN), "plan");
+    if (planLimitFrom(error) || String(error).includes(EXPORT_NOT_IN_PLAN)) return refuseTo(request, refuse(402, exportNotInPlan(resolved.role)), "plan");
     console.error("[audit export] could not start", error);
     return refuseTo(request, refuse(500, "The export could not start. Try again in a moment."), "failed");
   }
