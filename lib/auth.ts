@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { AuthError, type NextAuthConfig } from "next-auth";
-import type { Adapter, AdapterUser } from "next-auth/adapters";
+import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import GitHub, { type GitHubEmail, type GitHubProfile } from "next-auth/providers/github";
 import { createElement } from "react";
 import MagicLinkEmail from "@/emails/magic-link";
@@ -75,7 +75,8 @@ export const hashSessionToken = (token: string) => createHash("sha256").update(t
  * lower-cased (the users table checks it); session tokens are stored only as
  * their SHA-256 — the cookie holds the token, the database its hash, as
  * app_enter() expects; a deactivated user's session is never honoured even if
- * a row survived (the database deletes them on deactivation).
+ * a row survived (the database deletes them on deactivation); deleting a
+ * session that is already gone is done, not an error.
  */
 export function tenantryAdapter(): Adapter {
   // Created on first use, not at import: `next build` loads this module
@@ -87,6 +88,20 @@ export function tenantryAdapter(): Adapter {
     "unlinkAccount", "getSessionAndUser", "createSession", "updateSession", "deleteSession",
     "createVerificationToken", "useVerificationToken",
   ] as const;
+  // A session the database has already ended — signed out from another
+  // device, its user deactivated, two-factor turned off — is gone, as asked.
+  // Auth.js deletes the session of the cookie a browser still sends before it
+  // signs that browser in by link; the Prisma adapter's delete throws P2025
+  // ("no record found") for a missing row, which Auth.js takes for a broken
+  // server, and the browser, still sending the cookie, could never sign in.
+  const deleteSession = async (sessionToken: string): Promise<AdapterSession | null | undefined> => {
+    try {
+      return (await base().deleteSession!(hashSessionToken(sessionToken))) ?? null;
+    } catch (error) {
+      if (error && typeof error === "object" && "code" in error && error.code === "P2025") return null;
+      throw error;
+    }
+  };
   const adapter = Object.fromEntries(
     methods.map((name) => [name, (...args: unknown[]) => (base()[name] as (...a: unknown[]) => unknown)(...args)]),
   ) as Adapter;
@@ -106,7 +121,7 @@ export function tenantryAdapter(): Adapter {
       // created): not signed in yet, to Auth.js either.
       if ((found.session as { secondFactorPending?: boolean }).secondFactorPending) return null;
       if ((found.user as AdapterUser & { active?: boolean }).active === false) {
-        await base().deleteSession!(hashSessionToken(sessionToken));
+        await deleteSession(sessionToken);
         return null;
       }
       return { user: found.user, session: { ...found.session, sessionToken } };
@@ -115,7 +130,7 @@ export function tenantryAdapter(): Adapter {
       const updated = await base().updateSession!({ ...session, sessionToken: hashSessionToken(session.sessionToken) });
       return updated && { ...updated, sessionToken: session.sessionToken };
     },
-    deleteSession: (sessionToken) => base().deleteSession!(hashSessionToken(sessionToken)),
+    deleteSession,
   };
 }
 
