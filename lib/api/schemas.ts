@@ -176,7 +176,7 @@ export const AuditEvent = z
     createdAt: Timestamp,
     actorUserId: z.string().nullable(),
     actorEmail: z.string().nullable(),
-    actorName: z.string().nullable(),
+    actorName: z.string().nullable().meta({ description: "The actor's display name when the event was recorded (a later change of name leaves it); null when they had none, or for an event no person did." }),
     action: z.string(),
     description: z.string(),
     targetType: z.string().nullable(),

@@ -11,9 +11,9 @@ import { auditConditions, rarestSearchWordQuery } from "./query";
 export function auditExportQuery(tenantId: string, filters: AuditFilters): Sql {
   return sql`
     SELECT l.id::text, to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           l.actor_user_id::text, l.actor_email, u.name, l.action, l.target_type, l.target_id,
+           l.actor_user_id::text, l.actor_email, l.actor_name, l.action, l.target_type, l.target_id,
            l.metadata::text, l.ip, l.user_agent
-      FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
+      FROM audit_log l
      WHERE ${join([...auditConditions(tenantId, filters, { actions: true }), ...rarestWordEvents(tenantId, filters)], " AND ")}
      ORDER BY l.created_at DESC, l.id DESC`;
 }

@@ -64,9 +64,9 @@ let admin: TestUser;
 /** The tenant's rows as they are now (each export adds its own audit row). */
 async function currentRows(): Promise<Array<Record<string, unknown>>> {
   const { rows } = await owner().query(
-    `SELECT l.id::text AS id, l.created_at, l.actor_user_id::text AS actor_user_id, l.actor_email, u.name AS actor_name,
+    `SELECT l.id::text AS id, l.created_at, l.actor_user_id::text AS actor_user_id, l.actor_email, l.actor_name,
             l.action, l.target_type, l.target_id, l.metadata, l.ip, l.user_agent
-       FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id
+       FROM audit_log l
       WHERE l.tenant_id = $1 ORDER BY l.created_at DESC, l.id DESC`,
     [tenant.id],
   );

@@ -11,6 +11,7 @@ export interface AuditEventRow {
   createdAt: Date;
   actorUserId: string | null;
   actorEmail: string | null;
+  /** The actor's display name when the event was recorded (a later change of name leaves it). */
   actorName: string | null;
   action: string;
   targetType: string | null;
@@ -64,7 +65,8 @@ export function auditConditions(tenantId: TenantRef, filters: AuditFilters, opti
 export const fromBound = (filters: AuditFilters) => sql`(${filters.from}::date::timestamp AT TIME ZONE ${filters.tz})`;
 export const toBound = (filters: AuditFilters) => sql`((${filters.to}::date + 1)::timestamp AT TIME ZONE ${filters.tz})`;
 
-const COLUMNS = sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.action, l.target_type, l.target_id, l.target_email, l.metadata, l.ip, l.user_agent`;
+/** actor_name is the actor's display name as it was when the row was written (the database fills it on insert), not today's. */
+const COLUMNS = sql`l.id, l.created_at, l.actor_user_id, l.actor_email, l.actor_name, l.action, l.target_type, l.target_id, l.target_email, l.metadata, l.ip, l.user_agent`;
 
 /** A search word that matches fewer events than this drives the page by itself. */
 export const RARE_WORD_EVENTS = 200;
@@ -163,7 +165,7 @@ export function auditPageQuery(
   }
   return sql`
     ${rarest}
-    SELECT p.*, u.name AS actor_name FROM (${page}) p LEFT JOIN users u ON u.id = p.actor_user_id
+    SELECT p.* FROM (${page}) p
      ORDER BY p.created_at DESC, p.id DESC`;
 }
 
