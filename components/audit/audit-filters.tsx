@@ -142,7 +142,7 @@ export function AuditFiltersForm({
             name="q"
             defaultValue={values.q}
             placeholder="names, addresses, ids…"
-            title="Finds events that recorded every word (whole words): the target's id and the values stored with the event, such as names, email addresses, ids and roles. The wording of the Details column is not searched."
+            title="Finds events that recorded every word (whole words of two or more letters or digits): the target's id and the values stored with the event, such as names, email addresses, ids and roles. The wording of the Details column is not searched."
           />
         </label>
       </div>

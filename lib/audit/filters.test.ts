@@ -41,7 +41,11 @@ describe("parseAuditFilters", () => {
     ["action=member.explode", "Unknown action: member.explode."],
     ["action=a&action=b", "Unknown actions: a, b."],
     [`q=${"x".repeat(10_000)}`, "Search text is limited to 200 characters."],
-    ["q=a", "Search for a word of at least two letters or digits."],
+    ["q=a", "Search for words of at least two letters or digits: \u201ca\u201d is too short to search for."],
+    ["q=Project%20number%207", "Search for words of at least two letters or digits: \u201c7\u201d is too short to search for."],
+    ["q=row%2012%2C%20a%20b%20a", "Search for words of at least two letters or digits: \u201ca\u201d and \u201cb\u201d are too short to search for."],
+    ["q=x%40example.test", "\u201cx\u201d is too short to search for."],
+    [`q=acme%20${"y".repeat(101)}`, "Search words are at most 100 characters long:"],
     ["q=%25%20-.%2C!", "Search for a word of at least two letters or digits."],
     ["tz=Mars/Olympus_Mons", "Unknown time zone."],
     [`actor=${"a".repeat(300)}`, "The actor is an email address of at most 254 characters."],
@@ -50,6 +54,12 @@ describe("parseAuditFilters", () => {
     const result = parse(query.slice(0, 20_000));
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toContain(message);
+  });
+
+  it("accepts words of two letters or more, a UUID as one word, and punctuation between words", () => {
+    expect(parse("q=Project%20number%2077")).toMatchObject({ ok: true, filters: { q: "Project number 77" } });
+    expect(parse("q=3f1e2d3c-1111-4222-8333-944445555666%20%26%20ab")).toMatchObject({ ok: true });
+    expect(parse(`q=${"y".repeat(100)}`)).toMatchObject({ ok: true });
   });
 
   it.each([

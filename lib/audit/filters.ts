@@ -15,6 +15,42 @@ export const SEARCH_MAX = 200;
  * no word in it before it reaches the database.
  */
 const SEARCH_WORD = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[^\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\s]{2,}/iu;
+/** Every run of letters or digits between the same separators, whatever its length. */
+const SEARCH_RUNS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[^\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\s]+/giu;
+/** app_audit_terms() keeps words of at most this many characters; a longer one is in no event's words. */
+export const SEARCH_WORD_MAX = 100;
+
+/**
+ * The words of a search the index cannot find: one letter or digit (the
+ * index holds words of two or more), or longer than SEARCH_WORD_MAX. The
+ * database would drop them and match the other words alone, so the search is
+ * refused instead, naming them.
+ */
+export function unsearchableWords(q: string): { short: string[]; long: string[] } {
+  const short = new Set<string>();
+  const long = new Set<string>();
+  for (const [run] of q.matchAll(SEARCH_RUNS)) {
+    const length = [...run].length;
+    if (length < 2) short.add(run);
+    else if (length > SEARCH_WORD_MAX) long.add(run);
+  }
+  return { short: [...short], long: [...long] };
+}
+
+const quoted = (words: string[]) => {
+  const list = words.slice(0, 5).map((w) => `“${w.length > 20 ? `${w.slice(0, 20)}…` : w}”`);
+  return list.length > 1 ? `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}` : list[0];
+};
+
+function searchProblem(q: string): string | null {
+  const { short, long } = unsearchableWords(q);
+  if (short.length) {
+    return `Search for words of at least two letters or digits: ${quoted(short)} ${short.length > 1 ? "are" : "is"} too short to search for.`;
+  }
+  if (long.length) return `Search words are at most ${SEARCH_WORD_MAX} characters long: ${quoted(long)} ${long.length > 1 ? "are" : "is"} too long.`;
+  if (!SEARCH_WORD.test(q)) return "Search for a word of at least two letters or digits.";
+  return null;
+}
 
 export type AuditTarget = { kind: "id"; value: string } | { kind: "email"; value: string };
 
@@ -118,8 +154,11 @@ export function parseAuditFilters(params: Params, timeZones?: TimeZoneNames): Fi
   const q = one(params, "q");
   if (q.length > SEARCH_MAX) refuse("q", `Search text is limited to ${SEARCH_MAX} characters.`);
   else if (hasNulByte(q)) refuse("q", "Search text cannot contain NUL characters.");
-  else if (q && !SEARCH_WORD.test(q)) refuse("q", "Search for a word of at least two letters or digits.");
-  else if (q) filters.q = q;
+  else if (q) {
+    const problem = searchProblem(q);
+    if (problem) refuse("q", problem);
+    else filters.q = q;
+  }
 
   return problems.length ? { ok: false, error: problems.map((p) => p.message).join(" "), problems, filters } : { ok: true, filters };
 }
