@@ -1,7 +1,16 @@
 "use client";
 
 import { usePathname } from "next/navigation";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+
+/**
+ * Set while an open drawer is taken away with its page's frame — a switch of
+ * workspace from inside it remounts the frame's drawer (keyed by workspace) —
+ * so that the drawer mounted in its place puts focus back on its menu button
+ * instead of leaving it on the page's body. Cleared within the same task when
+ * no drawer takes it (a navigation to a page without one).
+ */
+let closedByRemount = false;
 
 /**
  * The sidebar on a narrow screen (below Tailwind's `lg`, 1024 px): a top bar
@@ -9,12 +18,33 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
  * modal <dialog>: the browser keeps focus inside it and makes the page behind
  * it inert, Escape closes it, and focus returns to the menu button. A click on
  * the backdrop or a navigation closes it too. It exists only while open, so
- * the sidebar's contents are in the page once except then.
+ * the sidebar's contents are in the page once except then. A switch of
+ * workspace from inside it remounts it, closed, with focus on the menu button.
  */
 export function AppDrawer({ title, children }: { title: string; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
+  const menu = useRef<HTMLButtonElement>(null);
   const pathname = usePathname();
+  const openNow = useRef(open);
+  useLayoutEffect(() => {
+    openNow.current = open;
+  }, [open]);
+
+  useLayoutEffect(() => {
+    if (closedByRemount) {
+      closedByRemount = false;
+      const focused = document.activeElement;
+      if (!focused || focused === document.body) menu.current?.focus();
+    }
+    return () => {
+      if (!openNow.current) return;
+      closedByRemount = true;
+      setTimeout(() => {
+        closedByRemount = false;
+      });
+    };
+  }, []);
 
   useEffect(() => {
     if (open && !dialog.current?.open) dialog.current?.showModal();
@@ -28,6 +58,7 @@ export function AppDrawer({ title, children }: { title: string; children: ReactN
     <>
       <header className="sticky top-0 z-30 flex items-center gap-3 border-b border-zinc-200 bg-white px-4 py-2.5 lg:hidden" data-testid="mobile-top-bar">
         <button
+          ref={menu}
           type="button"
           onClick={() => setOpen(true)}
           aria-expanded={open}

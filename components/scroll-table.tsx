@@ -15,8 +15,9 @@ type Edges = { left: boolean; right: boolean };
 /**
  * A wide table's box: the table scrolls sideways inside it on a narrow
  * screen, and the box shows that it does. While columns are out of view to
- * the right, that edge fades and "More columns →" is shown under the box
- * (and read as the region's description; it never covers a row); while the table is scrolled
+ * the right, that edge fades and "More columns →" is shown over the box,
+ * where the table starts (and read as the region's description; it never
+ * covers a row); while the table is scrolled
  * away from its start, the left edge fades. Scrolled to the end, or where the
  * table fits, neither shows. The box is a named region, focusable while it
  * scrolls, so the arrow keys scroll it.
@@ -71,6 +72,20 @@ export function ScrollTable({
   return (
     // The box's corners may inherit the card's round ones (rounded-[inherit]): this wrapper passes them on.
     <div className="rounded-[inherit]">
+      {/* Over the box, where the table starts (on a long page its end may be thousands of pixels down), never over a
+          row: shown only where the table scrolls at all (a phone), and kept in its place, invisible, once scrolled to
+          the end, so nothing moves as the user scrolls. */}
+      <span
+        id={hint}
+        hidden={!scrolls}
+        className={cx(
+          "mb-1 block px-2 text-right text-xs font-medium text-zinc-500",
+          !edges.right && "invisible",
+        )}
+      >
+        More columns<span aria-hidden="true"> →</span>
+        <span className="sr-only"> (scroll sideways to see them)</span>
+      </span>
       <div
         {...props}
         className={cx(
@@ -95,19 +110,6 @@ export function ScrollTable({
           {children}
         </div>
       </div>
-      {/* Under the box, never over a row: shown only where the table scrolls at all (a phone), and kept in its place,
-          invisible, once scrolled to the end, so nothing below moves as the user scrolls. */}
-      <span
-        id={hint}
-        hidden={!scrolls}
-        className={cx(
-          "mt-1 block px-2 text-right text-xs font-medium text-zinc-500",
-          !edges.right && "invisible",
-        )}
-      >
-        More columns<span aria-hidden="true"> →</span>
-        <span className="sr-only"> (scroll sideways to see them)</span>
-      </span>
     </div>
   );
 }

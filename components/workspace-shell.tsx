@@ -18,6 +18,9 @@ function activeBranding(ctx: TenantContext): { accent: string | null; logoUrl: s
   return { accent: active?.accent ?? null, logoUrl: active?.logoVersion ? logoUrl(ctx.tenantId, active.logoVersion) : null };
 }
 
+/** The main content's id, the skip link's target. */
+const MAIN_ID = "main-content";
+
 /** The sidebar's links: the core pages, then every module's registered page the role may see (lib/registry). */
 function navItems(ctx: TenantContext) {
   return [
@@ -35,6 +38,8 @@ function navItems(ctx: TenantContext) {
  * page renders it with the context it resolved together with its data (one
  * transaction per view), rather than a layout resolving it again. Below
  * Tailwind's `lg` the sidebar is a drawer opened from a top bar (AppDrawer).
+ * Its first focusable element is a "Skip to content" link, shown on focus,
+ * that moves focus to the main content.
  */
 export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children: ReactNode }) {
   const { workspaces, total, version } = switcherList(ctx.memberships);
@@ -67,13 +72,22 @@ export function WorkspaceShell({ ctx, children }: { ctx: TenantContext; children
   );
   return (
     <TenantScope tenantId={ctx.tenantId}>
+      {/* The first thing Tab reaches: past the sidebar (or the phone's menu button) to the page itself. */}
+      <a
+        href={`#${MAIN_ID}`}
+        className="sr-only rounded-md bg-white px-3 py-2 text-sm font-medium text-zinc-900 shadow-md ring-2 ring-zinc-900 focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+        data-testid="skip-link"
+      >
+        Skip to content
+      </a>
       {/* A switch of workspace remounts the drawer, closed. */}
       <AppDrawer key={ctx.tenantId} title={ctx.tenant.name}>
         {sidebar}
       </AppDrawer>
       <div className="flex min-h-screen">
         <aside className="hidden w-64 shrink-0 flex-col gap-6 border-r border-zinc-200 bg-zinc-100/60 p-4 lg:flex">{sidebar}</aside>
-        <main className="min-w-0 flex-1 px-4 py-6 sm:px-6 lg:px-8 lg:py-8">
+        {/* tabIndex -1: the skip link's target takes focus, so the next Tab goes on from the content. */}
+        <main id={MAIN_ID} tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 outline-none sm:px-6 lg:px-8 lg:py-8">
           <LostWorkspaceNotice
             userId={ctx.userId}
             current={{ id: ctx.tenant.id, name: ctx.tenant.name, via: ctx.delegation?.viaTenantName }}

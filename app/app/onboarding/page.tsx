@@ -64,11 +64,17 @@ export default async function OnboardingPage({ searchParams }: { searchParams: S
           <h2 className="mb-4 text-sm font-semibold">Create a workspace</h2>
           <CreateWorkspaceForm />
         </Card>
-        <form action={signOutAction} className="text-center">
-          <Button type="submit" variant="ghost" size="sm">
-            Sign out
-          </Button>
-        </form>
+        <div className="flex items-center justify-center gap-2">
+          {/* The profile needs no workspace: a name, the second factor and the sessions are the user's own. */}
+          <Link href="/app/profile" className="px-3 py-1.5 text-sm text-zinc-600 hover:underline" data-testid="profile-link">
+            Your profile
+          </Link>
+          <form action={signOutAction}>
+            <Button type="submit" variant="ghost" size="sm">
+              Sign out
+            </Button>
+          </form>
+        </div>
       </div>
     </main>
   );
