@@ -96,7 +96,7 @@ export const AuditQuery = z.object({
   from: z.string().max(10).optional().meta({ description: "First day, YYYY-MM-DD, in tz." }),
   to: z.string().max(10).optional().meta({ description: "Last day, YYYY-MM-DD, in tz." }),
   tz: z.string().max(64).optional().meta({ description: "IANA time zone of from/to (default UTC)." }),
-  q: z.string().max(200).optional().meta({ description: "Words to search for: the events that recorded every one (whole words of two or more letters or digits, at most 100 characters; a search with a shorter or longer one is refused, naming it)." }),
+  q: z.string().max(200).optional().meta({ description: "Words to search for: the events that recorded every one (whole words of two or more letters or digits, at most 100 characters; a search with a word that has no two letters or digits together, or a longer run, is refused, naming it)." }),
   after: z.string().max(200).optional().meta({ description: "Older events: nextCursor from the previous page." }),
   before: z.string().max(200).optional().meta({ description: "Newer events: prevCursor from the previous page." }),
 });

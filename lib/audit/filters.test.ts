@@ -44,7 +44,7 @@ describe("parseAuditFilters", () => {
     ["q=a", "Search for words of at least two letters or digits: \u201ca\u201d is too short to search for."],
     ["q=Project%20number%207", "Search for words of at least two letters or digits: \u201c7\u201d is too short to search for."],
     ["q=row%2012%2C%20a%20b%20a", "Search for words of at least two letters or digits: \u201ca\u201d and \u201cb\u201d are too short to search for."],
-    ["q=x%40example.test", "\u201cx\u201d is too short to search for."],
+    ["q=report%20a.b", "\u201ca.b\u201d is too short to search for."],
     [`q=acme%20${"y".repeat(101)}`, "Search words are at most 100 characters long:"],
     ["q=%25%20-.%2C!", "Search for a word of at least two letters or digits."],
     ["tz=Mars/Olympus_Mons", "Unknown time zone."],
@@ -60,6 +60,8 @@ describe("parseAuditFilters", () => {
     expect(parse("q=Project%20number%2077")).toMatchObject({ ok: true, filters: { q: "Project number 77" } });
     expect(parse("q=3f1e2d3c-1111-4222-8333-944445555666%20%26%20ab")).toMatchObject({ ok: true });
     expect(parse(`q=${"y".repeat(100)}`)).toMatchObject({ ok: true });
+    // A word with a longer run is searched by it: a name with an apostrophe, an address, a version.
+    for (const q of ["O'Brien", "x@example.test", "v1.2 released"]) expect(parse(`q=${encodeURIComponent(q)}`), q).toMatchObject({ ok: true, filters: { q } });
   });
 
   it.each([

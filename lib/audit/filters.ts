@@ -21,18 +21,21 @@ const SEARCH_RUNS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export const SEARCH_WORD_MAX = 100;
 
 /**
- * The words of a search the index cannot find: one letter or digit (the
- * index holds words of two or more), or longer than SEARCH_WORD_MAX. The
- * database would drop them and match the other words alone, so the search is
- * refused instead, naming them.
+ * The words of a search the index cannot find: a word typed on its own
+ * (between spaces) whose letters and digits come only in runs of one (the
+ * index holds words of two or more: "7", "a", "a.b"), or a run longer than
+ * SEARCH_WORD_MAX. The database would drop them and match the other words
+ * alone, so the search is refused instead, naming them. A one-letter run
+ * inside a word that has a longer one ("O'Brien", "x@acme.test", "v1.2") is
+ * searched by its longer runs, as the word's events recorded them.
  */
 export function unsearchableWords(q: string): { short: string[]; long: string[] } {
   const short = new Set<string>();
   const long = new Set<string>();
-  for (const [run] of q.matchAll(SEARCH_RUNS)) {
-    const length = [...run].length;
-    if (length < 2) short.add(run);
-    else if (length > SEARCH_WORD_MAX) long.add(run);
+  for (const word of q.split(/\s+/)) {
+    const runs = [...word.matchAll(SEARCH_RUNS)].map(([run]) => [...run].length);
+    if (runs.length > 0 && runs.every((length) => length < 2)) short.add(word);
+    for (const [run] of word.matchAll(SEARCH_RUNS)) if ([...run].length > SEARCH_WORD_MAX) long.add(run);
   }
   return { short: [...short], long: [...long] };
 }
