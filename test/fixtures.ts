@@ -58,6 +58,13 @@ export async function createUser(fields: { email?: string; name?: string; active
   return { id, email, name: fields.name ?? null, sessionToken: await createSession(id) };
 }
 
+/** A platform administrator (users.is_platform_admin), set by the owner's connection as the operator command does. */
+export async function platformAdmin(name = "Pat Platform"): Promise<TestUser> {
+  const user = await createUser({ name });
+  await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [user.id]);
+  return user;
+}
+
 export const credentialOf = (user: TestUser) => ({ kind: "session" as const, token: user.sessionToken });
 
 /** The actor the user-level lib functions take (creating a workspace, switching, accepting). */

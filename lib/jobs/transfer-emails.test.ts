@@ -10,7 +10,7 @@ import { deleteTenant, restoreTenant } from "@/lib/lifecycle";
 import { purgeWorkspace as purgeTenantNow } from "@/lib/jobs/purge";
 import { deleteWorkspace, purgeWorkspace } from "@/lib/platform/admin";
 import { cancelTransfer, confirmTransfer, finalConfirmTransfer, startTransfer } from "@/lib/transfer";
-import { actorFor, addMember, auditRows, createUser, createWorkspace, credentialOf, emailsTo, owner, setTenantStatus, type TestUser, userActor } from "@/test/fixtures";
+import { actorFor, addMember, auditRows, createUser, createWorkspace, credentialOf, emailsTo, owner, platformAdmin, setTenantStatus, type TestUser, userActor } from "@/test/fixtures";
 
 const HOUR = 3_600_000;
 
@@ -99,12 +99,6 @@ describe("a transfer ended by deleting its workspace", () => {
     expect((await queuedEmails(c.transferId)).map((job) => job.key)).toContain(`transfer-email:${c.transferId}:cancelled:${c.admin.id}`);
   });
 });
-
-async function platformAdmin(): Promise<TestUser> {
-  const user = await createUser({ name: "Pat Platform" });
-  await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [user.id]);
-  return user;
-}
 
 describe("a transfer ended by the platform console's deletion of its workspace", () => {
   it("is cancelled as an owner's deletion cancels it, audited, and emailed to both parties as the platform's operators' deletion", async () => {

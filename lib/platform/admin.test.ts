@@ -59,17 +59,12 @@ import {
   unique,
   uniqueEmail,
   uniqueSlug,
+  platformAdmin,
   withBrokenSmtp,
   type TestUser,
 } from "@/test/fixtures";
 
 const run = promisify(execFile);
-
-async function platformAdmin(): Promise<TestUser> {
-  const user = await createUser({ name: "Pat Platform" });
-  await owner().query("UPDATE users SET is_platform_admin = true WHERE id = $1", [user.id]);
-  return user;
-}
 
 const cred = credentialOf;
 
