@@ -65,7 +65,7 @@ test("the audit log's search says what it finds: the values an event recorded, n
   const search = page.getByLabel("Search", { exact: true });
   await expect(search).toHaveAttribute("placeholder", "names, addresses, ids…");
   await expect(search).toHaveAccessibleDescription(
-    "Finds events that recorded every word (whole words): the target's id and the values stored with the event, such as names, email addresses, ids and roles. The wording of the Details column is not searched.",
+    "Finds events that recorded every word (whole words of two or more letters or digits): the target's id and the values stored with the event, such as names, email addresses, ids and roles. The wording of the Details column is not searched.",
   );
   await context.close();
 });
