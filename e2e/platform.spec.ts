@@ -440,6 +440,8 @@ test("a new plan with an existing plan's id is refused, and saving the former de
   } finally {
     await db().query("UPDATE plans SET is_default = false WHERE is_default");
     await db().query("UPDATE plans SET is_default = true WHERE id = $1", [before.id]);
+    // Workspaces other tests created while this plan was the default started on it: back to the default, so it can go.
+    await db().query("UPDATE tenants SET plan_id = $2 WHERE plan_id = $1", [id, before.id]);
     await db().query("DELETE FROM plans WHERE id = $1", [id]);
     await context.close();
   }
